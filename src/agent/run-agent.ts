@@ -1,0 +1,121 @@
+import type { z } from "zod";
+import type { LanguageModel, ModelMessage, ToolCall, UserPart } from "../models/index.ts";
+import { describeIssues, toToolSpec, ToolError, type AgentTool, type FinalTool, type ToolContext } from "./tool.ts";
+import { truncateOutput } from "./truncate-output.ts";
+
+export interface AgentRun<Schema extends z.ZodType> {
+  model: LanguageModel;
+  system: string;
+  /** The first user message: the whole context of this run (fresh context, never earlier transcripts). */
+  prompt: string;
+  tools: AgentTool[];
+  final: FinalTool<Schema>;
+  context: ToolContext;
+  maxTurns?: number;
+  maxOutputTokens?: number;
+  cacheKey?: string;
+  /** Called after every model call, for the ledger and the dashboard. */
+  onModelCall?: (call: { turn: number; usage: import("../models/index.ts").Usage; model: string }) => void | Promise<void>;
+  onToolCall?: (call: { name: string; input: unknown; output: string; isError: boolean }) => void | Promise<void>;
+}
+
+export interface AgentResult<T> {
+  value: T;
+  turns: number;
+}
+
+/** Ends an agent run: the model never finished, refused, or was cancelled. */
+export class AgentError extends Error {
+  override name = "AgentError";
+  readonly isRetryable: boolean;
+  constructor(message: string, options: { isRetryable?: boolean; cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.isRetryable = options.isRetryable ?? false;
+  }
+}
+
+const MAX_NUDGES = 3;
+
+/** The generic tool loop every role runs: call the model, run its tools, until it calls the final tool. */
+export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>): Promise<AgentResult<z.infer<Schema>>> {
+  const tools = new Map(run.tools.map((tool) => [tool.name, tool]));
+  const specs = [...run.tools.map(toToolSpec), toToolSpec(run.final)];
+  const messages: ModelMessage[] = [{ role: "user", content: [{ type: "text", text: run.prompt, cache: true }] }];
+  const maxTurns = run.maxTurns ?? 50;
+  let nudges = 0;
+  for (let turn = 1; turn <= maxTurns; turn++) {
+    if (run.context.signal?.aborted) throw new AgentError("the run was cancelled", { isRetryable: true });
+    const response = await run.model.generate({
+      system: run.system,
+      messages,
+      tools: specs,
+      maxOutputTokens: run.maxOutputTokens ?? 16_000,
+      cacheKey: run.cacheKey,
+      signal: run.context.signal,
+    });
+    await run.onModelCall?.({ turn, usage: response.usage, model: run.model.id });
+    messages.push({ role: "assistant", content: response.content });
+    const calls = response.content.filter((part): part is ToolCall => part.type === "tool-call");
+    if (calls.length === 0) {
+      if (response.stopReason === "refusal") throw new AgentError(`${run.model.id} refused the task`);
+      if (++nudges > MAX_NUDGES) {
+        throw new AgentError(`${run.model.id} stopped ${MAX_NUDGES + 1} times without calling ${run.final.name}`);
+      }
+      const text =
+        response.stopReason === "max-tokens"
+          ? `Your reply was cut off at the output limit. Continue with smaller steps, and finish by calling ${run.final.name}.`
+          : `Plain text is not read. Use the tools, and finish by calling ${run.final.name}.`;
+      messages.push({ role: "user", content: [{ type: "text", text }] });
+      continue;
+    }
+    const results: UserPart[] = [];
+    for (const call of calls) {
+      if (call.name === run.final.name) {
+        const outcome = checkFinal(run.final, call.input);
+        if (outcome.ok) return { value: outcome.value, turns: turn };
+        results.push({ type: "tool-result", toolCallId: call.id, toolName: call.name, output: outcome.error, isError: true });
+        continue;
+      }
+      const result = await runTool(tools.get(call.name), call, run.context);
+      await run.onToolCall?.({ name: call.name, input: call.input, output: result.output, isError: result.isError });
+      results.push({ type: "tool-result", toolCallId: call.id, toolName: call.name, ...result });
+    }
+    messages.push({ role: "user", content: results });
+  }
+  throw new AgentError(`${run.model.id} did not call ${run.final.name} within ${maxTurns} turns`);
+}
+
+function checkFinal<Schema extends z.ZodType>(final: FinalTool<Schema>, input: unknown):
+  | { ok: true; value: z.infer<Schema> }
+  | { ok: false; error: string } {
+  if (typeof input === "string") {
+    return { ok: false, error: `The arguments were not valid JSON. Call ${final.name} again with a JSON object.` };
+  }
+  const parsed = final.parameters.safeParse(input);
+  if (!parsed.success) {
+    return { ok: false, error: `Rewrite the input so it satisfies the schema:\n${describeIssues(parsed.error)}` };
+  }
+  const problems = final.check?.(parsed.data) ?? [];
+  if (problems.length > 0) {
+    return { ok: false, error: `Not accepted. Fix these and call ${final.name} again:\n- ${problems.join("\n- ")}` };
+  }
+  return { ok: true, value: parsed.data };
+}
+
+async function runTool(tool: AgentTool | undefined, call: ToolCall, context: ToolContext): Promise<{ output: string; isError: boolean }> {
+  if (!tool) return { output: `There is no tool named "${call.name}".`, isError: true };
+  if (typeof call.input === "string") {
+    return { output: `The arguments were not valid JSON. Call ${call.name} again with a JSON object.`, isError: true };
+  }
+  const parsed = tool.parameters.safeParse(call.input ?? {});
+  if (!parsed.success) {
+    return { output: `Rewrite the input so it satisfies the schema:\n${describeIssues(parsed.error)}`, isError: true };
+  }
+  try {
+    return { output: truncateOutput(await tool.execute(parsed.data, context)), isError: false };
+  } catch (error) {
+    if (error instanceof ToolError) return { output: error.message, isError: true };
+    const code = (error as NodeJS.ErrnoException).code;
+    return { output: `${call.name} failed${code ? ` (${code})` : ""}: ${(error as Error).message}`, isError: true };
+  }
+}

@@ -1,0 +1,46 @@
+import { z } from "zod";
+import type { ToolSpec } from "../models/index.ts";
+
+export interface ToolContext {
+  /** The checkout the tool works in; tools never reach outside it. */
+  root: string;
+  signal?: AbortSignal;
+  /** Files read in this run; an edit requires the file to have been read first. */
+  readFiles: Set<string>;
+}
+
+/** One tool the model can call: an id, a description, a zod schema and `execute`. */
+export interface AgentTool<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  parameters: Schema;
+  execute(args: z.infer<Schema>, context: ToolContext): Promise<string>;
+}
+
+/** The tool that ends a run with a structured result; `check` adds rules beyond the schema. */
+export interface FinalTool<Schema extends z.ZodType = z.ZodType> {
+  name: string;
+  description: string;
+  parameters: Schema;
+  check?(value: z.infer<Schema>): string[];
+}
+
+/** An error the model can act on: it is returned to the model as text, never thrown out of the loop. */
+export class ToolError extends Error {
+  override name = "ToolError";
+}
+
+export function defineTool<Schema extends z.ZodType>(tool: AgentTool<Schema>): AgentTool<Schema> {
+  return tool;
+}
+
+/** The JSON schema the model sees. Snapshot-tested: changing it changes the model's behaviour. */
+export function toToolSpec(tool: { name: string; description: string; parameters: z.ZodType }): ToolSpec {
+  const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.parameters, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
+  return { name: tool.name, description: tool.description, parameters: schema };
+}
+
+/** Zod issues as sentences the model can use to rewrite its input. */
+export function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `- ${issue.path.length > 0 ? issue.path.join(".") : "(input)"}: ${issue.message}`).join("\n");
+}

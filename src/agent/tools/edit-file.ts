@@ -1,0 +1,57 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { z } from "zod";
+import { defineTool, ToolError } from "../tool.ts";
+import { resolveInRoot } from "./resolve-in-root.ts";
+
+export const editFileTool = defineTool({
+  name: "edit_file",
+  description:
+    "Replace text in a file you have read. old_string must match exactly one place (whitespace at line ends and indentation are matched tolerantly) unless replace_all is set.",
+  parameters: z.object({
+    path: z.string().describe("Path relative to the repository root"),
+    old_string: z.string().min(1).describe("The text to replace, with enough surrounding lines to be unique"),
+    new_string: z.string().describe("The replacement text"),
+    replace_all: z.boolean().optional().describe("Replace every occurrence instead of exactly one"),
+  }),
+  async execute({ path, old_string, new_string, replace_all }, context) {
+    const target = resolveInRoot(context.root, path);
+    if (!context.readFiles.has(target)) throw new ToolError(`Read "${path}" with read_file before editing it.`);
+    const text = await readFile(target, "utf8");
+    const ranges = findMatches(text, old_string);
+    if (ranges.length === 0) {
+      throw new ToolError(`old_string was not found in "${path}". Read the file again and copy the text exactly.`);
+    }
+    if (ranges.length > 1 && !replace_all) {
+      throw new ToolError(`old_string matches ${ranges.length} places in "${path}". Add surrounding lines to make it unique, or set replace_all.`);
+    }
+    let result = text;
+    for (const [start, end] of [...ranges].reverse()) result = result.slice(0, start) + new_string + result.slice(end);
+    await writeFile(target, result, "utf8");
+    return `Edited ${path}: ${ranges.length} replacement${ranges.length > 1 ? "s" : ""}.`;
+  },
+});
+
+/** Exact matches first; failing that, line-wise matches that ignore indentation and trailing spaces. */
+export function findMatches(text: string, needle: string): Array<[number, number]> {
+  const exact: Array<[number, number]> = [];
+  for (let index = text.indexOf(needle); index !== -1; index = text.indexOf(needle, index + needle.length)) {
+    exact.push([index, index + needle.length]);
+  }
+  if (exact.length > 0) return exact;
+  const lines = text.split("\n");
+  const wanted = needle.replace(/\n$/, "").split("\n").map((line) => line.trim());
+  const offsets: number[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    offsets.push(offset);
+    offset += line.length + 1;
+  }
+  const loose: Array<[number, number]> = [];
+  for (let start = 0; start + wanted.length <= lines.length; start++) {
+    if (wanted.every((line, index) => lines[start + index]!.trim() === line)) {
+      const last = start + wanted.length - 1;
+      loose.push([offsets[start]!, offsets[last]! + lines[last]!.length]);
+    }
+  }
+  return loose;
+}

@@ -1,0 +1,5 @@
+export { readFileTool } from "./read-file.ts";
+export { writeFileTool } from "./write-file.ts";
+export { editFileTool } from "./edit-file.ts";
+export { listFilesTool } from "./list-files.ts";
+export { resolveInRoot } from "./resolve-in-root.ts";

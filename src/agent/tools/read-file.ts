@@ -1,0 +1,34 @@
+import { readFile } from "node:fs/promises";
+import { z } from "zod";
+import { defineTool, ToolError } from "../tool.ts";
+import { resolveInRoot } from "./resolve-in-root.ts";
+
+export const readFileTool = defineTool({
+  name: "read_file",
+  description:
+    "Read a text file of the repository. Lines are numbered (`N\\t`), starting at 1. Use offset and limit for long files.",
+  parameters: z.object({
+    path: z.string().describe("Path relative to the repository root"),
+    offset: z.number().int().min(1).optional().describe("First line to read, 1-based (default 1)"),
+    limit: z.number().int().min(1).max(5000).optional().describe("How many lines to read (default 2000)"),
+  }),
+  async execute({ path, offset = 1, limit = 2000 }, context) {
+    const target = resolveInRoot(context.root, path, { forWrite: false });
+    let text: string;
+    try {
+      text = await readFile(target, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") throw new ToolError(`"${path}" does not exist. Use list_files to see what is there.`);
+      if (code === "EISDIR") throw new ToolError(`"${path}" is a directory. Use list_files for directories.`);
+      throw error;
+    }
+    if (text.includes("\u0000")) throw new ToolError(`"${path}" is a binary file.`);
+    context.readFiles.add(target);
+    const lines = text.split("\n");
+    const slice = lines.slice(offset - 1, offset - 1 + limit);
+    const numbered = slice.map((line, index) => `${offset + index}\t${line}`).join("\n");
+    const more = offset - 1 + limit < lines.length ? `\n[… ${lines.length - (offset - 1 + limit)} more lines; use offset ${offset + limit}]` : "";
+    return (numbered || "(empty file)") + more;
+  },
+});

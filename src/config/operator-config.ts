@@ -1,0 +1,124 @@
+import { z } from "zod";
+
+export const ROLE_NAMES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;
+export type RoleName = (typeof ROLE_NAMES)[number];
+
+export interface ProviderSettings {
+  /** `anthropic`, or `openai` for OpenAI and every OpenAI-compatible server. */
+  protocol: "anthropic" | "openai";
+  apiKey: string;
+  baseUrl?: string;
+}
+
+/** Everything the operator decides. Read from the environment once, in the composition root. */
+export interface OperatorConfig {
+  appId?: string;
+  privateKey?: string;
+  webhookSecret: string;
+  /** GitHub's REST API, e.g. https://api.github.com or a GitHub Enterprise Server's /api/v3. */
+  githubApiUrl: string;
+  port: number;
+  host?: string;
+  webhookPath?: string;
+  databasePath: string;
+  workspaceRoot: string;
+  label: string;
+  providers: Record<string, ProviderSettings>;
+  models: Record<RoleName, string>;
+  budget: { defaultUsd: number; maxUsd: number };
+  commandTimeoutMs: number;
+  logLevel: string;
+}
+
+const positiveNumber = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === "") return fallback;
+      const number = Number(value);
+      if (!Number.isFinite(number) || number <= 0) {
+        context.addIssue({ code: "custom", message: `expected a positive number, got "${value}"` });
+        return z.NEVER;
+      }
+      return number;
+    });
+
+const EnvSchema = z.object({
+  APP_ID: z.string().optional(),
+  PRIVATE_KEY: z.string().optional(),
+  WEBHOOK_SECRET: z.string().optional(),
+  GHE_HOST: z.string().optional(),
+  GHE_PROTOCOL: z.enum(["http", "https"]).optional(),
+  PORT: positiveNumber(3000),
+  HOST: z.string().optional(),
+  WEBHOOK_PATH: z.string().optional(),
+  DATABASE_URL: z.string().optional(),
+  MISSIONS_WORKSPACES: z.string().optional(),
+  MISSIONS_LABEL: z.string().optional(),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: z.string().url().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url().optional(),
+  MISSIONS_BUDGET_USD: positiveNumber(20),
+  MISSIONS_BUDGET_MAX_USD: positiveNumber(100),
+  MISSIONS_COMMAND_TIMEOUT_SECONDS: positiveNumber(600),
+  LOG_LEVEL: z.string().optional(),
+});
+
+const DEFAULT_MODELS: Record<string, string> = {
+  anthropic: "anthropic/claude-sonnet-4-5",
+  openai: "openai/gpt-5.1",
+};
+
+/** Builds the operator's configuration from an environment; problems are listed, not thrown one by one. */
+export function readOperatorConfig(env: Record<string, string | undefined>): OperatorConfig {
+  const parsed = EnvSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid configuration in the environment:\n- ${problems.join("\n- ")}`);
+  }
+  const values = parsed.data;
+  const providers: Record<string, ProviderSettings> = {};
+  if (values.ANTHROPIC_API_KEY) {
+    providers.anthropic = { protocol: "anthropic", apiKey: values.ANTHROPIC_API_KEY, baseUrl: values.ANTHROPIC_BASE_URL };
+  }
+  if (values.OPENAI_API_KEY) {
+    providers.openai = { protocol: "openai", apiKey: values.OPENAI_API_KEY, baseUrl: values.OPENAI_BASE_URL };
+  }
+  const fallback = DEFAULT_MODELS[Object.keys(providers)[0] ?? "anthropic"]!;
+  const models = Object.fromEntries(
+    ROLE_NAMES.map((role) => [role, env[`MISSIONS_MODEL_${role.toUpperCase().replace("-", "_")}`] || env.MISSIONS_MODEL || fallback]),
+  ) as Record<RoleName, string>;
+  if (values.MISSIONS_BUDGET_USD > values.MISSIONS_BUDGET_MAX_USD) {
+    throw new Error("Invalid configuration: MISSIONS_BUDGET_USD is above MISSIONS_BUDGET_MAX_USD");
+  }
+  return {
+    appId: values.APP_ID,
+    privateKey: values.PRIVATE_KEY,
+    webhookSecret: values.WEBHOOK_SECRET ?? "development",
+    githubApiUrl: values.GHE_HOST
+      ? `${values.GHE_PROTOCOL ?? "https"}://${values.GHE_HOST}/api/v3`
+      : "https://api.github.com",
+    port: values.PORT,
+    host: values.HOST,
+    webhookPath: values.WEBHOOK_PATH,
+    databasePath: databasePath(values.DATABASE_URL),
+    workspaceRoot: values.MISSIONS_WORKSPACES ?? ".data/workspaces",
+    label: values.MISSIONS_LABEL ?? "mission",
+    providers,
+    models,
+    budget: { defaultUsd: values.MISSIONS_BUDGET_USD, maxUsd: values.MISSIONS_BUDGET_MAX_USD },
+    commandTimeoutMs: values.MISSIONS_COMMAND_TIMEOUT_SECONDS * 1000,
+    logLevel: values.LOG_LEVEL ?? "info",
+  };
+}
+
+/** `DATABASE_URL` as `sqlite:path`, `file:path` or a plain path; default `.data/missions.db`. */
+function databasePath(url: string | undefined): string {
+  if (!url) return ".data/missions.db";
+  const match = /^(?:sqlite|file):(?:\/\/)?(.*)$/.exec(url);
+  if (match) return match[1]!;
+  if (/^[a-z]+:\/\//i.test(url)) throw new Error(`DATABASE_URL: only SQLite is supported so far, got ${url.split(":")[0]}:`);
+  return url;
+}

@@ -1,0 +1,132 @@
+import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
+import { z } from "zod";
+import type { MissionSettings } from "../mission/index.ts";
+
+export const REPOSITORY_CONFIG_PATH = ".github/missions.yml";
+
+const ROLES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;
+const ModelNameSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]*\/\S+$/i, "name models as provider/model, e.g. anthropic/claude-sonnet-4-5");
+
+/** `.github/missions.yml`. Strict: an unknown key is a mistake worth naming, and keys and URLs are never accepted. */
+export const RepositoryConfigSchema = z
+  .object({
+    models: z.partialRecord(z.enum(ROLES), ModelNameSchema).optional(),
+    budget: z.number().positive().optional(),
+    commands: z
+      .strictObject({
+        install: z.string().min(1).optional(),
+        test: z.string().min(1).optional(),
+        typecheck: z.string().min(1).optional(),
+        lint: z.string().min(1).optional(),
+      })
+      .optional(),
+    remediation: z.strictObject({ rounds: z.number().int().min(0).max(10) }).optional(),
+    app: z
+      .strictObject({
+        start: z.string().min(1),
+        url: z.string().url(),
+        ready: z.string().optional(),
+        timeout: z.number().int().positive().optional(),
+      })
+      .optional(),
+    skills: z.array(z.string().min(1)).optional(),
+  })
+  .strict();
+export type RepositoryConfig = z.infer<typeof RepositoryConfigSchema>;
+
+export interface ConfigLimits {
+  /** Providers the operator declared; a repository may only choose among them. */
+  providers: readonly string[];
+  maxBudgetUsd: number;
+}
+
+export type ConfigResult = { ok: true; settings: MissionSettings } | { ok: false; problems: string[] };
+
+/** Parses and checks the repository's config; every problem comes back as a sentence with its line. */
+export function parseRepositoryConfig(text: string | undefined, limits: ConfigLimits): ConfigResult {
+  if (text === undefined || text.trim() === "") return { ok: true, settings: toSettings({}) };
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  if (document.errors.length > 0) {
+    return {
+      ok: false,
+      problems: document.errors.map((error) => `line ${error.linePos?.[0].line ?? "?"}: ${firstLine(error.message)}`),
+    };
+  }
+  let value: unknown;
+  try {
+    value = document.toJS({ maxAliasCount: 50 });
+  } catch (error) {
+    return { ok: false, problems: [`the file could not be read: ${firstLine((error as Error).message)}`] };
+  }
+  if (value === null || value === undefined) return { ok: true, settings: toSettings({}) };
+  const parsed = RepositoryConfigSchema.safeParse(value);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      problems: parsed.error.issues.map((issue) => {
+        const path = issue.code === "unrecognized_keys" ? [...issue.path, issue.keys[0]!] : issue.path;
+        const line = lineOf(document, lineCounter, path as (string | number)[]);
+        const where = path.length > 0 ? `\`${path.join(".")}\`` : "the file";
+        const what = issue.code === "unrecognized_keys" ? unknownKeyMessage(issue.keys) : issue.message;
+        return `${line ? `line ${line}: ` : ""}${where}: ${what}`;
+      }),
+    };
+  }
+  const config = parsed.data;
+  const problems: string[] = [];
+  for (const [role, model] of Object.entries(config.models ?? {})) {
+    const provider = model!.split("/")[0]!;
+    if (!limits.providers.includes(provider)) {
+      const line = lineOf(document, lineCounter, ["models", role]);
+      problems.push(
+        `${line ? `line ${line}: ` : ""}\`models.${role}\`: provider "${provider}" is not configured by this installation's operator (available: ${limits.providers.join(", ") || "none"})`,
+      );
+    }
+  }
+  if (config.budget !== undefined && config.budget > limits.maxBudgetUsd) {
+    const line = lineOf(document, lineCounter, ["budget"]);
+    problems.push(`${line ? `line ${line}: ` : ""}\`budget\`: $${config.budget} is above the operator's maximum of $${limits.maxBudgetUsd}`);
+  }
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, settings: toSettings(config) };
+}
+
+function toSettings(config: RepositoryConfig): MissionSettings {
+  return {
+    commands: config.commands ?? {},
+    models: Object.fromEntries(Object.entries(config.models ?? {}).filter((entry): entry is [string, string] => !!entry[1])),
+    budgetUsd: config.budget,
+    maxRemediationRounds: config.remediation?.rounds ?? 3,
+  };
+}
+
+function unknownKeyMessage(keys: string[]): string {
+  const secretLike = keys.find((key) => /url|key|token|secret|endpoint|host/i.test(key));
+  if (secretLike) {
+    return `"${secretLike}" cannot be set by a repository: provider addresses and keys belong to the operator`;
+  }
+  return `unknown key "${keys.join('", "')}"`;
+}
+
+function lineOf(document: Document, lineCounter: LineCounter, path: (string | number)[]): number | undefined {
+  for (let length = path.length; length >= 0; length--) {
+    const prefix = path.slice(0, length);
+    const parent = prefix.length > 0 ? document.getIn(prefix.slice(0, -1), true) : undefined;
+    // Prefer the key's position: it is where a person looks for the mistake.
+    if (isMap(parent)) {
+      const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === prefix.at(-1));
+      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
+      if (range) return lineCounter.linePos(range[0]).line;
+    }
+    const node = prefix.length > 0 ? document.getIn(prefix, true) : document.contents;
+    const range = (node as { range?: [number, number, number] } | undefined)?.range;
+    if (range) return lineCounter.linePos(range[0]).line;
+  }
+  return undefined;
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0] ?? text;
+}

@@ -1,0 +1,129 @@
+import type { Intent } from "./intent.ts";
+import { isTerminal, type Mission } from "./mission.ts";
+import { approvedPlan, latestContract } from "./plan-features.ts";
+
+export interface IntentLimits {
+  /** The operator's ceiling for `/mission budget`. */
+  maxBudgetUsd: number;
+}
+
+/**
+ * Applies one person's command to the mission. Pure: returns the next mission; anything the
+ * person must read comes back as a notice on the mission, posted by the engine.
+ */
+export function applyIntent(mission: Mission, intent: Intent, now: string, limits: IntentLimits): Mission {
+  const reply = (text: string): Mission => ({
+    ...mission,
+    notices: [...mission.notices, { key: `reply-${intent.seq}`, body: `@${intent.author} ${text}` }],
+  });
+  const fixingDone = intent.verb === "fix" && mission.status === "done";
+  if (isTerminal(mission.status) && !fixingDone && intent.verb !== "status") {
+    return reply(`this mission is already **${mission.status}**; add the \`mission\` label again to start a new one.`);
+  }
+  switch (intent.verb) {
+    case "approve":
+      return approve(mission, intent, now, reply);
+    case "revise": {
+      if (mission.status !== "awaiting-approval" && mission.status !== "questions") {
+        return reply(`there is no contract waiting for approval (the mission is **${mission.status}**).`);
+      }
+      if (intent.text === "") return reply("say what to change: `/mission revise <feedback>`.");
+      return {
+        ...mission,
+        status: "planning",
+        questions: undefined,
+        conversation: [...mission.conversation, { kind: "feedback", author: intent.author, text: intent.text, at: now }],
+      };
+    }
+    case "answer": {
+      if (mission.status !== "questions") return reply("there are no open questions to answer.");
+      if (intent.text === "") return reply("the answer is empty: `/mission answer <text>`.");
+      return {
+        ...mission,
+        status: "planning",
+        questions: undefined,
+        conversation: [...mission.conversation, { kind: "answer", author: intent.author, text: intent.text, at: now }],
+      };
+    }
+    case "pause":
+      if (mission.status === "paused") return reply("the mission is already paused.");
+      return { ...mission, status: "paused", pausedFrom: mission.status, reason: `paused by @${intent.author}` };
+    case "resume":
+    case "retry": {
+      if (mission.status === "paused") {
+        return { ...mission, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined };
+      }
+      if (mission.status === "blocked") {
+        return { ...mission, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined, stepFailures: 0 };
+      }
+      return reply(`there is nothing to ${intent.verb}: the mission is **${mission.status}**.`);
+    }
+    case "abort":
+      return { ...mission, status: "aborted", reason: `aborted by @${intent.author}`, finishedAt: now };
+    case "budget": {
+      const usd = Number(intent.text.replace(/^\$/, ""));
+      if (!Number.isFinite(usd) || usd <= 0) return reply("give the budget in US dollars: `/mission budget 25`.");
+      if (usd > limits.maxBudgetUsd) {
+        return reply(`$${usd} is above this installation's maximum of $${limits.maxBudgetUsd}.`);
+      }
+      return { ...mission, settings: { ...mission.settings, budgetUsd: usd } };
+    }
+    case "fix":
+      return fix(mission, intent, reply);
+    case "status":
+      return mission;
+  }
+}
+
+function approve(mission: Mission, intent: Intent, now: string, reply: (text: string) => Mission): Mission {
+  const latest = latestContract(mission);
+  if (mission.status !== "awaiting-approval" || !latest) {
+    return reply(`there is no contract waiting for approval (the mission is **${mission.status}**).`);
+  }
+  // `/mission approve v2` names a version; a bare approve means the newest one the person could see.
+  const named = /^v?(\d+)\b/i.exec(intent.text);
+  const seen = mission.contracts.filter((contract) => contract.createdAt <= intent.at).at(-1);
+  const version = named ? Number(named[1]) : (seen?.version ?? latest.version);
+  if (version !== latest.version) {
+    return reply(
+      `contract v${version} is not the latest: v${latest.version} replaced it. Review v${latest.version} and approve that one.`,
+    );
+  }
+  const plan = latest.plan;
+  return {
+    ...mission,
+    status: "running",
+    approvedVersion: latest.version,
+    reason: undefined,
+    features: Object.fromEntries(plan.features.map((feature) => [feature.id, { status: "pending", attempts: 0 }])),
+    milestones: Object.fromEntries(plan.milestones.map((milestone) => [milestone.id, { status: "pending", round: 0 }])),
+    assertions: Object.fromEntries(plan.assertions.map((assertion) => [assertion.id, { verdict: "pending" }])),
+    updatedAt: now,
+  };
+}
+
+function fix(mission: Mission, intent: Intent, reply: (text: string) => Mission): Mission {
+  const plan = approvedPlan(mission);
+  if (!plan || !mission.pr) return reply("`/mission fix` works once the mission has a pull request.");
+  if (intent.text === "") return reply("say what to fix: `/mission fix <text>`.");
+  const lastMilestone = plan.milestones.at(-1)!;
+  const assertionIds = plan.assertions.filter((a) => a.milestoneId === lastMilestone.id).map((a) => a.id);
+  const id = `F${Object.keys(mission.features).length + 1}`;
+  return {
+    ...mission,
+    status: "running",
+    finishedAt: undefined,
+    extraFeatures: [
+      ...mission.extraFeatures,
+      {
+        id,
+        milestoneId: lastMilestone.id,
+        title: `Address review feedback from @${intent.author}`.slice(0, 100),
+        description: `A reviewer asked for changes on the pull request:\n\n${intent.text}`,
+        assertionIds: assertionIds.length > 0 ? assertionIds : [plan.assertions[0]!.id],
+      },
+    ],
+    features: { ...mission.features, [id]: { status: "pending", attempts: 0 } },
+    milestones: { ...mission.milestones, [lastMilestone.id]: { status: "pending", round: 0 } },
+  };
+}

@@ -1,0 +1,13 @@
+export * from "./schemas.ts";
+export * from "./mission.ts";
+export * from "./commands.ts";
+export type { Intent } from "./intent.ts";
+export { applyIntent, type IntentLimits } from "./apply-intent.ts";
+export { nextStep, type Step } from "./next-step.ts";
+export { checkPlan } from "./check-plan.ts";
+export { branchName } from "./branch-name.ts";
+export { recordValidation, type ValidationResult } from "./record-validation.ts";
+export * from "./markers.ts";
+export { renderContract, renderQuestions } from "./render-contract.ts";
+export { escapeCell, defuseMarkers } from "./markdown.ts";
+export { allFeatures, approvedPlan, featuresOf, latestContract } from "./plan-features.ts";

@@ -1,0 +1,15 @@
+import type { CommandVerb } from "./commands.ts";
+
+/**
+ * A command from a person with write permission, recorded by the webhook intake and applied by
+ * the engine at the next step boundary: the engine is the only writer of mission state.
+ */
+export interface Intent {
+  seq: number;
+  verb: Exclude<CommandVerb, "help" | "status"> | "status";
+  text: string;
+  author: string;
+  /** When the comment was written: decides which contract version `/mission approve` meant. */
+  at: string;
+  commentId?: number;
+}

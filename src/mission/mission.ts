@@ -1,0 +1,115 @@
+import { z } from "zod";
+import { HandoffSchema, PlanSchema } from "./schemas.ts";
+
+export const MISSION_SCHEMA_VERSION = 1;
+
+export const ACTIVE_STATUSES = ["planning", "questions", "awaiting-approval", "running", "paused", "blocked"] as const;
+export const TERMINAL_STATUSES = ["done", "aborted", "failed"] as const;
+export const MissionStatusSchema = z.enum([...ACTIVE_STATUSES, ...TERMINAL_STATUSES]);
+export type MissionStatus = z.infer<typeof MissionStatusSchema>;
+
+const ConversationEntrySchema = z.object({
+  kind: z.enum(["question", "answer", "feedback"]),
+  author: z.string(),
+  text: z.string(),
+  at: z.string(),
+});
+
+const ContractSchema = z.object({
+  version: z.number().int().positive(),
+  plan: PlanSchema,
+  commentId: z.number().int().optional(),
+  createdAt: z.string(),
+});
+
+const FeatureStateSchema = z.object({
+  status: z.enum(["pending", "done"]),
+  commitSha: z.string().optional(),
+  handoff: HandoffSchema.optional(),
+  attempts: z.number().int().default(0),
+});
+
+const MilestoneStateSchema = z.object({
+  status: z.enum(["pending", "passed", "failed"]),
+  round: z.number().int().default(0),
+  headSha: z.string().optional(),
+  checkRunId: z.number().int().optional(),
+});
+
+const AssertionStateSchema = z.object({
+  verdict: z.enum(["pending", "pass", "fail"]),
+  evidence: z.string().optional(),
+  commitSha: z.string().optional(),
+});
+
+const NoticeSchema = z.object({
+  key: z.string(),
+  body: z.string(),
+  commentId: z.number().int().optional(),
+});
+
+/** What the engine needs from the repository's `.github/missions.yml`, frozen when the mission starts. */
+export const MissionSettingsSchema = z.object({
+  commands: z
+    .object({
+      install: z.string().optional(),
+      test: z.string().optional(),
+      typecheck: z.string().optional(),
+      lint: z.string().optional(),
+    })
+    .default({}),
+  models: z.record(z.string(), z.string()).default({}),
+  budgetUsd: z.number().positive().optional(),
+  maxRemediationRounds: z.number().int().min(0).default(3),
+});
+export type MissionSettings = z.infer<typeof MissionSettingsSchema>;
+
+export const MissionSchema = z.object({
+  schemaVersion: z.literal(MISSION_SCHEMA_VERSION),
+  id: z.string(),
+  repo: z.object({
+    owner: z.string(),
+    name: z.string(),
+    installationId: z.number().int(),
+    defaultBranch: z.string(),
+  }),
+  issue: z.object({ number: z.number().int(), title: z.string() }),
+  status: MissionStatusSchema,
+  /** The status to return to on `/mission resume`. */
+  pausedFrom: MissionStatusSchema.optional(),
+  /** Why the mission is paused, blocked or failed, in words for humans. */
+  reason: z.string().optional(),
+  createdBy: z.string(),
+  settings: MissionSettingsSchema,
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  controlCommentId: z.number().int().optional(),
+  conversation: z.array(ConversationEntrySchema).default([]),
+  /** Open clarifying questions; posted once, answered by `/mission answer` or a plain reply. */
+  questions: z.object({ items: z.array(z.string()), commentId: z.number().int().optional() }).optional(),
+  contracts: z.array(ContractSchema).default([]),
+  approvedVersion: z.number().int().optional(),
+  /** Features added after approval (remediation), appended to the approved plan's list. */
+  extraFeatures: z.array(PlanSchema.shape.features.element).default([]),
+  features: z.record(z.string(), FeatureStateSchema).default({}),
+  milestones: z.record(z.string(), MilestoneStateSchema).default({}),
+  assertions: z.record(z.string(), AssertionStateSchema).default({}),
+  branch: z.string().optional(),
+  pr: z.object({ number: z.number().int(), nodeId: z.string(), ready: z.boolean() }).optional(),
+  /** Comments a human must read (blocked, failed, done): posted once each, keyed for idempotence. */
+  notices: z.array(NoticeSchema).default([]),
+  stepFailures: z.number().int().default(0),
+  finishedAt: z.string().optional(),
+});
+
+export type Mission = z.infer<typeof MissionSchema>;
+export type Contract = z.infer<typeof ContractSchema>;
+
+export function isTerminal(status: MissionStatus): boolean {
+  return (TERMINAL_STATUSES as readonly string[]).includes(status);
+}
+
+/** Loads a persisted mission, upgrading older schema versions as they appear. */
+export function loadMission(data: unknown): Mission {
+  return MissionSchema.parse(data);
+}

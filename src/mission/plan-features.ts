@@ -1,0 +1,19 @@
+import type { Contract, Mission } from "./mission.ts";
+import type { Feature, Plan } from "./schemas.ts";
+
+export function latestContract(mission: Mission): Contract | undefined {
+  return mission.contracts.at(-1);
+}
+
+export function approvedPlan(mission: Mission): Plan | undefined {
+  return mission.contracts.find((contract) => contract.version === mission.approvedVersion)?.plan;
+}
+
+/** Every feature to implement, in order: the approved plan's, then follow-ups. */
+export function allFeatures(mission: Mission): Feature[] {
+  return [...(approvedPlan(mission)?.features ?? []), ...mission.extraFeatures];
+}
+
+export function featuresOf(mission: Mission, milestoneId: string): Feature[] {
+  return allFeatures(mission).filter((feature) => feature.milestoneId === milestoneId);
+}

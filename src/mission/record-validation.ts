@@ -1,0 +1,90 @@
+import type { Mission } from "./mission.ts";
+import { allFeatures, approvedPlan } from "./plan-features.ts";
+import type { Verdict } from "./schemas.ts";
+
+export interface ValidationResult {
+  milestoneId: string;
+  headSha: string;
+  checkRunId: number;
+  verdicts: Verdict[];
+  /** Why the milestone failed beyond individual verdicts (a red test command), for the follow-up. */
+  failures: string[];
+}
+
+/**
+ * Records a milestone's validation. Failed assertions become one follow-up feature, up to the
+ * configured number of rounds; past it the mission is blocked and asks the humans.
+ */
+export function recordValidation(mission: Mission, result: ValidationResult, now: string): Mission {
+  const assertions = { ...mission.assertions };
+  for (const verdict of result.verdicts) {
+    assertions[verdict.assertionId] = { verdict: verdict.verdict, evidence: verdict.evidence, commitSha: result.headSha };
+  }
+  const failed = result.verdicts.filter((verdict) => verdict.verdict === "fail");
+  const milestoneState = mission.milestones[result.milestoneId] ?? { status: "pending", round: 0 };
+  const base = { headSha: result.headSha, checkRunId: result.checkRunId };
+  if (failed.length === 0 && result.failures.length === 0) {
+    return {
+      ...mission,
+      assertions,
+      milestones: { ...mission.milestones, [result.milestoneId]: { ...milestoneState, ...base, status: "passed" } },
+      updatedAt: now,
+    };
+  }
+  const round = milestoneState.round + 1;
+  const failedIds = failed.map((verdict) => verdict.assertionId);
+  if (round > mission.settings.maxRemediationRounds) {
+    const what = [...failed.map((v) => `- **${v.assertionId}**: ${v.evidence}`), ...result.failures.map((f) => `- ${f}`)];
+    return {
+      ...mission,
+      assertions,
+      status: "blocked",
+      pausedFrom: "running",
+      reason: `milestone ${result.milestoneId} still fails after ${mission.settings.maxRemediationRounds} repair rounds`,
+      milestones: { ...mission.milestones, [result.milestoneId]: { ...milestoneState, ...base, status: "failed", round } },
+      notices: [
+        ...mission.notices,
+        {
+          key: `blocked-${result.milestoneId}-${round}`,
+          body: [
+            `### ⛔ Mission blocked on milestone ${result.milestoneId}`,
+            "",
+            `It still fails after ${mission.settings.maxRemediationRounds} repair rounds:`,
+            "",
+            ...what,
+            "",
+            "Push a fix to the branch and comment `/mission retry`, change the plan with `/mission revise <feedback>` after `/mission abort`, or stop with `/mission abort`.",
+          ].join("\n"),
+        },
+      ],
+      updatedAt: now,
+    };
+  }
+  const plan = approvedPlan(mission);
+  const served = failedIds.length > 0
+    ? failedIds
+    : (plan?.assertions.filter((a) => a.milestoneId === result.milestoneId).map((a) => a.id) ?? []);
+  const id = `F${allFeatures(mission).length + 1}`;
+  const description = [
+    `Validation of milestone ${result.milestoneId} failed (round ${round}). Make these pass without breaking anything else.`,
+    ...failed.map((v) => `- ${v.assertionId}: ${v.evidence}`),
+    ...result.failures.map((failure) => `- ${failure}`),
+  ].join("\n");
+  return {
+    ...mission,
+    assertions,
+    extraFeatures: [
+      ...mission.extraFeatures,
+      {
+        id,
+        milestoneId: result.milestoneId,
+        title: `Fix ${failedIds.length > 0 ? failedIds.join(", ") : `milestone ${result.milestoneId}`}`.slice(0, 100),
+        description,
+        assertionIds: served,
+      },
+    ],
+    features: { ...mission.features, [id]: { status: "pending", attempts: 0 } },
+    milestones: { ...mission.milestones, [result.milestoneId]: { ...milestoneState, ...base, status: "pending", round } },
+    updatedAt: now,
+  };
+}

@@ -1,0 +1,59 @@
+import { z } from "zod";
+
+/** `VAL-<AREA>-NNN`, e.g. `VAL-API-001`. */
+export const AssertionIdSchema = z
+  .string()
+  .regex(/^VAL-[A-Z][A-Z0-9]*-\d{3}$/, "assertion ids look like VAL-<AREA>-NNN, e.g. VAL-API-001");
+
+export const MilestoneSchema = z.object({
+  id: z.string().regex(/^M\d+$/, "milestone ids look like M1, M2, …").describe("Milestone id: M1, M2, …"),
+  title: z.string().min(1).max(120).describe("Short milestone title"),
+});
+
+export const AssertionSchema = z.object({
+  id: AssertionIdSchema.describe("Assertion id, VAL-<AREA>-NNN"),
+  milestoneId: z.string().describe("The milestone whose validation checks this assertion"),
+  statement: z.string().min(1).max(600).describe("What must be true, observable from outside"),
+  verification: z.string().min(1).max(600).describe("How a validator will check it: the command, test or user action"),
+});
+
+export const FeatureSchema = z.object({
+  id: z.string().regex(/^F\d+$/, "feature ids look like F1, F2, …").describe("Feature id: F1, F2, …"),
+  milestoneId: z.string().describe("The milestone this feature belongs to"),
+  title: z.string().min(1).max(100).describe("Imperative title; becomes the commit subject"),
+  description: z.string().min(1).max(4000).describe("What to build, precisely enough for a worker with no other context"),
+  assertionIds: z.array(AssertionIdSchema).min(1).describe("The assertions this feature makes true"),
+});
+
+export const PlanSchema = z.object({
+  summary: z.string().min(1).max(2000).describe("What the mission delivers, two or three sentences"),
+  milestones: z.array(MilestoneSchema).min(1).max(12),
+  features: z.array(FeatureSchema).min(1).max(60),
+  assertions: z.array(AssertionSchema).min(1).max(200),
+});
+
+export const HandoffSchema = z.object({
+  status: z.enum(["done", "partial", "blocked"]).describe("done: the feature is complete; partial: some is left; blocked: cannot proceed"),
+  summary: z.string().min(1).max(2000).describe("What you did, in two or three sentences"),
+  completed: z.array(z.string()).default([]).describe("What was completed"),
+  leftUndone: z.array(z.string()).default([]).describe("What was not done, honestly"),
+  commandsRun: z
+    .array(z.object({ command: z.string(), exitCode: z.number().int() }))
+    .default([])
+    .describe("Every command you ran, with its exit code"),
+  issuesDiscovered: z.array(z.string()).default([]).describe("Problems found that others should know about"),
+  testsWrittenFirst: z.boolean().default(false).describe("Whether tests were written before the implementation"),
+});
+
+export const VerdictSchema = z.object({
+  assertionId: AssertionIdSchema,
+  verdict: z.enum(["pass", "fail"]),
+  evidence: z.string().min(1).max(2000).describe("What you observed that decides the verdict"),
+});
+
+export type Milestone = z.infer<typeof MilestoneSchema>;
+export type Assertion = z.infer<typeof AssertionSchema>;
+export type Feature = z.infer<typeof FeatureSchema>;
+export type Plan = z.infer<typeof PlanSchema>;
+export type Handoff = z.infer<typeof HandoffSchema>;
+export type Verdict = z.infer<typeof VerdictSchema>;

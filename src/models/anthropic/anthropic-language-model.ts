@@ -1,0 +1,61 @@
+import Anthropic from "@anthropic-ai/sdk";
+import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse } from "../language-model.ts";
+import { toModelError } from "../model-error.ts";
+import { convertToAnthropicRequest } from "./convert-to-anthropic-messages.ts";
+import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
+
+export interface AnthropicModelOptions {
+  apiKey: string;
+  baseUrl?: string;
+  maxRetries?: number;
+  timeoutMs?: number;
+}
+
+/** Anthropic's Messages API, streamed so long outputs never hit the SDK's non-streaming limits. */
+export class AnthropicLanguageModel implements LanguageModel {
+  readonly id: string;
+  readonly #client: Anthropic;
+  readonly #model: string;
+
+  constructor(model: string, options: AnthropicModelOptions) {
+    this.#model = model;
+    this.id = `anthropic/${model}`;
+    this.#client = new Anthropic({
+      apiKey: options.apiKey,
+      baseURL: options.baseUrl,
+      maxRetries: options.maxRetries ?? 2,
+      timeout: options.timeoutMs ?? 10 * 60_000,
+    });
+  }
+
+  async generate(request: ModelRequest): Promise<ModelResponse> {
+    const { system, tools, messages } = convertToAnthropicRequest(request);
+    try {
+      const stream = this.#client.messages.stream(
+        { model: this.#model, max_tokens: request.maxOutputTokens, system, tools, messages },
+        { signal: request.signal },
+      );
+      const message = await stream.finalMessage();
+      const content: AssistantPart[] = [];
+      for (const block of message.content) {
+        if (block.type === "text") content.push({ type: "text", text: block.text });
+        else if (block.type === "tool_use") content.push({ type: "tool-call", id: block.id, name: block.name, input: block.input });
+      }
+      const usage = message.usage;
+      const cacheRead = usage.cache_read_input_tokens ?? 0;
+      const cacheWrite = usage.cache_creation_input_tokens ?? 0;
+      return {
+        content,
+        stopReason: mapAnthropicStopReason(message.stop_reason),
+        usage: {
+          inputTokens: usage.input_tokens + cacheRead + cacheWrite,
+          outputTokens: usage.output_tokens,
+          cacheReadTokens: cacheRead,
+          cacheWriteTokens: cacheWrite,
+        },
+      };
+    } catch (error) {
+      throw toModelError(error, this.id);
+    }
+  }
+}

@@ -1,0 +1,62 @@
+import type Anthropic from "@anthropic-ai/sdk";
+import type { ModelMessage, ModelRequest } from "../language-model.ts";
+
+type MessageParam = Anthropic.Messages.MessageParam;
+type ContentBlock = Anthropic.Messages.ContentBlockParam;
+
+/**
+ * Converts to the Messages API with cache breakpoints: a long-lived one after tools + system (the
+ * static prefix, byte-stable per role) and a sliding one on the newest message.
+ */
+export function convertToAnthropicRequest(request: ModelRequest) {
+  const tools: Anthropic.Messages.Tool[] = request.tools.map((tool, index) => ({
+    name: tool.name,
+    description: tool.description,
+    input_schema: tool.parameters as Anthropic.Messages.Tool.InputSchema,
+    ...(index === request.tools.length - 1 ? { cache_control: { type: "ephemeral" as const, ttl: "1h" as const } } : {}),
+  }));
+  const system: Anthropic.Messages.TextBlockParam[] = [
+    { type: "text", text: request.system, cache_control: { type: "ephemeral", ttl: "1h" } },
+  ];
+  const messages = request.messages.map(convertMessage);
+  markSlidingBreakpoints(messages, request.messages);
+  return { system, tools, messages };
+}
+
+function convertMessage(message: ModelMessage): MessageParam {
+  if (message.role === "assistant") {
+    return {
+      role: "assistant",
+      content: message.content.map((part): ContentBlock =>
+        part.type === "text"
+          ? { type: "text", text: part.text }
+          : { type: "tool_use", id: part.id, name: part.name, input: typeof part.input === "object" && part.input !== null ? part.input : {} },
+      ),
+    };
+  }
+  return {
+    role: "user",
+    content: message.content.map((part): ContentBlock =>
+      part.type === "text"
+        ? { type: "text", text: part.text }
+        : { type: "tool_result", tool_use_id: part.toolCallId, content: part.output, is_error: part.isError },
+    ),
+  };
+}
+
+/** The newest message gets a breakpoint, and so does any block the caller marked as a stable prefix. */
+function markSlidingBreakpoints(messages: MessageParam[], source: ModelMessage[]): void {
+  source.forEach((message, messageIndex) => {
+    if (message.role !== "user") return;
+    message.content.forEach((part, partIndex) => {
+      if (part.type === "text" && part.cache) setBreakpoint(messages[messageIndex]!, partIndex);
+    });
+  });
+  const last = messages.at(-1);
+  if (last && Array.isArray(last.content) && last.content.length > 0) setBreakpoint(last, last.content.length - 1);
+}
+
+function setBreakpoint(message: MessageParam, index: number): void {
+  const block = (message.content as ContentBlock[])[index] as ContentBlock & { cache_control?: unknown };
+  if (block && block.type !== "thinking" && block.type !== "redacted_thinking") block.cache_control = { type: "ephemeral" };
+}

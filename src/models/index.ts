@@ -1,0 +1,5 @@
+export type * from "./language-model.ts";
+export { ModelError, toModelError } from "./model-error.ts";
+export { ModelRegistry } from "./model-registry.ts";
+export { AnthropicLanguageModel } from "./anthropic/anthropic-language-model.ts";
+export { OpenAILanguageModel } from "./openai/openai-language-model.ts";

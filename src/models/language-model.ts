@@ -1,0 +1,54 @@
+/** The provider-neutral model interface every role talks to (in the spirit of vercel/ai's `doGenerate`). */
+export interface ToolSpec {
+  name: string;
+  description: string;
+  /** JSON schema of the arguments. */
+  parameters: Record<string, unknown>;
+}
+
+export type UserPart =
+  | { type: "text"; text: string; cache?: boolean }
+  | { type: "tool-result"; toolCallId: string; toolName: string; output: string; isError: boolean };
+export type AssistantPart = { type: "text"; text: string } | ToolCall;
+export interface ToolCall {
+  type: "tool-call";
+  id: string;
+  name: string;
+  /** Parsed arguments, or the raw text when the model sent invalid JSON. */
+  input: unknown;
+}
+
+export type ModelMessage = { role: "user"; content: UserPart[] } | { role: "assistant"; content: AssistantPart[] };
+
+export interface ModelRequest {
+  /** Byte-stable across calls of one role, so providers can cache it. */
+  system: string;
+  messages: ModelMessage[];
+  tools: ToolSpec[];
+  maxOutputTokens: number;
+  /** Groups calls that share a prefix (OpenAI's `prompt_cache_key`): mission and role. */
+  cacheKey?: string;
+  signal?: AbortSignal;
+}
+
+export type StopReason = "end" | "tool-use" | "max-tokens" | "refusal" | "other";
+
+export interface Usage {
+  /** All input tokens, cached or not. */
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
+export interface ModelResponse {
+  content: AssistantPart[];
+  stopReason: StopReason;
+  usage: Usage;
+}
+
+export interface LanguageModel {
+  /** `provider/model`, as the operator and repositories name it. */
+  readonly id: string;
+  generate(request: ModelRequest): Promise<ModelResponse>;
+}

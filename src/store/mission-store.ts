@@ -1,0 +1,43 @@
+import type { Intent, Mission } from "../mission/index.ts";
+
+export interface Delivery {
+  id: string;
+  event: string;
+  payload: unknown;
+  receivedAt: string;
+}
+
+export interface MissionEvent {
+  missionId: string;
+  kind: string;
+  at: string;
+  data: Record<string, unknown>;
+}
+
+/**
+ * Durable mission state. The webhook intake writes deliveries, new missions and intents; the engine
+ * is the only writer of an existing mission's state.
+ */
+export interface MissionStore {
+  /** Records a webhook delivery; false when this delivery id was seen before (GitHub redelivers). */
+  enqueueDelivery(delivery: Delivery): Promise<boolean>;
+  pendingDeliveries(): Promise<Delivery[]>;
+  completeDelivery(id: string, error?: string): Promise<void>;
+
+  /** Creates a mission; false when the issue already has an active one. */
+  createMission(mission: Mission): Promise<boolean>;
+  getMission(id: string): Promise<Mission | undefined>;
+  findActiveMission(owner: string, repo: string, issue: number): Promise<Mission | undefined>;
+  findLatestMission(owner: string, repo: string, issue: number): Promise<Mission | undefined>;
+  listMissions(filter?: { active?: boolean }): Promise<Mission[]>;
+
+  addIntent(missionId: string, intent: Omit<Intent, "seq">): Promise<number>;
+  pendingIntents(missionId: string): Promise<Intent[]>;
+  /** Saves the mission and marks the intents it absorbed, atomically. */
+  saveMission(mission: Mission, appliedIntents?: number[]): Promise<void>;
+
+  appendEvent(event: MissionEvent): Promise<void>;
+  events(missionId: string): Promise<MissionEvent[]>;
+
+  close(): Promise<void>;
+}

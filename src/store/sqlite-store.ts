@@ -1,0 +1,166 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { ACTIVE_STATUSES, loadMission, type Intent, type Mission } from "../mission/index.ts";
+import type { Delivery, MissionEvent, MissionStore } from "./mission-store.ts";
+
+const STORE_SCHEMA_VERSION = 1;
+const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
+
+const MIGRATIONS: string[] = [
+  `CREATE TABLE missions (
+     id TEXT PRIMARY KEY, owner TEXT NOT NULL, repo TEXT NOT NULL, issue INTEGER NOT NULL,
+     status TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+   CREATE UNIQUE INDEX missions_active_issue ON missions (owner, repo, issue) WHERE status IN (${ACTIVE});
+   CREATE TABLE deliveries (
+     id TEXT PRIMARY KEY, event TEXT NOT NULL, payload TEXT NOT NULL, received_at TEXT NOT NULL,
+     processed_at TEXT, error TEXT);
+   CREATE TABLE intents (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, mission_id TEXT NOT NULL, data TEXT NOT NULL,
+     created_at TEXT NOT NULL, applied_at TEXT);
+   CREATE INDEX intents_pending ON intents (mission_id) WHERE applied_at IS NULL;
+   CREATE TABLE events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, mission_id TEXT NOT NULL, kind TEXT NOT NULL,
+     at TEXT NOT NULL, data TEXT NOT NULL);
+   CREATE INDEX events_mission ON events (mission_id, seq);`,
+];
+
+/** The default store: one SQLite file through `node:sqlite`, WAL mode, schema migrations by version. */
+export class SqliteMissionStore implements MissionStore {
+  readonly #db: DatabaseSync;
+
+  constructor(path: string) {
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    this.#db = new DatabaseSync(path);
+    this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+    this.#migrate();
+  }
+
+  #migrate(): void {
+    const version = Number((this.#db.prepare("PRAGMA user_version").get() as { user_version: number }).user_version);
+    if (version > STORE_SCHEMA_VERSION) {
+      throw new Error(`The mission store was written by a newer version of Missions (schema ${version}); upgrade the app.`);
+    }
+    for (let next = version; next < MIGRATIONS.length; next++) {
+      this.#transaction(() => {
+        this.#db.exec(MIGRATIONS[next]!);
+        this.#db.exec(`PRAGMA user_version = ${next + 1}`);
+      });
+    }
+  }
+
+  #transaction<T>(work: () => T): T {
+    this.#db.exec("BEGIN IMMEDIATE");
+    try {
+      const result = work();
+      this.#db.exec("COMMIT");
+      return result;
+    } catch (error) {
+      this.#db.exec("ROLLBACK");
+      throw error;
+    }
+  }
+
+  async enqueueDelivery(delivery: Delivery): Promise<boolean> {
+    const result = this.#db
+      .prepare("INSERT OR IGNORE INTO deliveries (id, event, payload, received_at) VALUES (?, ?, ?, ?)")
+      .run(delivery.id, delivery.event, JSON.stringify(delivery.payload), delivery.receivedAt);
+    return Number(result.changes) === 1;
+  }
+
+  async pendingDeliveries(): Promise<Delivery[]> {
+    const rows = this.#db
+      .prepare("SELECT id, event, payload, received_at FROM deliveries WHERE processed_at IS NULL ORDER BY rowid")
+      .all() as Array<{ id: string; event: string; payload: string; received_at: string }>;
+    return rows.map((row) => ({ id: row.id, event: row.event, payload: JSON.parse(row.payload), receivedAt: row.received_at }));
+  }
+
+  async completeDelivery(id: string, error?: string): Promise<void> {
+    this.#db.prepare("UPDATE deliveries SET processed_at = ?, error = ? WHERE id = ?").run(new Date().toISOString(), error ?? null, id);
+  }
+
+  async createMission(mission: Mission): Promise<boolean> {
+    const result = this.#db
+      .prepare(
+        "INSERT OR IGNORE INTO missions (id, owner, repo, issue, status, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+      )
+      .run(
+        mission.id,
+        mission.repo.owner.toLowerCase(),
+        mission.repo.name.toLowerCase(),
+        mission.issue.number,
+        mission.status,
+        JSON.stringify(mission),
+        mission.createdAt,
+        mission.updatedAt,
+      );
+    return Number(result.changes) === 1;
+  }
+
+  async getMission(id: string): Promise<Mission | undefined> {
+    const row = this.#db.prepare("SELECT data FROM missions WHERE id = ?").get(id) as { data: string } | undefined;
+    return row ? loadMission(JSON.parse(row.data)) : undefined;
+  }
+
+  async findActiveMission(owner: string, repo: string, issue: number): Promise<Mission | undefined> {
+    const row = this.#db
+      .prepare(`SELECT data FROM missions WHERE owner = ? AND repo = ? AND issue = ? AND status IN (${ACTIVE})`)
+      .get(owner.toLowerCase(), repo.toLowerCase(), issue) as { data: string } | undefined;
+    return row ? loadMission(JSON.parse(row.data)) : undefined;
+  }
+
+  async findLatestMission(owner: string, repo: string, issue: number): Promise<Mission | undefined> {
+    const row = this.#db
+      .prepare("SELECT data FROM missions WHERE owner = ? AND repo = ? AND issue = ? ORDER BY created_at DESC, rowid DESC LIMIT 1")
+      .get(owner.toLowerCase(), repo.toLowerCase(), issue) as { data: string } | undefined;
+    return row ? loadMission(JSON.parse(row.data)) : undefined;
+  }
+
+  async listMissions(filter: { active?: boolean } = {}): Promise<Mission[]> {
+    const where = filter.active ? `WHERE status IN (${ACTIVE})` : "";
+    const rows = this.#db.prepare(`SELECT data FROM missions ${where} ORDER BY created_at`).all() as Array<{ data: string }>;
+    return rows.map((row) => loadMission(JSON.parse(row.data)));
+  }
+
+  async addIntent(missionId: string, intent: Omit<Intent, "seq">): Promise<number> {
+    const result = this.#db
+      .prepare("INSERT INTO intents (mission_id, data, created_at) VALUES (?, ?, ?)")
+      .run(missionId, JSON.stringify(intent), new Date().toISOString());
+    return Number(result.lastInsertRowid);
+  }
+
+  async pendingIntents(missionId: string): Promise<Intent[]> {
+    const rows = this.#db
+      .prepare("SELECT seq, data FROM intents WHERE mission_id = ? AND applied_at IS NULL ORDER BY seq")
+      .all(missionId) as Array<{ seq: number; data: string }>;
+    return rows.map((row) => ({ ...JSON.parse(row.data), seq: Number(row.seq) }));
+  }
+
+  async saveMission(mission: Mission, appliedIntents: number[] = []): Promise<void> {
+    const now = new Date().toISOString();
+    this.#transaction(() => {
+      this.#db
+        .prepare("UPDATE missions SET status = ?, data = ?, updated_at = ? WHERE id = ?")
+        .run(mission.status, JSON.stringify(mission), mission.updatedAt, mission.id);
+      const mark = this.#db.prepare("UPDATE intents SET applied_at = ? WHERE seq = ?");
+      for (const seq of appliedIntents) mark.run(now, seq);
+    });
+  }
+
+  async appendEvent(event: MissionEvent): Promise<void> {
+    this.#db
+      .prepare("INSERT INTO events (mission_id, kind, at, data) VALUES (?, ?, ?, ?)")
+      .run(event.missionId, event.kind, event.at, JSON.stringify(event.data));
+  }
+
+  async events(missionId: string): Promise<MissionEvent[]> {
+    const rows = this.#db
+      .prepare("SELECT mission_id, kind, at, data FROM events WHERE mission_id = ? ORDER BY seq")
+      .all(missionId) as Array<{ mission_id: string; kind: string; at: string; data: string }>;
+    return rows.map((row) => ({ missionId: row.mission_id, kind: row.kind, at: row.at, data: JSON.parse(row.data) }));
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.isOpen) this.#db.close();
+  }
+}

@@ -1,0 +1,147 @@
+import { execFile } from "node:child_process";
+import { existsSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+
+const exec = promisify(execFile);
+
+export interface GitIdentity {
+  name: string;
+  email: string;
+}
+
+export interface RemoteAccess {
+  /** HTTPS URL of the repository, without credentials. */
+  url: string;
+  /** Installation token: sent as a header through the environment, never in argv, config or logs. */
+  token: string;
+}
+
+export interface CommitTrailers {
+  [key: string]: string;
+}
+
+/** One checkout per mission under a root directory, driven with the real git CLI. */
+export class GitWorkspace {
+  readonly #root: string;
+  readonly #identity: GitIdentity;
+
+  constructor(root: string, identity: GitIdentity) {
+    this.#root = root;
+    this.#identity = identity;
+  }
+
+  directory(missionId: string): string {
+    return join(this.#root, missionId.replace(/[^A-Za-z0-9_.-]/g, "_"));
+  }
+
+  /**
+   * Brings the checkout to the branch's pushed head (or the base branch when the branch is new),
+   * discarding anything left by a crashed step: a re-run always starts clean.
+   */
+  async prepare(missionId: string, remote: RemoteAccess, branch: string, base: string): Promise<{ directory: string; head: string; branchExists: boolean }> {
+    const directory = this.directory(missionId);
+    if (!existsSync(join(directory, ".git"))) {
+      await rm(directory, { recursive: true, force: true });
+      await mkdir(directory, { recursive: true });
+      await this.git(directory, ["init", "--quiet", "--initial-branch", base]);
+      await this.git(directory, ["remote", "add", "origin", remote.url]);
+    }
+    await this.git(directory, ["remote", "set-url", "origin", remote.url]);
+    await this.git(directory, ["fetch", "--quiet", "--prune", "origin", `+refs/heads/${base}:refs/remotes/origin/${base}`], remote);
+    const branchExists = await this.remoteBranchExists(directory, remote, branch);
+    if (branchExists) {
+      await this.git(directory, ["fetch", "--quiet", "origin", `+refs/heads/${branch}:refs/remotes/origin/${branch}`], remote);
+    }
+    const start = branchExists ? `origin/${branch}` : `origin/${base}`;
+    await this.git(directory, ["checkout", "--quiet", "--force", "-B", branch, start]);
+    await this.git(directory, ["reset", "--quiet", "--hard", start]);
+    await this.git(directory, ["clean", "-ffdxq"]);
+    return { directory, head: await this.head(directory), branchExists };
+  }
+
+  async remoteBranchExists(directory: string, remote: RemoteAccess, branch: string): Promise<boolean> {
+    const { stdout } = await this.git(directory, ["ls-remote", "--heads", "origin", `refs/heads/${branch}`], remote);
+    return stdout.trim() !== "";
+  }
+
+  async head(directory: string): Promise<string> {
+    return (await this.git(directory, ["rev-parse", "HEAD"])).stdout.trim();
+  }
+
+  /** Commits everything in the work tree; undefined when there is nothing to commit. */
+  async commitAll(directory: string, subject: string, body: string, trailers: CommitTrailers): Promise<string | undefined> {
+    await this.git(directory, ["add", "--all"]);
+    const status = (await this.git(directory, ["status", "--porcelain"])).stdout;
+    if (status.trim() === "") return undefined;
+    const trailerLines = Object.entries(trailers).map(([key, value]) => `${key}: ${value}`).join("\n");
+    const message = `${subject}\n\n${body ? `${body.trim()}\n\n` : ""}${trailerLines}\n`;
+    await this.git(directory, ["commit", "--quiet", "--no-verify", "-F", "-"], undefined, message);
+    return this.head(directory);
+  }
+
+  async push(directory: string, remote: RemoteAccess, branch: string): Promise<void> {
+    await this.git(directory, ["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`], remote);
+  }
+
+  /** The pushed commit that carries a feature's trailer, if one landed before a crash. */
+  async findFeatureCommit(directory: string, ref: string, issueNumber: number, featureId: string): Promise<string | undefined> {
+    const { stdout } = await this.git(directory, ["log", ref, "--format=%H%x1f%(trailers:only,unfold)%x1e"]).catch(() => ({ stdout: "" }));
+    for (const record of stdout.split("\x1e")) {
+      const [sha, trailers = ""] = record.trim().split("\x1f");
+      if (!sha) continue;
+      const lines = trailers.split("\n").map((line) => line.trim());
+      if (lines.includes(`Mission: #${issueNumber}`) && lines.includes(`Feature: ${featureId}`)) return sha;
+    }
+    return undefined;
+  }
+
+  async changedFiles(directory: string, from: string, to: string): Promise<string[]> {
+    const { stdout } = await this.git(directory, ["diff", "--name-only", `${from}..${to}`]);
+    return stdout.split("\n").filter(Boolean);
+  }
+
+  async diff(directory: string, from: string, to: string): Promise<string> {
+    return (await this.git(directory, ["diff", "--stat", "--patch", `${from}..${to}`])).stdout;
+  }
+
+  async git(directory: string, args: string[], remote?: RemoteAccess, input?: string): Promise<{ stdout: string; stderr: string }> {
+    const env: Record<string, string> = {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: directory,
+      LANG: "C.UTF-8",
+      GIT_TERMINAL_PROMPT: "0",
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      GIT_AUTHOR_NAME: this.#identity.name,
+      GIT_AUTHOR_EMAIL: this.#identity.email,
+      GIT_COMMITTER_NAME: this.#identity.name,
+      GIT_COMMITTER_EMAIL: this.#identity.email,
+      // Hooks never run: a worker could have written .git/hooks despite the tools' refusal.
+      GIT_CONFIG_COUNT: "1",
+      GIT_CONFIG_KEY_0: "core.hooksPath",
+      GIT_CONFIG_VALUE_0: "/dev/null",
+    };
+    if (remote) {
+      const basic = Buffer.from(`x-access-token:${remote.token}`).toString("base64");
+      env.GIT_CONFIG_COUNT = "2";
+      env.GIT_CONFIG_KEY_1 = "http.extraHeader";
+      env.GIT_CONFIG_VALUE_1 = `Authorization: Basic ${basic}`;
+    }
+    try {
+      const child = exec("git", args, { cwd: directory, env, maxBuffer: 64 * 1024 * 1024 });
+      if (input !== undefined) {
+        child.child.stdin?.end(input);
+      }
+      return await child;
+    } catch (error) {
+      const stderr = String((error as { stderr?: string }).stderr ?? "").trim();
+      throw new Error(`git ${args[0]} failed: ${redact(stderr, remote?.token)}`, { cause: undefined });
+    }
+  }
+}
+
+function redact(text: string, token: string | undefined): string {
+  return token ? text.split(token).join("***") : text;
+}
