@@ -11,3 +11,4 @@ export * from "./markers.ts";
 export { renderContract, renderQuestions } from "./render-contract.ts";
 export { escapeCell, defuseMarkers } from "./markdown.ts";
 export { allFeatures, approvedPlan, featuresOf, latestContract } from "./plan-features.ts";
+export { renderPullBody, formatDuration } from "./render-pull-body.ts";

@@ -1,14 +1,14 @@
 import type { Contract } from "./mission.ts";
-import { contractMarker, embeddableJson } from "./markers.ts";
-import { escapeCell } from "./markdown.ts";
+import { contractMarker, embeddableJson, questionsMarker } from "./markers.ts";
+import { defuseMarkers, escapeCell } from "./markdown.ts";
 
 /** The contract comment: what "done" means, readable by people, with a machine copy hidden below. */
-export function renderContract(contract: Contract, issueTitle: string): string {
+export function renderContract(missionId: string, contract: Contract, issueTitle: string): string {
   const { plan } = contract;
   const lines = [
     `## 📋 Validation contract v${contract.version} — ${escapeCell(issueTitle)}`,
     "",
-    plan.summary,
+    defuseMarkers(plan.summary),
     "",
     "These assertions define done. They were written before any code; validators that never see the workers' reasoning check each one.",
   ];
@@ -27,20 +27,20 @@ export function renderContract(contract: Contract, issueTitle: string): string {
     "",
     "---",
     `To start the work, comment \`/mission approve\`. To change the plan, comment \`/mission revise <what to change>\` and a new version will follow.`,
-    `${contractMarker(contract.version)}${embeddableJson(plan)} -->`,
+    `${contractMarker(missionId, contract.version)}${embeddableJson(plan)} -->`,
   );
   return lines.join("\n");
 }
 
-export function renderQuestions(questions: string[], round: number): string {
+export function renderQuestions(missionId: string, questions: string[], round: number): string {
   return [
     "### ❓ Questions before planning",
     "",
     "The orchestrator needs these answered to write a good contract:",
     "",
-    ...questions.map((question, index) => `${index + 1}. ${question}`),
+    ...questions.map((question, index) => `${index + 1}. ${defuseMarkers(question)}`),
     "",
     "Reply in a comment (`/mission answer <text>`, or just a plain reply) and planning continues.",
-    `<!-- missions:questions ${round} -->`,
+    questionsMarker(missionId, round),
   ].join("\n");
 }

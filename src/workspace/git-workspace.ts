@@ -25,9 +25,10 @@ export interface CommitTrailers {
 /** One checkout per mission under a root directory, driven with the real git CLI. */
 export class GitWorkspace {
   readonly #root: string;
-  readonly #identity: GitIdentity;
+  readonly #identity: () => Promise<GitIdentity>;
 
-  constructor(root: string, identity: GitIdentity) {
+  /** `identity` is asked for only when committing, so the app can start while GitHub is unreachable. */
+  constructor(root: string, identity: () => Promise<GitIdentity>) {
     this.#root = root;
     this.#identity = identity;
   }
@@ -70,14 +71,16 @@ export class GitWorkspace {
     return (await this.git(directory, ["rev-parse", "HEAD"])).stdout.trim();
   }
 
-  /** Commits everything in the work tree; undefined when there is nothing to commit. */
-  async commitAll(directory: string, subject: string, body: string, trailers: CommitTrailers): Promise<string | undefined> {
+  /**
+   * Commits everything in the work tree as one commit — an empty one when nothing changed, so the
+   * history stays one commit per feature.
+   */
+  async commitAll(directory: string, subject: string, body: string, trailers: CommitTrailers): Promise<string> {
     await this.git(directory, ["add", "--all"]);
-    const status = (await this.git(directory, ["status", "--porcelain"])).stdout;
-    if (status.trim() === "") return undefined;
     const trailerLines = Object.entries(trailers).map(([key, value]) => `${key}: ${value}`).join("\n");
     const message = `${subject}\n\n${body ? `${body.trim()}\n\n` : ""}${trailerLines}\n`;
-    await this.git(directory, ["commit", "--quiet", "--no-verify", "-F", "-"], undefined, message);
+    const identity = await this.#identity();
+    await this.git(directory, ["commit", "--quiet", "--allow-empty", "--no-verify", "-F", "-"], undefined, message, identity);
     return this.head(directory);
   }
 
@@ -106,7 +109,8 @@ export class GitWorkspace {
     return (await this.git(directory, ["diff", "--stat", "--patch", `${from}..${to}`])).stdout;
   }
 
-  async git(directory: string, args: string[], remote?: RemoteAccess, input?: string): Promise<{ stdout: string; stderr: string }> {
+  async git(directory: string, args: string[], remote?: RemoteAccess, input?: string, identity?: GitIdentity): Promise<{ stdout: string; stderr: string }> {
+    const who = identity ?? { name: "Missions", email: "missions@localhost" };
     const env: Record<string, string> = {
       PATH: process.env.PATH ?? "/usr/bin:/bin",
       HOME: directory,
@@ -114,10 +118,10 @@ export class GitWorkspace {
       GIT_TERMINAL_PROMPT: "0",
       GIT_CONFIG_NOSYSTEM: "1",
       GIT_CONFIG_GLOBAL: "/dev/null",
-      GIT_AUTHOR_NAME: this.#identity.name,
-      GIT_AUTHOR_EMAIL: this.#identity.email,
-      GIT_COMMITTER_NAME: this.#identity.name,
-      GIT_COMMITTER_EMAIL: this.#identity.email,
+      GIT_AUTHOR_NAME: who.name,
+      GIT_AUTHOR_EMAIL: who.email,
+      GIT_COMMITTER_NAME: who.name,
+      GIT_COMMITTER_EMAIL: who.email,
       // Hooks never run: a worker could have written .git/hooks despite the tools' refusal.
       GIT_CONFIG_COUNT: "1",
       GIT_CONFIG_KEY_0: "core.hooksPath",

@@ -1,0 +1,1 @@
+export { renderControl, type ControlLinks } from "./render-control.ts";

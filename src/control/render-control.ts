@@ -1,0 +1,102 @@
+import {
+  allFeatures,
+  approvedPlan,
+  controlMarker,
+  escapeCell,
+  formatDuration,
+  latestContract,
+  nextStep,
+  type Mission,
+  type MissionStatus,
+} from "../mission/index.ts";
+
+const STATUS: Record<MissionStatus, string> = {
+  planning: "🧭 Planning",
+  questions: "❓ Waiting for answers",
+  "awaiting-approval": "📋 Waiting for approval of the contract",
+  running: "🛠️ Running",
+  paused: "⏸️ Paused",
+  blocked: "⛔ Blocked",
+  done: "✅ Done",
+  aborted: "🛑 Aborted",
+  failed: "💥 Failed",
+};
+
+export interface ControlLinks {
+  repositoryUrl: string;
+}
+
+/** The one mission control comment, edited in place: everything a supervisor needs at a glance. */
+export function renderControl(mission: Mission, now: Date, links: ControlLinks): string {
+  const plan = approvedPlan(mission) ?? latestContract(mission)?.plan;
+  const features = allFeatures(mission);
+  const done = features.filter((feature) => mission.features[feature.id]?.status === "done").length;
+  const assertionIds = plan?.assertions.map((assertion) => assertion.id) ?? [];
+  const passed = assertionIds.filter((id) => mission.assertions[id]?.verdict === "pass").length;
+  const rows: Array<[string, string]> = [["Status", STATUS[mission.status] + (mission.reason ? ` — ${escapeCell(mission.reason)}` : "")]];
+  const activity = describeActivity(mission);
+  if (activity) rows.push(["Now", activity]);
+  if (mission.approvedVersion !== undefined) {
+    rows.push(["Features", `${bar(done, features.length)} ${done}/${features.length}`]);
+    rows.push(["Assertions", `${bar(passed, assertionIds.length)} ${passed}/${assertionIds.length} passed`]);
+  } else if (plan) {
+    rows.push(["Contract", `v${latestContract(mission)!.version}: ${plan.features.length} features, ${plan.assertions.length} assertions`]);
+  }
+  if (mission.branch) rows.push(["Branch", `[\`${mission.branch}\`](${links.repositoryUrl}/tree/${mission.branch})`]);
+  if (mission.pr) rows.push(["Pull request", `#${mission.pr.number}${mission.pr.ready ? " (ready for review)" : " (draft)"}`]);
+  const end = mission.finishedAt ? Date.parse(mission.finishedAt) : now.getTime();
+  rows.push(["Elapsed", formatDuration(end - Date.parse(mission.createdAt))]);
+  const lines = [
+    controlMarker(mission.id),
+    `### 🛰️ Mission control · #${mission.issue.number}`,
+    "",
+    "| | |",
+    "|---|---|",
+    ...rows.map(([key, value]) => `| **${key}** | ${value} |`),
+  ];
+  if (plan && mission.approvedVersion !== undefined) {
+    lines.push("", "| Milestone | Features | Validation |", "|---|---|---|");
+    for (const milestone of plan.milestones) {
+      const own = features.filter((feature) => feature.milestoneId === milestone.id);
+      const ownDone = own.filter((feature) => mission.features[feature.id]?.status === "done").length;
+      const state = mission.milestones[milestone.id];
+      const validation = state?.status === "passed" ? "✅ passed" : state?.status === "failed" ? "❌ failed" : state?.round ? `🔁 repair round ${state.round}` : "⏳";
+      lines.push(`| ${milestone.id} ${escapeCell(milestone.title)} | ${ownDone}/${own.length} | ${validation} |`);
+    }
+  }
+  const latest = [...features].reverse().find((feature) => mission.features[feature.id]?.handoff);
+  if (latest) {
+    const handoff = mission.features[latest.id]!.handoff!;
+    lines.push("", `**Latest handoff** (${latest.id}, ${handoff.status}): ${escapeCell(handoff.summary).slice(0, 280)}`);
+  }
+  const failing = assertionIds.filter((id) => mission.assertions[id]?.verdict === "fail");
+  if (failing.length > 0) {
+    lines.push("", `**Validators found**: ${failing.map((id) => `\`${id}\` ${escapeCell(mission.assertions[id]!.evidence ?? "").slice(0, 160)}`).join("; ")}`);
+  }
+  lines.push("", "<sub>Comment `/mission help` for commands.</sub>");
+  return lines.join("\n");
+}
+
+function describeActivity(mission: Mission): string | undefined {
+  const step = nextStep(mission);
+  switch (step.kind) {
+    case "plan":
+      return "orchestrator is planning";
+    case "implement": {
+      const feature = allFeatures(mission).find((candidate) => candidate.id === step.featureId);
+      return `worker on **${step.featureId}** ${feature ? escapeCell(feature.title) : ""}`;
+    }
+    case "validate":
+      return `scrutiny validator on milestone **${step.milestoneId}**`;
+    case "finish":
+      return "opening the pull request for review";
+    default:
+      return undefined;
+  }
+}
+
+function bar(value: number, total: number, width = 10): string {
+  if (total === 0) return "";
+  const filled = Math.round((value / total) * width);
+  return "▰".repeat(filled) + "▱".repeat(width - filled);
+}

@@ -1,0 +1,28 @@
+import type { Logger } from "pino";
+import type { GitHubPort } from "../github/index.ts";
+import type { ModelRegistry } from "../models/index.ts";
+import type { MissionStore } from "../store/index.ts";
+import type { GitWorkspace } from "../workspace/index.ts";
+
+/** The ports the engine works through, built once in the composition root. */
+export interface EngineDeps {
+  store: MissionStore;
+  github: GitHubPort;
+  models: ModelRegistry;
+  workspace: GitWorkspace;
+  log: Logger;
+  settings: {
+    commandTimeoutMs: number;
+    maxBudgetUsd: number;
+    /** Delay before retrying a step that failed for a passing reason; grows with each failure. */
+    retryDelayMs: number;
+    maxStepRetries: number;
+  };
+  now?: () => Date;
+}
+
+export interface StepContext extends EngineDeps {
+  signal: AbortSignal;
+  log: Logger;
+  now: () => Date;
+}

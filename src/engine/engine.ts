@@ -1,0 +1,226 @@
+import { renderControl } from "../control/index.ts";
+import { applyIntent, controlMarker, nextStep, type Mission, type Step } from "../mission/index.ts";
+import type { EngineDeps, StepContext } from "./engine-deps.ts";
+import { finishStep } from "./steps/finish-step.ts";
+import { implementStep } from "./steps/implement-step.ts";
+import { planStep } from "./steps/plan-step.ts";
+import { postCommentOnce } from "./steps/post-comment-once.ts";
+import { postContract, postNotice, postQuestions } from "./steps/post-steps.ts";
+import { repoRef } from "./steps/remote-access.ts";
+import { validateStep } from "./steps/validate-step.ts";
+import { isRetryable } from "./is-retryable.ts";
+
+interface Drive {
+  promise: Promise<void>;
+  again: boolean;
+}
+
+/**
+ * Runs missions one step at a time: apply people's intents, ask `nextStep`, run it, persist, repeat.
+ * Steps of one mission are serial; different missions run concurrently. A crash loses at most the
+ * step in flight, which re-runs from the last pushed commit.
+ */
+export class Engine {
+  readonly #deps: EngineDeps;
+  readonly #drives = new Map<string, Drive>();
+  readonly #lastControl = new Map<string, string>();
+  readonly #abort = new AbortController();
+  #stopping = false;
+
+  constructor(deps: EngineDeps) {
+    this.#deps = deps;
+  }
+
+  /** Makes sure the mission is being driven; returns when it waits for people or ends. */
+  kick(missionId: string): Promise<void> {
+    const running = this.#drives.get(missionId);
+    if (running) {
+      running.again = true;
+      return running.promise;
+    }
+    const drive: Drive = { again: false, promise: Promise.resolve() };
+    drive.promise = (async () => {
+      try {
+        do {
+          drive.again = false;
+          await this.#drive(missionId);
+        } while (drive.again && !this.#stopping);
+      } catch (error) {
+        this.#deps.log.error({ err: error, mission: missionId }, "mission drive crashed");
+      } finally {
+        this.#drives.delete(missionId);
+      }
+    })();
+    this.#drives.set(missionId, drive);
+    return drive.promise;
+  }
+
+  /** On boot: every unfinished mission continues where its persisted state says. */
+  async resumeAll(): Promise<void> {
+    for (const mission of await this.#deps.store.listMissions({ active: true })) void this.kick(mission.id);
+  }
+
+  /** Resolves when no mission is being driven (tests and graceful shutdown). */
+  async idle(): Promise<void> {
+    while (this.#drives.size > 0) await Promise.all([...this.#drives.values()].map((drive) => drive.promise));
+  }
+
+  /** Stops at the step in flight: it is cancelled and will re-run on the next start. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    this.#abort.abort();
+    await Promise.all([...this.#drives.values()].map((drive) => drive.promise));
+  }
+
+  async #drive(missionId: string): Promise<void> {
+    const log = this.#deps.log.child({ mission: missionId });
+    const context: StepContext = { ...this.#deps, log, signal: this.#abort.signal, now: this.#deps.now ?? (() => new Date()) };
+    for (;;) {
+      if (this.#stopping) return;
+      let mission = await this.#deps.store.getMission(missionId);
+      if (!mission) return;
+      const intents = await this.#deps.store.pendingIntents(missionId);
+      if (intents.length > 0) {
+        const now = context.now().toISOString();
+        for (const intent of intents) {
+          mission = applyIntent(mission, intent, now, { maxBudgetUsd: this.#deps.settings.maxBudgetUsd });
+          await this.#deps.store.appendEvent({ missionId, kind: "intent-apply", at: now, data: { verb: intent.verb, author: intent.author } });
+        }
+        mission = { ...mission, updatedAt: now };
+        await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq));
+        log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
+        await this.#syncControl(context, mission, intents.some((intent) => intent.verb === "status"));
+        continue;
+      }
+      if (mission.controlCommentId === undefined) {
+        const body = renderControl(mission, context.now(), this.#links(mission));
+        const controlCommentId = await postCommentOnce(context, mission, controlMarker(mission.id), body);
+        this.#lastControl.set(mission.id, body);
+        await this.#deps.store.saveMission({ ...mission, controlCommentId });
+        continue;
+      }
+      const step = nextStep(mission);
+      if (step.kind === "wait") {
+        await this.#syncControl(context, mission);
+        return;
+      }
+      const next = await this.#attempt(context, mission, step);
+      if (next === undefined) return;
+      await this.#deps.store.saveMission(next);
+      await this.#syncControl(context, next);
+    }
+  }
+
+  /** Runs a step; a passing failure is retried with growing delays, a lasting one pauses or blocks the mission. */
+  async #attempt(context: StepContext, mission: Mission, step: Exclude<Step, { kind: "wait" }>): Promise<Mission | undefined> {
+    const started = context.now();
+    await this.#deps.store.appendEvent({ missionId: mission.id, kind: "step-start", at: started.toISOString(), data: { ...step } });
+    try {
+      const next = await this.#run(context, mission, step);
+      await this.#deps.store.appendEvent({
+        missionId: mission.id,
+        kind: "step-end",
+        at: context.now().toISOString(),
+        data: { ...step, ms: context.now().getTime() - started.getTime() },
+      });
+      return { ...next, stepFailures: 0, updatedAt: context.now().toISOString() };
+    } catch (error) {
+      if (this.#stopping) return undefined;
+      const retryable = isRetryable(error);
+      const failures = mission.stepFailures + 1;
+      const message = (error as Error).message ?? String(error);
+      context.log.warn({ err: error, step: step.kind, failures, retryable }, "step failed");
+      await this.#deps.store.appendEvent({ missionId: mission.id, kind: "step-fail", at: context.now().toISOString(), data: { ...step, message, retryable } });
+      if (retryable && failures <= this.#deps.settings.maxStepRetries) {
+        await sleep(this.#deps.settings.retryDelayMs * 2 ** (failures - 1), this.#abort.signal);
+        return { ...mission, stepFailures: failures };
+      }
+      const status = retryable ? "paused" : "blocked";
+      return {
+        ...mission,
+        status,
+        pausedFrom: mission.status,
+        reason: `${describeStep(step)} failed`,
+        stepFailures: 0,
+        notices: [
+          ...mission.notices,
+          {
+            key: `step-${step.kind}-${mission.notices.length}`,
+            body: [
+              `### ${retryable ? "⏸️ Mission paused" : "⛔ Mission blocked"}: ${describeStep(step)} failed`,
+              "",
+              "```",
+              message.slice(0, 2000).replace(/```/g, "ʼʼʼ"),
+              "```",
+              "",
+              retryable
+                ? `This looks like an outage that outlasted ${this.#deps.settings.maxStepRetries} retries. Comment \`/mission resume\` when it is over; nothing is lost.`
+                : "Comment `/mission retry` to run the step again, or `/mission abort`.",
+            ].join("\n"),
+          },
+        ],
+      };
+    }
+  }
+
+  #run(context: StepContext, mission: Mission, step: Exclude<Step, { kind: "wait" }>): Promise<Mission> {
+    switch (step.kind) {
+      case "post-notice":
+        return postNotice(context, mission, step.key);
+      case "plan":
+        return planStep(context, mission);
+      case "post-questions":
+        return postQuestions(context, mission);
+      case "post-contract":
+        return postContract(context, mission, step.version);
+      case "implement":
+        return implementStep(context, mission, step.featureId);
+      case "validate":
+        return validateStep(context, mission, step.milestoneId);
+      case "finish":
+        return finishStep(context, mission);
+    }
+  }
+
+  /** Edits the control comment when what it shows changed (or when a person asked for `/mission status`). */
+  async #syncControl(context: StepContext, mission: Mission, force = false): Promise<void> {
+    if (mission.controlCommentId === undefined) return;
+    const body = renderControl(mission, context.now(), this.#links(mission));
+    const withoutClock = (text: string | undefined) => text?.replace(/\| \*\*Elapsed\*\* \|[^\n]*/, "");
+    if (!force && withoutClock(this.#lastControl.get(mission.id)) === withoutClock(body)) return;
+    try {
+      await context.github.updateComment(repoRef(mission), mission.controlCommentId, body);
+      this.#lastControl.set(mission.id, body);
+    } catch (error) {
+      // The control comment is a view; failing to refresh it must never stop the mission.
+      context.log.warn({ err: error }, "could not update the control comment");
+    }
+  }
+
+  #links(mission: Mission) {
+    return { repositoryUrl: `https://github.com/${mission.repo.owner}/${mission.repo.name}` };
+  }
+}
+
+function describeStep(step: Step): string {
+  switch (step.kind) {
+    case "implement":
+      return `implementing ${step.featureId}`;
+    case "validate":
+      return `validating milestone ${step.milestoneId}`;
+    case "plan":
+      return "planning";
+    default:
+      return step.kind.replace("-", " ");
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      resolve();
+    }, { once: true });
+  });
+}

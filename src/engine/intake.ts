@@ -1,0 +1,227 @@
+import { randomBytes } from "node:crypto";
+import type { Logger } from "pino";
+import { parseRepositoryConfig, REPOSITORY_CONFIG_PATH } from "../config/index.ts";
+import { hasWriteAccess, type GitHubPort, type RepoRef } from "../github/index.ts";
+import { MISSION_SCHEMA_VERSION, parseCommands, renderHelp, type Command, type Mission } from "../mission/index.ts";
+import type { Delivery, MissionStore } from "../store/index.ts";
+import type { Engine } from "./engine.ts";
+import { WebhookPayloadSchemas } from "./webhook-payloads.ts";
+
+export interface IntakeDeps {
+  store: MissionStore;
+  github: GitHubPort;
+  engine: Engine;
+  log: Logger;
+  settings: { label: string; providers: () => string[]; maxBudgetUsd: number; defaultBudgetUsd: number };
+  now?: () => Date;
+}
+
+const EVENTS = new Set(["issues", "issue_comment", "pull_request_review"]);
+
+/**
+ * Webhooks in: each delivery is stored (GitHub redelivers; the id makes that harmless) and
+ * acknowledged at once. Deliveries are then processed in order: permission checks, new missions,
+ * commands recorded as intents for the engine.
+ */
+export class Intake {
+  readonly #deps: IntakeDeps;
+  #draining: Promise<void> | undefined;
+  #again = false;
+
+  constructor(deps: IntakeDeps) {
+    this.#deps = deps;
+  }
+
+  /** Called by the webhook handler: must return in milliseconds. */
+  async receive(event: string, deliveryId: string, payload: unknown): Promise<void> {
+    if (!EVENTS.has(event)) return;
+    const fresh = await this.#deps.store.enqueueDelivery({ id: deliveryId, event, payload, receivedAt: new Date().toISOString() });
+    if (!fresh) {
+      this.#deps.log.info({ delivery: deliveryId }, "delivery seen before; ignored");
+      return;
+    }
+    void this.drain();
+  }
+
+  /** Processes stored deliveries one at a time; resolves when none is left. */
+  drain(): Promise<void> {
+    if (this.#draining) {
+      this.#again = true;
+      return this.#draining;
+    }
+    this.#draining = (async () => {
+      try {
+        do {
+          this.#again = false;
+          for (const delivery of await this.#deps.store.pendingDeliveries()) await this.#process(delivery);
+        } while (this.#again);
+      } finally {
+        this.#draining = undefined;
+      }
+    })();
+    return this.#draining;
+  }
+
+  async #process(delivery: Delivery): Promise<void> {
+    const log = this.#deps.log.child({ delivery: delivery.id, event: delivery.event });
+    try {
+      const schema = WebhookPayloadSchemas[delivery.event as keyof typeof WebhookPayloadSchemas];
+      const parsed = schema?.safeParse(delivery.payload);
+      if (!parsed?.success) {
+        log.info("payload not one we act on");
+      } else if (parsed.data.sender.type === "Bot") {
+        // Our own comments come back as webhooks; no bot steers a mission.
+      } else if (delivery.event === "issues") {
+        await this.#labeled(parsed.data as never, log);
+      } else if (delivery.event === "issue_comment") {
+        await this.#commented(parsed.data as never, log);
+      } else if (delivery.event === "pull_request_review") {
+        await this.#reviewed(parsed.data as never, log);
+      }
+      await this.#deps.store.completeDelivery(delivery.id);
+    } catch (error) {
+      log.error({ err: error }, "could not process delivery");
+      await this.#deps.store.completeDelivery(delivery.id, (error as Error).message ?? String(error));
+    }
+  }
+
+  async #labeled(payload: LabeledPayload, log: Logger): Promise<void> {
+    if (payload.action !== "labeled" || payload.label?.name !== this.#deps.settings.label) return;
+    if (payload.issue.pull_request) return;
+    const repo = toRepo(payload);
+    const sender = payload.sender.login;
+    if (!hasWriteAccess(await this.#deps.github.permission(repo, sender))) {
+      log.info({ sender }, "label from someone without write access; refused");
+      await this.#deps.github.postComment(
+        repo,
+        payload.issue.number,
+        `@${sender} thanks for the interest — only people with write access to this repository can start a mission. A maintainer can add the \`${this.#deps.settings.label}\` label.`,
+      );
+      return;
+    }
+    if (await this.#deps.store.findActiveMission(repo.owner, repo.name, payload.issue.number)) return;
+    const config = parseRepositoryConfig(await this.#deps.github.readFile(repo, REPOSITORY_CONFIG_PATH), {
+      providers: this.#deps.settings.providers(),
+      maxBudgetUsd: this.#deps.settings.maxBudgetUsd,
+    });
+    if (!config.ok) {
+      await this.#deps.github.postComment(
+        repo,
+        payload.issue.number,
+        [
+          `### ⚠️ The mission could not start`,
+          "",
+          `\`${REPOSITORY_CONFIG_PATH}\` has problems:`,
+          "",
+          ...config.problems.map((problem) => `- ${problem}`),
+          "",
+          `Fix the file on the default branch, then remove and add the \`${this.#deps.settings.label}\` label again.`,
+        ].join("\n"),
+      );
+      return;
+    }
+    const now = (this.#deps.now?.() ?? new Date()).toISOString();
+    const mission: Mission = {
+      schemaVersion: MISSION_SCHEMA_VERSION,
+      id: randomBytes(6).toString("hex"),
+      repo: { ...repo, defaultBranch: payload.repository.default_branch ?? "main" },
+      issue: { number: payload.issue.number, title: payload.issue.title },
+      status: "planning",
+      createdBy: sender,
+      createdAt: now,
+      updatedAt: now,
+      settings: { ...config.settings, budgetUsd: config.settings.budgetUsd ?? this.#deps.settings.defaultBudgetUsd },
+      conversation: [],
+      contracts: [],
+      extraFeatures: [],
+      features: {},
+      milestones: {},
+      assertions: {},
+      notices: [],
+      stepFailures: 0,
+    };
+    if (await this.#deps.store.createMission(mission)) {
+      log.info({ mission: mission.id }, "mission created");
+      void this.#deps.engine.kick(mission.id);
+    }
+  }
+
+  async #commented(payload: CommentPayload, log: Logger): Promise<void> {
+    if (payload.action !== "created") return; // an edited comment is never obeyed again
+    const repo = toRepo(payload);
+    const author = payload.comment.user.login;
+    const commands = parseCommands(payload.comment.body);
+    const mission = payload.issue.pull_request
+      ? await this.#missionForPull(repo, payload.issue.number)
+      : await this.#deps.store.findLatestMission(repo.owner, repo.name, payload.issue.number);
+    if (commands.length === 0) {
+      // A plain reply answers open questions, when its author may steer the mission.
+      if (mission?.status !== "questions" || !payload.comment.body.trim()) return;
+      if (!hasWriteAccess(await this.#deps.github.permission(repo, author))) return;
+      commands.push({ verb: "answer", text: payload.comment.body.trim() });
+    }
+    if (commands.some((command) => command.verb === "help" || command.verb === "unknown")) {
+      const unknown = commands.find((command): command is Extract<Command, { verb: "unknown" }> => command.verb === "unknown");
+      await this.#deps.github.postComment(repo, payload.issue.number, renderHelp(unknown ? `\`/mission ${unknown.given}\` is not a command I know. These are:` : undefined));
+    }
+    const actionable = commands.filter((command) => command.verb !== "help" && command.verb !== "unknown");
+    if (actionable.length === 0) return;
+    if (!hasWriteAccess(await this.#deps.github.permission(repo, author))) {
+      log.info({ author }, "command from someone without write access; refused");
+      await this.#deps.github.postComment(
+        repo,
+        payload.issue.number,
+        `@${author} sorry — only people with write access to this repository can steer a mission, so I did not act on \`/mission ${actionable[0]!.verb}\`.`,
+      );
+      return;
+    }
+    if (!mission) {
+      await this.#deps.github.postComment(repo, payload.issue.number, `@${author} there is no mission on this ${payload.issue.pull_request ? "pull request" : "issue"}. Add the \`${this.#deps.settings.label}\` label to an issue to start one.`);
+      return;
+    }
+    for (const command of actionable) {
+      await this.#deps.store.addIntent(mission.id, {
+        verb: command.verb as never,
+        text: command.text,
+        author,
+        at: payload.comment.created_at,
+        commentId: payload.comment.id,
+      });
+    }
+    await this.#deps.github.react(repo, payload.comment.id, "eyes").catch((error) => log.warn({ err: error }, "could not react"));
+    void this.#deps.engine.kick(mission.id);
+  }
+
+  async #reviewed(payload: ReviewPayload, log: Logger): Promise<void> {
+    if (payload.action !== "submitted" || payload.review.state.toLowerCase() !== "changes_requested") return;
+    const repo = toRepo(payload);
+    const mission = await this.#missionForPull(repo, payload.pull_request.number);
+    if (!mission) return;
+    if (!hasWriteAccess(await this.#deps.github.permission(repo, payload.review.user.login))) return;
+    await this.#deps.store.addIntent(mission.id, {
+      verb: "fix",
+      text: payload.review.body?.trim() || "Address the review comments on the pull request.",
+      author: payload.review.user.login,
+      at: payload.review.submitted_at ?? new Date().toISOString(),
+    });
+    log.info({ mission: mission.id }, "review requesting changes recorded");
+    void this.#deps.engine.kick(mission.id);
+  }
+
+  async #missionForPull(repo: RepoRef, number: number): Promise<Mission | undefined> {
+    const missions = await this.#deps.store.listMissions();
+    return missions
+      .filter((mission) => mission.repo.owner.toLowerCase() === repo.owner.toLowerCase() && mission.repo.name.toLowerCase() === repo.name.toLowerCase())
+      .reverse()
+      .find((mission) => mission.pr?.number === number);
+  }
+}
+
+type Payloads = { [K in keyof typeof WebhookPayloadSchemas]: import("zod").infer<(typeof WebhookPayloadSchemas)[K]> };
+type LabeledPayload = Payloads["issues"];
+type CommentPayload = Payloads["issue_comment"];
+type ReviewPayload = Payloads["pull_request_review"];
+
+function toRepo(payload: { repository: { owner: { login: string }; name: string }; installation: { id: number } }): RepoRef {
+  return { owner: payload.repository.owner.login, name: payload.repository.name, installationId: payload.installation.id };
+}

@@ -1,0 +1,29 @@
+import { renderPullBody, type Mission } from "../../mission/index.ts";
+import type { StepContext } from "../engine-deps.ts";
+import { ensurePullRequest } from "./ensure-pull-request.ts";
+import { repoRef } from "./remote-access.ts";
+
+/** Every assertion passed: the PR body becomes the contract with verdicts, and it goes to review. */
+export async function finishStep(context: StepContext, mission: Mission): Promise<Mission> {
+  const now = context.now().toISOString();
+  const finished: Mission = { ...mission, finishedAt: now, updatedAt: now };
+  const repo = repoRef(mission);
+  const body = renderPullBody(finished);
+  const pull = await ensurePullRequest(context, finished, body);
+  await context.github.updatePull(repo, pull.number, { body });
+  if (pull.draft) await context.github.markReadyForReview(repo, pull);
+  const passed = Object.values(mission.assertions).filter((state) => state.verdict === "pass").length;
+  return {
+    ...finished,
+    status: "done",
+    reason: undefined,
+    pr: { number: pull.number, nodeId: pull.nodeId, ready: true },
+    notices: [
+      ...finished.notices,
+      {
+        key: `done-${pull.number}-${Object.keys(mission.features).length}`,
+        body: `### ✅ Mission complete\n\nAll ${passed} assertions of contract v${mission.approvedVersion} pass. Pull request #${pull.number} is ready for your review.`,
+      },
+    ],
+  };
+}

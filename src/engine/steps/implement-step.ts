@@ -1,0 +1,74 @@
+import { allFeatures, branchName, renderPullBody, type Handoff, type Mission } from "../../mission/index.ts";
+import { implementFeature } from "../../roles/index.ts";
+import type { StepContext } from "../engine-deps.ts";
+import { ensurePullRequest } from "./ensure-pull-request.ts";
+import { remoteAccess } from "./remote-access.ts";
+
+/**
+ * One feature: a worker in a fresh context on a clean checkout of the branch head, then exactly one
+ * commit with the mission's trailers, pushed. A feature whose commit already landed (the app died
+ * between push and save) is recognised by its trailers and not done again.
+ */
+export async function implementStep(context: StepContext, mission: Mission, featureId: string): Promise<Mission> {
+  const feature = allFeatures(mission).find((candidate) => candidate.id === featureId)!;
+  const branch = mission.branch ?? branchName(mission.issue.number, mission.issue.title);
+  const remote = await remoteAccess(context, mission);
+  const prepared = await context.workspace.prepare(mission.id, remote, branch, mission.repo.defaultBranch);
+  const { directory } = prepared;
+  const state = mission.features[featureId] ?? { status: "pending" as const, attempts: 0 };
+  let sha = prepared.branchExists
+    ? await context.workspace.findFeatureCommit(directory, "HEAD", mission.issue.number, featureId)
+    : undefined;
+  let handoff: Handoff;
+  if (sha) {
+    context.log.info({ feature: featureId, sha }, "feature commit already on the branch; not running it again");
+    const message = (await context.workspace.git(directory, ["log", "-1", "--format=%b", sha])).stdout;
+    handoff = { status: "done", summary: message.split("\n\n")[0]?.trim() || "(recovered from the commit)", completed: [], leftUndone: [], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: false };
+  } else {
+    handoff = await implementFeature({
+      model: context.models.forRole("worker", mission.settings.models),
+      mission,
+      feature,
+      directory,
+      signal: context.signal,
+    });
+    const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", ") };
+    sha = await context.workspace.commitAll(directory, feature.title, handoff.summary, trailers);
+    await context.workspace.push(directory, remote, branch);
+  }
+  const files = await context.workspace.changedFiles(directory, `${sha}~1`, sha).catch(() => []);
+  let next: Mission = {
+    ...mission,
+    branch,
+    features: { ...mission.features, [featureId]: { ...state, status: "done", commitSha: sha, handoff: { ...handoff }, attempts: state.attempts + 1 } },
+    updatedAt: context.now().toISOString(),
+  };
+  context.log.info({ feature: featureId, sha, files: files.length, status: handoff.status }, "feature committed");
+  if (handoff.status === "blocked") {
+    next = {
+      ...next,
+      status: "blocked",
+      pausedFrom: "running",
+      reason: `the worker on ${featureId} is blocked`,
+      notices: [
+        ...next.notices,
+        {
+          key: `worker-blocked-${featureId}-${state.attempts + 1}`,
+          body: [
+            `### ⛔ The worker on ${featureId} (${feature.title}) is blocked`,
+            "",
+            handoff.summary,
+            ...handoff.leftUndone.map((item) => `- ${item}`),
+            "",
+            "Answer here and comment `/mission resume` to continue, or `/mission abort`.",
+          ].join("\n"),
+        },
+      ],
+    };
+  }
+  if (!next.pr) {
+    const pull = await ensurePullRequest(context, next, renderPullBody(next));
+    next = { ...next, pr: { number: pull.number, nodeId: pull.nodeId, ready: !pull.draft } };
+  }
+  return next;
+}

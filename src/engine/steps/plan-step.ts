@@ -1,0 +1,36 @@
+import type { Mission } from "../../mission/index.ts";
+import { planMission } from "../../roles/index.ts";
+import type { StepContext } from "../engine-deps.ts";
+import { remoteAccess, repoRef } from "./remote-access.ts";
+
+/** The orchestrator reads the issue and a fresh checkout of the default branch. */
+export async function planStep(context: StepContext, mission: Mission): Promise<Mission> {
+  const remote = await remoteAccess(context, mission);
+  const base = mission.repo.defaultBranch;
+  const { directory } = await context.workspace.prepare(mission.id, remote, base, base);
+  const issue = await context.github.issueBody(repoRef(mission), mission.issue.number);
+  const outcome = await planMission({
+    model: context.models.forRole("orchestrator", mission.settings.models),
+    mission,
+    issue,
+    directory,
+  });
+  const now = context.now().toISOString();
+  if (outcome.kind === "questions") {
+    return {
+      ...mission,
+      status: "questions",
+      questions: { items: outcome.questions },
+      conversation: [
+        ...mission.conversation,
+        ...outcome.questions.map((text) => ({ kind: "question" as const, author: "orchestrator", text, at: now })),
+      ],
+    };
+  }
+  const version = (mission.contracts.at(-1)?.version ?? 0) + 1;
+  return {
+    ...mission,
+    status: "awaiting-approval",
+    contracts: [...mission.contracts, { version, plan: outcome.plan, createdAt: now }],
+  };
+}

@@ -1,0 +1,39 @@
+import { z } from "zod";
+
+/** The parts of webhook payloads the intake reads; anything else in a payload is ignored. */
+const Actor = z.object({ login: z.string(), type: z.string().default("User") });
+const Repository = z.object({ name: z.string(), owner: z.object({ login: z.string() }), default_branch: z.string().optional() });
+const Installation = z.object({ id: z.number().int() });
+const Issue = z.object({
+  number: z.number().int(),
+  title: z.string(),
+  body: z.string().nullable().optional(),
+  pull_request: z.unknown().optional(),
+});
+
+export const WebhookPayloadSchemas = {
+  issues: z.object({
+    action: z.string(),
+    issue: Issue,
+    label: z.object({ name: z.string() }).optional(),
+    repository: Repository,
+    sender: Actor,
+    installation: Installation,
+  }),
+  issue_comment: z.object({
+    action: z.string(),
+    issue: Issue,
+    comment: z.object({ id: z.number().int(), body: z.string().max(262_144), user: Actor, created_at: z.string() }),
+    repository: Repository,
+    sender: Actor,
+    installation: Installation,
+  }),
+  pull_request_review: z.object({
+    action: z.string(),
+    review: z.object({ state: z.string(), body: z.string().nullable().optional(), user: Actor, submitted_at: z.string().nullable().optional() }),
+    pull_request: z.object({ number: z.number().int() }),
+    repository: Repository,
+    sender: Actor,
+    installation: Installation,
+  }),
+};

@@ -1,0 +1,67 @@
+/** Everything the engine and the intake need from GitHub, behind one small interface. */
+export interface RepoRef {
+  owner: string;
+  name: string;
+  installationId: number;
+}
+
+export type Permission = "admin" | "maintain" | "write" | "triage" | "read" | "none";
+
+export interface AppIdentity {
+  appId: number;
+  slug: string;
+  botLogin: string;
+  botEmail: string;
+}
+
+export interface CheckRunInput {
+  name: string;
+  headSha: string;
+  status: "queued" | "in_progress" | "completed";
+  conclusion?: "success" | "failure" | "neutral" | "cancelled" | "action_required";
+  title: string;
+  summary: string;
+  text?: string;
+  annotations?: Annotation[];
+  externalId?: string;
+  detailsUrl?: string;
+}
+
+export interface Annotation {
+  path: string;
+  startLine: number;
+  endLine: number;
+  level: "notice" | "warning" | "failure";
+  message: string;
+  title?: string;
+}
+
+export interface PullRequest {
+  number: number;
+  nodeId: string;
+  draft: boolean;
+  htmlUrl: string;
+}
+
+export interface GitHubPort {
+  identity(): Promise<AppIdentity>;
+  permission(repo: RepoRef, login: string): Promise<Permission>;
+  repository(repo: RepoRef): Promise<{ defaultBranch: string; cloneUrl: string; htmlUrl: string }>;
+  /** A file's text at a ref (default branch when omitted); undefined when it does not exist. */
+  readFile(repo: RepoRef, path: string, ref?: string): Promise<string | undefined>;
+  issueBody(repo: RepoRef, issue: number): Promise<{ title: string; body: string }>;
+  postComment(repo: RepoRef, issue: number, body: string): Promise<number>;
+  updateComment(repo: RepoRef, commentId: number, body: string): Promise<void>;
+  /** The app's own comment holding `marker`: comments by anyone else are never considered. */
+  findOwnComment(repo: RepoRef, issue: number, marker: string): Promise<{ id: number; body: string } | undefined>;
+  react(repo: RepoRef, commentId: number, content: "+1" | "eyes" | "rocket" | "confused"): Promise<void>;
+  installationToken(repo: RepoRef): Promise<string>;
+  findOpenPull(repo: RepoRef, branch: string): Promise<PullRequest | undefined>;
+  createPull(repo: RepoRef, input: { title: string; head: string; base: string; body: string; draft: boolean }): Promise<PullRequest>;
+  updatePull(repo: RepoRef, number: number, input: { body?: string; title?: string }): Promise<void>;
+  markReadyForReview(repo: RepoRef, pull: PullRequest): Promise<void>;
+  /** The app's own check run of that name on that commit, if one exists. */
+  findCheckRun(repo: RepoRef, headSha: string, name: string): Promise<number | undefined>;
+  createCheckRun(repo: RepoRef, input: CheckRunInput): Promise<number>;
+  updateCheckRun(repo: RepoRef, id: number, input: CheckRunInput): Promise<void>;
+}

@@ -1,0 +1,158 @@
+import type { Probot, ProbotOctokit } from "probot";
+import type { AppIdentity, CheckRunInput, GitHubPort, Permission, PullRequest, RepoRef } from "./github-port.ts";
+import { toCheckRunRequests } from "./check-run-requests.ts";
+
+type Octokit = InstanceType<typeof ProbotOctokit>;
+
+/** The GitHub port over Probot's authenticated Octokit: installation tokens are cached by Probot. */
+export class OctokitGitHub implements GitHubPort {
+  readonly #probot: Probot;
+  #identity: Promise<AppIdentity> | undefined;
+
+  constructor(probot: Probot) {
+    this.#probot = probot;
+  }
+
+  #octokit(repo: RepoRef): Promise<Octokit> {
+    return this.#probot.auth(repo.installationId) as Promise<Octokit>;
+  }
+
+  identity(): Promise<AppIdentity> {
+    this.#identity ??= (async () => {
+      const appOctokit = (await this.#probot.auth()) as Octokit;
+      const { data: app } = await appOctokit.rest.apps.getAuthenticated();
+      const slug = app?.slug ?? "missions";
+      const botLogin = `${slug}[bot]`;
+      const { data: user } = await appOctokit.rest.users.getByUsername({ username: botLogin });
+      return { appId: app?.id ?? 0, slug, botLogin, botEmail: `${user.id}+${botLogin}@users.noreply.github.com` };
+    })();
+    this.#identity.catch(() => (this.#identity = undefined));
+    return this.#identity;
+  }
+
+  async permission(repo: RepoRef, login: string): Promise<Permission> {
+    const octokit = await this.#octokit(repo);
+    try {
+      const { data } = await octokit.rest.repos.getCollaboratorPermissionLevel({ owner: repo.owner, repo: repo.name, username: login });
+      // role_name distinguishes maintain and triage, which `permission` folds into write and read.
+      const role = (data as { role_name?: string }).role_name ?? data.permission;
+      return (["admin", "maintain", "write", "triage", "read"].includes(role) ? role : data.permission) as Permission;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return "none";
+      throw error;
+    }
+  }
+
+  async repository(repo: RepoRef) {
+    const octokit = await this.#octokit(repo);
+    const { data } = await octokit.rest.repos.get({ owner: repo.owner, repo: repo.name });
+    return { defaultBranch: data.default_branch, cloneUrl: data.clone_url, htmlUrl: data.html_url };
+  }
+
+  async readFile(repo: RepoRef, path: string, ref?: string): Promise<string | undefined> {
+    const octokit = await this.#octokit(repo);
+    try {
+      const { data } = await octokit.rest.repos.getContent({ owner: repo.owner, repo: repo.name, path, ...(ref ? { ref } : {}) });
+      if (Array.isArray(data) || data.type !== "file" || !("content" in data)) return undefined;
+      return Buffer.from(data.content, "base64").toString("utf8");
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async issueBody(repo: RepoRef, issue: number) {
+    const octokit = await this.#octokit(repo);
+    const { data } = await octokit.rest.issues.get({ owner: repo.owner, repo: repo.name, issue_number: issue });
+    return { title: data.title, body: data.body ?? "" };
+  }
+
+  async postComment(repo: RepoRef, issue: number, body: string): Promise<number> {
+    const octokit = await this.#octokit(repo);
+    const { data } = await octokit.rest.issues.createComment({ owner: repo.owner, repo: repo.name, issue_number: issue, body });
+    return data.id;
+  }
+
+  async updateComment(repo: RepoRef, commentId: number, body: string): Promise<void> {
+    const octokit = await this.#octokit(repo);
+    await octokit.rest.issues.updateComment({ owner: repo.owner, repo: repo.name, comment_id: commentId, body });
+  }
+
+  async findOwnComment(repo: RepoRef, issue: number, marker: string) {
+    const octokit = await this.#octokit(repo);
+    const { appId, botLogin } = await this.identity();
+    const comments = await octokit.paginate(octokit.rest.issues.listComments, {
+      owner: repo.owner,
+      repo: repo.name,
+      issue_number: issue,
+      per_page: 100,
+    });
+    const own = comments.find(
+      (comment) =>
+        (comment.performed_via_github_app?.id === appId || comment.user?.login === botLogin) &&
+        comment.user?.type === "Bot" &&
+        (comment.body ?? "").includes(marker),
+    );
+    return own ? { id: own.id, body: own.body ?? "" } : undefined;
+  }
+
+  async react(repo: RepoRef, commentId: number, content: "+1" | "eyes" | "rocket" | "confused"): Promise<void> {
+    const octokit = await this.#octokit(repo);
+    await octokit.rest.reactions.createForIssueComment({ owner: repo.owner, repo: repo.name, comment_id: commentId, content });
+  }
+
+  async installationToken(repo: RepoRef): Promise<string> {
+    const octokit = await this.#octokit(repo);
+    const auth = (await octokit.auth({ type: "installation" })) as { token: string };
+    return auth.token;
+  }
+
+  async findOpenPull(repo: RepoRef, branch: string): Promise<PullRequest | undefined> {
+    const octokit = await this.#octokit(repo);
+    const { data } = await octokit.rest.pulls.list({ owner: repo.owner, repo: repo.name, state: "open", head: `${repo.owner}:${branch}` });
+    const pull = data[0];
+    return pull ? { number: pull.number, nodeId: pull.node_id, draft: pull.draft ?? false, htmlUrl: pull.html_url } : undefined;
+  }
+
+  async createPull(repo: RepoRef, input: { title: string; head: string; base: string; body: string; draft: boolean }): Promise<PullRequest> {
+    const octokit = await this.#octokit(repo);
+    const { data } = await octokit.rest.pulls.create({ owner: repo.owner, repo: repo.name, ...input });
+    return { number: data.number, nodeId: data.node_id, draft: data.draft ?? input.draft, htmlUrl: data.html_url };
+  }
+
+  async updatePull(repo: RepoRef, number: number, input: { body?: string; title?: string }): Promise<void> {
+    const octokit = await this.#octokit(repo);
+    await octokit.rest.pulls.update({ owner: repo.owner, repo: repo.name, pull_number: number, ...input });
+  }
+
+  async markReadyForReview(repo: RepoRef, pull: PullRequest): Promise<void> {
+    const octokit = await this.#octokit(repo);
+    // Only GraphQL can take a pull request out of draft.
+    await octokit.graphql(
+      `mutation ($id: ID!) { markPullRequestReadyForReview(input: { pullRequestId: $id }) { pullRequest { isDraft } } }`,
+      { id: pull.nodeId },
+    );
+  }
+
+  async findCheckRun(repo: RepoRef, headSha: string, name: string): Promise<number | undefined> {
+    const octokit = await this.#octokit(repo);
+    const { appId } = await this.identity();
+    const { data } = await octokit.rest.checks.listForRef({ owner: repo.owner, repo: repo.name, ref: headSha, check_name: name });
+    return data.check_runs.find((run) => run.app?.id === appId)?.id;
+  }
+
+  async createCheckRun(repo: RepoRef, input: CheckRunInput): Promise<number> {
+    const octokit = await this.#octokit(repo);
+    const [first, ...rest] = toCheckRunRequests(input);
+    const { data } = await octokit.rest.checks.create({ owner: repo.owner, repo: repo.name, head_sha: input.headSha, ...first! });
+    for (const more of rest) await octokit.rest.checks.update({ owner: repo.owner, repo: repo.name, check_run_id: data.id, ...more });
+    return data.id;
+  }
+
+  async updateCheckRun(repo: RepoRef, id: number, input: CheckRunInput): Promise<void> {
+    const octokit = await this.#octokit(repo);
+    for (const request of toCheckRunRequests(input)) {
+      await octokit.rest.checks.update({ owner: repo.owner, repo: repo.name, check_run_id: id, ...request });
+    }
+  }
+}

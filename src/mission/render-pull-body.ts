@@ -1,0 +1,46 @@
+import { defuseMarkers, escapeCell } from "./markdown.ts";
+import type { Mission } from "./mission.ts";
+import { allFeatures, approvedPlan } from "./plan-features.ts";
+
+const VERDICT = { pass: "✅ pass", fail: "❌ fail", pending: "⏳ pending" } as const;
+
+/** The pull request body: the contract with every assertion's verdict, evidence and commit. */
+export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string } = {}): string {
+  const plan = approvedPlan(mission);
+  if (!plan) return `Mission for #${mission.issue.number}.`;
+  const lines = [
+    `Closes #${mission.issue.number}.`,
+    "",
+    defuseMarkers(plan.summary),
+    "",
+    `## Validation contract v${mission.approvedVersion}`,
+  ];
+  for (const milestone of plan.milestones) {
+    lines.push("", `### ${milestone.id} — ${escapeCell(milestone.title)}`, "", "| Assertion | Verdict | Evidence | Commit |", "|---|---|---|---|");
+    for (const assertion of plan.assertions.filter((a) => a.milestoneId === milestone.id)) {
+      const state = mission.assertions[assertion.id] ?? { verdict: "pending" as const };
+      lines.push(
+        `| \`${assertion.id}\` ${escapeCell(assertion.statement)} | ${VERDICT[state.verdict]} | ${escapeCell(state.evidence ?? "")} | ${state.commitSha ? state.commitSha.slice(0, 7) : ""} |`,
+      );
+    }
+  }
+  lines.push("", "## Features", "");
+  for (const feature of allFeatures(mission)) {
+    const state = mission.features[feature.id];
+    lines.push(`- ${state?.status === "done" ? "✅" : "⏳"} **${feature.id}** ${escapeCell(feature.title)}${state?.commitSha ? ` — ${state.commitSha.slice(0, 7)}` : ""}`);
+  }
+  const started = Date.parse(mission.createdAt);
+  const ended = Date.parse(mission.finishedAt ?? mission.updatedAt);
+  lines.push("", `Duration: ${formatDuration(ended - started)}.${links.checkRunsUrl ? ` [Check runs](${links.checkRunsUrl})` : ""}`);
+  return lines.join("\n");
+}
+
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes}m`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h ${minutes % 60}m`;
+  return `${Math.floor(hours / 24)}d ${hours % 24}h`;
+}

@@ -1,0 +1,5 @@
+export { planMission, type PlanningOutcome, type PlanInput } from "./orchestrator.ts";
+export { implementFeature, workerPrompt, type WorkerInput } from "./worker.ts";
+export { scrutinize, type ScrutinyInput } from "./scrutiny.ts";
+export { loadPrompt } from "./load-prompt.ts";
+export { untrusted } from "./untrusted.ts";

@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { listFilesTool, readFileTool, runAgent, type AgentRun } from "../agent/index.ts";
+import type { LanguageModel } from "../models/index.ts";
+import { checkPlan, PlanSchema, type Mission, type Plan } from "../mission/index.ts";
+import { loadPrompt } from "./load-prompt.ts";
+import { repositoryOverview } from "./repository-overview.ts";
+import { untrusted } from "./untrusted.ts";
+
+const SubmitPlanSchema = z.object({
+  questions: z.array(z.string().min(1).max(500)).max(5).optional().describe("Clarifying questions, when the issue is genuinely ambiguous"),
+  plan: PlanSchema.optional().describe("The plan and validation contract"),
+});
+
+export type PlanningOutcome = { kind: "questions"; questions: string[] } | { kind: "plan"; plan: Plan };
+
+export interface PlanInput {
+  model: LanguageModel;
+  mission: Mission;
+  issue: { title: string; body: string };
+  directory: string;
+  onModelCall?: AgentRun<z.ZodType>["onModelCall"];
+}
+
+/** The orchestrator reads the issue and the repository and asks questions or writes the contract. */
+export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
+  const { mission } = input;
+  const previous = mission.contracts.at(-1);
+  const conversation = mission.conversation.map((entry) => untrusted(`${entry.kind} from @${entry.author}`, entry.text));
+  const prompt = [
+    `# Mission for issue #${mission.issue.number} in ${mission.repo.owner}/${mission.repo.name}`,
+    "",
+    "## The issue",
+    untrusted("issue title", input.issue.title),
+    untrusted("issue body", input.issue.body || "(empty)"),
+    ...(conversation.length > 0 ? ["", "## Questions, answers and feedback so far", ...conversation] : []),
+    ...(previous
+      ? ["", `## The previous contract (v${previous.version}); write a revised one that addresses the feedback`, "```json", JSON.stringify(previous.plan, null, 2), "```"]
+      : []),
+    ...(mission.conversation.some((entry) => entry.kind === "answer") ? ["", "Your questions were answered: write the plan now unless something essential is still unclear."] : []),
+    "",
+    "## The repository",
+    await repositoryOverview(input.directory),
+  ].join("\n");
+  const { value } = await runAgent({
+    model: input.model,
+    system: loadPrompt("orchestrator"),
+    prompt,
+    tools: [listFilesTool, readFileTool],
+    final: {
+      name: "submit_plan",
+      description: "Submit either clarifying questions or the plan with its validation contract. Call once.",
+      parameters: SubmitPlanSchema,
+      check: (submitted) => {
+        if (!!submitted.plan === !!submitted.questions?.length) return ["give exactly one of `questions` (non-empty) or `plan`"];
+        return submitted.plan ? checkPlan(submitted.plan) : [];
+      },
+    },
+    context: { root: input.directory, readFiles: new Set() },
+    maxTurns: 30,
+    cacheKey: `${mission.id}:orchestrator`,
+    onModelCall: input.onModelCall,
+  });
+  return value.plan ? { kind: "plan", plan: value.plan } : { kind: "questions", questions: value.questions ?? [] };
+}

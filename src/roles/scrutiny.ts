@@ -1,0 +1,61 @@
+import { z } from "zod";
+import { listFilesTool, readFileTool, runAgent, truncateOutput, type AgentRun } from "../agent/index.ts";
+import type { LanguageModel } from "../models/index.ts";
+import { VerdictSchema, type Assertion, type Verdict } from "../mission/index.ts";
+import type { CommandResult } from "../workspace/index.ts";
+import { loadPrompt } from "./load-prompt.ts";
+
+export interface ScrutinyInput {
+  model: LanguageModel;
+  missionId: string;
+  milestone: { id: string; title: string };
+  assertions: Assertion[];
+  commands: CommandResult[];
+  diff: string;
+  directory: string;
+  onModelCall?: AgentRun<z.ZodType>["onModelCall"];
+}
+
+/** The scrutiny validator: command results and the diff in, one verdict per assertion out. */
+export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
+  const wanted = new Set(input.assertions.map((assertion) => assertion.id));
+  const prompt = [
+    `# Milestone ${input.milestone.id}: ${input.milestone.title}`,
+    "",
+    "## Assertions to judge",
+    ...input.assertions.map((assertion) => `- \`${assertion.id}\` ${assertion.statement} — verify by: ${assertion.verification}`),
+    "",
+    "## Commands run by the app",
+    ...(input.commands.length > 0
+      ? input.commands.map((result) => `### \`${result.command}\` → exit ${result.exitCode}${result.timedOut ? " (timed out)" : ""}\n\`\`\`\n${truncateOutput(result.output, 8_000)}\n\`\`\``)
+      : ["(the repository configures no commands)"]),
+    "",
+    "## The milestone's diff",
+    "```diff",
+    truncateOutput(input.diff, 60_000),
+    "```",
+  ].join("\n");
+  const { value } = await runAgent({
+    model: input.model,
+    system: loadPrompt("scrutiny"),
+    prompt,
+    tools: [listFilesTool, readFileTool],
+    final: {
+      name: "submit_verdicts",
+      description: "Submit one verdict per assertion, with evidence. Call once.",
+      parameters: z.object({ verdicts: z.array(VerdictSchema).describe("One verdict per assertion") }),
+      check: ({ verdicts }) => {
+        const given = verdicts.map((verdict) => verdict.assertionId);
+        const problems = [...wanted].filter((id) => !given.includes(id)).map((id) => `no verdict for ${id}`);
+        problems.push(...given.filter((id) => !wanted.has(id)).map((id) => `${id} is not an assertion of this milestone`));
+        problems.push(...given.filter((id, index) => given.indexOf(id) !== index).map((id) => `${id} has two verdicts`));
+        return problems;
+      },
+    },
+    context: { root: input.directory, readFiles: new Set() },
+    maxTurns: 30,
+    cacheKey: `${input.missionId}:scrutiny`,
+    onModelCall: input.onModelCall,
+  });
+  return value.verdicts;
+}

@@ -1,0 +1,63 @@
+import type { z } from "zod";
+import { editFileTool, listFilesTool, readFileTool, runAgent, writeFileTool, type AgentRun } from "../agent/index.ts";
+import type { LanguageModel } from "../models/index.ts";
+import { allFeatures, approvedPlan, HandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
+import { loadPrompt } from "./load-prompt.ts";
+import { agentInstructions } from "./repository-overview.ts";
+
+export interface WorkerInput {
+  model: LanguageModel;
+  mission: Mission;
+  feature: Feature;
+  directory: string;
+  signal?: AbortSignal;
+  onModelCall?: AgentRun<z.ZodType>["onModelCall"];
+  onToolCall?: AgentRun<z.ZodType>["onToolCall"];
+}
+
+/**
+ * One feature in a fresh context: the first message carries the feature, its assertions, short
+ * summaries of earlier handoffs and the repository's agent instructions — never earlier transcripts.
+ */
+export async function implementFeature(input: WorkerInput): Promise<Handoff> {
+  const { mission, feature } = input;
+  const { value } = await runAgent({
+    model: input.model,
+    system: loadPrompt("worker"),
+    prompt: await workerPrompt(mission, feature, input.directory),
+    tools: [listFilesTool, readFileTool, writeFileTool, editFileTool],
+    final: {
+      name: "submit_handoff",
+      description: "Finish the feature with an honest, structured handoff. Call once, last.",
+      parameters: HandoffSchema,
+    },
+    context: { root: input.directory, readFiles: new Set(), signal: input.signal },
+    maxTurns: 60,
+    cacheKey: `${mission.id}:worker`,
+    onModelCall: input.onModelCall,
+    onToolCall: input.onToolCall,
+  });
+  return value;
+}
+
+export async function workerPrompt(mission: Mission, feature: Feature, directory: string): Promise<string> {
+  const plan = approvedPlan(mission);
+  const assertions = plan?.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)) ?? [];
+  const earlier = allFeatures(mission)
+    .filter((other) => mission.features[other.id]?.status === "done" && mission.features[other.id]?.handoff)
+    .map((other) => `- ${other.id} ${other.title}: ${mission.features[other.id]!.handoff!.summary.slice(0, 300)}`);
+  const instructions = await agentInstructions(directory);
+  return [
+    `# Feature ${feature.id}: ${feature.title}`,
+    "",
+    feature.description,
+    "",
+    "## Assertions this feature must make true",
+    ...assertions.map((assertion) => `- \`${assertion.id}\` ${assertion.statement} — verified by: ${assertion.verification}`),
+    "",
+    "## Mission",
+    plan?.summary ?? "",
+    ...(earlier.length > 0 ? ["", "## Earlier features (handoff summaries)", ...earlier] : []),
+    ...(instructions ? ["", "## The repository's instructions for agents (AGENTS.md)", instructions] : []),
+  ].join("\n");
+}

@@ -1,0 +1,97 @@
+import type { Logger } from "pino";
+import { pino } from "pino";
+import { Probot, Server } from "probot";
+import { missionsApp } from "./app.ts";
+import type { OperatorConfig } from "./config/index.ts";
+import { Engine, Intake } from "./engine/index.ts";
+import { OctokitGitHub } from "./github/index.ts";
+import { ModelRegistry } from "./models/index.ts";
+import { SqliteMissionStore, type MissionStore } from "./store/index.ts";
+import { GitWorkspace } from "./workspace/index.ts";
+
+export interface MissionsServer {
+  url: string;
+  store: MissionStore;
+  engine: Engine;
+  intake: Intake;
+  log: Logger;
+  /** Resolves when no delivery and no mission is being worked on. */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface StartOptions {
+  log?: Logger;
+  /** Base delay before a failed step is retried (doubles each time). */
+  retryDelayMs?: number;
+  maxStepRetries?: number;
+}
+
+/** The composition root: builds every part from the operator's configuration and starts serving. */
+export async function startMissions(config: OperatorConfig, options: StartOptions = {}): Promise<MissionsServer> {
+  if (!config.appId || !config.privateKey) throw new Error("APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are required to run the app.");
+  const log = options.log ?? pino({ level: config.logLevel, redact: { paths: ["*.token", "*.privateKey", "*.apiKey", "*.authorization", "headers.authorization"], censor: "[redacted]" } });
+  const store = new SqliteMissionStore(config.databasePath);
+  const models = new ModelRegistry(config.providers, config.models);
+  let intake: Intake | undefined;
+  let engine: Engine | undefined;
+  const server = new Server({
+    Probot: Probot.defaults({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.githubApiUrl, log }),
+    port: config.port,
+    host: config.host,
+    webhookPath: config.webhookPath,
+    log,
+  });
+  await server.load(async (app, appOptions) => {
+    const github = new OctokitGitHub(app);
+    const workspace = new GitWorkspace(config.workspaceRoot, async () => {
+      const identity = await github.identity();
+      return { name: identity.botLogin, email: identity.botEmail };
+    });
+    engine = new Engine({
+      store,
+      github,
+      models,
+      workspace,
+      log,
+      settings: {
+        commandTimeoutMs: config.commandTimeoutMs,
+        maxBudgetUsd: config.budget.maxUsd,
+        retryDelayMs: options.retryDelayMs ?? 5_000,
+        maxStepRetries: options.maxStepRetries ?? 5,
+      },
+    });
+    intake = new Intake({
+      store,
+      github,
+      engine,
+      log,
+      settings: { label: config.label, providers: () => models.providerNames, maxBudgetUsd: config.budget.maxUsd, defaultBudgetUsd: config.budget.defaultUsd },
+    });
+    await missionsApp(() => intake!)(app, appOptions);
+  });
+  const http = await server.start();
+  const address = http.address();
+  const port = typeof address === "object" && address ? address.port : config.port;
+  // Work left by a previous run: deliveries received but not processed, missions not finished.
+  void intake!.drain();
+  await engine!.resumeAll();
+  return {
+    url: `http://${config.host ?? "localhost"}:${port}`,
+    store,
+    engine: engine!,
+    intake: intake!,
+    log,
+    async idle() {
+      for (let round = 0; round < 2; round++) {
+        await intake!.drain();
+        await engine!.idle();
+      }
+    },
+    async stop() {
+      await engine!.stop();
+      await server.stop();
+      await store.close();
+    },
+  };
+}
