@@ -4,7 +4,7 @@ import { Probot, Server } from "probot";
 import { missionsApp } from "./app.ts";
 import type { OperatorConfig } from "./config/index.ts";
 import { Engine, Intake } from "./engine/index.ts";
-import { OctokitGitHub } from "./github/index.ts";
+import { missionsOctokit, OctokitGitHub } from "./github/index.ts";
 import { ModelRegistry } from "./models/index.ts";
 import { SqliteMissionStore, type MissionStore } from "./store/index.ts";
 import { GitWorkspace } from "./workspace/index.ts";
@@ -25,6 +25,8 @@ export interface StartOptions {
   /** Base delay before a failed step is retried (doubles each time). */
   retryDelayMs?: number;
   maxStepRetries?: number;
+  /** Pace GitHub writes as GitHub asks (default). Tests against a local fake turn it off. */
+  paceGitHub?: boolean;
 }
 
 /** The composition root: builds every part from the operator's configuration and starts serving. */
@@ -36,7 +38,14 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   let intake: Intake | undefined;
   let engine: Engine | undefined;
   const server = new Server({
-    Probot: Probot.defaults({ appId: config.appId, privateKey: config.privateKey, secret: config.webhookSecret, baseUrl: config.githubApiUrl, log }),
+    Probot: Probot.defaults({
+      appId: config.appId,
+      privateKey: config.privateKey,
+      secret: config.webhookSecret,
+      baseUrl: config.githubApiUrl,
+      log,
+      Octokit: missionsOctokit({ secondaryLimitRetries: 3, pace: options.paceGitHub ?? true }),
+    }),
     port: config.port,
     host: config.host,
     webhookPath: config.webhookPath,
@@ -44,10 +53,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   });
   await server.load(async (app, appOptions) => {
     const github = new OctokitGitHub(app);
-    const workspace = new GitWorkspace(config.workspaceRoot, async () => {
-      const identity = await github.identity();
-      return { name: identity.botLogin, email: identity.botEmail };
-    });
+    const workspace = new GitWorkspace(config.workspaceRoot);
     engine = new Engine({
       store,
       github,

@@ -67,7 +67,7 @@ const EnvSchema = z.object({
 });
 
 const DEFAULT_MODELS: Record<string, string> = {
-  anthropic: "anthropic/claude-sonnet-4-5",
+  anthropic: "anthropic/claude-sonnet-5-5",
   openai: "openai/gpt-5.1",
 };
 

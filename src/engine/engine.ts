@@ -92,13 +92,6 @@ export class Engine {
         await this.#syncControl(context, mission, intents.some((intent) => intent.verb === "status"));
         continue;
       }
-      if (mission.controlCommentId === undefined) {
-        const body = renderControl(mission, context.now(), this.#links(mission));
-        const controlCommentId = await postCommentOnce(context, mission, controlMarker(mission.id), body);
-        this.#lastControl.set(mission.id, body);
-        await this.#deps.store.saveMission({ ...mission, controlCommentId });
-        continue;
-      }
       const step = nextStep(mission);
       if (step.kind === "wait") {
         await this.#syncControl(context, mission);
@@ -165,6 +158,8 @@ export class Engine {
 
   #run(context: StepContext, mission: Mission, step: Exclude<Step, { kind: "wait" }>): Promise<Mission> {
     switch (step.kind) {
+      case "post-control":
+        return this.#postControl(context, mission);
       case "post-notice":
         return postNotice(context, mission, step.key);
       case "plan":
@@ -180,6 +175,13 @@ export class Engine {
       case "finish":
         return finishStep(context, mission);
     }
+  }
+
+  async #postControl(context: StepContext, mission: Mission): Promise<Mission> {
+    const body = renderControl(mission, context.now(), this.#links(mission));
+    const controlCommentId = await postCommentOnce(context, mission, controlMarker(mission.id), body);
+    this.#lastControl.set(mission.id, body);
+    return { ...mission, controlCommentId };
   }
 
   /** Edits the control comment when what it shows changed (or when a person asked for `/mission status`). */

@@ -44,7 +44,8 @@ export interface PullRequest {
 }
 
 export interface GitHubPort {
-  identity(): Promise<AppIdentity>;
+  /** Who the app is on GitHub; the bot user is read with an installation's token. */
+  identity(repo: RepoRef): Promise<AppIdentity>;
   permission(repo: RepoRef, login: string): Promise<Permission>;
   repository(repo: RepoRef): Promise<{ defaultBranch: string; cloneUrl: string; htmlUrl: string }>;
   /** A file's text at a ref (default branch when omitted); undefined when it does not exist. */

@@ -2,3 +2,4 @@ export type * from "./github-port.ts";
 export { OctokitGitHub } from "./octokit-github.ts";
 export { toCheckRunRequests, clip, CHECK_OUTPUT_LIMIT } from "./check-run-requests.ts";
 export { hasWriteAccess } from "./has-write-access.ts";
+export { missionsOctokit, type OctokitPolicy } from "./missions-octokit.ts";

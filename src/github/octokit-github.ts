@@ -17,13 +17,14 @@ export class OctokitGitHub implements GitHubPort {
     return this.#probot.auth(repo.installationId) as Promise<Octokit>;
   }
 
-  identity(): Promise<AppIdentity> {
+  identity(repo: RepoRef): Promise<AppIdentity> {
     this.#identity ??= (async () => {
       const appOctokit = (await this.#probot.auth()) as Octokit;
       const { data: app } = await appOctokit.rest.apps.getAuthenticated();
       const slug = app?.slug ?? "missions";
       const botLogin = `${slug}[bot]`;
-      const { data: user } = await appOctokit.rest.users.getByUsername({ username: botLogin });
+      const octokit = await this.#octokit(repo);
+      const { data: user } = await octokit.rest.users.getByUsername({ username: botLogin });
       return { appId: app?.id ?? 0, slug, botLogin, botEmail: `${user.id}+${botLogin}@users.noreply.github.com` };
     })();
     this.#identity.catch(() => (this.#identity = undefined));
@@ -80,7 +81,7 @@ export class OctokitGitHub implements GitHubPort {
 
   async findOwnComment(repo: RepoRef, issue: number, marker: string) {
     const octokit = await this.#octokit(repo);
-    const { appId, botLogin } = await this.identity();
+    const { appId, botLogin } = await this.identity(repo);
     const comments = await octokit.paginate(octokit.rest.issues.listComments, {
       owner: repo.owner,
       repo: repo.name,
@@ -136,7 +137,7 @@ export class OctokitGitHub implements GitHubPort {
 
   async findCheckRun(repo: RepoRef, headSha: string, name: string): Promise<number | undefined> {
     const octokit = await this.#octokit(repo);
-    const { appId } = await this.identity();
+    const { appId } = await this.identity(repo);
     const { data } = await octokit.rest.checks.listForRef({ owner: repo.owner, repo: repo.name, ref: headSha, check_name: name });
     return data.check_runs.find((run) => run.app?.id === appId)?.id;
   }

@@ -3,6 +3,7 @@ import { approvedPlan, featuresOf, latestContract } from "./plan-features.ts";
 
 /** The engine's next move: a pure function of the persisted mission. */
 export type Step =
+  | { kind: "post-control" }
   | { kind: "post-notice"; key: string }
   | { kind: "plan" }
   | { kind: "post-questions" }
@@ -13,6 +14,7 @@ export type Step =
   | { kind: "wait"; reason: string };
 
 export function nextStep(mission: Mission): Step {
+  if (mission.controlCommentId === undefined && mission.status !== "aborted") return { kind: "post-control" };
   const notice = mission.notices.find((candidate) => candidate.commentId === undefined);
   if (notice) return { kind: "post-notice", key: notice.key };
   switch (mission.status) {

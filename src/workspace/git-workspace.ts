@@ -25,12 +25,9 @@ export interface CommitTrailers {
 /** One checkout per mission under a root directory, driven with the real git CLI. */
 export class GitWorkspace {
   readonly #root: string;
-  readonly #identity: () => Promise<GitIdentity>;
 
-  /** `identity` is asked for only when committing, so the app can start while GitHub is unreachable. */
-  constructor(root: string, identity: () => Promise<GitIdentity>) {
+  constructor(root: string) {
     this.#root = root;
-    this.#identity = identity;
   }
 
   directory(missionId: string): string {
@@ -75,11 +72,10 @@ export class GitWorkspace {
    * Commits everything in the work tree as one commit — an empty one when nothing changed, so the
    * history stays one commit per feature.
    */
-  async commitAll(directory: string, subject: string, body: string, trailers: CommitTrailers): Promise<string> {
+  async commitAll(directory: string, identity: GitIdentity, subject: string, body: string, trailers: CommitTrailers): Promise<string> {
     await this.git(directory, ["add", "--all"]);
     const trailerLines = Object.entries(trailers).map(([key, value]) => `${key}: ${value}`).join("\n");
     const message = `${subject}\n\n${body ? `${body.trim()}\n\n` : ""}${trailerLines}\n`;
-    const identity = await this.#identity();
     await this.git(directory, ["commit", "--quiet", "--allow-empty", "--no-verify", "-F", "-"], undefined, message, identity);
     return this.head(directory);
   }

@@ -2,7 +2,7 @@ import { allFeatures, branchName, renderPullBody, type Handoff, type Mission } f
 import { implementFeature } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
-import { remoteAccess } from "./remote-access.ts";
+import { remoteAccess, repoRef } from "./remote-access.ts";
 
 /**
  * One feature: a worker in a fresh context on a clean checkout of the branch head, then exactly one
@@ -33,7 +33,8 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       signal: context.signal,
     });
     const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", ") };
-    sha = await context.workspace.commitAll(directory, feature.title, handoff.summary, trailers);
+    const identity = await context.github.identity(repoRef(mission));
+    sha = await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, feature.title, handoff.summary, trailers);
     await context.workspace.push(directory, remote, branch);
   }
   const files = await context.workspace.changedFiles(directory, `${sha}~1`, sha).catch(() => []);

@@ -1,0 +1,47 @@
+import Bottleneck from "bottleneck";
+import { ProbotOctokit } from "probot";
+
+export interface OctokitPolicy {
+  /** How often to retry a secondary rate limit (Probot only logs them). */
+  secondaryLimitRetries: number;
+  /**
+   * GitHub asks integrations to pace content-creating requests (Probot: 1 s for writes, 3 s for
+   * comments). `false` removes the pacing: only for a local fake GitHub in tests.
+   */
+  pace: boolean;
+}
+
+type OctokitOptions = ConstructorParameters<typeof ProbotOctokit>[0] & { throttle?: Record<string, unknown> };
+
+/**
+ * Probot's Octokit with our throttling policy laid over Probot's own options, which Probot's
+ * `defaults()` would otherwise replace.
+ */
+export function missionsOctokit(policy: OctokitPolicy): typeof ProbotOctokit {
+  const unpaced = policy.pace
+    ? {}
+    : {
+        write: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+        notifications: new Bottleneck.Group({ maxConcurrent: 1, minTime: 0 }),
+      };
+  class MissionsOctokit extends ProbotOctokit {
+    constructor(options: OctokitOptions = {}) {
+      const throttle = options.throttle ?? {};
+      super({
+        ...options,
+        throttle: {
+          ...throttle,
+          ...unpaced,
+          onSecondaryRateLimit: (retryAfter: number, request: { method: string; url: string }, _octokit: unknown, retryCount: number) => {
+            const retry = retryCount < policy.secondaryLimitRetries;
+            (options as { log?: { warn(message: string): void } }).log?.warn(
+              `Secondary rate limit on ${request.method} ${request.url}; ${retry ? `retrying in ${retryAfter}s` : "giving up"}`,
+            );
+            return retry;
+          },
+        },
+      } as OctokitOptions);
+    }
+  }
+  return MissionsOctokit as unknown as typeof ProbotOctokit;
+}

@@ -1,0 +1,88 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pino } from "pino";
+import { readOperatorConfig } from "../../src/config/index.ts";
+import { startMissions, type MissionsServer } from "../../src/server.ts";
+import { startFakeGitHub, type FakeGitHub } from "../fakes/github/index.ts";
+import { startFakeModels, type FakeModels } from "../fakes/models/index.ts";
+import { freePort } from "../helpers/free-port.ts";
+
+export const OWNER = "acme";
+export const REPO = "greeter";
+export const MAINTAINER = "alice";
+export const ANTHROPIC_KEY = "sk-ant-test-key-0123456789";
+
+export interface Harness {
+  github: FakeGitHub;
+  models: FakeModels;
+  app: MissionsServer;
+  dataDir: string;
+  gitDir: string;
+  env: Record<string, string>;
+  /** Waits until deliveries, intake and engine are all quiet. */
+  settle(): Promise<void>;
+  /** Stops the app (as a deploy would) and starts a new instance on the same store. */
+  restart(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  files: Record<string, string>;
+  env?: Record<string, string>;
+}
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const github = await startFakeGitHub({ webhookSecret: "webhook-secret-for-tests" });
+  const models = await startFakeModels({ apiKeys: { anthropic: ANTHROPIC_KEY } });
+  const repo = await github.createRepo({ owner: OWNER, name: REPO, files: options.files });
+  github.setPermission(OWNER, REPO, MAINTAINER, "write");
+  const dataDir = await mkdtemp(join(tmpdir(), "missions-e2e-"));
+  const env: Record<string, string> = {
+    APP_ID: String(github.appId),
+    PRIVATE_KEY: github.privateKey,
+    WEBHOOK_SECRET: github.webhookSecret,
+    GHE_HOST: github.host,
+    GHE_PROTOCOL: "http",
+    HOST: "127.0.0.1",
+    DATABASE_URL: `sqlite:${join(dataDir, "missions.db")}`,
+    MISSIONS_WORKSPACES: join(dataDir, "workspaces"),
+    ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+    ANTHROPIC_BASE_URL: models.anthropicBaseUrl,
+    MISSIONS_MODEL: "anthropic/claude-sonnet-5-5",
+    MISSIONS_COMMAND_TIMEOUT_SECONDS: "60",
+    ...options.env,
+  };
+  const start = async () => {
+    const port = await freePort();
+    const config = readOperatorConfig({ ...env, PORT: String(port) });
+    const app = await startMissions(config, { log: pino({ level: process.env.MISSIONS_TEST_LOG ?? "silent" }), retryDelayMs: 5, maxStepRetries: 2, paceGitHub: false });
+    github.setWebhookTarget(`${app.url}/api/github/webhooks`);
+    return app;
+  };
+  const harness: Harness = {
+    github,
+    models,
+    app: await start(),
+    dataDir,
+    gitDir: repo.gitDir,
+    env,
+    async settle() {
+      for (let round = 0; round < 3; round++) {
+        await github.settled();
+        await harness.app.idle();
+      }
+    },
+    async restart() {
+      await harness.app.stop();
+      harness.app = await start();
+    },
+    async close() {
+      await harness.app.stop().catch(() => {});
+      await github.close();
+      await models.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+  return harness;
+}

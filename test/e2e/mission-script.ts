@@ -1,0 +1,116 @@
+import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
+
+/** A plan the scripted orchestrator submits. */
+export interface ScriptedPlan {
+  summary: string;
+  milestones: Array<{ id: string; title: string }>;
+  features: Array<{ id: string; milestoneId: string; title: string; description: string; assertionIds: string[] }>;
+  assertions: Array<{ id: string; milestoneId: string; statement: string; verification: string }>;
+}
+
+export interface MissionScript {
+  /** Questions to ask before the first plan, if any. */
+  questions?: string[];
+  /** The plan for each planning round (the last one repeats). */
+  plans: ScriptedPlan[];
+  /** Files each feature writes, by feature id. */
+  files: Record<string, Record<string, string>>;
+  /** Verdict for an assertion (default: pass). */
+  verdict?: (assertionId: string, request: NormalizedRequest) => "pass" | "fail";
+}
+
+/**
+ * A scripted model that plays every role by looking at the tools it is offered, the way a real
+ * model would read its prompt: `submit_plan` → orchestrator, `submit_handoff` → worker,
+ * `submit_verdicts` → scrutiny. Workers really write files through the app's tools.
+ */
+export function missionResponder(script: MissionScript) {
+  let planRound = 0;
+  const rolesSeen: string[] = [];
+  const responder = (request: NormalizedRequest): Reply => {
+    const tools = request.tools.map((tool) => tool.name);
+    const firstUser = request.messages[0]?.role === "user" ? request.messages[0].text : "";
+    const last = request.messages.at(-1);
+    const lastResults = last?.role === "user" ? last.toolResults : [];
+    if (tools.includes("submit_plan")) {
+      rolesSeen.push("orchestrator");
+      if (lastResults.some((result) => result.isError)) throw new Error(`plan rejected: ${lastResults[0]!.content}`);
+      const answered = firstUser.includes("Questions, answers and feedback so far");
+      if (script.questions && !answered && planRound === 0) return { toolCalls: [{ name: "submit_plan", arguments: { questions: script.questions } }] };
+      const plan = script.plans[Math.min(planRound++, script.plans.length - 1)]!;
+      return { toolCalls: [{ name: "submit_plan", arguments: { plan } }] };
+    }
+    if (tools.includes("submit_handoff")) {
+      rolesSeen.push("worker");
+      const featureId = /^# Feature (F\d+):/m.exec(firstUser)?.[1] ?? "?";
+      const files = script.files[featureId] ?? {};
+      const writes = Object.entries(files);
+      const done = request.messages.filter((message) => message.role === "assistant").length;
+      if (done < writes.length) {
+        const [path, content] = writes[done]!;
+        return { toolCalls: [{ name: "write_file", arguments: { path, content } }] };
+      }
+      return {
+        toolCalls: [
+          {
+            name: "submit_handoff",
+            arguments: {
+              status: "done",
+              summary: `Implemented ${featureId}: wrote ${writes.map(([path]) => path).join(", ") || "nothing"}.`,
+              completed: [`${featureId} files`],
+              leftUndone: [],
+              commandsRun: [],
+              issuesDiscovered: [],
+              testsWrittenFirst: false,
+            },
+          },
+        ],
+      };
+    }
+    if (tools.includes("submit_verdicts")) {
+      rolesSeen.push("scrutiny");
+      const section = firstUser.split("## Assertions to judge")[1]?.split("## Commands")[0] ?? "";
+      const ids = [...section.matchAll(/`(VAL-[A-Z0-9]+-\d{3})`/g)].map((match) => match[1]!);
+      const testsPassed = /→ exit 0/.test(firstUser) || !/→ exit/.test(firstUser);
+      return {
+        toolCalls: [
+          {
+            name: "submit_verdicts",
+            arguments: {
+              verdicts: ids.map((id) => {
+                const verdict = script.verdict?.(id, request) ?? (testsPassed ? "pass" : "fail");
+                return { assertionId: id, verdict, evidence: verdict === "pass" ? "the test command passed and the diff implements it" : "the test command failed" };
+              }),
+            },
+          },
+        ],
+      };
+    }
+    throw new Error(`unscripted request with tools ${tools.join(", ")}`);
+  };
+  return Object.assign(responder, { rolesSeen });
+}
+
+export const GREETING_PLAN: ScriptedPlan = {
+  summary: "Adds a greeting and a farewell file, checked by the repository's test script.",
+  milestones: [{ id: "M1", title: "Greetings" }],
+  features: [
+    { id: "F1", milestoneId: "M1", title: "Add the greeting file", description: "Create greeting.txt containing hello.", assertionIds: ["VAL-GREET-001"] },
+    { id: "F2", milestoneId: "M1", title: "Add the farewell file", description: "Create farewell.txt containing goodbye.", assertionIds: ["VAL-GREET-002"] },
+  ],
+  assertions: [
+    { id: "VAL-GREET-001", milestoneId: "M1", statement: "greeting.txt says hello", verification: "sh test.sh passes" },
+    { id: "VAL-GREET-002", milestoneId: "M1", statement: "farewell.txt says goodbye", verification: "sh test.sh passes" },
+  ],
+};
+
+export const GREETING_FILES = {
+  F1: { "greeting.txt": "hello\n" },
+  F2: { "farewell.txt": "goodbye\n" },
+};
+
+export const FIXTURE_FILES: Record<string, string> = {
+  "README.md": "# Greeter\n\nA tiny fixture repository.\n",
+  "test.sh": "#!/bin/sh\nset -e\ngrep -q hello greeting.txt\ngrep -q goodbye farewell.txt\necho all good\n",
+  ".github/missions.yml": "commands:\n  test: sh test.sh\n",
+};
