@@ -52,7 +52,7 @@ export function parseRepositoryConfig(text: string | undefined, limits: ConfigLi
   if (document.errors.length > 0) {
     return {
       ok: false,
-      problems: document.errors.map((error) => `line ${error.linePos?.[0].line ?? "?"}: ${firstLine(error.message)}`),
+      problems: document.errors.map((error) => `line ${lineCounter.linePos(error.pos[0]).line}: ${firstLine(error.message)}`),
     };
   }
   let value: unknown;
