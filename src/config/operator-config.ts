@@ -73,6 +73,8 @@ const DEFAULT_MODELS: Record<string, string> = {
 
 /** Builds the operator's configuration from an environment; problems are listed, not thrown one by one. */
 export function readOperatorConfig(env: Record<string, string | undefined>): OperatorConfig {
+  // An empty variable means "not set", as in most shells' and process managers' conventions.
+  env = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = EnvSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);

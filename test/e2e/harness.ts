@@ -29,7 +29,7 @@ export interface Harness {
 
 export interface HarnessOptions {
   files: Record<string, string>;
-  env?: Record<string, string>;
+  env?: Record<string, string> | ((models: FakeModels) => Record<string, string>);
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -51,7 +51,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ANTHROPIC_BASE_URL: models.anthropicBaseUrl,
     MISSIONS_MODEL: "anthropic/claude-sonnet-5-5",
     MISSIONS_COMMAND_TIMEOUT_SECONDS: "60",
-    ...options.env,
+    ...(typeof options.env === "function" ? options.env(models) : options.env),
   };
   const start = async () => {
     const port = await freePort();

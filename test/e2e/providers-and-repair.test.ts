@@ -1,0 +1,77 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { commitsOn } from "../helpers/git.ts";
+import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
+import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+
+const BRANCH = "mission/1-add-greetings";
+
+describe("providers and repair rounds", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  const runMission = async () => {
+    const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });
+    await harness.github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
+    await harness.settle();
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue: number, user: MAINTAINER, body: "/mission approve" });
+    await harness.settle();
+    return number;
+  };
+
+  it("runs every role on an OpenAI-protocol provider through the real OpenAI SDK", async () => {
+    harness = await startHarness({
+      files: FIXTURE_FILES,
+      env: (models) => ({ ANTHROPIC_API_KEY: "", OPENAI_API_KEY: "sk-openai-test", OPENAI_BASE_URL: models.openaiBaseUrl, MISSIONS_MODEL: "openai/gpt-5.1" }),
+    });
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    await runMission();
+    expect(commitsOn(harness.gitDir, BRANCH, "main")).toHaveLength(2);
+    expect(harness.github.pulls(OWNER, REPO)[0]!.draft).toBe(false);
+    expect(new Set(harness.models.calls.map((call) => call.request.protocol))).toEqual(new Set(["openai"]));
+    expect(harness.models.calls.every((call) => call.request.model === "gpt-5.1")).toBe(true);
+  });
+
+  it("turns a failed assertion into a follow-up feature, and validates again on the new head", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    let round = 0;
+    harness.models.script(
+      missionResponder({
+        plans: [GREETING_PLAN],
+        files: { ...GREETING_FILES, F3: { "farewell.txt": "goodbye, friend\n" } },
+        verdict: (id) => (id === "VAL-GREET-002" && round++ === 0 ? "fail" : "pass"),
+      }),
+    );
+    const issue = await runMission();
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits.map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2", "F3"]);
+    expect(commits[2]!.subject).toBe("Fix VAL-GREET-002");
+    expect(commits[2]!.trailers.Assertions).toBe("VAL-GREET-002");
+    const checks = harness.github.checkRuns(OWNER, REPO);
+    expect(checks.map((check) => [check.head_sha, check.conclusion])).toEqual([
+      [commits[1]!.sha, "failure"],
+      [commits[2]!.sha, "success"],
+    ]);
+    expect(checks[0]!.output.summary).toContain("`VAL-GREET-002` farewell.txt says goodbye | ❌ fail");
+    const control = harness.github.comments(OWNER, REPO, issue).find((comment) => comment.body.includes("<!-- missions:control"));
+    expect(control!.body).toMatch(/✅ Done/);
+  });
+
+  it("blocks with one comment saying what fails once the repair rounds are spent", async () => {
+    harness = await startHarness({
+      files: { ...FIXTURE_FILES, "test.sh": "#!/bin/sh\necho 'expected hello, got nothing' >&2\nexit 1\n", ".github/missions.yml": "commands:\n  test: sh test.sh\nremediation:\n  rounds: 1\n" },
+    });
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: { ...GREETING_FILES, F3: { "greeting.txt": "hello again\n" } } }));
+    const issue = await runMission();
+    const checks = harness.github.checkRuns(OWNER, REPO);
+    expect(checks.map((check) => check.conclusion)).toEqual(["failure", "failure"]);
+    expect(checks[1]!.output.summary).toContain("expected hello, got nothing");
+    const comments = harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot");
+    const blocked = comments.filter((comment) => comment.body.includes("Mission blocked on milestone M1"));
+    expect(blocked).toHaveLength(1);
+    expect(blocked[0]!.body).toContain("`sh test.sh` exited with 1");
+    expect(comments[0]!.body).toMatch(/⛔ Blocked/);
+    expect(harness.github.pulls(OWNER, REPO)[0]!.draft).toBe(true);
+  });
+});
