@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { parseRepositoryConfig } from "../../src/config/index.ts";
+
+const limits = { providers: ["anthropic", "openai"], maxBudgetUsd: 50 };
+
+describe("parseRepositoryConfig", () => {
+  it("gives defaults when the file is missing or empty", () => {
+    for (const text of [undefined, "", "   \n", "# only a comment\n"]) {
+      expect(parseRepositoryConfig(text, limits)).toEqual({ ok: true, settings: { commands: {}, models: {}, budgetUsd: undefined, maxRemediationRounds: 3 } });
+    }
+  });
+
+  it("reads models per role, budget, commands and repair rounds", () => {
+    const text = "models:\n  worker: openai/gpt-5.1\n  user-testing: anthropic/claude-haiku-4-5\nbudget: 12.5\ncommands:\n  install: npm ci\n  test: npm test\nremediation:\n  rounds: 2\n";
+    expect(parseRepositoryConfig(text, limits)).toEqual({
+      ok: true,
+      settings: {
+        commands: { install: "npm ci", test: "npm test" },
+        models: { worker: "openai/gpt-5.1", "user-testing": "anthropic/claude-haiku-4-5" },
+        budgetUsd: 12.5,
+        maxRemediationRounds: 2,
+      },
+    });
+  });
+
+  it("names each problem with its line", () => {
+    const result = parseRepositoryConfig("budget: lots\ncommands:\n  test: 3\nmodels:\n  painter: anthropic/x\n", limits);
+    expect(result.ok).toBe(false);
+    const problems = (result as { problems: string[] }).problems;
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^line 1: `budget`: /),
+        expect.stringMatching(/^line 3: `commands.test`: /),
+        expect.stringMatching(/^line 5: `models.painter`: /),
+      ]),
+    );
+  });
+
+  it("refuses keys and URLs, and providers the operator did not declare", () => {
+    const result = parseRepositoryConfig("apiKey: sk-123\nmodels:\n  worker: local/llama\n", limits);
+    expect(result).toEqual({
+      ok: false,
+      problems: ['line 1: `apiKey`: "apiKey" cannot be set by a repository: provider addresses and keys belong to the operator'],
+    });
+    const undeclared = parseRepositoryConfig("models:\n  worker: local/llama\n", limits);
+    expect(undeclared).toEqual({ ok: false, problems: [expect.stringContaining('line 2: `models.worker`: provider "local" is not configured')] });
+  });
+
+  it("refuses a budget above the operator's maximum", () => {
+    expect(parseRepositoryConfig("budget: 500\n", limits)).toEqual({ ok: false, problems: ["line 1: `budget`: $500 is above the operator's maximum of $50"] });
+  });
+
+  it("survives YAML bombs, duplicate keys and non-mapping documents", () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", ...Array.from({ length: 12 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join("\n");
+    expect(parseRepositoryConfig(bomb, limits).ok).toBe(false);
+    expect(parseRepositoryConfig("budget: 1\nbudget: 2\n", limits)).toMatchObject({ ok: false, problems: [expect.stringMatching(/^line 2: /)] });
+    expect(parseRepositoryConfig("- a\n- b\n", limits).ok).toBe(false);
+  });
+});

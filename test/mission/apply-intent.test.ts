@@ -1,0 +1,99 @@
+import { describe, expect, it } from "vitest";
+import { applyIntent, type Mission } from "../../src/mission/index.ts";
+import { PLAN, awaitingApproval, intent, mission } from "./fixtures.ts";
+
+const NOW = "2026-01-01T12:00:01.000Z";
+const limits = { maxBudgetUsd: 50 };
+const replyOf = (next: Mission) => next.notices.at(-1)?.body;
+
+describe("applyIntent", () => {
+  it("approves the latest contract and prepares every feature, milestone and assertion", () => {
+    const next = applyIntent(awaitingApproval(), intent("approve"), NOW, limits);
+    expect(next.status).toBe("running");
+    expect(next.approvedVersion).toBe(1);
+    expect(Object.keys(next.features)).toEqual(["F1", "F2"]);
+    expect(next.milestones.M1).toEqual({ status: "pending", round: 0 });
+    expect(next.assertions["VAL-A-002"]).toEqual({ verdict: "pending" });
+    expect(next.notices).toEqual([]);
+  });
+
+  it("refuses to approve a version that is no longer the latest, named or only seen", () => {
+    const twoVersions = awaitingApproval({
+      contracts: [
+        { version: 1, plan: PLAN, commentId: 2, createdAt: "2026-01-01T10:00:00.000Z" },
+        { version: 2, plan: PLAN, commentId: 3, createdAt: "2026-01-01T11:00:00.000Z" },
+      ],
+    });
+    const named = applyIntent(twoVersions, intent("approve", "v1"), NOW, limits);
+    expect(named.status).toBe("awaiting-approval");
+    expect(replyOf(named)).toContain("contract v1 is not the latest: v2 replaced it");
+    // Written at 10:30, when only v1 existed: the person approved v1.
+    const seen = applyIntent(twoVersions, intent("approve", "", "2026-01-01T10:30:00.000Z"), NOW, limits);
+    expect(seen.status).toBe("awaiting-approval");
+    const current = applyIntent(twoVersions, intent("approve", "v2"), NOW, limits);
+    expect(current.approvedVersion).toBe(2);
+  });
+
+  it("refuses approval when nothing waits for it", () => {
+    expect(replyOf(applyIntent(mission({ status: "planning" }), intent("approve"), NOW, limits))).toContain("no contract waiting");
+  });
+
+  it("revises with feedback, and asks for the feedback when it is missing", () => {
+    const next = applyIntent(awaitingApproval(), intent("revise", "more tests"), NOW, limits);
+    expect(next.status).toBe("planning");
+    expect(next.conversation.at(-1)).toMatchObject({ kind: "feedback", text: "more tests", author: "alice" });
+    expect(replyOf(applyIntent(awaitingApproval(), intent("revise"), NOW, limits))).toContain("say what to change");
+    expect(replyOf(applyIntent(mission({ status: "running" }), intent("revise", "x"), NOW, limits))).toContain("no contract waiting");
+  });
+
+  it("takes answers only while questions are open", () => {
+    const asking = mission({ status: "questions", questions: { items: ["Which?"], commentId: 9 } });
+    const answered = applyIntent(asking, intent("answer", "This one"), NOW, limits);
+    expect(answered.status).toBe("planning");
+    expect(answered.questions).toBeUndefined();
+    expect(replyOf(applyIntent(asking, intent("answer"), NOW, limits))).toContain("answer is empty");
+    expect(replyOf(applyIntent(mission({ status: "running" }), intent("answer", "x"), NOW, limits))).toContain("no open questions");
+  });
+
+  it("pauses and resumes to where it was", () => {
+    const paused = applyIntent(mission({ status: "running" }), intent("pause"), NOW, limits);
+    expect(paused).toMatchObject({ status: "paused", pausedFrom: "running", reason: "paused by @alice" });
+    expect(replyOf(applyIntent(paused, intent("pause"), NOW, limits))).toContain("already paused");
+    expect(applyIntent(paused, intent("resume"), NOW, limits)).toMatchObject({ status: "running", pausedFrom: undefined });
+    expect(replyOf(applyIntent(mission({ status: "running" }), intent("resume"), NOW, limits))).toContain("nothing to resume");
+  });
+
+  it("retries a blocked mission from where it was blocked", () => {
+    const blocked = mission({ status: "blocked", pausedFrom: "running", stepFailures: 2, reason: "x" });
+    expect(applyIntent(blocked, intent("retry"), NOW, limits)).toMatchObject({ status: "running", stepFailures: 0, reason: undefined });
+  });
+
+  it("aborts for good: later commands are refused", () => {
+    const aborted = applyIntent(mission({ status: "running" }), intent("abort"), NOW, limits);
+    expect(aborted).toMatchObject({ status: "aborted", finishedAt: NOW });
+    expect(replyOf(applyIntent(aborted, intent("resume"), NOW, limits))).toContain("already **aborted**");
+  });
+
+  it("sets the budget within the operator's maximum only", () => {
+    expect(applyIntent(mission(), intent("budget", "$25"), NOW, limits).settings.budgetUsd).toBe(25);
+    expect(replyOf(applyIntent(mission(), intent("budget", "500"), NOW, limits))).toContain("above this installation's maximum of $50");
+    expect(replyOf(applyIntent(mission(), intent("budget", "lots"), NOW, limits))).toContain("US dollars");
+  });
+
+  it("turns `/mission fix` on the PR into a follow-up feature re-validated with the last milestone", () => {
+    const done = applyIntent(awaitingApproval(), intent("approve"), NOW, limits);
+    const withPr: Mission = { ...done, status: "done", pr: { number: 8, nodeId: "PR_8", ready: true }, milestones: { M1: { status: "passed", round: 0 } } };
+    const next = applyIntent(withPr, intent("fix", "rename the file"), NOW, limits);
+    expect(next.status).toBe("running");
+    expect(next.extraFeatures).toEqual([expect.objectContaining({ id: "F3", milestoneId: "M1", assertionIds: ["VAL-A-001", "VAL-A-002"] })]);
+    expect(next.extraFeatures[0]!.description).toContain("rename the file");
+    expect(next.milestones.M1).toEqual({ status: "pending", round: 0 });
+    expect(replyOf(applyIntent(done, intent("fix", "x"), NOW, limits))).toContain("once the mission has a pull request");
+    expect(replyOf(applyIntent(withPr, intent("fix"), NOW, limits))).toContain("say what to fix");
+  });
+
+  it("leaves the mission alone for status", () => {
+    const before = mission({ status: "running" });
+    expect(applyIntent(before, intent("status"), NOW, limits)).toBe(before);
+  });
+});

@@ -1,0 +1,52 @@
+import { MISSION_SCHEMA_VERSION, type Intent, type Mission, type Plan } from "../../src/mission/index.ts";
+
+export const PLAN: Plan = {
+  summary: "Two features, one milestone.",
+  milestones: [{ id: "M1", title: "First" }],
+  features: [
+    { id: "F1", milestoneId: "M1", title: "One", description: "Do one.", assertionIds: ["VAL-A-001"] },
+    { id: "F2", milestoneId: "M1", title: "Two", description: "Do two.", assertionIds: ["VAL-A-002"] },
+  ],
+  assertions: [
+    { id: "VAL-A-001", milestoneId: "M1", statement: "one works", verification: "test" },
+    { id: "VAL-A-002", milestoneId: "M1", statement: "two works", verification: "test" },
+  ],
+};
+
+export function mission(overrides: Partial<Mission> = {}): Mission {
+  return {
+    schemaVersion: MISSION_SCHEMA_VERSION,
+    id: "m1",
+    repo: { owner: "acme", name: "app", installationId: 1, defaultBranch: "main" },
+    issue: { number: 7, title: "Do things" },
+    status: "planning",
+    createdBy: "alice",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-01-01T00:00:00.000Z",
+    controlCommentId: 1,
+    settings: { commands: {}, models: {}, maxRemediationRounds: 3 },
+    conversation: [],
+    contracts: [],
+    extraFeatures: [],
+    features: {},
+    milestones: {},
+    assertions: {},
+    notices: [],
+    stepFailures: 0,
+    ...overrides,
+  };
+}
+
+/** A mission whose contract v1 was posted at 10:00 and waits for approval. */
+export function awaitingApproval(overrides: Partial<Mission> = {}): Mission {
+  return mission({
+    status: "awaiting-approval",
+    contracts: [{ version: 1, plan: PLAN, commentId: 2, createdAt: "2026-01-01T10:00:00.000Z" }],
+    ...overrides,
+  });
+}
+
+let seq = 0;
+export function intent(verb: Intent["verb"], text = "", at = "2026-01-01T12:00:00.000Z"): Intent {
+  return { seq: ++seq, verb, text, author: "alice", at };
+}
