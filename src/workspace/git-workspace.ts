@@ -137,7 +137,9 @@ export class GitWorkspace {
       return await child;
     } catch (error) {
       const stderr = String((error as { stderr?: string }).stderr ?? "").trim();
-      throw new Error(`git ${args[0]} failed: ${redact(stderr, remote?.token)}`, { cause: undefined });
+      // The original error is dropped on purpose: it carries git's raw output, which is redacted here.
+      // eslint-disable-next-line preserve-caught-error
+      throw new Error(`git ${args[0]} failed: ${redact(stderr, remote?.token)}`);
     }
   }
 }
