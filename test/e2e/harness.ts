@@ -20,6 +20,8 @@ export interface Harness {
   dataDir: string;
   gitDir: string;
   env: Record<string, string>;
+  /** Every log line the app wrote, at debug level. */
+  logs: string[];
   /** Waits until deliveries, intake and engine are all quiet. */
   settle(): Promise<void>;
   /** Stops the app (as a deploy would) and starts a new instance on the same store. */
@@ -53,10 +55,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     MISSIONS_COMMAND_TIMEOUT_SECONDS: "60",
     ...(typeof options.env === "function" ? options.env(models) : options.env),
   };
+  const logs: string[] = [];
+  const logStream = { write: (line: string) => void logs.push(line) };
   const start = async () => {
     const port = await freePort();
     const config = readOperatorConfig({ ...env, PORT: String(port) });
-    const app = await startMissions(config, { log: pino({ level: process.env.MISSIONS_TEST_LOG ?? "silent" }), retryDelayMs: 5, maxStepRetries: 2, paceGitHub: false });
+    const app = await startMissions(config, { log: process.env.MISSIONS_TEST_LOG ? pino({ level: process.env.MISSIONS_TEST_LOG }) : pino({ level: "debug" }, logStream), retryDelayMs: 5, maxStepRetries: 2, paceGitHub: false });
     github.setWebhookTarget(`${app.url}/api/github/webhooks`);
     return app;
   };
@@ -67,6 +71,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     dataDir,
     gitDir: repo.gitDir,
     env,
+    logs,
     async settle() {
       for (let round = 0; round < 3; round++) {
         await github.settled();

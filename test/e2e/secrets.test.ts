@@ -1,0 +1,79 @@
+import { execFileSync } from "node:child_process";
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { git } from "../helpers/git.ts";
+import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
+import { ANTHROPIC_KEY, MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+
+/** Every file under a directory, as text. */
+function allText(directory: string): string {
+  let text = "";
+  for (const name of readdirSync(directory)) {
+    const path = join(directory, name);
+    if (statSync(path).isDirectory()) text += allText(path);
+    else text += readFileSync(path).toString("latin1");
+  }
+  return text;
+}
+
+describe("secrets never reach comments, check runs, commits, logs or the store", () => {
+  let harness: Harness;
+  const saved = { ...process.env };
+  beforeEach(async () => {
+    // In production the operator's secrets live in the app's environment; so they do here.
+    Object.assign(process.env, { ANTHROPIC_API_KEY: ANTHROPIC_KEY, PRIVATE_KEY: "-----BEGIN RSA PRIVATE KEY-----", WEBHOOK_SECRET: "webhook-secret-for-tests", GITHUB_TOKEN: "ghs_processenvtoken123" });
+    harness = await startHarness({
+      files: { ...FIXTURE_FILES, "test.sh": "#!/bin/sh\nenv\ngrep -q hello greeting.txt\n" },
+    });
+  });
+  afterEach(async () => {
+    await harness.close();
+    for (const name of ["ANTHROPIC_API_KEY", "PRIVATE_KEY", "WEBHOOK_SECRET", "GITHUB_TOKEN"]) {
+      if (saved[name] === undefined) delete process.env[name];
+      else process.env[name] = saved[name];
+    }
+  });
+
+  it("holds for a whole mission, including the repository's own commands' environment", async () => {
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });
+    await harness.github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
+    await harness.settle();
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue: number, user: MAINTAINER, body: "/mission approve" });
+    await harness.settle();
+    expect(harness.github.pulls(OWNER, REPO)[0]!.draft).toBe(false);
+
+    // The app did use installation tokens (ghs_…) for the API and for git.
+    expect(harness.github.requests.some((request) => request.auth === "installation")).toBe(true);
+    const keyLine = harness.github.privateKey.split("\n")[1]!;
+    const places: Record<string, string> = {
+      comments: JSON.stringify(harness.github.comments(OWNER, REPO, number)),
+      checkRuns: JSON.stringify(harness.github.checkRuns(OWNER, REPO)),
+      pulls: JSON.stringify(harness.github.pulls(OWNER, REPO)),
+      commits: git(harness.gitDir, "log", "--all", "--format=%H %an %ae%n%B"),
+      logs: harness.logs.join(""),
+      store: allText(harness.dataDir).replace(/\0/g, ""),
+      // What agents saw (the request headers legitimately carry the provider key; the content must not).
+      agents: JSON.stringify(harness.models.calls.map((call) => ({ system: call.request.system, messages: call.request.messages }))),
+    };
+    expect(places.logs.length).toBeGreaterThan(1000);
+    for (const [where, text] of Object.entries(places)) {
+      expect(text, where).not.toMatch(/ghs_[A-Za-z0-9]{8,}/);
+      expect(text.includes(keyLine), where).toBe(false);
+      expect(text.includes(ANTHROPIC_KEY), where).toBe(false);
+      expect(text.includes(harness.github.webhookSecret), where).toBe(false);
+    }
+    // The test command printed its environment, which the scrutiny agent read: nothing of the app's is in it.
+    expect(places.agents).toContain("CI=true");
+    for (const name of ["ANTHROPIC", "PRIVATE_KEY", "WEBHOOK_SECRET", "APP_ID", "DATABASE_URL", "GHE_HOST"]) {
+      expect(places.agents).not.toContain(name);
+    }
+    // The checkout's git config holds no credentials.
+    const checkouts = join(harness.dataDir, "workspaces");
+    for (const checkout of readdirSync(checkouts)) {
+      const config = execFileSync("git", ["config", "--list", "--local"], { cwd: join(checkouts, checkout), encoding: "utf8" });
+      expect(config).not.toMatch(/ghs_|extraheader|x-access-token/i);
+    }
+  });
+});
