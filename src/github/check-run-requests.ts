@@ -26,7 +26,8 @@ export function toCheckRunRequests(input: CheckRunInput) {
   const common = {
     name: input.name,
     status: input.status,
-    ...(input.conclusion ? { conclusion: input.conclusion } : {}),
+    // GitHub completes any check run that is given a conclusion: only send one with "completed".
+    ...(input.status === "completed" && input.conclusion ? { conclusion: input.conclusion } : {}),
     ...(input.externalId ? { external_id: input.externalId } : {}),
     ...(input.detailsUrl ? { details_url: input.detailsUrl } : {}),
     ...(input.status === "completed" ? { completed_at: new Date().toISOString() } : {}),

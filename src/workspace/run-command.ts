@@ -1,4 +1,5 @@
 import { spawn } from "node:child_process";
+import { StringDecoder } from "node:string_decoder";
 
 export interface CommandResult {
   command: string;
@@ -24,26 +25,30 @@ export interface RunOptions {
  */
 export function runCommand(command: string, options: RunOptions): Promise<CommandResult> {
   const started = Date.now();
-  const cap = options.maxOutputBytes ?? 200_000;
+  const half = Math.floor((options.maxOutputBytes ?? 200_000) / 2);
   return new Promise((resolve) => {
     const child = spawn("bash", ["-c", command], { cwd: options.cwd, env: options.env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     let head = "";
     let tail = "";
     let dropped = 0;
-    const collect = (chunk: Buffer) => {
-      const text = chunk.toString("utf8");
-      if (head.length < cap / 2) {
-        head += text;
-        return;
+    const collect = (text: string) => {
+      if (head.length < half) {
+        const room = half - head.length;
+        head += text.slice(0, room);
+        text = text.slice(room);
       }
       tail += text;
-      if (tail.length > cap / 2) {
-        dropped += tail.length - cap / 2;
-        tail = tail.slice(-cap / 2);
+      if (tail.length > half) {
+        dropped += tail.length - half;
+        tail = tail.slice(-half);
       }
     };
-    child.stdout.on("data", collect);
-    child.stderr.on("data", collect);
+    // One decoder per stream, so a multi-byte character split across chunks stays whole.
+    for (const stream of [child.stdout, child.stderr]) {
+      const decoder = new StringDecoder("utf8");
+      stream.on("data", (chunk: Buffer) => collect(decoder.write(chunk)));
+      stream.on("end", () => collect(decoder.end()));
+    }
     let timedOut = false;
     const kill = () => {
       try {
@@ -56,7 +61,8 @@ export function runCommand(command: string, options: RunOptions): Promise<Comman
       timedOut = true;
       kill();
     }, options.timeoutMs);
-    options.signal?.addEventListener("abort", kill, { once: true });
+    if (options.signal?.aborted) kill();
+    else options.signal?.addEventListener("abort", kill, { once: true });
     const finish = (exitCode: number) => {
       clearTimeout(timer);
       options.signal?.removeEventListener("abort", kill);
@@ -65,7 +71,7 @@ export function runCommand(command: string, options: RunOptions): Promise<Comman
       resolve({ command, exitCode, output, timedOut, durationMs: Date.now() - started });
     };
     child.on("error", (error) => {
-      collect(Buffer.from(String(error.message)));
+      collect(String(error.message));
       finish(127);
     });
     child.on("close", (code, signal) => finish(code ?? (signal ? 128 + 9 : 1)));

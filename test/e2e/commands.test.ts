@@ -15,14 +15,14 @@ describe("pause, resume and abort take effect at the next step boundary", () => 
     const responder = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
     f1 = gate();
     let held = false;
-    harness.models.script(async (request: NormalizedRequest, index: number): Promise<Reply> => {
+    harness.models.script(async (request: NormalizedRequest): Promise<Reply> => {
       const first = request.messages[0];
       if (!held && first?.role === "user" && first.text.startsWith("# Feature F1")) {
         held = true;
         f1.reached();
         await f1.opened;
       }
-      return responder(request, index);
+      return responder(request);
     });
   });
   afterEach(async () => {

@@ -28,14 +28,14 @@ describe("a mission survives the app being stopped and started again", () => {
     const responder = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
     const f2 = gate();
     let stopped = false;
-    harness.models.script(async (request: NormalizedRequest, index: number): Promise<Reply> => {
+    harness.models.script(async (request: NormalizedRequest): Promise<Reply> => {
       const first = request.messages[0];
       if (!stopped && first?.role === "user" && first.text.startsWith("# Feature F2") && request.tools.some((tool) => tool.name === "submit_handoff")) {
         f2.reached();
         await f2.opened;
         return { error: { status: 500, message: "the app went away" } };
       }
-      return responder(request, index);
+      return responder(request);
     });
     const issue = await approveMission();
     await f2.arrived;

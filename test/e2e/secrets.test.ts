@@ -47,7 +47,7 @@ describe("secrets never reach comments, check runs, commits, logs or the store",
     // The app did use installation tokens (ghs_…) for the API and for git.
     expect(harness.github.requests.some((request) => request.auth === "installation")).toBe(true);
     const keyLine = harness.github.privateKey.split("\n")[1]!;
-    const places: Record<string, string> = {
+    const places = {
       comments: JSON.stringify(harness.github.comments(OWNER, REPO, number)),
       checkRuns: JSON.stringify(harness.github.checkRuns(OWNER, REPO)),
       pulls: JSON.stringify(harness.github.pulls(OWNER, REPO)),
@@ -55,7 +55,7 @@ describe("secrets never reach comments, check runs, commits, logs or the store",
       logs: harness.logs.join(""),
       store: allText(harness.dataDir).replace(/\0/g, ""),
       // What agents saw (the request headers legitimately carry the provider key; the content must not).
-      agents: JSON.stringify(harness.models.calls.map((call) => ({ system: call.request.system, messages: call.request.messages }))),
+      agents: JSON.stringify(harness.models.calls.map((call: { request: { system: string; messages: unknown } }) => ({ system: call.request.system, messages: call.request.messages }))),
     };
     expect(places.logs.length).toBeGreaterThan(1000);
     for (const [where, text] of Object.entries(places)) {

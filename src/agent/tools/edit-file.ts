@@ -50,7 +50,9 @@ export function findMatches(text: string, needle: string): Array<[number, number
   for (let start = 0; start + wanted.length <= lines.length; start++) {
     if (wanted.every((line, index) => lines[start + index]!.trim() === line)) {
       const last = start + wanted.length - 1;
-      loose.push([offsets[start]!, offsets[last]! + lines[last]!.length]);
+      // A needle that ends with a newline takes the last line's newline with it, as an exact match would.
+      const end = offsets[last]! + lines[last]!.length + (needle.endsWith("\n") && last < lines.length - 1 ? 1 : 0);
+      loose.push([offsets[start]!, end]);
     }
   }
   return loose;

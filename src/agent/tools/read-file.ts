@@ -25,7 +25,9 @@ export const readFileTool = defineTool({
     }
     if (text.includes("\u0000")) throw new ToolError(`"${path}" is a binary file.`);
     context.readFiles.add(target);
-    const lines = text.split("\n");
+    if (text === "") return "(empty file)";
+    // A final newline ends the last line; it does not start another one.
+    const lines = (text.endsWith("\n") ? text.slice(0, -1) : text).split("\n");
     const slice = lines.slice(offset - 1, offset - 1 + limit);
     const numbered = slice.map((line, index) => `${offset + index}\t${line}`).join("\n");
     const more = offset - 1 + limit < lines.length ? `\n[… ${lines.length - (offset - 1 + limit)} more lines; use offset ${offset + limit}]` : "";

@@ -1,33 +1,45 @@
-import { realpathSync } from "node:fs";
-import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { lstatSync, readlinkSync, realpathSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { ToolError } from "../tool.ts";
+
+const MAX_LINKS = 40;
 
 /**
  * Resolves a path the model gave inside the checkout. Refuses anything that lands outside it —
- * `..`, absolute paths, symlinks pointing out — and anything inside `.git` (hooks would run code).
+ * `..`, absolute paths, symbolic links pointing out (dangling ones included: a write would follow
+ * them) — and, for writes, anything that resolves inside `.git` (hooks would run code).
  */
 export function resolveInRoot(root: string, path: string, options: { forWrite?: boolean } = {}): string {
   const realRoot = realpathSync(root);
-  const target = resolve(realRoot, isAbsolute(path) ? path : path);
   const inside = (candidate: string) => candidate === realRoot || candidate.startsWith(realRoot + sep);
+  const target = resolve(realRoot, path);
   if (!inside(target)) throw new ToolError(`"${path}" is outside the repository; use a path relative to its root.`);
-  // Follow symlinks on the longest existing prefix: a link inside the checkout may point out of it.
-  let existing = target;
-  while (!exists(existing)) existing = dirname(existing);
-  const real = realpathSync(existing);
+  const real = followLinks(target, 0);
   if (!inside(real)) throw new ToolError(`"${path}" leads outside the repository through a symbolic link.`);
-  const relativePath = relative(realRoot, target);
-  if (relativePath.split(sep)[0] === ".git" && (options.forWrite ?? true)) {
+  const forWrite = options.forWrite ?? true;
+  const isGit = (candidate: string) => relative(realRoot, candidate).split(sep)[0] === ".git";
+  if (forWrite && (isGit(target) || isGit(real))) {
     throw new ToolError(`"${path}" is inside .git, which tools may not touch; commits are made for you.`);
   }
   return target;
 }
 
-function exists(path: string): boolean {
+/** Where a path really leads, following every symbolic link — even one whose target does not exist yet. */
+function followLinks(path: string, depth: number): string {
+  if (depth > MAX_LINKS) throw new ToolError("too many levels of symbolic links");
   try {
-    realpathSync(path);
-    return true;
+    return realpathSync(path);
   } catch {
-    return false;
+    // Part of the path does not exist (yet): resolve the parent, then look at the last component.
   }
+  const parent = dirname(path);
+  const realParent = parent === path ? path : followLinks(parent, depth + 1);
+  const candidate = join(realParent, basename(path));
+  let isLink = false;
+  try {
+    isLink = lstatSync(candidate).isSymbolicLink();
+  } catch {
+    return candidate;
+  }
+  return isLink ? followLinks(resolve(realParent, readlinkSync(candidate)), depth + 1) : candidate;
 }

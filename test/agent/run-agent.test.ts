@@ -1,0 +1,361 @@
+import { mkdtemp, realpath, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { AgentError, defineTool, readFileTool, runAgent, ToolError } from "../../src/agent/index.ts";
+import type { AgentTool, FinalTool, ToolContext } from "../../src/agent/index.ts";
+import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse, StopReason, ToolCall, UserPart } from "../../src/models/index.ts";
+
+const USAGE = { inputTokens: 10, outputTokens: 5, cacheReadTokens: 0, cacheWriteTokens: 0 };
+
+/** A model that answers from a queue and records what it was asked (a deep copy: the loop mutates its transcript). */
+class ScriptedModel implements LanguageModel {
+  readonly id = "scripted/model-1";
+  readonly requests: ModelRequest[] = [];
+  readonly #replies: ModelResponse[];
+
+  constructor(replies: ModelResponse[]) {
+    this.#replies = [...replies];
+  }
+
+  async generate(request: ModelRequest): Promise<ModelResponse> {
+    const { signal, ...rest } = request;
+    this.requests.push({ ...structuredClone(rest), signal });
+    const reply = this.#replies.shift();
+    if (!reply) throw new Error("the script ran out of replies");
+    return reply;
+  }
+
+  /** The tool results the loop sent back in the request after `call` (1-based). */
+  toolResultsAfter(call: number): Extract<UserPart, { type: "tool-result" }>[] {
+    const last = this.requests[call]?.messages.at(-1);
+    if (!last || last.role !== "user") throw new Error(`request ${call + 1} does not end with a user message`);
+    return last.content.filter((part): part is Extract<UserPart, { type: "tool-result" }> => part.type === "tool-result");
+  }
+
+  /** The text the loop sent back in the request after `call` (1-based). */
+  textAfter(call: number): string {
+    const last = this.requests[call]?.messages.at(-1);
+    if (!last || last.role !== "user") throw new Error(`request ${call + 1} does not end with a user message`);
+    return last.content.map((part) => (part.type === "text" ? part.text : "")).join("");
+  }
+}
+
+let callCounter = 0;
+function call(name: string, input: unknown): ToolCall {
+  return { type: "tool-call", id: `call_${++callCounter}`, name, input };
+}
+
+function reply(content: AssistantPart[], stopReason: StopReason = content.some((part) => part.type === "tool-call") ? "tool-use" : "end"): ModelResponse {
+  return { content, stopReason, usage: USAGE };
+}
+
+function text(value: string, stopReason: StopReason = "end"): ModelResponse {
+  return reply([{ type: "text", text: value }], stopReason);
+}
+
+const finishSchema = z.object({ summary: z.string().min(1), files: z.array(z.string()) });
+const finish: FinalTool<typeof finishSchema> = {
+  name: "finish",
+  description: "Report the work done.",
+  parameters: finishSchema,
+  check: (value) => (value.files.includes("forbidden.ts") ? ["forbidden.ts may not be changed"] : []),
+};
+
+const echoTool = defineTool({
+  name: "echo",
+  description: "Echo a message.",
+  parameters: z.object({ message: z.string() }),
+  async execute({ message }) {
+    return `echo: ${message}`;
+  },
+});
+
+let root: string;
+let context: ToolContext;
+
+beforeEach(async () => {
+  root = await realpath(await mkdtemp(join(tmpdir(), "missions-agent-")));
+  context = { root, readFiles: new Set() };
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+function start(model: LanguageModel, tools: AgentTool[] = [echoTool], extra: { maxTurns?: number; onModelCall?: () => void; onToolCall?: (call: { name: string; input: unknown; output: string; isError: boolean }) => void } = {}) {
+  return runAgent({ model, system: "You are a test agent.", prompt: "Do the task.", tools, final: finish, context, ...extra });
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => {
+      throw new Error("expected the run to fail");
+    },
+    (error: unknown) => error,
+  );
+}
+
+describe("runAgent", () => {
+  it("ends the run when the model calls the final tool, with the parsed value and the turn count", async () => {
+    const model = new ScriptedModel([reply([call("finish", { summary: "done", files: ["a.ts"] })])]);
+    const result = await start(model);
+    expect(result).toEqual({ value: { summary: "done", files: ["a.ts"] }, turns: 1 });
+    expect(model.requests).toHaveLength(1);
+  });
+
+  it("sends the system prompt, the prompt as the first user message, and every tool including the final one", async () => {
+    const model = new ScriptedModel([reply([call("finish", { summary: "done", files: [] })])]);
+    await runAgent({ model, system: "SYSTEM", prompt: "PROMPT", tools: [echoTool, readFileTool], final: finish, context, maxOutputTokens: 1234, cacheKey: "mission-1/worker" });
+    const request = model.requests[0]!;
+    expect(request.system).toBe("SYSTEM");
+    expect(request.messages).toEqual([{ role: "user", content: [{ type: "text", text: "PROMPT", cache: true }] }]);
+    expect(request.tools.map((tool) => tool.name)).toEqual(["echo", "read_file", "finish"]);
+    expect(request.maxOutputTokens).toBe(1234);
+    expect(request.cacheKey).toBe("mission-1/worker");
+  });
+
+  it("runs tools and sends their results back before the model finishes", async () => {
+    const first = call("echo", { message: "hi" });
+    const model = new ScriptedModel([reply([{ type: "text", text: "Let me echo." }, first]), reply([call("finish", { summary: "ok", files: [] })])]);
+    const result = await start(model);
+    expect(result.turns).toBe(2);
+    expect(model.requests[1]!.messages[1]).toEqual({ role: "assistant", content: [{ type: "text", text: "Let me echo." }, first] });
+    expect(model.toolResultsAfter(1)).toEqual([{ type: "tool-result", toolCallId: first.id, toolName: "echo", output: "echo: hi", isError: false }]);
+  });
+
+  it("gives tools the run's context (a real read_file call)", async () => {
+    await writeFile(join(root, "hello.txt"), "hello\nworld");
+    const model = new ScriptedModel([reply([call("read_file", { path: "hello.txt" })]), reply([call("finish", { summary: "ok", files: [] })])]);
+    await start(model, [readFileTool]);
+    expect(model.toolResultsAfter(1)[0]).toMatchObject({ output: "1\thello\n2\tworld", isError: false });
+    expect(context.readFiles.has(join(root, "hello.txt"))).toBe(true);
+  });
+
+  it("returns invalid final arguments as a schema error, and the model can correct itself", async () => {
+    const bad = call("finish", { summary: "", files: "a.ts" });
+    const model = new ScriptedModel([reply([bad]), reply([call("finish", { summary: "fixed", files: ["a.ts"] })])]);
+    const result = await start(model);
+    expect(result).toEqual({ value: { summary: "fixed", files: ["a.ts"] }, turns: 2 });
+    const [error] = model.toolResultsAfter(1);
+    expect(error).toMatchObject({ toolCallId: bad.id, toolName: "finish", isError: true });
+    expect(error!.output).toMatch(/^Rewrite the input so it satisfies the schema:\n/);
+    expect(error!.output).toMatch(/- summary: /);
+    expect(error!.output).toMatch(/- files: /);
+  });
+
+  it("returns the final tool's check problems so the model can fix them", async () => {
+    const model = new ScriptedModel([reply([call("finish", { summary: "done", files: ["forbidden.ts"] })]), reply([call("finish", { summary: "done", files: ["ok.ts"] })])]);
+    const result = await start(model);
+    expect(result.value.files).toEqual(["ok.ts"]);
+    expect(model.toolResultsAfter(1)[0]).toMatchObject({
+      isError: true,
+      output: "Not accepted. Fix these and call finish again:\n- forbidden.ts may not be changed",
+    });
+  });
+
+  it("reports invalid JSON arguments (a raw string input) for the final tool and for other tools", async () => {
+    const model = new ScriptedModel([
+      reply([call("finish", '{"summary": "done", files: [')]),
+      reply([call("echo", "{not json")]),
+      reply([call("finish", { summary: "done", files: [] })]),
+    ]);
+    await start(model);
+    expect(model.toolResultsAfter(1)[0]).toMatchObject({ isError: true, output: "The arguments were not valid JSON. Call finish again with a JSON object." });
+    expect(model.toolResultsAfter(2)[0]).toMatchObject({ isError: true, output: "The arguments were not valid JSON. Call echo again with a JSON object." });
+  });
+
+  it("returns a tool's schema problems as an error result without running it", async () => {
+    let ran = false;
+    const strict = defineTool({
+      name: "strict",
+      description: "Needs a count.",
+      parameters: z.object({ count: z.number() }),
+      async execute() {
+        ran = true;
+        return "ran";
+      },
+    });
+    const model = new ScriptedModel([reply([call("strict", { count: "three" })]), reply([call("finish", { summary: "done", files: [] })])]);
+    await start(model, [strict]);
+    expect(ran).toBe(false);
+    const [result] = model.toolResultsAfter(1);
+    expect(result!.isError).toBe(true);
+    expect(result!.output).toMatch(/^Rewrite the input so it satisfies the schema:\n- count: /);
+  });
+
+  it("answers an unknown tool name with an error result", async () => {
+    const model = new ScriptedModel([reply([call("delete_everything", {})]), reply([call("finish", { summary: "done", files: [] })])]);
+    await start(model);
+    expect(model.toolResultsAfter(1)[0]).toMatchObject({ toolName: "delete_everything", isError: true, output: 'There is no tool named "delete_everything".' });
+  });
+
+  it("turns a tool throwing a plain Error into an error result with its code, not a thrown exception", async () => {
+    const broken = defineTool({
+      name: "broken",
+      description: "Always fails.",
+      parameters: z.object({}),
+      async execute() {
+        throw Object.assign(new Error("permission denied, open 'x'"), { code: "EACCES" });
+      },
+    });
+    const model = new ScriptedModel([reply([call("broken", {})]), reply([call("finish", { summary: "done", files: [] })])]);
+    const result = await start(model, [broken]);
+    expect(result.turns).toBe(2);
+    expect(model.toolResultsAfter(1)[0]).toMatchObject({ isError: true, output: "broken failed (EACCES): permission denied, open 'x'" });
+  });
+
+  it("returns a ToolError's message as it is", async () => {
+    const picky = defineTool({
+      name: "picky",
+      description: "Refuses.",
+      parameters: z.object({}),
+      async execute() {
+        throw new ToolError("Use a smaller file.");
+      },
+    });
+    const model = new ScriptedModel([reply([call("picky", {})]), reply([call("finish", { summary: "done", files: [] })])]);
+    await start(model, [picky]);
+    expect(model.toolResultsAfter(1)[0]).toMatchObject({ isError: true, output: "Use a smaller file." });
+  });
+
+  it("runs every tool call of one reply and answers them in order", async () => {
+    const a = call("echo", { message: "one" });
+    const b = call("nope", {});
+    const c = call("echo", { message: "two" });
+    const model = new ScriptedModel([reply([a, b, c]), reply([call("finish", { summary: "done", files: [] })])]);
+    await start(model);
+    expect(model.toolResultsAfter(1).map((result) => [result.toolCallId, result.isError])).toEqual([
+      [a.id, false],
+      [b.id, true],
+      [c.id, false],
+    ]);
+  });
+
+  it("nudges a plain-text reply towards the tools", async () => {
+    const model = new ScriptedModel([text("I think I am done."), reply([call("finish", { summary: "done", files: [] })])]);
+    const result = await start(model);
+    expect(result.turns).toBe(2);
+    expect(model.textAfter(1)).toBe("Plain text is not read. Use the tools, and finish by calling finish.");
+  });
+
+  it("tells a model cut off at the output limit to continue in smaller steps", async () => {
+    const model = new ScriptedModel([text("Here is a very long", "max-tokens"), reply([call("finish", { summary: "done", files: [] })])]);
+    await start(model);
+    expect(model.textAfter(1)).toBe("Your reply was cut off at the output limit. Continue with smaller steps, and finish by calling finish.");
+  });
+
+  it("accepts 3 nudges but throws an AgentError at the 4th plain-text reply", async () => {
+    const recovers = new ScriptedModel([text("a"), text("b"), text("c"), reply([call("finish", { summary: "done", files: [] })])]);
+    expect((await start(recovers)).turns).toBe(4);
+
+    const model = new ScriptedModel([text("a"), text("b"), text("c"), text("d"), reply([call("finish", { summary: "never", files: [] })])]);
+    const error = await rejection(start(model));
+    expect(error).toBeInstanceOf(AgentError);
+    expect((error as AgentError).message).toBe("scripted/model-1 stopped 4 times without calling finish");
+    expect((error as AgentError).isRetryable).toBe(false);
+    expect(model.requests).toHaveLength(4);
+  });
+
+  it("throws a non-retryable AgentError when the model refuses", async () => {
+    const model = new ScriptedModel([text("I can't help with that.", "refusal")]);
+    const error = await rejection(start(model));
+    expect(error).toBeInstanceOf(AgentError);
+    expect((error as AgentError).message).toBe("scripted/model-1 refused the task");
+    expect((error as AgentError).isRetryable).toBe(false);
+  });
+
+  it("throws an AgentError when the final tool is not called within maxTurns", async () => {
+    const model = new ScriptedModel([reply([call("echo", { message: "1" })]), reply([call("echo", { message: "2" })]), reply([call("echo", { message: "3" })])]);
+    const error = await rejection(start(model, [echoTool], { maxTurns: 2 }));
+    expect(error).toBeInstanceOf(AgentError);
+    expect((error as AgentError).message).toBe("scripted/model-1 did not call finish within 2 turns");
+    expect(model.requests).toHaveLength(2);
+  });
+
+  it("throws a retryable AgentError without calling the model when the signal is aborted", async () => {
+    const controller = new AbortController();
+    controller.abort();
+    context.signal = controller.signal;
+    const model = new ScriptedModel([reply([call("finish", { summary: "done", files: [] })])]);
+    const error = await rejection(start(model));
+    expect(error).toBeInstanceOf(AgentError);
+    expect((error as AgentError).message).toBe("the run was cancelled");
+    expect((error as AgentError).isRetryable).toBe(true);
+    expect(model.requests).toHaveLength(0);
+  });
+
+  it("stops before the next model call when the signal is aborted during a tool", async () => {
+    const controller = new AbortController();
+    context.signal = controller.signal;
+    const cancelling = defineTool({
+      name: "cancel",
+      description: "The operator cancels while this runs.",
+      parameters: z.object({}),
+      async execute(_args, toolContext) {
+        expect(toolContext.signal).toBe(controller.signal);
+        controller.abort();
+        return "cancelled";
+      },
+    });
+    const model = new ScriptedModel([reply([call("cancel", {})]), reply([call("finish", { summary: "done", files: [] })])]);
+    const error = await rejection(start(model, [cancelling]));
+    expect((error as AgentError).isRetryable).toBe(true);
+    expect(model.requests).toHaveLength(1);
+    expect(model.requests[0]!.signal).toBe(controller.signal);
+  });
+
+  it("truncates long tool output, keeping its head and tail", async () => {
+    const loud = defineTool({
+      name: "loud",
+      description: "Prints a lot.",
+      parameters: z.object({}),
+      async execute() {
+        return `BEGIN${"x".repeat(100_000)}END`;
+      },
+    });
+    const model = new ScriptedModel([reply([call("loud", {})]), reply([call("finish", { summary: "done", files: [] })])]);
+    await start(model, [loud]);
+    const output = model.toolResultsAfter(1)[0]!.output;
+    expect(output.length).toBeLessThan(31_000);
+    expect(output.startsWith("BEGIN")).toBe(true);
+    expect(output.endsWith("END")).toBe(true);
+    expect(output).toMatch(/\[… \d+ characters cut; narrow the request/);
+  });
+
+  it("reports every model call and every tool call (not the final one)", async () => {
+    const modelCalls: unknown[] = [];
+    const toolCalls: unknown[] = [];
+    const model = new ScriptedModel([reply([call("echo", { message: "hi" }), call("ghost", { a: 1 })]), reply([call("finish", { summary: "done", files: [] })])]);
+    await runAgent({
+      model,
+      system: "s",
+      prompt: "p",
+      tools: [echoTool],
+      final: finish,
+      context,
+      onModelCall: (entry) => {
+        modelCalls.push(entry);
+      },
+      onToolCall: (entry) => {
+        toolCalls.push(entry);
+      },
+    });
+    expect(modelCalls).toEqual([
+      { turn: 1, usage: USAGE, model: "scripted/model-1" },
+      { turn: 2, usage: USAGE, model: "scripted/model-1" },
+    ]);
+    expect(toolCalls).toEqual([
+      { name: "echo", input: { message: "hi" }, output: "echo: hi", isError: false },
+      { name: "ghost", input: { a: 1 }, output: 'There is no tool named "ghost".', isError: true },
+    ]);
+  });
+
+  it("lets a model error propagate unchanged", async () => {
+    const model = new ScriptedModel([]);
+    const error = await rejection(start(model));
+    expect(error).not.toBeInstanceOf(AgentError);
+    expect((error as Error).message).toBe("the script ran out of replies");
+  });
+});

@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { editFileTool, listFilesTool, readFileTool, toToolSpec, writeFileTool } from "../../src/agent/index.ts";
+
+// The JSON schema the model sees. A change here changes the model's behaviour: review the diff of
+// the snapshot, then update it with `vitest -u` on purpose.
+describe("tool schemas the model sees", () => {
+  it.each([
+    ["read_file", readFileTool],
+    ["write_file", writeFileTool],
+    ["edit_file", editFileTool],
+    ["list_files", listFilesTool],
+  ] as const)("%s", (name, tool) => {
+    const spec = toToolSpec(tool);
+    expect(spec.name).toBe(name);
+    expect(spec.parameters).not.toHaveProperty("$schema");
+    expect(spec).toMatchSnapshot();
+  });
+});

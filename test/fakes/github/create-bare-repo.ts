@@ -1,0 +1,37 @@
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { runGit } from "./run-git.ts";
+
+export interface BareRepoInput {
+  gitDir: string;
+  defaultBranch: string;
+  files: Record<string, string>;
+}
+
+const AUTHOR = {
+  GIT_AUTHOR_NAME: "Test",
+  GIT_AUTHOR_EMAIL: "test@example.com",
+  GIT_COMMITTER_NAME: "Test",
+  GIT_COMMITTER_EMAIL: "test@example.com",
+};
+
+// Builds the initial commit with plumbing only (objects, a private index, commit-tree), so no
+// work tree is ever created and nothing depends on the caller's git identity.
+export async function createBareRepo(input: BareRepoInput): Promise<string> {
+  const { gitDir, defaultBranch } = input;
+  await mkdir(gitDir, { recursive: true });
+  await runGit(["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`], { gitDir });
+  // http-backend refuses pushes from anonymous users unless the repository opts in.
+  await runGit(["config", "http.receivepack", "true"], { gitDir });
+  const indexFile = join(gitDir, "fake-initial-index");
+  const env = { ...AUTHOR, GIT_INDEX_FILE: indexFile };
+  for (const [path, content] of Object.entries(input.files)) {
+    const blob = (await runGit(["hash-object", "-w", "--stdin"], { gitDir, input: content })).stdout.toString().trim();
+    await runGit(["update-index", "--add", "--cacheinfo", `100644,${blob},${path}`], { gitDir, env });
+  }
+  const tree = (await runGit(["write-tree"], { gitDir, env })).stdout.toString().trim();
+  const commit = (await runGit(["commit-tree", tree, "-m", "Initial commit"], { gitDir, env })).stdout.toString().trim();
+  await runGit(["update-ref", `refs/heads/${defaultBranch}`, commit], { gitDir });
+  await rm(indexFile, { force: true });
+  return commit;
+}

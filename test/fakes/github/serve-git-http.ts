@@ -1,0 +1,102 @@
+import { spawn } from "node:child_process";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { gitEnv } from "./git-env.ts";
+
+export interface GitHttpRequest {
+  req: IncomingMessage;
+  res: ServerResponse;
+  projectRoot: string;
+  pathInfo: string; // "/owner/repo.git/info/refs"
+  query: string; // without "?"
+  remoteUser: string;
+}
+
+// Bridges one HTTP request to `git http-backend` as a CGI script: the request body goes to its
+// stdin untouched (git itself undoes gzip, told by HTTP_CONTENT_ENCODING), its CGI headers become
+// the HTTP status and headers, and the rest of its stdout is streamed back as the body.
+export function serveGitHttp(request: GitHttpRequest): Promise<void> {
+  const { req, res } = request;
+  const header = (name: string): string => {
+    const value = req.headers[name];
+    return Array.isArray(value) ? value.join(", ") : (value ?? "");
+  };
+  const env = gitEnv({
+    GIT_PROJECT_ROOT: request.projectRoot,
+    GIT_HTTP_EXPORT_ALL: "1",
+    PATH_INFO: request.pathInfo,
+    REQUEST_METHOD: req.method ?? "GET",
+    QUERY_STRING: request.query,
+    CONTENT_TYPE: header("content-type"),
+    REMOTE_USER: request.remoteUser,
+    REMOTE_ADDR: req.socket.remoteAddress ?? "127.0.0.1",
+    HTTP_CONTENT_ENCODING: header("content-encoding"),
+    GIT_PROTOCOL: header("git-protocol"),
+  });
+  const length = header("content-length");
+  if (length) env.CONTENT_LENGTH = length;
+
+  return new Promise((resolve) => {
+    const child = spawn("git", ["http-backend"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    let stderr = "";
+    let head: Buffer = Buffer.alloc(0);
+    let headersDone = false;
+
+    const fail = (message: string): void => {
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "text/plain" });
+        res.end(`git http-backend failed: ${message}\n`);
+      } else {
+        res.destroy();
+      }
+    };
+
+    child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString("utf8")));
+    child.stdin.on("error", () => {}); // the backend may answer (e.g. 404) without reading the body
+    child.on("error", (error) => {
+      fail(error.message);
+      resolve();
+    });
+    child.stdout.on("data", (chunk: Buffer) => {
+      if (headersDone) {
+        res.write(chunk);
+        return;
+      }
+      head = Buffer.concat([head, chunk]);
+      const parsed = splitCgiHead(head);
+      if (!parsed) return;
+      headersDone = true;
+      res.writeHead(parsed.status, parsed.headers);
+      if (parsed.body.length > 0) res.write(parsed.body);
+    });
+    child.on("close", (code) => {
+      if (!headersDone) fail(`exit ${code}: ${stderr.trim()}`);
+      else res.end();
+      resolve();
+    });
+    req.pipe(child.stdin);
+  });
+}
+
+interface CgiHead {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+function splitCgiHead(buffer: Buffer): CgiHead | undefined {
+  const crlf = buffer.indexOf("\r\n\r\n");
+  const lf = buffer.indexOf("\n\n");
+  const end = crlf >= 0 && (lf < 0 || crlf < lf) ? { at: crlf, size: 4 } : lf >= 0 ? { at: lf, size: 2 } : undefined;
+  if (!end) return undefined;
+  const headers: Record<string, string> = {};
+  let status = 200;
+  for (const line of buffer.subarray(0, end.at).toString("latin1").split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    if (colon <= 0) continue;
+    const name = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (name.toLowerCase() === "status") status = Number.parseInt(value, 10) || 500;
+    else headers[name] = value;
+  }
+  return { status, headers, body: buffer.subarray(end.at + end.size) };
+}

@@ -1,0 +1,191 @@
+// The fake's public types: what tests see through FakeGitHub.
+import type { Annotation, CheckRunAction, Permission } from "./records.ts";
+
+export type { Annotation, CheckRunAction, Permission };
+
+export type DeliveryResult = { status: number; body: string; deliveryId: string };
+
+export interface StartOptions {
+  appId?: number;
+  appSlug?: string;
+  webhookSecret?: string;
+}
+
+export interface UserJson {
+  login: string;
+  id: number;
+  node_id: string;
+  avatar_url: string;
+  gravatar_id: string;
+  url: string;
+  html_url: string;
+  type: "User" | "Bot";
+  site_admin: boolean;
+}
+
+export interface LabelJson {
+  id: number;
+  node_id: string;
+  url: string;
+  name: string;
+  color: string;
+  default: boolean;
+  description: string | null;
+}
+
+export interface ReactionSummary {
+  url: string;
+  total_count: number;
+  [content: string]: number | string;
+}
+
+// An issue (or a pull request seen as an issue) exactly as the REST API renders it.
+export interface Issue {
+  id: number;
+  node_id: string;
+  url: string;
+  repository_url: string;
+  labels_url: string;
+  comments_url: string;
+  events_url: string;
+  html_url: string;
+  number: number;
+  state: "open" | "closed";
+  state_reason: string | null;
+  title: string;
+  body: string | null;
+  user: UserJson;
+  labels: LabelJson[];
+  assignee: null;
+  assignees: UserJson[];
+  milestone: null;
+  locked: boolean;
+  comments: number;
+  created_at: string;
+  updated_at: string;
+  closed_at: string | null;
+  author_association: string;
+  reactions: ReactionSummary;
+  performed_via_github_app: null;
+  pull_request?: { url: string; html_url: string; diff_url: string; patch_url: string; merged_at: string | null };
+  draft?: boolean;
+}
+
+export interface AppRef {
+  id: number;
+  slug: string;
+}
+
+// Inspection views: what a person would see on GitHub, plus counters a test wants to assert on.
+export interface Comment {
+  id: number;
+  body: string;
+  user: { login: string; type: "User" | "Bot" };
+  created_at: string;
+  updated_at: string;
+  edits: number; // how many times it was PATCHed
+  performed_via_github_app: AppRef | null;
+  html_url: string;
+  reactions: Array<{ content: string; user: string }>;
+}
+
+export interface CheckRun {
+  id: number;
+  name: string;
+  head_sha: string;
+  status: string;
+  conclusion: string | null;
+  output: { title: string | null; summary: string | null; text: string | null; annotations: Annotation[] };
+  actions: CheckRunAction[];
+  details_url: string | null;
+  external_id: string | null;
+  started_at: string | null;
+  completed_at: string | null;
+  app: AppRef;
+  updates: number; // how many times it was PATCHed
+}
+
+export interface Pull {
+  number: number;
+  title: string;
+  body: string | null;
+  head: { ref: string; sha: string | null };
+  base: { ref: string };
+  draft: boolean;
+  state: "open" | "closed";
+  node_id: string;
+  html_url: string;
+  user: { login: string; type: "User" | "Bot" };
+}
+
+export interface RecordedRequest {
+  method: string;
+  path: string; // API path without "/api/v3" and without the query; GraphQL is "/graphql"
+  query: string;
+  status: number;
+  auth: "app" | "installation" | "user" | "none";
+}
+
+export interface FaultRule {
+  method?: string;
+  path: RegExp;
+  status: number;
+  times?: number;
+  headers?: Record<string, string>;
+  body?: object;
+}
+
+export interface Delivery {
+  event: string;
+  payload: object;
+  deliveryId: string;
+}
+
+export interface FakeGitHub {
+  url: string;
+  host: string;
+  apiUrl: string;
+  appId: number;
+  appSlug: string;
+  botLogin: string;
+  webhookSecret: string;
+  privateKey: string;
+  setWebhookTarget(url: string): void;
+  createRepo(input: {
+    owner: string;
+    name: string;
+    files: Record<string, string>;
+    defaultBranch?: string;
+    installationId?: number;
+  }): Promise<{ owner: string; name: string; gitDir: string; cloneUrl: string }>;
+  setPermission(owner: string, repo: string, login: string, permission: Permission): void;
+  createIssue(input: { owner: string; repo: string; title: string; body?: string; user: string }): { number: number };
+  addLabel(input: {
+    owner: string;
+    repo: string;
+    issue: number;
+    label: string;
+    sender: string;
+    deliveryId?: string;
+  }): Promise<DeliveryResult>;
+  comment(input: {
+    owner: string;
+    repo: string;
+    issue: number;
+    body: string;
+    user: string;
+    deliveryId?: string;
+  }): Promise<DeliveryResult & { commentId: number }>;
+  editComment(input: { owner: string; repo: string; commentId: number; body: string; user: string }): Promise<DeliveryResult>;
+  deliver(event: string, payload: object, options?: { deliveryId?: string }): Promise<DeliveryResult>;
+  lastDelivery(): Delivery | undefined;
+  deliveries(): Array<Delivery & { result?: DeliveryResult; error?: string }>;
+  settled(): Promise<void>;
+  issue(owner: string, repo: string, number: number): Issue;
+  comments(owner: string, repo: string, issue: number): Comment[];
+  checkRuns(owner: string, repo: string): CheckRun[];
+  pulls(owner: string, repo: string): Pull[];
+  requests: RecordedRequest[];
+  failNext(rule: FaultRule): void;
+  close(): Promise<void>;
+}

@@ -1,0 +1,48 @@
+import type { FakeState } from "./fake-state.ts";
+import { commentJson, issueJson, labelJson, repoJson, userJson } from "./github-json.ts";
+import type { CommentRecord, IssueRecord, LabelRecord, RepoRecord, UserRecord } from "./records.ts";
+import { nodeId } from "./node-id.ts";
+
+// Webhook payloads in GitHub's shape: the changed object, the full repository, the sender and
+// the installation (Probot authenticates `context.octokit` from `installation.id`).
+
+function common(state: FakeState, repo: RepoRecord, sender: UserRecord): Record<string, unknown> {
+  return {
+    repository: repoJson(state, repo),
+    sender: userJson(state, sender),
+    installation: { id: repo.installationId, node_id: nodeId("IN", repo.installationId) },
+  };
+}
+
+export function issuesLabelPayload(
+  state: FakeState,
+  repo: RepoRecord,
+  input: { action: "labeled" | "unlabeled"; issue: IssueRecord; label: LabelRecord; sender: UserRecord },
+): object {
+  return {
+    action: input.action,
+    issue: issueJson(state, repo, input.issue),
+    label: labelJson(state, repo, input.label),
+    ...common(state, repo, input.sender),
+  };
+}
+
+export function issueCommentPayload(
+  state: FakeState,
+  repo: RepoRecord,
+  input: {
+    action: "created" | "edited" | "deleted";
+    issue: IssueRecord;
+    comment: CommentRecord;
+    sender: UserRecord;
+    previousBody?: string;
+  },
+): object {
+  return {
+    action: input.action,
+    issue: issueJson(state, repo, input.issue),
+    comment: commentJson(state, repo, input.comment),
+    ...(input.previousBody !== undefined ? { changes: { body: { from: input.previousBody } } } : {}),
+    ...common(state, repo, input.sender),
+  };
+}

@@ -1,0 +1,284 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { chmod, mkdir, mkdtemp, readFile, readdir, realpath, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inspect } from "node:util";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { GitWorkspace } from "../../src/workspace/index.ts";
+import type { RemoteAccess } from "../../src/workspace/index.ts";
+
+const TOKEN = "ghs_unit-test-token-0123456789";
+const IDENTITY = { name: "Missions Bot", email: "bot@missions.test" };
+const TRAILERS = { Mission: "#7", Feature: "F2" };
+
+let scratch: string;
+let bare: string;
+let base: string;
+let remote: RemoteAccess;
+let workspace: GitWorkspace;
+
+/** git as a person runs it, with no global or system configuration. */
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync("git", args, {
+    cwd,
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+    env: {
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: cwd,
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      GIT_AUTHOR_NAME: "Seeder",
+      GIT_AUTHOR_EMAIL: "seeder@example.com",
+      GIT_COMMITTER_NAME: "Seeder",
+      GIT_COMMITTER_EMAIL: "seeder@example.com",
+    },
+  });
+}
+
+function bareGit(...args: string[]): string {
+  return git(bare, ...args);
+}
+
+beforeEach(async () => {
+  scratch = await realpath(await mkdtemp(join(tmpdir(), "missions-git-")));
+  bare = join(scratch, "origin.git");
+  git(scratch, "init", "--quiet", "--bare", "--initial-branch=main", bare);
+  const seed = join(scratch, "seed");
+  git(scratch, "clone", "--quiet", bare, seed);
+  git(seed, "checkout", "--quiet", "-b", "main");
+  await writeFile(join(seed, "README.md"), "# Greeter\n");
+  await mkdir(join(seed, "src"));
+  await writeFile(join(seed, "src", "greet.ts"), "export const greet = () => 'hi';\n");
+  git(seed, "add", "--all");
+  git(seed, "commit", "--quiet", "-m", "Initial commit");
+  git(seed, "push", "--quiet", "origin", "main");
+  base = bareGit("rev-parse", "main").trim();
+  remote = { url: bare, token: TOKEN };
+  workspace = new GitWorkspace(join(scratch, "workspaces"));
+});
+
+afterEach(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+async function rejection(promise: Promise<unknown>): Promise<Error> {
+  return promise.then(
+    () => {
+      throw new Error("expected a failure");
+    },
+    (error: unknown) => error as Error,
+  );
+}
+
+describe("GitWorkspace.prepare", () => {
+  it("checks out a new branch from the base branch", async () => {
+    const prepared = await workspace.prepare("acme/greeter#7", remote, "missions/7-greeting", "main");
+    expect(prepared.branchExists).toBe(false);
+    expect(prepared.head).toBe(base);
+    expect(prepared.directory).toBe(workspace.directory("acme/greeter#7"));
+    expect(prepared.directory.startsWith(join(scratch, "workspaces"))).toBe(true);
+    expect(git(prepared.directory, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("missions/7-greeting");
+    expect(await readFile(join(prepared.directory, "README.md"), "utf8")).toBe("# Greeter\n");
+  });
+
+  it("keeps each mission's directory inside the root, whatever its id", () => {
+    expect(workspace.directory("../../etc/x")).toBe(join(scratch, "workspaces", ".._.._etc_x"));
+  });
+
+  it("never writes the token into .git/config or anywhere under .git", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    const basic = Buffer.from(`x-access-token:${TOKEN}`).toString("base64");
+    const config = await readFile(join(directory, ".git", "config"), "utf8");
+    expect(config).toContain(bare);
+    expect(config).not.toContain(TOKEN);
+    expect(config).not.toContain(basic);
+    expect(config).not.toMatch(/extraheader/i);
+    const gitFiles = (await readdir(join(directory, ".git"), { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile());
+    for (const entry of gitFiles) {
+      const content = readFileSync(join(entry.parentPath, entry.name)).toString("latin1");
+      expect(content.includes(TOKEN) || content.includes(basic), join(entry.parentPath, entry.name)).toBe(false);
+    }
+  });
+
+  it("discards uncommitted changes and untracked files left by a previous step", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await writeFile(join(directory, "README.md"), "half-written edit\n");
+    await writeFile(join(directory, "stray.txt"), "left behind\n");
+    await mkdir(join(directory, "build"));
+    await writeFile(join(directory, "build", "out.js"), "x");
+    await writeFile(join(directory, ".gitignore"), "ignored.log\n");
+    await writeFile(join(directory, "ignored.log"), "x");
+    git(directory, "add", "README.md");
+
+    const again = await workspace.prepare("m1", remote, "feature", "main");
+    expect(again.directory).toBe(directory);
+    expect(again.head).toBe(base);
+    expect(await readFile(join(directory, "README.md"), "utf8")).toBe("# Greeter\n");
+    expect(existsSync(join(directory, "stray.txt"))).toBe(false);
+    expect(existsSync(join(directory, "build"))).toBe(false);
+    expect(existsSync(join(directory, ".gitignore"))).toBe(false);
+    expect(existsSync(join(directory, "ignored.log"))).toBe(false);
+    expect(git(directory, "status", "--porcelain", "--ignored")).toBe("");
+  });
+
+  it("discards an unpushed local commit of a crashed step", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await writeFile(join(directory, "local.txt"), "x");
+    await workspace.commitAll(directory, IDENTITY, "Never pushed", "", TRAILERS);
+    const again = await workspace.prepare("m1", remote, "feature", "main");
+    expect(again.head).toBe(base);
+    expect(existsSync(join(directory, "local.txt"))).toBe(false);
+  });
+
+  it("resumes from the pushed branch when it already exists", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await writeFile(join(directory, "feature.txt"), "done\n");
+    const sha = await workspace.commitAll(directory, IDENTITY, "Add feature", "", TRAILERS);
+    await workspace.push(directory, remote, "feature");
+
+    const fresh = new GitWorkspace(join(scratch, "other-root"));
+    const prepared = await fresh.prepare("m1", remote, "feature", "main");
+    expect(prepared.branchExists).toBe(true);
+    expect(prepared.head).toBe(sha);
+    expect(await readFile(join(prepared.directory, "feature.txt"), "utf8")).toBe("done\n");
+    expect(await workspace.remoteBranchExists(directory, remote, "feature")).toBe(true);
+    expect(await workspace.remoteBranchExists(directory, remote, "nothing-here")).toBe(false);
+  });
+
+  it("recreates a directory that is not a checkout", async () => {
+    const directory = workspace.directory("m1");
+    await mkdir(directory, { recursive: true });
+    await writeFile(join(directory, "junk.txt"), "x");
+    const prepared = await workspace.prepare("m1", remote, "feature", "main");
+    expect(prepared.head).toBe(base);
+    expect(existsSync(join(directory, "junk.txt"))).toBe(false);
+  });
+
+  it("fails with a git error for a base branch that does not exist", async () => {
+    const error = await rejection(workspace.prepare("m1", remote, "feature", "no-such-base"));
+    expect(error.message).toMatch(/^git fetch failed: /);
+    expect(error.message).not.toContain(TOKEN);
+  });
+});
+
+describe("GitWorkspace.commitAll", () => {
+  it("makes exactly one commit with the identity, subject, body and trailers", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await writeFile(join(directory, "src", "greet.ts"), "export const greet = (name: string) => `hi ${name}`;\n");
+    await writeFile(join(directory, "src", "new.ts"), "export {};\n");
+    await rm(join(directory, "README.md"));
+
+    const sha = await workspace.commitAll(directory, IDENTITY, "F2: Greet by name", "  Greets the user by name.\n\nAdds a helper.  \n", TRAILERS);
+    expect(sha).toMatch(/^[0-9a-f]{40}$/);
+    expect(git(directory, "rev-parse", "HEAD").trim()).toBe(sha);
+    expect(git(directory, "rev-list", "--count", `${base}..HEAD`).trim()).toBe("1");
+    expect(git(directory, "rev-parse", "HEAD^").trim()).toBe(base);
+    expect(git(directory, "log", "-1", "--format=%an <%ae>|%cn <%ce>").trim()).toBe("Missions Bot <bot@missions.test>|Missions Bot <bot@missions.test>");
+    expect(git(directory, "log", "-1", "--format=%B")).toBe("F2: Greet by name\n\nGreets the user by name.\n\nAdds a helper.\n\nMission: #7\nFeature: F2\n\n");
+    expect(git(directory, "log", "-1", "--format=%(trailers:only,unfold)")).toBe("Mission: #7\nFeature: F2\n\n");
+    expect(git(directory, "status", "--porcelain")).toBe("");
+    expect(git(directory, "show", "--name-status", "--format=", "HEAD").trim().split("\n").sort()).toEqual(["A\tsrc/new.ts", "D\tREADME.md", "M\tsrc/greet.ts"]);
+  });
+
+  it("makes an empty commit when nothing changed", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    const sha = await workspace.commitAll(directory, IDENTITY, "F3: Nothing to do", "", { Mission: "#7", Feature: "F3" });
+    expect(sha).not.toBe(base);
+    expect(git(directory, "rev-parse", "HEAD^").trim()).toBe(base);
+    expect(git(directory, "show", "--name-only", "--format=", "HEAD").trim()).toBe("");
+    expect(git(directory, "log", "-1", "--format=%B")).toBe("F3: Nothing to do\n\nMission: #7\nFeature: F3\n\n");
+  });
+
+  it("does not run hooks written into .git/hooks", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    const marker = join(scratch, "hook-ran");
+    for (const hook of ["pre-commit", "prepare-commit-msg", "commit-msg", "post-commit"]) {
+      const path = join(directory, ".git", "hooks", hook);
+      await writeFile(path, `#!/bin/sh\necho ${hook} >> '${marker}'\n`);
+      await chmod(path, 0o755);
+    }
+    // The hooks are real: a plain `git commit` would run them.
+    git(directory, "commit", "--quiet", "--allow-empty", "-m", "probe");
+    expect(readFileSync(marker, "utf8")).toContain("post-commit");
+    await rm(marker);
+    git(directory, "reset", "--quiet", "--hard", "HEAD^");
+
+    await writeFile(join(directory, "a.txt"), "x");
+    await workspace.commitAll(directory, IDENTITY, "With hooks present", "", TRAILERS);
+    expect(existsSync(marker)).toBe(false);
+    expect(git(directory, "log", "-1", "--format=%s").trim()).toBe("With hooks present");
+  });
+});
+
+describe("GitWorkspace.push and history", () => {
+  it("pushes the commit to the remote branch", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "missions/7", "main");
+    await writeFile(join(directory, "feature.txt"), "x\n");
+    const sha = await workspace.commitAll(directory, IDENTITY, "F2: Feature", "", TRAILERS);
+    await workspace.push(directory, remote, "missions/7");
+    expect(bareGit("rev-parse", "refs/heads/missions/7").trim()).toBe(sha);
+    expect(bareGit("rev-parse", "refs/heads/main").trim()).toBe(base);
+    expect(bareGit("show", "missions/7:feature.txt")).toBe("x\n");
+  });
+
+  it("finds a feature's commit by its Mission and Feature trailers", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "missions/7", "main");
+    await writeFile(join(directory, "one.txt"), "1");
+    const first = await workspace.commitAll(directory, IDENTITY, "F1: One", "Mentions Feature: F2 in the body only.", { Mission: "#7", Feature: "F1" });
+    await writeFile(join(directory, "two.txt"), "2");
+    const second = await workspace.commitAll(directory, IDENTITY, "F2: Two", "", { Mission: "#7", Feature: "F2" });
+    await workspace.commitAll(directory, IDENTITY, "F3 of another mission", "", { Mission: "#8", Feature: "F3" });
+    await workspace.push(directory, remote, "missions/7");
+    git(directory, "fetch", "--quiet", "origin", "+refs/heads/missions/7:refs/remotes/origin/missions/7");
+
+    expect(await workspace.findFeatureCommit(directory, "origin/missions/7", 7, "F1")).toBe(first);
+    expect(await workspace.findFeatureCommit(directory, "origin/missions/7", 7, "F2")).toBe(second);
+    expect(await workspace.findFeatureCommit(directory, "origin/missions/7", 7, "F3")).toBeUndefined();
+    expect(await workspace.findFeatureCommit(directory, "origin/missions/7", 8, "F3")).toMatch(/^[0-9a-f]{40}$/);
+    expect(await workspace.findFeatureCommit(directory, "origin/missions/7", 7, "F9")).toBeUndefined();
+    expect(await workspace.findFeatureCommit(directory, "origin/missions/7", 70, "F1")).toBeUndefined();
+    expect(await workspace.findFeatureCommit(directory, "origin/does-not-exist", 7, "F1")).toBeUndefined();
+  });
+
+  it("reports the changed files and the diff between two commits", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await writeFile(join(directory, "src", "greet.ts"), "export const greet = () => 'hello';\n");
+    await writeFile(join(directory, "docs.md"), "New docs\n");
+    const head = await workspace.commitAll(directory, IDENTITY, "Change", "", TRAILERS);
+
+    expect((await workspace.changedFiles(directory, base, head)).sort()).toEqual(["docs.md", "src/greet.ts"]);
+    expect(await workspace.changedFiles(directory, head, head)).toEqual([]);
+    const diff = await workspace.diff(directory, base, head);
+    expect(diff).toContain("2 files changed");
+    expect(diff).toContain("diff --git a/src/greet.ts b/src/greet.ts");
+    expect(diff).toContain("-export const greet = () => 'hi';");
+    expect(diff).toContain("+export const greet = () => 'hello';");
+    expect(diff).toContain("+New docs");
+  });
+});
+
+describe("GitWorkspace.git errors", () => {
+  it("does not put the token into the error of a failed network call", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    const secret = { url: "http://127.0.0.1:9/x.git", token: "secret-token-123" };
+    const basic = Buffer.from("x-access-token:secret-token-123").toString("base64");
+    const error = await rejection(workspace.git(directory, ["ls-remote", secret.url], secret));
+    expect(error.message).toMatch(/^git ls-remote failed: /);
+    expect(error.message).not.toContain("secret-token-123");
+    expect(error.message).not.toContain(basic);
+    expect(error.cause).toBeUndefined();
+    expect(inspect(error, { depth: 5 })).not.toContain("secret-token-123");
+    expect(inspect(error, { depth: 5 })).not.toContain(basic);
+  });
+
+  it("redacts the token when git itself repeats it", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    const secret = { url: "unused", token: "secret-token-123" };
+    const error = await rejection(workspace.git(directory, ["ls-remote", "/nowhere/secret-token-123/repo.git"], secret));
+    expect(error.message).toMatch(/^git ls-remote failed: /);
+    expect(error.message).toContain("/nowhere/***/repo.git");
+    expect(error.message).not.toContain("secret-token-123");
+  });
+});
