@@ -35,7 +35,7 @@ function followLinks(path: string, depth: number): string {
   const parent = dirname(path);
   const realParent = parent === path ? path : followLinks(parent, depth + 1);
   const candidate = join(realParent, basename(path));
-  let isLink = false;
+  let isLink: boolean;
   try {
     isLink = lstatSync(candidate).isSymbolicLink();
   } catch {
