@@ -4,10 +4,26 @@ import type { Intake } from "./engine/index.ts";
 /** Webhook events the app acts on; every handler only records the delivery and returns. */
 export const WEBHOOK_EVENTS = ["issues.labeled", "issue_comment.created", "issue_comment.edited", "pull_request_review.submitted"] as const;
 
-export function missionsApp(intake: () => Intake): ApplicationFunction {
-  return (app) => {
+export interface AppParts {
+  intake: () => Intake;
+  /** Liveness for load balancers and container health checks: no mission details, no secrets. */
+  health: () => Promise<{ activeMissions: number }>;
+}
+
+export function missionsApp(parts: AppParts): ApplicationFunction {
+  return (app, { addHandler }) => {
     app.on([...WEBHOOK_EVENTS], async (context) => {
-      await intake().receive(context.name, context.id, context.payload);
+      await parts.intake().receive(context.name, context.id, context.payload);
+    });
+    addHandler(async (request, response) => {
+      if (request.method !== "GET" || request.url !== "/health") return false;
+      try {
+        const body = JSON.stringify({ status: "ok", ...(await parts.health()) });
+        response.writeHead(200, { "content-type": "application/json" }).end(body);
+      } catch {
+        response.writeHead(503, { "content-type": "application/json" }).end('{"status":"unavailable"}');
+      }
+      return true;
     });
   };
 }

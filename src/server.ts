@@ -74,7 +74,10 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       log,
       settings: { label: config.label, providers: () => models.providerNames, maxBudgetUsd: config.budget.maxUsd, defaultBudgetUsd: config.budget.defaultUsd },
     });
-    await missionsApp(() => intake!)(app, appOptions);
+    await missionsApp({
+      intake: () => intake!,
+      health: async () => ({ activeMissions: (await store.listMissions({ active: true })).length }),
+    })(app, appOptions);
   });
   const http = await server.start();
   const address = http.address();

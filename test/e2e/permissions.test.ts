@@ -62,6 +62,19 @@ describe("who is obeyed, and what is trusted", () => {
     expect(saved!.contracts.at(-1)!.commentId).toBe(v2!.id);
   });
 
+  it("answers /health without revealing anything, and rejects unsigned webhooks", async () => {
+    const health = await fetch(`${harness.app.url}/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok", activeMissions: 0 });
+    const forged = await fetch(`${harness.app.url}/api/github/webhooks`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-github-event": "issues", "x-github-delivery": "forged-1", "x-hub-signature-256": "sha256=00" },
+      body: JSON.stringify({ action: "labeled" }),
+    });
+    expect(forged.status).toBeGreaterThanOrEqual(400);
+    expect(await harness.app.store.listMissions()).toHaveLength(0);
+  });
+
   it("acts once on a delivery GitHub sends three times", async () => {
     const issue = newIssue();
     const first = await harness.github.addLabel({ owner: OWNER, repo: REPO, issue, label: "mission", sender: MAINTAINER });

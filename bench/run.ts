@@ -1,0 +1,76 @@
+/**
+ * `npm run bench`: measures what the app itself costs, apart from models and GitHub, and writes the
+ * figures to bench-results.json as { "<name>": number }. Not a test: nothing here passes or fails.
+ */
+import { writeFileSync } from "node:fs";
+import { startHarness } from "../test/e2e/harness.ts";
+import { missionResponder, type ScriptedPlan } from "../test/e2e/mission-script.ts";
+import { MAINTAINER, OWNER, REPO } from "../test/e2e/harness.ts";
+
+const FEATURES = 10;
+const DELIVERIES = 200;
+
+async function overheadPerFeature(): Promise<number> {
+  const plan: ScriptedPlan = {
+    summary: "Many small features.",
+    milestones: [{ id: "M1", title: "All" }],
+    features: Array.from({ length: FEATURES }, (_, index) => ({
+      id: `F${index + 1}`,
+      milestoneId: "M1",
+      title: `Add file ${index + 1}`,
+      description: `Create file-${index + 1}.txt.`,
+      assertionIds: ["VAL-BENCH-001"],
+    })),
+    assertions: [{ id: "VAL-BENCH-001", milestoneId: "M1", statement: "all files exist", verification: "sh test.sh" }],
+  };
+  const files = Object.fromEntries(plan.features.map((feature, index) => [feature.id, { [`file-${index + 1}.txt`]: `${index}\n` }]));
+  const harness = await startHarness({ files: { "README.md": "# bench\n", "test.sh": "true\n", ".github/missions.yml": "commands:\n  test: sh test.sh\n" } });
+  try {
+    harness.models.script(missionResponder({ plans: [plan], files }));
+    const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Bench", body: "", user: MAINTAINER });
+    await harness.github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
+    await harness.settle();
+    const started = performance.now();
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue: number, user: MAINTAINER, body: "/mission approve" });
+    await harness.settle();
+    const seconds = (performance.now() - started) / 1000;
+    if (!harness.github.pulls(OWNER, REPO)[0] || harness.github.pulls(OWNER, REPO)[0]!.draft) throw new Error("the bench mission did not finish");
+    return seconds / FEATURES;
+  } finally {
+    await harness.close();
+  }
+}
+
+async function webhookAckP99(): Promise<number> {
+  const harness = await startHarness({ files: { "README.md": "# bench\n" } });
+  try {
+    const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Ping", body: "", user: MAINTAINER });
+    const payload = {
+      action: "created",
+      issue: { number, title: "Ping", body: "" },
+      comment: { id: 1, body: "just a comment", user: { login: MAINTAINER, type: "User" }, created_at: new Date().toISOString() },
+      repository: { name: REPO, owner: { login: OWNER }, default_branch: "main" },
+      sender: { login: MAINTAINER, type: "User" },
+      installation: { id: 100 },
+    };
+    const latencies: number[] = [];
+    for (let index = 0; index < DELIVERIES; index++) {
+      const started = performance.now();
+      const result = await harness.github.deliver("issue_comment", payload);
+      latencies.push(performance.now() - started);
+      if (result.status !== 200) throw new Error(`delivery answered ${result.status}`);
+    }
+    await harness.settle();
+    latencies.sort((a, b) => a - b);
+    return latencies[Math.floor(latencies.length * 0.99) - 1]!;
+  } finally {
+    await harness.close();
+  }
+}
+
+const results: Record<string, number> = {
+  overhead_per_feature_s: await overheadPerFeature(),
+  webhook_ack_p99_ms: await webhookAckP99(),
+};
+console.table(Object.entries(results).map(([name, value]) => ({ name, value: Number(value.toFixed(4)) })));
+writeFileSync("bench-results.json", `${JSON.stringify(results, null, 2)}\n`);
