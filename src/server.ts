@@ -73,6 +73,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       engine,
       log,
       settings: { label: config.label, providers: () => models.providerNames, maxBudgetUsd: config.budget.maxUsd, defaultBudgetUsd: config.budget.defaultUsd },
+      retryDelayMs: options.retryDelayMs ?? 2_000,
     });
     await missionsApp({
       intake: () => intake!,
@@ -98,6 +99,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       }
     },
     async stop() {
+      intake!.stop();
       await engine!.stop();
       await server.stop();
       await store.close();

@@ -5,6 +5,7 @@ import { hasWriteAccess, type GitHubPort, type RepoRef } from "../github/index.t
 import { MISSION_SCHEMA_VERSION, parseCommands, renderHelp, type Command, type Mission } from "../mission/index.ts";
 import type { Delivery, MissionStore } from "../store/index.ts";
 import type { Engine } from "./engine.ts";
+import { isRetryable } from "./is-retryable.ts";
 import { WebhookPayloadSchemas } from "./webhook-payloads.ts";
 
 export interface IntakeDeps {
@@ -14,6 +15,9 @@ export interface IntakeDeps {
   log: Logger;
   settings: { label: string; providers: () => string[]; maxBudgetUsd: number; defaultBudgetUsd: number };
   now?: () => Date;
+  /** Delay before a delivery that failed for a passing reason is tried again (doubles each time). */
+  retryDelayMs?: number;
+  maxAttempts?: number;
 }
 
 const EVENTS = new Set(["issues", "issue_comment", "pull_request_review"]);
@@ -27,6 +31,8 @@ export class Intake {
   readonly #deps: IntakeDeps;
   #draining: Promise<void> | undefined;
   #again = false;
+  readonly #attempts = new Map<string, number>();
+  readonly #timers = new Set<NodeJS.Timeout>();
 
   constructor(deps: IntakeDeps) {
     this.#deps = deps;
@@ -53,7 +59,10 @@ export class Intake {
       try {
         do {
           this.#again = false;
-          for (const delivery of await this.#deps.store.pendingDeliveries()) await this.#process(delivery);
+          for (const delivery of await this.#deps.store.pendingDeliveries()) {
+            // A delivery waiting for a retry holds back the ones after it: commands keep their order.
+            if (!(await this.#process(delivery))) break;
+          }
         } while (this.#again);
       } finally {
         this.#draining = undefined;
@@ -62,7 +71,14 @@ export class Intake {
     return this.#draining;
   }
 
-  async #process(delivery: Delivery): Promise<void> {
+  /** Stops retry timers (shutdown). */
+  stop(): void {
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  /** Processes one delivery; false when it failed for a passing reason and will be tried again. */
+  async #process(delivery: Delivery): Promise<boolean> {
     const log = this.#deps.log.child({ delivery: delivery.id, event: delivery.event });
     try {
       const schema = WebhookPayloadSchemas[delivery.event as keyof typeof WebhookPayloadSchemas];
@@ -79,9 +95,25 @@ export class Intake {
         await this.#reviewed(parsed.data as never, log);
       }
       await this.#deps.store.completeDelivery(delivery.id);
+      this.#attempts.delete(delivery.id);
+      return true;
     } catch (error) {
+      const attempts = (this.#attempts.get(delivery.id) ?? 0) + 1;
+      if (isRetryable(error) && attempts < (this.#deps.maxAttempts ?? 8)) {
+        this.#attempts.set(delivery.id, attempts);
+        const delay = (this.#deps.retryDelayMs ?? 2_000) * 2 ** (attempts - 1);
+        log.warn({ err: error, attempts, delay }, "delivery failed for a passing reason; will retry");
+        const timer = setTimeout(() => {
+          this.#timers.delete(timer);
+          void this.drain();
+        }, delay);
+        this.#timers.add(timer);
+        return false;
+      }
       log.error({ err: error }, "could not process delivery");
+      this.#attempts.delete(delivery.id);
       await this.#deps.store.completeDelivery(delivery.id, (error as Error).message ?? String(error));
+      return true;
     }
   }
 

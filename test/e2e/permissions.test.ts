@@ -112,3 +112,28 @@ describe("who is obeyed, and what is trusted", () => {
     expect(mission!.status).toBe("awaiting-approval");
   });
 });
+
+describe("a GitHub outage while a command is processed", () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("keeps the delivery and obeys it once GitHub answers again", async () => {
+    const { number: issue } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });
+    // The permission check fails twice with a server error before GitHub recovers.
+    harness.github.failNext({ method: "GET", path: /\/collaborators\/alice\/permission$/, status: 502, times: 2 });
+    await harness.github.addLabel({ owner: OWNER, repo: REPO, issue, label: "mission", sender: MAINTAINER });
+    for (let waited = 0; waited < 100 && (await harness.app.store.listMissions()).length === 0; waited++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    await harness.settle();
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission?.status).toBe("awaiting-approval");
+    expect(harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.body.includes("Validation contract v1"))).toHaveLength(1);
+  });
+});
