@@ -53,7 +53,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   });
   await server.load(async (app, appOptions) => {
     const github = new OctokitGitHub(app);
-    const workspace = new GitWorkspace(config.workspaceRoot);
+    const workspace = new GitWorkspace(config.workspaceRoot, config.toolPath);
     engine = new Engine({
       store,
       github,
@@ -62,6 +62,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       log,
       settings: {
         commandTimeoutMs: config.commandTimeoutMs,
+        toolPath: config.toolPath,
         maxBudgetUsd: config.budget.maxUsd,
         retryDelayMs: options.retryDelayMs ?? 5_000,
         maxStepRetries: options.maxStepRetries ?? 5,

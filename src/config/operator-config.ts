@@ -27,6 +27,8 @@ export interface OperatorConfig {
   models: Record<RoleName, string>;
   budget: { defaultUsd: number; maxUsd: number };
   commandTimeoutMs: number;
+  /** Where repository commands and git find their tools: the app's own PATH, nothing else of its environment. */
+  toolPath: string;
   logLevel: string;
 }
 
@@ -112,6 +114,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>): Ope
     models,
     budget: { defaultUsd: values.MISSIONS_BUDGET_USD, maxUsd: values.MISSIONS_BUDGET_MAX_USD },
     commandTimeoutMs: values.MISSIONS_COMMAND_TIMEOUT_SECONDS * 1000,
+    toolPath: env.PATH || "/usr/local/bin:/usr/bin:/bin",
     logLevel: values.LOG_LEVEL ?? "info",
   };
 }

@@ -13,6 +13,7 @@ export interface EngineDeps {
   log: Logger;
   settings: {
     commandTimeoutMs: number;
+    toolPath: string;
     maxBudgetUsd: number;
     /** Delay before retrying a step that failed for a passing reason; grows with each failure. */
     retryDelayMs: number;

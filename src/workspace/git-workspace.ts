@@ -25,9 +25,12 @@ export interface CommitTrailers {
 /** One checkout per mission under a root directory, driven with the real git CLI. */
 export class GitWorkspace {
   readonly #root: string;
+  readonly #toolPath: string;
 
-  constructor(root: string) {
+  /** `toolPath` is where git is found: the only part of the app's environment git sees. */
+  constructor(root: string, toolPath = "/usr/local/bin:/usr/bin:/bin") {
     this.#root = root;
+    this.#toolPath = toolPath;
   }
 
   directory(missionId: string): string {
@@ -108,7 +111,7 @@ export class GitWorkspace {
   async git(directory: string, args: string[], remote?: RemoteAccess, input?: string, identity?: GitIdentity): Promise<{ stdout: string; stderr: string }> {
     const who = identity ?? { name: "Missions", email: "missions@localhost" };
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      PATH: this.#toolPath,
       HOME: directory,
       LANG: "C.UTF-8",
       GIT_TERMINAL_PROMPT: "0",

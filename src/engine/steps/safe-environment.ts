@@ -4,9 +4,9 @@ import { tmpdir } from "node:os";
  * The environment of a repository command: nothing of the app's own (no private key, no provider
  * keys, no tokens, no store path) — only what a build needs to find its tools.
  */
-export function safeEnvironment(directory: string): Record<string, string> {
+export function safeEnvironment(directory: string, toolPath: string): Record<string, string> {
   return {
-    PATH: process.env.PATH ?? "/usr/local/bin:/usr/bin:/bin",
+    PATH: toolPath,
     HOME: directory,
     TMPDIR: tmpdir(),
     LANG: "C.UTF-8",
