@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import { pino } from "pino";
+import pretty from "pino-pretty";
 import { Probot, Server } from "probot";
 import { missionsApp } from "./app.ts";
 import type { OperatorConfig } from "./config/index.ts";
@@ -32,7 +33,10 @@ export interface StartOptions {
 /** The composition root: builds every part from the operator's configuration and starts serving. */
 export async function startMissions(config: OperatorConfig, options: StartOptions = {}): Promise<MissionsServer> {
   if (!config.appId || !config.privateKey) throw new Error("APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are required to run the app.");
-  const log = options.log ?? pino({ level: config.logLevel, redact: { paths: ["*.token", "*.privateKey", "*.apiKey", "*.authorization", "headers.authorization"], censor: "[redacted]" } });
+  if (Object.keys(config.providers).length === 0) {
+    throw new Error("No model provider is configured: set ANTHROPIC_API_KEY or OPENAI_API_KEY (see .env.example).");
+  }
+  const log = options.log ?? createLogger(config);
   const store = new SqliteMissionStore(config.databasePath);
   const models = new ModelRegistry(config.providers, config.models);
   let intake: Intake | undefined;
@@ -106,4 +110,12 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       await store.close();
     },
   };
+}
+
+function createLogger(config: OperatorConfig): Logger {
+  const options = {
+    level: config.logLevel,
+    redact: { paths: ["*.token", "*.privateKey", "*.apiKey", "*.authorization", "headers.authorization"], censor: "[redacted]" },
+  };
+  return config.logFormat === "json" ? pino(options) : pino(options, pretty({ colorize: true, ignore: "pid,hostname" }));
 }

@@ -30,6 +30,7 @@ export interface OperatorConfig {
   /** Where repository commands and git find their tools: the app's own PATH, nothing else of its environment. */
   toolPath: string;
   logLevel: string;
+  logFormat: "json" | "pretty";
 }
 
 const positiveNumber = (fallback: number) =>
@@ -66,6 +67,8 @@ const EnvSchema = z.object({
   MISSIONS_BUDGET_MAX_USD: positiveNumber(100),
   MISSIONS_COMMAND_TIMEOUT_SECONDS: positiveNumber(600),
   LOG_LEVEL: z.string().optional(),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  NODE_ENV: z.string().optional(),
 });
 
 const DEFAULT_MODELS: Record<string, string> = {
@@ -94,6 +97,10 @@ export function readOperatorConfig(env: Record<string, string | undefined>): Ope
   const models = Object.fromEntries(
     ROLE_NAMES.map((role) => [role, env[`MISSIONS_MODEL_${role.toUpperCase().replace("-", "_")}`] || env.MISSIONS_MODEL || fallback]),
   ) as Record<RoleName, string>;
+  if (values.APP_ID && !values.WEBHOOK_SECRET) {
+    // Probot would fall back to "development": anyone could then sign webhooks as GitHub.
+    throw new Error("Invalid configuration: WEBHOOK_SECRET is required once APP_ID is set (the secret you gave GitHub for this app's webhooks).");
+  }
   if (values.MISSIONS_BUDGET_USD > values.MISSIONS_BUDGET_MAX_USD) {
     throw new Error("Invalid configuration: MISSIONS_BUDGET_USD is above MISSIONS_BUDGET_MAX_USD");
   }
@@ -116,6 +123,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>): Ope
     commandTimeoutMs: values.MISSIONS_COMMAND_TIMEOUT_SECONDS * 1000,
     toolPath: env.PATH || "/usr/local/bin:/usr/bin:/bin",
     logLevel: values.LOG_LEVEL ?? "info",
+    logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === "production" ? "json" : "pretty"),
   };
 }
 

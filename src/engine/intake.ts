@@ -171,6 +171,7 @@ export class Intake {
       assertions: {},
       notices: [],
       stepFailures: 0,
+      guidance: [],
     };
     if (await this.#deps.store.createMission(mission)) {
       log.info({ mission: mission.id }, "mission created");
@@ -211,13 +212,14 @@ export class Intake {
       await this.#deps.github.postComment(repo, payload.issue.number, `@${author} there is no mission on this ${payload.issue.pull_request ? "pull request" : "issue"}. Add the \`${this.#deps.settings.label}\` label to an issue to start one.`);
       return;
     }
-    for (const command of actionable) {
+    for (const [index, command] of actionable.entries()) {
       await this.#deps.store.addIntent(mission.id, {
         verb: command.verb as never,
         text: command.text,
         author,
         at: payload.comment.created_at,
         commentId: payload.comment.id,
+        source: `comment:${payload.comment.id}:${index}`,
       });
     }
     await this.#deps.github.react(repo, payload.comment.id, "eyes").catch((error) => log.warn({ err: error }, "could not react"));
@@ -235,6 +237,7 @@ export class Intake {
       text: payload.review.body?.trim() || "Address the review comments on the pull request.",
       author: payload.review.user.login,
       at: payload.review.submitted_at ?? new Date().toISOString(),
+      source: `review:${payload.review.id}`,
     });
     log.info({ mission: mission.id }, "review requesting changes recorded");
     void this.#deps.engine.kick(mission.id);

@@ -30,7 +30,7 @@ export const WebhookPayloadSchemas = {
   }),
   pull_request_review: z.object({
     action: z.string(),
-    review: z.object({ state: z.string(), body: z.string().nullable().optional(), user: Actor, submitted_at: z.string().nullable().optional() }),
+    review: z.object({ id: z.number().int(), state: z.string(), body: z.string().nullable().optional(), user: Actor, submitted_at: z.string().nullable().optional() }),
     pull_request: z.object({ number: z.number().int() }),
     repository: Repository,
     sender: Actor,

@@ -48,6 +48,7 @@ export interface GitHubPort {
   identity(repo: RepoRef): Promise<AppIdentity>;
   permission(repo: RepoRef, login: string): Promise<Permission>;
   repository(repo: RepoRef): Promise<{ defaultBranch: string; cloneUrl: string; htmlUrl: string }>;
+  branchExists(repo: RepoRef, branch: string): Promise<boolean>;
   /** A file's text at a ref (default branch when omitted); undefined when it does not exist. */
   readFile(repo: RepoRef, path: string, ref?: string): Promise<string | undefined>;
   issueBody(repo: RepoRef, issue: number): Promise<{ title: string; body: string }>;

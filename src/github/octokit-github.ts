@@ -50,6 +50,17 @@ export class OctokitGitHub implements GitHubPort {
     return { defaultBranch: data.default_branch, cloneUrl: data.clone_url, htmlUrl: data.html_url };
   }
 
+  async branchExists(repo: RepoRef, branch: string): Promise<boolean> {
+    const octokit = await this.#octokit(repo);
+    try {
+      await octokit.rest.git.getRef({ owner: repo.owner, repo: repo.name, ref: `heads/${branch}` });
+      return true;
+    } catch (error) {
+      if ((error as { status?: number }).status === 404) return false;
+      throw error;
+    }
+  }
+
   async readFile(repo: RepoRef, path: string, ref?: string): Promise<string | undefined> {
     const octokit = await this.#octokit(repo);
     try {

@@ -1,6 +1,6 @@
 import type { Intent } from "./intent.ts";
 import { isTerminal, type Mission } from "./mission.ts";
-import { approvedPlan, latestContract } from "./plan-features.ts";
+import { approvedPlan, latestContract, nextFeatureId } from "./plan-features.ts";
 
 export interface IntentLimits {
   /** The operator's ceiling for `/mission budget`. */
@@ -50,11 +50,12 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
       return { ...mission, status: "paused", pausedFrom: mission.status, reason: `paused by @${intent.author}` };
     case "resume":
     case "retry": {
+      const guidance = intent.text ? [...mission.guidance, { author: intent.author, text: intent.text, at: now }] : mission.guidance;
       if (mission.status === "paused") {
-        return { ...mission, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined };
+        return { ...mission, guidance, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined };
       }
       if (mission.status === "blocked") {
-        return { ...mission, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined, stepFailures: 0 };
+        return { ...mission, guidance, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined, stepFailures: 0 };
       }
       return reply(`there is nothing to ${intent.verb}: the mission is **${mission.status}**.`);
     }
@@ -81,8 +82,12 @@ function approve(mission: Mission, intent: Intent, now: string, reply: (text: st
     return reply(`there is no contract waiting for approval (the mission is **${mission.status}**).`);
   }
   // `/mission approve v2` names a version; a bare approve means the newest one the person could see.
+  // GitHub's comment ids grow with time, so comment order decides — no comparison of two clocks.
   const named = /^v?(\d+)\b/i.exec(intent.text);
-  const seen = mission.contracts.filter((contract) => contract.createdAt <= intent.at).at(-1);
+  const seen =
+    intent.commentId === undefined
+      ? latest
+      : mission.contracts.filter((contract) => contract.commentId !== undefined && contract.commentId < intent.commentId!).at(-1);
   const version = named ? Number(named[1]) : (seen?.version ?? latest.version);
   if (version !== latest.version) {
     return reply(
@@ -108,7 +113,7 @@ function fix(mission: Mission, intent: Intent, reply: (text: string) => Mission)
   if (intent.text === "") return reply("say what to fix: `/mission fix <text>`.");
   const lastMilestone = plan.milestones.at(-1)!;
   const assertionIds = plan.assertions.filter((a) => a.milestoneId === lastMilestone.id).map((a) => a.id);
-  const id = `F${Object.keys(mission.features).length + 1}`;
+  const id = nextFeatureId(mission);
   return {
     ...mission,
     status: "running",

@@ -23,7 +23,7 @@ export const COMMAND_HELP: Record<CommandVerb, string> = {
   revise: "`/mission revise <feedback>` — ask for a new version of the plan and contract",
   answer: "`/mission answer <text>` — answer the open questions (a plain reply works too)",
   pause: "stop at the next step boundary; nothing is lost",
-  resume: "continue a paused or blocked mission",
+  resume: "continue a paused or blocked mission; `/mission resume <guidance>` passes guidance to the workers",
   abort: "stop the mission for good",
   status: "refresh the mission control comment",
   budget: "`/mission budget <usd>` — set the mission's budget, up to the operator's maximum",
@@ -32,7 +32,7 @@ export const COMMAND_HELP: Record<CommandVerb, string> = {
   help: "list these commands",
 };
 
-const TAKES_TEXT: ReadonlySet<string> = new Set(["revise", "answer", "fix", "budget"]);
+const TAKES_TEXT: ReadonlySet<string> = new Set(["revise", "answer", "fix", "budget", "resume", "retry"]);
 const COMMAND_LINE = /^\/mission(?:\s+(\S+))?(?:[ \t]+(.*))?$/;
 
 /**

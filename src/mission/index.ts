@@ -10,5 +10,5 @@ export { recordValidation, type ValidationResult } from "./record-validation.ts"
 export * from "./markers.ts";
 export { renderContract, renderQuestions } from "./render-contract.ts";
 export { escapeCell, defuseMarkers } from "./markdown.ts";
-export { allFeatures, approvedPlan, featuresOf, latestContract } from "./plan-features.ts";
+export { allFeatures, approvedPlan, featuresOf, latestContract, nextFeatureId } from "./plan-features.ts";
 export { renderPullBody, formatDuration } from "./render-pull-body.ts";

@@ -12,4 +12,9 @@ export interface Intent {
   /** When the comment was written: decides which contract version `/mission approve` meant. */
   at: string;
   commentId?: number;
+  /**
+   * Where the command came from (`comment:<id>:<n>`, `review:<id>`): the same command recorded twice
+   * — a crash before its delivery was marked done, a redelivery under a new id — counts once.
+   */
+  source?: string;
 }

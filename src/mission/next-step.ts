@@ -8,6 +8,7 @@ export type Step =
   | { kind: "plan" }
   | { kind: "post-questions" }
   | { kind: "post-contract"; version: number }
+  | { kind: "choose-branch" }
   | { kind: "implement"; featureId: string }
   | { kind: "validate"; milestoneId: string }
   | { kind: "finish" }
@@ -39,6 +40,7 @@ export function nextStep(mission: Mission): Step {
 function nextWorkStep(mission: Mission): Step {
   const plan = approvedPlan(mission);
   if (!plan) return { kind: "wait", reason: "no approved contract" };
+  if (!mission.branch) return { kind: "choose-branch" };
   for (const milestone of plan.milestones) {
     const pending = featuresOf(mission, milestone.id).find((feature) => mission.features[feature.id]?.status !== "done");
     if (pending) return { kind: "implement", featureId: pending.id };

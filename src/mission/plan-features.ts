@@ -14,6 +14,12 @@ export function allFeatures(mission: Mission): Feature[] {
   return [...(approvedPlan(mission)?.features ?? []), ...mission.extraFeatures];
 }
 
+/** The next free feature id: one past the highest, so follow-ups never collide with a plan's ids. */
+export function nextFeatureId(mission: Mission): string {
+  const numbers = [...allFeatures(mission).map((feature) => feature.id), ...Object.keys(mission.features)].map((id) => Number(id.slice(1)) || 0);
+  return `F${Math.max(0, ...numbers) + 1}`;
+}
+
 export function featuresOf(mission: Mission, milestoneId: string): Feature[] {
   return allFeatures(mission).filter((feature) => feature.milestoneId === milestoneId);
 }

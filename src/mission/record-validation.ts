@@ -1,5 +1,5 @@
 import type { Mission } from "./mission.ts";
-import { allFeatures, approvedPlan } from "./plan-features.ts";
+import { approvedPlan, nextFeatureId } from "./plan-features.ts";
 import type { Verdict } from "./schemas.ts";
 
 export interface ValidationResult {
@@ -64,7 +64,7 @@ export function recordValidation(mission: Mission, result: ValidationResult, now
   const served = failedIds.length > 0
     ? failedIds
     : (plan?.assertions.filter((a) => a.milestoneId === result.milestoneId).map((a) => a.id) ?? []);
-  const id = `F${allFeatures(mission).length + 1}`;
+  const id = nextFeatureId(mission);
   const description = [
     `Validation of milestone ${result.milestoneId} failed (round ${round}). Make these pass without breaking anything else.`,
     ...failed.map((v) => `- ${v.assertionId}: ${v.evidence}`),

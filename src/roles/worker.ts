@@ -4,6 +4,7 @@ import type { LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, HandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
 import { agentInstructions } from "./repository-overview.ts";
+import { untrusted } from "./untrusted.ts";
 
 export interface WorkerInput {
   model: LanguageModel;
@@ -58,6 +59,9 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
     "## Mission",
     plan?.summary ?? "",
     ...(earlier.length > 0 ? ["", "## Earlier features (handoff summaries)", ...earlier] : []),
+    ...(mission.guidance.length > 0
+      ? ["", "## Guidance from the maintainers", ...mission.guidance.slice(-5).map((entry) => untrusted(`guidance from @${entry.author}`, entry.text))]
+      : []),
     ...(instructions ? ["", "## The repository's instructions for agents (AGENTS.md)", instructions] : []),
   ].join("\n");
 }

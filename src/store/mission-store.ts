@@ -31,7 +31,8 @@ export interface MissionStore {
   findLatestMission(owner: string, repo: string, issue: number): Promise<Mission | undefined>;
   listMissions(filter?: { active?: boolean }): Promise<Mission[]>;
 
-  addIntent(missionId: string, intent: Omit<Intent, "seq">): Promise<number>;
+  /** Records a command; undefined when the same `source` was recorded before. */
+  addIntent(missionId: string, intent: Omit<Intent, "seq">): Promise<number | undefined>;
   pendingIntents(missionId: string): Promise<Intent[]>;
   /** Saves the mission and marks the intents it absorbed, atomically. */
   saveMission(mission: Mission, appliedIntents?: number[]): Promise<void>;

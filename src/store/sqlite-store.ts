@@ -4,7 +4,7 @@ import { DatabaseSync } from "node:sqlite";
 import { ACTIVE_STATUSES, loadMission, type Intent, type Mission } from "../mission/index.ts";
 import type { Delivery, MissionEvent, MissionStore } from "./mission-store.ts";
 
-const STORE_SCHEMA_VERSION = 1;
+const STORE_SCHEMA_VERSION = 2;
 const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
 
 const MIGRATIONS: string[] = [
@@ -23,6 +23,9 @@ const MIGRATIONS: string[] = [
      seq INTEGER PRIMARY KEY AUTOINCREMENT, mission_id TEXT NOT NULL, kind TEXT NOT NULL,
      at TEXT NOT NULL, data TEXT NOT NULL);
    CREATE INDEX events_mission ON events (mission_id, seq);`,
+  // v2: a command is recorded once, whatever happens to its delivery.
+  `ALTER TABLE intents ADD COLUMN source TEXT;
+   CREATE UNIQUE INDEX intents_source ON intents (mission_id, source) WHERE source IS NOT NULL;`,
 ];
 
 /** The default store: one SQLite file through `node:sqlite`, WAL mode, schema migrations by version. */
@@ -122,11 +125,11 @@ export class SqliteMissionStore implements MissionStore {
     return rows.map((row) => loadMission(JSON.parse(row.data)));
   }
 
-  async addIntent(missionId: string, intent: Omit<Intent, "seq">): Promise<number> {
+  async addIntent(missionId: string, intent: Omit<Intent, "seq">): Promise<number | undefined> {
     const result = this.#db
-      .prepare("INSERT INTO intents (mission_id, data, created_at) VALUES (?, ?, ?)")
-      .run(missionId, JSON.stringify(intent), new Date().toISOString());
-    return Number(result.lastInsertRowid);
+      .prepare("INSERT OR IGNORE INTO intents (mission_id, data, created_at, source) VALUES (?, ?, ?, ?)")
+      .run(missionId, JSON.stringify(intent), new Date().toISOString(), intent.source ?? null);
+    return Number(result.changes) === 1 ? Number(result.lastInsertRowid) : undefined;
   }
 
   async pendingIntents(missionId: string): Promise<Intent[]> {

@@ -36,3 +36,16 @@ describe("readOperatorConfig", () => {
     expect(readOperatorConfig({ PORT: "" }).port).toBe(3000);
   });
 });
+
+describe("readOperatorConfig refuses unsafe setups", () => {
+  it("requires a webhook secret once the app has credentials", () => {
+    expect(() => readOperatorConfig({ APP_ID: "1", PRIVATE_KEY: "k", ANTHROPIC_API_KEY: "k" })).toThrow(/WEBHOOK_SECRET is required/);
+    expect(readOperatorConfig({ APP_ID: "1", PRIVATE_KEY: "k", WEBHOOK_SECRET: "s" }).webhookSecret).toBe("s");
+  });
+
+  it("logs pretty in development and JSON in production or when asked", () => {
+    expect(readOperatorConfig({}).logFormat).toBe("pretty");
+    expect(readOperatorConfig({ NODE_ENV: "production" }).logFormat).toBe("json");
+    expect(readOperatorConfig({ LOG_FORMAT: "json" }).logFormat).toBe("json");
+  });
+});

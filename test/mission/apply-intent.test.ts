@@ -20,16 +20,18 @@ describe("applyIntent", () => {
   it("refuses to approve a version that is no longer the latest, named or only seen", () => {
     const twoVersions = awaitingApproval({
       contracts: [
-        { version: 1, plan: PLAN, commentId: 2, createdAt: "2026-01-01T10:00:00.000Z" },
-        { version: 2, plan: PLAN, commentId: 3, createdAt: "2026-01-01T11:00:00.000Z" },
+        { version: 1, plan: PLAN, commentId: 10, createdAt: "2026-01-01T10:00:00.000Z" },
+        { version: 2, plan: PLAN, commentId: 30, createdAt: "2026-01-01T11:00:00.000Z" },
       ],
     });
     const named = applyIntent(twoVersions, intent("approve", "v1"), NOW, limits);
     expect(named.status).toBe("awaiting-approval");
     expect(replyOf(named)).toContain("contract v1 is not the latest: v2 replaced it");
-    // Written at 10:30, when only v1 existed: the person approved v1.
-    const seen = applyIntent(twoVersions, intent("approve", "", "2026-01-01T10:30:00.000Z"), NOW, limits);
+    // Written after v1's comment but before v2's (comment ids grow with time): the person approved v1.
+    const seen = applyIntent(twoVersions, { ...intent("approve"), commentId: 20 }, NOW, limits);
     expect(seen.status).toBe("awaiting-approval");
+    expect(replyOf(seen)).toContain("contract v1 is not the latest");
+    expect(applyIntent(twoVersions, { ...intent("approve"), commentId: 31 }, NOW, limits).approvedVersion).toBe(2);
     const current = applyIntent(twoVersions, intent("approve", "v2"), NOW, limits);
     expect(current.approvedVersion).toBe(2);
   });
@@ -95,5 +97,23 @@ describe("applyIntent", () => {
   it("leaves the mission alone for status", () => {
     const before = mission({ status: "running" });
     expect(applyIntent(before, intent("status"), NOW, limits)).toBe(before);
+  });
+});
+
+describe("follow-up features and guidance", () => {
+  it("numbers follow-ups past the highest id, even when the plan skipped numbers", () => {
+    const gappy = awaitingApproval({
+      contracts: [{ version: 1, plan: { ...PLAN, features: [{ ...PLAN.features[0]!, id: "F1" }, { ...PLAN.features[1]!, id: "F4" }] }, commentId: 2, createdAt: "t" }],
+    });
+    const approved = applyIntent(gappy, intent("approve"), NOW, limits);
+    const withPr: Mission = { ...approved, pr: { number: 9, nodeId: "n", ready: false } };
+    expect(applyIntent(withPr, intent("fix", "again"), NOW, limits).extraFeatures[0]!.id).toBe("F5");
+  });
+
+  it("passes `/mission resume <text>` to the workers as guidance", () => {
+    const blocked = mission({ status: "blocked", pausedFrom: "running" });
+    const next = applyIntent(blocked, intent("resume", "use the v2 API"), NOW, limits);
+    expect(next.status).toBe("running");
+    expect(next.guidance).toEqual([{ author: "alice", text: "use the v2 API", at: NOW }]);
   });
 });

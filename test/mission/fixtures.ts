@@ -33,6 +33,7 @@ export function mission(overrides: Partial<Mission> = {}): Mission {
     assertions: {},
     notices: [],
     stepFailures: 0,
+    guidance: [],
     ...overrides,
   };
 }

@@ -22,6 +22,8 @@ describe("nextStep", () => {
 
   it("implements features in order, validates the milestone, then finishes", () => {
     let state = approved();
+    expect(nextStep(state)).toEqual({ kind: "choose-branch" });
+    state = { ...state, branch: "mission/7-do-things" };
     expect(nextStep(state)).toEqual({ kind: "implement", featureId: "F1" });
     state = { ...state, features: { ...state.features, F1: { status: "done", attempts: 1 } } };
     expect(nextStep(state)).toEqual({ kind: "implement", featureId: "F2" });

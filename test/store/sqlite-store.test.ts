@@ -44,7 +44,7 @@ describe("SqliteMissionStore", () => {
   it("marks intents applied atomically with the mission they changed", async () => {
     const { store } = open();
     await store.createMission(mission({ id: "a" }));
-    const first = await store.addIntent("a", { verb: "pause", text: "", author: "alice", at: "t" });
+    const first = (await store.addIntent("a", { verb: "pause", text: "", author: "alice", at: "t" }))!;
     await store.addIntent("a", { verb: "resume", text: "", author: "alice", at: "t" });
     expect((await store.pendingIntents("a")).map((i) => [i.seq, i.verb])).toEqual([[first, "pause"], [first + 1, "resume"]]);
     await store.saveMission({ ...mission({ id: "a" }), status: "paused" }, [first]);
@@ -67,5 +67,44 @@ describe("SqliteMissionStore", () => {
     raw.exec("PRAGMA user_version = 99");
     raw.close();
     expect(() => new SqliteMissionStore(path)).toThrow(/newer version of Missions/);
+  });
+});
+
+describe("SqliteMissionStore migrations and duplicates", () => {
+  it("records a command from the same source once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "store-"));
+    const store = new SqliteMissionStore(join(dir, "m.db"));
+    await store.createMission(mission({ id: "a" }));
+    const intent = { verb: "fix" as const, text: "x", author: "alice", at: "t", source: "comment:5:0" };
+    expect(await store.addIntent("a", intent)).toBeTypeOf("number");
+    expect(await store.addIntent("a", intent)).toBeUndefined();
+    expect(await store.addIntent("a", { ...intent, source: "comment:5:1" })).toBeTypeOf("number");
+    expect(await store.pendingIntents("a")).toHaveLength(2);
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("upgrades a store written by schema version 1 and keeps its missions", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "store-"));
+    const path = join(dir, "m.db");
+    // A version-1 database, as the first release wrote it.
+    const raw = new DatabaseSync(path);
+    raw.exec(`CREATE TABLE missions (id TEXT PRIMARY KEY, owner TEXT NOT NULL, repo TEXT NOT NULL, issue INTEGER NOT NULL,
+      status TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE TABLE deliveries (id TEXT PRIMARY KEY, event TEXT NOT NULL, payload TEXT NOT NULL, received_at TEXT NOT NULL, processed_at TEXT, error TEXT);
+      CREATE TABLE intents (seq INTEGER PRIMARY KEY AUTOINCREMENT, mission_id TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL, applied_at TEXT);
+      CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, mission_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL);
+      PRAGMA user_version = 1;`);
+    const old = { ...mission({ id: "old" }) } as Record<string, unknown>;
+    delete old.guidance; // written before guidance existed
+    raw.prepare("INSERT INTO missions VALUES ('old', 'acme', 'app', 7, 'running', ?, 't', 't')").run(JSON.stringify(old));
+    raw.prepare("INSERT INTO intents (mission_id, data, created_at) VALUES ('old', ?, 't')").run(JSON.stringify({ verb: "pause", text: "", author: "a", at: "t" }));
+    raw.close();
+    const store = new SqliteMissionStore(path);
+    expect((await store.getMission("old"))?.guidance).toEqual([]);
+    expect((await store.pendingIntents("old")).map((intent) => intent.verb)).toEqual(["pause"]);
+    expect(await store.addIntent("old", { verb: "resume", text: "", author: "a", at: "t", source: "comment:1:0" })).toBeTypeOf("number");
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -8,11 +8,13 @@ export async function ensurePullRequest(context: StepContext, mission: Mission, 
   const repo = repoRef(mission);
   const existing = await context.github.findOpenPull(repo, mission.branch!);
   if (existing) return existing;
-  return context.github.createPull(repo, {
-    title: mission.issue.title,
-    head: mission.branch!,
-    base: mission.repo.defaultBranch,
-    body,
-    draft: true,
-  });
+  const input = { title: mission.issue.title, head: mission.branch!, base: mission.repo.defaultBranch, body, draft: true };
+  try {
+    return await context.github.createPull(repo, input);
+  } catch (error) {
+    // Some plans (private repositories on GitHub Free) have no draft pull requests.
+    if ((error as { status?: number }).status !== 422 || !/draft/i.test((error as Error).message)) throw error;
+    context.log.info("draft pull requests are not available here; opening a regular one");
+    return context.github.createPull(repo, { ...input, draft: false });
+  }
 }

@@ -1,4 +1,4 @@
-import { allFeatures, branchName, renderPullBody, type Handoff, type Mission } from "../../mission/index.ts";
+import { allFeatures, renderPullBody, type Handoff, type Mission } from "../../mission/index.ts";
 import { implementFeature } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
@@ -11,13 +11,13 @@ import { remoteAccess, repoRef } from "./remote-access.ts";
  */
 export async function implementStep(context: StepContext, mission: Mission, featureId: string): Promise<Mission> {
   const feature = allFeatures(mission).find((candidate) => candidate.id === featureId)!;
-  const branch = mission.branch ?? branchName(mission.issue.number, mission.issue.title);
-  const remote = await remoteAccess(context, mission);
-  const prepared = await context.workspace.prepare(mission.id, remote, branch, mission.repo.defaultBranch);
+  const branch = mission.branch!;
+  const base = mission.repo.defaultBranch;
+  const prepared = await context.workspace.prepare(mission.id, await remoteAccess(context, mission), branch, base);
   const { directory } = prepared;
   const state = mission.features[featureId] ?? { status: "pending" as const, attempts: 0 };
   let sha = prepared.branchExists
-    ? await context.workspace.findFeatureCommit(directory, "HEAD", mission.issue.number, featureId)
+    ? await context.workspace.findFeatureCommit(directory, `origin/${base}..HEAD`, mission.issue.number, featureId)
     : undefined;
   let handoff: Handoff;
   if (sha) {
@@ -32,44 +32,47 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       directory,
       signal: context.signal,
     });
+    if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state.attempts + 1);
     const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", ") };
     const identity = await context.github.identity(repoRef(mission));
     sha = await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, feature.title, handoff.summary, trailers);
-    await context.workspace.push(directory, remote, branch);
+    // A worker can run for a long time: push with a token fetched now, not the one from before it.
+    await context.workspace.push(directory, await remoteAccess(context, mission), branch);
   }
   const files = await context.workspace.changedFiles(directory, `${sha}~1`, sha).catch(() => []);
+  context.log.info({ feature: featureId, sha, files: files.length, status: handoff.status }, "feature committed");
   let next: Mission = {
     ...mission,
-    branch,
-    features: { ...mission.features, [featureId]: { ...state, status: "done", commitSha: sha, handoff: { ...handoff }, attempts: state.attempts + 1 } },
-    updatedAt: context.now().toISOString(),
+    features: { ...mission.features, [featureId]: { ...state, status: "done", commitSha: sha, handoff, attempts: state.attempts + 1 } },
   };
-  context.log.info({ feature: featureId, sha, files: files.length, status: handoff.status }, "feature committed");
-  if (handoff.status === "blocked") {
-    next = {
-      ...next,
-      status: "blocked",
-      pausedFrom: "running",
-      reason: `the worker on ${featureId} is blocked`,
-      notices: [
-        ...next.notices,
-        {
-          key: `worker-blocked-${featureId}-${state.attempts + 1}`,
-          body: [
-            `### ⛔ The worker on ${featureId} (${feature.title}) is blocked`,
-            "",
-            handoff.summary,
-            ...handoff.leftUndone.map((item) => `- ${item}`),
-            "",
-            "Answer here and comment `/mission resume` to continue, or `/mission abort`.",
-          ].join("\n"),
-        },
-      ],
-    };
-  }
   if (!next.pr) {
     const pull = await ensurePullRequest(context, next, renderPullBody(next));
     next = { ...next, pr: { number: pull.number, nodeId: pull.nodeId, ready: !pull.draft } };
   }
   return next;
+}
+
+/** A blocked worker's changes are not committed: the feature stays pending and the humans are asked. */
+function blocked(mission: Mission, featureId: string, title: string, handoff: Handoff, attempts: number): Mission {
+  return {
+    ...mission,
+    status: "blocked",
+    pausedFrom: "running",
+    reason: `the worker on ${featureId} is blocked`,
+    features: { ...mission.features, [featureId]: { status: "pending", handoff, attempts } },
+    notices: [
+      ...mission.notices,
+      {
+        key: `worker-blocked-${featureId}-${attempts}`,
+        body: [
+          `### ⛔ The worker on ${featureId} (${title}) is blocked`,
+          "",
+          handoff.summary,
+          ...handoff.leftUndone.map((item) => `- ${item}`),
+          "",
+          "Its changes were not committed. Comment `/mission resume <what the worker needs to know>` to run the feature again with your guidance, or `/mission abort`.",
+        ].join("\n"),
+      },
+    ],
+  };
 }
