@@ -5,7 +5,7 @@ import { Probot, Server } from "probot";
 import { missionsApp } from "./app.ts";
 import type { OperatorConfig } from "./config/index.ts";
 import { Engine, Intake } from "./engine/index.ts";
-import { missionsOctokit, OctokitGitHub } from "./github/index.ts";
+import { createRedactor, missionsOctokit, OctokitGitHub } from "./github/index.ts";
 import { ModelRegistry } from "./models/index.ts";
 import { SqliteMissionStore, type MissionStore } from "./store/index.ts";
 import { GitWorkspace } from "./workspace/index.ts";
@@ -28,6 +28,8 @@ export interface StartOptions {
   maxStepRetries?: number;
   /** Pace GitHub writes as GitHub asks (default). Tests against a local fake turn it off. */
   paceGitHub?: boolean;
+  /** Base delay of Octokit's retries of GitHub's 5xx answers (default 1 s). */
+  githubRetryBaseMs?: number;
 }
 
 /** The composition root: builds every part from the operator's configuration and starts serving. */
@@ -48,7 +50,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       secret: config.webhookSecret,
       baseUrl: config.githubApiUrl,
       log,
-      Octokit: missionsOctokit({ secondaryLimitRetries: 3, pace: options.paceGitHub ?? true }),
+      Octokit: missionsOctokit({ secondaryLimitRetries: 3, pace: options.paceGitHub ?? true, retryBaseMs: options.githubRetryBaseMs }),
     }),
     port: config.port,
     host: config.host,
@@ -56,7 +58,8 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     log,
   });
   await server.load(async (app, appOptions) => {
-    const github = new OctokitGitHub(app);
+    const redact = createRedactor([config.webhookSecret, config.privateKey, ...Object.values(config.providers).map((provider) => provider.apiKey)]);
+    const github = new OctokitGitHub(app, redact);
     const workspace = new GitWorkspace(config.workspaceRoot, config.toolPath);
     engine = new Engine({
       store,

@@ -9,6 +9,8 @@ export interface OctokitPolicy {
    * comments). `false` removes the pacing: only for a local fake GitHub in tests.
    */
   pace: boolean;
+  /** Octokit's own retry of 5xx answers waits retryCount² × this many milliseconds (default 1,000). */
+  retryBaseMs?: number;
 }
 
 type OctokitOptions = ConstructorParameters<typeof ProbotOctokit>[0] & { throttle?: Record<string, unknown> };
@@ -29,6 +31,7 @@ export function missionsOctokit(policy: OctokitPolicy): typeof ProbotOctokit {
       const throttle = options.throttle ?? {};
       super({
         ...options,
+        ...(policy.retryBaseMs !== undefined ? { retry: { retryAfterBaseValue: policy.retryBaseMs } } : {}),
         throttle: {
           ...throttle,
           ...unpaced,

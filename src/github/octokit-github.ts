@@ -7,10 +7,13 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
 /** The GitHub port over Probot's authenticated Octokit: installation tokens are cached by Probot. */
 export class OctokitGitHub implements GitHubPort {
   readonly #probot: Probot;
+  readonly #redact: (text: string) => string;
   #identity: Promise<AppIdentity> | undefined;
 
-  constructor(probot: Probot) {
+  /** `redact` is applied to every text this adapter posts: comments, pull requests, check runs. */
+  constructor(probot: Probot, redact: (text: string) => string = (text) => text) {
     this.#probot = probot;
+    this.#redact = redact;
   }
 
   #octokit(repo: RepoRef): Promise<Octokit> {
@@ -81,13 +84,13 @@ export class OctokitGitHub implements GitHubPort {
 
   async postComment(repo: RepoRef, issue: number, body: string): Promise<number> {
     const octokit = await this.#octokit(repo);
-    const { data } = await octokit.rest.issues.createComment({ owner: repo.owner, repo: repo.name, issue_number: issue, body });
+    const { data } = await octokit.rest.issues.createComment({ owner: repo.owner, repo: repo.name, issue_number: issue, body: this.#redact(body) });
     return data.id;
   }
 
   async updateComment(repo: RepoRef, commentId: number, body: string): Promise<void> {
     const octokit = await this.#octokit(repo);
-    await octokit.rest.issues.updateComment({ owner: repo.owner, repo: repo.name, comment_id: commentId, body });
+    await octokit.rest.issues.updateComment({ owner: repo.owner, repo: repo.name, comment_id: commentId, body: this.#redact(body) });
   }
 
   async findOwnComment(repo: RepoRef, issue: number, marker: string) {
@@ -128,13 +131,19 @@ export class OctokitGitHub implements GitHubPort {
 
   async createPull(repo: RepoRef, input: { title: string; head: string; base: string; body: string; draft: boolean }): Promise<PullRequest> {
     const octokit = await this.#octokit(repo);
-    const { data } = await octokit.rest.pulls.create({ owner: repo.owner, repo: repo.name, ...input });
+    const { data } = await octokit.rest.pulls.create({ owner: repo.owner, repo: repo.name, ...input, title: this.#redact(input.title), body: this.#redact(input.body) });
     return { number: data.number, nodeId: data.node_id, draft: data.draft ?? input.draft, htmlUrl: data.html_url };
   }
 
   async updatePull(repo: RepoRef, number: number, input: { body?: string; title?: string }): Promise<void> {
     const octokit = await this.#octokit(repo);
-    await octokit.rest.pulls.update({ owner: repo.owner, repo: repo.name, pull_number: number, ...input });
+    await octokit.rest.pulls.update({
+      owner: repo.owner,
+      repo: repo.name,
+      pull_number: number,
+      ...(input.title !== undefined ? { title: this.#redact(input.title) } : {}),
+      ...(input.body !== undefined ? { body: this.#redact(input.body) } : {}),
+    });
   }
 
   async markReadyForReview(repo: RepoRef, pull: PullRequest): Promise<void> {
@@ -146,6 +155,16 @@ export class OctokitGitHub implements GitHubPort {
     );
   }
 
+  #redactCheckRun(input: CheckRunInput): CheckRunInput {
+    return {
+      ...input,
+      title: this.#redact(input.title),
+      summary: this.#redact(input.summary),
+      ...(input.text !== undefined ? { text: this.#redact(input.text) } : {}),
+      ...(input.annotations ? { annotations: input.annotations.map((annotation) => ({ ...annotation, message: this.#redact(annotation.message) })) } : {}),
+    };
+  }
+
   async findCheckRun(repo: RepoRef, headSha: string, name: string): Promise<number | undefined> {
     const octokit = await this.#octokit(repo);
     const { appId } = await this.identity(repo);
@@ -155,7 +174,7 @@ export class OctokitGitHub implements GitHubPort {
 
   async createCheckRun(repo: RepoRef, input: CheckRunInput): Promise<number> {
     const octokit = await this.#octokit(repo);
-    const [first, ...rest] = toCheckRunRequests(input);
+    const [first, ...rest] = toCheckRunRequests(this.#redactCheckRun(input));
     const { data } = await octokit.rest.checks.create({ owner: repo.owner, repo: repo.name, head_sha: input.headSha, ...first! });
     for (const more of rest) await octokit.rest.checks.update({ owner: repo.owner, repo: repo.name, check_run_id: data.id, ...more });
     return data.id;
@@ -163,7 +182,7 @@ export class OctokitGitHub implements GitHubPort {
 
   async updateCheckRun(repo: RepoRef, id: number, input: CheckRunInput): Promise<void> {
     const octokit = await this.#octokit(repo);
-    for (const request of toCheckRunRequests(input)) {
+    for (const request of toCheckRunRequests(this.#redactCheckRun(input))) {
       await octokit.rest.checks.update({ owner: repo.owner, repo: repo.name, check_run_id: id, ...request });
     }
   }

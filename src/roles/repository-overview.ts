@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { listFilesTool } from "../agent/index.ts";
+import { listFilesTool, resolveInRoot } from "../agent/index.ts";
 
 const KEY_FILES = [
   "README.md",
@@ -21,7 +20,7 @@ export async function repositoryOverview(root: string): Promise<string> {
   const tree = await listFilesTool.execute({ depth: 3 }, { root, readFiles: new Set() });
   const sections = [`### File tree\n\n\`\`\`\n${tree.split("\n").slice(0, 300).join("\n")}\n\`\`\``];
   for (const name of KEY_FILES) {
-    const text = await readFile(join(root, name), "utf8").catch(() => undefined);
+    const text = await readInside(root, name);
     if (text === undefined) continue;
     const trimmed = text.length > PER_FILE ? `${text.slice(0, PER_FILE)}\n… (${text.length - PER_FILE} more characters)` : text;
     sections.push(`### ${name}\n\n\`\`\`\n${trimmed}\n\`\`\``);
@@ -32,8 +31,17 @@ export async function repositoryOverview(root: string): Promise<string> {
 /** The repository's own instructions for agents, if it has them. */
 export async function agentInstructions(root: string): Promise<string | undefined> {
   for (const name of ["AGENTS.md", "CLAUDE.md"]) {
-    const text = await readFile(join(root, name), "utf8").catch(() => undefined);
+    const text = await readInside(root, name);
     if (text !== undefined) return text.slice(0, 20_000);
   }
   return undefined;
+}
+
+/** A file of the checkout, through the same guard as the tools: a link to a file outside reads as absent. */
+async function readInside(root: string, name: string): Promise<string | undefined> {
+  try {
+    return await readFile(resolveInRoot(root, name, { forWrite: false }), "utf8");
+  } catch {
+    return undefined;
+  }
 }

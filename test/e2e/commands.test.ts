@@ -46,6 +46,8 @@ describe("pause, resume and abort take effect at the next step boundary", () => 
     await harness.settle();
     expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1"]);
     expect(control(issue).body).toMatch(/Paused — paused by @alice/);
+    // The draft PR opened at the first push.
+    expect(harness.github.pulls(OWNER, REPO)).toMatchObject([{ draft: true, head: { ref: BRANCH } }]);
 
     await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission resume" });
     await harness.settle();

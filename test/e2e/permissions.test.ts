@@ -125,8 +125,8 @@ describe("a GitHub outage while a command is processed", () => {
 
   it("keeps the delivery and obeys it once GitHub answers again", async () => {
     const { number: issue } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });
-    // The permission check fails twice with a server error before GitHub recovers.
-    harness.github.failNext({ method: "GET", path: /\/collaborators\/alice\/permission$/, status: 502, times: 2 });
+    // The permission check fails more often than Octokit's own retries (3) absorb, then GitHub recovers.
+    harness.github.failNext({ method: "GET", path: /\/collaborators\/alice\/permission$/, status: 502, times: 9 });
     await harness.github.addLabel({ owner: OWNER, repo: REPO, issue, label: "mission", sender: MAINTAINER });
     for (let waited = 0; waited < 100 && (await harness.app.store.listMissions()).length === 0; waited++) {
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -134,6 +134,8 @@ describe("a GitHub outage while a command is processed", () => {
     await harness.settle();
     const [mission] = await harness.app.store.listMissions();
     expect(mission?.status).toBe("awaiting-approval");
+    const permissionRequests = harness.github.requests.filter((request) => request.path.endsWith("/collaborators/alice/permission"));
+    expect(permissionRequests.filter((request) => request.status === 502)).toHaveLength(9);
     expect(harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.body.includes("Validation contract v1"))).toHaveLength(1);
   });
 });

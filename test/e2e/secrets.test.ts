@@ -35,6 +35,22 @@ describe("secrets never reach comments, check runs, commits, logs or the store",
     }
   });
 
+  it("redacts credentials a failing repository command prints into the check run", async () => {
+    await harness.close();
+    harness = await startHarness({
+      files: { ...FIXTURE_FILES, "test.sh": "#!/bin/sh\necho 'leaked ghp_abcdefghijklmnopqrstuvwxyz0123456789 from .env'\nexit 1\n", ".github/missions.yml": "commands:\n  test: sh test.sh\nremediation:\n  rounds: 0\n" },
+    });
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });
+    await harness.github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
+    await harness.settle();
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue: number, user: MAINTAINER, body: "/mission approve" });
+    await harness.settle();
+    const summary = harness.github.checkRuns(OWNER, REPO)[0]!.output.summary;
+    expect(summary).toContain("leaked [redacted] from .env");
+    expect(summary).not.toContain("ghp_");
+  });
+
   it("holds for a whole mission, including the repository's own commands' environment", async () => {
     harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
     const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });

@@ -1,6 +1,6 @@
 import { approvedPlan, escapeCell, featuresOf, recordValidation, type Mission, type Verdict } from "../../mission/index.ts";
 import { scrutinize } from "../../roles/index.ts";
-import { runCommand, type CommandResult } from "../../workspace/index.ts";
+import { detectCommands, runCommand, type CommandResult } from "../../workspace/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
@@ -24,9 +24,11 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     (await context.github.findCheckRun(repo, head, name)) ??
     (await context.github.createCheckRun(repo, { name, headSha: head, status: "in_progress", title, summary: "Running the repository's commands…", externalId: mission.id }));
 
+  const configured = mission.settings.commands;
+  const chosen = Object.values(configured).some(Boolean) ? configured : detectCommands(directory);
   const commands: CommandResult[] = [];
   for (const key of COMMAND_ORDER) {
-    const command = mission.settings.commands[key];
+    const command = chosen[key];
     if (!command) continue;
     const result = await runCommand(command, { cwd: directory, timeoutMs: context.settings.commandTimeoutMs, env: safeEnvironment(directory, context.settings.toolPath), signal: context.signal });
     commands.push(result);
@@ -47,11 +49,13 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   });
   const failures = commands.filter((result) => result.exitCode !== 0).map((result) => `\`${result.command}\` exited with ${result.exitCode}${result.timedOut ? " (timed out)" : ""}`);
   const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
+  // With no command to run, a pass rests on reading the code alone: say so with a neutral check.
+  const conclusion = !passed ? "failure" : commands.length === 0 ? "neutral" : "success";
   await context.github.updateCheckRun(repo, checkRunId, {
     name,
     headSha: head,
     status: "completed",
-    conclusion: passed ? "success" : "failure",
+    conclusion,
     title: `${title} — ${passed ? "passed" : "failed"}`,
     summary: renderCheckSummary(commands, verdicts, assertions.map((a) => ({ id: a.id, statement: a.statement })), failures),
     externalId: mission.id,
@@ -66,7 +70,9 @@ export function renderCheckSummary(
   failures: string[],
 ): string {
   const lines = ["### Commands", ""];
-  if (commands.length === 0) lines.push("The repository configures no commands (`commands:` in `.github/missions.yml`).");
+  if (commands.length === 0) {
+    lines.push("No command ran: `.github/missions.yml` names none (`commands:`) and none was detected, so the verdicts below rest on reading the code.");
+  }
   else {
     lines.push("| Command | Result | Time |", "|---|---|---|");
     for (const result of commands) {

@@ -1,0 +1,42 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+
+export interface RepositoryCommands {
+  install?: string;
+  typecheck?: string;
+  lint?: string;
+  test?: string;
+}
+
+const NPM_PLACEHOLDER = /no test specified/;
+
+/**
+ * The commands a repository most likely means, from its manifests, for when `.github/missions.yml`
+ * names none: npm scripts, a Makefile's test target, Go, Cargo, pytest.
+ */
+export function detectCommands(directory: string): RepositoryCommands {
+  const read = (name: string) => (existsSync(join(directory, name)) ? readFileSync(join(directory, name), "utf8") : undefined);
+  const packageJson = read("package.json");
+  if (packageJson) {
+    let scripts: Record<string, string> = {};
+    try {
+      scripts = (JSON.parse(packageJson) as { scripts?: Record<string, string> }).scripts ?? {};
+    } catch {
+      // An unreadable package.json: fall through to the other manifests.
+    }
+    const commands: RepositoryCommands = {};
+    if (scripts.test && !NPM_PLACEHOLDER.test(scripts.test)) commands.test = "npm test";
+    if (scripts.typecheck) commands.typecheck = "npm run typecheck";
+    if (scripts.lint) commands.lint = "npm run lint";
+    if (Object.keys(commands).length > 0) {
+      return { install: existsSync(join(directory, "package-lock.json")) ? "npm ci" : "npm install", ...commands };
+    }
+  }
+  const makefile = read("Makefile");
+  if (makefile && /^test:/m.test(makefile)) return { test: "make test" };
+  if (read("go.mod") !== undefined) return { test: "go test ./...", lint: "go vet ./..." };
+  if (read("Cargo.toml") !== undefined) return { test: "cargo test" };
+  const pyproject = read("pyproject.toml");
+  if (pyproject !== undefined && (/pytest/.test(pyproject) || existsSync(join(directory, "tests")))) return { test: "python -m pytest" };
+  return {};
+}
