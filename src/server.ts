@@ -6,7 +6,7 @@ import { missionsApp } from "./app.ts";
 import type { OperatorConfig } from "./config/index.ts";
 import { Engine, Intake } from "./engine/index.ts";
 import { createRedactor, missionsOctokit, OctokitGitHub } from "./github/index.ts";
-import { ModelRegistry } from "./models/index.ts";
+import { ModelRegistry, PriceTable } from "./models/index.ts";
 import { SqliteMissionStore, type MissionStore } from "./store/index.ts";
 import { GitWorkspace } from "./workspace/index.ts";
 
@@ -28,6 +28,8 @@ export interface StartOptions {
   maxStepRetries?: number;
   /** Pace GitHub writes as GitHub asks (default). Tests against a local fake turn it off. */
   paceGitHub?: boolean;
+  /** Base delay before a failed model call is retried (default 1 s; `retry-after` wins). */
+  modelRetryBaseMs?: number;
   /** Base delay of Octokit's retries of GitHub's 5xx answers (default 1 s). */
   githubRetryBaseMs?: number;
 }
@@ -40,7 +42,8 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   }
   const log = options.log ?? createLogger(config);
   const store = new SqliteMissionStore(config.databasePath);
-  const models = new ModelRegistry(config.providers, config.models);
+  const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs });
+  const prices = new PriceTable(config.prices);
   let intake: Intake | undefined;
   let engine: Engine | undefined;
   const server = new Server({
@@ -65,9 +68,12 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       store,
       github,
       models,
+      prices,
       workspace,
       log,
       settings: {
+        defaultBudgetUsd: config.budget.defaultUsd,
+        modelRetryBaseMs: options.modelRetryBaseMs,
         commandTimeoutMs: config.commandTimeoutMs,
         toolPath: config.toolPath,
         maxBudgetUsd: config.budget.maxUsd,
@@ -80,7 +86,13 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       github,
       engine,
       log,
-      settings: { label: config.label, providers: () => models.providerNames, maxBudgetUsd: config.budget.maxUsd, defaultBudgetUsd: config.budget.defaultUsd },
+      settings: {
+        label: config.label,
+        providers: () => models.providerNames,
+        isPriced: (model) => prices.lookup(model) !== undefined,
+        maxBudgetUsd: config.budget.maxUsd,
+        defaultBudgetUsd: config.budget.defaultUsd,
+      },
       retryDelayMs: options.retryDelayMs ?? 2_000,
     });
     await missionsApp({

@@ -35,6 +35,8 @@ export class AgentError extends Error {
 }
 
 const MAX_NUDGES = 3;
+/** How often a model may submit an invalid final result before the run fails with the reasons. */
+const MAX_INVALID_FINAL = 3;
 
 /** The generic tool loop every role runs: call the model, run its tools, until it calls the final tool. */
 export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>): Promise<AgentResult<z.infer<Schema>>> {
@@ -43,6 +45,7 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
   const messages: ModelMessage[] = [{ role: "user", content: [{ type: "text", text: run.prompt, cache: true }] }];
   const maxTurns = run.maxTurns ?? 50;
   let nudges = 0;
+  let invalidFinal = 0;
   for (let turn = 1; turn <= maxTurns; turn++) {
     if (run.context.signal?.aborted) throw new AgentError("the run was cancelled", { isRetryable: true });
     const response = await run.model.generate({
@@ -73,6 +76,9 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
       if (call.name === run.final.name) {
         const outcome = checkFinal(run.final, call.input);
         if (outcome.ok) return { value: outcome.value, turns: turn };
+        if (++invalidFinal >= MAX_INVALID_FINAL) {
+          throw new AgentError(`${run.model.id} gave an invalid ${run.final.name} ${MAX_INVALID_FINAL} times; the last problems:\n${outcome.error}`);
+        }
         results.push({ type: "tool-result", toolCallId: call.id, toolName: call.name, output: outcome.error, isError: true });
         continue;
       }

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { parseOperatorPrices, type ModelPrice } from "../models/prices.ts";
 
 export const ROLE_NAMES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -8,6 +9,8 @@ export interface ProviderSettings {
   protocol: "anthropic" | "openai";
   apiKey: string;
   baseUrl?: string;
+  /** The model roles use when only the provider is chosen. */
+  defaultModel?: string;
 }
 
 /** Everything the operator decides. Read from the environment once, in the composition root. */
@@ -27,6 +30,9 @@ export interface OperatorConfig {
   models: Record<RoleName, string>;
   budget: { defaultUsd: number; maxUsd: number };
   commandTimeoutMs: number;
+  modelTimeoutMs: number;
+  /** Operator prices, USD per million tokens, by `provider/model` prefix. */
+  prices: Record<string, ModelPrice>;
   /** Where repository commands and git find their tools: the app's own PATH, nothing else of its environment. */
   toolPath: string;
   logLevel: string;
@@ -66,15 +72,19 @@ const EnvSchema = z.object({
   MISSIONS_BUDGET_USD: positiveNumber(20),
   MISSIONS_BUDGET_MAX_USD: positiveNumber(100),
   MISSIONS_COMMAND_TIMEOUT_SECONDS: positiveNumber(600),
+  MISSIONS_MODEL_TIMEOUT_SECONDS: positiveNumber(600),
+  MISSIONS_PRICES: z.string().optional(),
   LOG_LEVEL: z.string().optional(),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   NODE_ENV: z.string().optional(),
 });
 
 const DEFAULT_MODELS: Record<string, string> = {
-  anthropic: "anthropic/claude-sonnet-5-5",
-  openai: "openai/gpt-5.1",
+  anthropic: "claude-sonnet-5-5",
+  openai: "gpt-5.1",
 };
+const VALIDATORS: RoleName[] = ["scrutiny", "reviewer", "user-testing"];
+const PROVIDER_NAME = /^MISSIONS_PROVIDER_([A-Z0-9_]+)_BASE_URL$/;
 
 /** Builds the operator's configuration from an environment; problems are listed, not thrown one by one. */
 export function readOperatorConfig(env: Record<string, string | undefined>): OperatorConfig {
@@ -93,10 +103,9 @@ export function readOperatorConfig(env: Record<string, string | undefined>): Ope
   if (values.OPENAI_API_KEY) {
     providers.openai = { protocol: "openai", apiKey: values.OPENAI_API_KEY, baseUrl: values.OPENAI_BASE_URL };
   }
-  const fallback = DEFAULT_MODELS[Object.keys(providers)[0] ?? "anthropic"]!;
-  const models = Object.fromEntries(
-    ROLE_NAMES.map((role) => [role, env[`MISSIONS_MODEL_${role.toUpperCase().replace("-", "_")}`] || env.MISSIONS_MODEL || fallback]),
-  ) as Record<RoleName, string>;
+  for (const [name, provider] of Object.entries(providers)) provider.defaultModel = DEFAULT_MODELS[name];
+  Object.assign(providers, namedProviders(env));
+  const models = chooseModels(env, providers);
   if (values.APP_ID && !values.WEBHOOK_SECRET) {
     // Probot would fall back to "development": anyone could then sign webhooks as GitHub.
     throw new Error("Invalid configuration: WEBHOOK_SECRET is required once APP_ID is set (the secret you gave GitHub for this app's webhooks).");
@@ -121,6 +130,8 @@ export function readOperatorConfig(env: Record<string, string | undefined>): Ope
     models,
     budget: { defaultUsd: values.MISSIONS_BUDGET_USD, maxUsd: values.MISSIONS_BUDGET_MAX_USD },
     commandTimeoutMs: values.MISSIONS_COMMAND_TIMEOUT_SECONDS * 1000,
+    modelTimeoutMs: values.MISSIONS_MODEL_TIMEOUT_SECONDS * 1000,
+    prices: parseOperatorPrices(values.MISSIONS_PRICES),
     toolPath: env.PATH || "/usr/local/bin:/usr/bin:/bin",
     logLevel: values.LOG_LEVEL ?? "info",
     logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === "production" ? "json" : "pretty"),
@@ -134,4 +145,46 @@ function databasePath(url: string | undefined): string {
   if (match) return match[1]!;
   if (/^[a-z]+:\/\//i.test(url)) throw new Error(`DATABASE_URL: only SQLite is supported so far, got ${url.split(":")[0]}:`);
   return url;
+}
+
+/**
+ * OpenAI-compatible providers the operator names: `MISSIONS_PROVIDER_<NAME>_BASE_URL` (required),
+ * `_API_KEY` (optional: local servers often need none) and `_MODEL` (its default model).
+ */
+function namedProviders(env: Record<string, string | undefined>): Record<string, ProviderSettings> {
+  const found: Record<string, ProviderSettings> = {};
+  for (const [key, baseUrl] of Object.entries(env)) {
+    const match = PROVIDER_NAME.exec(key);
+    if (!match || !baseUrl) continue;
+    const variable = match[1]!;
+    const name = variable.toLowerCase().replace(/_/g, "-");
+    if (name === "anthropic" || name === "openai") throw new Error(`Invalid configuration: ${key}: "${name}" is a built-in provider; use ${name.toUpperCase()}_BASE_URL`);
+    if (!z.string().url().safeParse(baseUrl).success) throw new Error(`Invalid configuration: ${key}: expected a URL, got "${baseUrl}"`);
+    found[name] = {
+      protocol: "openai",
+      baseUrl,
+      apiKey: env[`MISSIONS_PROVIDER_${variable}_API_KEY`] || "none",
+      defaultModel: env[`MISSIONS_PROVIDER_${variable}_MODEL`] || undefined,
+    };
+  }
+  return found;
+}
+
+/**
+ * A model per role: the role's own variable, else MISSIONS_MODEL, else the first provider's default.
+ * Validators left to the defaults use a different provider from the worker's when there is one, so
+ * the checking mind is not the same as the working one.
+ */
+function chooseModels(env: Record<string, string | undefined>, providers: Record<string, ProviderSettings>): Record<RoleName, string> {
+  const explicit = (role: RoleName) => env[`MISSIONS_MODEL_${role.toUpperCase().replace("-", "_")}`];
+  const withDefault = Object.entries(providers).filter(([, provider]) => provider.defaultModel);
+  const first = withDefault[0];
+  const fallback = env.MISSIONS_MODEL || (first ? `${first[0]}/${first[1].defaultModel}` : "anthropic/claude-sonnet-5-5");
+  const models = Object.fromEntries(ROLE_NAMES.map((role) => [role, explicit(role) || fallback])) as Record<RoleName, string>;
+  const workerProvider = models.worker.split("/")[0];
+  const other = withDefault.find(([name]) => name !== workerProvider);
+  if (other) {
+    for (const role of VALIDATORS) if (!explicit(role)) models[role] = `${other[0]}/${other[1].defaultModel}`;
+  }
+  return models;
 }

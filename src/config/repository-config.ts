@@ -40,6 +40,8 @@ export interface ConfigLimits {
   /** Providers the operator declared; a repository may only choose among them. */
   providers: readonly string[];
   maxBudgetUsd: number;
+  /** Whether a model has a price; an unpriced model's spend could not be counted. */
+  isPriced?: (model: string) => boolean;
 }
 
 export type ConfigResult = { ok: true; settings: MissionSettings } | { ok: false; problems: string[] };
@@ -79,11 +81,13 @@ export function parseRepositoryConfig(text: string | undefined, limits: ConfigLi
   const problems: string[] = [];
   for (const [role, model] of Object.entries(config.models ?? {})) {
     const provider = model!.split("/")[0]!;
+    const line = lineOf(document, lineCounter, ["models", role]);
     if (!limits.providers.includes(provider)) {
-      const line = lineOf(document, lineCounter, ["models", role]);
       problems.push(
         `${line ? `line ${line}: ` : ""}\`models.${role}\`: provider "${provider}" is not configured by this installation's operator (available: ${limits.providers.join(", ") || "none"})`,
       );
+    } else if (limits.isPriced && !limits.isPriced(model!)) {
+      problems.push(`${line ? `line ${line}: ` : ""}\`models.${role}\`: ${model} has no price in this installation, so its spend could not be counted; ask the operator to add it to MISSIONS_PRICES`);
     }
   }
   if (config.budget !== undefined && config.budget > limits.maxBudgetUsd) {

@@ -1,1 +1,1 @@
-export { renderControl, type ControlLinks } from "./render-control.ts";
+export { renderControl, type ControlLinks, type ControlUsage } from "./render-control.ts";

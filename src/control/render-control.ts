@@ -26,8 +26,16 @@ export interface ControlLinks {
   repositoryUrl: string;
 }
 
+/** What the mission has used so far, from the ledger. */
+export interface ControlUsage {
+  usd: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+}
+
 /** The one mission control comment, edited in place: everything a supervisor needs at a glance. */
-export function renderControl(mission: Mission, now: Date, links: ControlLinks): string {
+export function renderControl(mission: Mission, now: Date, links: ControlLinks, usage?: ControlUsage): string {
   const plan = approvedPlan(mission) ?? latestContract(mission)?.plan;
   const features = allFeatures(mission);
   const done = features.filter((feature) => mission.features[feature.id]?.status === "done").length;
@@ -44,6 +52,7 @@ export function renderControl(mission: Mission, now: Date, links: ControlLinks):
   }
   if (mission.branch) rows.push(["Branch", `[\`${mission.branch}\`](${links.repositoryUrl}/tree/${mission.branch})`]);
   if (mission.pr) rows.push(["Pull request", `#${mission.pr.number}${mission.pr.ready ? " (ready for review)" : " (draft)"}`]);
+  if (usage && mission.settings.budgetUsd !== undefined) rows.push(["Budget", describeBudget(usage, mission.settings.budgetUsd)]);
   const end = mission.finishedAt ? Date.parse(mission.finishedAt) : now.getTime();
   rows.push(["Elapsed", formatDuration(end - Date.parse(mission.createdAt))]);
   const lines = [
@@ -99,4 +108,10 @@ function bar(value: number, total: number, width = 10): string {
   if (total === 0) return "";
   const filled = Math.round((value / total) * width);
   return "▰".repeat(filled) + "▱".repeat(width - filled);
+}
+
+function describeBudget(usage: ControlUsage, capUsd: number): string {
+  const tokens = (count: number) => (count >= 1_000_000 ? `${(count / 1_000_000).toFixed(1)}M` : count >= 1_000 ? `${(count / 1_000).toFixed(1)}k` : String(count));
+  const cached = usage.inputTokens > 0 ? ` · ${Math.round((usage.cacheReadTokens / usage.inputTokens) * 100)}% of input from cache` : "";
+  return `${bar(Math.min(usage.usd, capUsd), capUsd)} $${usage.usd.toFixed(2)} of $${capUsd.toFixed(2)} · ${tokens(usage.inputTokens)} tokens in, ${tokens(usage.outputTokens)} out${cached}`;
 }

@@ -1,6 +1,6 @@
 import type { Logger } from "pino";
 import type { GitHubPort } from "../github/index.ts";
-import type { ModelRegistry } from "../models/index.ts";
+import type { ModelRegistry, PriceTable } from "../models/index.ts";
 import type { MissionStore } from "../store/index.ts";
 import type { GitWorkspace } from "../workspace/index.ts";
 
@@ -9,12 +9,16 @@ export interface EngineDeps {
   store: MissionStore;
   github: GitHubPort;
   models: ModelRegistry;
+  prices: PriceTable;
   workspace: GitWorkspace;
   log: Logger;
   settings: {
     commandTimeoutMs: number;
     toolPath: string;
     maxBudgetUsd: number;
+    defaultBudgetUsd: number;
+    /** Base delay before a failed model call is retried (doubles; `retry-after` wins). */
+    modelRetryBaseMs?: number;
     /** Delay before retrying a step that failed for a passing reason; grows with each failure. */
     retryDelayMs: number;
     maxStepRetries: number;

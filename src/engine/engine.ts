@@ -10,6 +10,7 @@ import { postContract, postNotice, postQuestions } from "./steps/post-steps.ts";
 import { repoRef } from "./steps/remote-access.ts";
 import { validateStep } from "./steps/validate-step.ts";
 import { isRetryable } from "./is-retryable.ts";
+import { BudgetExceededError } from "../models/index.ts";
 
 interface Drive {
   promise: Promise<void>;
@@ -120,6 +121,7 @@ export class Engine {
       return { ...next, stepFailures: 0, updatedAt: context.now().toISOString() };
     } catch (error) {
       if (this.#stopping) return undefined;
+      if (error instanceof BudgetExceededError) return budgetPause(mission, error, this.#deps.settings.maxBudgetUsd);
       const retryable = isRetryable(error);
       const failures = mission.stepFailures + 1;
       const message = (error as Error).message ?? String(error);
@@ -134,6 +136,7 @@ export class Engine {
         ...mission,
         status,
         pausedFrom: mission.status,
+        ...(retryable ? { pauseCause: "outage" as const } : {}),
         reason: `${describeStep(step)} failed`,
         stepFailures: 0,
         notices: [
@@ -181,7 +184,7 @@ export class Engine {
   }
 
   async #postControl(context: StepContext, mission: Mission): Promise<Mission> {
-    const body = renderControl(mission, context.now(), this.#links(mission));
+    const body = renderControl(mission, context.now(), this.#links(mission), await this.#deps.store.usageTotals(mission.id));
     const controlCommentId = await postCommentOnce(context, mission, controlMarker(mission.id), body);
     this.#lastControl.set(mission.id, body);
     return { ...mission, controlCommentId };
@@ -190,7 +193,7 @@ export class Engine {
   /** Edits the control comment when what it shows changed (or when a person asked for `/mission status`). */
   async #syncControl(context: StepContext, mission: Mission, force = false): Promise<void> {
     if (mission.controlCommentId === undefined) return;
-    const body = renderControl(mission, context.now(), this.#links(mission));
+    const body = renderControl(mission, context.now(), this.#links(mission), await this.#deps.store.usageTotals(mission.id));
     const withoutClock = (text: string | undefined) => text?.replace(/\| \*\*Elapsed\*\* \|[^\n]*/, "");
     if (!force && withoutClock(this.#lastControl.get(mission.id)) === withoutClock(body)) return;
     try {
@@ -228,4 +231,28 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }, { once: true });
   });
+}
+
+function budgetPause(mission: Mission, error: BudgetExceededError, maxUsd: number): Mission {
+  const money = (usd: number) => `$${usd.toFixed(2)}`;
+  return {
+    ...mission,
+    status: "paused",
+    pausedFrom: mission.status,
+    pauseCause: "budget",
+    reason: `budget reached (${money(error.spentUsd)} of ${money(error.capUsd)})`,
+    notices: [
+      ...mission.notices,
+      {
+        key: `budget-${mission.notices.length}`,
+        body: [
+          "### 💸 Mission paused: budget reached",
+          "",
+          `${money(error.spentUsd)} of the ${money(error.capUsd)} budget is spent, and the next model call could cost up to ${money(error.nextCallUsd)}.`,
+          "",
+          `Comment \`/mission budget <usd>\` (at most ${money(maxUsd)}) to continue where it stopped; nothing is lost.`,
+        ].join("\n"),
+      },
+    ],
+  };
 }

@@ -13,7 +13,7 @@ export interface IntakeDeps {
   github: GitHubPort;
   engine: Engine;
   log: Logger;
-  settings: { label: string; providers: () => string[]; maxBudgetUsd: number; defaultBudgetUsd: number };
+  settings: { label: string; providers: () => string[]; isPriced?: (model: string) => boolean; maxBudgetUsd: number; defaultBudgetUsd: number };
   now?: () => Date;
   /** Delay before a delivery that failed for a passing reason is tried again (doubles each time). */
   retryDelayMs?: number;
@@ -135,6 +135,7 @@ export class Intake {
     const config = parseRepositoryConfig(await this.#deps.github.readFile(repo, REPOSITORY_CONFIG_PATH), {
       providers: this.#deps.settings.providers(),
       maxBudgetUsd: this.#deps.settings.maxBudgetUsd,
+      isPriced: this.#deps.settings.isPriced,
     });
     if (!config.ok) {
       await this.#deps.github.postComment(

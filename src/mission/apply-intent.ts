@@ -47,12 +47,12 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
     }
     case "pause":
       if (mission.status === "paused") return reply("the mission is already paused.");
-      return { ...mission, status: "paused", pausedFrom: mission.status, reason: `paused by @${intent.author}` };
+      return { ...mission, status: "paused", pausedFrom: mission.status, pauseCause: "person", reason: `paused by @${intent.author}` };
     case "resume":
     case "retry": {
       const guidance = intent.text ? [...mission.guidance, { author: intent.author, text: intent.text, at: now }] : mission.guidance;
       if (mission.status === "paused") {
-        return { ...mission, guidance, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined };
+        return { ...mission, guidance, status: mission.pausedFrom ?? "running", pausedFrom: undefined, pauseCause: undefined, reason: undefined };
       }
       if (mission.status === "blocked") {
         return { ...mission, guidance, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined, stepFailures: 0 };
@@ -67,7 +67,12 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
       if (usd > limits.maxBudgetUsd) {
         return reply(`$${usd} is above this installation's maximum of $${limits.maxBudgetUsd}.`);
       }
-      return { ...mission, settings: { ...mission.settings, budgetUsd: usd } };
+      const settings = { ...mission.settings, budgetUsd: usd };
+      // Raising the budget is what a mission paused for money waits for.
+      if (mission.status === "paused" && mission.pauseCause === "budget") {
+        return { ...mission, settings, status: mission.pausedFrom ?? "running", pausedFrom: undefined, pauseCause: undefined, reason: undefined };
+      }
+      return { ...mission, settings };
     }
     case "fix":
       return fix(mission, intent, reply);

@@ -9,9 +9,12 @@ export class ModelRegistry {
   readonly #defaults: Record<RoleName, string>;
   readonly #cache = new Map<string, LanguageModel>();
 
-  constructor(providers: Record<string, ProviderSettings>, defaults: Record<RoleName, string>) {
+  readonly #timeoutMs: number | undefined;
+
+  constructor(providers: Record<string, ProviderSettings>, defaults: Record<RoleName, string>, options: { timeoutMs?: number } = {}) {
     this.#providers = providers;
     this.#defaults = defaults;
+    this.#timeoutMs = options.timeoutMs;
   }
 
   get providerNames(): string[] {
@@ -35,8 +38,9 @@ export class ModelRegistry {
     }
     const created =
       provider.protocol === "anthropic"
-        ? new AnthropicLanguageModel(model, { apiKey: provider.apiKey, baseUrl: provider.baseUrl })
-        : new OpenAILanguageModel(model, { provider: providerName, apiKey: provider.apiKey, baseUrl: provider.baseUrl });
+        ? // Retries are the meter's (it counts them and honours retry-after); the SDKs make one attempt.
+          new AnthropicLanguageModel(model, { apiKey: provider.apiKey, baseUrl: provider.baseUrl, maxRetries: 0, timeoutMs: this.#timeoutMs })
+        : new OpenAILanguageModel(model, { provider: providerName, apiKey: provider.apiKey, baseUrl: provider.baseUrl, maxRetries: 0, timeoutMs: this.#timeoutMs });
     this.#cache.set(name, created);
     return created;
   }

@@ -1,2 +1,2 @@
-export type { Delivery, MissionEvent, MissionStore } from "./mission-store.ts";
+export type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageTotals } from "./mission-store.ts";
 export { SqliteMissionStore } from "./sqlite-store.ts";

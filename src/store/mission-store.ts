@@ -7,6 +7,32 @@ export interface Delivery {
   receivedAt: string;
 }
 
+/** One model call, as the ledger keeps it: what it cost and what it used. */
+export interface UsageEntry {
+  missionId: string;
+  role: string;
+  featureId?: string;
+  /** `provider/model`. */
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  usd: number;
+  latencyMs: number;
+  retries: number;
+  at: string;
+}
+
+export interface UsageTotals {
+  usd: number;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+}
+
 export interface MissionEvent {
   missionId: string;
   kind: string;
@@ -36,6 +62,10 @@ export interface MissionStore {
   pendingIntents(missionId: string): Promise<Intent[]>;
   /** Saves the mission and marks the intents it absorbed, atomically. */
   saveMission(mission: Mission, appliedIntents?: number[]): Promise<void>;
+
+  recordUsage(entry: UsageEntry): Promise<void>;
+  usage(missionId: string): Promise<UsageEntry[]>;
+  usageTotals(missionId: string): Promise<UsageTotals>;
 
   appendEvent(event: MissionEvent): Promise<void>;
   events(missionId: string): Promise<MissionEvent[]>;

@@ -2,9 +2,9 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { ACTIVE_STATUSES, loadMission, type Intent, type Mission } from "../mission/index.ts";
-import type { Delivery, MissionEvent, MissionStore } from "./mission-store.ts";
+import type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageTotals } from "./mission-store.ts";
 
-const STORE_SCHEMA_VERSION = 2;
+const STORE_SCHEMA_VERSION = 3;
 const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
 
 const MIGRATIONS: string[] = [
@@ -26,6 +26,13 @@ const MIGRATIONS: string[] = [
   // v2: a command is recorded once, whatever happens to its delivery.
   `ALTER TABLE intents ADD COLUMN source TEXT;
    CREATE UNIQUE INDEX intents_source ON intents (mission_id, source) WHERE source IS NOT NULL;`,
+  // v3: the usage ledger, one row per model call.
+  `CREATE TABLE ledger (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT, mission_id TEXT NOT NULL, role TEXT NOT NULL, feature_id TEXT,
+     model TEXT NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+     cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, usd REAL NOT NULL,
+     latency_ms INTEGER NOT NULL, retries INTEGER NOT NULL, at TEXT NOT NULL);
+   CREATE INDEX ledger_mission ON ledger (mission_id, seq);`,
 ];
 
 /** The default store: one SQLite file through `node:sqlite`, WAL mode, schema migrations by version. */
@@ -148,6 +155,64 @@ export class SqliteMissionStore implements MissionStore {
       const mark = this.#db.prepare("UPDATE intents SET applied_at = ? WHERE seq = ?");
       for (const seq of appliedIntents) mark.run(now, seq);
     });
+  }
+
+  async recordUsage(entry: UsageEntry): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO ledger (mission_id, role, feature_id, model, input_tokens, output_tokens, cache_read_tokens,
+           cache_write_tokens, usd, latency_ms, retries, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(
+        entry.missionId,
+        entry.role,
+        entry.featureId ?? null,
+        entry.model,
+        entry.inputTokens,
+        entry.outputTokens,
+        entry.cacheReadTokens,
+        entry.cacheWriteTokens,
+        entry.usd,
+        Math.round(entry.latencyMs),
+        entry.retries,
+        entry.at,
+      );
+  }
+
+  async usage(missionId: string): Promise<UsageEntry[]> {
+    const rows = this.#db.prepare("SELECT * FROM ledger WHERE mission_id = ? ORDER BY seq").all(missionId) as Array<Record<string, unknown>>;
+    return rows.map((row) => ({
+      missionId: String(row.mission_id),
+      role: String(row.role),
+      ...(row.feature_id ? { featureId: String(row.feature_id) } : {}),
+      model: String(row.model),
+      inputTokens: Number(row.input_tokens),
+      outputTokens: Number(row.output_tokens),
+      cacheReadTokens: Number(row.cache_read_tokens),
+      cacheWriteTokens: Number(row.cache_write_tokens),
+      usd: Number(row.usd),
+      latencyMs: Number(row.latency_ms),
+      retries: Number(row.retries),
+      at: String(row.at),
+    }));
+  }
+
+  async usageTotals(missionId: string): Promise<UsageTotals> {
+    const row = this.#db
+      .prepare(
+        `SELECT COALESCE(SUM(usd), 0) AS usd, COUNT(*) AS calls, COALESCE(SUM(input_tokens), 0) AS input,
+           COALESCE(SUM(output_tokens), 0) AS output, COALESCE(SUM(cache_read_tokens), 0) AS cache_read,
+           COALESCE(SUM(cache_write_tokens), 0) AS cache_write FROM ledger WHERE mission_id = ?`,
+      )
+      .get(missionId) as Record<string, number>;
+    return {
+      usd: Number(row.usd),
+      calls: Number(row.calls),
+      inputTokens: Number(row.input),
+      outputTokens: Number(row.output),
+      cacheReadTokens: Number(row.cache_read),
+      cacheWriteTokens: Number(row.cache_write),
+    };
   }
 
   async appendEvent(event: MissionEvent): Promise<void> {

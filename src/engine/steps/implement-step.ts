@@ -1,6 +1,7 @@
 import { allFeatures, renderPullBody, type Handoff, type Mission } from "../../mission/index.ts";
 import { implementFeature } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
+import { modelFor } from "../model-for.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 
@@ -26,7 +27,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     handoff = { status: "done", summary: message.split("\n\n")[0]?.trim() || "(recovered from the commit)", completed: [], leftUndone: [], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: false };
   } else {
     handoff = await implementFeature({
-      model: context.models.forRole("worker", mission.settings.models),
+      model: modelFor(context, mission, "worker", featureId),
       mission,
       feature,
       directory,

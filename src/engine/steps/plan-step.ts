@@ -1,6 +1,7 @@
 import type { Mission } from "../../mission/index.ts";
 import { planMission } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
+import { modelFor } from "../model-for.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 
 /** The orchestrator reads the issue and a fresh checkout of the default branch. */
@@ -10,7 +11,7 @@ export async function planStep(context: StepContext, mission: Mission): Promise<
   const { directory } = await context.workspace.prepare(mission.id, remote, base, base);
   const issue = await context.github.issueBody(repoRef(mission), mission.issue.number);
   const outcome = await planMission({
-    model: context.models.forRole("orchestrator", mission.settings.models),
+    model: modelFor(context, mission, "orchestrator"),
     mission,
     issue,
     directory,

@@ -2,6 +2,7 @@ import { approvedPlan, escapeCell, featuresOf, recordValidation, type Mission, t
 import { scrutinize } from "../../roles/index.ts";
 import { detectCommands, runCommand, type CommandResult } from "../../workspace/index.ts";
 import type { StepContext } from "../engine-deps.ts";
+import { modelFor } from "../model-for.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
 
@@ -39,7 +40,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   const base = firstFeature ? `${firstFeature}~1` : `origin/${mission.repo.defaultBranch}`;
   const diff = await context.workspace.diff(directory, base, head).catch(() => "");
   const verdicts = await scrutinize({
-    model: context.models.forRole("scrutiny", mission.settings.models),
+    model: modelFor(context, mission, "scrutiny"),
     missionId: mission.id,
     milestone,
     assertions,
