@@ -49,3 +49,32 @@ describe("readOperatorConfig refuses unsafe setups", () => {
     expect(readOperatorConfig({ LOG_FORMAT: "json" }).logFormat).toBe("json");
   });
 });
+
+describe("providers and models per role", () => {
+  it("declares OpenAI-compatible providers by name, base URL, key and default model", () => {
+    const config = readOperatorConfig({
+      MISSIONS_PROVIDER_OLLAMA_BASE_URL: "http://127.0.0.1:11434/v1",
+      MISSIONS_PROVIDER_OLLAMA_MODEL: "qwen3-coder",
+      MISSIONS_PROVIDER_OPEN_ROUTER_BASE_URL: "https://openrouter.example/api/v1",
+      MISSIONS_PROVIDER_OPEN_ROUTER_API_KEY: "or-key",
+    });
+    expect(config.providers).toEqual({
+      ollama: { protocol: "openai", baseUrl: "http://127.0.0.1:11434/v1", apiKey: "none", defaultModel: "qwen3-coder" },
+      "open-router": { protocol: "openai", baseUrl: "https://openrouter.example/api/v1", apiKey: "or-key", defaultModel: undefined },
+    });
+    expect(config.models.worker).toBe("ollama/qwen3-coder");
+    expect(() => readOperatorConfig({ MISSIONS_PROVIDER_X_BASE_URL: "nope" })).toThrow(/MISSIONS_PROVIDER_X_BASE_URL: expected a URL/);
+    expect(() => readOperatorConfig({ MISSIONS_PROVIDER_OPENAI_BASE_URL: "http://x" })).toThrow(/built-in provider/);
+  });
+
+  it("puts validators on a different provider from the worker's when there are two", () => {
+    const two = readOperatorConfig({ ANTHROPIC_API_KEY: "a", OPENAI_API_KEY: "o" });
+    expect(two.models.worker).toBe("anthropic/claude-sonnet-5-5");
+    expect([two.models.scrutiny, two.models.reviewer, two.models["user-testing"]]).toEqual(["openai/gpt-5.1", "openai/gpt-5.1", "openai/gpt-5.1"]);
+    expect(two.models.orchestrator).toBe("anthropic/claude-sonnet-5-5");
+    const pinned = readOperatorConfig({ ANTHROPIC_API_KEY: "a", OPENAI_API_KEY: "o", MISSIONS_MODEL_SCRUTINY: "anthropic/claude-opus-4-5" });
+    expect(pinned.models.scrutiny).toBe("anthropic/claude-opus-4-5");
+    const one = readOperatorConfig({ ANTHROPIC_API_KEY: "a" });
+    expect(one.models.scrutiny).toBe(one.models.worker);
+  });
+});

@@ -57,3 +57,10 @@ describe("parseRepositoryConfig", () => {
     expect(parseRepositoryConfig("- a\n- b\n", limits).ok).toBe(false);
   });
 });
+
+describe("parseRepositoryConfig and prices", () => {
+  it("refuses a model the installation cannot price", () => {
+    const result = parseRepositoryConfig("models:\n  worker: openai/secret-model\n", { ...limits, isPriced: (model) => model !== "openai/secret-model" });
+    expect(result).toEqual({ ok: false, problems: [expect.stringContaining("line 2: `models.worker`: openai/secret-model has no price")] });
+  });
+});

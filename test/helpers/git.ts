@@ -13,6 +13,7 @@ export interface LoggedCommit {
 }
 
 export function commitsOn(gitDir: string, branch: string, since?: string): LoggedCommit[] {
+  if (git(gitDir, "branch", "--list", branch).trim() === "") return [];
   const range = since ? `${since}..${branch}` : branch;
   const out = git(gitDir, "log", "--reverse", "--format=%H%x1f%s%x1f%an <%ae>%x1f%(trailers:only,unfold)%x1e", range);
   return out

@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { costOf, PriceTable, parseOperatorPrices } from "../../src/models/index.ts";
+import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
+import { commitsOn } from "../helpers/git.ts";
+import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
+import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+
+const BRANCH = "mission/1-add-greetings";
+const roleOf = (request: NormalizedRequest) =>
+  request.tools.some((tool) => tool.name === "submit_plan") ? "orchestrator" : request.tools.some((tool) => tool.name === "submit_handoff") ? "worker" : "scrutiny";
+
+describe("models: providers per role, the ledger, budgets and faults", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  const label = async () => {
+    const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });
+    await harness.github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
+    await harness.settle();
+    return number;
+  };
+  const say = async (issue: number, body: string) => {
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body });
+    await harness.settle();
+  };
+  const botComments = (issue: number) => harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot");
+
+  it("runs a mission on a mix of providers, one of them an operator-declared OpenAI-compatible server", async () => {
+    harness = await startHarness({
+      files: FIXTURE_FILES,
+      env: (models) => ({
+        MISSIONS_MODEL: "",
+        OPENAI_API_KEY: "sk-openai-test",
+        OPENAI_BASE_URL: models.openaiBaseUrl,
+        MISSIONS_PROVIDER_LOCAL_LLM_BASE_URL: models.openaiBaseUrl,
+        MISSIONS_PROVIDER_LOCAL_LLM_MODEL: "qwen3-coder",
+        MISSIONS_MODEL_ORCHESTRATOR: "anthropic/claude-sonnet-5-5",
+        MISSIONS_MODEL_WORKER: "local-llm/qwen3-coder",
+        MISSIONS_MODEL_SCRUTINY: "openai/gpt-5.1",
+        MISSIONS_PRICES: JSON.stringify({ "local-llm/": { input: 0, output: 0 } }),
+      }),
+    });
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const issue = await label();
+    await say(issue, "/mission approve");
+    expect(commitsOn(harness.gitDir, BRANCH, "main")).toHaveLength(2);
+    const seen = new Set(harness.models.calls.map((call) => `${roleOf(call.request)} ${call.request.protocol} ${call.request.model}`));
+    expect(seen).toEqual(new Set(["orchestrator anthropic claude-sonnet-5-5", "worker openai qwen3-coder", "scrutiny openai gpt-5.1"]));
+    const [mission] = await harness.app.store.listMissions();
+    const ledger = await harness.app.store.usage(mission!.id);
+    expect(new Set(ledger.map((entry) => `${entry.role} ${entry.model}`))).toEqual(
+      new Set(["orchestrator anthropic/claude-sonnet-5-5", "worker local-llm/qwen3-coder", "scrutiny openai/gpt-5.1"]),
+    );
+    expect(ledger.filter((entry) => entry.role === "worker").every((entry) => entry.usd === 0 && entry.featureId)).toBe(true);
+    expect(ledger.filter((entry) => entry.role !== "worker").every((entry) => entry.usd > 0)).toBe(true);
+  });
+
+  it("pauses at the budget with a comment, resumes on /mission budget, and the ledger adds up to the calls", async () => {
+    const prices = { "anthropic/claude-sonnet-5-5": { input: 100, output: 0.5 } };
+    harness = await startHarness({ files: FIXTURE_FILES, env: { MISSIONS_BUDGET_USD: "0.45", MISSIONS_PRICES: JSON.stringify(prices) } });
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const issue = await label();
+    await say(issue, "/mission approve");
+    const [paused] = await harness.app.store.listMissions();
+    expect(paused).toMatchObject({ status: "paused", pauseCause: "budget" });
+    const notice = botComments(issue).find((comment) => comment.body.includes("Mission paused: budget reached"));
+    expect(notice?.body).toMatch(/\$0\.\d\d of the \$0\.45 budget is spent/);
+    expect(notice?.body).toContain("/mission budget <usd>");
+    expect(botComments(issue)[0]!.body).toMatch(/Paused — budget reached/);
+    const spentAtPause = (await harness.app.store.usageTotals(paused!.id)).usd;
+    expect(spentAtPause).toBeLessThanOrEqual(0.45);
+    expect(commitsOn(harness.gitDir, BRANCH, "main").length).toBeLessThan(2);
+
+    await say(issue, "/mission budget 5");
+    const [done] = await harness.app.store.listMissions();
+    expect(done!.status).toBe("done");
+    expect(commitsOn(harness.gitDir, BRANCH, "main")).toHaveLength(2);
+    // Every call the provider answered is in the ledger, priced from the provider's own usage report.
+    const table = new PriceTable(parseOperatorPrices(JSON.stringify(prices)));
+    const answered = harness.models.calls.filter((call) => !("error" in call.reply));
+    const expected = answered.reduce((sum, call) => sum + costOf(call.usage, table.lookup(`anthropic/${call.request.model}`)!), 0);
+    const ledger = await harness.app.store.usage(done!.id);
+    expect(ledger).toHaveLength(answered.length);
+    expect((await harness.app.store.usageTotals(done!.id)).usd).toBeCloseTo(expected, 10);
+    expect(botComments(issue)[0]!.body).toMatch(/\| \*\*Budget\*\* \| .*\$\d+\.\d\d of \$5\.00/);
+  });
+
+  it("completes when a fraction of model calls fail with 429, 529 and 500, counting the retries", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    const faults: Reply[] = [
+      { error: { status: 429, headers: { "retry-after": "0" } } },
+      { error: { status: 529 } },
+      { error: { status: 500 } },
+    ];
+    harness.models.script((request, index) => (index % 3 === 1 ? faults[(index / 3) % 3 | 0]! : normal(request)));
+    const issue = await label();
+    await say(issue, "/mission approve");
+    expect(botComments(issue)[0]!.body).toMatch(/✅ Done/);
+    const [mission] = await harness.app.store.listMissions();
+    const ledger = await harness.app.store.usage(mission!.id);
+    expect(ledger.reduce((sum, entry) => sum + entry.retries, 0)).toBe(harness.models.calls.filter((call) => "error" in call.reply).length);
+  });
+
+  it("pauses through a long outage instead of failing, and resumes on request", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    let outage = true;
+    harness.models.script((request) => (outage ? { error: { status: 529, message: "Overloaded" } } : normal(request)));
+    const issue = await label();
+    const [paused] = await harness.app.store.listMissions();
+    expect(paused).toMatchObject({ status: "paused", pauseCause: "outage" });
+    expect(botComments(issue).some((comment) => comment.body.includes("Mission paused: planning failed") && comment.body.includes("/mission resume"))).toBe(true);
+    outage = false;
+    await say(issue, "/mission resume");
+    expect(botComments(issue).some((comment) => comment.body.includes("Validation contract v1"))).toBe(true);
+  });
+
+  it("blocks with the reasons when the model keeps giving an invalid plan", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    harness.models.script(() => ({ toolCalls: [{ name: "submit_plan", arguments: { plan: { summary: "no milestones" } } }] }));
+    const issue = await label();
+    const blocked = botComments(issue).find((comment) => comment.body.includes("Mission blocked: planning failed"));
+    expect(blocked?.body).toContain("gave an invalid submit_plan 3 times");
+    expect(blocked?.body).toContain("plan.milestones");
+    expect(harness.models.calls).toHaveLength(3);
+  });
+});
