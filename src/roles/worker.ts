@@ -44,9 +44,7 @@ export async function implementFeature(input: WorkerInput): Promise<Handoff> {
 export async function workerPrompt(mission: Mission, feature: Feature, directory: string): Promise<string> {
   const plan = approvedPlan(mission);
   const assertions = plan?.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)) ?? [];
-  const earlier = allFeatures(mission)
-    .filter((other) => mission.features[other.id]?.status === "done" && mission.features[other.id]?.handoff)
-    .map((other) => `- ${other.id} ${other.title}: ${mission.features[other.id]!.handoff!.summary.slice(0, 300)}`);
+  const earlier = handoffDigest(mission);
   const instructions = await agentInstructions(directory);
   return [
     `# Feature ${feature.id}: ${feature.title}`,
@@ -64,4 +62,21 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
       : []),
     ...(instructions ? ["", "## The repository's instructions for agents (AGENTS.md)", instructions] : []),
   ].join("\n");
+}
+
+const DIGEST_ENTRIES = 5;
+const DIGEST_SUMMARY = 240;
+
+/**
+ * Short notes from earlier features — never their transcripts — bounded so the first message stays
+ * the same size however long the mission runs: the latest few handoffs, the rest counted.
+ */
+export function handoffDigest(mission: Mission): string[] {
+  const done = allFeatures(mission).filter((other) => mission.features[other.id]?.status === "done" && mission.features[other.id]?.handoff);
+  const recent = done.slice(-DIGEST_ENTRIES).map((other) => {
+    const summary = mission.features[other.id]!.handoff!.summary.replace(/\s+/g, " ");
+    return `- ${other.id} ${other.title}: ${summary.length > DIGEST_SUMMARY ? `${summary.slice(0, DIGEST_SUMMARY - 1)}…` : summary}`;
+  });
+  const older = done.length - recent.length;
+  return older > 0 ? [`- (${older} earlier feature${older > 1 ? "s are" : " is"} in the branch's history)`, ...recent] : recent;
 }
