@@ -104,6 +104,18 @@ describe("models: providers per role, the ledger, budgets and faults", () => {
     expect(ledger.reduce((sum, entry) => sum + entry.retries, 0)).toBe(harness.models.calls.filter((call) => "error" in call.reply).length);
   });
 
+  it("retries a call that hangs past the model timeout and a stream cut off halfway", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES, env: { MISSIONS_MODEL_TIMEOUT_SECONDS: "0.5" } });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    harness.models.script((request, index) => (index === 0 ? { hang: true } : index === 2 ? { truncateStream: true, text: "partial" } : normal(request)));
+    const issue = await label();
+    await say(issue, "/mission approve");
+    expect(botComments(issue)[0]!.body).toMatch(/✅ Done/);
+    const [mission] = await harness.app.store.listMissions();
+    const retried = (await harness.app.store.usage(mission!.id)).filter((entry) => entry.retries > 0);
+    expect(retried.map((entry) => entry.role)).toEqual(["orchestrator", "worker"]);
+  });
+
   it("pauses through a long outage instead of failing, and resumes on request", async () => {
     harness = await startHarness({ files: FIXTURE_FILES });
     const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
