@@ -42,8 +42,9 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   }
   const log = options.log ?? createLogger(config);
   const store = new SqliteMissionStore(config.databasePath);
-  const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs });
+  const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
   const prices = new PriceTable(config.prices);
+  checkPrices(config, prices, log);
   let intake: Intake | undefined;
   let engine: Engine | undefined;
   const server = new Server({
@@ -133,4 +134,19 @@ function createLogger(config: OperatorConfig): Logger {
     redact: { paths: ["*.token", "*.privateKey", "*.apiKey", "*.authorization", "headers.authorization"], censor: "[redacted]" },
   };
   return config.logFormat === "json" ? pino(options) : pino(options, pretty({ colorize: true, ignore: "pid,hostname" }));
+}
+
+/** Every default model must have a price before any mission spends money on it. */
+function checkPrices(config: OperatorConfig, prices: PriceTable, log: Logger): void {
+  const models = [...new Set(Object.values(config.models))];
+  const unpriced = models.filter((model) => !prices.find(model));
+  if (unpriced.length > 0) {
+    throw new Error(`No price is known for ${unpriced.join(", ")}: set MISSIONS_PRICES, e.g. {"${unpriced[0]}": {"input": 3, "output": 15}} (USD per million tokens).`);
+  }
+  for (const model of models) {
+    const found = prices.find(model)!;
+    if (found.source === "family") {
+      log.warn({ model, price: found.price }, "priced as its model family's latest known price; set MISSIONS_PRICES if it differs");
+    }
+  }
 }

@@ -6,8 +6,12 @@ import { truncateOutput } from "./truncate-output.ts";
 export interface AgentRun<Schema extends z.ZodType> {
   model: LanguageModel;
   system: string;
-  /** The first user message: the whole context of this run (fresh context, never earlier transcripts). */
-  prompt: string;
+  /**
+   * The first user message: the whole context of this run (fresh context, never earlier transcripts).
+   * Given as `{ context, task }`, the context — the same for every run of the mission — comes first
+   * and is marked for caching, so runs after the first read it from the provider's cache.
+   */
+  prompt: string | { context: string; task: string };
   tools: AgentTool[];
   final: FinalTool<Schema>;
   context: ToolContext;
@@ -42,7 +46,11 @@ const MAX_INVALID_FINAL = 3;
 export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>): Promise<AgentResult<z.infer<Schema>>> {
   const tools = new Map(run.tools.map((tool) => [tool.name, tool]));
   const specs = [...run.tools.map(toToolSpec), toToolSpec(run.final)];
-  const messages: ModelMessage[] = [{ role: "user", content: [{ type: "text", text: run.prompt, cache: true }] }];
+  const first: UserPart[] =
+    typeof run.prompt === "string"
+      ? [{ type: "text", text: run.prompt, cache: true }]
+      : [{ type: "text", text: run.prompt.context, cache: true }, { type: "text", text: run.prompt.task }];
+  const messages: ModelMessage[] = [{ role: "user", content: first }];
   const maxTurns = run.maxTurns ?? 50;
   let nudges = 0;
   let invalidFinal = 0;
@@ -57,8 +65,16 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
       signal: run.context.signal,
     });
     await run.onModelCall?.({ turn, usage: response.usage, model: run.model.id });
-    messages.push({ role: "assistant", content: response.content });
-    const calls = response.content.filter((part): part is ToolCall => part.type === "tool-call");
+    // Providers reject empty text blocks and empty turns in the history they are sent back.
+    const content = response.content.filter((part) => part.type !== "text" || part.text.trim() !== "");
+    const calls = content.filter((part): part is ToolCall => part.type === "tool-call");
+    if (content.length > 0) messages.push({ role: "assistant", content });
+    if (calls.length > 0 && response.stopReason === "max-tokens") {
+      // The arguments were cut off mid-way: running them would act on a guess.
+      const cut = "Your reply was cut off at the output limit before this call was complete, so it was not run. Make it again with smaller input (write a large file in parts, or use edit_file).";
+      messages.push({ role: "user", content: calls.map((call) => ({ type: "tool-result" as const, toolCallId: call.id, toolName: call.name, output: cut, isError: true })) });
+      continue;
+    }
     if (calls.length === 0) {
       if (response.stopReason === "refusal") throw new AgentError(`${run.model.id} refused the task`);
       if (++nudges > MAX_NUDGES) {
@@ -67,8 +83,13 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
       const text =
         response.stopReason === "max-tokens"
           ? `Your reply was cut off at the output limit. Continue with smaller steps, and finish by calling ${run.final.name}.`
-          : `Plain text is not read. Use the tools, and finish by calling ${run.final.name}.`;
-      messages.push({ role: "user", content: [{ type: "text", text }] });
+          : content.length === 0
+            ? `Your reply was empty. Use the tools, and finish by calling ${run.final.name}.`
+            : `Plain text is not read. Use the tools, and finish by calling ${run.final.name}.`;
+      const last = messages.at(-1)!;
+      // After an empty reply the last turn is still the user's: add to it rather than send two in a row.
+      if (last.role === "user") last.content.push({ type: "text", text });
+      else messages.push({ role: "user", content: [{ type: "text", text }] });
       continue;
     }
     const results: UserPart[] = [];

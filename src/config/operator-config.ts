@@ -28,6 +28,8 @@ export interface OperatorConfig {
   label: string;
   providers: Record<string, ProviderSettings>;
   models: Record<RoleName, string>;
+  /** Roles whose model the operator set explicitly (MISSIONS_MODEL_<ROLE>). */
+  pinnedRoles: RoleName[];
   budget: { defaultUsd: number; maxUsd: number };
   commandTimeoutMs: number;
   modelTimeoutMs: number;
@@ -128,6 +130,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>): Ope
     label: values.MISSIONS_LABEL ?? "mission",
     providers,
     models,
+    pinnedRoles: ROLE_NAMES.filter((role) => !!env[`MISSIONS_MODEL_${role.toUpperCase().replace("-", "_")}`]),
     budget: { defaultUsd: values.MISSIONS_BUDGET_USD, maxUsd: values.MISSIONS_BUDGET_MAX_USD },
     commandTimeoutMs: values.MISSIONS_COMMAND_TIMEOUT_SECONDS * 1000,
     modelTimeoutMs: values.MISSIONS_MODEL_TIMEOUT_SECONDS * 1000,

@@ -39,6 +39,8 @@ export interface Usage {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** The part of the cache writes kept for an hour (Anthropic), dearer than the 5-minute kind. */
+  cacheWriteLongTokens?: number;
 }
 
 export interface ModelResponse {

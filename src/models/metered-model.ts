@@ -57,7 +57,8 @@ export class MeteredModel implements LanguageModel {
     const worst = worstCaseUsd(request, this.#options.price);
     const { spentUsd, capUsd } = await this.#options.budget();
     if (spentUsd + worst > capUsd) throw new BudgetExceededError(spentUsd, capUsd, worst);
-    const maxRetries = this.#options.maxRetries ?? 4;
+    // About two minutes of backoff before the step itself fails: a step re-run repeats every turn.
+    const maxRetries = this.#options.maxRetries ?? 7;
     const sleep = this.#options.sleep ?? defaultSleep;
     const started = performance.now();
     for (let retries = 0; ; retries++) {
@@ -80,7 +81,7 @@ export function worstCaseUsd(request: ModelRequest, price: ModelPrice): number {
   const characters = request.system.length + JSON.stringify(request.messages).length + JSON.stringify(request.tools).length;
   // Three characters per token overestimates for English and code with every common tokenizer.
   const inputTokens = Math.ceil(characters / 3);
-  return (inputTokens * Math.max(price.input, price.cacheWrite) + request.maxOutputTokens * price.output) / 1_000_000;
+  return (inputTokens * Math.max(price.input, price.cacheWrite, price.cacheWriteLong) + request.maxOutputTokens * price.output) / 1_000_000;
 }
 
 /** `retry-after` (seconds or a date) or `retry-after-ms` when the provider sent them; else exponential with jitter. */

@@ -12,14 +12,24 @@ export class ModelError extends Error {
 }
 
 const RETRYABLE_STATUSES = new Set([408, 409, 429, 500, 502, 503, 504, 529]);
+/** Error types a provider sends inside an open stream, where there is no HTTP status to go by. */
+const RETRYABLE_TYPES = new Set(["overloaded_error", "rate_limit_error", "api_error", "timeout_error", "server_error"]);
+/** Failures that waiting does not fix, whatever their status: the account, not the service. */
+const PERMANENT_CODES = new Set(["insufficient_quota", "billing_hard_limit_reached", "invalid_api_key"]);
 
-/** Maps an SDK error (both SDKs expose `status`) to a ModelError. */
+/** Maps an SDK error (both SDKs expose `status`, `type`, `code`) to a ModelError. */
 export function toModelError(error: unknown, modelId: string): ModelError {
   if (error instanceof ModelError) return error;
-  const status = typeof (error as { status?: unknown })?.status === "number" ? (error as { status: number }).status : undefined;
-  const name = (error as Error)?.name ?? "";
-  const timeout = /timeout|connection/i.test(name) || /timed? ?out|ECONNRE|socket hang up|terminated/i.test(String((error as Error)?.message));
-  const retryable = status === undefined ? timeout : RETRYABLE_STATUSES.has(status);
-  const message = status === undefined ? (error as Error)?.message : `HTTP ${status}`;
+  const details = error as { status?: unknown; type?: unknown; code?: unknown; error?: { type?: unknown; error?: { type?: unknown } }; name?: string; message?: string };
+  const status = typeof details?.status === "number" ? details.status : undefined;
+  const type = [details?.type, details?.error?.type, details?.error?.error?.type].find((candidate): candidate is string => typeof candidate === "string");
+  const code = typeof details?.code === "string" ? details.code : undefined;
+  const text = `${details?.name ?? ""} ${details?.message ?? ""}`;
+  const network = /timeout|connection/i.test(details?.name ?? "") || /timed? ?out|ECONNRE|socket hang up|terminated|premature close|overloaded/i.test(text);
+  let retryable: boolean;
+  if (code && PERMANENT_CODES.has(code)) retryable = false;
+  else if (status !== undefined) retryable = RETRYABLE_STATUSES.has(status);
+  else retryable = (type !== undefined && RETRYABLE_TYPES.has(type)) || network;
+  const message = status !== undefined ? `HTTP ${status}${code ? ` (${code})` : ""}` : type ? `${type}: ${details?.message ?? ""}` : details?.message;
   return new ModelError(`${modelId}: ${message ?? String(error)}`, { cause: error, isRetryable: retryable, status });
 }

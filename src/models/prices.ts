@@ -6,28 +6,34 @@ export interface ModelPrice {
   input: number;
   output: number;
   cacheRead: number;
+  /** 5-minute cache writes (Anthropic), or any cache write where a provider has one kind. */
   cacheWrite: number;
+  /** 1-hour cache writes (Anthropic). */
+  cacheWriteLong: number;
 }
 
-const anthropic = (input: number, output: number): ModelPrice =>
-  // Cache writes are priced at the 1-hour rate (2× input), the dearer of the two the app uses, so a
-  // budget is never underestimated; reads at 0.1× input.
-  ({ input, output, cacheRead: input * 0.1, cacheWrite: input * 2 });
-const openai = (input: number, output: number, cacheRead: number): ModelPrice => ({ input, output, cacheRead, cacheWrite: input });
+export interface PriceLookup {
+  price: ModelPrice;
+  /** `operator`: MISSIONS_PRICES; `exact`: a shipped price for this model; `family`: a shipped price for its tier. */
+  source: "operator" | "exact" | "family";
+}
 
-/**
- * Shipped prices by `provider/model` prefix (the longest prefix wins). Families are priced as their
- * current members; an operator overrides any entry with MISSIONS_PRICES.
- */
-const SHIPPED: Record<string, ModelPrice> = {
-  "anthropic/claude-opus": anthropic(5, 25),
+// Anthropic: reads 0.1×, 5-minute writes 1.25×, 1-hour writes 2× the input price.
+const anthropic = (input: number, output: number): ModelPrice => ({ input, output, cacheRead: input * 0.1, cacheWrite: input * 1.25, cacheWriteLong: input * 2 });
+// OpenAI: cached input at its own rate; no cache writes are billed.
+const openai = (input: number, output: number, cacheRead: number): ModelPrice => ({ input, output, cacheRead, cacheWrite: input, cacheWriteLong: input });
+
+/** Shipped prices of specific models; dated snapshots (`-20250929`, `-2025-08-07`) share their model's price. */
+const EXACT: Record<string, ModelPrice> = {
   "anthropic/claude-opus-4-0": anthropic(15, 75),
   "anthropic/claude-opus-4-1": anthropic(15, 75),
-  "anthropic/claude-opus-4-2": anthropic(15, 75),
-  "anthropic/claude-sonnet": anthropic(3, 15),
-  "anthropic/claude-haiku": anthropic(1, 5),
+  "anthropic/claude-opus-4-5": anthropic(5, 25),
+  "anthropic/claude-sonnet-4-0": anthropic(3, 15),
+  "anthropic/claude-sonnet-4-5": anthropic(3, 15),
+  "anthropic/claude-haiku-4-5": anthropic(1, 5),
   "anthropic/claude-3-5-haiku": anthropic(0.8, 4),
   "openai/gpt-5": openai(1.25, 10, 0.125),
+  "openai/gpt-5.1": openai(1.25, 10, 0.125),
   "openai/gpt-5-mini": openai(0.25, 2, 0.025),
   "openai/gpt-5-nano": openai(0.05, 0.4, 0.005),
   "openai/gpt-4.1": openai(2, 8, 0.5),
@@ -36,6 +42,19 @@ const SHIPPED: Record<string, ModelPrice> = {
   "openai/gpt-4o-mini": openai(0.15, 0.6, 0.075),
 };
 
+/**
+ * Anthropic has kept one price per tier across generations, so a newer Sonnet, Opus or Haiku is
+ * priced as its tier's latest known member — and reported as such (`family`), so an operator
+ * sees it and can set the exact price. OpenAI's prices vary within a name prefix: no families.
+ */
+const FAMILIES: Record<string, ModelPrice> = {
+  "anthropic/claude-sonnet-": anthropic(3, 15),
+  "anthropic/claude-opus-": anthropic(5, 25),
+  "anthropic/claude-haiku-": anthropic(1, 5),
+};
+
+const DATED = /-(\d{8}|\d{4}-\d{2}-\d{2})$/;
+
 const OperatorPriceSchema = z.record(
   z.string(),
   z.strictObject({
@@ -43,10 +62,15 @@ const OperatorPriceSchema = z.record(
     output: z.number().min(0),
     cacheRead: z.number().min(0).optional(),
     cacheWrite: z.number().min(0).optional(),
+    cacheWriteLong: z.number().min(0).optional(),
   }),
 );
 
-/** Operator prices from MISSIONS_PRICES (JSON): `{"ollama/qwen3-coder": {"input": 0, "output": 0}}`. */
+/**
+ * Operator prices from MISSIONS_PRICES (JSON) by `provider/model`, or by a prefix ending in `/` or
+ * `-`: `{"ollama/": {"input": 0, "output": 0}}`. Cache rates left out are taken at their dearest
+ * plausible value (reads at the input price, writes at twice it) so a budget is never underestimated.
+ */
 export function parseOperatorPrices(json: string | undefined): Record<string, ModelPrice> {
   if (!json) return {};
   let value: unknown;
@@ -60,37 +84,56 @@ export function parseOperatorPrices(json: string | undefined): Record<string, Mo
     throw new Error(`MISSIONS_PRICES: ${parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`).join("; ")}`);
   }
   return Object.fromEntries(
-    Object.entries(parsed.data).map(([model, price]) => [
-      model,
-      { input: price.input, output: price.output, cacheRead: price.cacheRead ?? price.input * 0.1, cacheWrite: price.cacheWrite ?? price.input },
-    ]),
+    Object.entries(parsed.data).map(([model, price]) => {
+      const cacheWrite = price.cacheWrite ?? price.input * 2;
+      return [model, { input: price.input, output: price.output, cacheRead: price.cacheRead ?? price.input, cacheWrite, cacheWriteLong: price.cacheWriteLong ?? cacheWrite }];
+    }),
   );
 }
 
 export class PriceTable {
-  readonly #entries: Array<[string, ModelPrice, "operator" | "shipped"]>;
+  readonly #operator: Record<string, ModelPrice>;
 
   constructor(operator: Record<string, ModelPrice> = {}) {
-    this.#entries = [
-      ...Object.entries(operator).map(([prefix, price]) => [prefix, price, "operator"] as [string, ModelPrice, "operator"]),
-      ...Object.entries(SHIPPED).map(([prefix, price]) => [prefix, price, "shipped"] as [string, ModelPrice, "shipped"]),
-    ];
+    this.#operator = operator;
   }
 
-  /** The price of `provider/model`: the operator's first, then the longest shipped prefix; undefined when unknown. */
+  /** The price of `provider/model`; undefined when nobody priced it. */
   lookup(model: string): ModelPrice | undefined {
-    const operator = this.#entries.filter(([prefix, , source]) => source === "operator" && matches(model, prefix));
-    const candidates = operator.length > 0 ? operator : this.#entries.filter(([prefix]) => matches(model, prefix));
-    return candidates.sort((a, b) => b[0].length - a[0].length)[0]?.[1];
+    return this.find(model)?.price;
+  }
+
+  find(model: string): PriceLookup | undefined {
+    const undated = model.replace(DATED, "");
+    const operator = longestMatch(this.#operator, model, undated);
+    if (operator) return { price: operator, source: "operator" };
+    const exact = EXACT[model] ?? EXACT[undated];
+    if (exact) return { price: exact, source: "exact" };
+    const family = longestMatch(FAMILIES, model, undated);
+    return family ? { price: family, source: "family" } : undefined;
   }
 }
 
-function matches(model: string, prefix: string): boolean {
-  return model === prefix || model.startsWith(prefix);
+/** An exact key, or the longest key ending in `/` or `-` that the model starts with. */
+function longestMatch(table: Record<string, ModelPrice>, model: string, undated: string): ModelPrice | undefined {
+  if (table[model]) return table[model];
+  if (table[undated]) return table[undated];
+  const prefix = Object.keys(table)
+    .filter((key) => /[/-]$/.test(key) && model.startsWith(key))
+    .sort((a, b) => b.length - a.length)[0];
+  return prefix ? table[prefix] : undefined;
 }
 
-/** What a call cost: uncached input, cache reads and writes, and output, each at its own rate. */
+/** What a call cost: uncached input, cache reads, 5-minute and 1-hour cache writes, and output, each at its own rate. */
 export function costOf(usage: Usage, price: ModelPrice): number {
   const uncached = Math.max(0, usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens);
-  return (uncached * price.input + usage.cacheReadTokens * price.cacheRead + usage.cacheWriteTokens * price.cacheWrite + usage.outputTokens * price.output) / 1_000_000;
+  const long = Math.min(usage.cacheWriteLongTokens ?? 0, usage.cacheWriteTokens);
+  const short = usage.cacheWriteTokens - long;
+  return (
+    uncached * price.input +
+    usage.cacheReadTokens * price.cacheRead +
+    short * price.cacheWrite +
+    long * price.cacheWriteLong +
+    usage.outputTokens * price.output
+  ) / 1_000_000;
 }

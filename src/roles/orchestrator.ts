@@ -18,6 +18,7 @@ export interface PlanInput {
   mission: Mission;
   issue: { title: string; body: string };
   directory: string;
+  signal?: AbortSignal;
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
 }
 
@@ -55,7 +56,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
         return submitted.plan ? checkPlan(submitted.plan) : [];
       },
     },
-    context: { root: input.directory, readFiles: new Set() },
+    context: { root: input.directory, readFiles: new Set(), signal: input.signal },
     maxTurns: 30,
     cacheKey: `${mission.id}:orchestrator`,
     onModelCall: input.onModelCall,

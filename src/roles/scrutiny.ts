@@ -13,6 +13,7 @@ export interface ScrutinyInput {
   commands: CommandResult[];
   diff: string;
   directory: string;
+  signal?: AbortSignal;
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
 }
 
@@ -52,7 +53,7 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
         return problems;
       },
     },
-    context: { root: input.directory, readFiles: new Set() },
+    context: { root: input.directory, readFiles: new Set(), signal: input.signal },
     maxTurns: 30,
     cacheKey: `${input.missionId}:scrutiny`,
     onModelCall: input.onModelCall,

@@ -41,27 +41,31 @@ export async function implementFeature(input: WorkerInput): Promise<Handoff> {
   return value;
 }
 
-export async function workerPrompt(mission: Mission, feature: Feature, directory: string): Promise<string> {
+export async function workerPrompt(mission: Mission, feature: Feature, directory: string): Promise<{ context: string; task: string }> {
   const plan = approvedPlan(mission);
   const assertions = plan?.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)) ?? [];
   const earlier = handoffDigest(mission);
   const instructions = await agentInstructions(directory);
-  return [
+  // The same for every feature of the mission: first, so it is read from the provider's cache.
+  const context = [
+    `# Mission: issue #${mission.issue.number} in ${mission.repo.owner}/${mission.repo.name}`,
+    "",
+    plan?.summary ?? "",
+    ...(instructions ? ["", "## The repository's instructions for agents (AGENTS.md)", instructions] : []),
+  ].join("\n");
+  const task = [
     `# Feature ${feature.id}: ${feature.title}`,
     "",
     feature.description,
     "",
     "## Assertions this feature must make true",
     ...assertions.map((assertion) => `- \`${assertion.id}\` ${assertion.statement} — verified by: ${assertion.verification}`),
-    "",
-    "## Mission",
-    plan?.summary ?? "",
     ...(earlier.length > 0 ? ["", "## Earlier features (handoff summaries)", ...earlier] : []),
     ...(mission.guidance.length > 0
       ? ["", "## Guidance from the maintainers", ...mission.guidance.slice(-5).map((entry) => untrusted(`guidance from @${entry.author}`, entry.text))]
       : []),
-    ...(instructions ? ["", "## The repository's instructions for agents (AGENTS.md)", instructions] : []),
   ].join("\n");
+  return { context, task };
 }
 
 const DIGEST_ENTRIES = 5;

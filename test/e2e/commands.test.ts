@@ -17,7 +17,7 @@ describe("pause, resume and abort take effect at the next step boundary", () => 
     let held = false;
     harness.models.script(async (request: NormalizedRequest): Promise<Reply> => {
       const first = request.messages[0];
-      if (!held && first?.role === "user" && first.text.startsWith("# Feature F1")) {
+      if (!held && first?.role === "user" && first.text.includes("# Feature F1:")) {
         held = true;
         f1.reached();
         await f1.opened;

@@ -12,6 +12,7 @@ export const OWNER = "acme";
 export const REPO = "greeter";
 export const MAINTAINER = "alice";
 export const ANTHROPIC_KEY = "sk-ant-test-key-0123456789";
+export const OPENAI_KEY = "sk-openai-test-key-0123456789";
 
 export interface Harness {
   github: FakeGitHub;
@@ -36,7 +37,7 @@ export interface HarnessOptions {
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const github = await startFakeGitHub({ webhookSecret: "webhook-secret-for-tests" });
-  const models = await startFakeModels({ apiKeys: { anthropic: ANTHROPIC_KEY } });
+  const models = await startFakeModels({ apiKeys: { anthropic: ANTHROPIC_KEY, openai: OPENAI_KEY } });
   const repo = await github.createRepo({ owner: OWNER, name: REPO, files: options.files });
   github.setPermission(OWNER, REPO, MAINTAINER, "write");
   const dataDir = await mkdtemp(join(tmpdir(), "missions-e2e-"));

@@ -42,7 +42,7 @@ describe("lifecycle edges", () => {
     let blockedOnce = false;
     harness.models.script((request: NormalizedRequest): Reply => {
       const first = request.messages[0];
-      const isF1 = first?.role === "user" && first.text.startsWith("# Feature F1") && request.tools.some((tool) => tool.name === "submit_handoff");
+      const isF1 = first?.role === "user" && first.text.includes("# Feature F1:") && request.tools.some((tool) => tool.name === "submit_handoff");
       if (isF1 && !blockedOnce) {
         if (request.messages.length === 1) return { toolCalls: [{ name: "write_file", arguments: { path: "half-done.txt", content: "wip\n" } }] };
         blockedOnce = true;
@@ -73,7 +73,7 @@ describe("lifecycle edges", () => {
     expect(files).not.toContain("half-done.txt");
     const retried = harness.models.calls.filter((call) => {
       const first = call.request.messages[0];
-      return first?.role === "user" && first.text.startsWith("# Feature F1") && call.request.messages.length === 1;
+      return first?.role === "user" && first.text.includes("# Feature F1:") && call.request.messages.length === 1;
     });
     expect(retried).toHaveLength(2);
     const guidance = retried[1]!.request.messages[0]!;

@@ -3,7 +3,7 @@ import { costOf, PriceTable, parseOperatorPrices } from "../../src/models/index.
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
-import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+import { MAINTAINER, OPENAI_KEY, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
 const BRANCH = "mission/1-add-greetings";
 const roleOf = (request: NormalizedRequest) =>
@@ -27,15 +27,31 @@ describe("models: providers per role, the ledger, budgets and faults", () => {
   };
   const botComments = (issue: number) => harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot");
 
+  it("runs every role on Anthropic through the real SDK, streaming", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const issue = await label();
+    await say(issue, "/mission approve");
+    expect(commitsOn(harness.gitDir, BRANCH, "main")).toHaveLength(2);
+    expect(new Set(harness.models.calls.map((call) => `${roleOf(call.request)} ${call.request.protocol} ${call.request.stream}`))).toEqual(
+      new Set(["orchestrator anthropic true", "worker anthropic true", "scrutiny anthropic true"]),
+    );
+    // Prompt caching is in use: later worker calls read their prefix from the cache.
+    const [mission] = await harness.app.store.listMissions();
+    const worker = (await harness.app.store.usage(mission!.id)).filter((entry) => entry.role === "worker");
+    expect(worker.some((entry) => entry.cacheReadTokens > 0)).toBe(true);
+  });
+
   it("runs a mission on a mix of providers, one of them an operator-declared OpenAI-compatible server", async () => {
     harness = await startHarness({
       files: FIXTURE_FILES,
       env: (models) => ({
         MISSIONS_MODEL: "",
-        OPENAI_API_KEY: "sk-openai-test",
+        OPENAI_API_KEY: OPENAI_KEY,
         OPENAI_BASE_URL: models.openaiBaseUrl,
         MISSIONS_PROVIDER_LOCAL_LLM_BASE_URL: models.openaiBaseUrl,
         MISSIONS_PROVIDER_LOCAL_LLM_MODEL: "qwen3-coder",
+        MISSIONS_PROVIDER_LOCAL_LLM_API_KEY: OPENAI_KEY,
         MISSIONS_MODEL_ORCHESTRATOR: "anthropic/claude-sonnet-5-5",
         MISSIONS_MODEL_WORKER: "local-llm/qwen3-coder",
         MISSIONS_MODEL_SCRUTINY: "openai/gpt-5.1",
@@ -94,8 +110,10 @@ describe("models: providers per role, the ledger, budgets and faults", () => {
       { error: { status: 429, headers: { "retry-after": "0" } } },
       { error: { status: 529 } },
       { error: { status: 500 } },
+      { error: { status: 408 } },
+      { error: { status: 409 } },
     ];
-    harness.models.script((request, index) => (index % 3 === 1 ? faults[(index / 3) % 3 | 0]! : normal(request)));
+    harness.models.script((request, index) => (index % 3 === 1 ? faults[(index / 3) % faults.length | 0]! : normal(request)));
     const issue = await label();
     await say(issue, "/mission approve");
     expect(botComments(issue)[0]!.body).toMatch(/✅ Done/);
@@ -114,6 +132,38 @@ describe("models: providers per role, the ledger, budgets and faults", () => {
     const [mission] = await harness.app.store.listMissions();
     const retried = (await harness.app.store.usage(mission!.id)).filter((entry) => entry.retries > 0);
     expect(retried.map((entry) => entry.role)).toEqual(["orchestrator", "worker"]);
+  });
+
+  it("recovers from an empty reply and from invalid tool arguments, as the model would after being told", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    const tricks = new Map<string, Reply>([
+      ["F1", { text: "" }],
+      ["F2", { toolCalls: [{ name: "write_file", arguments: '{"path": "farewell.txt", "content": ' }] }],
+    ]);
+    harness.models.script((request) => {
+      const first = request.messages[0];
+      const feature = first?.role === "user" ? /^# Feature (F\d+):/m.exec(first.text)?.[1] : undefined;
+      const trick = feature ? tricks.get(feature) : undefined;
+      if (trick && roleOf(request) === "worker") {
+        tricks.delete(feature!);
+        return trick;
+      }
+      // The scripted worker counts its own turns: drop the failed attempt's so it writes its files.
+      const messages = request.messages.filter((message) => !(message.role === "assistant" && message.text === "" && message.toolCalls.length === 0));
+      return normal({ ...request, messages: roleOf(request) === "worker" && messages.length > 2 && feature === "F2" ? messages.slice(0, 1).concat(messages.slice(3)) : messages });
+    });
+    const issue = await label();
+    await say(issue, "/mission approve");
+    expect(botComments(issue)[0]!.body).toMatch(/✅ Done/);
+    const nudged = harness.models.calls.find((call) => call.request.messages.some((message) => message.role === "user" && message.text.includes("Your reply was empty")));
+    expect(nudged).toBeDefined();
+    // Streamed, the SDK repairs a cut-off JSON fragment into an object missing fields: either way the
+    // model is told what to fix instead of the run failing.
+    const told = harness.models.calls.find((call) =>
+      call.request.messages.some((message) => message.role === "user" && message.toolResults.some((result) => result.isError && /not valid JSON|satisfies the schema/.test(result.content))),
+    );
+    expect(told).toBeDefined();
   });
 
   it("pauses through a long outage instead of failing, and resumes on request", async () => {

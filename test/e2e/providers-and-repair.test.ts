@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
-import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+import { MAINTAINER, OPENAI_KEY, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
 const BRANCH = "mission/1-add-greetings";
 
@@ -23,7 +23,7 @@ describe("providers and repair rounds", () => {
   it("runs every role on an OpenAI-protocol provider through the real OpenAI SDK", async () => {
     harness = await startHarness({
       files: FIXTURE_FILES,
-      env: (models) => ({ ANTHROPIC_API_KEY: "", OPENAI_API_KEY: "sk-openai-test", OPENAI_BASE_URL: models.openaiBaseUrl, MISSIONS_MODEL: "openai/gpt-5.1" }),
+      env: (models) => ({ ANTHROPIC_API_KEY: "", OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: models.openaiBaseUrl, MISSIONS_MODEL: "openai/gpt-5.1" }),
     });
     harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
     await runMission();

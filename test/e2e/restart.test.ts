@@ -30,7 +30,7 @@ describe("a mission survives the app being stopped and started again", () => {
     let stopped = false;
     harness.models.script(async (request: NormalizedRequest): Promise<Reply> => {
       const first = request.messages[0];
-      if (!stopped && first?.role === "user" && first.text.startsWith("# Feature F2") && request.tools.some((tool) => tool.name === "submit_handoff")) {
+      if (!stopped && first?.role === "user" && first.text.includes("# Feature F2:") && request.tools.some((tool) => tool.name === "submit_handoff")) {
         f2.reached();
         await f2.opened;
         return { error: { status: 500, message: "the app went away" } };

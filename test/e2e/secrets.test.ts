@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { git } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
-import { ANTHROPIC_KEY, MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+import { ANTHROPIC_KEY, MAINTAINER, OPENAI_KEY, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
 /** Every file under a directory, as text. */
 function allText(directory: string): string {
@@ -25,6 +25,8 @@ describe("secrets never reach comments, check runs, commits, logs or the store",
     Object.assign(process.env, { ANTHROPIC_API_KEY: ANTHROPIC_KEY, PRIVATE_KEY: "-----BEGIN RSA PRIVATE KEY-----", WEBHOOK_SECRET: "webhook-secret-for-tests", GITHUB_TOKEN: "ghs_processenvtoken123" });
     harness = await startHarness({
       files: { ...FIXTURE_FILES, "test.sh": "#!/bin/sh\nenv\ngrep -q hello greeting.txt\n" },
+      // Every kind of provider key the operator may hold; validators run on OpenAI.
+      env: (models) => ({ OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: models.openaiBaseUrl, MISSIONS_MODEL: "", MISSIONS_PROVIDER_GATEWAY_BASE_URL: models.openaiBaseUrl, MISSIONS_PROVIDER_GATEWAY_API_KEY: OPENAI_KEY }),
     });
   });
   afterEach(async () => {
@@ -74,10 +76,13 @@ describe("secrets never reach comments, check runs, commits, logs or the store",
       agents: JSON.stringify(harness.models.calls.map((call: { request: { system: string; messages: unknown } }) => ({ system: call.request.system, messages: call.request.messages }))),
     };
     expect(places.logs.length).toBeGreaterThan(1000);
+    // Both providers were used, so both keys were in play.
+    expect(new Set(harness.models.calls.map((call) => call.request.protocol))).toEqual(new Set(["anthropic", "openai"]));
     for (const [where, text] of Object.entries(places)) {
       expect(text, where).not.toMatch(/ghs_[A-Za-z0-9]{8,}/);
       expect(text.includes(keyLine), where).toBe(false);
       expect(text.includes(ANTHROPIC_KEY), where).toBe(false);
+      expect(text.includes(OPENAI_KEY), where).toBe(false);
       expect(text.includes(harness.github.webhookSecret), where).toBe(false);
     }
     // The test command printed its environment, which the scrutiny agent read: nothing of the app's is in it.

@@ -77,6 +77,29 @@ describe("model adapters against the fake servers, through the real SDKs", () =>
     });
   }
 
+  it("openai: reports cached prompt tokens as cache reads, inside the input total", async () => {
+    const model = new OpenAILanguageModel("gpt-test", { provider: "openai", apiKey: "k", baseUrl: fake.openaiBaseUrl, maxRetries: 0 });
+    const long: ModelRequest = { ...request, system: "Stable instructions. ".repeat(400), cacheKey: "m9:worker" };
+    fake.script(() => ({ text: "done" }));
+    await model.generate(long);
+    const second = await model.generate(long);
+    const reported = fake.calls.at(-1)!.usage;
+    expect(reported.cacheReadTokens).toBeGreaterThan(1000);
+    expect(second.usage).toEqual({ inputTokens: reported.inputTokens, outputTokens: reported.outputTokens, cacheReadTokens: reported.cacheReadTokens, cacheWriteTokens: 0 });
+  });
+
+  it("anthropic: reports the input total as uncached + read + written, with the one-hour part of the writes", async () => {
+    const model = new AnthropicLanguageModel("claude-test", { apiKey: "k", baseUrl: fake.anthropicBaseUrl, maxRetries: 0 });
+    const long: ModelRequest = { ...request, system: "Stable instructions. ".repeat(400) };
+    fake.script(() => ({ text: "done" }));
+    const first = await model.generate(long);
+    const reported = fake.calls.at(-1)!.usage;
+    expect(first.usage).toMatchObject({ inputTokens: reported.inputTokens, cacheWriteTokens: reported.cacheWriteTokens, cacheReadTokens: 0 });
+    expect(first.usage.cacheWriteLongTokens).toBeGreaterThan(1000);
+    const second = await model.generate(long);
+    expect(second.usage.cacheReadTokens).toBeGreaterThanOrEqual(first.usage.cacheWriteLongTokens!);
+  });
+
   it("classifies network failures as retryable and keeps ModelErrors as they are", () => {
     expect(toModelError(Object.assign(new Error("socket hang up"), { name: "APIConnectionError" }), "x/y").isRetryable).toBe(true);
     const original = new ModelError("m", { isRetryable: false });

@@ -15,8 +15,12 @@ import {
 } from "../../src/models/index.ts";
 
 const request: ModelRequest = { system: "s".repeat(300), messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }], tools: [], maxOutputTokens: 1000 };
-const answer: ModelResponse = { content: [{ type: "text", text: "ok" }], stopReason: "end", usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 600, cacheWriteTokens: 200 } };
-const price = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 6 };
+const answer: ModelResponse = {
+  content: [{ type: "text", text: "ok" }],
+  stopReason: "end",
+  usage: { inputTokens: 1000, outputTokens: 100, cacheReadTokens: 600, cacheWriteTokens: 200, cacheWriteLongTokens: 50 },
+};
+const price = { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, cacheWriteLong: 6 };
 
 function scripted(outcomes: Array<ModelResponse | Error>): LanguageModel & { calls: number } {
   return {
@@ -32,17 +36,22 @@ function scripted(outcomes: Array<ModelResponse | Error>): LanguageModel & { cal
 
 describe("prices", () => {
   it("prices each kind of token at its own rate", () => {
-    // 200 uncached × 3 + 600 reads × 0.3 + 200 writes × 6 + 100 out × 15, per million
-    expect(costOf(answer.usage, price)).toBeCloseTo((600 + 180 + 1200 + 1500) / 1e6, 12);
+    // 200 uncached × 3 + 600 reads × 0.3 + 150 five-minute writes × 3.75 + 50 one-hour writes × 6 + 100 out × 15, per million
+    expect(costOf(answer.usage, price)).toBeCloseTo((600 + 180 + 562.5 + 300 + 1500) / 1e6, 12);
   });
 
-  it("finds shipped prices by the longest prefix, and the operator's first", () => {
+  it("knows exact models and their dated snapshots, Anthropic's tiers as families, and the operator's prices first", () => {
     const table = new PriceTable(parseOperatorPrices('{"openai/gpt-5.1": {"input": 9, "output": 9}, "ollama/": {"input": 0, "output": 0}}'));
-    expect(table.lookup("anthropic/claude-sonnet-5-5")).toMatchObject({ input: 3, output: 15 });
-    expect(table.lookup("anthropic/claude-opus-4-1-20250805")).toMatchObject({ input: 15 });
-    expect(table.lookup("openai/gpt-5-mini")).toMatchObject({ input: 0.25 });
-    expect(table.lookup("openai/gpt-5.1")).toEqual({ input: 9, output: 9, cacheRead: 0.9, cacheWrite: 9 });
-    expect(table.lookup("ollama/qwen3-coder")).toMatchObject({ input: 0, output: 0 });
+    expect(table.find("anthropic/claude-sonnet-4-5-20250929")).toEqual({ source: "exact", price: { input: 3, output: 15, cacheRead: expect.closeTo(0.3, 10), cacheWrite: 3.75, cacheWriteLong: 6 } });
+    expect(table.find("anthropic/claude-opus-4-1-20250805")?.price.input).toBe(15);
+    expect(table.find("anthropic/claude-sonnet-5-5")).toMatchObject({ source: "family", price: { input: 3, output: 15 } });
+    expect(table.find("openai/gpt-5-mini-2025-08-07")).toMatchObject({ source: "exact", price: { input: 0.25 } });
+    // Operator prices leave nothing cheaper than it may be: reads at input, writes at twice it.
+    expect(table.find("openai/gpt-5.1")).toEqual({ source: "operator", price: { input: 9, output: 9, cacheRead: 9, cacheWrite: 18, cacheWriteLong: 18 } });
+    expect(table.find("ollama/qwen3-coder")).toMatchObject({ source: "operator", price: { input: 0, output: 0 } });
+    // Unknown models are unknown, even when their name starts like a known one.
+    expect(table.lookup("openai/gpt-5-pro")).toBeUndefined();
+    expect(table.lookup("openai/gpt-5.5")).toBeUndefined();
     expect(table.lookup("vllm/mystery")).toBeUndefined();
   });
 
@@ -78,9 +87,9 @@ describe("MeteredModel", () => {
     const bad = scripted([new ModelError("x: HTTP 400", { isRetryable: false, status: 400 })]);
     await expect(meter(bad, 0, 10).generate(request)).rejects.toMatchObject({ status: 400 });
     expect(bad.calls).toBe(1);
-    const down = scripted(Array.from({ length: 6 }, () => new ModelError("x: HTTP 503", { isRetryable: true, status: 503 })));
+    const down = scripted(Array.from({ length: 9 }, () => new ModelError("x: HTTP 503", { isRetryable: true, status: 503 })));
     await expect(meter(down, 0, 10).generate(request)).rejects.toMatchObject({ status: 503 });
-    expect(down.calls).toBe(5);
+    expect(down.calls).toBe(8);
   });
 
   it("waits as long as retry-after says, in seconds, milliseconds or as a date", () => {
@@ -93,5 +102,17 @@ describe("MeteredModel", () => {
     const backoff = retryDelay(new ModelError("x", { isRetryable: true }), 3, 100);
     expect(backoff).toBeGreaterThanOrEqual(600);
     expect(backoff).toBeLessThanOrEqual(1000);
+  });
+});
+
+describe("toModelError", () => {
+  it("retries what waiting can fix, including errors sent inside an open stream", async () => {
+    const { toModelError } = await import("../../src/models/index.ts");
+    expect(toModelError({ status: undefined, error: { type: "error", error: { type: "overloaded_error" } }, message: "Overloaded" }, "a/b").isRetryable).toBe(true);
+    expect(toModelError({ type: "rate_limit_error", message: "slow down" }, "a/b").isRetryable).toBe(true);
+    expect(toModelError({ status: 408 }, "a/b").isRetryable).toBe(true);
+    expect(toModelError({ status: 409 }, "a/b").isRetryable).toBe(true);
+    expect(toModelError({ status: 429, code: "insufficient_quota", message: "You exceeded your current quota" }, "a/b")).toMatchObject({ isRetryable: false, message: "a/b: HTTP 429 (insufficient_quota)" });
+    expect(toModelError({ type: "invalid_request_error", message: "bad" }, "a/b").isRetryable).toBe(false);
   });
 });

@@ -35,21 +35,24 @@ function missionWith(done: number): Mission {
 
 describe("the worker's first message", () => {
   it("carries the feature, its assertions, the repository's agent instructions and earlier handoffs' summaries", async () => {
-    const prompt = await workerPrompt(missionWith(2), PLAN.features[0]!, directory);
-    expect(prompt).toMatch(/^# Feature F1: One/);
-    expect(prompt).toContain("`VAL-A-001` one works — verified by: test");
-    expect(prompt).not.toContain("VAL-A-002");
-    expect(prompt).toContain("Use tabs.");
-    expect(prompt).toContain("- F3 Feature number 3: Built Feature number 3");
+    const { context, task } = await workerPrompt(missionWith(2), PLAN.features[0]!, directory);
+    // What every feature of the mission shares comes first, so providers can cache it.
+    expect(context).toContain("Two features, one milestone.");
+    expect(context).toContain("Use tabs.");
+    expect(context).not.toContain("F1");
+    expect(task).toMatch(/^# Feature F1: One/);
+    expect(task).toContain("`VAL-A-001` one works — verified by: test");
+    expect(task).not.toContain("VAL-A-002");
+    expect(task).toContain("- F3 Feature number 3: Built Feature number 3");
   });
 
   it("stays the same size as the mission grows", async () => {
     const feature = PLAN.features[0]!;
-    const sizes = await Promise.all([5, 20, 60].map(async (done) => (await workerPrompt(missionWith(done), feature, directory)).length));
+    const sizes = await Promise.all([5, 20, 60].map(async (done) => (await workerPrompt(missionWith(done), feature, directory)).task.length));
     // Past the digest's window one line counts the older features; ids and titles gain a digit.
     expect(sizes[1]! - sizes[0]!).toBeLessThanOrEqual(100);
     expect(sizes[2]! - sizes[1]!).toBeLessThanOrEqual(2);
-    const long = await workerPrompt(missionWith(60), feature, directory);
+    const { task: long } = await workerPrompt(missionWith(60), feature, directory);
     expect(long).toContain("(55 earlier features are in the branch's history)");
     expect(long).toContain("- F62 Feature number 62");
     expect(long).not.toContain("- F10 ");

@@ -15,6 +15,7 @@ export async function planStep(context: StepContext, mission: Mission): Promise<
     mission,
     issue,
     directory,
+    signal: context.signal,
   });
   const now = context.now().toISOString();
   if (outcome.kind === "questions") {

@@ -44,6 +44,7 @@ export class AnthropicLanguageModel implements LanguageModel {
       const usage = message.usage;
       const cacheRead = usage.cache_read_input_tokens ?? 0;
       const cacheWrite = usage.cache_creation_input_tokens ?? 0;
+      const cacheWriteLong = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
       return {
         content,
         stopReason: mapAnthropicStopReason(message.stop_reason),
@@ -52,6 +53,7 @@ export class AnthropicLanguageModel implements LanguageModel {
           outputTokens: usage.output_tokens,
           cacheReadTokens: cacheRead,
           cacheWriteTokens: cacheWrite,
+          cacheWriteLongTokens: cacheWriteLong,
         },
       };
     } catch (error) {

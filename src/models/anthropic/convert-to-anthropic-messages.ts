@@ -44,14 +44,20 @@ function convertMessage(message: ModelMessage): MessageParam {
   };
 }
 
-/** The newest message gets a breakpoint, and so does any block the caller marked as a stable prefix. */
+/**
+ * Two breakpoints in the messages, with tools and system four in all (the API's limit): the first
+ * block the caller marked as a stable prefix, and the newest message, sliding.
+ */
 function markSlidingBreakpoints(messages: MessageParam[], source: ModelMessage[]): void {
-  source.forEach((message, messageIndex) => {
-    if (message.role !== "user") return;
-    message.content.forEach((part, partIndex) => {
-      if (part.type === "text" && part.cache) setBreakpoint(messages[messageIndex]!, partIndex);
-    });
-  });
+  outer: for (const [messageIndex, message] of source.entries()) {
+    if (message.role !== "user") continue;
+    for (const [partIndex, part] of message.content.entries()) {
+      if (part.type === "text" && part.cache) {
+        setBreakpoint(messages[messageIndex]!, partIndex);
+        break outer;
+      }
+    }
+  }
   const last = messages.at(-1);
   if (last && Array.isArray(last.content) && last.content.length > 0) setBreakpoint(last, last.content.length - 1);
 }

@@ -2,7 +2,8 @@ import { asArray, asObject, asString, type JsonObject } from "./json-access.ts";
 
 /**
  * The first thing the real Messages API would reject with a 400, among the mistakes a client is
- * likely to make: missing fields, and tool_use / tool_result blocks that do not pair up.
+ * likely to make: missing fields, tool_use / tool_result blocks that do not pair up, empty text
+ * blocks or turns, more than four cache breakpoints, a 1-hour breakpoint after a 5-minute one.
  */
 export function anthropicRequestProblem(body: JsonObject): string | undefined {
   if (typeof body.model !== "string" || body.model === "") return "model: Field required";
@@ -10,6 +11,11 @@ export function anthropicRequestProblem(body: JsonObject): string | undefined {
   const messages = asArray(body.messages).map(asObject);
   if (messages.length === 0) return "messages: at least one message is required";
   for (const [index, message] of messages.entries()) {
+    const content = message.content;
+    if (Array.isArray(content) && content.length === 0) return `messages.${index}: all messages must have non-empty content`;
+    if (content === "") return `messages.${index}: all messages must have non-empty content`;
+    const emptyText = asArray(content).map(asObject).findIndex((block) => block.type === "text" && asString(block.text) === "");
+    if (emptyText !== -1) return `messages.${index}.content.${emptyText}.text: text content blocks must be non-empty`;
     const previous = index > 0 ? messages[index - 1] : undefined;
     const offered = previous?.role === "assistant" ? blockIds(previous, "tool_use", "id") : [];
     const answered = message.role === "user" ? blockIds(message, "tool_result", "tool_use_id") : [];
@@ -27,6 +33,23 @@ export function anthropicRequestProblem(body: JsonObject): string | undefined {
         `${unanswered.join(", ")}. Each \`tool_use\` block must have a corresponding \`tool_result\` block in the next message.`
       );
     }
+  }
+  return cacheBreakpointProblem(body, messages);
+}
+
+/** The API allows four blocks with `cache_control`, and no 1-hour one after a 5-minute one. */
+function cacheBreakpointProblem(body: JsonObject, messages: JsonObject[]): string | undefined {
+  const system = Array.isArray(body.system) ? body.system.map(asObject) : [];
+  const blocks = [
+    ...asArray(body.tools).map(asObject),
+    ...system,
+    ...messages.flatMap((message) => asArray(message.content).map(asObject)),
+  ];
+  const ttls = blocks.filter((block) => block.cache_control).map((block) => asString(asObject(block.cache_control).ttl) || "5m");
+  if (ttls.length > 4) return `A maximum of 4 blocks with cache_control may be provided. Found ${ttls.length}.`;
+  const firstShort = ttls.indexOf("5m");
+  if (firstShort !== -1 && ttls.slice(firstShort).includes("1h")) {
+    return "a ttl='1h' cache_control block must not come after a ttl='5m' cache_control block";
   }
   return undefined;
 }
