@@ -8,7 +8,8 @@ import { Engine, Intake } from "./engine/index.ts";
 import { createRedactor, missionsOctokit, OctokitGitHub } from "./github/index.ts";
 import { ModelRegistry, PriceTable } from "./models/index.ts";
 import { SqliteMissionStore, type MissionStore } from "./store/index.ts";
-import { GitWorkspace } from "./workspace/index.ts";
+import { dirname, resolve } from "node:path";
+import { DEFAULT_ALLOWED_DOMAINS, GitWorkspace, SandboxedRunner, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
 
 export interface MissionsServer {
   url: string;
@@ -45,6 +46,14 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
   const prices = new PriceTable(config.prices);
   checkPrices(config, prices, log);
+  const runner: CommandRunner = config.sandbox
+    ? new SandboxedRunner({
+        allowedDomains: config.networkAllow ?? DEFAULT_ALLOWED_DOMAINS,
+        // Every mission's checkout is hidden; each command is allowed its own.
+        hidden: [resolve(config.workspaceRoot), dirname(resolve(config.databasePath)), ...config.secretPaths.map((path) => resolve(path))],
+      })
+    : new UnconfinedRunner();
+  if (!config.sandbox) log.warn("MISSIONS_SANDBOX=off: repository and agent commands run without a sandbox");
   let intake: Intake | undefined;
   let engine: Engine | undefined;
   const server = new Server({
@@ -71,6 +80,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       models,
       prices,
       workspace,
+      runner,
       log,
       settings: {
         defaultBudgetUsd: config.budget.defaultUsd,
@@ -122,6 +132,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     async stop() {
       intake!.stop();
       await engine!.stop();
+      if (runner instanceof SandboxedRunner) await SandboxedRunner.stop();
       await server.stop();
       await store.close();
     },

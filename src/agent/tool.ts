@@ -7,6 +7,14 @@ export interface ToolContext {
   signal?: AbortSignal;
   /** Files read in this run; an edit requires the file to have been read first. */
   readFiles: Set<string>;
+  /** The shell, for roles that have one: commands run confined, and each is recorded. */
+  shell?: {
+    runner: import("../workspace/index.ts").CommandRunner;
+    env: Record<string, string>;
+    maxTimeoutMs: number;
+    /** Every command run, with its exit code: the truth the handoff reports. */
+    ran: Array<{ command: string; exitCode: number }>;
+  };
 }
 
 /** One tool the model can call: an id, a description, a zod schema and `execute`. */

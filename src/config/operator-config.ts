@@ -35,6 +35,12 @@ export interface OperatorConfig {
   modelTimeoutMs: number;
   /** Operator prices, USD per million tokens, by `provider/model` prefix. */
   prices: Record<string, ModelPrice>;
+  /** Whether repository and agent commands run in the sandbox (the default) or unconfined. */
+  sandbox: boolean;
+  /** Hosts sandboxed commands may reach; default: the package registries. */
+  networkAllow?: string[];
+  /** Paths sandboxed commands may never read, besides the store and the checkouts. */
+  secretPaths: string[];
   /** Where repository commands and git find their tools: the app's own PATH, nothing else of its environment. */
   toolPath: string;
   logLevel: string;
@@ -76,6 +82,10 @@ const EnvSchema = z.object({
   MISSIONS_COMMAND_TIMEOUT_SECONDS: positiveNumber(600),
   MISSIONS_MODEL_TIMEOUT_SECONDS: positiveNumber(600),
   MISSIONS_PRICES: z.string().optional(),
+  MISSIONS_SANDBOX: z.enum(["on", "off"]).optional(),
+  MISSIONS_NETWORK_ALLOW: z.string().optional(),
+  PRIVATE_KEY_PATH: z.string().optional(),
+  HOME: z.string().optional(),
   LOG_LEVEL: z.string().optional(),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   NODE_ENV: z.string().optional(),
@@ -135,6 +145,13 @@ export function readOperatorConfig(env: Record<string, string | undefined>): Ope
     commandTimeoutMs: values.MISSIONS_COMMAND_TIMEOUT_SECONDS * 1000,
     modelTimeoutMs: values.MISSIONS_MODEL_TIMEOUT_SECONDS * 1000,
     prices: parseOperatorPrices(values.MISSIONS_PRICES),
+    sandbox: values.MISSIONS_SANDBOX !== "off",
+    networkAllow: values.MISSIONS_NETWORK_ALLOW?.split(",").map((host) => host.trim()).filter(Boolean),
+    secretPaths: [
+      ".env",
+      ...(values.PRIVATE_KEY_PATH ? [values.PRIVATE_KEY_PATH] : []),
+      ...(values.HOME ? [".ssh", ".npmrc", ".netrc", ".config/gh", ".aws", ".docker", ".git-credentials"].map((name) => `${values.HOME}/${name}`) : []),
+    ],
     toolPath: env.PATH || "/usr/local/bin:/usr/bin:/bin",
     logLevel: values.LOG_LEVEL ?? "info",
     logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === "production" ? "json" : "pretty"),

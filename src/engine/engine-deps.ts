@@ -2,7 +2,7 @@ import type { Logger } from "pino";
 import type { GitHubPort } from "../github/index.ts";
 import type { ModelRegistry, PriceTable } from "../models/index.ts";
 import type { MissionStore } from "../store/index.ts";
-import type { GitWorkspace } from "../workspace/index.ts";
+import type { CommandRunner, GitWorkspace } from "../workspace/index.ts";
 
 /** The ports the engine works through, built once in the composition root. */
 export interface EngineDeps {
@@ -11,6 +11,8 @@ export interface EngineDeps {
   models: ModelRegistry;
   prices: PriceTable;
   workspace: GitWorkspace;
+  /** Where repository commands and the worker's shell run: the sandbox, unless the operator turned it off. */
+  runner: CommandRunner;
   log: Logger;
   settings: {
     commandTimeoutMs: number;

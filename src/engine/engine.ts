@@ -11,6 +11,7 @@ import { repoRef } from "./steps/remote-access.ts";
 import { validateStep } from "./steps/validate-step.ts";
 import { isRetryable } from "./is-retryable.ts";
 import { BudgetExceededError } from "../models/index.ts";
+import { SandboxUnavailableError } from "../workspace/index.ts";
 
 interface Drive {
   promise: Promise<void>;
@@ -122,6 +123,16 @@ export class Engine {
     } catch (error) {
       if (this.#stopping) return undefined;
       if (error instanceof BudgetExceededError) return budgetPause(mission, error, this.#deps.settings.maxBudgetUsd);
+      if (error instanceof SandboxUnavailableError) {
+        return {
+          ...mission,
+          status: "paused",
+          pausedFrom: mission.status,
+          pauseCause: "outage",
+          reason: "the sandbox cannot start on the app's host",
+          notices: [...mission.notices, { key: `sandbox-${mission.notices.length}`, body: `### ⏸️ Mission paused: no sandbox\n\n${error.message}` }],
+        };
+      }
       const retryable = isRetryable(error);
       const failures = mission.stepFailures + 1;
       const message = (error as Error).message ?? String(error);

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listFilesTool, readFileTool, runAgent, type AgentRun } from "../agent/index.ts";
+import { globTool, grepTool, listFilesTool, readFileTool, runAgent, type AgentRun } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { checkPlan, PlanSchema, type Mission, type Plan } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -46,7 +46,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
     model: input.model,
     system: loadPrompt("orchestrator"),
     prompt,
-    tools: [listFilesTool, readFileTool],
+    tools: [listFilesTool, globTool, grepTool, readFileTool],
     final: {
       name: "submit_plan",
       description: "Submit either clarifying questions or the plan with its validation contract. Call once.",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { listFilesTool, readFileTool, runAgent, truncateOutput, type AgentRun } from "../agent/index.ts";
+import { globTool, grepTool, listFilesTool, readFileTool, runAgent, truncateOutput, type AgentRun } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { VerdictSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import type { CommandResult } from "../workspace/index.ts";
@@ -40,7 +40,7 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
     model: input.model,
     system: loadPrompt("scrutiny"),
     prompt,
-    tools: [listFilesTool, readFileTool],
+    tools: [listFilesTool, globTool, grepTool, readFileTool],
     final: {
       name: "submit_verdicts",
       description: "Submit one verdict per assertion, with evidence. Call once.",

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { editFileTool, listFilesTool, readFileTool, runAgent, writeFileTool, type AgentRun } from "../agent/index.ts";
+import { bashTool, editFileTool, globTool, grepTool, listFilesTool, readFileTool, runAgent, writeFileTool, type AgentRun, type ToolContext } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, HandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -12,6 +12,8 @@ export interface WorkerInput {
   feature: Feature;
   directory: string;
   signal?: AbortSignal;
+  /** The worker's shell; without one the worker has file tools only. */
+  shell?: Omit<NonNullable<ToolContext["shell"]>, "ran">;
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
   onToolCall?: AgentRun<z.ZodType>["onToolCall"];
 }
@@ -22,23 +24,25 @@ export interface WorkerInput {
  */
 export async function implementFeature(input: WorkerInput): Promise<Handoff> {
   const { mission, feature } = input;
+  const ran: Array<{ command: string; exitCode: number }> = [];
   const { value } = await runAgent({
     model: input.model,
     system: loadPrompt("worker"),
     prompt: await workerPrompt(mission, feature, input.directory),
-    tools: [listFilesTool, readFileTool, writeFileTool, editFileTool],
+    tools: [listFilesTool, globTool, grepTool, readFileTool, writeFileTool, editFileTool, ...(input.shell ? [bashTool] : [])],
     final: {
       name: "submit_handoff",
       description: "Finish the feature with an honest, structured handoff. Call once, last.",
       parameters: HandoffSchema,
     },
-    context: { root: input.directory, readFiles: new Set(), signal: input.signal },
-    maxTurns: 60,
+    context: { root: input.directory, readFiles: new Set(), signal: input.signal, ...(input.shell ? { shell: { ...input.shell, ran } } : {}) },
+    maxTurns: 80,
     cacheKey: `${mission.id}:worker`,
     onModelCall: input.onModelCall,
     onToolCall: input.onToolCall,
   });
-  return value;
+  // The commands come from what the shell ran, not from what the model says it ran.
+  return { ...value, commandsRun: ran };
 }
 
 export async function workerPrompt(mission: Mission, feature: Feature, directory: string): Promise<{ context: string; task: string }> {

@@ -121,17 +121,25 @@ export class GitWorkspace {
       GIT_AUTHOR_EMAIL: who.email,
       GIT_COMMITTER_NAME: who.name,
       GIT_COMMITTER_EMAIL: who.email,
-      // Hooks never run: a worker could have written .git/hooks despite the tools' refusal.
-      GIT_CONFIG_COUNT: "1",
-      GIT_CONFIG_KEY_0: "core.hooksPath",
-      GIT_CONFIG_VALUE_0: "/dev/null",
     };
+    // Settings through which a checkout's own config could make git run code on the host never apply.
+    const settings: Array<[string, string]> = [
+      ["core.hooksPath", "/dev/null"],
+      ["core.fsmonitor", "false"],
+      ["core.sshCommand", "false"],
+      ["diff.external", ""],
+      ["core.pager", "cat"],
+      ["protocol.ext.allow", "never"],
+    ];
     if (remote) {
       const basic = Buffer.from(`x-access-token:${remote.token}`).toString("base64");
-      env.GIT_CONFIG_COUNT = "2";
-      env.GIT_CONFIG_KEY_1 = "http.extraHeader";
-      env.GIT_CONFIG_VALUE_1 = `Authorization: Basic ${basic}`;
+      settings.push(["http.extraHeader", `Authorization: Basic ${basic}`]);
     }
+    env.GIT_CONFIG_COUNT = String(settings.length);
+    settings.forEach(([key, value], index) => {
+      env[`GIT_CONFIG_KEY_${index}`] = key;
+      env[`GIT_CONFIG_VALUE_${index}`] = value;
+    });
     try {
       const child = exec("git", args, { cwd: directory, env, maxBuffer: 64 * 1024 * 1024 });
       if (input !== undefined) {

@@ -4,6 +4,7 @@ import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
+import { safeEnvironment } from "./safe-environment.ts";
 
 /**
  * One feature: a worker in a fresh context on a clean checkout of the branch head, then exactly one
@@ -32,6 +33,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       feature,
       directory,
       signal: context.signal,
+      shell: { runner: context.runner, env: safeEnvironment(directory, context.settings.toolPath), maxTimeoutMs: context.settings.commandTimeoutMs },
     });
     if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state.attempts + 1);
     const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", ") };

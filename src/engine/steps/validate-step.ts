@@ -1,6 +1,6 @@
 import { approvedPlan, escapeCell, featuresOf, recordValidation, type Mission, type Verdict } from "../../mission/index.ts";
 import { scrutinize } from "../../roles/index.ts";
-import { detectCommands, runCommand, type CommandResult } from "../../workspace/index.ts";
+import { detectCommands, type CommandResult } from "../../workspace/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
@@ -31,7 +31,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   for (const key of COMMAND_ORDER) {
     const command = chosen[key];
     if (!command) continue;
-    const result = await runCommand(command, { cwd: directory, timeoutMs: context.settings.commandTimeoutMs, env: safeEnvironment(directory, context.settings.toolPath), signal: context.signal });
+    const result = await context.runner.run(command, { cwd: directory, timeoutMs: context.settings.commandTimeoutMs, env: safeEnvironment(directory, context.settings.toolPath), signal: context.signal });
     commands.push(result);
     context.log.info({ command: key, exitCode: result.exitCode, ms: result.durationMs }, "validation command finished");
     if (key === "install" && result.exitCode !== 0) break;

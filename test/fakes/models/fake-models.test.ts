@@ -62,7 +62,7 @@ describe("Anthropic Messages API", () => {
     });
     expect(call?.request.headers.authorization).toBe(`Bearer ${anthropicKey}`);
     expect(call?.request.headers["anthropic-version"]).toBeTruthy();
-    expect(call?.usage).toEqual({ inputTokens: message.usage.input_tokens, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    expect(call?.usage).toEqual({ inputTokens: message.usage.input_tokens, outputTokens: 3, cacheReadTokens: 0, cacheWriteTokens: 0, cacheWriteLongTokens: 0 });
   });
 
   it("round-trips a tool call, and the tool result arrives normalized in the next request", async () => {

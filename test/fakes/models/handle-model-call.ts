@@ -72,7 +72,8 @@ export async function handleModelCall(
   const resolved = resolveReply(content, adapter.newToolCallId);
   const { writeTokensByTtl, ...promptUsage } = adapter.accountPrompt(body);
   const usage: Usage = { ...promptUsage, outputTokens: outputTokens(resolved), ...content.usage };
-  record(withToolCallIds(reply, resolved), usage);
+  const recorded = normalized.protocol === "anthropic" ? { ...usage, cacheWriteLongTokens: Math.min(writeTokensByTtl.oneHour, usage.cacheWriteTokens) } : usage;
+  record(withToolCallIds(reply, resolved), recorded);
   const context: ReplyContext = { requestId, model: normalized.model, usage, writeTokensByTtl, createdAt: startedAt, body };
   if (classified.kind === "content" && classified.reply.delayMs) await state.sleep(classified.reply.delayMs);
   if (response.destroyed) return;

@@ -60,6 +60,7 @@ describe("Anthropic prompt caching", () => {
       outputTokens: 1,
       cacheReadTokens: systemTokens,
       cacheWriteTokens: 0,
+      cacheWriteLongTokens: 0,
     });
   });
 

@@ -58,6 +58,8 @@ export interface Usage {
   outputTokens: number;
   cacheReadTokens: number;
   cacheWriteTokens: number;
+  /** The part of the cache writes kept for an hour (Anthropic reports it apart; it costs more). */
+  cacheWriteLongTokens?: number;
 }
 
 /** "end" → end_turn / stop; "tool_use" → tool_use / tool_calls; "max_tokens" → max_tokens / length. */
