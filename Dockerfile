@@ -1,9 +1,12 @@
 # Missions: a GitHub App. Build: docker build -t missions .   Run: docker run --env-file .env -p 3000:3000 -v missions-data:/data missions
 FROM node:24-bookworm-slim
 
-# git drives mission checkouts; ca-certificates for HTTPS to GitHub and model providers.
+# git drives mission checkouts; ca-certificates for HTTPS to GitHub and model providers;
+# bubblewrap, socat and ripgrep are the command sandbox's (and the grep tool's).
+# The sandbox creates user namespaces: run the container with a seccomp profile that allows them
+# (for example `--security-opt seccomp=unconfined`, or your runtime's profile for bubblewrap).
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends git ca-certificates tini \
+  && apt-get install -y --no-install-recommends git ca-certificates tini bubblewrap socat ripgrep curl \
   && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

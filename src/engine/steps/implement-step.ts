@@ -46,7 +46,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   context.log.info({ feature: featureId, sha, files: files.length, status: handoff.status }, "feature committed");
   let next: Mission = {
     ...mission,
-    features: { ...mission.features, [featureId]: { ...state, status: "done", commitSha: sha, handoff, attempts: state.attempts + 1 } },
+    features: { ...mission.features, [featureId]: { ...state, status: "done", commitSha: sha, handoff, files, attempts: state.attempts + 1 } },
   };
   if (!next.pr) {
     const pull = await ensurePullRequest(context, next, renderPullBody(next));
