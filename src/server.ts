@@ -31,6 +31,8 @@ export interface StartOptions {
   paceGitHub?: boolean;
   /** Base delay before a failed model call is retried (default 1 s; `retry-after` wins). */
   modelRetryBaseMs?: number;
+  /** Where commands run, instead of the one the configuration chooses (tests). */
+  runner?: CommandRunner;
   /** Base delay of Octokit's retries of GitHub's 5xx answers (default 1 s). */
   githubRetryBaseMs?: number;
 }
@@ -46,13 +48,13 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
   const prices = new PriceTable(config.prices);
   checkPrices(config, prices, log);
-  const runner: CommandRunner = config.sandbox
+  const runner: CommandRunner = options.runner ?? (config.sandbox
     ? new SandboxedRunner({
         allowedDomains: config.networkAllow ?? DEFAULT_ALLOWED_DOMAINS,
         // Every mission's checkout is hidden; each command is allowed its own.
         hidden: [resolve(config.workspaceRoot), dirname(resolve(config.databasePath)), ...config.secretPaths.map((path) => resolve(path))],
       })
-    : new UnconfinedRunner();
+    : new UnconfinedRunner());
   if (!config.sandbox) log.warn("MISSIONS_SANDBOX=off: repository and agent commands run without a sandbox");
   let intake: Intake | undefined;
   let engine: Engine | undefined;

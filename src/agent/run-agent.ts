@@ -16,6 +16,10 @@ export interface AgentRun<Schema extends z.ZodType> {
   final: FinalTool<Schema>;
   context: ToolContext;
   maxTurns?: number;
+  /** Wall-clock limit of the whole run. */
+  maxWallMs?: number;
+  /** Past this many characters of history, old tool outputs are pruned (default 400,000, ~100k tokens). */
+  contextBudgetChars?: number;
   maxOutputTokens?: number;
   cacheKey?: string;
   /** Called after every model call, for the ledger and the dashboard. */
@@ -54,8 +58,13 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
   const maxTurns = run.maxTurns ?? 50;
   let nudges = 0;
   let invalidFinal = 0;
+  const started = Date.now();
   for (let turn = 1; turn <= maxTurns; turn++) {
     if (run.context.signal?.aborted) throw new AgentError("the run was cancelled", { isRetryable: true });
+    if (run.maxWallMs !== undefined && Date.now() - started > run.maxWallMs) {
+      throw new AgentError(`${run.model.id} did not finish within ${Math.round(run.maxWallMs / 60_000)} minutes`);
+    }
+    pruneToolOutputs(messages, run.contextBudgetChars ?? 400_000);
     const response = await run.model.generate({
       system: run.system,
       messages,
@@ -144,5 +153,24 @@ async function runTool(tool: AgentTool | undefined, call: ToolCall, context: Too
     if (error instanceof ToolError) return { output: error.message, isError: true };
     const code = (error as NodeJS.ErrnoException).code;
     return { output: `${call.name} failed${code ? ` (${code})` : ""}: ${(error as Error).message}`, isError: true };
+  }
+}
+
+const KEEP_RECENT_RESULTS = 8;
+const PRUNED = "[output pruned to keep the context small; run the tool again if you need it]";
+
+/**
+ * Keeps the history under a budget by replacing the outputs of older tool calls — the newest
+ * few stay whole, and the first message (the run's whole context) is never touched.
+ */
+export function pruneToolOutputs(messages: ModelMessage[], budgetChars: number): void {
+  const size = () => messages.reduce((sum, message) => sum + JSON.stringify(message.content).length, 0);
+  if (size() <= budgetChars) return;
+  const results = messages
+    .slice(1)
+    .flatMap((message) => (message.role === "user" ? message.content.filter((part) => part.type === "tool-result") : []));
+  for (const result of results.slice(0, Math.max(0, results.length - KEEP_RECENT_RESULTS))) {
+    if (result.type === "tool-result" && result.output !== PRUNED) result.output = PRUNED;
+    if (size() <= budgetChars) return;
   }
 }

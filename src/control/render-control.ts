@@ -24,6 +24,8 @@ const STATUS: Record<MissionStatus, string> = {
 
 export interface ControlLinks {
   repositoryUrl: string;
+  /** False when the operator turned the sandbox off: people must know commands run unconfined. */
+  sandboxed?: boolean;
 }
 
 /** What the mission has used so far, from the ledger. */
@@ -53,6 +55,7 @@ export function renderControl(mission: Mission, now: Date, links: ControlLinks, 
   if (mission.branch) rows.push(["Branch", `[\`${mission.branch}\`](${links.repositoryUrl}/tree/${mission.branch})`]);
   if (mission.pr) rows.push(["Pull request", `#${mission.pr.number}${mission.pr.ready ? " (ready for review)" : " (draft)"}`]);
   if (usage && mission.settings.budgetUsd !== undefined) rows.push(["Budget", describeBudget(usage, mission.settings.budgetUsd)]);
+  if (links.sandboxed === false) rows.push(["Sandbox", "⚠️ off — repository and agent commands run unconfined on the app's host (`MISSIONS_SANDBOX=off`)"]);
   const end = mission.finishedAt ? Date.parse(mission.finishedAt) : now.getTime();
   rows.push(["Elapsed", formatDuration(end - Date.parse(mission.createdAt))]);
   const lines = [

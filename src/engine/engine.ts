@@ -217,7 +217,7 @@ export class Engine {
   }
 
   #links(mission: Mission) {
-    return { repositoryUrl: `https://github.com/${mission.repo.owner}/${mission.repo.name}` };
+    return { repositoryUrl: `https://github.com/${mission.repo.owner}/${mission.repo.name}`, sandboxed: this.#deps.runner.kind === "sandbox" };
   }
 }
 

@@ -173,6 +173,7 @@ export class Intake {
       notices: [],
       stepFailures: 0,
       guidance: [],
+      bulletin: [],
     };
     if (await this.#deps.store.createMission(mission)) {
       log.info({ mission: mission.id }, "mission created");

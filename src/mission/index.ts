@@ -7,6 +7,7 @@ export { nextStep, type Step } from "./next-step.ts";
 export { checkPlan } from "./check-plan.ts";
 export { branchName } from "./branch-name.ts";
 export { recordValidation, type ValidationResult } from "./record-validation.ts";
+export { recordHandoff, type FeatureCommit } from "./record-handoff.ts";
 export * from "./markers.ts";
 export { renderContract, renderQuestions } from "./render-contract.ts";
 export { escapeCell, defuseMarkers } from "./markdown.ts";

@@ -103,6 +103,8 @@ export const MissionSchema = z.object({
   /** Comments a human must read (blocked, failed, done): posted once each, keyed for idempotence. */
   notices: z.array(NoticeSchema).default([]),
   stepFailures: z.number().int().default(0),
+  /** What workers discovered that every later worker and validator should know (the broadcast). */
+  bulletin: z.array(z.string()).default([]),
   /** What maintainers told the workers with `/mission resume <text>` or `/mission retry <text>`. */
   guidance: z.array(z.object({ author: z.string(), text: z.string(), at: z.string() })).default([]),
   finishedAt: z.string().optional(),

@@ -23,6 +23,7 @@ export const FeatureSchema = z.object({
   title: z.string().min(1).max(100).describe("Imperative title; becomes the commit subject"),
   description: z.string().min(1).max(4000).describe("What to build, precisely enough for a worker with no other context"),
   assertionIds: z.array(AssertionIdSchema).min(1).describe("The assertions this feature makes true"),
+  skills: z.array(z.string()).max(5).optional().describe("Names of the skills the worker should get for this feature, from the list offered"),
 });
 
 export const PlanSchema = z.object({

@@ -3,3 +3,4 @@ export { implementFeature, workerPrompt, type WorkerInput } from "./worker.ts";
 export { scrutinize, type ScrutinyInput } from "./scrutiny.ts";
 export { loadPrompt } from "./load-prompt.ts";
 export { untrusted } from "./untrusted.ts";
+export { loadSkills, parseSkill, type Skill } from "./skills.ts";

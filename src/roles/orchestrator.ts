@@ -4,6 +4,7 @@ import type { LanguageModel } from "../models/index.ts";
 import { checkPlan, PlanSchema, type Mission, type Plan } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
 import { repositoryOverview } from "./repository-overview.ts";
+import { loadSkills } from "./skills.ts";
 import { untrusted } from "./untrusted.ts";
 
 const SubmitPlanSchema = z.object({
@@ -26,6 +27,7 @@ export interface PlanInput {
 export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
   const { mission } = input;
   const previous = mission.contracts.at(-1);
+  const skills = await loadSkills(input.directory);
   const conversation = mission.conversation.map((entry) => untrusted(`${entry.kind} from @${entry.author}`, entry.text));
   const prompt = [
     `# Mission for issue #${mission.issue.number} in ${mission.repo.owner}/${mission.repo.name}`,
@@ -38,6 +40,9 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
       ? ["", `## The previous contract (v${previous.version}); write a revised one that addresses the feedback`, "```json", JSON.stringify(previous.plan, null, 2), "```"]
       : []),
     ...(mission.conversation.some((entry) => entry.kind === "answer") ? ["", "Your questions were answered: write the plan now unless something essential is still unclear."] : []),
+    "",
+    "## Skills you can assign to features (by name, in `skills`)",
+    ...skills.map((skill) => `- \`${skill.name}\`: ${skill.description}`),
     "",
     "## The repository",
     await repositoryOverview(input.directory),
@@ -53,7 +58,12 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
       parameters: SubmitPlanSchema,
       check: (submitted) => {
         if (!!submitted.plan === !!submitted.questions?.length) return ["give exactly one of `questions` (non-empty) or `plan`"];
-        return submitted.plan ? checkPlan(submitted.plan) : [];
+        if (!submitted.plan) return [];
+        const known = new Set(skills.map((skill) => skill.name));
+        const unknownSkills = submitted.plan.features.flatMap((feature) =>
+          (feature.skills ?? []).filter((name) => !known.has(name)).map((name) => `feature ${feature.id} names skill "${name}", which is not offered`),
+        );
+        return [...checkPlan(submitted.plan), ...unknownSkills];
       },
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal },

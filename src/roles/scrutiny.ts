@@ -13,6 +13,8 @@ export interface ScrutinyInput {
   commands: CommandResult[];
   diff: string;
   directory: string;
+  /** What workers discovered that everyone should know (never their reasoning or handoffs). */
+  bulletin?: string[];
   signal?: AbortSignal;
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
 }
@@ -31,6 +33,7 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
       ? input.commands.map((result) => `### \`${result.command}\` → exit ${result.exitCode}${result.timedOut ? " (timed out)" : ""}\n\`\`\`\n${truncateOutput(result.output, 8_000)}\n\`\`\``)
       : ["(the repository configures no commands)"]),
     "",
+    ...(input.bulletin?.length ? ["## Bulletin (discoveries shared with everyone)", ...input.bulletin.map((entry) => `- ${entry}`), ""] : []),
     "## The milestone's diff",
     "```diff",
     truncateOutput(input.diff, 60_000),

@@ -4,6 +4,7 @@ import type { LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, HandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
 import { agentInstructions } from "./repository-overview.ts";
+import { loadSkills } from "./skills.ts";
 import { untrusted } from "./untrusted.ts";
 
 export interface WorkerInput {
@@ -37,6 +38,7 @@ export async function implementFeature(input: WorkerInput): Promise<Handoff> {
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal, ...(input.shell ? { shell: { ...input.shell, ran } } : {}) },
     maxTurns: 80,
+    maxWallMs: 60 * 60_000,
     cacheKey: `${mission.id}:worker`,
     onModelCall: input.onModelCall,
     onToolCall: input.onToolCall,
@@ -50,6 +52,8 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
   const assertions = plan?.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)) ?? [];
   const earlier = handoffDigest(mission);
   const instructions = await agentInstructions(directory);
+  const chosen = new Set(feature.skills ?? []);
+  const skills = chosen.size > 0 ? (await loadSkills(directory)).filter((skill) => chosen.has(skill.name)) : [];
   // The same for every feature of the mission: first, so it is read from the provider's cache.
   const context = [
     `# Mission: issue #${mission.issue.number} in ${mission.repo.owner}/${mission.repo.name}`,
@@ -64,6 +68,8 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
     "",
     "## Assertions this feature must make true",
     ...assertions.map((assertion) => `- \`${assertion.id}\` ${assertion.statement} — verified by: ${assertion.verification}`),
+    ...skills.flatMap((skill) => ["", `## Skill: ${skill.name}`, skill.source === "repository" ? untrusted(`skill ${skill.name} from the repository`, skill.body) : skill.body]),
+    ...(mission.bulletin.length > 0 ? ["", "## Bulletin (what earlier workers found that everyone should know)", ...mission.bulletin.map((entry) => `- ${entry}`)] : []),
     ...(earlier.length > 0 ? ["", "## Earlier features (handoff summaries)", ...earlier] : []),
     ...(mission.guidance.length > 0
       ? ["", "## Guidance from the maintainers", ...mission.guidance.slice(-5).map((entry) => untrusted(`guidance from @${entry.author}`, entry.text))]

@@ -100,12 +100,13 @@ export class GitWorkspace {
   }
 
   async changedFiles(directory: string, from: string, to: string): Promise<string[]> {
-    const { stdout } = await this.git(directory, ["diff", "--name-only", `${from}..${to}`]);
+    const { stdout } = await this.git(directory, ["diff", "--no-ext-diff", "--no-textconv", "--name-only", `${from}..${to}`]);
     return stdout.split("\n").filter(Boolean);
   }
 
   async diff(directory: string, from: string, to: string): Promise<string> {
-    return (await this.git(directory, ["diff", "--stat", "--patch", `${from}..${to}`])).stdout;
+    // No external diff tools or text converters: a checkout's config could name a command in either.
+    return (await this.git(directory, ["diff", "--no-ext-diff", "--no-textconv", "--stat", "--patch", `${from}..${to}`])).stdout;
   }
 
   async git(directory: string, args: string[], remote?: RemoteAccess, input?: string, identity?: GitIdentity): Promise<{ stdout: string; stderr: string }> {
@@ -127,7 +128,6 @@ export class GitWorkspace {
       ["core.hooksPath", "/dev/null"],
       ["core.fsmonitor", "false"],
       ["core.sshCommand", "false"],
-      ["diff.external", ""],
       ["core.pager", "cat"],
       ["protocol.ext.allow", "never"],
     ];

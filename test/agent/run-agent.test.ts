@@ -359,3 +359,25 @@ describe("runAgent", () => {
     expect((error as Error).message).toBe("the script ran out of replies");
   });
 });
+
+describe("pruneToolOutputs", () => {
+  it("replaces the oldest tool outputs until the history fits, keeping the first message and the newest results", async () => {
+    const { pruneToolOutputs } = await import("../../src/agent/index.ts");
+    const big = "x".repeat(10_000);
+    const messages: import("../../src/models/index.ts").ModelMessage[] = [
+      { role: "user", content: [{ type: "text", text: big }] },
+      ...Array.from({ length: 12 }, (_, index) => [
+        { role: "assistant" as const, content: [{ type: "tool-call" as const, id: `t${index}`, name: "read_file", input: {} }] },
+        { role: "user" as const, content: [{ type: "tool-result" as const, toolCallId: `t${index}`, toolName: "read_file", output: big, isError: false }] },
+      ]).flat(),
+    ];
+    pruneToolOutputs(messages, 100_000);
+    const outputs = messages.flatMap((message) => (message.role === "user" ? message.content.filter((part) => part.type === "tool-result").map((part) => part.output) : []));
+    expect(outputs.filter((output) => output === big)).toHaveLength(8);
+    expect(outputs.slice(-8).every((output) => output === big)).toBe(true);
+    expect(messages[0]!.content[0]).toEqual({ type: "text", text: big });
+    const before = JSON.stringify(messages);
+    pruneToolOutputs(messages, 10_000_000);
+    expect(JSON.stringify(messages)).toBe(before);
+  });
+});

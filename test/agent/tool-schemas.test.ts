@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { editFileTool, listFilesTool, readFileTool, toToolSpec, writeFileTool } from "../../src/agent/index.ts";
+import { bashTool, editFileTool, globTool, grepTool, listFilesTool, readFileTool, toToolSpec, writeFileTool } from "../../src/agent/index.ts";
 
 // The JSON schema the model sees. A change here changes the model's behaviour: review the diff of
 // the snapshot, then update it with `vitest -u` on purpose.
@@ -9,6 +9,9 @@ describe("tool schemas the model sees", () => {
     ["write_file", writeFileTool],
     ["edit_file", editFileTool],
     ["list_files", listFilesTool],
+    ["glob", globTool],
+    ["grep", grepTool],
+    ["bash", bashTool],
   ] as const)("%s", (name, tool) => {
     const spec = toToolSpec(tool);
     expect(spec.name).toBe(name);

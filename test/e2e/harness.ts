@@ -32,6 +32,7 @@ export interface Harness {
 
 export interface HarnessOptions {
   files: Record<string, string>;
+  startOptions?: Partial<import("../../src/server.ts").StartOptions>;
   env?: Record<string, string> | ((models: FakeModels) => Record<string, string>);
 }
 
@@ -61,7 +62,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const start = async () => {
     const port = await freePort();
     const config = readOperatorConfig({ ...env, PATH: process.env.PATH ?? "", PORT: String(port) });
-    const app = await startMissions(config, { log: process.env.MISSIONS_TEST_LOG ? pino({ level: process.env.MISSIONS_TEST_LOG }) : pino({ level: "debug" }, logStream), retryDelayMs: 5, maxStepRetries: 2, paceGitHub: false, githubRetryBaseMs: 1, modelRetryBaseMs: 1 });
+    const app = await startMissions(config, { log: process.env.MISSIONS_TEST_LOG ? pino({ level: process.env.MISSIONS_TEST_LOG }) : pino({ level: "debug" }, logStream), retryDelayMs: 5, maxStepRetries: 2, paceGitHub: false, githubRetryBaseMs: 1, modelRetryBaseMs: 1, ...options.startOptions });
     github.setWebhookTarget(`${app.url}/api/github/webhooks`);
     return app;
   };

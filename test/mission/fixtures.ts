@@ -34,6 +34,7 @@ export function mission(overrides: Partial<Mission> = {}): Mission {
     notices: [],
     stepFailures: 0,
     guidance: [],
+    bulletin: [],
     ...overrides,
   };
 }

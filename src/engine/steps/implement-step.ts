@@ -1,4 +1,4 @@
-import { allFeatures, renderPullBody, type Handoff, type Mission } from "../../mission/index.ts";
+import { allFeatures, recordHandoff, renderPullBody, type Handoff, type Mission } from "../../mission/index.ts";
 import { implementFeature } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
@@ -33,6 +33,14 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       feature,
       directory,
       signal: context.signal,
+      onToolCall: async (call) => {
+        await context.store.appendEvent({
+          missionId: mission.id,
+          kind: "tool-call",
+          at: context.now().toISOString(),
+          data: { feature: featureId, tool: call.name, isError: call.isError, input: preview(JSON.stringify(call.input)), output: preview(call.output) },
+        });
+      },
       shell: { runner: context.runner, env: safeEnvironment(directory, context.settings.toolPath), maxTimeoutMs: context.settings.commandTimeoutMs },
     });
     if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state.attempts + 1);
@@ -44,10 +52,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   }
   const files = await context.workspace.changedFiles(directory, `${sha}~1`, sha).catch(() => []);
   context.log.info({ feature: featureId, sha, files: files.length, status: handoff.status }, "feature committed");
-  let next: Mission = {
-    ...mission,
-    features: { ...mission.features, [featureId]: { ...state, status: "done", commitSha: sha, handoff, files, attempts: state.attempts + 1 } },
-  };
+  let next = recordHandoff(mission, { featureId, handoff, commitSha: sha, files });
   if (!next.pr) {
     const pull = await ensurePullRequest(context, next, renderPullBody(next));
     next = { ...next, pr: { number: pull.number, nodeId: pull.nodeId, ready: !pull.draft } };
@@ -78,4 +83,9 @@ function blocked(mission: Mission, featureId: string, title: string, handoff: Ha
       },
     ],
   };
+}
+
+/** Enough of a tool call for a person following along; full outputs stay out of the store. */
+function preview(text: string): string {
+  return text.length > 300 ? `${text.slice(0, 299)}…` : text;
 }

@@ -47,6 +47,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     commands,
     diff,
     directory,
+    bulletin: mission.bulletin,
     signal: context.signal,
   });
   const failures = commands.filter((result) => result.exitCode !== 0).map((result) => `\`${result.command}\` exited with ${result.exitCode}${result.timedOut ? " (timed out)" : ""}`);

@@ -1,0 +1,54 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { bashTool, globTool, grepTool, ToolError, type ToolContext } from "../../src/agent/index.ts";
+import { UnconfinedRunner } from "../../src/workspace/index.ts";
+
+describe("glob, grep and bash", () => {
+  let root: string;
+  let outside: string;
+  let context: ToolContext;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), "tools-root-"));
+    outside = mkdtempSync(join(tmpdir(), "tools-outside-"));
+    mkdirSync(join(root, "src/nested"), { recursive: true });
+    mkdirSync(join(root, "node_modules/dep"), { recursive: true });
+    writeFileSync(join(root, "src/a.ts"), "export const answer = 42;\n");
+    writeFileSync(join(root, "src/nested/b.ts"), "// TODO: answer later\n");
+    writeFileSync(join(root, "node_modules/dep/index.ts"), "answer\n");
+    writeFileSync(join(outside, "secret.ts"), "answer = 'secret'\n");
+    symlinkSync(outside, join(root, "linked"));
+    context = {
+      root,
+      readFiles: new Set(),
+      shell: { runner: new UnconfinedRunner(), env: { PATH: process.env.PATH ?? "/usr/bin:/bin" }, maxTimeoutMs: 5_000, ran: [] },
+    };
+  });
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true });
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it("glob finds files by pattern, skipping node_modules and links out of the repository", async () => {
+    expect(await globTool.execute({ pattern: "**/*.ts" }, context)).toBe("src/a.ts\nsrc/nested/b.ts");
+    expect(await globTool.execute({ pattern: "*.md" }, context)).toBe("(no matches)");
+    await expect(globTool.execute({ pattern: "../**" }, context)).rejects.toBeInstanceOf(ToolError);
+  });
+
+  it("grep searches contents with line numbers, within the repository only", async () => {
+    expect(await grepTool.execute({ pattern: "answer", glob: "*.ts" }, context)).toBe("src/a.ts:1:export const answer = 42;\nsrc/nested/b.ts:1:// TODO: answer later");
+    expect(await grepTool.execute({ pattern: "ANSWER", ignore_case: true, path: "src/nested" }, context)).toBe("src/nested/b.ts:1:// TODO: answer later");
+    expect(await grepTool.execute({ pattern: "nothing-like-this" }, context)).toBe("(no matches)");
+    expect(await grepTool.execute({ pattern: "secret" }, context)).toBe("(no matches)");
+    await expect(grepTool.execute({ pattern: "x", path: "linked" }, context)).rejects.toThrow(/outside the repository through a symbolic link/);
+    await expect(grepTool.execute({ pattern: "(unclosed" }, context)).rejects.toThrow(/grep failed/);
+  });
+
+  it("bash runs in the repository, reports the exit code, records the command and stops at the timeout", async () => {
+    expect(await bashTool.execute({ command: "ls src && exit 3" }, context)).toBe("exit 3\na.ts\nnested\n");
+    expect(await bashTool.execute({ command: "sleep 10", timeout_seconds: 1 }, context)).toMatch(/^killed after 1s \(timed out\)/);
+    expect(context.shell!.ran).toEqual([{ command: "ls src && exit 3", exitCode: 3 }, { command: "sleep 10", exitCode: 137 }]);
+    await expect(bashTool.execute({ command: "true" }, { root, readFiles: new Set() })).rejects.toThrow(/no shell/);
+  });
+});

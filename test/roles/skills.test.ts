@@ -1,0 +1,45 @@
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { loadSkills, parseSkill } from "../../src/roles/index.ts";
+
+describe("skills", () => {
+  const dirs: string[] = [];
+  const checkout = () => {
+    const dir = mkdtempSync(join(tmpdir(), "skills-"));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it("ships the built-in skills the issue asks for", async () => {
+    const names = (await loadSkills()).map((skill) => skill.name);
+    expect(names).toEqual(expect.arrayContaining(["typescript-node", "python", "writing-tests-first"]));
+    expect((await loadSkills()).every((skill) => skill.source === "built-in" && skill.description && skill.body)).toBe(true);
+  });
+
+  it("adds the repository's skills, which win on a name clash", async () => {
+    const root = checkout();
+    mkdirSync(join(root, ".github/missions/skills/deploy"), { recursive: true });
+    writeFileSync(join(root, ".github/missions/skills/deploy/SKILL.md"), "---\nname: deploy\ndescription: How we deploy.\n---\nRun make deploy.\n");
+    mkdirSync(join(root, ".github/missions/skills/python"), { recursive: true });
+    writeFileSync(join(root, ".github/missions/skills/python/SKILL.md"), "---\nname: python\ndescription: Our Python rules.\n---\nUse uv.\n");
+    const skills = await loadSkills(root);
+    expect(skills.find((skill) => skill.name === "deploy")).toEqual({ name: "deploy", description: "How we deploy.", body: "Run make deploy.", source: "repository" });
+    expect(skills.find((skill) => skill.name === "python")).toMatchObject({ body: "Use uv.", source: "repository" });
+  });
+
+  it("leaves out malformed skills, and skills reached through a link out of the checkout", async () => {
+    expect(parseSkill("no front matter", "built-in")).toBeUndefined();
+    expect(parseSkill("---\nname: Bad Name\ndescription: x\n---\nbody", "built-in")).toBeUndefined();
+    expect(parseSkill("---\nname: [unclosed\n---\nbody", "built-in")).toBeUndefined();
+    const outside = checkout();
+    mkdirSync(join(outside, "evil"), { recursive: true });
+    writeFileSync(join(outside, "evil/SKILL.md"), "---\nname: evil\ndescription: x\n---\nbody\n");
+    const root = checkout();
+    mkdirSync(join(root, ".github/missions"), { recursive: true });
+    symlinkSync(outside, join(root, ".github/missions/skills"));
+    expect((await loadSkills(root)).some((skill) => skill.name === "evil")).toBe(false);
+  });
+});
