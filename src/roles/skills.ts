@@ -22,7 +22,7 @@ const MAX_BODY = 12_000;
 /** Built-in skills, then the repository's own (`.github/missions/skills/<name>/SKILL.md`), which win on a name clash. */
 export async function loadSkills(checkout?: string): Promise<Skill[]> {
   const skills = new Map<string, Skill>();
-  for (const skill of await readSkills(BUILT_IN, "built-in")) skills.set(skill.name, skill);
+  for (const skill of await readSkills(BUILT_IN, "built-in", BUILT_IN)) skills.set(skill.name, skill);
   if (checkout) {
     let directory: string | undefined;
     try {
@@ -31,17 +31,18 @@ export async function loadSkills(checkout?: string): Promise<Skill[]> {
       directory = undefined;
     }
     if (directory && existsSync(directory)) {
-      for (const skill of await readSkills(directory, "repository")) skills.set(skill.name, skill);
+      for (const skill of await readSkills(directory, "repository", checkout)) skills.set(skill.name, skill);
     }
   }
   return [...skills.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-async function readSkills(directory: string, source: Skill["source"]): Promise<Skill[]> {
+/** Every `<name>/SKILL.md` below `directory`, each read through the guard of `root`: a link out reads as absent. */
+async function readSkills(directory: string, source: Skill["source"], root: string): Promise<Skill[]> {
   const skills: Skill[] = [];
   for (const entry of await readdir(directory, { withFileTypes: true }).catch(() => [])) {
     if (!entry.isDirectory()) continue;
-    const text = await readFile(join(directory, entry.name, "SKILL.md"), "utf8").catch(() => undefined);
+    const text = await readInside(root, join(directory, entry.name, "SKILL.md"));
     const skill = text === undefined ? undefined : parseSkill(text, source);
     if (skill) skills.push(skill);
   }
@@ -61,4 +62,12 @@ export function parseSkill(text: string, source: Skill["source"]): Skill | undef
   const parsed = FrontMatterSchema.safeParse(front);
   if (!parsed.success) return undefined;
   return { ...parsed.data, body: match[2]!.trim().slice(0, MAX_BODY), source };
+}
+
+async function readInside(root: string, path: string): Promise<string | undefined> {
+  try {
+    return await readFile(resolveInRoot(root, path, { forWrite: false }), "utf8");
+  } catch {
+    return undefined;
+  }
 }

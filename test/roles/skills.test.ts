@@ -41,5 +41,10 @@ describe("skills", () => {
     mkdirSync(join(root, ".github/missions"), { recursive: true });
     symlinkSync(outside, join(root, ".github/missions/skills"));
     expect((await loadSkills(root)).some((skill) => skill.name === "evil")).toBe(false);
+    // A SKILL.md that is itself a link to a file outside the checkout reads as absent.
+    const second = checkout();
+    mkdirSync(join(second, ".github/missions/skills/linked"), { recursive: true });
+    symlinkSync(join(outside, "evil/SKILL.md"), join(second, ".github/missions/skills/linked/SKILL.md"));
+    expect((await loadSkills(second)).some((skill) => skill.name === "evil")).toBe(false);
   });
 });
