@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { parseRepositoryConfig, REPOSITORY_CONFIG_PATH } from "../config/index.ts";
 import { hasWriteAccess, type GitHubPort, type RepoRef } from "../github/index.ts";
-import { MISSION_SCHEMA_VERSION, parseCommands, renderHelp, type Command, type Mission } from "../mission/index.ts";
+import { newMission, parseCommands, renderHelp, type Command, type Mission } from "../mission/index.ts";
 import type { Delivery, MissionStore } from "../store/index.ts";
 import type { Engine } from "./engine.ts";
 import { isRetryable } from "./is-retryable.ts";
@@ -154,27 +154,14 @@ export class Intake {
       return;
     }
     const now = (this.#deps.now?.() ?? new Date()).toISOString();
-    const mission: Mission = {
-      schemaVersion: MISSION_SCHEMA_VERSION,
+    const mission = newMission({
       id: randomBytes(6).toString("hex"),
       repo: { ...repo, defaultBranch: payload.repository.default_branch ?? "main" },
       issue: { number: payload.issue.number, title: payload.issue.title },
-      status: "planning",
       createdBy: sender,
-      createdAt: now,
-      updatedAt: now,
       settings: { ...config.settings, budgetUsd: config.settings.budgetUsd ?? this.#deps.settings.defaultBudgetUsd },
-      conversation: [],
-      contracts: [],
-      extraFeatures: [],
-      features: {},
-      milestones: {},
-      assertions: {},
-      notices: [],
-      stepFailures: 0,
-      guidance: [],
-      bulletin: [],
-    };
+      now,
+    });
     if (await this.#deps.store.createMission(mission)) {
       log.info({ mission: mission.id }, "mission created");
       void this.#deps.engine.kick(mission.id);

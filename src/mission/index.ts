@@ -1,5 +1,6 @@
 export * from "./schemas.ts";
 export * from "./mission.ts";
+export { newMission, type NewMission } from "./new-mission.ts";
 export * from "./commands.ts";
 export type { Intent } from "./intent.ts";
 export { applyIntent, type IntentLimits } from "./apply-intent.ts";

@@ -25,6 +25,10 @@ export interface Harness {
   logs: string[];
   /** Waits until deliveries, intake and engine are all quiet. */
   settle(): Promise<void>;
+  /** Opens an issue as the maintainer, labels it `mission` and waits for the app: the issue's number. */
+  startMission(title?: string): Promise<number>;
+  /** Comments as the maintainer (by default `/mission approve`) and waits for the app. */
+  say(issue: number, body?: string): Promise<void>;
   /** Stops the app (as a deploy would) and starts a new instance on the same store. */
   restart(): Promise<void>;
   close(): Promise<void>;
@@ -79,6 +83,16 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
         await github.settled();
         await harness.app.idle();
       }
+    },
+    async startMission(title = "Add greetings") {
+      const { number } = github.createIssue({ owner: OWNER, repo: REPO, title, body: "Greet.", user: MAINTAINER });
+      await github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
+      await harness.settle();
+      return number;
+    },
+    async say(issue, body = "/mission approve") {
+      await github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body });
+      await harness.settle();
     },
     async restart() {
       await harness.app.stop();

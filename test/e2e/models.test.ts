@@ -3,7 +3,7 @@ import { costOf, PriceTable, parseOperatorPrices } from "../../src/models/index.
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
-import { MAINTAINER, OPENAI_KEY, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+import { OPENAI_KEY, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
 const BRANCH = "mission/1-add-greetings";
 const roleOf = (request: NormalizedRequest) =>
@@ -15,16 +15,8 @@ describe("models: providers per role, the ledger, budgets and faults", () => {
     await harness.close();
   });
 
-  const label = async () => {
-    const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });
-    await harness.github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
-    await harness.settle();
-    return number;
-  };
-  const say = async (issue: number, body: string) => {
-    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body });
-    await harness.settle();
-  };
+  const label = () => harness.startMission();
+  const say = (issue: number, body: string) => harness.say(issue, body);
   const botComments = (issue: number) => harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot");
 
   it("runs every role on Anthropic through the real SDK, streaming", async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
-import { MAINTAINER, OPENAI_KEY, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+import { OPENAI_KEY, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
 const BRANCH = "mission/1-add-greetings";
 
@@ -12,12 +12,9 @@ describe("providers and repair rounds", () => {
   });
 
   const runMission = async () => {
-    const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });
-    await harness.github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
-    await harness.settle();
-    await harness.github.comment({ owner: OWNER, repo: REPO, issue: number, user: MAINTAINER, body: "/mission approve" });
-    await harness.settle();
-    return number;
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    return issue;
   };
 
   it("runs every role on an OpenAI-protocol provider through the real OpenAI SDK", async () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { git } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
-import { ANTHROPIC_KEY, MAINTAINER, OPENAI_KEY, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+import { ANTHROPIC_KEY, OPENAI_KEY, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
 /** Every file under a directory, as text. */
 function allText(directory: string): string {
@@ -43,11 +43,8 @@ describe("secrets never reach comments, check runs, commits, logs or the store",
       files: { ...FIXTURE_FILES, "test.sh": "#!/bin/sh\necho 'leaked ghp_abcdefghijklmnopqrstuvwxyz0123456789 from .env'\nexit 1\n", ".github/missions.yml": "commands:\n  test: sh test.sh\nremediation:\n  rounds: 0\n" },
     });
     harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
-    const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });
-    await harness.github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
-    await harness.settle();
-    await harness.github.comment({ owner: OWNER, repo: REPO, issue: number, user: MAINTAINER, body: "/mission approve" });
-    await harness.settle();
+    const number = await harness.startMission();
+    await harness.say(number);
     const summary = harness.github.checkRuns(OWNER, REPO)[0]!.output.summary;
     expect(summary).toContain("leaked [redacted] from .env");
     expect(summary).not.toContain("ghp_");
@@ -55,11 +52,8 @@ describe("secrets never reach comments, check runs, commits, logs or the store",
 
   it("holds for a whole mission, including the repository's own commands' environment", async () => {
     harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
-    const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });
-    await harness.github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
-    await harness.settle();
-    await harness.github.comment({ owner: OWNER, repo: REPO, issue: number, user: MAINTAINER, body: "/mission approve" });
-    await harness.settle();
+    const number = await harness.startMission();
+    await harness.say(number);
     expect(harness.github.pulls(OWNER, REPO)[0]!.draft).toBe(false);
 
     // The app did use installation tokens (ghs_…) for the API and for git.

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
-import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+import { OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
 const BRANCH = "mission/1-add-greetings";
 const firstText = (request: NormalizedRequest) => (request.messages[0]?.role === "user" ? request.messages[0].text : "");
@@ -14,12 +14,9 @@ describe("what each worker is given", () => {
   });
 
   const run = async () => {
-    const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });
-    await harness.github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
-    await harness.settle();
-    await harness.github.comment({ owner: OWNER, repo: REPO, issue: number, user: MAINTAINER, body: "/mission approve" });
-    await harness.settle();
-    return number;
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    return issue;
   };
 
   it("gets the skills the orchestrator chose, the bulletin of earlier discoveries, and a follow-up for what a partial handoff left", async () => {
@@ -83,11 +80,8 @@ describe("a host without the sandbox's tools", () => {
     });
     try {
       harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
-      const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Add greetings", body: "Greet.", user: MAINTAINER });
-      await harness.github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
-      await harness.settle();
-      await harness.github.comment({ owner: OWNER, repo: REPO, issue: number, user: MAINTAINER, body: "/mission approve" });
-      await harness.settle();
+      const number = await harness.startMission();
+      await harness.say(number);
       const [mission] = await harness.app.store.listMissions();
       expect(mission).toMatchObject({ status: "paused", pauseCause: "outage" });
       const notice = harness.github.comments(OWNER, REPO, number).find((comment) => comment.body.includes("Mission paused: no sandbox"));

@@ -1,4 +1,4 @@
-import { MISSION_SCHEMA_VERSION, type Intent, type Mission, type Plan } from "../../src/mission/index.ts";
+import { newMission, type Intent, type Mission, type Plan } from "../../src/mission/index.ts";
 
 export const PLAN: Plan = {
   summary: "Two features, one milestone.",
@@ -15,26 +15,15 @@ export const PLAN: Plan = {
 
 export function mission(overrides: Partial<Mission> = {}): Mission {
   return {
-    schemaVersion: MISSION_SCHEMA_VERSION,
-    id: "m1",
-    repo: { owner: "acme", name: "app", installationId: 1, defaultBranch: "main" },
-    issue: { number: 7, title: "Do things" },
-    status: "planning",
-    createdBy: "alice",
-    createdAt: "2026-01-01T00:00:00.000Z",
-    updatedAt: "2026-01-01T00:00:00.000Z",
+    ...newMission({
+      id: "m1",
+      repo: { owner: "acme", name: "app", installationId: 1, defaultBranch: "main" },
+      issue: { number: 7, title: "Do things" },
+      createdBy: "alice",
+      settings: { commands: {}, models: {}, maxRemediationRounds: 3 },
+      now: "2026-01-01T00:00:00.000Z",
+    }),
     controlCommentId: 1,
-    settings: { commands: {}, models: {}, maxRemediationRounds: 3 },
-    conversation: [],
-    contracts: [],
-    extraFeatures: [],
-    features: {},
-    milestones: {},
-    assertions: {},
-    notices: [],
-    stepFailures: 0,
-    guidance: [],
-    bulletin: [],
     ...overrides,
   };
 }
