@@ -15,7 +15,7 @@ const privateKey = (() => {
     process.exit(1);
   }
 })();
-const config = readOperatorConfig({ ...process.env, PRIVATE_KEY: privateKey });
+const config = readOperatorConfig({ ...process.env, PRIVATE_KEY: privateKey }, { appDirectory: process.cwd() });
 
 if (!config.appId || !config.privateKey) {
   // No credentials yet: Probot's setup flow registers the app from app.yml and writes .env.

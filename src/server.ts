@@ -53,6 +53,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         allowedDomains: config.networkAllow ?? DEFAULT_ALLOWED_DOMAINS,
         // Every mission's checkout is hidden; each command is allowed its own.
         hidden: [resolve(config.workspaceRoot), dirname(resolve(config.databasePath)), ...config.secretPaths.map((path) => resolve(path))],
+        scratchRoot: resolve(config.workspaceRoot, ".scratch"),
       })
     : new UnconfinedRunner());
   if (!config.sandbox) log.warn("MISSIONS_SANDBOX=off: repository and agent commands run without a sandbox");

@@ -173,4 +173,13 @@ export function pruneToolOutputs(messages: ModelMessage[], budgetChars: number):
     if (result.type === "tool-result" && result.output !== PRUNED) result.output = PRUNED;
     if (size() <= budgetChars) return;
   }
+  // Still too big: the long arguments of older calls (whole files given to write_file, say).
+  const calls = messages.slice(1).flatMap((message) => (message.role === "assistant" ? message.content.filter((part) => part.type === "tool-call") : []));
+  for (const call of calls.slice(0, Math.max(0, calls.length - KEEP_RECENT_RESULTS))) {
+    if (call.type !== "tool-call" || typeof call.input !== "object" || call.input === null) continue;
+    call.input = Object.fromEntries(
+      Object.entries(call.input as Record<string, unknown>).map(([key, value]) => [key, typeof value === "string" && value.length > 500 ? PRUNED : value]),
+    );
+    if (size() <= budgetChars) return;
+  }
 }

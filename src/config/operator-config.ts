@@ -84,6 +84,7 @@ const EnvSchema = z.object({
   MISSIONS_PRICES: z.string().optional(),
   MISSIONS_SANDBOX: z.enum(["on", "off"]).optional(),
   MISSIONS_NETWORK_ALLOW: z.string().optional(),
+  MISSIONS_HIDDEN_PATHS: z.string().optional(),
   PRIVATE_KEY_PATH: z.string().optional(),
   HOME: z.string().optional(),
   LOG_LEVEL: z.string().optional(),
@@ -99,7 +100,7 @@ const VALIDATORS: RoleName[] = ["scrutiny", "reviewer", "user-testing"];
 const PROVIDER_NAME = /^MISSIONS_PROVIDER_([A-Z0-9_]+)_BASE_URL$/;
 
 /** Builds the operator's configuration from an environment; problems are listed, not thrown one by one. */
-export function readOperatorConfig(env: Record<string, string | undefined>): OperatorConfig {
+export function readOperatorConfig(env: Record<string, string | undefined>, options: { appDirectory?: string } = {}): OperatorConfig {
   // An empty variable means "not set", as in most shells' and process managers' conventions.
   env = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = EnvSchema.safeParse(env);
@@ -148,9 +149,12 @@ export function readOperatorConfig(env: Record<string, string | undefined>): Ope
     sandbox: values.MISSIONS_SANDBOX !== "off",
     networkAllow: values.MISSIONS_NETWORK_ALLOW?.split(",").map((host) => host.trim()).filter(Boolean),
     secretPaths: [
-      ".env",
+      // The app's own directory: `.env`, a key file Probot found there, the default store.
+      ...(options.appDirectory ? [options.appDirectory] : [".env"]),
+      ...(values.MISSIONS_HIDDEN_PATHS?.split(",").map((path) => path.trim()).filter(Boolean) ?? []),
       ...(values.PRIVATE_KEY_PATH ? [values.PRIVATE_KEY_PATH] : []),
-      ...(values.HOME ? [".ssh", ".npmrc", ".netrc", ".config/gh", ".aws", ".docker", ".git-credentials"].map((name) => `${values.HOME}/${name}`) : []),
+      // The app user's home: credentials, and the tool caches the sandbox library would leave writable.
+      ...(values.HOME ? [values.HOME] : []),
     ],
     toolPath: env.PATH || "/usr/local/bin:/usr/bin:/bin",
     logLevel: values.LOG_LEVEL ?? "info",

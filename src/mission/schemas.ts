@@ -44,7 +44,11 @@ export const HandoffSchema = z.object({
     .describe("Every command you ran, with its exit code"),
   issuesDiscovered: z.array(z.string()).default([]).describe("Problems found that others should know about"),
   testsWrittenFirst: z.boolean().default(false).describe("Whether tests were written before the implementation"),
+  testsRun: z.boolean().default(false).describe("Whether you ran the tests after implementing, and they passed"),
 });
+
+/** What the worker submits: the commands it ran are the shell's record, not its own account. */
+export const SubmittedHandoffSchema = HandoffSchema.omit({ commandsRun: true });
 
 export const VerdictSchema = z.object({
   assertionId: AssertionIdSchema,

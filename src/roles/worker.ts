@@ -1,7 +1,7 @@
 import type { z } from "zod";
 import { bashTool, editFileTool, globTool, grepTool, listFilesTool, readFileTool, runAgent, writeFileTool, type AgentRun, type ToolContext } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
-import { allFeatures, approvedPlan, HandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
+import { allFeatures, approvedPlan, SubmittedHandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
 import { agentInstructions } from "./repository-overview.ts";
 import { loadSkills } from "./skills.ts";
@@ -34,7 +34,7 @@ export async function implementFeature(input: WorkerInput): Promise<Handoff> {
     final: {
       name: "submit_handoff",
       description: "Finish the feature with an honest, structured handoff. Call once, last.",
-      parameters: HandoffSchema,
+      parameters: SubmittedHandoffSchema,
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal, ...(input.shell ? { shell: { ...input.shell, ran } } : {}) },
     maxTurns: 80,

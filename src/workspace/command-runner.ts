@@ -1,3 +1,6 @@
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { withScratch } from "./command-scratch.ts";
 import { runCommand, type CommandResult, type RunOptions } from "./run-command.ts";
 
 /** Runs a repository's or an agent's shell command; what confines it is the implementation's. */
@@ -7,10 +10,12 @@ export interface CommandRunner {
   run(command: string, options: RunOptions): Promise<CommandResult>;
 }
 
-/** No confinement beyond a clean environment and a process group killed at the timeout. */
+/** No confinement beyond a clean environment, a private HOME and TMPDIR, and a process group killed at the timeout. */
 export class UnconfinedRunner implements CommandRunner {
   readonly kind = "none" as const;
   run(command: string, options: RunOptions): Promise<CommandResult> {
-    return runCommand(command, options);
+    return withScratch(join(tmpdir(), "missions-scratch"), (scratch) =>
+      runCommand(command, { ...options, env: { ...options.env, HOME: scratch, TMPDIR: scratch } }),
+    );
   }
 }

@@ -1,5 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { resolveInRoot } from "../agent/tools/resolve-in-root.ts";
+
+const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 export interface RepositoryCommands {
   install?: string;
@@ -15,7 +18,19 @@ const NPM_PLACEHOLDER = /no test specified/;
  * names none: npm scripts, a Makefile's test target, Go, Cargo, pytest.
  */
 export function detectCommands(directory: string): RepositoryCommands {
-  const read = (name: string) => (existsSync(join(directory, name)) ? readFileSync(join(directory, name), "utf8") : undefined);
+  // Manifests come from the repository: read only regular files inside it, of manifest size.
+  const regular = (name: string): string | undefined => {
+    try {
+      const path = resolveInRoot(directory, name, { forWrite: false });
+      return statSync(path).isFile() ? path : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const read = (name: string): string | undefined => {
+    const path = regular(name);
+    return path && statSync(path).size <= MAX_MANIFEST_BYTES ? readFileSync(path, "utf8") : undefined;
+  };
   const packageJson = read("package.json");
   if (packageJson) {
     let scripts: Record<string, string> = {};
@@ -29,7 +44,7 @@ export function detectCommands(directory: string): RepositoryCommands {
     if (scripts.typecheck) commands.typecheck = "npm run typecheck";
     if (scripts.lint) commands.lint = "npm run lint";
     if (Object.keys(commands).length > 0) {
-      return { install: existsSync(join(directory, "package-lock.json")) ? "npm ci" : "npm install", ...commands };
+      return { install: regular("package-lock.json") ? "npm ci" : "npm install", ...commands };
     }
   }
   const makefile = read("Makefile");

@@ -1,16 +1,22 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SandboxManager } from "@anthropic-ai/sandbox-runtime";
 import type { CommandRunner } from "./command-runner.ts";
+import { shellQuote, withScratch } from "./command-scratch.ts";
 import { runCommand, type CommandResult, type RunOptions } from "./run-command.ts";
 
 export interface SandboxPolicy {
   /** Hosts commands may reach (HTTP, HTTPS and other TCP through the sandbox's proxies). */
   allowedDomains: string[];
-  /** Paths no command may read: the app's secrets and store, every mission's checkout but its own. */
+  /** Paths no command may read: the app's directory, secrets and store, every mission's checkout but its own. */
   hidden: string[];
+  /** Where each command's private HOME and TMPDIR are made: under a hidden path, so no other command sees them. */
+  scratchRoot: string;
 }
+
+/** Writable by default in the sandbox library (its own scratch, the app user's tool caches): shared between commands, so denied. */
+const SHARED_WRITABLE = ["/tmp/claude"];
+/** Processes one command may run at once: enough for any build, too few for a fork bomb to starve the host. */
+const MAX_PROCESSES = 4096;
 
 /** The sandbox cannot start on this host; the message says what to install. */
 export class SandboxUnavailableError extends Error {
@@ -56,36 +62,42 @@ export class SandboxedRunner implements CommandRunner {
     try {
       await SandboxManager.initialize({
         network: { allowedDomains: this.#policy.allowedDomains, deniedDomains: [] },
-        filesystem: { denyRead: this.#policy.hidden, allowWrite: [], denyWrite: [] },
+        filesystem: { denyRead: this.#policy.hidden, allowWrite: [], denyWrite: SHARED_WRITABLE },
       });
     } catch (error) {
       throw new SandboxUnavailableError([(error as Error).message]);
     }
+    // Dependencies can be present and the sandbox still refused (an unprivileged container): try it.
+    const probe = await this.#run("true", { cwd: this.#policy.scratchRoot, timeoutMs: 30_000, env: { PATH: "/usr/local/bin:/usr/bin:/bin" } });
+    if (probe.exitCode !== 0) throw new SandboxUnavailableError([`a trial command failed: ${probe.output.trim().split("\n").slice(-3).join(" ") || `exit ${probe.exitCode}`}`]);
   }
 
   async run(command: string, options: RunOptions): Promise<CommandResult> {
     await this.ready();
-    const scratch = await mkdtemp(join(tmpdir(), "missions-command-"));
-    try {
+    return this.#run(command, options);
+  }
+
+  #run(command: string, options: RunOptions): Promise<CommandResult> {
+    return withScratch(this.#policy.scratchRoot, async (scratch) => {
+      // The library sets its own TMPDIR inside the sandbox; the command's own comes last and wins.
+      const prelude = `export HOME=${shellQuote(scratch)} TMPDIR=${shellQuote(scratch)}; ulimit -u ${MAX_PROCESSES} 2>/dev/null; `;
       const wrapped = await SandboxManager.wrapWithSandbox(
-        command,
+        prelude + command,
         undefined,
         {
           filesystem: {
             denyRead: this.#policy.hidden,
-            allowRead: [options.cwd],
+            allowRead: [options.cwd, scratch],
             allowWrite: [options.cwd, scratch],
             // Host-side git reads .git/config: a command that could write it could make git run code outside.
-            denyWrite: [join(options.cwd, ".git")],
+            denyWrite: [join(options.cwd, ".git"), ...SHARED_WRITABLE],
           },
         },
         options.signal,
       );
-      const result = await runCommand(wrapped, { ...options, env: { ...options.env, TMPDIR: scratch } });
+      const result = await runCommand(wrapped, { ...options, env: { ...options.env, HOME: scratch, TMPDIR: scratch } });
       return { ...result, command };
-    } finally {
-      await rm(scratch, { recursive: true, force: true }).catch(() => {});
-    }
+    });
   }
 
   /** Stops the sandbox's proxies (shutdown). */

@@ -379,5 +379,17 @@ describe("pruneToolOutputs", () => {
     const before = JSON.stringify(messages);
     pruneToolOutputs(messages, 10_000_000);
     expect(JSON.stringify(messages)).toBe(before);
+    // Still over budget after the outputs: the long arguments of older calls go too.
+    const writes: import("../../src/models/index.ts").ModelMessage[] = [
+      { role: "user", content: [{ type: "text", text: "task" }] },
+      ...Array.from({ length: 10 }, (_, index) => [
+        { role: "assistant" as const, content: [{ type: "tool-call" as const, id: `w${index}`, name: "write_file", input: { path: `f${index}`, content: big } }] },
+        { role: "user" as const, content: [{ type: "tool-result" as const, toolCallId: `w${index}`, toolName: "write_file", output: "Wrote.", isError: false }] },
+      ]).flat(),
+    ];
+    pruneToolOutputs(writes, 90_000);
+    const inputs = writes.flatMap((message) => (message.role === "assistant" ? message.content.map((part) => (part.type === "tool-call" ? (part.input as { content: string; path: string }) : undefined)) : []));
+    expect(inputs[0]).toEqual({ path: "f0", content: expect.stringContaining("pruned") });
+    expect(inputs.at(-1)).toEqual({ path: "f9", content: big });
   });
 });

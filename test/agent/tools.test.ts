@@ -419,3 +419,44 @@ describe("truncateOutput", () => {
     expect(output.replace(/\n\n\[…[^\]]*\]\n\n/, "")).toHaveLength(30_000);
   });
 });
+
+describe("files that are not regular files", () => {
+  it("refuses pipes and devices instead of blocking or exhausting memory", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { mkdtempSync, rmSync, symlinkSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { readFileTool, editFileTool } = await import("../../src/agent/index.ts");
+    const root = mkdtempSync(join(tmpdir(), "fifo-"));
+    try {
+      execFileSync("mkfifo", [join(root, "pipe")]);
+      const context = { root, readFiles: new Set<string>() };
+      await expect(readFileTool.execute({ path: "pipe" }, context)).rejects.toThrow(/not a regular file/);
+      context.readFiles.add(join(root, "pipe"));
+      await expect(editFileTool.execute({ path: "pipe", old_string: "a", new_string: "b" }, context)).rejects.toThrow(/not a regular file/);
+      symlinkSync("/dev/zero", join(root, "zero"));
+      await expect(readFileTool.execute({ path: "zero" }, context)).rejects.toThrow(/outside the repository|not a regular file/);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("edit_file keeps the file's indentation", () => {
+  it("re-indents a whitespace-tolerant replacement to where it matched", async () => {
+    const { mkdtempSync, rmSync, writeFileSync, readFileSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { readFileTool, editFileTool } = await import("../../src/agent/index.ts");
+    const root = mkdtempSync(join(tmpdir(), "indent-"));
+    try {
+      writeFileSync(join(root, "f.py"), "def f():\n    a = 1\n    return a\n");
+      const context = { root, readFiles: new Set<string>() };
+      await readFileTool.execute({ path: "f.py" }, context);
+      await editFileTool.execute({ path: "f.py", old_string: "a = 1\nreturn a", new_string: "a = 2\nif a:\n    return a" }, context);
+      expect(readFileSync(join(root, "f.py"), "utf8")).toBe("def f():\n    a = 2\n    if a:\n        return a\n");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

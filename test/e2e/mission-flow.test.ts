@@ -43,8 +43,8 @@ describe("a labelled issue becomes an approved contract, feature commits, a chec
     const branch = "mission/1-add-greetings";
     const commits = commitsOn(harness.gitDir, branch, "main");
     expect(commits.map((commit) => commit.subject)).toEqual(["Add the greeting file", "Add the farewell file"]);
-    expect(commits[0]!.trailers).toEqual({ Mission: "#1", Feature: "F1", Assertions: "VAL-GREET-001" });
-    expect(commits[1]!.trailers).toEqual({ Mission: "#1", Feature: "F2", Assertions: "VAL-GREET-002" });
+    expect(commits[0]!.trailers).toEqual({ Mission: "#1", Feature: "F1", Assertions: "VAL-GREET-001", Handoff: "done" });
+    expect(commits[1]!.trailers).toEqual({ Mission: "#1", Feature: "F2", Assertions: "VAL-GREET-002", Handoff: "done" });
     expect(commits[0]!.author).toBe(`${github.botLogin} <9000+${github.botLogin}@users.noreply.github.com>`);
     expect(git(harness.gitDir, "show", `${branch}:greeting.txt`)).toBe("hello\n");
 

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
-import { commitsOn } from "../helpers/git.ts";
+import { commitsOn, git } from "../helpers/git.ts";
 import { gate } from "./gate.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
 import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
@@ -31,6 +31,8 @@ describe("a mission survives the app being stopped and started again", () => {
     harness.models.script(async (request: NormalizedRequest): Promise<Reply> => {
       const first = request.messages[0];
       if (!stopped && first?.role === "user" && first.text.includes("# Feature F2:") && request.tools.some((tool) => tool.name === "submit_handoff")) {
+        // The crashed attempt leaves a file behind in the checkout before the app goes away.
+        if (request.messages.length === 1) return { toolCalls: [{ name: "write_file", arguments: { path: "stray-from-crash.txt", content: "half-done\n" } }] };
         f2.reached();
         await f2.opened;
         return { error: { status: 500, message: "the app went away" } };
@@ -49,6 +51,8 @@ describe("a mission survives the app being stopped and started again", () => {
 
     const commits = commitsOn(harness.gitDir, BRANCH, "main");
     expect(commits.map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2"]);
+    // The re-run started from the branch head: nothing the crashed attempt left is in the commit.
+    expect(git(harness.gitDir, "ls-tree", "-r", "--name-only", BRANCH)).not.toContain("stray-from-crash.txt");
     expect(harness.github.checkRuns(OWNER, REPO)).toHaveLength(1);
     expect(harness.github.pulls(OWNER, REPO)).toHaveLength(1);
     const control = harness.github.comments(OWNER, REPO, issue).find((comment) => comment.body.includes("<!-- missions:control"));

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
@@ -42,10 +42,19 @@ describe("the worker's shell is a sandbox", () => {
   let keyPath: string;
   beforeEach(async () => {
     harness = await startHarness({ files: { ...FIXTURE_FILES, "test.sh": "#!/bin/sh\ngrep -q hello greeting.txt\n" } });
-    // The app's private key as an operator keeps it: a file named by PRIVATE_KEY_PATH.
-    keyPath = join(harness.dataDir, "app-private-key.pem");
+    // The app's private key as Probot users keep it: a .pem dropped in the app's directory, found
+    // there without PRIVATE_KEY_PATH.
+    const appDirectory = join(harness.dataDir, "app");
+    mkdirSync(appDirectory);
+    keyPath = join(appDirectory, "missions.2026-11-22.private-key.pem");
     writeFileSync(keyPath, harness.github.privateKey);
-    harness.env.PRIVATE_KEY_PATH = keyPath;
+    writeFileSync(join(appDirectory, ".env"), `WEBHOOK_SECRET=${harness.github.webhookSecret}\n`);
+    harness.env.MISSIONS_HIDDEN_PATHS = appDirectory;
+    harness.env.HOME = process.env.HOME ?? "/root";
+    // Another mission's checkout, with something of its repository's own.
+    mkdirSync(join(harness.dataDir, "workspaces", "other-mission"), { recursive: true });
+    writeFileSync(join(harness.dataDir, "workspaces", "other-mission", "their-secret.txt"), "OTHER-MISSION-SECRET\n");
+    mkdirSync("/tmp/claude", { recursive: true });
     await harness.restart();
   });
   afterEach(async () => {
@@ -64,11 +73,13 @@ describe("the worker's shell is a sandbox", () => {
       { name: "bash", arguments: { command: `echo planted > ${harness.dataDir}/planted.txt` } },
       { name: "bash", arguments: { command: `ln -s ${harness.dataDir} escape && echo planted > escape/planted.txt` } },
       { name: "write_file", arguments: { path: "escape/planted.txt", content: "planted" } },
-      { name: "bash", arguments: { command: `ls ${join(harness.dataDir, "workspaces")}; cat ${join(harness.dataDir, "missions.db")} | head -c 100` } },
+      { name: "bash", arguments: { command: `cat ${join(harness.dataDir, "workspaces", "other-mission", "their-secret.txt")}; cat ${join(harness.dataDir, "missions.db")} | head -c 100` } },
       { name: "bash", arguments: { command: `curl -sS -m 5 http://127.0.0.1:${githubPort}/api/v3/app; echo exit=$?` } },
       { name: "bash", arguments: { command: "curl -sS -m 5 -o /dev/null -w '%{http_code}' http://example.com; echo exit=$?" } },
       { name: "bash", arguments: { command: "mkdir -p .git/hooks && printf '#!/bin/sh\\ntouch /tmp/hook-ran\\n' > .git/hooks/pre-commit; echo exit=$?" } },
       { name: "bash", arguments: { command: "for i in $(seq 1 100); do (sleep 1000 &); done; sleep 1000", timeout_seconds: 2 } },
+      { name: "bash", arguments: { command: `cat ${join(harness.dataDir, "app")}/*.pem ${join(harness.dataDir, "app")}/.env` } },
+      { name: "bash", arguments: { command: 'f=$(mktemp) && echo "tmp=$f home=$HOME" && echo cache > "$HOME/.tool-cache" && echo shared > /tmp/claude/shared; echo exit=$?' } },
     ];
     const worker = attacker(attempts);
     harness.models.script(worker);
@@ -107,9 +118,11 @@ describe("the worker's shell is a sandbox", () => {
     }
     expect(readdirSync(harness.dataDir).filter((name) => name.includes("planted"))).toEqual([]);
     // Other missions' checkouts and the store.
+    expect(outcome(8).output).not.toContain("OTHER-MISSION-SECRET");
     expect(outcome(8).output).not.toContain("SQLite format");
     // The network: loopback (the fake GitHub) and a host off the allowlist.
-    expect(outcome(9).output).not.toContain('"slug"');
+    expect(outcome(9).output).not.toContain("Requires authentication");
+    expect(outcome(9).output).toMatch(/exit=[1-9]/);
     expect(outcome(10).output).toMatch(/403|exit=[1-9]/);
     // .git is read-only to commands, and hooks would not run anyway.
     expect(outcome(11).output).toMatch(/Read-only file system|exit=[1-9]/);
@@ -118,6 +131,14 @@ describe("the worker's shell is a sandbox", () => {
     const { execFileSync } = await import("node:child_process");
     const sleepers = execFileSync("bash", ["-c", "pgrep -fc '[s]leep 1000' || true"], { encoding: "utf8" }).trim();
     expect(Number(sleepers)).toBe(0);
+    // The key Probot would find in the app's directory, and its .env.
+    expect(outcome(13).output).not.toContain(privateKeyLine);
+    expect(outcome(13).output).not.toContain("WEBHOOK_SECRET");
+    // Temporary files and caches go to the command's own scratch, never the checkout, /tmp/claude or the app's home.
+    expect(outcome(14).output).toMatch(new RegExp(`tmp=${harness.dataDir}/workspaces/\\.scratch/command-\\w+/tmp\\.\\w+ home=${harness.dataDir}/workspaces/\\.scratch/command-\\w+`));
+    expect(outcome(14).output).toMatch(/exit=[1-9]/);
+    expect(existsSync("/tmp/claude/shared")).toBe(false);
+    expect(git(harness.gitDir, "ls-tree", "-r", "--name-only", BRANCH)).not.toContain(".tool-cache");
     // Nothing the worker tried leaked into what people see.
     const comments = JSON.stringify(harness.github.comments(OWNER, REPO, number));
     expect(comments).not.toContain(privateKeyLine);

@@ -86,7 +86,7 @@ describe("secrets never reach comments, check runs, commits, logs or the store",
     }
     // The checkout's git config holds no credentials.
     const checkouts = join(harness.dataDir, "workspaces");
-    for (const checkout of readdirSync(checkouts)) {
+    for (const checkout of readdirSync(checkouts).filter((name) => !name.startsWith("."))) {
       const config = execFileSync("git", ["config", "--list", "--local"], { cwd: join(checkouts, checkout), encoding: "utf8" });
       expect(config).not.toMatch(/ghs_|extraheader|x-access-token/i);
     }

@@ -11,6 +11,7 @@ const handoff = (overrides: Partial<Handoff> = {}): Handoff => ({
   commandsRun: [],
   issuesDiscovered: [],
   testsWrittenFirst: true,
+  testsRun: true,
   ...overrides,
 });
 

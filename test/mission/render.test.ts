@@ -42,7 +42,7 @@ describe("what people read", () => {
       branch: "mission/7-do-things",
       pr: { number: 8, nodeId: "n", ready: false },
       features: {
-        F1: { status: "done" as const, attempts: 1, handoff: { status: "done" as const, summary: "Did one.", completed: [], leftUndone: [], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: true } },
+        F1: { status: "done" as const, attempts: 1, handoff: { status: "done" as const, summary: "Did one.", completed: [], leftUndone: [], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: true, testsRun: true } },
         F2: { status: "pending" as const, attempts: 0 },
       },
       assertions: { "VAL-A-001": { verdict: "fail" as const, evidence: "broken" }, "VAL-A-002": { verdict: "pending" as const } },

@@ -26,7 +26,7 @@ function missionWith(done: number): Mission {
       {
         status: "done" as const,
         attempts: 1,
-        handoff: { status: "done" as const, summary: `Built ${feature.title} with a paragraph of detail. `.repeat(3), completed: [], leftUndone: [], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: true },
+        handoff: { status: "done" as const, summary: `Built ${feature.title} with a paragraph of detail. `.repeat(3), completed: [], leftUndone: [], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: true, testsRun: true },
       },
     ]),
   );

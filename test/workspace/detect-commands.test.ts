@@ -1,4 +1,5 @@
-import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -37,5 +38,19 @@ describe("detectCommands", () => {
     expect(detectCommands(repo({ "Cargo.toml": "[package]" }))).toEqual({ test: "cargo test" });
     expect(detectCommands(repo({ "pyproject.toml": "[tool.pytest.ini_options]" }))).toEqual({ test: "python -m pytest" });
     expect(detectCommands(repo({ "README.md": "hi" }))).toEqual({});
+  });
+});
+
+describe("detectCommands and hostile manifests", () => {
+  it("ignores manifests that are links out of the repository, devices or pipes", () => {
+    const dir = mkdtempSync(join(tmpdir(), "detect-"));
+    try {
+      symlinkSync("/dev/zero", join(dir, "package.json"));
+      execFileSync("mkfifo", [join(dir, "Makefile")]);
+      symlinkSync("/etc/hostname", join(dir, "go.mod"));
+      expect(detectCommands(dir)).toEqual({});
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -1,6 +1,7 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { z } from "zod";
 import { defineTool, ToolError } from "../tool.ts";
+import { readRegularFile } from "./read-regular-file.ts";
 import { resolveInRoot } from "./resolve-in-root.ts";
 
 export const editFileTool = defineTool({
@@ -16,7 +17,7 @@ export const editFileTool = defineTool({
   async execute({ path, old_string, new_string, replace_all }, context) {
     const target = resolveInRoot(context.root, path);
     if (!context.readFiles.has(target)) throw new ToolError(`Read "${path}" with read_file before editing it.`);
-    const text = await readFile(target, "utf8");
+    const text = await readRegularFile(target, path);
     const ranges = findMatches(text, old_string);
     if (ranges.length === 0) {
       throw new ToolError(`old_string was not found in "${path}". Read the file again and copy the text exactly.`);
@@ -25,7 +26,10 @@ export const editFileTool = defineTool({
       throw new ToolError(`old_string matches ${ranges.length} places in "${path}". Add surrounding lines to make it unique, or set replace_all.`);
     }
     let result = text;
-    for (const [start, end] of [...ranges].reverse()) result = result.slice(0, start) + new_string + result.slice(end);
+    for (const [start, end] of [...ranges].reverse()) {
+      const replacement = text.slice(start, end) === old_string ? new_string : reindent(new_string, old_string, text.slice(start, end));
+      result = result.slice(0, start) + replacement + result.slice(end);
+    }
     await writeFile(target, result, "utf8");
     return `Edited ${path}: ${ranges.length} replacement${ranges.length > 1 ? "s" : ""}.`;
   },
@@ -56,4 +60,20 @@ export function findMatches(text: string, needle: string): Array<[number, number
     }
   }
   return loose;
+}
+
+/**
+ * For a whitespace-tolerant match: gives the replacement the indentation the file has where the
+ * match was found, instead of the indentation the model typed.
+ */
+function reindent(replacement: string, typed: string, found: string): string {
+  const indent = (text: string) => /^[ \t]*/.exec(text.split("\n").find((line) => line.trim() !== "") ?? "")![0];
+  const typedIndent = indent(typed);
+  const foundIndent = indent(found);
+  // Only a replacement written at the typed indentation is moved; one already at the file's stays.
+  if (typedIndent === foundIndent || indent(replacement) !== typedIndent) return replacement;
+  return replacement
+    .split("\n")
+    .map((line) => (line.trim() === "" ? line : foundIndent + (line.startsWith(typedIndent) ? line.slice(typedIndent.length) : line.trimStart())))
+    .join("\n");
 }

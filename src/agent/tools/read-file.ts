@@ -1,6 +1,6 @@
-import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { defineTool, ToolError } from "../tool.ts";
+import { readRegularFile } from "./read-regular-file.ts";
 import { resolveInRoot } from "./resolve-in-root.ts";
 
 export const readFileTool = defineTool({
@@ -14,15 +14,7 @@ export const readFileTool = defineTool({
   }),
   async execute({ path, offset = 1, limit = 2000 }, context) {
     const target = resolveInRoot(context.root, path, { forWrite: false });
-    let text: string;
-    try {
-      text = await readFile(target, "utf8");
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") throw new ToolError(`"${path}" does not exist. Use list_files to see what is there.`);
-      if (code === "EISDIR") throw new ToolError(`"${path}" is a directory. Use list_files for directories.`);
-      throw error;
-    }
+    const text = await readRegularFile(target, path);
     if (text.includes("\u0000")) throw new ToolError(`"${path}" is a binary file.`);
     context.readFiles.add(target);
     if (text === "") return "(empty file)";

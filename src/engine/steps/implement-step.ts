@@ -24,8 +24,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   let handoff: Handoff;
   if (sha) {
     context.log.info({ feature: featureId, sha }, "feature commit already on the branch; not running it again");
-    const message = (await context.workspace.git(directory, ["log", "-1", "--format=%b", sha])).stdout;
-    handoff = { status: "done", summary: message.split("\n\n")[0]?.trim() || "(recovered from the commit)", completed: [], leftUndone: [], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: false };
+    handoff = recoveredHandoff((await context.workspace.git(directory, ["log", "-1", "--format=%b", sha])).stdout);
   } else {
     handoff = await implementFeature({
       model: modelFor(context, mission, "worker", featureId),
@@ -41,12 +40,13 @@ export async function implementStep(context: StepContext, mission: Mission, feat
           data: { feature: featureId, tool: call.name, isError: call.isError, input: preview(JSON.stringify(call.input)), output: preview(call.output) },
         });
       },
-      shell: { runner: context.runner, env: safeEnvironment(directory, context.settings.toolPath), maxTimeoutMs: context.settings.commandTimeoutMs },
+      shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: context.settings.commandTimeoutMs },
     });
     if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state.attempts + 1);
-    const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", ") };
+    const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", "), Handoff: handoff.status };
     const identity = await context.github.identity(repoRef(mission));
-    sha = await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, feature.title, handoff.summary, trailers);
+    const body = [handoff.summary, ...(handoff.leftUndone.length > 0 ? ["", "Left undone:", ...handoff.leftUndone.map((item) => `- ${item}`)] : [])].join("\n");
+    sha = await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, feature.title, body, trailers);
     // A worker can run for a long time: push with a token fetched now, not the one from before it.
     await context.workspace.push(directory, await remoteAccess(context, mission), branch);
   }
@@ -88,4 +88,24 @@ function blocked(mission: Mission, featureId: string, title: string, handoff: Ha
 /** Enough of a tool call for a person following along; full outputs stay out of the store. */
 function preview(text: string): string {
   return text.length > 300 ? `${text.slice(0, 299)}…` : text;
+}
+
+/**
+ * The handoff of a feature whose commit landed before the app could save it, rebuilt from the
+ * commit: its summary, what it left undone, and its status from the `Handoff:` trailer.
+ */
+export function recoveredHandoff(body: string): Handoff {
+  const status = /^Handoff: (done|partial|blocked)$/m.exec(body)?.[1] as Handoff["status"] | undefined;
+  const [summary = "", ...rest] = body.split("\n\n");
+  const undone = rest.find((part) => part.startsWith("Left undone:"));
+  return {
+    status: status ?? "done",
+    summary: summary.trim() || "(recovered from the commit)",
+    completed: [],
+    leftUndone: undone ? undone.split("\n").slice(1).filter((line) => line.startsWith("- ")).map((line) => line.slice(2)) : [],
+    commandsRun: [],
+    issuesDiscovered: [],
+    testsWrittenFirst: false,
+    testsRun: false,
+  };
 }

@@ -31,7 +31,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   for (const key of COMMAND_ORDER) {
     const command = chosen[key];
     if (!command) continue;
-    const result = await context.runner.run(command, { cwd: directory, timeoutMs: context.settings.commandTimeoutMs, env: safeEnvironment(directory, context.settings.toolPath), signal: context.signal });
+    const result = await context.runner.run(command, { cwd: directory, timeoutMs: context.settings.commandTimeoutMs, env: safeEnvironment(context.settings.toolPath), signal: context.signal });
     commands.push(result);
     context.log.info({ command: key, exitCode: result.exitCode, ms: result.durationMs }, "validation command finished");
     if (key === "install" && result.exitCode !== 0) break;

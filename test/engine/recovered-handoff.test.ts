@@ -1,0 +1,13 @@
+import { describe, expect, it } from "vitest";
+import { recoveredHandoff } from "../../src/engine/steps/implement-step.ts";
+
+describe("recoveredHandoff", () => {
+  it("rebuilds a partial handoff from its commit, so its follow-up is not lost after a crash", () => {
+    const body = "Added the parser.\n\nLeft undone:\n- error messages\n- the CLI flag\n\nMission: #3\nFeature: F2\nAssertions: VAL-P-001\nHandoff: partial\n";
+    expect(recoveredHandoff(body)).toMatchObject({ status: "partial", summary: "Added the parser.", leftUndone: ["error messages", "the CLI flag"] });
+  });
+
+  it("takes an older commit without the trailer as done", () => {
+    expect(recoveredHandoff("Did it.\n\nMission: #3\nFeature: F1\n")).toMatchObject({ status: "done", summary: "Did it.", leftUndone: [] });
+  });
+});
