@@ -26,6 +26,8 @@ const FeatureStateSchema = z.object({
   status: z.enum(["pending", "done"]),
   commitSha: z.string().optional(),
   handoff: HandoffSchema.optional(),
+  /** Whether a code review has looked at this feature's commit. */
+  reviewed: z.boolean().optional(),
   /** The files the feature's commit changed, as git says — not as the worker says. */
   files: z.array(z.string()).optional(),
   attempts: z.number().int().default(0),

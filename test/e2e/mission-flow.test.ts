@@ -71,7 +71,7 @@ describe("a labelled issue becomes an approved contract, feature commits, a chec
     expect(finalComments.at(-1)!.body).toContain(`Pull request #${pulls[0]!.number} is ready for your review`);
 
     // Each role really ran, and each worker started from a fresh context.
-    expect(new Set(responder.rolesSeen)).toEqual(new Set(["orchestrator", "worker", "scrutiny"]));
+    expect(new Set(responder.rolesSeen)).toEqual(new Set(["orchestrator", "worker", "reviewer", "scrutiny"]));
     const workerFirstCalls = models.calls.filter((call) => call.request.tools.some((tool) => tool.name === "submit_handoff") && call.request.messages.length === 1);
     expect(workerFirstCalls).toHaveLength(2);
     expect(workerFirstCalls[1]!.request.messages[0]!.role === "user" && workerFirstCalls[1]!.request.messages[0]!.text).toContain("Implemented F1");

@@ -17,6 +17,8 @@ export interface MissionScript {
   files: Record<string, Record<string, string>>;
   /** Verdict for an assertion (default: pass). */
   verdict?: (assertionId: string, request: NormalizedRequest) => "pass" | "fail";
+  /** A reviewer's findings for a feature (default: none). */
+  review?: (featureId: string, request: NormalizedRequest) => Array<{ path: string; line: number; severity: "blocker" | "major" | "minor" | "nit"; message: string }>;
 }
 
 /**
@@ -66,6 +68,11 @@ export function missionResponder(script: MissionScript) {
           },
         ],
       };
+    }
+    if (tools.includes("submit_review")) {
+      rolesSeen.push("reviewer");
+      const featureId = /^# Review of feature (F\d+):/m.exec(firstUser)?.[1] ?? "?";
+      return { toolCalls: [{ name: "submit_review", arguments: { findings: script.review?.(featureId, request) ?? [] } }] };
     }
     if (tools.includes("submit_verdicts")) {
       rolesSeen.push("scrutiny");

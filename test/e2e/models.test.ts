@@ -6,8 +6,8 @@ import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "
 import { OPENAI_KEY, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
 const BRANCH = "mission/1-add-greetings";
-const roleOf = (request: NormalizedRequest) =>
-  request.tools.some((tool) => tool.name === "submit_plan") ? "orchestrator" : request.tools.some((tool) => tool.name === "submit_handoff") ? "worker" : "scrutiny";
+const ROLE_BY_FINAL_TOOL: Record<string, string> = { submit_plan: "orchestrator", submit_handoff: "worker", submit_review: "reviewer", submit_verdicts: "scrutiny" };
+const roleOf = (request: NormalizedRequest) => request.tools.map((tool) => ROLE_BY_FINAL_TOOL[tool.name]).find(Boolean) ?? "unknown";
 
 describe("models: providers per role, the ledger, budgets and faults", () => {
   let harness: Harness;
@@ -26,7 +26,7 @@ describe("models: providers per role, the ledger, budgets and faults", () => {
     await say(issue, "/mission approve");
     expect(commitsOn(harness.gitDir, BRANCH, "main")).toHaveLength(2);
     expect(new Set(harness.models.calls.map((call) => `${roleOf(call.request)} ${call.request.protocol} ${call.request.stream}`))).toEqual(
-      new Set(["orchestrator anthropic true", "worker anthropic true", "scrutiny anthropic true"]),
+      new Set(["orchestrator anthropic true", "worker anthropic true", "reviewer anthropic true", "scrutiny anthropic true"]),
     );
     // Prompt caching is in use: later worker calls read their prefix from the cache.
     const [mission] = await harness.app.store.listMissions();
@@ -55,11 +55,12 @@ describe("models: providers per role, the ledger, budgets and faults", () => {
     await say(issue, "/mission approve");
     expect(commitsOn(harness.gitDir, BRANCH, "main")).toHaveLength(2);
     const seen = new Set(harness.models.calls.map((call) => `${roleOf(call.request)} ${call.request.protocol} ${call.request.model}`));
-    expect(seen).toEqual(new Set(["orchestrator anthropic claude-sonnet-5-5", "worker openai qwen3-coder", "scrutiny openai gpt-5.1"]));
+    // The reviewer was left to the defaults: a different provider from the worker's.
+    expect(seen).toEqual(new Set(["orchestrator anthropic claude-sonnet-5-5", "worker openai qwen3-coder", "scrutiny openai gpt-5.1", "reviewer anthropic claude-sonnet-5-5"]));
     const [mission] = await harness.app.store.listMissions();
     const ledger = await harness.app.store.usage(mission!.id);
     expect(new Set(ledger.map((entry) => `${entry.role} ${entry.model}`))).toEqual(
-      new Set(["orchestrator anthropic/claude-sonnet-5-5", "worker local-llm/qwen3-coder", "scrutiny openai/gpt-5.1"]),
+      new Set(["orchestrator anthropic/claude-sonnet-5-5", "worker local-llm/qwen3-coder", "scrutiny openai/gpt-5.1", "reviewer anthropic/claude-sonnet-5-5"]),
     );
     expect(ledger.filter((entry) => entry.role === "worker").every((entry) => entry.usd === 0 && entry.featureId)).toBe(true);
     expect(ledger.filter((entry) => entry.role !== "worker").every((entry) => entry.usd > 0)).toBe(true);

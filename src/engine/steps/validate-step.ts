@@ -1,5 +1,6 @@
 import { approvedPlan, escapeCell, featuresOf, recordValidation, type Mission, type Verdict } from "../../mission/index.ts";
-import { scrutinize } from "../../roles/index.ts";
+import { reviewFeature, scrutinize, type Finding } from "../../roles/index.ts";
+import type { Annotation } from "../../github/index.ts";
 import { detectCommands, type CommandResult } from "../../workspace/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
@@ -39,18 +40,39 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   const firstFeature = featuresOf(mission, milestoneId).map((feature) => mission.features[feature.id]?.commitSha).find(Boolean);
   const base = firstFeature ? `${firstFeature}~1` : `origin/${mission.repo.defaultBranch}`;
   const diff = await context.workspace.diff(directory, base, head).catch(() => "");
-  const verdicts = await scrutinize({
-    model: modelFor(context, mission, "scrutiny"),
-    missionId: mission.id,
-    milestone,
-    assertions,
-    commands,
-    diff,
-    directory,
-    bulletin: mission.bulletin,
-    signal: context.signal,
-  });
-  const failures = commands.filter((result) => result.exitCode !== 0).map((result) => `\`${result.command}\` exited with ${result.exitCode}${result.timedOut ? " (timed out)" : ""}`);
+  // One review per feature not reviewed yet, all at once, alongside the scrutiny agent: read-only work runs in parallel.
+  const toReview = featuresOf(mission, milestoneId).filter((feature) => mission.features[feature.id]?.commitSha && !mission.features[feature.id]?.reviewed);
+  const [verdicts, ...reviews] = await Promise.all([
+    scrutinize({
+      model: modelFor(context, mission, "scrutiny"),
+      missionId: mission.id,
+      milestone,
+      assertions,
+      commands,
+      diff,
+      directory,
+      bulletin: mission.bulletin,
+      signal: context.signal,
+    }),
+    ...toReview.map(async (feature) => {
+      const sha = mission.features[feature.id]!.commitSha!;
+      return reviewFeature({
+        model: modelFor(context, mission, "reviewer", feature.id),
+        missionId: mission.id,
+        feature,
+        assertions: plan.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)),
+        diff: await context.workspace.diff(directory, `${sha}~1`, sha).catch(() => ""),
+        directory,
+        signal: context.signal,
+      });
+    }),
+  ]);
+  const findings = reviews.flat();
+  const serious = findings.filter((finding) => finding.severity === "blocker" || finding.severity === "major");
+  const failures = [
+    ...commands.filter((result) => result.exitCode !== 0).map((result) => `\`${result.command}\` exited with ${result.exitCode}${result.timedOut ? " (timed out)" : ""}`),
+    ...serious.map((finding) => `review of ${finding.featureId} (${finding.severity}) at ${finding.path}:${finding.line}: ${finding.message}`),
+  ];
   const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
   // With no command to run, a pass rests on reading the code alone: say so with a neutral check.
   const conclusion = !passed ? "failure" : commands.length === 0 ? "neutral" : "success";
@@ -60,10 +82,29 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     status: "completed",
     conclusion,
     title: `${title} — ${passed ? "passed" : "failed"}`,
-    summary: renderCheckSummary(commands, verdicts, assertions.map((a) => ({ id: a.id, statement: a.statement })), failures),
+    summary: renderCheckSummary(commands, verdicts, assertions.map((a) => ({ id: a.id, statement: a.statement })), failures, findings),
+    annotations: toAnnotations(findings, new Set(toReview.flatMap((feature) => mission.features[feature.id]?.files ?? []))),
     externalId: mission.id,
   });
-  return recordValidation(mission, { milestoneId, headSha: head, checkRunId, verdicts, failures }, context.now().toISOString());
+  const recorded = recordValidation(mission, { milestoneId, headSha: head, checkRunId, verdicts, failures }, context.now().toISOString());
+  const reviewed = Object.fromEntries(toReview.map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true }]));
+  return { ...recorded, features: { ...recorded.features, ...reviewed } };
+}
+
+const LEVEL = { blocker: "failure", major: "failure", minor: "warning", nit: "notice" } as const;
+
+/** Findings as line annotations — only on files the reviewed commits changed, which GitHub can place. */
+export function toAnnotations(findings: Finding[], changed: Set<string>): Annotation[] {
+  return findings
+    .filter((finding) => changed.has(finding.path))
+    .map((finding) => ({
+      path: finding.path,
+      startLine: finding.line,
+      endLine: finding.line,
+      level: LEVEL[finding.severity],
+      title: `${finding.severity} · review of ${finding.featureId}`,
+      message: finding.message,
+    }));
 }
 
 export function renderCheckSummary(
@@ -71,6 +112,7 @@ export function renderCheckSummary(
   verdicts: Verdict[],
   assertions: Array<{ id: string; statement: string }>,
   failures: string[],
+  findings: Finding[] = [],
 ): string {
   const lines = ["### Commands", ""];
   if (commands.length === 0) {
@@ -90,6 +132,12 @@ export function renderCheckSummary(
   for (const result of commands.filter((candidate) => candidate.exitCode !== 0)) {
     lines.push("", `### Output of \`${escapeCell(result.command)}\``, "", "```", result.output.slice(-12_000).replace(/```/g, "ʼʼʼ"), "```");
   }
-  if (failures.length > 0) lines.push("", `**Failed:** ${failures.join("; ")}`);
+  if (findings.length > 0) {
+    lines.push("", "### Code reviews", "", "| Feature | Severity | Where | Finding |", "|---|---|---|---|");
+    for (const finding of findings) {
+      lines.push(`| ${finding.featureId} | ${finding.severity} | \`${escapeCell(finding.path)}:${finding.line}\` | ${escapeCell(finding.message)} |`);
+    }
+  }
+  if (failures.length > 0) lines.push("", `**Failed:** ${failures.map((failure) => escapeCell(failure)).join("; ")}`);
   return lines.join("\n");
 }

@@ -1,0 +1,55 @@
+import { z } from "zod";
+import { globTool, grepTool, listFilesTool, readFileTool, runAgent, truncateOutput } from "../agent/index.ts";
+import type { LanguageModel } from "../models/index.ts";
+import type { Assertion, Feature } from "../mission/index.ts";
+import { loadPrompt } from "./load-prompt.ts";
+
+export const FindingSchema = z.object({
+  path: z.string().min(1).describe("File the finding is about, relative to the repository root"),
+  line: z.number().int().min(1).describe("Line in the new version of the file"),
+  severity: z.enum(["blocker", "major", "minor", "nit"]).describe("blocker: must be fixed; major: a real defect; minor: worth fixing; nit: style"),
+  message: z.string().min(1).max(2000).describe("What is wrong and what to do instead"),
+});
+export type Finding = z.infer<typeof FindingSchema> & { featureId: string };
+
+export interface ReviewInput {
+  model: LanguageModel;
+  missionId: string;
+  feature: Feature;
+  assertions: Assertion[];
+  diff: string;
+  directory: string;
+  signal?: AbortSignal;
+}
+
+/** One read-only review of one feature's diff; it never sees the worker's handoff or reasoning. */
+export async function reviewFeature(input: ReviewInput): Promise<Finding[]> {
+  const prompt = [
+    `# Review of feature ${input.feature.id}: ${input.feature.title}`,
+    "",
+    input.feature.description,
+    "",
+    "## Assertions it must make true",
+    ...input.assertions.map((assertion) => `- \`${assertion.id}\` ${assertion.statement} — verified by: ${assertion.verification}`),
+    "",
+    "## Its diff",
+    "```diff",
+    truncateOutput(input.diff, 60_000),
+    "```",
+  ].join("\n");
+  const { value } = await runAgent({
+    model: input.model,
+    system: loadPrompt("reviewer"),
+    prompt,
+    tools: [listFilesTool, globTool, grepTool, readFileTool],
+    final: {
+      name: "submit_review",
+      description: "Submit your findings (possibly none). Call once.",
+      parameters: z.object({ findings: z.array(FindingSchema).max(50).describe("The findings; an empty list when there are none") }),
+    },
+    context: { root: input.directory, readFiles: new Set(), signal: input.signal },
+    maxTurns: 30,
+    cacheKey: `${input.missionId}:reviewer`,
+  });
+  return value.findings.map((finding) => ({ ...finding, featureId: input.feature.id }));
+}

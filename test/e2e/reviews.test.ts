@@ -1,0 +1,66 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
+import { commitsOn } from "../helpers/git.ts";
+import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
+import { startHarness, type Harness } from "./harness.ts";
+
+const BRANCH = "mission/1-add-greetings";
+const isReview = (request: NormalizedRequest) => request.tools.some((tool) => tool.name === "submit_review");
+
+describe("code reviews in scrutiny", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("reviews every feature of the milestone at the same time, each seeing only its own diff", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    harness.models.script((request): Reply => (isReview(request) ? { ...(normal(request) as object), delayMs: 1_000 } as Reply : normal(request)));
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const reviews = harness.models.calls.filter((call) => isReview(call.request));
+    expect(reviews).toHaveLength(2);
+    // Both were asked before either answered: they overlapped.
+    expect(Math.max(...reviews.map((call) => call.startedAt))).toBeLessThan(Math.min(...reviews.map((call) => call.endedAt)));
+    const prompts = reviews.map((call) => (call.request.messages[0]?.role === "user" ? call.request.messages[0].text : ""));
+    const f1 = prompts.find((text) => text.includes("# Review of feature F1:"))!;
+    expect(f1).toContain("+hello");
+    expect(f1).not.toContain("+goodbye");
+    expect(f1).not.toContain("Implemented F1");
+  });
+
+  it("puts findings on the check run as annotations; a blocker fails it and becomes a fix", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    let reviewed = 0;
+    harness.models.script(
+      missionResponder({
+        plans: [GREETING_PLAN],
+        files: { ...GREETING_FILES, F3: { "greeting.txt": "hello\n" } },
+        review: (featureId) =>
+          featureId === "F2" && reviewed++ === 0
+            ? [
+                { path: "farewell.txt", line: 1, severity: "blocker", message: "Says goodbye in the wrong language." },
+                { path: "farewell.txt", line: 1, severity: "nit", message: "Consider a trailing period." },
+                { path: "not-in-the-diff.txt", line: 3, severity: "minor", message: "Elsewhere." },
+              ]
+            : [],
+      }),
+    );
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const checks = harness.github.checkRuns("acme", "greeter");
+    expect(checks.map((check) => check.conclusion)).toEqual(["failure", "success"]);
+    expect(checks[0]!.output.annotations).toEqual([
+      expect.objectContaining({ path: "farewell.txt", start_line: 1, annotation_level: "failure", message: "Says goodbye in the wrong language." }),
+      expect.objectContaining({ path: "farewell.txt", start_line: 1, annotation_level: "notice" }),
+    ]);
+    expect(checks[0]!.output.summary).toContain("| F2 | blocker | `farewell.txt:1` | Says goodbye in the wrong language. |");
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits).toHaveLength(3);
+    expect(commits[2]!.subject).toBe("Fix milestone M1");
+    // The follow-up's own commit was reviewed in the second round; earlier ones were not reviewed again.
+    const reviewsOf = (feature: string) => harness.models.calls.filter((call) => isReview(call.request) && call.request.messages.length === 1 && (call.request.messages[0]?.role === "user" ? call.request.messages[0].text : "").includes(`# Review of feature ${feature}:`));
+    expect([reviewsOf("F1").length, reviewsOf("F2").length, reviewsOf("F3").length]).toEqual([1, 1, 1]);
+  });
+});
