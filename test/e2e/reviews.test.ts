@@ -16,7 +16,7 @@ describe("code reviews in scrutiny", () => {
   it("reviews every feature of the milestone at the same time, each seeing only its own diff", async () => {
     harness = await startHarness({ files: FIXTURE_FILES });
     const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
-    harness.models.script((request): Reply => (isReview(request) ? { ...(normal(request) as object), delayMs: 1_000 } as Reply : normal(request)));
+    harness.models.script((request): Reply => (isReview(request) ? { ...(normal(request) as object), delayMs: 2_500 } as Reply : normal(request)));
     const issue = await harness.startMission();
     await harness.say(issue);
     const reviews = harness.models.calls.filter((call) => isReview(call.request));

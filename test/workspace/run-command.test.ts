@@ -132,7 +132,7 @@ describe("runCommand", () => {
   });
 
   it("kills a command that runs past its timeout, together with its background children", async () => {
-    const command = "sleep 1000 & echo $! > child.pid; sleep 1000";
+    const command = "sleep 1000 & echo $! > child.pid.partial && mv child.pid.partial child.pid; sleep 1000";
     const result = await runCommand(command, options({ timeoutMs: 1_000 }));
     expect(result.timedOut).toBe(true);
     expect(result.exitCode).not.toBe(0);
@@ -141,7 +141,7 @@ describe("runCommand", () => {
   });
 
   it("kills a background child whose parent already exited (it keeps the pipe open)", async () => {
-    const command = "(sleep 1000 & echo $! > child.pid); echo parent done";
+    const command = "(sleep 1000 & echo $! > child.pid.partial && mv child.pid.partial child.pid); echo parent done";
     const result = await runCommand(command, options({ timeoutMs: 1_000 }));
     expect(result.output).toContain("parent done");
     const child = await pidFrom("child.pid");
@@ -150,7 +150,7 @@ describe("runCommand", () => {
 
   it("kills the command and its children when the signal aborts", async () => {
     const controller = new AbortController();
-    const running = runCommand("sleep 1000 & echo $! > child.pid; echo started; sleep 1000", options({ signal: controller.signal }));
+    const running = runCommand("sleep 1000 & echo $! > child.pid.partial && mv child.pid.partial child.pid; echo started; sleep 1000", options({ signal: controller.signal }));
     // Abort once the command has started its child.
     for (let attempt = 0; attempt < 600 && !existsSync(join(cwd, "child.pid")); attempt++) await delay(50);
     controller.abort();
