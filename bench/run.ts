@@ -6,6 +6,7 @@ import { writeFileSync } from "node:fs";
 import { startHarness } from "../test/e2e/harness.ts";
 import { missionResponder, type ScriptedPlan } from "../test/e2e/mission-script.ts";
 import { MAINTAINER, OWNER, REPO } from "../test/e2e/harness.ts";
+import { reviewParallelism } from "./review-parallelism.ts";
 import { workerCaching } from "./worker-caching.ts";
 
 const FEATURES = 10;
@@ -73,6 +74,7 @@ const results: Record<string, number> = {
   overhead_per_feature_s: await overheadPerFeature(),
   webhook_ack_p99_ms: await webhookAckP99(),
   ...(await workerCaching()),
+  ...(await reviewParallelism()),
 };
 console.table(Object.entries(results).map(([name, value]) => ({ name, value: Number(value.toFixed(4)) })));
 writeFileSync("bench-results.json", `${JSON.stringify(results, null, 2)}\n`);

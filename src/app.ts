@@ -2,7 +2,13 @@ import type { ApplicationFunction } from "probot";
 import type { Intake } from "./engine/index.ts";
 
 /** Webhook events the app acts on; every handler only records the delivery and returns. */
-export const WEBHOOK_EVENTS = ["issues.labeled", "issue_comment.created", "issue_comment.edited", "pull_request_review.submitted"] as const;
+export const WEBHOOK_EVENTS = [
+  "issues.labeled",
+  "issue_comment.created",
+  "issue_comment.edited",
+  "pull_request_review.submitted",
+  "check_run.rerequested",
+] as const;
 
 export interface AppParts {
   intake: () => Intake;

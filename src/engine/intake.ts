@@ -20,7 +20,7 @@ export interface IntakeDeps {
   maxAttempts?: number;
 }
 
-const EVENTS = new Set(["issues", "issue_comment", "pull_request_review"]);
+const EVENTS = new Set(["issues", "issue_comment", "pull_request_review", "check_run"]);
 
 /**
  * Webhooks in: each delivery is stored (GitHub redelivers; the id makes that harmless) and
@@ -93,6 +93,8 @@ export class Intake {
         await this.#commented(parsed.data as never, log);
       } else if (delivery.event === "pull_request_review") {
         await this.#reviewed(parsed.data as never, log);
+      } else if (delivery.event === "check_run") {
+        await this.#rerequested(parsed.data as never, log);
       }
       await this.#deps.store.completeDelivery(delivery.id);
       this.#attempts.delete(delivery.id);
@@ -232,6 +234,31 @@ export class Intake {
     void this.#deps.engine.kick(mission.id);
   }
 
+  /** Re-run on one of the app's check runs: validate that milestone again, as a new check run. */
+  async #rerequested(payload: RerequestPayload, log: Logger): Promise<void> {
+    if (payload.action !== "rerequested") return;
+    const repo = toRepo(payload);
+    const missions = (await this.#deps.store.listMissions()).filter(
+      (mission) => mission.repo.owner.toLowerCase() === repo.owner.toLowerCase() && mission.repo.name.toLowerCase() === repo.name.toLowerCase(),
+    );
+    const found = missions.reverse().flatMap((mission) =>
+      Object.entries(mission.milestones).filter(([, state]) => state.checkRunId === payload.check_run.id).map(([milestoneId]) => ({ mission, milestoneId })),
+    )[0];
+    if (!found) return;
+    if (!hasWriteAccess(await this.#deps.github.permission(repo, payload.sender.login))) {
+      log.info({ sender: payload.sender.login }, "re-run from someone without write access; ignored");
+      return;
+    }
+    await this.#deps.store.addIntent(found.mission.id, {
+      verb: "revalidate",
+      text: found.milestoneId,
+      author: payload.sender.login,
+      at: new Date().toISOString(),
+      source: `check-run:${payload.check_run.id}:${payload.check_run.rerequested_at ?? Date.now()}`,
+    });
+    void this.#deps.engine.kick(found.mission.id);
+  }
+
   async #missionForPull(repo: RepoRef, number: number): Promise<Mission | undefined> {
     const missions = await this.#deps.store.listMissions();
     return missions
@@ -245,6 +272,7 @@ type Payloads = { [K in keyof typeof WebhookPayloadSchemas]: import("zod").infer
 type LabeledPayload = Payloads["issues"];
 type CommentPayload = Payloads["issue_comment"];
 type ReviewPayload = Payloads["pull_request_review"];
+type RerequestPayload = Payloads["check_run"];
 
 function toRepo(payload: { repository: { owner: { login: string }; name: string }; installation: { id: number } }): RepoRef {
   return { owner: payload.repository.owner.login, name: payload.repository.name, installationId: payload.installation.id };

@@ -28,6 +28,13 @@ export const WebhookPayloadSchemas = {
     sender: Actor,
     installation: Installation,
   }),
+  check_run: z.object({
+    action: z.string(),
+    check_run: z.object({ id: z.number().int(), name: z.string(), head_sha: z.string(), rerequested_at: z.string().optional() }),
+    repository: Repository,
+    sender: Actor,
+    installation: Installation,
+  }),
   pull_request_review: z.object({
     action: z.string(),
     review: z.object({ id: z.number().int(), state: z.string(), body: z.string().nullable().optional(), user: Actor, submitted_at: z.string().nullable().optional() }),

@@ -16,7 +16,7 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
     ...mission,
     notices: [...mission.notices, { key: `reply-${intent.seq}`, body: `@${intent.author} ${text}` }],
   });
-  const fixingDone = intent.verb === "fix" && mission.status === "done";
+  const fixingDone = (intent.verb === "fix" || intent.verb === "revalidate") && mission.status === "done";
   if (isTerminal(mission.status) && !fixingDone && intent.verb !== "status") {
     return reply(`this mission is already **${mission.status}**; add the \`mission\` label again to start a new one.`);
   }
@@ -78,6 +78,20 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
       return fix(mission, intent, reply);
     case "status":
       return mission;
+    case "revalidate": {
+      const state = mission.milestones[intent.text];
+      if (!state) return mission;
+      const resumable = mission.status === "running" || mission.status === "done" || mission.status === "blocked";
+      if (!resumable) return reply(`the mission is **${mission.status}**; validation will run when it continues.`);
+      return {
+        ...mission,
+        status: "running",
+        pausedFrom: undefined,
+        reason: undefined,
+        finishedAt: undefined,
+        milestones: { ...mission.milestones, [intent.text]: { ...state, status: "pending", rerun: true } },
+      };
+    }
   }
 }
 

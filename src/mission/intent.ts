@@ -6,7 +6,8 @@ import type { CommandVerb } from "./commands.ts";
  */
 export interface Intent {
   seq: number;
-  verb: Exclude<CommandVerb, "help" | "status"> | "status";
+  /** A command, or `revalidate` (text: the milestone) when someone pressed Re-run on a check run. */
+  verb: Exclude<CommandVerb, "help" | "status"> | "status" | "revalidate";
   text: string;
   author: string;
   /** When the comment was written: decides which contract version `/mission approve` meant. */

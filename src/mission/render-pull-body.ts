@@ -5,7 +5,7 @@ import { allFeatures, approvedPlan } from "./plan-features.ts";
 const VERDICT = { pass: "✅ pass", fail: "❌ fail", pending: "⏳ pending" } as const;
 
 /** The pull request body: the contract with every assertion's verdict, evidence and commit. */
-export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string } = {}): string {
+export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string; costUsd?: number } = {}): string {
   const plan = approvedPlan(mission);
   if (!plan) return `Mission for #${mission.issue.number}.`;
   const lines = [
@@ -31,7 +31,8 @@ export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string 
   }
   const started = Date.parse(mission.createdAt);
   const ended = Date.parse(mission.finishedAt ?? mission.updatedAt);
-  lines.push("", `Duration: ${formatDuration(ended - started)}.${links.checkRunsUrl ? ` [Check runs](${links.checkRunsUrl})` : ""}`);
+  const cost = links.costUsd !== undefined ? ` Model cost: $${links.costUsd.toFixed(2)}.` : "";
+  lines.push("", `Duration: ${formatDuration(ended - started)}.${cost}${links.checkRunsUrl ? ` [Check runs](${links.checkRunsUrl})` : ""}`);
   return lines.join("\n");
 }
 

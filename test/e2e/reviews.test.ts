@@ -64,3 +64,39 @@ describe("code reviews in scrutiny", () => {
     expect([reviewsOf("F1").length, reviewsOf("F2").length, reviewsOf("F3").length]).toEqual([1, 1, 1]);
   });
 });
+
+describe("Re-run on a check run", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("validates the milestone again as a new check run when a maintainer asks; a stranger's request is ignored", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    harness.github.setPermission("acme", "greeter", "mallory", "read");
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [first] = harness.github.checkRuns("acme", "greeter");
+    const rerequest = (sender: string) =>
+      harness.github.deliver("check_run", {
+        action: "rerequested",
+        check_run: { id: first!.id, name: first!.name, head_sha: first!.head_sha, app: { id: harness.github.appId } },
+        repository: { id: 1, name: "greeter", full_name: "acme/greeter", owner: { login: "acme" }, default_branch: "main" },
+        sender: { login: sender, type: "User" },
+        installation: { id: 100 },
+      });
+    await rerequest("mallory");
+    await harness.settle();
+    expect(harness.github.checkRuns("acme", "greeter")).toHaveLength(1);
+
+    await rerequest("alice");
+    await harness.settle();
+    const checks = harness.github.checkRuns("acme", "greeter");
+    expect(checks).toHaveLength(2);
+    expect(checks[1]).toMatchObject({ name: first!.name, head_sha: first!.head_sha, conclusion: "success" });
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.status).toBe("done");
+    expect(harness.github.pulls("acme", "greeter")[0]!.body).toMatch(/Model cost: \$\d+\.\d\d\./);
+  });
+});

@@ -22,8 +22,9 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   const repo = repoRef(mission);
   const name = `Mission scrutiny · ${milestone.title}`.slice(0, 100);
   const title = `Milestone ${milestone.id}: ${milestone.title}`;
+  const rerun = mission.milestones[milestoneId]?.rerun === true;
   const checkRunId =
-    (await context.github.findCheckRun(repo, head, name)) ??
+    (rerun ? undefined : await context.github.findCheckRun(repo, head, name)) ??
     (await context.github.createCheckRun(repo, { name, headSha: head, status: "in_progress", title, summary: "Running the repository's commands…", externalId: mission.id }));
 
   const configured = mission.settings.commands;
@@ -88,7 +89,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   });
   const recorded = recordValidation(mission, { milestoneId, headSha: head, checkRunId, verdicts, failures }, context.now().toISOString());
   const reviewed = Object.fromEntries(toReview.map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true }]));
-  return { ...recorded, features: { ...recorded.features, ...reviewed } };
+  const milestones = { ...recorded.milestones, [milestoneId]: { ...recorded.milestones[milestoneId]!, rerun: undefined } };
+  return { ...recorded, milestones, features: { ...recorded.features, ...reviewed } };
 }
 
 const LEVEL = { blocker: "failure", major: "failure", minor: "warning", nit: "notice" } as const;
