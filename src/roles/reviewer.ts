@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { globTool, grepTool, listFilesTool, readFileTool, runAgent, truncateOutput } from "../agent/index.ts";
+import { globTool, grepTool, listFilesTool, readFileTool, runAgent } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import type { Assertion, Feature } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
+import { assertionLines, diffBlock } from "./prompt-sections.ts";
 
 export const FindingSchema = z.object({
   path: z.string().min(1).describe("File the finding is about, relative to the repository root"),
@@ -30,12 +31,10 @@ export async function reviewFeature(input: ReviewInput): Promise<Finding[]> {
     input.feature.description,
     "",
     "## Assertions it must make true",
-    ...input.assertions.map((assertion) => `- \`${assertion.id}\` ${assertion.statement} — verified by: ${assertion.verification}`),
+    ...assertionLines(input.assertions),
     "",
     "## Its diff",
-    "```diff",
-    truncateOutput(input.diff, 60_000),
-    "```",
+    ...diffBlock(input.diff),
   ].join("\n");
   const { value } = await runAgent({
     model: input.model,

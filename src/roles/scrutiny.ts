@@ -4,6 +4,7 @@ import type { LanguageModel } from "../models/index.ts";
 import { VerdictSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import type { CommandResult } from "../workspace/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
+import { assertionLines, diffBlock } from "./prompt-sections.ts";
 
 export interface ScrutinyInput {
   model: LanguageModel;
@@ -26,7 +27,7 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
     `# Milestone ${input.milestone.id}: ${input.milestone.title}`,
     "",
     "## Assertions to judge",
-    ...input.assertions.map((assertion) => `- \`${assertion.id}\` ${assertion.statement} — verify by: ${assertion.verification}`),
+    ...assertionLines(input.assertions),
     "",
     "## Commands run by the app",
     ...(input.commands.length > 0
@@ -35,9 +36,7 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
     "",
     ...(input.bulletin?.length ? ["## Bulletin (discoveries shared with everyone)", ...input.bulletin.map((entry) => `- ${entry}`), ""] : []),
     "## The milestone's diff",
-    "```diff",
-    truncateOutput(input.diff, 60_000),
-    "```",
+    ...diffBlock(input.diff),
   ].join("\n");
   const { value } = await runAgent({
     model: input.model,

@@ -4,6 +4,7 @@ import type { LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, SubmittedHandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
 import { agentInstructions } from "./repository-overview.ts";
+import { assertionLines } from "./prompt-sections.ts";
 import { loadSkills } from "./skills.ts";
 import { untrusted } from "./untrusted.ts";
 
@@ -67,7 +68,7 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
     feature.description,
     "",
     "## Assertions this feature must make true",
-    ...assertions.map((assertion) => `- \`${assertion.id}\` ${assertion.statement} — verified by: ${assertion.verification}`),
+    ...assertionLines(assertions),
     ...skills.flatMap((skill) => ["", `## Skill: ${skill.name}`, skill.source === "repository" ? untrusted(`skill ${skill.name} from the repository`, skill.body) : skill.body]),
     ...(mission.bulletin.length > 0 ? ["", "## Bulletin (what earlier workers found that everyone should know)", ...mission.bulletin.map((entry) => `- ${entry}`)] : []),
     ...(earlier.length > 0 ? ["", "## Earlier features (handoff summaries)", ...earlier] : []),
