@@ -100,6 +100,8 @@ function describeActivity(mission: Mission): string | undefined {
     }
     case "validate":
       return `scrutiny validator on milestone **${step.milestoneId}**`;
+    case "plan-repair":
+      return `orchestrator is planning the repair of milestone **${step.milestoneId}**`;
     case "finish":
       return "opening the pull request for review";
     default:

@@ -2,6 +2,7 @@ import { renderControl } from "../control/index.ts";
 import { applyIntent, controlMarker, nextStep, type Mission, type Step } from "../mission/index.ts";
 import type { EngineDeps, StepContext } from "./engine-deps.ts";
 import { chooseBranchStep } from "./steps/choose-branch-step.ts";
+import { planRepairStep } from "./steps/plan-repair-step.ts";
 import { finishStep } from "./steps/finish-step.ts";
 import { implementStep } from "./steps/implement-step.ts";
 import { planStep } from "./steps/plan-step.ts";
@@ -185,6 +186,8 @@ export class Engine {
         return postContract(context, mission, step.version);
       case "choose-branch":
         return chooseBranchStep(context, mission);
+      case "plan-repair":
+        return planRepairStep(context, mission, step.milestoneId);
       case "implement":
         return implementStep(context, mission, step.featureId);
       case "validate":

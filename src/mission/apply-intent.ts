@@ -1,6 +1,6 @@
 import type { Intent } from "./intent.ts";
 import { isTerminal, type Mission } from "./mission.ts";
-import { approvedPlan, latestContract, nextFeatureId } from "./plan-features.ts";
+import { approvedPlan, latestContract } from "./plan-features.ts";
 
 export interface IntentLimits {
   /** The operator's ceiling for `/mission budget`. */
@@ -131,23 +131,16 @@ function fix(mission: Mission, intent: Intent, reply: (text: string) => Mission)
   if (!plan || !mission.pr) return reply("`/mission fix` works once the mission has a pull request.");
   if (intent.text === "") return reply("say what to fix: `/mission fix <text>`.");
   const lastMilestone = plan.milestones.at(-1)!;
-  const assertionIds = plan.assertions.filter((a) => a.milestoneId === lastMilestone.id).map((a) => a.id);
-  const id = nextFeatureId(mission);
+  const state = mission.milestones[lastMilestone.id] ?? { status: "pending" as const, round: 0 };
+  const previous = state.repair ?? { failedAssertions: [], problems: [] };
+  // Review feedback is repaired like a validator's finding: the orchestrator plans it, the milestone is validated again.
   return {
     ...mission,
     status: "running",
     finishedAt: undefined,
-    extraFeatures: [
-      ...mission.extraFeatures,
-      {
-        id,
-        milestoneId: lastMilestone.id,
-        title: `Address review feedback from @${intent.author}`.slice(0, 100),
-        description: `A reviewer asked for changes on the pull request:\n\n${intent.text}`,
-        assertionIds: assertionIds.length > 0 ? assertionIds : [plan.assertions[0]!.id],
-      },
-    ],
-    features: { ...mission.features, [id]: { status: "pending", attempts: 0 } },
-    milestones: { ...mission.milestones, [lastMilestone.id]: { status: "pending", round: 0 } },
+    milestones: {
+      ...mission.milestones,
+      [lastMilestone.id]: { ...state, status: "pending", repair: { ...previous, problems: [...previous.problems, `Review by @${intent.author}: ${intent.text}`] } },
+    },
   };
 }

@@ -40,6 +40,8 @@ const MilestoneStateSchema = z.object({
   checkRunId: z.number().int().optional(),
   /** A person asked for this validation again: report it as a new check run. */
   rerun: z.boolean().optional(),
+  /** What must be repaired before the next validation: the orchestrator turns it into features. */
+  repair: z.object({ failedAssertions: z.array(z.string()), problems: z.array(z.string()) }).optional(),
 });
 
 const AssertionStateSchema = z.object({

@@ -9,6 +9,7 @@ export type Step =
   | { kind: "post-questions" }
   | { kind: "post-contract"; version: number }
   | { kind: "choose-branch" }
+  | { kind: "plan-repair"; milestoneId: string }
   | { kind: "implement"; featureId: string }
   | { kind: "validate"; milestoneId: string }
   | { kind: "finish" }
@@ -42,6 +43,7 @@ function nextWorkStep(mission: Mission): Step {
   if (!plan) return { kind: "wait", reason: "no approved contract" };
   if (!mission.branch) return { kind: "choose-branch" };
   for (const milestone of plan.milestones) {
+    if (mission.milestones[milestone.id]?.repair) return { kind: "plan-repair", milestoneId: milestone.id };
     const pending = featuresOf(mission, milestone.id).find((feature) => mission.features[feature.id]?.status !== "done");
     if (pending) return { kind: "implement", featureId: pending.id };
     if (mission.milestones[milestone.id]?.status !== "passed") return { kind: "validate", milestoneId: milestone.id };

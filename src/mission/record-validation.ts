@@ -1,5 +1,4 @@
 import type { Mission } from "./mission.ts";
-import { approvedPlan, nextFeatureId } from "./plan-features.ts";
 import type { Verdict } from "./schemas.ts";
 
 export interface ValidationResult {
@@ -12,8 +11,8 @@ export interface ValidationResult {
 }
 
 /**
- * Records a milestone's validation. Failed assertions become one follow-up feature, up to the
- * configured number of rounds; past it the mission is blocked and asks the humans.
+ * Records a milestone's validation. A failure becomes a repair for the orchestrator to plan, up to
+ * the configured number of rounds; past it the mission is blocked and asks the humans.
  */
 export function recordValidation(mission: Mission, result: ValidationResult, now: string): Mission {
   const assertions = { ...mission.assertions };
@@ -60,31 +59,15 @@ export function recordValidation(mission: Mission, result: ValidationResult, now
       updatedAt: now,
     };
   }
-  const plan = approvedPlan(mission);
-  const served = failedIds.length > 0
-    ? failedIds
-    : (plan?.assertions.filter((a) => a.milestoneId === result.milestoneId).map((a) => a.id) ?? []);
-  const id = nextFeatureId(mission);
-  const description = [
-    `Validation of milestone ${result.milestoneId} failed (round ${round}). Make these pass without breaking anything else.`,
-    ...failed.map((v) => `- ${v.assertionId}: ${v.evidence}`),
-    ...result.failures.map((failure) => `- ${failure}`),
-  ].join("\n");
+  // The orchestrator turns this into targeted follow-up features (nextStep: plan-repair).
+  const problems = [...failed.map((v) => `${v.assertionId}: ${v.evidence}`), ...result.failures];
   return {
     ...mission,
     assertions,
-    extraFeatures: [
-      ...mission.extraFeatures,
-      {
-        id,
-        milestoneId: result.milestoneId,
-        title: `Fix ${failedIds.length > 0 ? failedIds.join(", ") : `milestone ${result.milestoneId}`}`.slice(0, 100),
-        description,
-        assertionIds: served,
-      },
-    ],
-    features: { ...mission.features, [id]: { status: "pending", attempts: 0 } },
-    milestones: { ...mission.milestones, [result.milestoneId]: { ...milestoneState, ...base, status: "pending", round } },
+    milestones: {
+      ...mission.milestones,
+      [result.milestoneId]: { ...milestoneState, ...base, status: "pending", round, repair: { failedAssertions: failedIds, problems } },
+    },
     updatedAt: now,
   };
 }

@@ -69,6 +69,26 @@ export function missionResponder(script: MissionScript) {
         ],
       };
     }
+    if (tools.includes("submit_repair")) {
+      rolesSeen.push("repair");
+      const milestone = /^# Repair of milestone (M\d+):/m.exec(firstUser)?.[1] ?? "M?";
+      const failed = /^Failed assertions: (.+)$/m.exec(firstUser)?.[1]?.split(", ") ?? [];
+      const section = firstUser.split("## The milestone's assertions")[1]?.split("## What failed")[0] ?? "";
+      const all = [...section.matchAll(/`(VAL-[A-Z0-9]+-\d{3})`/g)].map((match) => match[1]!);
+      const problems = firstUser.split("## What failed")[1]?.split("## Features already made")[0]?.trim() ?? "";
+      return {
+        toolCalls: [{
+          name: "submit_repair",
+          arguments: {
+            features: [{
+              title: failed.length > 0 ? `Fix ${failed.join(", ")}` : `Fix milestone ${milestone}`,
+              description: `Repair what validation found:\n${problems}`,
+              assertionIds: failed.length > 0 ? failed : all,
+            }],
+          },
+        }],
+      };
+    }
     if (tools.includes("submit_review")) {
       rolesSeen.push("reviewer");
       const featureId = /^# Review of feature (F\d+):/m.exec(firstUser)?.[1] ?? "?";

@@ -100,3 +100,40 @@ describe("Re-run on a check run", () => {
     expect(harness.github.pulls("acme", "greeter")[0]!.body).toMatch(/Model cost: \$\d+\.\d\d\./);
   });
 });
+
+describe("the pull-request review loop", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("turns a review requesting changes into an orchestrator-planned fix commit and a fresh check run", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: { ...GREETING_FILES, F3: { "farewell.txt": "goodbye!\n" } } }));
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const pull = harness.github.pulls("acme", "greeter")[0]!;
+    await harness.github.deliver("pull_request_review", {
+      action: "submitted",
+      review: { id: 77, state: "changes_requested", body: "Say goodbye with more feeling.", user: { login: "alice", type: "User" }, submitted_at: new Date().toISOString() },
+      pull_request: { number: pull.number },
+      repository: { id: 1, name: "greeter", full_name: "acme/greeter", owner: { login: "acme" }, default_branch: "main" },
+      sender: { login: "alice", type: "User" },
+      installation: { id: 100 },
+    });
+    await harness.settle();
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits.map((commit) => commit.subject)).toEqual(["Add the greeting file", "Add the farewell file", "Fix milestone M1"]);
+    const checks = harness.github.checkRuns("acme", "greeter");
+    expect(checks.map((check) => [check.head_sha, check.conclusion])).toEqual([
+      [commits[1]!.sha, "success"],
+      [commits[2]!.sha, "success"],
+    ]);
+    const repair = harness.models.calls.find((call) => call.request.tools.some((tool) => tool.name === "submit_repair"))!;
+    const prompt = repair.request.messages[0]?.role === "user" ? repair.request.messages[0].text : "";
+    expect(prompt).toContain('<untrusted source="validation failures and review feedback">\n- Review by @alice: Say goodbye with more feeling.');
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.status).toBe("done");
+    expect(harness.github.pulls("acme", "greeter")[0]!.body).toContain("Fix milestone M1");
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyIntent, type Mission } from "../../src/mission/index.ts";
+import { applyIntent, applyRepair, type Mission } from "../../src/mission/index.ts";
 import { PLAN, awaitingApproval, intent, mission } from "./fixtures.ts";
 
 const NOW = "2026-01-01T12:00:01.000Z";
@@ -82,14 +82,12 @@ describe("applyIntent", () => {
     expect(replyOf(applyIntent(mission(), intent("budget", "lots"), NOW, limits))).toContain("US dollars");
   });
 
-  it("turns `/mission fix` on the PR into a follow-up feature re-validated with the last milestone", () => {
+  it("turns `/mission fix` on the PR into a repair of the last milestone, validated again", () => {
     const done = applyIntent(awaitingApproval(), intent("approve"), NOW, limits);
     const withPr: Mission = { ...done, status: "done", pr: { number: 8, nodeId: "PR_8", ready: true }, milestones: { M1: { status: "passed", round: 0 } } };
     const next = applyIntent(withPr, intent("fix", "rename the file"), NOW, limits);
     expect(next.status).toBe("running");
-    expect(next.extraFeatures).toEqual([expect.objectContaining({ id: "F3", milestoneId: "M1", assertionIds: ["VAL-A-001", "VAL-A-002"] })]);
-    expect(next.extraFeatures[0]!.description).toContain("rename the file");
-    expect(next.milestones.M1).toEqual({ status: "pending", round: 0 });
+    expect(next.milestones.M1).toEqual({ status: "pending", round: 0, repair: { failedAssertions: [], problems: ["Review by @alice: rename the file"] } });
     expect(replyOf(applyIntent(done, intent("fix", "x"), NOW, limits))).toContain("once the mission has a pull request");
     expect(replyOf(applyIntent(withPr, intent("fix"), NOW, limits))).toContain("say what to fix");
   });
@@ -101,13 +99,19 @@ describe("applyIntent", () => {
 });
 
 describe("follow-up features and guidance", () => {
-  it("numbers follow-ups past the highest id, even when the plan skipped numbers", () => {
+  it("numbers repair features past the highest id, even when the plan skipped numbers", () => {
     const gappy = awaitingApproval({
       contracts: [{ version: 1, plan: { ...PLAN, features: [{ ...PLAN.features[0]!, id: "F1" }, { ...PLAN.features[1]!, id: "F4" }] }, commentId: 2, createdAt: "t" }],
     });
     const approved = applyIntent(gappy, intent("approve"), NOW, limits);
-    const withPr: Mission = { ...approved, pr: { number: 9, nodeId: "n", ready: false } };
-    expect(applyIntent(withPr, intent("fix", "again"), NOW, limits).extraFeatures[0]!.id).toBe("F5");
+    const repairing: Mission = { ...approved, milestones: { M1: { status: "pending", round: 1, repair: { failedAssertions: ["VAL-A-001"], problems: ["x"] } } } };
+    const repaired = applyRepair(repairing, "M1", [
+      { title: "Fix one", description: "d", assertionIds: ["VAL-A-001"] },
+      { title: "Fix two", description: "d", assertionIds: ["VAL-A-002"] },
+    ]);
+    expect(repaired.extraFeatures.map((feature) => [feature.id, feature.milestoneId, feature.title])).toEqual([["F5", "M1", "Fix one"], ["F6", "M1", "Fix two"]]);
+    expect(repaired.features.F6).toEqual({ status: "pending", attempts: 0 });
+    expect(repaired.milestones.M1!.repair).toBeUndefined();
   });
 
   it("passes `/mission resume <text>` to the workers as guidance", () => {

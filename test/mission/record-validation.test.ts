@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyIntent, recordValidation, type Mission } from "../../src/mission/index.ts";
+import { applyIntent, nextStep, recordValidation, type Mission } from "../../src/mission/index.ts";
 import { awaitingApproval, intent } from "./fixtures.ts";
 
 const NOW = "2026-01-01T13:00:00.000Z";
@@ -21,18 +21,17 @@ describe("recordValidation", () => {
     expect(next.assertions["VAL-A-001"]).toEqual({ verdict: "pass", evidence: "ok", commitSha: "b" });
   });
 
-  it("turns failed assertions into one follow-up feature serving them", () => {
+  it("records what failed as a repair for the orchestrator to plan", () => {
     const next = recordValidation(validating(), { milestoneId: "M1", headSha: "b", checkRunId: 5, verdicts: [pass("VAL-A-001"), fail("VAL-A-002")], failures: [] }, NOW);
     expect(next.status).toBe("running");
-    expect(next.extraFeatures).toEqual([expect.objectContaining({ id: "F3", title: "Fix VAL-A-002", assertionIds: ["VAL-A-002"] })]);
-    expect(next.extraFeatures[0]!.description).toContain("VAL-A-002: missing");
-    expect(next.features.F3).toEqual({ status: "pending", attempts: 0 });
-    expect(next.milestones.M1).toMatchObject({ status: "pending", round: 1 });
+    expect(next.extraFeatures).toEqual([]);
+    expect(next.milestones.M1).toMatchObject({ status: "pending", round: 1, repair: { failedAssertions: ["VAL-A-002"], problems: ["VAL-A-002: missing"] } });
+    expect(nextStep({ ...next, branch: "b" })).toEqual({ kind: "plan-repair", milestoneId: "M1" });
   });
 
   it("repairs a red command even when every verdict passed", () => {
     const next = recordValidation(validating(), { milestoneId: "M1", headSha: "b", checkRunId: 5, verdicts: [pass("VAL-A-001"), pass("VAL-A-002")], failures: ["`npm test` exited with 1"] }, NOW);
-    expect(next.extraFeatures[0]).toMatchObject({ title: "Fix milestone M1", assertionIds: ["VAL-A-001", "VAL-A-002"] });
+    expect(next.milestones.M1!.repair).toEqual({ failedAssertions: [], problems: ["`npm test` exited with 1"] });
   });
 
   it("blocks with one notice once the rounds are spent", () => {
