@@ -178,10 +178,13 @@ export class Intake {
     const mission = payload.issue.pull_request
       ? await this.#missionForPull(repo, payload.issue.number)
       : await this.#deps.store.findLatestMission(repo.owner, repo.name, payload.issue.number);
+    // Asked of GitHub at most once per comment, and only when something would be obeyed.
+    let writer: Promise<boolean> | undefined;
+    const mayWrite = () => (writer ??= this.#deps.github.permission(repo, author).then(hasWriteAccess));
     if (commands.length === 0) {
       // A plain reply answers open questions, when its author may steer the mission.
       if (mission?.status !== "questions" || !payload.comment.body.trim()) return;
-      if (!hasWriteAccess(await this.#deps.github.permission(repo, author))) return;
+      if (!(await mayWrite())) return;
       commands.push({ verb: "answer", text: payload.comment.body.trim() });
     }
     if (commands.some((command) => command.verb === "help" || command.verb === "unknown")) {
@@ -190,7 +193,7 @@ export class Intake {
     }
     const actionable = commands.filter((command) => command.verb !== "help" && command.verb !== "unknown");
     if (actionable.length === 0) return;
-    if (!hasWriteAccess(await this.#deps.github.permission(repo, author))) {
+    if (!(await mayWrite())) {
       log.info({ author }, "command from someone without write access; refused");
       await this.#deps.github.postComment(
         repo,

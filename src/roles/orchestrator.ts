@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { globTool, grepTool, listFilesTool, readFileTool, runAgent, type AgentRun } from "../agent/index.ts";
+import { type AgentRun, READ_ONLY_TOOLS, runAgent } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { checkPlan, PlanSchema, type Mission, type Plan } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -51,7 +51,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
     model: input.model,
     system: loadPrompt("orchestrator"),
     prompt,
-    tools: [listFilesTool, globTool, grepTool, readFileTool],
+    tools: READ_ONLY_TOOLS,
     final: {
       name: "submit_plan",
       description: "Submit either clarifying questions or the plan with its validation contract. Call once.",

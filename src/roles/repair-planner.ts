@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { globTool, grepTool, listFilesTool, readFileTool, runAgent } from "../agent/index.ts";
+import { READ_ONLY_TOOLS, runAgent } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import type { Assertion, Feature, RepairFeature } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -48,7 +48,7 @@ export async function planRepair(input: RepairInput): Promise<RepairFeature[]> {
     model: input.model,
     system: loadPrompt("orchestrator"),
     prompt,
-    tools: [listFilesTool, globTool, grepTool, readFileTool],
+    tools: READ_ONLY_TOOLS,
     final: {
       name: "submit_repair",
       description: "Submit one to four targeted follow-up features that repair the milestone. Call once.",

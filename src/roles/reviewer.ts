@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { globTool, grepTool, listFilesTool, readFileTool, runAgent } from "../agent/index.ts";
+import { READ_ONLY_TOOLS, runAgent } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import type { Assertion, Feature } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -40,7 +40,7 @@ export async function reviewFeature(input: ReviewInput): Promise<Finding[]> {
     model: input.model,
     system: loadPrompt("reviewer"),
     prompt,
-    tools: [listFilesTool, globTool, grepTool, readFileTool],
+    tools: READ_ONLY_TOOLS,
     final: {
       name: "submit_review",
       description: "Submit your findings (possibly none). Call once.",

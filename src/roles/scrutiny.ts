@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { globTool, grepTool, listFilesTool, readFileTool, runAgent, truncateOutput, type AgentRun } from "../agent/index.ts";
+import { type AgentRun, READ_ONLY_TOOLS, runAgent, truncateOutput } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { VerdictSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import type { CommandResult } from "../workspace/index.ts";
@@ -42,7 +42,7 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
     model: input.model,
     system: loadPrompt("scrutiny"),
     prompt,
-    tools: [listFilesTool, globTool, grepTool, readFileTool],
+    tools: READ_ONLY_TOOLS,
     final: {
       name: "submit_verdicts",
       description: "Submit one verdict per assertion, with evidence. Call once.",

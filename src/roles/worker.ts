@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { bashTool, editFileTool, globTool, grepTool, listFilesTool, readFileTool, runAgent, writeFileTool, type AgentRun, type ToolContext } from "../agent/index.ts";
+import { bashTool, editFileTool, READ_ONLY_TOOLS, runAgent, writeFileTool, type AgentRun, type ToolContext } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, SubmittedHandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -31,7 +31,7 @@ export async function implementFeature(input: WorkerInput): Promise<Handoff> {
     model: input.model,
     system: loadPrompt("worker"),
     prompt: await workerPrompt(mission, feature, input.directory),
-    tools: [listFilesTool, globTool, grepTool, readFileTool, writeFileTool, editFileTool, ...(input.shell ? [bashTool] : [])],
+    tools: [...READ_ONLY_TOOLS, writeFileTool, editFileTool, ...(input.shell ? [bashTool] : [])],
     final: {
       name: "submit_handoff",
       description: "Finish the feature with an honest, structured handoff. Call once, last.",

@@ -69,3 +69,20 @@ describe("planning: questions, answers, revisions", () => {
     expect(harness.github.pulls(OWNER, REPO)[0]!.body).toContain("Validation contract v2");
   });
 });
+
+describe("a plain reply that answers questions", () => {
+  it("asks GitHub for its author's permission once", async () => {
+    const harness = await startHarness({ files: FIXTURE_FILES });
+    try {
+      harness.models.script(missionResponder({ questions: ["Which language?"], plans: [GREETING_PLAN], files: GREETING_FILES }));
+      const issue = await harness.startMission();
+      const before = harness.github.requests.filter((request) => request.path.endsWith("/collaborators/alice/permission")).length;
+      await harness.say(issue, "French.");
+      const after = harness.github.requests.filter((request) => request.path.endsWith("/collaborators/alice/permission")).length;
+      expect(after - before).toBe(1);
+      expect(harness.github.comments(OWNER, REPO, issue).some((comment) => comment.body.includes("Validation contract v1"))).toBe(true);
+    } finally {
+      await harness.close();
+    }
+  });
+});

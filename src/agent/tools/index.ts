@@ -6,3 +6,11 @@ export { resolveInRoot } from "./resolve-in-root.ts";
 export { bashTool } from "./bash.ts";
 export { globTool } from "./glob.ts";
 export { grepTool } from "./grep.ts";
+
+import { globTool } from "./glob.ts";
+import { grepTool } from "./grep.ts";
+import { listFilesTool } from "./list-files.ts";
+import { readFileTool } from "./read-file.ts";
+
+/** What roles that must not change the checkout get: looking and searching, nothing else. */
+export const READ_ONLY_TOOLS = [listFilesTool, globTool, grepTool, readFileTool];
