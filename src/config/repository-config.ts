@@ -26,9 +26,12 @@ export const RepositoryConfigSchema = z
     app: z
       .strictObject({
         start: z.string().min(1),
-        url: z.string().url(),
-        ready: z.string().optional(),
-        timeout: z.number().int().positive().optional(),
+        url: z
+          .url({ protocol: /^https?$/, hostname: /^(localhost|127\.0\.0\.1)$/ })
+          .describe("where the started app listens")
+          .refine((url) => new URL(url).port !== "", "give the port the app listens on, e.g. http://localhost:3000"),
+        ready: z.string().min(1).optional(),
+        timeout: z.number().int().positive().max(600).optional(),
       })
       .optional(),
     skills: z.array(z.string().min(1)).optional(),
@@ -103,6 +106,7 @@ function toSettings(config: RepositoryConfig): MissionSettings {
     models: Object.fromEntries(Object.entries(config.models ?? {}).filter((entry): entry is [string, string] => !!entry[1])),
     budgetUsd: config.budget,
     maxRemediationRounds: config.remediation?.rounds ?? 3,
+    ...(config.app ? { app: { start: config.app.start, url: config.app.url, ready: config.app.ready, timeoutSeconds: config.app.timeout ?? 60 } } : {}),
   };
 }
 

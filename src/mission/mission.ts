@@ -69,6 +69,15 @@ export const MissionSettingsSchema = z.object({
   models: z.record(z.string(), z.string()).default({}),
   budgetUsd: z.number().positive().optional(),
   maxRemediationRounds: z.number().int().min(0).default(3),
+  /** How the user-testing validator starts the application, from `app:` in the repository config. */
+  app: z
+    .object({
+      start: z.string(),
+      url: z.string(),
+      ready: z.string().optional(),
+      timeoutSeconds: z.number().int().positive().default(60),
+    })
+    .optional(),
 });
 export type MissionSettings = z.infer<typeof MissionSettingsSchema>;
 

@@ -15,6 +15,10 @@ export const AssertionSchema = z.object({
   milestoneId: z.string().describe("The milestone whose validation checks this assertion"),
   statement: z.string().min(1).max(600).describe("What must be true, observable from outside"),
   verification: z.string().min(1).max(600).describe("How a validator will check it: the command, test or user action"),
+  validator: z
+    .enum(["scrutiny", "user-testing"])
+    .optional()
+    .describe("scrutiny (the default): checked from the code, tests and commands; user-testing: checked by using the running app (browser, HTTP, CLI) as a person would"),
 });
 
 export const FeatureSchema = z.object({
@@ -58,6 +62,11 @@ export const VerdictSchema = z.object({
 
 export type Milestone = z.infer<typeof MilestoneSchema>;
 export type Assertion = z.infer<typeof AssertionSchema>;
+
+/** Which validator judges an assertion: scrutiny unless the plan says user testing. */
+export function validatorOf(assertion: Assertion): "scrutiny" | "user-testing" {
+  return assertion.validator ?? "scrutiny";
+}
 export type Feature = z.infer<typeof FeatureSchema>;
 export type Plan = z.infer<typeof PlanSchema>;
 export type Handoff = z.infer<typeof HandoffSchema>;

@@ -1,0 +1,263 @@
+import { fork, type ChildProcess } from "node:child_process";
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import { shellQuote } from "../workspace/command-scratch.ts";
+import { launchScript } from "./launch-script.ts";
+
+export interface AppSettings {
+  start: string;
+  url: string;
+  ready?: string;
+  timeoutSeconds: number;
+}
+
+export interface AppUnderTestOptions {
+  /** The checkout the app is started in. */
+  cwd: string;
+  app: AppSettings;
+  /** Confinement: the paths the app and the browser may never read. Without it, both run unconfined. */
+  sandbox?: { hidden: string[]; denyWrite: string[] };
+  /** Where the session's private directory is made (removed at stop). */
+  scratchRoot: string;
+  /** Where screenshots are kept as evidence. */
+  evidenceDir: string;
+  /** PATH for the start command. */
+  toolPath: string;
+  chromiumPath: string;
+}
+
+/** Flags the browser needs on a server: no GPU, no background traffic, no component downloads. */
+export const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage", "--no-first-run"];
+
+const ACTION_TIMEOUT_MS = 5_000;
+const NAVIGATION_TIMEOUT_MS = 20_000;
+const MAX_TEXT = 20_000;
+
+/** The app could not be started or did not answer in time; the message says which, with its log. */
+export class AppStartError extends Error {
+  override name = "AppStartError";
+}
+
+/**
+ * The repository's app, started from its `app:` settings, and a headless Chromium driving it — in
+ * one sandbox, so the browser reaches the app on the sandbox's loopback and nothing else. Every
+ * method returns text for the user-testing agent; `stop` always ends both.
+ */
+export class AppUnderTest {
+  readonly url: string;
+  readonly #context: BrowserContext;
+  readonly #scratch: string;
+  readonly #evidenceDir: string;
+  readonly #origins: Set<string>;
+  readonly #wrapper?: ChildProcess;
+  #page: Page;
+  #screenshots = 0;
+  #stopped = false;
+
+  private constructor(url: string, context: BrowserContext, page: Page, scratch: string, evidenceDir: string, wrapper?: ChildProcess) {
+    this.url = url;
+    this.#context = context;
+    this.#page = page;
+    this.#scratch = scratch;
+    this.#evidenceDir = evidenceDir;
+    this.#wrapper = wrapper;
+    const origin = new URL(url);
+    this.#origins = new Set([origin.origin, ...["localhost", "127.0.0.1"].map((host) => `${origin.protocol}//${host}:${origin.port}`)]);
+  }
+
+  static async start(options: AppUnderTestOptions): Promise<AppUnderTest> {
+    await mkdir(options.scratchRoot, { recursive: true, mode: 0o700 });
+    const scratch = await mkdtemp(join(options.scratchRoot, "app-"));
+    const url = new URL(options.app.url);
+    const readyUrl = options.app.ready ? new URL(options.app.ready, url) : url;
+    const inner = launchScript({ cwd: options.cwd, scratch, start: options.app.start, readyUrl, timeoutSeconds: options.app.timeoutSeconds, chromiumPath: options.chromiumPath });
+    let wrapper: ChildProcess | undefined;
+    try {
+      let command = `bash -c ${shellQuote(inner)}`;
+      if (options.sandbox) {
+        wrapper = fork(fileURLToPath(new URL("./sandbox-wrap-process.ts", import.meta.url)), [], { stdio: ["ignore", "ignore", "inherit", "ipc"], env: { PATH: process.env.PATH ?? "" } });
+        command = await wrapInSandbox(wrapper, {
+          hidden: options.sandbox.hidden,
+          readable: [options.cwd, scratch],
+          writable: [options.cwd, scratch],
+          denyWrite: [join(options.cwd, ".git"), ...options.sandbox.denyWrite],
+          command,
+        });
+      }
+      const launcher = join(scratch, "launch.sh");
+      await writeFile(launcher, `#!/bin/bash\necho $$ > ${shellQuote(join(scratch, "pid"))}\nprintf '%s\\n' "$@" > ${shellQuote(join(scratch, "chromium-args"))}\nexec ${command}\n`);
+      await chmod(launcher, 0o700);
+      const context = await chromium
+        .launchPersistentContext(join(scratch, "profile"), {
+          executablePath: launcher,
+          headless: true,
+          args: CHROMIUM_FLAGS,
+          env: { PATH: options.toolPath, HOME: scratch, TMPDIR: scratch, LANG: "C.UTF-8" },
+          timeout: (options.app.timeoutSeconds + 60) * 1000,
+          viewport: { width: 1280, height: 800 },
+          handleSIGINT: false,
+          handleSIGTERM: false,
+          handleSIGHUP: false,
+        })
+        .catch(async (error: unknown) => {
+          throw new AppStartError(await describeFailure(scratch, options.app, error));
+        });
+      const session = new AppUnderTest(url.href, context, context.pages()[0] ?? (await context.newPage()), scratch, options.evidenceDir, wrapper);
+      await session.#confine();
+      return session;
+    } catch (error) {
+      await killGroup(scratch);
+      wrapper?.kill("SIGKILL");
+      await rm(scratch, { recursive: true, force: true }).catch(() => {});
+      throw error;
+    }
+  }
+
+  /** Requests anywhere but the app are refused, whatever the page asks for. */
+  async #confine(): Promise<void> {
+    this.#context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    this.#context.setDefaultNavigationTimeout(NAVIGATION_TIMEOUT_MS);
+    await this.#context.route("**/*", (route) => {
+      const target = new URL(route.request().url());
+      return this.#origins.has(target.origin) ? route.continue() : route.abort("blockedbyclient");
+    });
+    this.#context.on("page", (page) => {
+      this.#page = page;
+    });
+  }
+
+  #resolve(target: string): string {
+    const url = new URL(target, this.url);
+    if (!this.#origins.has(url.origin)) throw new Error(`only the app at ${new URL(this.url).origin} can be visited, not ${url.origin}`);
+    return url.href;
+  }
+
+  async navigate(target: string): Promise<string> {
+    const response = await this.#page.goto(this.#resolve(target), { waitUntil: "load" });
+    return `${response ? `HTTP ${response.status()}` : "navigated"} — ${await this.#where()}\n\n${await this.snapshot()}`;
+  }
+
+  async click(selector: string): Promise<string> {
+    await this.#locate(selector).click();
+    await this.#settle();
+    return `Clicked. ${await this.#where()}\n\n${await this.snapshot()}`;
+  }
+
+  async fill(selector: string, value: string): Promise<string> {
+    await this.#locate(selector).fill(value);
+    return `Filled ${selector}.`;
+  }
+
+  async press(key: string, selector?: string): Promise<string> {
+    if (selector) await this.#locate(selector).press(key);
+    else await this.#page.keyboard.press(key);
+    await this.#settle();
+    return `Pressed ${key}. ${await this.#where()}\n\n${await this.snapshot()}`;
+  }
+
+  /** The page as its accessibility tree: roles, names, values and text — what a person perceives. */
+  async snapshot(): Promise<string> {
+    const tree = await this.#page.locator("body").ariaSnapshot({ timeout: ACTION_TIMEOUT_MS });
+    return cap(`Accessibility snapshot of ${this.#page.url()}:\n${tree}`);
+  }
+
+  async screenshot(): Promise<string> {
+    await mkdir(this.#evidenceDir, { recursive: true });
+    const name = `screenshot-${String(++this.#screenshots).padStart(2, "0")}.png`;
+    const image = await this.#page.screenshot({ path: join(this.#evidenceDir, name), fullPage: true });
+    return `Saved ${name} (${image.length} bytes) of ${this.#page.url()} as evidence.`;
+  }
+
+  /** An HTTP request from the browser, so it reaches the app where the app runs; same-origin only. */
+  async request(method: string, target: string, headers: Record<string, string>, body?: string): Promise<string> {
+    const url = this.#resolve(target);
+    if (new URL(this.#page.url()).origin !== new URL(url).origin) await this.#page.goto(new URL(url).origin, { waitUntil: "commit" });
+    const result = await this.#page.evaluate(
+      async ({ method, url, headers, body }) => {
+        const response = await fetch(url, { method, headers, body, redirect: "manual" });
+        return { status: response.status, headers: [...response.headers].map(([name, value]) => `${name}: ${value}`), text: await response.text() };
+      },
+      { method, url, headers, body },
+    );
+    return cap(`HTTP ${result.status}\n${result.headers.join("\n")}\n\n${result.text}`);
+  }
+
+  /** The tail of what the app printed. */
+  async logs(): Promise<string> {
+    return tail(await readFile(join(this.#scratch, "app.log"), "utf8").catch(() => ""), 8_000) || "(the app printed nothing)";
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#context.close().catch(() => {});
+    await killGroup(this.#scratch);
+    this.#wrapper?.kill("SIGKILL");
+    await rm(this.#scratch, { recursive: true, force: true }).catch(() => {});
+  }
+
+  #locate(selector: string): Locator {
+    const [engine, rest] = [selector.slice(0, selector.indexOf("=")), selector.slice(selector.indexOf("=") + 1)];
+    if (engine === "label") return this.#page.getByLabel(unquote(rest)).first();
+    if (engine === "placeholder") return this.#page.getByPlaceholder(unquote(rest)).first();
+    return this.#page.locator(selector).first();
+  }
+
+  async #settle(): Promise<void> {
+    await this.#page.waitForLoadState("load", { timeout: NAVIGATION_TIMEOUT_MS }).catch(() => {});
+  }
+
+  async #where(): Promise<string> {
+    return `Now at ${this.#page.url()} (title: ${JSON.stringify(await this.#page.title().catch(() => ""))}).`;
+  }
+}
+
+function wrapInSandbox(child: ChildProcess, request: Record<string, unknown>): Promise<string> {
+  return new Promise((resolve, reject) => {
+    child.once("message", (reply: { wrapped?: string; error?: string }) => (reply.wrapped ? resolve(reply.wrapped) : reject(new AppStartError(`the sandbox for the app could not start: ${reply.error}`))));
+    child.once("exit", (code) => reject(new AppStartError(`the sandbox for the app could not start (exit ${code})`)));
+    child.send(request);
+  });
+}
+
+async function describeFailure(scratch: string, app: AppSettings, error: unknown): Promise<string> {
+  const status = (await readFile(join(scratch, "status"), "utf8").catch(() => "")).trim();
+  const log = tail(await readFile(join(scratch, "app.log"), "utf8").catch(() => ""), 4_000);
+  const why =
+    status === "timeout"
+      ? `did not answer at ${app.ready ?? app.url} within ${app.timeoutSeconds}s`
+      : status.startsWith("exited")
+        ? `exited before it was ready (${status.replace("exited", "exit code")})`
+        : status === "ready"
+          ? `started, but the browser did not: ${firstLine(error)}`
+          : `could not be started: ${firstLine(error)}`;
+  return `The app (\`${app.start}\`) ${why}.${log ? `\n\nIts output:\n${log}` : ""}`;
+}
+
+async function killGroup(scratch: string): Promise<void> {
+  const pid = Number((await readFile(join(scratch, "pid"), "utf8").catch(() => "")).trim());
+  if (!Number.isInteger(pid) || pid <= 1) return;
+  try {
+    process.kill(-pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+}
+
+function unquote(text: string): string {
+  return text.replace(/^["']|["']$/g, "");
+}
+
+function tail(text: string, max: number): string {
+  return text.length > max ? `[…]\n${text.slice(-max)}` : text;
+}
+
+function cap(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}\n[… cut at ${MAX_TEXT} characters …]` : text;
+}
