@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ApplicationFunction } from "probot";
 import type { Intake } from "./engine/index.ts";
 
@@ -14,6 +15,8 @@ export interface AppParts {
   intake: () => Intake;
   /** Liveness for load balancers and container health checks: no mission details, no secrets. */
   health: () => Promise<{ activeMissions: number }>;
+  /** The dashboard and `/metrics`: true when the request was theirs. */
+  dashboard?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 }
 
 export function missionsApp(parts: AppParts): ApplicationFunction {
@@ -31,5 +34,6 @@ export function missionsApp(parts: AppParts): ApplicationFunction {
       }
       return true;
     });
+    if (parts.dashboard) addHandler(parts.dashboard);
   };
 }

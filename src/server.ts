@@ -7,7 +7,9 @@ import type { OperatorConfig } from "./config/index.ts";
 import { Engine, Intake } from "./engine/index.ts";
 import { createRedactor, missionsOctokit, OctokitGitHub } from "./github/index.ts";
 import { ModelRegistry, PriceTable } from "./models/index.ts";
-import { SqliteMissionStore, type MissionStore } from "./store/index.ts";
+import { Dashboard, DashboardAuth, MissionFeed } from "./control/index.ts";
+import { MissionsMetrics } from "./metrics/index.ts";
+import { ObservedStore, SqliteMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_ALLOWED_DOMAINS, GitWorkspace, SandboxedRunner, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
 
@@ -35,6 +37,8 @@ export interface StartOptions {
   runner?: CommandRunner;
   /** Base delay of Octokit's retries of GitHub's 5xx answers (default 1 s). */
   githubRetryBaseMs?: number;
+  /** Least time between two edits of a control comment, instead of the configuration's (tests). */
+  controlEditIntervalMs?: number;
 }
 
 /** The composition root: builds every part from the operator's configuration and starts serving. */
@@ -44,7 +48,14 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     throw new Error("No model provider is configured: set ANTHROPIC_API_KEY or OPENAI_API_KEY (see .env.example).");
   }
   const log = options.log ?? createLogger(config);
-  const store = new SqliteMissionStore(config.databasePath);
+  const feed = new MissionFeed();
+  let metrics: MissionsMetrics | undefined;
+  // Every accepted write nudges the live dashboard pages and counts in the metrics.
+  const store: MissionStore = new ObservedStore(new SqliteMissionStore(config.databasePath), (change) => {
+    metrics?.observe(change);
+    feed.publish(missionOf(change));
+  });
+  metrics = new MissionsMetrics(store);
   const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
   const prices = new PriceTable(config.prices);
   checkPrices(config, prices, log);
@@ -66,15 +77,44 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       secret: config.webhookSecret,
       baseUrl: config.githubApiUrl,
       log,
-      Octokit: missionsOctokit({ secondaryLimitRetries: 3, pace: options.paceGitHub ?? true, retryBaseMs: options.githubRetryBaseMs }),
+      Octokit: missionsOctokit({
+        secondaryLimitRetries: 3,
+        pace: options.paceGitHub ?? true,
+        retryBaseMs: options.githubRetryBaseMs,
+        onRequest: (call) => metrics.githubCall(call),
+      }),
     }),
     port: config.port,
     host: config.host,
     webhookPath: config.webhookPath,
     log,
   });
+  let selfUrl = config.publicUrl ?? `http://${config.host ?? "localhost"}:${config.port}`;
+  const dashboard = new Dashboard({
+    store,
+    feed,
+    log: log.child({ concern: "dashboard" }),
+    githubWebUrl: config.githubWebUrl,
+    auth: new DashboardAuth({
+      token: config.dashboard.token,
+      oauth: config.dashboard.oauth,
+      githubWebUrl: config.githubWebUrl,
+      githubApiUrl: config.githubApiUrl,
+      publicUrl: () => config.publicUrl ?? selfUrl,
+    }),
+    metrics,
+    metricsAccess: config.metrics,
+  });
+  if (!config.dashboard.token && !config.dashboard.oauth) log.info("dashboard sign-in is off: set MISSIONS_DASHBOARD_TOKEN, or GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET");
   await server.load(async (app, appOptions) => {
-    const redact = createRedactor([config.webhookSecret, config.privateKey, ...Object.values(config.providers).map((provider) => provider.apiKey)]);
+    const redact = createRedactor([
+      config.webhookSecret,
+      config.privateKey,
+      ...Object.values(config.providers).map((provider) => provider.apiKey),
+      config.dashboard.token,
+      config.dashboard.oauth?.clientSecret,
+      config.metrics.token,
+    ].filter((secret): secret is string => !!secret));
     const github = new OctokitGitHub(app, redact);
     const workspace = new GitWorkspace(config.workspaceRoot, config.toolPath);
     engine = new Engine({
@@ -94,6 +134,9 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         retryDelayMs: options.retryDelayMs ?? 5_000,
         maxStepRetries: options.maxStepRetries ?? 5,
       },
+        controlEditIntervalMs: options.controlEditIntervalMs ?? config.controlEditIntervalMs,
+        githubWebUrl: config.githubWebUrl,
+        publicUrl: config.publicUrl,
     });
     intake = new Intake({
       store,
@@ -113,11 +156,13 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       intake: () => intake!,
       health: async () => ({ activeMissions: (await store.listMissions({ active: true })).length }),
     })(app, appOptions);
+      dashboard: dashboard.handle,
   });
   const http = await server.start();
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   // Work left by a previous run: deliveries received but not processed, missions not finished.
+  selfUrl = `http://${config.host ?? "localhost"}:${port}`;
   void intake!.drain();
   await engine!.resumeAll();
   return {
@@ -136,6 +181,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       intake!.stop();
       await engine!.stop();
       if (runner instanceof SandboxedRunner) await SandboxedRunner.stop();
+      dashboard.close();
       await server.stop();
       await store.close();
     },
@@ -143,6 +189,10 @@ export async function startMissions(config: OperatorConfig, options: StartOption
 }
 
 function createLogger(config: OperatorConfig): Logger {
+function missionOf(change: StoreChange): string {
+  return change.kind === "mission" ? change.missionId : change.kind === "event" ? change.event.missionId : change.entry.missionId;
+}
+
   const options = {
     level: config.logLevel,
     redact: { paths: ["*.token", "*.privateKey", "*.apiKey", "*.authorization", "headers.authorization"], censor: "[redacted]" },

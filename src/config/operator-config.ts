@@ -47,6 +47,24 @@ export interface OperatorConfig {
   logFormat: "json" | "pretty";
 }
 
+  /** GitHub's web address (OAuth sign-in, links): https://github.com or the GHE host. */
+  githubWebUrl: string;
+  /** Where people reach this app (`MISSIONS_PUBLIC_URL`): dashboard links in comments, OAuth callback. */
+  publicUrl?: string;
+  dashboard: {
+    /** Operator token for the dashboard (`MISSIONS_DASHBOARD_TOKEN`), as a bearer header or through the login form. */
+    token?: string;
+    /** The app's OAuth client from the manifest flow: "Sign in with GitHub". */
+    oauth?: { clientId: string; clientSecret: string };
+  };
+  metrics: {
+    /** Bearer token for `/metrics` (`MISSIONS_METRICS_TOKEN`); the dashboard token is accepted too. */
+    token?: string;
+    /** `MISSIONS_METRICS_PUBLIC=true`: `/metrics` without a token (a scraper on a private network). */
+    public: boolean;
+  };
+  /** Least time between two edits of one mission's control comment (`MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS`). */
+  controlEditIntervalMs: number;
 const positiveNumber = (fallback: number) =>
   z
     .string()
@@ -93,6 +111,24 @@ const EnvSchema = z.object({
 });
 
 const DEFAULT_MODELS: Record<string, string> = {
+  MISSIONS_PUBLIC_URL: z.string().url().optional(),
+  MISSIONS_DASHBOARD_TOKEN: z.string().min(16, "use at least 16 characters (e.g. openssl rand -hex 32)").optional(),
+  GITHUB_CLIENT_ID: z.string().optional(),
+  GITHUB_CLIENT_SECRET: z.string().optional(),
+  MISSIONS_METRICS_TOKEN: z.string().min(16, "use at least 16 characters (e.g. openssl rand -hex 32)").optional(),
+  MISSIONS_METRICS_PUBLIC: z.enum(["true", "false"]).optional(),
+  MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS: z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined) return 5;
+      const number = Number(value);
+      if (!Number.isFinite(number) || number < 0) {
+        context.addIssue({ code: "custom", message: `expected a number of seconds, got "${value}"` });
+        return z.NEVER;
+      }
+      return number;
+    }),
   anthropic: "claude-sonnet-5-5",
   openai: "gpt-5.1",
 };
@@ -129,6 +165,10 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
   return {
     appId: values.APP_ID,
     privateKey: values.PRIVATE_KEY,
+  if (!!values.GITHUB_CLIENT_ID !== !!values.GITHUB_CLIENT_SECRET) {
+    throw new Error("Invalid configuration: GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET go together (the app's OAuth client, written to .env by the setup flow).");
+  }
+  const githubWebUrl = values.GHE_HOST ? `${values.GHE_PROTOCOL ?? "https"}://${values.GHE_HOST}` : "https://github.com";
     webhookSecret: values.WEBHOOK_SECRET ?? "development",
     githubApiUrl: values.GHE_HOST
       ? `${values.GHE_PROTOCOL ?? "https"}://${values.GHE_HOST}/api/v3`
@@ -163,6 +203,14 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
 }
 
 /** `DATABASE_URL` as `sqlite:path`, `file:path` or a plain path; default `.data/missions.db`. */
+    githubWebUrl,
+    publicUrl: values.MISSIONS_PUBLIC_URL?.replace(/\/+$/, ""),
+    dashboard: {
+      token: values.MISSIONS_DASHBOARD_TOKEN,
+      oauth: values.GITHUB_CLIENT_ID && values.GITHUB_CLIENT_SECRET ? { clientId: values.GITHUB_CLIENT_ID, clientSecret: values.GITHUB_CLIENT_SECRET } : undefined,
+    },
+    metrics: { token: values.MISSIONS_METRICS_TOKEN, public: values.MISSIONS_METRICS_PUBLIC === "true" },
+    controlEditIntervalMs: values.MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS * 1000,
 function databasePath(url: string | undefined): string {
   if (!url) return ".data/missions.db";
   const match = /^(?:sqlite|file):(?:\/\/)?(.*)$/.exec(url);

@@ -24,6 +24,8 @@ const STATUS: Record<MissionStatus, string> = {
 
 export interface ControlLinks {
   repositoryUrl: string;
+  /** The mission's dashboard page, when the operator configured a public URL. */
+  dashboardUrl?: string;
   /** False when the operator turned the sandbox off: people must know commands run unconfined. */
   sandboxed?: boolean;
 }
@@ -53,11 +55,12 @@ export function renderControl(mission: Mission, now: Date, links: ControlLinks, 
     rows.push(["Contract", `v${latestContract(mission)!.version}: ${plan.features.length} features, ${plan.assertions.length} assertions`]);
   }
   if (mission.branch) rows.push(["Branch", `[\`${mission.branch}\`](${links.repositoryUrl}/tree/${mission.branch})`]);
-  if (mission.pr) rows.push(["Pull request", `#${mission.pr.number}${mission.pr.ready ? " (ready for review)" : " (draft)"}`]);
+  if (mission.pr) rows.push(["Pull request", `[#${mission.pr.number}](${links.repositoryUrl}/pull/${mission.pr.number})${mission.pr.ready ? " (ready for review)" : " (draft)"}`]);
   if (usage && mission.settings.budgetUsd !== undefined) rows.push(["Budget", describeBudget(usage, mission.settings.budgetUsd)]);
   if (links.sandboxed === false) rows.push(["Sandbox", "⚠️ off — repository and agent commands run unconfined on the app's host (`MISSIONS_SANDBOX=off`)"]);
   const end = mission.finishedAt ? Date.parse(mission.finishedAt) : now.getTime();
   rows.push(["Elapsed", formatDuration(end - Date.parse(mission.createdAt))]);
+  if (links.dashboardUrl) rows.push(["Dashboard", `[live view](${links.dashboardUrl})`]);
   const lines = [
     controlMarker(mission.id),
     `### 🛰️ Mission control · #${mission.issue.number}`,
@@ -73,20 +76,39 @@ export function renderControl(mission: Mission, now: Date, links: ControlLinks, 
       const ownDone = own.filter((feature) => mission.features[feature.id]?.status === "done").length;
       const state = mission.milestones[milestone.id];
       const validation = state?.status === "passed" ? "✅ passed" : state?.status === "failed" ? "❌ failed" : state?.round ? `🔁 repair round ${state.round}` : "⏳";
-      lines.push(`| ${milestone.id} ${escapeCell(milestone.title)} | ${ownDone}/${own.length} | ${validation} |`);
+      const check = state?.checkRunId !== undefined ? ` · [check run](${links.repositoryUrl}/runs/${state.checkRunId})` : "";
+      lines.push(`| ${milestone.id} ${escapeCell(milestone.title)} | ${ownDone}/${own.length} | ${validation}${check} |`);
     }
   }
   const latest = [...features].reverse().find((feature) => mission.features[feature.id]?.handoff);
   if (latest) {
     const handoff = mission.features[latest.id]!.handoff!;
-    lines.push("", `**Latest handoff** (${latest.id}, ${handoff.status}): ${escapeCell(handoff.summary).slice(0, 280)}`);
+    // Two lines: what was done, then what is left or was found (what a supervisor acts on).
+    const left = [...handoff.leftUndone.map((item) => `left undone: ${item}`), ...handoff.issuesDiscovered.map((item) => `found: ${item}`)];
+    lines.push("", `**Latest handoff** (${latest.id}, ${handoff.status}): ${oneLine(handoff.summary, 240)}<br>`);
+    lines.push(`${left.length > 0 ? oneLine(left.join("; "), 240) : `nothing left undone · tests ${handoff.testsRun ? "run" : "not run"}`}`);
   }
-  const failing = assertionIds.filter((id) => mission.assertions[id]?.verdict === "fail");
-  if (failing.length > 0) {
-    lines.push("", `**Validators found**: ${failing.map((id) => `\`${id}\` ${escapeCell(mission.assertions[id]!.evidence ?? "").slice(0, 160)}`).join("; ")}`);
-  }
+  const findings = describeFindings(mission, assertionIds);
+  if (findings.length > 0) lines.push("", `**Validators found**: ${findings.join("; ")}`);
   lines.push("", "<sub>Comment `/mission help` for commands.</sub>");
   return lines.join("\n");
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = escapeCell(text.replace(/\s+/g, " ").trim());
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** Failed assertions with their evidence, then what a pending repair must fix (red commands, serious reviews). */
+function describeFindings(mission: Mission, assertionIds: string[]): string[] {
+  const failing = assertionIds.filter((id) => mission.assertions[id]?.verdict === "fail");
+  const found = failing.map((id) => `\`${id}\` ${oneLine(mission.assertions[id]!.evidence ?? "", 160)}`);
+  for (const state of Object.values(mission.milestones)) {
+    for (const problem of state.repair?.problems ?? []) {
+      if (!failing.some((id) => problem.startsWith(`${id}:`))) found.push(oneLine(problem, 160));
+    }
+  }
+  return found.slice(0, 6);
 }
 
 function describeActivity(mission: Mission): string | undefined {
@@ -117,6 +139,6 @@ function bar(value: number, total: number, width = 10): string {
 
 function describeBudget(usage: ControlUsage, capUsd: number): string {
   const tokens = (count: number) => (count >= 1_000_000 ? `${(count / 1_000_000).toFixed(1)}M` : count >= 1_000 ? `${(count / 1_000).toFixed(1)}k` : String(count));
-  const cached = usage.inputTokens > 0 ? ` · ${Math.round((usage.cacheReadTokens / usage.inputTokens) * 100)}% of input from cache` : "";
+  const cached = usage.inputTokens > 0 ? ` · ${Math.round((usage.cacheReadTokens / usage.inputTokens) * 100)}% of input read from cache` : "";
   return `${bar(Math.min(usage.usd, capUsd), capUsd)} $${usage.usd.toFixed(2)} of $${capUsd.toFixed(2)} · ${tokens(usage.inputTokens)} tokens in, ${tokens(usage.outputTokens)} out${cached}`;
 }

@@ -26,6 +26,12 @@ export interface EngineDeps {
     maxStepRetries: number;
   };
   now?: () => Date;
+    /** Least time between two edits of a control comment (default 5 s). */
+    controlEditIntervalMs?: number;
+    /** GitHub's web address, for links (default https://github.com). */
+    githubWebUrl?: string;
+    /** Where people reach the app's dashboard, when the operator configured it. */
+    publicUrl?: string;
 }
 
 export interface StepContext extends EngineDeps {

@@ -1,5 +1,5 @@
-import { renderControl } from "../control/index.ts";
-import { applyIntent, controlMarker, nextStep, type Mission, type Step } from "../mission/index.ts";
+import { ControlThrottle, renderControl } from "../control/index.ts";
+import { applyIntent, controlMarker, isTerminal, nextStep, type Mission, type Step } from "../mission/index.ts";
 import type { EngineDeps, StepContext } from "./engine-deps.ts";
 import { chooseBranchStep } from "./steps/choose-branch-step.ts";
 import { planRepairStep } from "./steps/plan-repair-step.ts";
@@ -11,6 +11,7 @@ import { postContract, postNotice, postQuestions } from "./steps/post-steps.ts";
 import { repoRef } from "./steps/remote-access.ts";
 import { validateStep } from "./steps/validate-step.ts";
 import { isRetryable } from "./is-retryable.ts";
+import { stepEvents } from "./step-events.ts";
 import { BudgetExceededError } from "../models/index.ts";
 import { SandboxUnavailableError } from "../workspace/index.ts";
 
@@ -27,12 +28,17 @@ interface Drive {
 export class Engine {
   readonly #deps: EngineDeps;
   readonly #drives = new Map<string, Drive>();
-  readonly #lastControl = new Map<string, string>();
+  readonly #control: ControlThrottle;
   readonly #abort = new AbortController();
   #stopping = false;
 
   constructor(deps: EngineDeps) {
     this.#deps = deps;
+    this.#control = new ControlThrottle({
+      intervalMs: deps.settings.controlEditIntervalMs ?? 5_000,
+      // The control comment is a view; failing to refresh it must never stop the mission.
+      onError: (error, missionId) => deps.log.warn({ err: error, mission: missionId }, "could not update the control comment"),
+    });
   }
 
   /** Makes sure the mission is being driven; returns when it waits for people or ends. */
@@ -69,11 +75,12 @@ export class Engine {
     while (this.#drives.size > 0) await Promise.all([...this.#drives.values()].map((drive) => drive.promise));
   }
 
-  /** Stops at the step in flight: it is cancelled and will re-run on the next start. */
+  /** Stops at the step in flight: it is cancelled and will re-run on the next start. Control comments are brought up to date. */
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#abort.abort();
     await Promise.all([...this.#drives.values()].map((drive) => drive.promise));
+    await this.#control.flushAll();
   }
 
   async #drive(missionId: string): Promise<void> {
@@ -98,7 +105,10 @@ export class Engine {
       }
       const step = nextStep(mission);
       if (step.kind === "wait") {
+        // Waiting for people or ended: what the comment shows must be the final word.
         await this.#syncControl(context, mission);
+        await this.#control.flush(missionId);
+        if (isTerminal(mission.status)) this.#control.forget(missionId);
         return;
       }
       const next = await this.#attempt(context, mission, step);
@@ -120,6 +130,7 @@ export class Engine {
         at: context.now().toISOString(),
         data: { ...step, ms: context.now().getTime() - started.getTime() },
       });
+      for (const event of stepEvents(mission, next, step)) await this.#deps.store.appendEvent({ missionId: mission.id, at: context.now().toISOString(), ...event });
       return { ...next, stepFailures: 0, updatedAt: context.now().toISOString() };
     } catch (error) {
       if (this.#stopping) return undefined;
@@ -200,27 +211,31 @@ export class Engine {
   async #postControl(context: StepContext, mission: Mission): Promise<Mission> {
     const body = renderControl(mission, context.now(), this.#links(mission), await this.#deps.store.usageTotals(mission.id));
     const controlCommentId = await postCommentOnce(context, mission, controlMarker(mission.id), body);
-    this.#lastControl.set(mission.id, body);
+    this.#control.markWritten(mission.id, body);
     return { ...mission, controlCommentId };
   }
 
-  /** Edits the control comment when what it shows changed (or when a person asked for `/mission status`). */
+  /**
+   * Edits the control comment when what it shows changed (or when a person asked for `/mission
+   * status`), paced by the throttle: at most one edit per interval, the newest state kept for later.
+   */
   async #syncControl(context: StepContext, mission: Mission, force = false): Promise<void> {
-    if (mission.controlCommentId === undefined) return;
+    const commentId = mission.controlCommentId;
+    if (commentId === undefined) return;
     const body = renderControl(mission, context.now(), this.#links(mission), await this.#deps.store.usageTotals(mission.id));
     const withoutClock = (text: string | undefined) => text?.replace(/\| \*\*Elapsed\*\* \|[^\n]*/, "");
-    if (!force && withoutClock(this.#lastControl.get(mission.id)) === withoutClock(body)) return;
-    try {
-      await context.github.updateComment(repoRef(mission), mission.controlCommentId, body);
-      this.#lastControl.set(mission.id, body);
-    } catch (error) {
-      // The control comment is a view; failing to refresh it must never stop the mission.
-      context.log.warn({ err: error }, "could not update the control comment");
-    }
+    if (!force && withoutClock(this.#control.latest(mission.id)) === withoutClock(body)) return;
+    const write = (text: string) => context.github.updateComment(repoRef(mission), commentId, text);
+    await this.#control.offer(mission.id, body, write, { urgent: force || isTerminal(mission.status) });
   }
 
   #links(mission: Mission) {
-    return { repositoryUrl: `https://github.com/${mission.repo.owner}/${mission.repo.name}`, sandboxed: this.#deps.runner.kind === "sandbox" };
+    const { githubWebUrl = "https://github.com", publicUrl } = this.#deps.settings;
+    return {
+      repositoryUrl: `${githubWebUrl}/${mission.repo.owner}/${mission.repo.name}`,
+      sandboxed: this.#deps.runner.kind === "sandbox",
+      ...(publicUrl ? { dashboardUrl: `${publicUrl}/missions/${mission.id}` } : {}),
+    };
   }
 }
 

@@ -11,6 +11,18 @@ export interface OctokitPolicy {
   pace: boolean;
   /** Octokit's own retry of 5xx answers waits retryCount² × this many milliseconds (default 1,000). */
   retryBaseMs?: number;
+  /** Told of every API call's outcome (metrics): method, route template, status, rate limit left. */
+  onRequest?: (call: { method: string; route: string; status: number; rateLimitRemaining?: number; rateLimitResource?: string }) => void;
+}
+
+interface RequestOptions {
+  method?: string;
+  url?: string;
+}
+
+interface ResponseLike {
+  status?: number;
+  headers?: Record<string, string | number | undefined>;
 }
 
 type OctokitOptions = ConstructorParameters<typeof ProbotOctokit>[0] & { throttle?: Record<string, unknown> };
@@ -44,6 +56,25 @@ export function missionsOctokit(policy: OctokitPolicy): typeof ProbotOctokit {
           },
         },
       } as OctokitOptions);
+      const onRequest = policy.onRequest;
+      if (onRequest) {
+        const tell = (response: ResponseLike | undefined, request: RequestOptions) => {
+          const remaining = response?.headers?.["x-ratelimit-remaining"];
+          const resource = response?.headers?.["x-ratelimit-resource"];
+          onRequest({
+            method: request.method ?? "GET",
+            route: request.url ?? "unknown",
+            status: response?.status ?? 0,
+            ...(remaining !== undefined ? { rateLimitRemaining: Number(remaining) } : {}),
+            ...(resource !== undefined ? { rateLimitResource: String(resource) } : {}),
+          });
+        };
+        this.hook.after("request", (response, request) => tell(response as ResponseLike, request as RequestOptions));
+        this.hook.error("request", (error, request) => {
+          tell((error as { response?: ResponseLike; status?: number }).response ?? { status: (error as { status?: number }).status }, request as RequestOptions);
+          throw error;
+        });
+      }
     }
   }
   return MissionsOctokit as unknown as typeof ProbotOctokit;

@@ -1,2 +1,3 @@
-export type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageTotals } from "./mission-store.ts";
+export type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 export { SqliteMissionStore } from "./sqlite-store.ts";
+export { ObservedStore, type StoreChange } from "./observed-store.ts";

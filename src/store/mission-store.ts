@@ -33,6 +33,12 @@ export interface UsageTotals {
   cacheWriteTokens: number;
 }
 
+/** The whole ledger summed by role and model (`/metrics`). */
+export interface UsageSummary extends UsageTotals {
+  role: string;
+  model: string;
+}
+
 export interface MissionEvent {
   missionId: string;
   kind: string;
@@ -66,6 +72,8 @@ export interface MissionStore {
   recordUsage(entry: UsageEntry): Promise<void>;
   usage(missionId: string): Promise<UsageEntry[]>;
   usageTotals(missionId: string): Promise<UsageTotals>;
+  /** Every mission's usage, summed by role and model. */
+  usageSummary(): Promise<UsageSummary[]>;
 
   appendEvent(event: MissionEvent): Promise<void>;
   events(missionId: string): Promise<MissionEvent[]>;

@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { ACTIVE_STATUSES, loadMission, type Intent, type Mission } from "../mission/index.ts";
-import type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageTotals } from "./mission-store.ts";
+import type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 
 const STORE_SCHEMA_VERSION = 3;
 const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
@@ -213,6 +213,25 @@ export class SqliteMissionStore implements MissionStore {
       cacheReadTokens: Number(row.cache_read),
       cacheWriteTokens: Number(row.cache_write),
     };
+  }
+
+  async usageSummary(): Promise<UsageSummary[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT role, model, SUM(usd) AS usd, COUNT(*) AS calls, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
+           SUM(cache_read_tokens) AS cache_read, SUM(cache_write_tokens) AS cache_write FROM ledger GROUP BY role, model ORDER BY role, model`,
+      )
+      .all() as Array<Record<string, string | number>>;
+    return rows.map((row) => ({
+      role: String(row.role),
+      model: String(row.model),
+      usd: Number(row.usd),
+      calls: Number(row.calls),
+      inputTokens: Number(row.input),
+      outputTokens: Number(row.output),
+      cacheReadTokens: Number(row.cache_read),
+      cacheWriteTokens: Number(row.cache_write),
+    }));
   }
 
   async appendEvent(event: MissionEvent): Promise<void> {

@@ -47,17 +47,27 @@ describe("what people read", () => {
       },
       assertions: { "VAL-A-001": { verdict: "fail" as const, evidence: "broken" }, "VAL-A-002": { verdict: "pending" as const } },
     };
-    const body = renderControl(running, new Date("2026-01-01T12:30:00.000Z"), { repositoryUrl: "https://github.com/acme/app" });
+    const withCheck = {
+      ...running,
+      settings: { ...running.settings, budgetUsd: 10 },
+      milestones: { M1: { status: "pending" as const, round: 1, checkRunId: 42, repair: { failedAssertions: ["VAL-A-001"], problems: ["VAL-A-001: broken", "`npm test` exited with 1"] } } },
+    };
+    const usage = { usd: 1.5, inputTokens: 200_000, outputTokens: 3_000, cacheReadTokens: 150_000 };
+    const body = renderControl(withCheck, new Date("2026-01-01T12:30:00.000Z"), { repositoryUrl: "https://github.com/acme/app", dashboardUrl: "https://missions.example.com/missions/m1" }, usage);
     expect(body).toContain("<!-- missions:control m=m1 -->");
     expect(body).toContain("🛠️ Running");
-    expect(body).toContain("worker on **F2** Two");
+    expect(body).toContain("orchestrator is planning the repair of milestone **M1**");
+    expect(renderControl(running, new Date("2026-01-01T12:30:00.000Z"), { repositoryUrl: "https://github.com/acme/app" })).toContain("worker on **F2** Two");
     expect(body).toContain("▰▰▰▰▰▱▱▱▱▱ 1/2");
     expect(body).toContain("0/2 passed");
-    expect(body).toContain("#8 (draft)");
-    expect(body).toContain("| M1 First | 1/2 | ⏳ |");
-    expect(body).toContain("**Latest handoff** (F1, done): Did one.");
-    expect(body).toContain("`VAL-A-001` broken");
+    expect(body).toContain("[#8](https://github.com/acme/app/pull/8) (draft)");
+    expect(body).toContain("| M1 First | 1/2 | 🔁 repair round 1 · [check run](https://github.com/acme/app/runs/42) |");
+    // The latest handoff in two lines: what was done, then what is left.
+    expect(body).toContain("**Latest handoff** (F1, done): Did one.<br>\nnothing left undone · tests run");
+    expect(body).toContain("**Validators found**: `VAL-A-001` broken; `npm test` exited with 1");
+    expect(body).toContain("$1.50 of $10.00 · 200.0k tokens in, 3.0k out · 75% of input read from cache");
     expect(body).toContain("| **Elapsed** | 12h 30m |");
+    expect(body).toContain("| **Dashboard** | [live view](https://missions.example.com/missions/m1) |");
   });
 
   it("renders the PR body as the contract with verdicts and commits", () => {

@@ -1,0 +1,1 @@
+export { MissionsMetrics, type GitHubCall } from "./missions-metrics.ts";

@@ -1,0 +1,116 @@
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
+import { MissionStatusSchema } from "../mission/index.ts";
+import type { MissionStore, StoreChange } from "../store/index.ts";
+
+/** One GitHub API call as Octokit saw it. */
+export interface GitHubCall {
+  method: string;
+  /** The route template (`/repos/{owner}/{repo}/issues/{issue_number}/comments`): bounded label values. */
+  route: string;
+  status: number;
+  rateLimitRemaining?: number;
+  rateLimitResource?: string;
+}
+
+/**
+ * The app's Prometheus metrics. Model usage is read from the ledger at each scrape, so the counters
+ * equal the ledger exactly and survive restarts; steps and GitHub calls are counted as they happen
+ * in this process. No label carries a repository, an issue or any text from people or models.
+ */
+export class MissionsMetrics {
+  readonly registry = new Registry();
+  readonly #steps: Counter<"step" | "outcome">;
+  readonly #stepSeconds: Histogram<"step">;
+  readonly #githubCalls: Counter<"method" | "route" | "status">;
+  readonly #rateLimit: Gauge<"resource">;
+
+  constructor(store: MissionStore) {
+    collectDefaultMetrics({ register: this.registry, prefix: "missions_process_" });
+    const registers = [this.registry];
+    new Gauge({
+      name: "missions_missions",
+      help: "Missions by status.",
+      labelNames: ["status"],
+      registers,
+      async collect() {
+        const counts = new Map<string, number>(MissionStatusSchema.options.map((status) => [status, 0]));
+        for (const mission of await store.listMissions()) counts.set(mission.status, (counts.get(mission.status) ?? 0) + 1);
+        for (const [status, count] of counts) this.set({ status }, count);
+      },
+    });
+    this.#steps = new Counter({ name: "missions_steps_total", help: "Engine steps finished, by step and outcome (ok, failed).", labelNames: ["step", "outcome"], registers });
+    this.#stepSeconds = new Histogram({
+      name: "missions_step_duration_seconds",
+      help: "How long engine steps took.",
+      labelNames: ["step"],
+      buckets: [0.1, 0.5, 1, 5, 15, 60, 300, 900, 3600],
+      registers,
+    });
+    const ledger = async () => (await store.usageSummary()).map((row) => ({ ...row, labels: { provider: row.model.split("/")[0]!, model: row.model, role: row.role } }));
+    new Counter({
+      name: "missions_model_calls_total",
+      help: "Model calls recorded in the ledger, by provider, model and role.",
+      labelNames: ["provider", "model", "role"],
+      registers,
+      async collect() {
+        this.reset();
+        for (const row of await ledger()) this.inc(row.labels, row.calls);
+      },
+    });
+    new Counter({
+      name: "missions_model_tokens_total",
+      help: "Tokens recorded in the ledger, by provider, model, role and kind (input includes cache reads and writes).",
+      labelNames: ["provider", "model", "role", "kind"],
+      registers,
+      async collect() {
+        this.reset();
+        for (const row of await ledger()) {
+          this.inc({ ...row.labels, kind: "input" }, row.inputTokens);
+          this.inc({ ...row.labels, kind: "output" }, row.outputTokens);
+          this.inc({ ...row.labels, kind: "cache_read" }, row.cacheReadTokens);
+          this.inc({ ...row.labels, kind: "cache_write" }, row.cacheWriteTokens);
+        }
+      },
+    });
+    new Counter({
+      name: "missions_model_cost_usd_total",
+      help: "Model cost in USD recorded in the ledger, by provider, model and role.",
+      labelNames: ["provider", "model", "role"],
+      registers,
+      async collect() {
+        this.reset();
+        for (const row of await ledger()) this.inc(row.labels, row.usd);
+      },
+    });
+    this.#githubCalls = new Counter({ name: "missions_github_requests_total", help: "GitHub API requests, by method, route and status.", labelNames: ["method", "route", "status"], registers });
+    this.#rateLimit = new Gauge({ name: "missions_github_rate_limit_remaining", help: "Requests left in GitHub's current rate-limit window, as last reported.", labelNames: ["resource"], registers });
+  }
+
+  /** Counts what the store accepted: a step's end or failure. */
+  observe(change: StoreChange): void {
+    if (change.kind !== "event") return;
+    const { kind, data } = change.event;
+    const step = typeof data.kind === "string" ? data.kind : "unknown";
+    if (kind === "step-end") {
+      this.#steps.inc({ step, outcome: "ok" });
+      if (typeof data.ms === "number") this.#stepSeconds.observe({ step }, data.ms / 1000);
+    } else if (kind === "step-fail") {
+      this.#steps.inc({ step, outcome: "failed" });
+    }
+  }
+
+  githubCall(call: GitHubCall): void {
+    this.#githubCalls.inc({ method: call.method, route: call.route, status: String(call.status) });
+    if (call.rateLimitRemaining !== undefined && Number.isFinite(call.rateLimitRemaining)) {
+      this.#rateLimit.set({ resource: call.rateLimitResource ?? "core" }, call.rateLimitRemaining);
+    }
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  render(): Promise<string> {
+    return this.registry.metrics();
+  }
+}

@@ -1,0 +1,90 @@
+import type { Intent, Mission } from "../mission/index.ts";
+import type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
+
+/** A write the store accepted: what the dashboard's live pages and the metrics listen to. */
+export type StoreChange =
+  | { kind: "mission"; missionId: string }
+  | { kind: "event"; event: MissionEvent }
+  | { kind: "usage"; entry: UsageEntry };
+
+/**
+ * A store that tells a listener about every accepted write, after it is durable. Listeners run
+ * synchronously and must not throw; they only look.
+ */
+export class ObservedStore implements MissionStore {
+  readonly #inner: MissionStore;
+  readonly #listener: (change: StoreChange) => void;
+
+  constructor(inner: MissionStore, listener: (change: StoreChange) => void) {
+    this.#inner = inner;
+    this.#listener = listener;
+  }
+
+  #tell(change: StoreChange): void {
+    try {
+      this.#listener(change);
+    } catch {
+      // Looking must never break writing.
+    }
+  }
+
+  enqueueDelivery(delivery: Delivery): Promise<boolean> {
+    return this.#inner.enqueueDelivery(delivery);
+  }
+  pendingDeliveries(): Promise<Delivery[]> {
+    return this.#inner.pendingDeliveries();
+  }
+  completeDelivery(id: string, error?: string): Promise<void> {
+    return this.#inner.completeDelivery(id, error);
+  }
+  async createMission(mission: Mission): Promise<boolean> {
+    const created = await this.#inner.createMission(mission);
+    if (created) this.#tell({ kind: "mission", missionId: mission.id });
+    return created;
+  }
+  getMission(id: string): Promise<Mission | undefined> {
+    return this.#inner.getMission(id);
+  }
+  findActiveMission(owner: string, repo: string, issue: number): Promise<Mission | undefined> {
+    return this.#inner.findActiveMission(owner, repo, issue);
+  }
+  findLatestMission(owner: string, repo: string, issue: number): Promise<Mission | undefined> {
+    return this.#inner.findLatestMission(owner, repo, issue);
+  }
+  listMissions(filter?: { active?: boolean }): Promise<Mission[]> {
+    return this.#inner.listMissions(filter);
+  }
+  addIntent(missionId: string, intent: Omit<Intent, "seq">): Promise<number | undefined> {
+    return this.#inner.addIntent(missionId, intent);
+  }
+  pendingIntents(missionId: string): Promise<Intent[]> {
+    return this.#inner.pendingIntents(missionId);
+  }
+  async saveMission(mission: Mission, appliedIntents?: number[]): Promise<void> {
+    await this.#inner.saveMission(mission, appliedIntents);
+    this.#tell({ kind: "mission", missionId: mission.id });
+  }
+  async recordUsage(entry: UsageEntry): Promise<void> {
+    await this.#inner.recordUsage(entry);
+    this.#tell({ kind: "usage", entry });
+  }
+  usage(missionId: string): Promise<UsageEntry[]> {
+    return this.#inner.usage(missionId);
+  }
+  usageTotals(missionId: string): Promise<UsageTotals> {
+    return this.#inner.usageTotals(missionId);
+  }
+  usageSummary(): Promise<UsageSummary[]> {
+    return this.#inner.usageSummary();
+  }
+  async appendEvent(event: MissionEvent): Promise<void> {
+    await this.#inner.appendEvent(event);
+    this.#tell({ kind: "event", event });
+  }
+  events(missionId: string): Promise<MissionEvent[]> {
+    return this.#inner.events(missionId);
+  }
+  close(): Promise<void> {
+    return this.#inner.close();
+  }
+}
