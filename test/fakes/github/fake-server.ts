@@ -8,7 +8,7 @@ import { HttpError, notFound } from "./http-error.ts";
 import type { RepoRecord } from "./records.ts";
 import type { RouteContext, RouteResult, Router } from "./router.ts";
 import { serveGitHttp } from "./serve-git-http.ts";
-import type { RecordedRequest } from "./types.ts";
+import type { HookedRequest, RecordedRequest, RequestHook } from "./types.ts";
 import type { World } from "./world.ts";
 
 export interface FakeServerParts {
@@ -16,6 +16,7 @@ export interface FakeServerParts {
   router: Router;
   faults: FaultInjector;
   requests: RecordedRequest[];
+  hook?: { current?: RequestHook };
 }
 
 const API_PREFIX = "/api/v3";
@@ -42,7 +43,13 @@ async function dispatch(parts: FakeServerParts, req: IncomingMessage, res: Serve
     return handleApi(parts, req, res, url);
   }
   const git = GIT_PATH.exec(url.pathname);
-  if (git) return handleGit(parts, req, res, url, git);
+  if (git) {
+    const hooked: HookedRequest = { method: (req.method ?? "GET").toUpperCase(), path: url.pathname, kind: "git" };
+    await parts.hook?.current?.(hooked, "before");
+    await handleGit(parts, req, res, url, git);
+    await parts.hook?.current?.(hooked, "after", res.statusCode);
+    return;
+  }
   writeJson(res, { status: 404, body: notFound().toJSON() });
 }
 
@@ -82,15 +89,21 @@ async function handleApi(parts: FakeServerParts, req: IncomingMessage, res: Serv
   const auth = authenticate(header(req, "authorization"), world.state);
   const record: RecordedRequest = { method, path, query: url.search.slice(1), status: 0, auth: recordedAuth(auth) };
   requests.push(record);
+  const hooked: HookedRequest = { method, path, kind: "api" };
+  await parts.hook?.current?.(hooked, "before");
+  const fault = faults.take(method, path);
+  const canned = fault?.status !== undefined ? { status: fault.status, body: fault.body ?? { message: "Injected failure" }, headers: fault.headers ?? {} } : undefined;
   const send = (result: RouteResult): void => {
-    record.status = result.status;
-    writeJson(res, result);
+    const answer = fault?.afterEffect && canned ? canned : result;
+    record.status = answer.status;
+    writeJson(res, answer);
+    void parts.hook?.current?.(hooked, "after", answer.status);
   };
   try {
-    const fault = faults.take(method, path);
-    if (fault) {
+    if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
+    if (canned && !fault!.afterEffect) {
       req.resume();
-      return send({ status: fault.status, body: fault.body ?? { message: "Injected failure" }, headers: fault.headers ?? {} });
+      return send(canned);
     }
     const body = await readJsonBody(req);
     if (graphql) {
@@ -121,6 +134,8 @@ async function handleApi(parts: FakeServerParts, req: IncomingMessage, res: Serv
     send(await match.handler(ctx));
   } catch (error) {
     if (error instanceof HttpError) return send({ status: error.status, body: error.toJSON() });
+    // The client went away mid-request (a test killed the app): nobody is left to answer.
+    if ((error as { code?: string }).code === "ECONNRESET" || req.destroyed) return;
     console.error(`fake GitHub: ${method} ${path} failed`, error);
     send({ status: 500, body: { message: `fake GitHub: ${messageOf(error)}` } });
   }

@@ -17,7 +17,7 @@ import { addCommentRoutes } from "./routes/comment-routes.ts";
 import { addIssueRoutes } from "./routes/issue-routes.ts";
 import { addPullRoutes } from "./routes/pull-routes.ts";
 import { addRepoRoutes } from "./routes/repo-routes.ts";
-import type { FakeGitHub, RecordedRequest, StartOptions } from "./types.ts";
+import type { FakeGitHub, RecordedRequest, RequestHook, StartOptions } from "./types.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 
 export type * from "./types.ts";
@@ -34,6 +34,7 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
   const webhooks = new WebhookSender(webhookSecret, appId);
   const faults = new FaultInjector();
   const requests: RecordedRequest[] = [];
+  const hook: { current?: RequestHook } = {};
   const router = new Router();
   addAppRoutes(router);
   addRepoRoutes(router);
@@ -42,7 +43,7 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
   addPullRoutes(router);
   addCheckRunRoutes(router);
 
-  const server = createFakeServer({ world: { state, webhooks }, router, faults, requests });
+  const server = createFakeServer({ world: { state, webhooks }, router, faults, requests, hook });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
@@ -108,6 +109,9 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
     pulls: (owner, repo) => pullViews(state, state.repo(owner, repo)),
 
     failNext: (rule) => faults.add(rule),
+    onRequest: (next) => {
+      hook.current = next;
+    },
 
     async close() {
       webhooks.close();

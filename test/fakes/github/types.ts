@@ -129,11 +129,32 @@ export interface RecordedRequest {
 export interface FaultRule {
   method?: string;
   path: RegExp;
-  status: number;
+  /** The canned answer; with `delayMs` alone (no status) the request is only slowed down. */
+  status?: number;
   times?: number;
   headers?: Record<string, string>;
   body?: object;
+  /** Wait this long before answering (a slow GitHub). */
+  delayMs?: number;
+  /**
+   * The request takes effect, then the canned answer replaces the real one: a response lost on the
+   * way back (GitHub's 502 after it created the comment), the case that tempts a client to post twice.
+   */
+  afterEffect?: boolean;
 }
+
+/** A request as a hook sees it: API paths as in `requests`, git paths as `/<owner>/<repo>.git/...`. */
+export interface HookedRequest {
+  method: string;
+  path: string;
+  kind: "api" | "git";
+}
+
+/**
+ * Called before a request is handled and after its answer is sent (`status` set). A hook may wait:
+ * the request waits with it (tests use this to land a crash of the app at a chosen moment).
+ */
+export type RequestHook = (request: HookedRequest, when: "before" | "after", status?: number) => void | Promise<void>;
 
 export interface Delivery {
   event: string;
@@ -187,5 +208,7 @@ export interface FakeGitHub {
   pulls(owner: string, repo: string): Pull[];
   requests: RecordedRequest[];
   failNext(rule: FaultRule): void;
+  /** Sets (or with undefined removes) the hook every API and git request passes through. */
+  onRequest(hook: RequestHook | undefined): void;
   close(): Promise<void>;
 }

@@ -1,0 +1,286 @@
+import { randomUUID } from "node:crypto";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Mission } from "../../../src/mission/index.ts";
+import { SqliteMissionStore, type MissionEvent, type UsageEntry } from "../../../src/store/index.ts";
+import { missionResponder, type ScriptedPlan } from "../../e2e/mission-script.ts";
+import { startFakeGitHub, type CheckRun, type Comment, type DeliveryResult, type FakeGitHub, type HookedRequest, type Pull } from "../../fakes/github/index.ts";
+import { startFakeModels, type FakeModels, type NormalizedRequest, type RecordedCall } from "../../fakes/models/index.ts";
+import { commitsOn, type LoggedCommit } from "../../helpers/git.ts";
+import { AppProcess } from "./app-process.ts";
+import { seededRandom } from "./seeded-random.ts";
+
+export const OWNER = "acme";
+export const REPO = "greeter";
+export const MAINTAINER = "alice";
+export const ANTHROPIC_KEY = "sk-ant-chaos-key-0123456789abcdef";
+
+/** Where a kill landed: the moment the app was doing this. */
+export type KillPhase =
+  | "planning"
+  | "worker-start"
+  | "worker-tool-loop"
+  | "review"
+  | "scrutiny"
+  | "between-commit-and-push"
+  | "check-run-update"
+  | "check-run-update-answered"
+  | "comment-posted"
+  | "pull-opened"
+  | "control-comment-edit"
+  | "timer";
+
+export interface ChaosOptions {
+  /** `FAST_ENTRY` or `MAIN_ENTRY`. */
+  entry: string;
+  seed: number;
+  /** The most kills; when reached the missions run to the end undisturbed. */
+  maxKills: number;
+  /** Chance of a kill at each hook point after each phase's first (which always kills). */
+  probability: number;
+  /** Phases whose first occurrence always kills (default: every phase but the timer). */
+  forced?: KillPhase[];
+  missions: number;
+  milestones: number;
+  featuresPerMilestone: number;
+  timeoutMs: number;
+}
+
+export interface ChaosResult {
+  seed: number;
+  kills: Array<{ phase: KillPhase; at: number }>;
+  starts: number;
+  seconds: number;
+  issues: number[];
+  plan: ScriptedPlan;
+  missions: Mission[];
+  ledger: UsageEntry[];
+  events: MissionEvent[];
+  commits: Record<number, LoggedCommit[]>;
+  branches: Record<number, string>;
+  checkRuns: CheckRun[];
+  comments: Record<number, Comment[]>;
+  pulls: Pull[];
+  calls: RecordedCall[];
+  logs: string;
+  github: FakeGitHub;
+  models: FakeModels;
+  gitDir: string;
+  dataDir: string;
+  close(): Promise<void>;
+}
+
+export function chaosPlan(milestones: number, perMilestone: number): { plan: ScriptedPlan; files: Record<string, Record<string, string>> } {
+  const plan: ScriptedPlan = { summary: "Greeting files, milestone by milestone.", milestones: [], features: [], assertions: [] };
+  const files: Record<string, Record<string, string>> = {};
+  for (let m = 1; m <= milestones; m++) {
+    plan.milestones.push({ id: `M${m}`, title: `Greetings ${m}` });
+    const assertion = `VAL-GREET-${String(m).padStart(3, "0")}`;
+    plan.assertions.push({ id: assertion, milestoneId: `M${m}`, statement: `milestone ${m}'s files greet`, verification: "sh test.sh passes" });
+    for (let f = 1; f <= perMilestone; f++) {
+      const id = `F${plan.features.length + 1}`;
+      plan.features.push({ id, milestoneId: `M${m}`, title: `Add greeting ${id}`, description: `Create ${id.toLowerCase()}-a.txt and ${id.toLowerCase()}-b.txt.`, assertionIds: [assertion] });
+      // Two writes: the worker's tool loop has turns to be killed in.
+      files[id] = { [`${id.toLowerCase()}-a.txt`]: `hello from ${id}\n`, [`${id.toLowerCase()}-b.txt`]: `hello again from ${id}\n` };
+    }
+  }
+  return { plan, files };
+}
+
+const FIXTURE = {
+  "README.md": "# Greeter\n",
+  "test.sh": "#!/bin/sh\nset -e\nfor f in *.txt; do [ -e \"$f\" ] || exit 0; grep -q hello \"$f\"; done\necho all good\n",
+  ".github/missions.yml": "commands:\n  test: sh test.sh\n",
+};
+
+function modelPhase(request: NormalizedRequest): KillPhase | undefined {
+  const tools = request.tools.map((tool) => tool.name);
+  if (tools.includes("submit_plan")) return "planning";
+  if (tools.includes("submit_handoff")) return request.messages.length === 1 ? "worker-start" : "worker-tool-loop";
+  if (tools.includes("submit_review")) return "review";
+  if (tools.includes("submit_verdicts")) return "scrutiny";
+  return undefined;
+}
+
+function githubPhase(request: HookedRequest, when: "before" | "after"): KillPhase | undefined {
+  const { method, path } = request;
+  if (when === "before") {
+    if (request.kind === "git" && method === "POST" && path.endsWith("/git-receive-pack")) return "between-commit-and-push";
+    if (method === "PATCH" && /\/check-runs\/\d+$/.test(path)) return "check-run-update";
+    if (method === "PATCH" && /\/issues\/comments\/\d+$/.test(path)) return "control-comment-edit";
+    return undefined;
+  }
+  if (method === "PATCH" && /\/check-runs\/\d+$/.test(path)) return "check-run-update-answered";
+  if (method === "POST" && /\/issues\/\d+\/comments$/.test(path)) return "comment-posted";
+  if (method === "POST" && /\/pulls$/.test(path)) return "pull-opened";
+  return undefined;
+}
+
+/**
+ * A multi-feature mission per issue, run by the app as a child process that is SIGKILLed at many
+ * points and started again on the same store each time, until every mission is done.
+ */
+export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> {
+  const started = Date.now();
+  const random = seededRandom(options.seed);
+  const { plan, files } = chaosPlan(options.milestones, options.featuresPerMilestone);
+  const github = await startFakeGitHub({ webhookSecret: `chaos-webhook-secret-${options.seed}` });
+  const models = await startFakeModels({ apiKeys: { anthropic: ANTHROPIC_KEY } });
+  const repo = await github.createRepo({ owner: OWNER, name: REPO, files: FIXTURE });
+  github.setPermission(OWNER, REPO, MAINTAINER, "write");
+  const root = await mkdtemp(join(tmpdir(), "missions-chaos-"));
+  const dataDir = join(root, "data");
+  const appDir = join(root, "app");
+  const home = join(root, "home");
+  await Promise.all([mkdir(dataDir), mkdir(appDir), mkdir(home)]);
+  const logFile = join(root, "app.log");
+  const env: Record<string, string> = {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: home,
+    NODE_ENV: "production",
+    LOG_FORMAT: "json",
+    LOG_LEVEL: "debug",
+    APP_ID: String(github.appId),
+    PRIVATE_KEY: github.privateKey,
+    WEBHOOK_SECRET: github.webhookSecret,
+    GHE_HOST: github.host,
+    GHE_PROTOCOL: "http",
+    DATABASE_URL: `sqlite:${join(dataDir, "missions.db")}`,
+    MISSIONS_WORKSPACES: join(dataDir, "workspaces"),
+    ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+    ANTHROPIC_BASE_URL: models.anthropicBaseUrl,
+    MISSIONS_MODEL: "anthropic/claude-sonnet-5-5",
+    MISSIONS_COMMAND_TIMEOUT_SECONDS: "60",
+    MISSIONS_MODEL_TIMEOUT_SECONDS: "60",
+  };
+  const app = new AppProcess({ entry: options.entry, env, cwd: appDir, logFile, onUp: (url) => github.setWebhookTarget(url) });
+
+  const kills: Array<{ phase: KillPhase; at: number }> = [];
+  const forced = new Set<KillPhase>(options.forced ?? ["planning", "worker-start", "worker-tool-loop", "review", "scrutiny", "between-commit-and-push", "check-run-update", "check-run-update-answered", "comment-posted", "pull-opened", "control-comment-edit"]);
+  let calm = false;
+  const killAt = async (phase: KillPhase): Promise<void> => {
+    if (calm || !app.running || kills.length >= options.maxKills) return;
+    const first = !kills.some((kill) => kill.phase === phase);
+    if (!(first && forced.has(phase)) && random() >= options.probability) return;
+    kills.push({ phase, at: Date.now() });
+    await app.kill();
+  };
+
+  const responder = missionResponder({ plans: [plan], files });
+  models.script(async (request) => {
+    const phase = modelPhase(request);
+    if (phase) await killAt(phase);
+    return responder(request);
+  });
+  github.onRequest(async (request, when) => {
+    const phase = githubPhase(request, when);
+    if (phase) await killAt(phase);
+  });
+
+  let restarting: Promise<void> | undefined;
+  const ensureUp = (): Promise<void> => {
+    if (app.running) return Promise.resolve();
+    restarting ??= (async () => {
+      try {
+        await app.exited;
+        await new Promise((resolve) => setTimeout(resolve, Math.floor(random() * 100)));
+        await app.start();
+        // Sometimes a kill at no particular point: while resuming, draining, or in git.
+        if (!calm && random() < options.probability) {
+          const delay = Math.floor(random() * 600);
+          setTimeout(() => void killAt("timer"), delay);
+        }
+      } finally {
+        restarting = undefined;
+      }
+    })();
+    return restarting;
+  };
+
+  /** A person's action whose webhook must reach the app: redelivered (same id) until acknowledged, as an operator would. */
+  const deliverReliably = async (act: (deliveryId: string) => Promise<DeliveryResult>): Promise<void> => {
+    const deliveryId = randomUUID();
+    let result = await act(deliveryId).catch(() => undefined);
+    while (!result || result.status >= 300) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      await ensureUp();
+      const sent = github.deliveries().find((delivery) => delivery.deliveryId === deliveryId)!;
+      result = await github.deliver(sent.event, sent.payload, { deliveryId }).catch(() => undefined);
+    }
+  };
+
+  const issues: number[] = [];
+  const botComments = (issue: number) => github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot");
+  const isDone = (issue: number) =>
+    github.pulls(OWNER, REPO).some((pull) => pull.head.ref.startsWith(`mission/${issue}-`) && !pull.draft) &&
+    botComments(issue).some((comment) => comment.body.includes("Mission complete"));
+  try {
+    await app.start();
+    for (let index = 0; index < options.missions; index++) {
+      const { number } = github.createIssue({ owner: OWNER, repo: REPO, title: `Add greetings ${index + 1}`, body: "Greet everyone, one file per feature.", user: MAINTAINER });
+      issues.push(number);
+      await deliverReliably((deliveryId) => github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER, deliveryId }));
+    }
+    const approved = new Set<number>();
+    while (!issues.every(isDone)) {
+      if (Date.now() - started > options.timeoutMs) {
+        const log = await readFile(logFile, "utf8").catch(() => "");
+        throw new Error(`chaos run (seed ${options.seed}) did not finish in ${options.timeoutMs / 1000} s after ${kills.length} kills; last log lines:\n${log.split("\n").slice(-30).join("\n")}`);
+      }
+      await ensureUp();
+      for (const issue of issues) {
+        if (approved.has(issue) || !botComments(issue).some((comment) => comment.body.includes("Validation contract v1"))) continue;
+        approved.add(issue);
+        await deliverReliably((deliveryId) => github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission approve", deliveryId }));
+      }
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    calm = true;
+    await github.settled();
+    await app.stop();
+  } catch (error) {
+    await app.kill();
+    await Promise.all([github.close(), models.close()]);
+    await rm(root, { recursive: true, force: true });
+    throw error;
+  }
+
+  const store = new SqliteMissionStore(join(dataDir, "missions.db"));
+  const missions = await store.listMissions();
+  const ledger = (await Promise.all(missions.map((mission) => store.usage(mission.id)))).flat();
+  const events = (await Promise.all(missions.map((mission) => store.events(mission.id)))).flat();
+  await store.close();
+  const branches = Object.fromEntries(missions.map((mission) => [mission.issue.number, mission.branch!]));
+  return {
+    seed: options.seed,
+    kills,
+    starts: app.starts,
+    seconds: (Date.now() - started) / 1000,
+    issues,
+    plan,
+    missions,
+    ledger,
+    events,
+    branches,
+    commits: Object.fromEntries(missions.map((mission) => [mission.issue.number, commitsOn(repo.gitDir, mission.branch!, "main")])),
+    checkRuns: github.checkRuns(OWNER, REPO),
+    comments: Object.fromEntries(issues.map((issue) => [issue, github.comments(OWNER, REPO, issue)])),
+    pulls: github.pulls(OWNER, REPO),
+    calls: models.calls,
+    logs: await readFile(logFile, "utf8"),
+    github,
+    models,
+    gitDir: repo.gitDir,
+    dataDir,
+    async close() {
+      await Promise.all([github.close(), models.close()]);
+      await rm(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The hidden markers of the app's own comments: each must appear on exactly one comment. */
+export function markersOf(body: string): string[] {
+  return [...body.matchAll(/<!-- missions:(\w+)([^{>]*?)(?:-->|\{)/g)].map((match) => `${match[1]}${match[2]!.trimEnd()}`);
+}
