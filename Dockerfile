@@ -6,7 +6,7 @@ FROM node:24-bookworm-slim
 # The sandbox creates user namespaces: run the container with a seccomp profile that allows them
 # (for example `--security-opt seccomp=unconfined`, or your runtime's profile for bubblewrap).
 RUN apt-get update \
-  && apt-get install -y --no-install-recommends git ca-certificates tini bubblewrap socat ripgrep curl \
+  && apt-get install -y --no-install-recommends git ca-certificates tini bubblewrap socat ripgrep curl chromium fonts-liberation \
   && rm -rf /var/lib/apt/lists/*
 
 WORKDIR /app

@@ -130,13 +130,14 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         modelRetryBaseMs: options.modelRetryBaseMs,
         commandTimeoutMs: config.commandTimeoutMs,
         toolPath: config.toolPath,
+        chromiumPath: config.chromiumPath,
         maxBudgetUsd: config.budget.maxUsd,
         retryDelayMs: options.retryDelayMs ?? 5_000,
         maxStepRetries: options.maxStepRetries ?? 5,
-      },
         controlEditIntervalMs: options.controlEditIntervalMs ?? config.controlEditIntervalMs,
         githubWebUrl: config.githubWebUrl,
         publicUrl: config.publicUrl,
+      },
     });
     intake = new Intake({
       store,
@@ -155,14 +156,14 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     await missionsApp({
       intake: () => intake!,
       health: async () => ({ activeMissions: (await store.listMissions({ active: true })).length }),
-    })(app, appOptions);
       dashboard: dashboard.handle,
+    })(app, appOptions);
   });
   const http = await server.start();
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
-  // Work left by a previous run: deliveries received but not processed, missions not finished.
   selfUrl = `http://${config.host ?? "localhost"}:${port}`;
+  // Work left by a previous run: deliveries received but not processed, missions not finished.
   void intake!.drain();
   await engine!.resumeAll();
   return {
@@ -180,19 +181,19 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     async stop() {
       intake!.stop();
       await engine!.stop();
-      if (runner instanceof SandboxedRunner) await SandboxedRunner.stop();
       dashboard.close();
+      if (runner instanceof SandboxedRunner) await SandboxedRunner.stop();
       await server.stop();
       await store.close();
     },
   };
 }
 
-function createLogger(config: OperatorConfig): Logger {
 function missionOf(change: StoreChange): string {
   return change.kind === "mission" ? change.missionId : change.kind === "event" ? change.event.missionId : change.entry.missionId;
 }
 
+function createLogger(config: OperatorConfig): Logger {
   const options = {
     level: config.logLevel,
     redact: { paths: ["*.token", "*.privateKey", "*.apiKey", "*.authorization", "headers.authorization"], censor: "[redacted]" },

@@ -15,6 +15,21 @@ export interface ToolContext {
     /** Every command run, with its exit code: the truth the handoff reports. */
     ran: Array<{ command: string; exitCode: number }>;
   };
+  /** The running app and a browser on it, for the user-testing validator. */
+  app?: AppDriver;
+}
+
+/** What the browser tools drive; every method answers with text for the model. */
+export interface AppDriver {
+  readonly url: string;
+  navigate(target: string): Promise<string>;
+  click(selector: string): Promise<string>;
+  fill(selector: string, value: string): Promise<string>;
+  press(key: string, selector?: string): Promise<string>;
+  snapshot(): Promise<string>;
+  screenshot(): Promise<string>;
+  request(method: string, target: string, headers: Record<string, string>, body?: string): Promise<string>;
+  logs(): Promise<string>;
 }
 
 /** One tool the model can call: an id, a description, a zod schema and `execute`. */

@@ -37,6 +37,8 @@ export interface OperatorConfig {
   prices: Record<string, ModelPrice>;
   /** Whether repository and agent commands run in the sandbox (the default) or unconfined. */
   sandbox: boolean;
+  /** The browser the user-testing validator drives (Chromium or Chrome). */
+  chromiumPath: string;
   /** Hosts sandboxed commands may reach; default: the package registries. */
   networkAllow?: string[];
   /** Paths sandboxed commands may never read, besides the store and the checkouts. */
@@ -45,8 +47,6 @@ export interface OperatorConfig {
   toolPath: string;
   logLevel: string;
   logFormat: "json" | "pretty";
-}
-
   /** GitHub's web address (OAuth sign-in, links): https://github.com or the GHE host. */
   githubWebUrl: string;
   /** Where people reach this app (`MISSIONS_PUBLIC_URL`): dashboard links in comments, OAuth callback. */
@@ -65,6 +65,8 @@ export interface OperatorConfig {
   };
   /** Least time between two edits of one mission's control comment (`MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS`). */
   controlEditIntervalMs: number;
+}
+
 const positiveNumber = (fallback: number) =>
   z
     .string()
@@ -103,14 +105,12 @@ const EnvSchema = z.object({
   MISSIONS_SANDBOX: z.enum(["on", "off"]).optional(),
   MISSIONS_NETWORK_ALLOW: z.string().optional(),
   MISSIONS_HIDDEN_PATHS: z.string().optional(),
+  MISSIONS_CHROMIUM: z.string().optional(),
   PRIVATE_KEY_PATH: z.string().optional(),
   HOME: z.string().optional(),
   LOG_LEVEL: z.string().optional(),
   LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
   NODE_ENV: z.string().optional(),
-});
-
-const DEFAULT_MODELS: Record<string, string> = {
   MISSIONS_PUBLIC_URL: z.string().url().optional(),
   MISSIONS_DASHBOARD_TOKEN: z.string().min(16, "use at least 16 characters (e.g. openssl rand -hex 32)").optional(),
   GITHUB_CLIENT_ID: z.string().optional(),
@@ -129,6 +129,9 @@ const DEFAULT_MODELS: Record<string, string> = {
       }
       return number;
     }),
+});
+
+const DEFAULT_MODELS: Record<string, string> = {
   anthropic: "claude-sonnet-5-5",
   openai: "gpt-5.1",
 };
@@ -162,13 +165,13 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
   if (values.MISSIONS_BUDGET_USD > values.MISSIONS_BUDGET_MAX_USD) {
     throw new Error("Invalid configuration: MISSIONS_BUDGET_USD is above MISSIONS_BUDGET_MAX_USD");
   }
-  return {
-    appId: values.APP_ID,
-    privateKey: values.PRIVATE_KEY,
   if (!!values.GITHUB_CLIENT_ID !== !!values.GITHUB_CLIENT_SECRET) {
     throw new Error("Invalid configuration: GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET go together (the app's OAuth client, written to .env by the setup flow).");
   }
   const githubWebUrl = values.GHE_HOST ? `${values.GHE_PROTOCOL ?? "https"}://${values.GHE_HOST}` : "https://github.com";
+  return {
+    appId: values.APP_ID,
+    privateKey: values.PRIVATE_KEY,
     webhookSecret: values.WEBHOOK_SECRET ?? "development",
     githubApiUrl: values.GHE_HOST
       ? `${values.GHE_PROTOCOL ?? "https"}://${values.GHE_HOST}/api/v3`
@@ -187,6 +190,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     modelTimeoutMs: values.MISSIONS_MODEL_TIMEOUT_SECONDS * 1000,
     prices: parseOperatorPrices(values.MISSIONS_PRICES),
     sandbox: values.MISSIONS_SANDBOX !== "off",
+    chromiumPath: values.MISSIONS_CHROMIUM ?? "/usr/bin/chromium",
     networkAllow: values.MISSIONS_NETWORK_ALLOW?.split(",").map((host) => host.trim()).filter(Boolean),
     secretPaths: [
       // The app's own directory: `.env`, a key file Probot found there, the default store.
@@ -199,10 +203,6 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     toolPath: env.PATH || "/usr/local/bin:/usr/bin:/bin",
     logLevel: values.LOG_LEVEL ?? "info",
     logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === "production" ? "json" : "pretty"),
-  };
-}
-
-/** `DATABASE_URL` as `sqlite:path`, `file:path` or a plain path; default `.data/missions.db`. */
     githubWebUrl,
     publicUrl: values.MISSIONS_PUBLIC_URL?.replace(/\/+$/, ""),
     dashboard: {
@@ -211,6 +211,10 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     },
     metrics: { token: values.MISSIONS_METRICS_TOKEN, public: values.MISSIONS_METRICS_PUBLIC === "true" },
     controlEditIntervalMs: values.MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS * 1000,
+  };
+}
+
+/** `DATABASE_URL` as `sqlite:path`, `file:path` or a plain path; default `.data/missions.db`. */
 function databasePath(url: string | undefined): string {
   if (!url) return ".data/missions.db";
   const match = /^(?:sqlite|file):(?:\/\/)?(.*)$/.exec(url);

@@ -17,6 +17,8 @@ export interface EngineDeps {
   settings: {
     commandTimeoutMs: number;
     toolPath: string;
+    /** The browser the user-testing validator drives. */
+    chromiumPath: string;
     maxBudgetUsd: number;
     defaultBudgetUsd: number;
     /** Base delay before a failed model call is retried (doubles; `retry-after` wins). */
@@ -24,14 +26,14 @@ export interface EngineDeps {
     /** Delay before retrying a step that failed for a passing reason; grows with each failure. */
     retryDelayMs: number;
     maxStepRetries: number;
-  };
-  now?: () => Date;
     /** Least time between two edits of a control comment (default 5 s). */
     controlEditIntervalMs?: number;
     /** GitHub's web address, for links (default https://github.com). */
     githubWebUrl?: string;
     /** Where people reach the app's dashboard, when the operator configured it. */
     publicUrl?: string;
+  };
+  now?: () => Date;
 }
 
 export interface StepContext extends EngineDeps {

@@ -245,7 +245,7 @@ export class Intake {
       (mission) => mission.repo.owner.toLowerCase() === repo.owner.toLowerCase() && mission.repo.name.toLowerCase() === repo.name.toLowerCase(),
     );
     const found = missions.reverse().flatMap((mission) =>
-      Object.entries(mission.milestones).filter(([, state]) => state.checkRunId === payload.check_run.id).map(([milestoneId]) => ({ mission, milestoneId })),
+      Object.entries(mission.milestones).filter(([, state]) => state.checkRunId === payload.check_run.id || state.userTestingCheckRunId === payload.check_run.id).map(([milestoneId]) => ({ mission, milestoneId })),
     )[0];
     if (!found) return;
     if (!hasWriteAccess(await this.#deps.github.permission(repo, payload.sender.login))) {

@@ -38,6 +38,8 @@ const MilestoneStateSchema = z.object({
   round: z.number().int().default(0),
   headSha: z.string().optional(),
   checkRunId: z.number().int().optional(),
+  /** The user-testing check run, when the milestone has user-testing assertions. */
+  userTestingCheckRunId: z.number().int().optional(),
   /** A person asked for this validation again: report it as a new check run. */
   rerun: z.boolean().optional(),
   /** What must be repaired before the next validation: the orchestrator turns it into features. */

@@ -5,6 +5,7 @@ export interface ValidationResult {
   milestoneId: string;
   headSha: string;
   checkRunId: number;
+  userTestingCheckRunId?: number;
   verdicts: Verdict[];
   /** Why the milestone failed beyond individual verdicts (a red test command), for the follow-up. */
   failures: string[];
@@ -21,7 +22,7 @@ export function recordValidation(mission: Mission, result: ValidationResult, now
   }
   const failed = result.verdicts.filter((verdict) => verdict.verdict === "fail");
   const milestoneState = mission.milestones[result.milestoneId] ?? { status: "pending", round: 0 };
-  const base = { headSha: result.headSha, checkRunId: result.checkRunId };
+  const base = { headSha: result.headSha, checkRunId: result.checkRunId, userTestingCheckRunId: result.userTestingCheckRunId };
   if (failed.length === 0 && result.failures.length === 0) {
     return {
       ...mission,

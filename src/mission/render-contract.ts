@@ -16,7 +16,8 @@ export function renderContract(missionId: string, contract: Contract, issueTitle
     lines.push("", `### Milestone ${milestone.id} — ${escapeCell(milestone.title)}`, "");
     lines.push("| ID | Assertion | How it is verified |", "|---|---|---|");
     for (const assertion of plan.assertions.filter((a) => a.milestoneId === milestone.id)) {
-      lines.push(`| \`${assertion.id}\` | ${escapeCell(assertion.statement)} | ${escapeCell(assertion.verification)} |`);
+      const by = assertion.validator === "user-testing" ? "🧑‍💻 user testing: " : "";
+      lines.push(`| \`${assertion.id}\` | ${escapeCell(assertion.statement)} | ${by}${escapeCell(assertion.verification)} |`);
     }
     lines.push("", "Features, one commit each, in this order:", "");
     for (const feature of plan.features.filter((f) => f.milestoneId === milestone.id)) {

@@ -6,3 +6,4 @@ export { planRepair, type RepairInput } from "./repair-planner.ts";
 export { loadPrompt } from "./load-prompt.ts";
 export { untrusted } from "./untrusted.ts";
 export { loadSkills, parseSkill, type Skill } from "./skills.ts";
+export { testAsUser, type UserTestingInput } from "./user-tester.ts";

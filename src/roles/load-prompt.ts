@@ -5,7 +5,7 @@ const PROMPTS = fileURLToPath(new URL("../../prompts/", import.meta.url));
 const cache = new Map<string, string>();
 
 /** A role's system prompt from `prompts/<name>.md`: static text, so providers can cache it. */
-export function loadPrompt(name: "orchestrator" | "worker" | "scrutiny" | "reviewer"): string {
+export function loadPrompt(name: "orchestrator" | "worker" | "scrutiny" | "reviewer" | "user-testing"): string {
   let prompt = cache.get(name);
   if (prompt === undefined) {
     prompt = readFileSync(`${PROMPTS}${name}.md`, "utf8");

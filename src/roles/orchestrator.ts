@@ -41,6 +41,11 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
       : []),
     ...(mission.conversation.some((entry) => entry.kind === "answer") ? ["", "Your questions were answered: write the plan now unless something essential is still unclear."] : []),
     "",
+    "## How the product can be used by the user-testing validator",
+    mission.settings.app
+      ? `The repository configures an app (\`app:\` in .github/missions.yml): \`${mission.settings.app.start}\`, at ${mission.settings.app.url}. A QA agent can drive it in a browser and over HTTP.`
+      : "The repository configures no app to start (no `app:` in .github/missions.yml): a QA agent can use the product only through the shell (command-line programs).",
+    "",
     "## Skills you can assign to features (by name, in `skills`)",
     ...skills.map((skill) => `- \`${skill.name}\`: ${skill.description}`),
     "",

@@ -46,6 +46,11 @@ export class SandboxedRunner implements CommandRunner {
     this.#policy = policy;
   }
 
+  /** What every confined process must not read or write: the app under test's sandbox uses it too. */
+  get confinement(): { hidden: string[]; denyWrite: string[]; scratchRoot: string } {
+    return { hidden: [...this.#policy.hidden], denyWrite: [...SHARED_WRITABLE], scratchRoot: this.#policy.scratchRoot };
+  }
+
   /** Starts the sandbox's proxies once; a failure is reported and tried again on the next command. */
   ready(): Promise<void> {
     this.#ready ??= this.#initialize().catch((error) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bashTool, editFileTool, globTool, grepTool, listFilesTool, readFileTool, toToolSpec, writeFileTool } from "../../src/agent/index.ts";
+import { appLogsTool, bashTool, browserClickTool, browserFillTool, browserNavigateTool, browserPressTool, browserScreenshotTool, browserSnapshotTool, editFileTool, globTool, grepTool, httpRequestTool, listFilesTool, readFileTool, toToolSpec, writeFileTool } from "../../src/agent/index.ts";
 
 // The JSON schema the model sees. A change here changes the model's behaviour: review the diff of
 // the snapshot, then update it with `vitest -u` on purpose.
@@ -12,6 +12,14 @@ describe("tool schemas the model sees", () => {
     ["glob", globTool],
     ["grep", grepTool],
     ["bash", bashTool],
+    ["browser_navigate", browserNavigateTool],
+    ["browser_click", browserClickTool],
+    ["browser_fill", browserFillTool],
+    ["browser_press", browserPressTool],
+    ["browser_snapshot", browserSnapshotTool],
+    ["browser_screenshot", browserScreenshotTool],
+    ["http_request", httpRequestTool],
+    ["app_logs", appLogsTool],
   ] as const)("%s", (name, tool) => {
     const spec = toToolSpec(tool);
     expect(spec.name).toBe(name);

@@ -23,6 +23,18 @@ describe("parseRepositoryConfig", () => {
     });
   });
 
+  it("reads how to start the app for user testing, and refuses an app anywhere but this machine's loopback", () => {
+    const good = parseRepositoryConfig("app:\n  start: npm start\n  url: http://localhost:5173\n  ready: /health\n  timeout: 90\n", limits);
+    expect(good).toMatchObject({ ok: true, settings: { app: { start: "npm start", url: "http://localhost:5173", ready: "/health", timeoutSeconds: 90 } } });
+    expect(parseRepositoryConfig("app:\n  start: npm start\n  url: http://127.0.0.1:8000\n", limits)).toMatchObject({ ok: true, settings: { app: { timeoutSeconds: 60 } } });
+    for (const url of ["https://example.com:443", "http://localhost", "file:///etc/passwd", "http://10.0.0.1:80"]) {
+      const result = parseRepositoryConfig(`app:\n  start: npm start\n  url: ${url}\n`, limits);
+      expect(result.ok, url).toBe(false);
+      expect((result as { problems: string[] }).problems[0]).toMatch(/^line 3: `app.url`/);
+    }
+    expect(parseRepositoryConfig("app:\n  url: http://localhost:3000\n", limits)).toMatchObject({ ok: false, problems: [expect.stringMatching(/`app.start`/)] });
+  });
+
   it("names each problem with its line", () => {
     const result = parseRepositoryConfig("budget: lots\ncommands:\n  test: 3\nmodels:\n  painter: anthropic/x\n", limits);
     expect(result.ok).toBe(false);

@@ -5,7 +5,7 @@ export interface ScriptedPlan {
   summary: string;
   milestones: Array<{ id: string; title: string }>;
   features: Array<{ id: string; milestoneId: string; title: string; description: string; assertionIds: string[] }>;
-  assertions: Array<{ id: string; milestoneId: string; statement: string; verification: string }>;
+  assertions: Array<{ id: string; milestoneId: string; statement: string; verification: string; validator?: "scrutiny" | "user-testing" }>;
 }
 
 export interface MissionScript {
@@ -19,6 +19,8 @@ export interface MissionScript {
   verdict?: (assertionId: string, request: NormalizedRequest) => "pass" | "fail";
   /** A reviewer's findings for a feature (default: none). */
   review?: (featureId: string, request: NormalizedRequest) => Array<{ path: string; line: number; severity: "blocker" | "major" | "minor" | "nit"; message: string }>;
+  /** The user-testing QA agent's turns (default: every assertion passes untested). */
+  userTest?: (request: NormalizedRequest) => Reply;
 }
 
 /**
@@ -93,6 +95,13 @@ export function missionResponder(script: MissionScript) {
       rolesSeen.push("reviewer");
       const featureId = /^# Review of feature (F\d+):/m.exec(firstUser)?.[1] ?? "?";
       return { toolCalls: [{ name: "submit_review", arguments: { findings: script.review?.(featureId, request) ?? [] } }] };
+    }
+    if (tools.includes("submit_verdicts") && firstUser.includes("## Assertions to check by using the product")) {
+      rolesSeen.push("user-testing");
+      if (script.userTest) return script.userTest(request);
+      const section = firstUser.split("## Assertions to check by using the product")[1]?.split("## The app")[0] ?? "";
+      const ids = [...section.matchAll(/`(VAL-[A-Z0-9]+-\d{3})`/g)].map((match) => match[1]!);
+      return { toolCalls: [{ name: "submit_verdicts", arguments: { verdicts: ids.map((id) => ({ assertionId: id, verdict: "pass", steps: ["looked"], observed: "fine" })) } }] };
     }
     if (tools.includes("submit_verdicts")) {
       rolesSeen.push("scrutiny");

@@ -14,3 +14,4 @@ import { readFileTool } from "./read-file.ts";
 
 /** What roles that must not change the checkout get: looking and searching, nothing else. */
 export const READ_ONLY_TOOLS = [listFilesTool, globTool, grepTool, readFileTool];
+export { BROWSER_TOOLS, appLogsTool, browserClickTool, browserFillTool, browserNavigateTool, browserPressTool, browserScreenshotTool, browserSnapshotTool, httpRequestTool } from "./browser.ts";

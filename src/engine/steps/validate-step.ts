@@ -1,7 +1,9 @@
-import { approvedPlan, escapeCell, featuresOf, recordValidation, type Mission, type Verdict } from "../../mission/index.ts";
-import { reviewFeature, scrutinize, type Finding } from "../../roles/index.ts";
+import { join } from "node:path";
+import { AppStartError, AppUnderTest } from "../../browser/index.ts";
+import { approvedPlan, escapeCell, featuresOf, recordValidation, validatorOf, type Assertion, type Milestone, type Mission, type Verdict } from "../../mission/index.ts";
+import { reviewFeature, scrutinize, testAsUser, type Finding } from "../../roles/index.ts";
 import type { Annotation } from "../../github/index.ts";
-import { detectCommands, type CommandResult } from "../../workspace/index.ts";
+import { detectCommands, SandboxedRunner, type CommandResult } from "../../workspace/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
@@ -10,13 +12,17 @@ import { safeEnvironment } from "./safe-environment.ts";
 const COMMAND_ORDER = ["install", "typecheck", "lint", "test"] as const;
 
 /**
- * Scrutiny of one milestone on its head commit: the repository's commands, then a validator that
- * never sees the workers' reasoning, reported as a check run.
+ * Validation of one milestone on its head commit by validators that never see the workers'
+ * reasoning: scrutiny (the repository's commands, a verdict per assertion, one code review per new
+ * feature) and, when the milestone has user-testing assertions, a QA agent using the running app —
+ * each reported as its own check run.
  */
 export async function validateStep(context: StepContext, mission: Mission, milestoneId: string): Promise<Mission> {
   const plan = approvedPlan(mission)!;
   const milestone = plan.milestones.find((candidate) => candidate.id === milestoneId)!;
   const assertions = plan.assertions.filter((assertion) => assertion.milestoneId === milestoneId);
+  const scrutinyAssertions = assertions.filter((assertion) => validatorOf(assertion) === "scrutiny");
+  const userAssertions = assertions.filter((assertion) => validatorOf(assertion) === "user-testing");
   const remote = await remoteAccess(context, mission);
   const { directory, head } = await context.workspace.prepare(mission.id, remote, mission.branch!, mission.repo.defaultBranch);
   const repo = repoRef(mission);
@@ -43,18 +49,21 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   const diff = await context.workspace.diff(directory, base, head).catch(() => "");
   // One review per feature not reviewed yet, all at once, alongside the scrutiny agent: read-only work runs in parallel.
   const toReview = featuresOf(mission, milestoneId).filter((feature) => mission.features[feature.id]?.commitSha && !mission.features[feature.id]?.reviewed);
-  const [verdicts, ...reviews] = await Promise.all([
-    scrutinize({
-      model: modelFor(context, mission, "scrutiny"),
-      missionId: mission.id,
-      milestone,
-      assertions,
-      commands,
-      diff,
-      directory,
-      bulletin: mission.bulletin,
-      signal: context.signal,
-    }),
+  const [verdicts, userTesting, ...reviews] = await Promise.all([
+    scrutinyAssertions.length === 0
+      ? Promise.resolve([] as Verdict[])
+      : scrutinize({
+          model: modelFor(context, mission, "scrutiny"),
+          missionId: mission.id,
+          milestone,
+          assertions: scrutinyAssertions,
+          commands,
+          diff,
+          directory,
+          bulletin: mission.bulletin,
+          signal: context.signal,
+        }),
+    userAssertions.length === 0 ? Promise.resolve(undefined) : userTest(context, mission, milestone, userAssertions, directory, head, rerun),
     ...toReview.map(async (feature) => {
       const sha = mission.features[feature.id]!.commitSha!;
       return reviewFeature({
@@ -83,14 +92,126 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     status: "completed",
     conclusion,
     title: `${title} — ${passed ? "passed" : "failed"}`,
-    summary: renderCheckSummary(commands, verdicts, assertions.map((a) => ({ id: a.id, statement: a.statement })), failures, findings),
+    summary: renderCheckSummary(commands, verdicts, scrutinyAssertions.map((a) => ({ id: a.id, statement: a.statement })), failures, findings),
     annotations: toAnnotations(findings, new Set(toReview.flatMap((feature) => mission.features[feature.id]?.files ?? []))),
     externalId: mission.id,
   });
-  const recorded = recordValidation(mission, { milestoneId, headSha: head, checkRunId, verdicts, failures }, context.now().toISOString());
+  const recorded = recordValidation(
+    mission,
+    {
+      milestoneId,
+      headSha: head,
+      checkRunId,
+      userTestingCheckRunId: userTesting?.checkRunId,
+      verdicts: [...verdicts, ...(userTesting?.verdicts ?? [])],
+      failures: [...failures, ...(userTesting?.failures ?? [])],
+    },
+    context.now().toISOString(),
+  );
   const reviewed = Object.fromEntries(toReview.map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true }]));
   const milestones = { ...recorded.milestones, [milestoneId]: { ...recorded.milestones[milestoneId]!, rerun: undefined } };
   return { ...recorded, milestones, features: { ...recorded.features, ...reviewed } };
+}
+
+interface UserTestingOutcome {
+  checkRunId: number;
+  verdicts: Verdict[];
+  failures: string[];
+}
+
+/**
+ * The user-testing validator: the app started from the repository's `app:` settings in a sandbox of
+ * its own with a headless browser on it, a QA agent driving both, and the check run
+ * `Mission user testing · <milestone>`. The app is always stopped afterwards.
+ */
+async function userTest(
+  context: StepContext,
+  mission: Mission,
+  milestone: Milestone,
+  assertions: Assertion[],
+  directory: string,
+  head: string,
+  rerun: boolean,
+): Promise<UserTestingOutcome> {
+  const repo = repoRef(mission);
+  const name = `Mission user testing · ${milestone.title}`.slice(0, 100);
+  const title = `Milestone ${milestone.id}: ${milestone.title}`;
+  const checkRunId =
+    (rerun ? undefined : await context.github.findCheckRun(repo, head, name)) ??
+    (await context.github.createCheckRun(repo, { name, headSha: head, status: "in_progress", title, summary: "Starting the app and a browser…", externalId: mission.id }));
+  const settings = mission.settings.app;
+  const confinement = context.runner instanceof SandboxedRunner ? context.runner.confinement : undefined;
+  let app: AppUnderTest | undefined;
+  let appProblem: string | undefined;
+  if (settings) {
+    try {
+      app = await AppUnderTest.start({
+        cwd: directory,
+        app: settings,
+        // Chromium needs Unix sockets, so its sandbox also hides where other programs' sockets live.
+        sandbox: confinement ? { hidden: [...confinement.hidden, "/run", "/var/run", "/tmp"], denyWrite: confinement.denyWrite } : undefined,
+        scratchRoot: confinement?.scratchRoot ?? join(directory, "..", ".scratch"),
+        evidenceDir: join(directory, "..", ".evidence", mission.id, `${milestone.id}-${head.slice(0, 12)}`),
+        toolPath: context.settings.toolPath,
+        chromiumPath: context.settings.chromiumPath,
+      });
+      context.log.info({ url: app.url }, "app under test started");
+    } catch (error) {
+      if (!(error instanceof AppStartError)) throw error;
+      appProblem = error.message;
+      context.log.warn({ problem: appProblem.split("\n")[0] }, "the app under test did not start");
+    }
+  }
+  let verdicts: Verdict[];
+  try {
+    verdicts = appProblem
+      ? // Nothing to use: every assertion fails for the same, stated reason, and no model is paid to find that out.
+        assertions.map((assertion) => ({ assertionId: assertion.id, verdict: "fail" as const, evidence: appProblem!.slice(0, 2000) }))
+      : await testAsUser({
+          model: modelFor(context, mission, "user-testing"),
+          missionId: mission.id,
+          milestone,
+          assertions,
+          features: featuresOf(mission, milestone.id).map((feature) => ({ id: feature.id, title: feature.title })),
+          directory,
+          app,
+          shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: context.settings.commandTimeoutMs },
+          bulletin: mission.bulletin,
+          signal: context.signal,
+        });
+  } finally {
+    await app?.stop();
+  }
+  const failures = appProblem ? [`the app did not start for user testing: ${appProblem.split("\n")[0]}`] : [];
+  const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
+  await context.github.updateCheckRun(repo, checkRunId, {
+    name,
+    headSha: head,
+    status: "completed",
+    conclusion: passed ? "success" : "failure",
+    title: `${title} — ${passed ? "passed" : "failed"}`,
+    summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions),
+    externalId: mission.id,
+  });
+  return { checkRunId, verdicts, failures };
+}
+
+export function renderUserTestingSummary(
+  settings: Mission["settings"]["app"],
+  appProblem: string | undefined,
+  verdicts: Verdict[],
+  assertions: Array<{ id: string; statement: string }>,
+): string {
+  const lines = ["### The app", ""];
+  if (!settings) lines.push("No `app:` in `.github/missions.yml`: the product was tested through the shell.");
+  else lines.push(`\`${escapeCell(settings.start)}\` at ${escapeCell(settings.url)}: ${appProblem ? "❌ did not start" : "✅ started, driven in headless Chromium"}`);
+  lines.push("", "### Assertions", "", "| Assertion | Verdict | Steps and observations |", "|---|---|---|");
+  for (const assertion of assertions) {
+    const verdict = verdicts.find((candidate) => candidate.assertionId === assertion.id);
+    lines.push(`| \`${assertion.id}\` ${escapeCell(assertion.statement)} | ${verdict?.verdict === "pass" ? "✅ pass" : "❌ fail"} | ${escapeCell(verdict?.evidence ?? "")} |`);
+  }
+  if (appProblem) lines.push("", "### Why the app did not start", "", "```", appProblem.slice(-12_000).replace(/```/g, "ʼʼʼ"), "```");
+  return lines.join("\n");
 }
 
 const LEVEL = { blocker: "failure", major: "failure", minor: "warning", nit: "notice" } as const;

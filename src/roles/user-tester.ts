@@ -1,0 +1,77 @@
+import { z } from "zod";
+import { type AppDriver, bashTool, BROWSER_TOOLS, READ_ONLY_TOOLS, runAgent, type ToolContext } from "../agent/index.ts";
+import type { LanguageModel } from "../models/index.ts";
+import { AssertionIdSchema, type Assertion, type Verdict } from "../mission/index.ts";
+import { loadPrompt } from "./load-prompt.ts";
+import { assertionLines } from "./prompt-sections.ts";
+
+const UserVerdictSchema = z.object({
+  assertionId: AssertionIdSchema,
+  verdict: z.enum(["pass", "fail"]),
+  steps: z.array(z.string().min(1).max(300)).min(1).max(30).describe("What you did, in order: each action as a person would describe it"),
+  observed: z.string().min(1).max(1200).describe("What you saw that decides the verdict: page text, status codes, output"),
+});
+
+export interface UserTestingInput {
+  model: LanguageModel;
+  missionId: string;
+  milestone: { id: string; title: string };
+  assertions: Assertion[];
+  /** What the milestone's features were meant to deliver: titles only, never the workers' accounts. */
+  features: Array<{ id: string; title: string }>;
+  directory: string;
+  /** The running app; absent when the repository configures none (command-line programs). */
+  app?: AppDriver;
+  /** Why there is no app, when one was configured and could not start. */
+  appProblem?: string;
+  shell?: Omit<NonNullable<ToolContext["shell"]>, "ran">;
+  bulletin?: string[];
+  signal?: AbortSignal;
+}
+
+/** The user-testing validator: a QA agent that uses the app and gives one verdict per assertion. */
+export async function testAsUser(input: UserTestingInput): Promise<Verdict[]> {
+  const wanted = new Set(input.assertions.map((assertion) => assertion.id));
+  const prompt = [
+    `# Milestone ${input.milestone.id}: ${input.milestone.title}`,
+    "",
+    "## What this milestone delivers",
+    ...input.features.map((feature) => `- ${feature.id}: ${feature.title}`),
+    "",
+    "## Assertions to check by using the product",
+    ...assertionLines(input.assertions),
+    "",
+    "## The app",
+    input.app
+      ? `Running at ${input.app.url}, with a browser open on it.`
+      : (input.appProblem ?? "The repository configures no app to start (no `app:` in `.github/missions.yml`): test through the shell."),
+    "",
+    ...(input.bulletin?.length ? ["## Bulletin (discoveries shared with everyone)", ...input.bulletin.map((entry) => `- ${entry}`), ""] : []),
+  ].join("\n");
+  const { value } = await runAgent({
+    model: input.model,
+    system: loadPrompt("user-testing"),
+    prompt,
+    tools: [...READ_ONLY_TOOLS, ...(input.shell ? [bashTool] : []), ...(input.app ? BROWSER_TOOLS : [])],
+    final: {
+      name: "submit_verdicts",
+      description: "Submit one verdict per assertion, with the steps you took and what you observed. Call once.",
+      parameters: z.object({ verdicts: z.array(UserVerdictSchema).describe("One verdict per assertion") }),
+      check: ({ verdicts }) => {
+        const given = verdicts.map((verdict) => verdict.assertionId);
+        const problems = [...wanted].filter((id) => !given.includes(id)).map((id) => `no verdict for ${id}`);
+        problems.push(...given.filter((id) => !wanted.has(id)).map((id) => `${id} is not a user-testing assertion of this milestone`));
+        problems.push(...given.filter((id, index) => given.indexOf(id) !== index).map((id) => `${id} has two verdicts`));
+        return problems;
+      },
+    },
+    context: { root: input.directory, readFiles: new Set(), signal: input.signal, ...(input.shell ? { shell: { ...input.shell, ran: [] } } : {}), ...(input.app ? { app: input.app } : {}) },
+    maxTurns: 60,
+    cacheKey: `${input.missionId}:user-testing`,
+  });
+  return value.verdicts.map((verdict) => ({
+    assertionId: verdict.assertionId,
+    verdict: verdict.verdict,
+    evidence: `Steps: ${verdict.steps.map((step, index) => `${index + 1}. ${step}`).join(" ")} Observed: ${verdict.observed}`.slice(0, 2000),
+  }));
+}

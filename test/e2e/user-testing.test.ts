@@ -1,0 +1,112 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
+import { GREETER_FILES, FIXED_GREET } from "../fixtures/greeter/index.ts";
+import { commitsOn } from "../helpers/git.ts";
+import { missionResponder, type ScriptedPlan } from "./mission-script.ts";
+import { startHarness, type Harness } from "./harness.ts";
+
+const BRANCH = "mission/1-add-greetings";
+const CONFIG = "app:\n  start: node server.js\n  url: http://localhost:3000\n  ready: /health\n  timeout: 30\n";
+const FORM_PLAN: ScriptedPlan = {
+  summary: "A form that greets people by name.",
+  milestones: [{ id: "M1", title: "Greeting form" }],
+  features: [{ id: "F1", milestoneId: "M1", title: "Serve the greeting form", description: "server.js serves a form; submitting it greets by name.", assertionIds: ["VAL-FORM-001", "VAL-FORM-002"] }],
+  assertions: [
+    { id: "VAL-FORM-001", milestoneId: "M1", statement: "server.js serves the form and answers its submission", verification: "read server.js" },
+    { id: "VAL-FORM-002", milestoneId: "M1", statement: 'Submitting the form with the name Ada shows "Hello, Ada!"', verification: "open /, type Ada in Name, press Greet, read the page", validator: "user-testing" },
+  ],
+};
+const BUGGY = GREETER_FILES["server.js"]!;
+const FIXED = BUGGY.replace(/function greet\(name\) \{[\s\S]*?\n\}/, FIXED_GREET);
+
+const text = (message: NormalizedRequest["messages"][number] | undefined) => (message?.role === "user" ? message.text : "");
+const isUserTesting = (request: NormalizedRequest) => text(request.messages[0]).includes("## Assertions to check by using the product");
+
+/** A QA engineer's session, one action per turn; the verdict rests on what the real browser showed. */
+function qa(request: NormalizedRequest): Reply {
+  const turn = request.messages.filter((message) => message.role === "assistant").length;
+  const steps: Reply[] = [
+    { toolCalls: [{ name: "browser_navigate", arguments: { url: "/" } }] },
+    { toolCalls: [{ name: "browser_fill", arguments: { selector: "label=Name", value: "Ada" } }] },
+    { toolCalls: [{ name: "browser_click", arguments: { selector: 'role=button[name="Greet"]' } }] },
+    { toolCalls: [{ name: "browser_screenshot", arguments: {} }] },
+  ];
+  if (turn < steps.length) return steps[turn]!;
+  const results = request.messages.flatMap((message) => (message.role === "user" ? message.toolResults : []));
+  const afterClick = results.find((result) => result.content.startsWith("Clicked."))?.content ?? "";
+  const shown = /paragraph: (.*)/.exec(afterClick)?.[1] ?? "(nothing)";
+  return {
+    toolCalls: [
+      {
+        name: "submit_verdicts",
+        arguments: {
+          verdicts: [
+            {
+              assertionId: "VAL-FORM-002",
+              verdict: shown.includes("Hello, Ada!") ? "pass" : "fail",
+              steps: ["Opened /", "Typed Ada into Name", "Pressed Greet"],
+              observed: `The page shows: ${shown}`,
+            },
+          ],
+        },
+      },
+    ],
+  };
+}
+
+describe("user testing in a real browser", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("drives the app in headless Chromium, fails an assertion, and passes after the repair", async () => {
+    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": CONFIG } });
+    harness.models.script(missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY }, F2: { "server.js": FIXED } }, userTest: qa }));
+    const issue = await harness.startMission();
+    await harness.say(issue);
+
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.status).toBe("done");
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits.map((commit) => commit.subject)).toEqual(["Serve the greeting form", "Fix VAL-FORM-002"]);
+
+    const checks = harness.github.checkRuns("acme", "greeter");
+    const userTesting = checks.filter((check) => check.name === "Mission user testing · Greeting form");
+    const scrutiny = checks.filter((check) => check.name === "Mission scrutiny · Greeting form");
+    // The history: red on the first commit with what the browser showed, green on the repair.
+    expect(userTesting.map((check) => [check.head_sha, check.conclusion])).toEqual([
+      [commits[0]!.sha, "failure"],
+      [commits[1]!.sha, "success"],
+    ]);
+    expect(userTesting[0]!.output.summary).toContain("The page shows: Hello Ada");
+    expect(userTesting[0]!.output.summary).toContain("✅ started, driven in headless Chromium");
+    expect(userTesting[1]!.output.summary).toContain("The page shows: Hello, Ada!");
+    expect(scrutiny.map((check) => check.conclusion)).toEqual(["neutral", "neutral"]);
+
+    // The QA agent saw the product, never the worker's account of it.
+    const qaCalls = harness.models.calls.filter((call) => isUserTesting(call.request));
+    expect(qaCalls.length).toBeGreaterThanOrEqual(10);
+    for (const call of qaCalls) expect(JSON.stringify(call.request.messages)).not.toContain("Implemented F1");
+    // Scrutiny judged only its own assertion.
+    const scrutinyPrompt = text(harness.models.calls.find((call) => text(call.request.messages[0]).includes("## Assertions to judge"))!.request.messages[0]);
+    expect(scrutinyPrompt).toContain("VAL-FORM-001");
+    expect(scrutinyPrompt).not.toContain("VAL-FORM-002");
+
+    expect(mission!.assertions["VAL-FORM-002"]).toMatchObject({ verdict: "pass", commitSha: commits[1]!.sha });
+    expect(harness.github.pulls("acme", "greeter")[0]!.body).toContain("VAL-FORM-002");
+  });
+
+  it("fails the check with the app's own output when the app does not start, without asking a model", async () => {
+    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": CONFIG.replace("node server.js", "node missing.js") } });
+    harness.models.script(missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: qa }));
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const check = harness.github.checkRuns("acme", "greeter").find((candidate) => candidate.name === "Mission user testing · Greeting form")!;
+    expect(check.conclusion).toBe("failure");
+    expect(check.output.summary).toContain("❌ did not start");
+    expect(check.output.summary).toMatch(/exited before it was ready/);
+    expect(check.output.summary).toContain("Cannot find module");
+    expect(harness.models.calls.filter((call) => isUserTesting(call.request))).toHaveLength(0);
+  });
+});
