@@ -50,6 +50,8 @@ const AssertionStateSchema = z.object({
   verdict: z.enum(["pending", "pass", "fail"]),
   evidence: z.string().optional(),
   commitSha: z.string().optional(),
+  /** The check run whose validator gave the verdict: the evidence's link. */
+  checkRunId: z.number().int().optional(),
 });
 
 const NoticeSchema = z.object({

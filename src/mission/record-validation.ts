@@ -6,7 +6,8 @@ export interface ValidationResult {
   headSha: string;
   checkRunId: number;
   userTestingCheckRunId?: number;
-  verdicts: Verdict[];
+  /** Each verdict, with the check run that reported it when not the scrutiny one. */
+  verdicts: Array<Verdict & { checkRunId?: number }>;
   /** Why the milestone failed beyond individual verdicts (a red test command), for the follow-up. */
   failures: string[];
 }
@@ -18,7 +19,7 @@ export interface ValidationResult {
 export function recordValidation(mission: Mission, result: ValidationResult, now: string): Mission {
   const assertions = { ...mission.assertions };
   for (const verdict of result.verdicts) {
-    assertions[verdict.assertionId] = { verdict: verdict.verdict, evidence: verdict.evidence, commitSha: result.headSha };
+    assertions[verdict.assertionId] = { verdict: verdict.verdict, evidence: verdict.evidence, commitSha: result.headSha, checkRunId: verdict.checkRunId ?? result.checkRunId };
   }
   const failed = result.verdicts.filter((verdict) => verdict.verdict === "fail");
   const milestoneState = mission.milestones[result.milestoneId] ?? { status: "pending", round: 0 };

@@ -5,7 +5,8 @@ import { allFeatures, approvedPlan } from "./plan-features.ts";
 const VERDICT = { pass: "✅ pass", fail: "❌ fail", pending: "⏳ pending" } as const;
 
 /** The pull request body: the contract with every assertion's verdict, evidence and commit. */
-export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string; costUsd?: number } = {}): string {
+export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string; costUsd?: number; githubWebUrl?: string } = {}): string {
+  const runUrl = (id: number) => `${links.githubWebUrl ?? "https://github.com"}/${mission.repo.owner}/${mission.repo.name}/runs/${id}`;
   const plan = approvedPlan(mission);
   if (!plan) return `Mission for #${mission.issue.number}.`;
   const lines = [
@@ -20,7 +21,7 @@ export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string;
     for (const assertion of plan.assertions.filter((a) => a.milestoneId === milestone.id)) {
       const state = mission.assertions[assertion.id] ?? { verdict: "pending" as const };
       lines.push(
-        `| \`${assertion.id}\` ${escapeCell(assertion.statement)} | ${VERDICT[state.verdict]} | ${escapeCell(state.evidence ?? "")} | ${state.commitSha ? state.commitSha.slice(0, 7) : ""} |`,
+        `| \`${assertion.id}\` ${escapeCell(assertion.statement)} | ${VERDICT[state.verdict]} | ${escapeCell(state.evidence ?? "")}${"checkRunId" in state && state.checkRunId ? ` ([check run](${runUrl(state.checkRunId)}))` : ""} | ${state.commitSha ? state.commitSha.slice(0, 7) : ""} |`,
       );
     }
   }

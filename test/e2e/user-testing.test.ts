@@ -94,7 +94,20 @@ describe("user testing in a real browser", () => {
     expect(scrutinyPrompt).not.toContain("VAL-FORM-002");
 
     expect(mission!.assertions["VAL-FORM-002"]).toMatchObject({ verdict: "pass", commitSha: commits[1]!.sha });
-    expect(harness.github.pulls("acme", "greeter")[0]!.body).toContain("VAL-FORM-002");
+    // The PR links each verdict to the check run that gave it.
+    expect(harness.github.pulls("acme", "greeter")[0]!.body).toMatch(new RegExp(`\\| \`VAL-FORM-002\`[^\\n]*The page shows: Hello, Ada![^\\n]*/acme/greeter/runs/${userTesting[1]!.id}\\)`));
+
+    // Re-run on the user-testing check validates the milestone again, in new check runs.
+    await harness.github.deliver("check_run", {
+      action: "rerequested",
+      check_run: { id: userTesting[1]!.id, name: userTesting[1]!.name, head_sha: userTesting[1]!.head_sha, app: { id: harness.github.appId } },
+      repository: { id: 1, name: "greeter", full_name: "acme/greeter", owner: { login: "acme" }, default_branch: "main" },
+      sender: { login: "alice", type: "User" },
+      installation: { id: 100 },
+    });
+    await harness.settle();
+    const again = harness.github.checkRuns("acme", "greeter").filter((check) => check.name === "Mission user testing · Greeting form");
+    expect(again.map((check) => check.conclusion)).toEqual(["failure", "success", "success"]);
   });
 
   it("fails the check with the app's own output when the app does not start, without asking a model", async () => {

@@ -16,9 +16,11 @@ const fail = (id: string) => ({ assertionId: id, verdict: "fail" as const, evide
 
 describe("recordValidation", () => {
   it("marks the milestone passed and keeps each verdict with its commit", () => {
-    const next = recordValidation(validating(), { milestoneId: "M1", headSha: "b", checkRunId: 5, verdicts: [pass("VAL-A-001"), pass("VAL-A-002")], failures: [] }, NOW);
-    expect(next.milestones.M1).toMatchObject({ status: "passed", headSha: "b", checkRunId: 5 });
-    expect(next.assertions["VAL-A-001"]).toEqual({ verdict: "pass", evidence: "ok", commitSha: "b" });
+    const next = recordValidation(validating(), { milestoneId: "M1", headSha: "b", checkRunId: 5, verdicts: [pass("VAL-A-001"), { ...pass("VAL-A-002"), checkRunId: 6 }], failures: [], userTestingCheckRunId: 6 }, NOW);
+    expect(next.milestones.M1).toMatchObject({ status: "passed", headSha: "b", checkRunId: 5, userTestingCheckRunId: 6 });
+    // Each verdict keeps the check run that gave it: the PR links its evidence there.
+    expect(next.assertions["VAL-A-001"]).toEqual({ verdict: "pass", evidence: "ok", commitSha: "b", checkRunId: 5 });
+    expect(next.assertions["VAL-A-002"]).toEqual({ verdict: "pass", evidence: "ok", commitSha: "b", checkRunId: 6 });
   });
 
   it("records what failed as a repair for the orchestrator to plan", () => {

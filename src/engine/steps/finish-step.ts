@@ -8,7 +8,7 @@ export async function finishStep(context: StepContext, mission: Mission): Promis
   const now = context.now().toISOString();
   const finished: Mission = { ...mission, finishedAt: now, updatedAt: now };
   const repo = repoRef(mission);
-  const body = renderPullBody(finished, { costUsd: (await context.store.usageTotals(mission.id)).usd });
+  const body = renderPullBody(finished, { costUsd: (await context.store.usageTotals(mission.id)).usd, githubWebUrl: context.settings.githubWebUrl });
   const pull = await ensurePullRequest(context, finished, body);
   await context.github.updatePull(repo, pull.number, { body });
   if (pull.draft) await context.github.markReadyForReview(repo, pull);

@@ -54,7 +54,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   context.log.info({ feature: featureId, sha, files: files.length, status: handoff.status }, "feature committed");
   let next = recordHandoff(mission, { featureId, handoff, commitSha: sha, files });
   if (!next.pr) {
-    const pull = await ensurePullRequest(context, next, renderPullBody(next));
+    const pull = await ensurePullRequest(context, next, renderPullBody(next, { githubWebUrl: context.settings.githubWebUrl }));
     next = { ...next, pr: { number: pull.number, nodeId: pull.nodeId, ready: !pull.draft } };
   }
   return next;

@@ -103,7 +103,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
       headSha: head,
       checkRunId,
       userTestingCheckRunId: userTesting?.checkRunId,
-      verdicts: [...verdicts, ...(userTesting?.verdicts ?? [])],
+      verdicts: [...verdicts, ...(userTesting?.verdicts ?? []).map((verdict) => ({ ...verdict, checkRunId: userTesting!.checkRunId }))],
       failures: [...failures, ...(userTesting?.failures ?? [])],
     },
     context.now().toISOString(),
