@@ -1,9 +1,11 @@
 import { fork, type ChildProcess } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
 import { shellQuote } from "../workspace/command-scratch.ts";
+import { SandboxUnavailableError } from "../workspace/sandboxed-runner.ts";
 import { launchScript } from "./launch-script.ts";
 
 export interface AppSettings {
@@ -34,6 +36,18 @@ export const CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-backg
 const ACTION_TIMEOUT_MS = 5_000;
 const NAVIGATION_TIMEOUT_MS = 20_000;
 const MAX_TEXT = 20_000;
+
+/** The host has no browser to drive: the operator must install one; no repair of the code can help. */
+export class BrowserUnavailableError extends Error {
+  override name = "BrowserUnavailableError";
+  readonly isRetryable = false;
+  constructor(path: string) {
+    super(
+      `The user-testing validator needs Chromium, and there is none at ${path} on the app's host. ` +
+        "Install it (Debian or Ubuntu: apt-get install chromium) or point MISSIONS_CHROMIUM at a Chromium or Chrome binary, then comment `/mission resume`.",
+    );
+  }
+}
 
 /** The app could not be started or did not answer in time; the message says which, with its log. */
 export class AppStartError extends Error {
@@ -68,6 +82,7 @@ export class AppUnderTest {
   }
 
   static async start(options: AppUnderTestOptions): Promise<AppUnderTest> {
+    await checkBrowser(options.chromiumPath);
     await mkdir(options.scratchRoot, { recursive: true, mode: 0o700 });
     const scratch = await mkdtemp(join(options.scratchRoot, "app-"));
     const url = new URL(options.app.url);
@@ -214,10 +229,18 @@ export class AppUnderTest {
   }
 }
 
+/** Throws BrowserUnavailableError when there is no browser to run at `path`. */
+export async function checkBrowser(path: string): Promise<void> {
+  await access(path, constants.X_OK).catch(() => {
+    throw new BrowserUnavailableError(path);
+  });
+}
+
 function wrapInSandbox(child: ChildProcess, request: Record<string, unknown>): Promise<string> {
   return new Promise((resolve, reject) => {
-    child.once("message", (reply: { wrapped?: string; error?: string }) => (reply.wrapped ? resolve(reply.wrapped) : reject(new AppStartError(`the sandbox for the app could not start: ${reply.error}`))));
-    child.once("exit", (code) => reject(new AppStartError(`the sandbox for the app could not start (exit ${code})`)));
+    // A sandbox that cannot start is the host's problem, not the code's: the mission pauses for the operator.
+    child.once("message", (reply: { wrapped?: string; error?: string }) => (reply.wrapped ? resolve(reply.wrapped) : reject(new SandboxUnavailableError([`the app under test's sandbox: ${reply.error}`]))));
+    child.once("exit", (code) => reject(new SandboxUnavailableError([`the app under test's sandbox exited with ${code}`])));
     child.send(request);
   });
 }

@@ -1,1 +1,1 @@
-export { AppUnderTest, AppStartError, CHROMIUM_FLAGS, type AppSettings, type AppUnderTestOptions } from "./app-under-test.ts";
+export { AppUnderTest, checkBrowser, AppStartError, BrowserUnavailableError, CHROMIUM_FLAGS, type AppSettings, type AppUnderTestOptions } from "./app-under-test.ts";

@@ -13,6 +13,7 @@ import { validateStep } from "./steps/validate-step.ts";
 import { isRetryable } from "./is-retryable.ts";
 import { stepEvents } from "./step-events.ts";
 import { BudgetExceededError } from "../models/index.ts";
+import { BrowserUnavailableError } from "../browser/index.ts";
 import { SandboxUnavailableError } from "../workspace/index.ts";
 
 interface Drive {
@@ -135,14 +136,15 @@ export class Engine {
     } catch (error) {
       if (this.#stopping) return undefined;
       if (error instanceof BudgetExceededError) return budgetPause(mission, error, this.#deps.settings.maxBudgetUsd);
-      if (error instanceof SandboxUnavailableError) {
+      if (error instanceof SandboxUnavailableError || error instanceof BrowserUnavailableError) {
+        const what = error instanceof BrowserUnavailableError ? "no browser" : "no sandbox";
         return {
           ...mission,
           status: "paused",
           pausedFrom: mission.status,
           pauseCause: "outage",
-          reason: "the sandbox cannot start on the app's host",
-          notices: [...mission.notices, { key: `sandbox-${mission.notices.length}`, body: `### ⏸️ Mission paused: no sandbox\n\n${error.message}` }],
+          reason: error instanceof BrowserUnavailableError ? "the app's host has no browser for user testing" : "the sandbox cannot start on the app's host",
+          notices: [...mission.notices, { key: `sandbox-${mission.notices.length}`, body: `### ⏸️ Mission paused: ${what}\n\n${error.message}` }],
         };
       }
       const retryable = isRetryable(error);

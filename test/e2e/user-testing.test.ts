@@ -110,6 +110,19 @@ describe("user testing in a real browser", () => {
     expect(again.map((check) => check.conclusion)).toEqual(["failure", "success", "success"]);
   });
 
+  it("pauses the mission with what to install when the host has no browser", async () => {
+    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": CONFIG }, env: { MISSIONS_CHROMIUM: "/nonexistent/chromium" } });
+    harness.models.script(missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: qa }));
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission).toMatchObject({ status: "paused", pauseCause: "outage", reason: "the app's host has no browser for user testing" });
+    const notice = harness.github.comments("acme", "greeter", issue).find((comment) => comment.body.includes("Mission paused: no browser"));
+    expect(notice?.body).toContain("apt-get install chromium");
+    expect(harness.github.checkRuns("acme", "greeter")).toHaveLength(0);
+    expect(harness.models.calls.filter((call) => isUserTesting(call.request))).toHaveLength(0);
+  });
+
   it("fails the check with the app's own output when the app does not start, without asking a model", async () => {
     harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": CONFIG.replace("node server.js", "node missing.js") } });
     harness.models.script(missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: qa }));

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { AppStartError, AppUnderTest } from "../../browser/index.ts";
+import { AppStartError, AppUnderTest, checkBrowser } from "../../browser/index.ts";
 import { approvedPlan, escapeCell, featuresOf, recordValidation, validatorOf, type Assertion, type Milestone, type Mission, type Verdict } from "../../mission/index.ts";
 import { reviewFeature, scrutinize, testAsUser, type Finding } from "../../roles/index.ts";
 import type { Annotation } from "../../github/index.ts";
@@ -23,6 +23,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   const assertions = plan.assertions.filter((assertion) => assertion.milestoneId === milestoneId);
   const scrutinyAssertions = assertions.filter((assertion) => validatorOf(assertion) === "scrutiny");
   const userAssertions = assertions.filter((assertion) => validatorOf(assertion) === "user-testing");
+  // Before any work: a host without a browser pauses the mission for the operator, not half-way through.
+  if (userAssertions.length > 0 && mission.settings.app) await checkBrowser(context.settings.chromiumPath);
   const remote = await remoteAccess(context, mission);
   const { directory, head } = await context.workspace.prepare(mission.id, remote, mission.branch!, mission.repo.defaultBranch);
   const repo = repoRef(mission);
