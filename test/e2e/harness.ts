@@ -37,7 +37,7 @@ export interface Harness {
 export interface HarnessOptions {
   files: Record<string, string>;
   startOptions?: Partial<import("../../src/server.ts").StartOptions>;
-  env?: Record<string, string> | ((models: FakeModels) => Record<string, string>);
+  env?: Record<string, string> | ((models: FakeModels, github: FakeGitHub) => Record<string, string>);
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
@@ -59,7 +59,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     ANTHROPIC_BASE_URL: models.anthropicBaseUrl,
     MISSIONS_MODEL: "anthropic/claude-sonnet-5-5",
     MISSIONS_COMMAND_TIMEOUT_SECONDS: "60",
-    ...(typeof options.env === "function" ? options.env(models) : options.env),
+    ...(typeof options.env === "function" ? options.env(models, github) : options.env),
   };
   const logs: string[] = [];
   const logStream = { write: (line: string) => void logs.push(line) };

@@ -4,7 +4,7 @@ import { verifyAppJwt } from "./verify-app-jwt.ts";
 export type Auth =
   | { kind: "app" }
   | { kind: "installation"; installationId: number }
-  | { kind: "user" }
+  | { kind: "user"; login?: string }
   | { kind: "none" }
   | { kind: "invalid"; message: string };
 
@@ -12,7 +12,7 @@ const USER_TOKEN = /^(ghp_|gho_|ghu_|github_pat_)/;
 
 // Reads an Authorization header the way GitHub does: `Bearer <jwt>` is the app itself,
 // `token|Bearer ghs_…` an installation, Basic carries a token as its password (git clients).
-// Personal tokens are recognised only to be classified: the fake never issues any.
+// User tokens are the OAuth flow's (`ghu_…`, see oauth.ts); other personal tokens are only classified.
 export function authenticate(header: string | undefined, state: FakeState): Auth {
   if (!header) return { kind: "none" };
   const credential = credentialOf(header);
@@ -23,7 +23,10 @@ export function authenticate(header: string | undefined, state: FakeState): Auth
   }
   const token = state.validToken(credential);
   if (token) return { kind: "installation", installationId: token.installationId };
-  if (USER_TOKEN.test(credential)) return { kind: "user" };
+  if (USER_TOKEN.test(credential)) {
+    const login = state.userOfToken(credential);
+    return { kind: "user", ...(login ? { login } : {}) };
+  }
   return { kind: "invalid", message: "Bad credentials" };
 }
 

@@ -10,12 +10,16 @@ import type { RouteContext, RouteResult, Router } from "./router.ts";
 import { serveGitHttp } from "./serve-git-http.ts";
 import type { HookedRequest, RecordedRequest, RequestHook } from "./types.ts";
 import type { World } from "./world.ts";
+import type { FakeOAuth } from "./oauth.ts";
+import { handleUserApi } from "./user-api.ts";
 
 export interface FakeServerParts {
   world: World;
   router: Router;
   faults: FaultInjector;
   requests: RecordedRequest[];
+  /** GitHub's OAuth web flow under /login/oauth (sign-in with GitHub). */
+  oauth?: FakeOAuth;
   hook?: { current?: RequestHook };
 }
 
@@ -42,6 +46,7 @@ async function dispatch(parts: FakeServerParts, req: IncomingMessage, res: Serve
   if (url.pathname === GRAPHQL_PATH || url.pathname === API_PREFIX || url.pathname.startsWith(`${API_PREFIX}/`)) {
     return handleApi(parts, req, res, url);
   }
+  if (parts.oauth && url.pathname.startsWith("/login/oauth/")) return parts.oauth.handle(req, res, url);
   const git = GIT_PATH.exec(url.pathname);
   if (git) {
     const hooked: HookedRequest = { method: (req.method ?? "GET").toUpperCase(), path: url.pathname, kind: "git" };
@@ -110,6 +115,7 @@ async function handleApi(parts: FakeServerParts, req: IncomingMessage, res: Serv
       if (method !== "POST") throw notFound();
       return send(handleGraphql(world.state, auth, body));
     }
+    if (auth.kind === "user" && auth.login) return send(handleUserApi(world.state, auth, method, path));
     const match = router.match(method, path);
     if (!match) throw notFound();
     checkAuth(match.auth, auth);

@@ -25,6 +25,7 @@ export class FakeState {
   readonly #users = new Map<string, UserRecord>();
   readonly #repos = new Map<string, RepoRecord>();
   readonly #tokens = new Map<string, TokenRecord>();
+  readonly #userTokens = new Map<string, string>();
   #nextId = 1000;
 
   constructor(options: FakeStateOptions) {
@@ -97,6 +98,17 @@ export class FakeState {
     };
     this.#tokens.set(record.token, record);
     return record;
+  }
+
+  // A person's user token, as the OAuth flow issues it: acts as that person.
+  issueUserToken(login: string): string {
+    const token = `ghu_${randomBytes(18).toString("base64url").replace(/[-_]/g, "x")}`;
+    this.#userTokens.set(token, this.user(login).login);
+    return token;
+  }
+
+  userOfToken(token: string): string | undefined {
+    return this.#userTokens.get(token);
   }
 
   // Expired tokens are as unknown as made-up ones, which is how GitHub treats them.

@@ -19,6 +19,7 @@ import { addPullRoutes } from "./routes/pull-routes.ts";
 import { addRepoRoutes } from "./routes/repo-routes.ts";
 import type { FakeGitHub, RecordedRequest, RequestHook, StartOptions } from "./types.ts";
 import { WebhookSender } from "./webhook-sender.ts";
+import { FakeOAuth } from "./oauth.ts";
 
 export type * from "./types.ts";
 
@@ -43,7 +44,8 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
   addPullRoutes(router);
   addCheckRunRoutes(router);
 
-  const server = createFakeServer({ world: { state, webhooks }, router, faults, requests, hook });
+  const oauth = new FakeOAuth(state);
+  const server = createFakeServer({ world: { state, webhooks }, router, faults, requests, oauth, hook });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
@@ -65,6 +67,11 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
     requests,
 
     setWebhookTarget: (url) => webhooks.setTarget(url),
+    oauthClient: { clientId: oauth.clientId, clientSecret: oauth.clientSecret },
+    authorizeAs: (login) => {
+      if (login) state.user(login);
+      oauth.person = login;
+    },
 
     async createRepo(input) {
       if (state.findRepo(input.owner, input.name)) throw new Error(`fake GitHub: ${input.owner}/${input.name} already exists`);

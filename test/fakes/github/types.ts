@@ -172,6 +172,10 @@ export interface FakeGitHub {
   webhookSecret: string;
   privateKey: string;
   setWebhookTarget(url: string): void;
+  /** The app's OAuth client (as the manifest flow would register it), for "Sign in with GitHub". */
+  oauthClient: { clientId: string; clientSecret: string };
+  /** Who clicks "Authorize" on GitHub's consent page from now on; undefined: whoever comes declines. */
+  authorizeAs(login: string | undefined): void;
   createRepo(input: {
     owner: string;
     name: string;
