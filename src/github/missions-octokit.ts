@@ -63,7 +63,7 @@ export function missionsOctokit(policy: OctokitPolicy): typeof ProbotOctokit {
           const resource = response?.headers?.["x-ratelimit-resource"];
           onRequest({
             method: request.method ?? "GET",
-            route: request.url ?? "unknown",
+            route: routeTemplate(request.url ?? "unknown"),
             status: response?.status ?? 0,
             ...(remaining !== undefined ? { rateLimitRemaining: Number(remaining) } : {}),
             ...(resource !== undefined ? { rateLimitResource: String(resource) } : {}),
@@ -78,4 +78,14 @@ export function missionsOctokit(policy: OctokitPolicy): typeof ProbotOctokit {
     }
   }
   return MissionsOctokit as unknown as typeof ProbotOctokit;
+}
+
+/**
+ * A bounded label for a request: Octokit's route template, or — for the absolute next-page URLs
+ * pagination follows — the path with owner, repository and numbers replaced as in the templates.
+ */
+export function routeTemplate(url: string): string {
+  if (url.includes("{")) return url.split("?")[0]!;
+  const path = url.replace(/^[a-z]+:\/\/[^/]+/i, "").replace(/^\/api\/v3(?=\/)/, "").split("?")[0]!;
+  return path.replace(/^\/repos\/[^/]+\/[^/]+/, "/repos/{owner}/{repo}").replace(/\/\d+(?=\/|$)/g, "/{number}");
 }

@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
+import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "../e2e/harness.ts";
+
+const TOKEN = "operator-token-0123456789abcdef";
+const SECRET_REPO = "secret-plans";
+const HOSTILE_TITLE = `Greet <img src=x onerror="alert(1)"> & <script>alert(2)</script>`;
+
+describe("who sees the dashboard", () => {
+  let harness: Harness;
+  let visibleId: string;
+  let hiddenId: string;
+  beforeAll(async () => {
+    harness = await startHarness({
+      files: FIXTURE_FILES,
+      env: (_models, github) => ({ MISSIONS_DASHBOARD_TOKEN: TOKEN, GITHUB_CLIENT_ID: github.oauthClient.clientId, GITHUB_CLIENT_SECRET: github.oauthClient.clientSecret }),
+    });
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    await harness.startMission(HOSTILE_TITLE);
+    await harness.github.createRepo({ owner: OWNER, name: SECRET_REPO, files: FIXTURE_FILES });
+    harness.github.setPermission(OWNER, SECRET_REPO, MAINTAINER, "write");
+    const { number } = harness.github.createIssue({ owner: OWNER, repo: SECRET_REPO, title: "Secret greetings", user: MAINTAINER });
+    await harness.github.addLabel({ owner: OWNER, repo: SECRET_REPO, issue: number, label: "mission", sender: MAINTAINER });
+    await harness.settle();
+    const missions = await harness.app.store.listMissions();
+    visibleId = missions.find((mission) => mission.repo.name === REPO)!.id;
+    hiddenId = missions.find((mission) => mission.repo.name === SECRET_REPO)!.id;
+    harness.github.setPermission(OWNER, REPO, "bob", "read");
+  });
+  afterAll(async () => {
+    await harness.close();
+  });
+
+  const get = (path: string, headers: Record<string, string> = {}) => fetch(`${harness.app.url}${path}`, { headers, redirect: "manual" });
+  const cookieOf = (response: Response) => response.headers.getSetCookie().map((cookie) => cookie.split(";")[0]!).join("; ");
+
+  it("answers 401 to anyone without credentials, revealing nothing", async () => {
+    for (const path of ["/missions", `/missions/${visibleId}`, `/missions/${visibleId}/events`, `/missions/${hiddenId}`, "/missions/unknown"]) {
+      for (const headers of [{}, { authorization: "Bearer not-the-token-0123456789" }, { cookie: "missions_session=forged" }]) {
+        const response = await get(path, headers);
+        expect(response.status, path).toBe(401);
+        const body = await response.text();
+        expect(body).toContain("Sign in");
+        for (const secret of [visibleId, hiddenId, "Greet", "Secret greetings", SECRET_REPO, REPO]) expect(body).not.toContain(secret);
+      }
+    }
+  });
+
+  it("lets the operator in with the token, by bearer header or the login form's HttpOnly, SameSite=Strict cookie", async () => {
+    expect((await get("/missions", { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
+    const wrong = await fetch(`${harness.app.url}/missions/login`, { method: "POST", body: new URLSearchParams({ token: "nope" }), redirect: "manual" });
+    expect(wrong.status).toBe(401);
+    expect(wrong.headers.getSetCookie()).toEqual([]);
+    const login = await fetch(`${harness.app.url}/missions/login`, { method: "POST", body: new URLSearchParams({ token: TOKEN }), redirect: "manual" });
+    expect(login.status).toBe(303);
+    expect(login.headers.get("location")).toBe("/missions");
+    const [cookie] = login.headers.getSetCookie();
+    expect(cookie).toMatch(/^missions_session=[\w-]{40,}; Path=\/; Max-Age=\d+; HttpOnly; SameSite=Strict$/);
+    expect(cookie).not.toContain(TOKEN);
+    const list = await get("/missions", { cookie: cookieOf(login) });
+    expect(list.status).toBe(200);
+    const html = await list.text();
+    expect(html).toContain(`/missions/${visibleId}`);
+    expect(html).toContain(`/missions/${hiddenId}`);
+    expect(html).not.toContain(TOKEN);
+    // Filters by status and repository.
+    expect(await (await get(`/missions?repository=${OWNER}/${SECRET_REPO}`, { cookie: cookieOf(login) })).text()).not.toContain(`/missions/${visibleId}`);
+    expect(await (await get("/missions?status=done", { cookie: cookieOf(login) })).text()).not.toContain(`/missions/${hiddenId}`);
+
+    const logout = await fetch(`${harness.app.url}/missions/logout`, { method: "POST", headers: { cookie: cookieOf(login) }, redirect: "manual" });
+    expect(logout.status).toBe(303);
+    expect((await get("/missions", { cookie: cookieOf(login) })).status).toBe(401);
+  });
+
+  it("escapes people's and models' text, and sends a strict CSP with no referrer", async () => {
+    const response = await get(`/missions/${visibleId}`, { authorization: `Bearer ${TOKEN}` });
+    const html = await response.text();
+    expect(html).toContain("Greet &lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &lt;script&gt;alert(2)&lt;/script&gt;");
+    expect(html).not.toContain("<img src=x");
+    expect(html).not.toContain("<script>alert");
+    const csp = response.headers.get("content-security-policy")!;
+    expect(csp).toContain("default-src 'none'");
+    expect(csp).toMatch(/script-src 'nonce-[\w+/=]+'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(response.headers.get("referrer-policy")).toBe("no-referrer");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    const nonce = /'nonce-([\w+/=]+)'/.exec(csp)![1]!;
+    // Every script on the page carries the nonce: nothing else would run.
+    expect([...html.matchAll(/<script([^>]*)>/g)].map((match) => match[1])).toEqual([` nonce="${nonce}"`]);
+  });
+
+  /** Follows the sign-in through the fake GitHub as a browser would; returns the session cookie, or the last answer. */
+  async function signInWithGitHub(): Promise<{ cookie?: string; response: Response }> {
+    const start = await get("/missions/auth/github");
+    expect(start.status).toBe(302);
+    const stateCookie = cookieOf(start);
+    expect(start.headers.getSetCookie()[0]).toMatch(/HttpOnly; SameSite=Lax$/);
+    const consent = await fetch(start.headers.get("location")!, { redirect: "manual" });
+    expect(consent.status).toBe(302);
+    const callback = new URL(consent.headers.get("location")!);
+    expect(callback.origin + callback.pathname).toBe(`${harness.app.url}/missions/auth/callback`);
+    const response = await get(callback.pathname + callback.search, { cookie: stateCookie });
+    const session = response.headers.getSetCookie().find((cookie) => cookie.startsWith("missions_session="));
+    return { cookie: session?.split(";")[0], response };
+  }
+
+  it("signs a person in with GitHub and shows only missions in repositories they can read", async () => {
+    harness.github.authorizeAs("bob");
+    const { cookie, response } = await signInWithGitHub();
+    expect(response.status).toBe(200);
+    expect(cookie).toBeDefined();
+    const list = await (await get("/missions", { cookie: cookie! })).text();
+    expect(list).toContain(`/missions/${visibleId}`);
+    expect(list).toContain("signed in as bob");
+    expect(list).not.toContain(`/missions/${hiddenId}`);
+    expect(list).not.toContain("Secret greetings");
+    expect((await get(`/missions/${visibleId}`, { cookie: cookie! })).status).toBe(200);
+    const hidden = await get(`/missions/${hiddenId}`, { cookie: cookie! });
+    expect(hidden.status).toBe(404);
+    expect(await hidden.text()).not.toContain("Secret");
+    expect((await get(`/missions/${hiddenId}/events`, { cookie: cookie! })).status).toBe(404);
+  });
+
+  it("refuses a sign-in whose state does not match, a replayed code, and a person who declines", async () => {
+    harness.github.authorizeAs("bob");
+    const start = await get("/missions/auth/github");
+    const consent = await fetch(start.headers.get("location")!, { redirect: "manual" });
+    const callback = new URL(consent.headers.get("location")!);
+    // Another browser's state cookie (an attacker's link): refused.
+    const other = cookieOf(await get("/missions/auth/github"));
+    const forged = await get(callback.pathname + callback.search, { cookie: other });
+    expect(forged.status).toBe(401);
+    expect(forged.headers.getSetCookie().some((cookie) => cookie.startsWith("missions_session="))).toBe(false);
+    // The right cookie, but the state was used up by the refused attempt.
+    expect((await get(callback.pathname + callback.search, { cookie: cookieOf(start) })).status).toBe(401);
+
+    harness.github.authorizeAs(undefined);
+    const declined = await signInWithGitHub();
+    expect(declined.response.status).toBe(401);
+    expect(declined.cookie).toBeUndefined();
+  });
+});
