@@ -132,6 +132,7 @@ export class Engine {
         data: { ...step, ms: context.now().getTime() - started.getTime() },
       });
       for (const event of stepEvents(mission, next, step)) await this.#deps.store.appendEvent({ missionId: mission.id, at: context.now().toISOString(), ...event });
+      context.log.info({ step: step.kind, ms: context.now().getTime() - started.getTime() }, "step finished");
       return { ...next, stepFailures: 0, updatedAt: context.now().toISOString() };
     } catch (error) {
       if (this.#stopping) return undefined;
