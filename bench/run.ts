@@ -8,6 +8,7 @@ import { missionResponder, type ScriptedPlan } from "../test/e2e/mission-script.
 import { MAINTAINER, OWNER, REPO } from "../test/e2e/harness.ts";
 import { reviewParallelism } from "./review-parallelism.ts";
 import { workerCaching } from "./worker-caching.ts";
+import { controlCommentEdits } from "./control-comment.ts";
 
 const FEATURES = 10;
 const DELIVERIES = 200;
@@ -75,6 +76,7 @@ const results: Record<string, number> = {
   webhook_ack_p99_ms: await webhookAckP99(),
   ...(await workerCaching()),
   ...(await reviewParallelism()),
+  ...(await controlCommentEdits()),
 };
 console.table(Object.entries(results).map(([name, value]) => ({ name, value: Number(value.toFixed(4)) })));
 writeFileSync("bench-results.json", `${JSON.stringify(results, null, 2)}\n`);
