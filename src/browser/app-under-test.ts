@@ -41,9 +41,9 @@ const MAX_TEXT = 20_000;
 export class BrowserUnavailableError extends Error {
   override name = "BrowserUnavailableError";
   readonly isRetryable = false;
-  constructor(path: string) {
+  constructor(path: string, failure?: string) {
     super(
-      `The user-testing validator needs Chromium, and there is none at ${path} on the app's host. ` +
+      (failure ? `The user-testing validator's browser at ${path} does not start on the app's host (${failure}). ` : `The user-testing validator needs Chromium, and there is none at ${path} on the app's host. `) +
         "Install it (Debian or Ubuntu: apt-get install chromium) or point MISSIONS_CHROMIUM at a Chromium or Chrome binary, then comment `/mission resume`.",
     );
   }
@@ -84,48 +84,59 @@ export class AppUnderTest {
   static async start(options: AppUnderTestOptions): Promise<AppUnderTest> {
     await checkBrowser(options.chromiumPath);
     await mkdir(options.scratchRoot, { recursive: true, mode: 0o700 });
-    const scratch = await mkdtemp(join(options.scratchRoot, "app-"));
+    // `control` is written by the app's side only (launcher, pid, browser arguments): the sandbox may
+    // read it, never write it, so the app cannot choose what the host kills or how Chromium starts.
+    // `home` is the app's and the browser's: HOME, TMPDIR, the profile, the app's log.
+    const base = await mkdtemp(join(options.scratchRoot, "app-"));
+    const control = join(base, "control");
+    const home = join(base, "home");
+    await mkdir(control, { mode: 0o700 });
+    await mkdir(home, { mode: 0o700 });
     const url = new URL(options.app.url);
     const readyUrl = options.app.ready ? new URL(options.app.ready, url) : url;
-    const inner = launchScript({ cwd: options.cwd, scratch, start: options.app.start, readyUrl, timeoutSeconds: options.app.timeoutSeconds, chromiumPath: options.chromiumPath });
+    const inner = launchScript({ cwd: options.cwd, home, control, start: options.app.start, readyUrl, timeoutSeconds: options.app.timeoutSeconds, chromiumPath: options.chromiumPath });
     let wrapper: ChildProcess | undefined;
     try {
       let command = `bash -c ${shellQuote(inner)}`;
       if (options.sandbox) {
-        wrapper = fork(fileURLToPath(new URL("./sandbox-wrap-process.ts", import.meta.url)), [], { stdio: ["ignore", "ignore", "inherit", "ipc"], env: { PATH: process.env.PATH ?? "" } });
+        wrapper = fork(fileURLToPath(new URL("./sandbox-wrap-process.ts", import.meta.url)), [], { stdio: ["ignore", "ignore", "inherit", "ipc"], env: { PATH: process.env.PATH ?? "" }, execArgv: [] });
         command = await wrapInSandbox(wrapper, {
           hidden: options.sandbox.hidden,
-          readable: [options.cwd, scratch],
-          writable: [options.cwd, scratch],
-          denyWrite: [join(options.cwd, ".git"), ...options.sandbox.denyWrite],
+          readable: [options.cwd, home, control],
+          writable: [options.cwd, home],
+          denyWrite: [join(options.cwd, ".git"), control, ...options.sandbox.denyWrite],
           command,
         });
       }
-      const launcher = join(scratch, "launch.sh");
-      await writeFile(launcher, `#!/bin/bash\necho $$ > ${shellQuote(join(scratch, "pid"))}\nprintf '%s\\n' "$@" > ${shellQuote(join(scratch, "chromium-args"))}\nexec ${command}\n`);
+      const launcher = join(control, "launch.sh");
+      await writeFile(launcher, `#!/bin/bash\necho $$ > ${shellQuote(join(control, "pid"))}\nprintf '%s\\n' "$@" > ${shellQuote(join(control, "chromium-args"))}\nexec ${command}\n`);
       await chmod(launcher, 0o700);
       const context = await chromium
-        .launchPersistentContext(join(scratch, "profile"), {
+        .launchPersistentContext(join(home, "profile"), {
           executablePath: launcher,
           headless: true,
           args: CHROMIUM_FLAGS,
-          env: { PATH: options.toolPath, HOME: scratch, TMPDIR: scratch, LANG: "C.UTF-8" },
+          env: { PATH: options.toolPath, HOME: home, TMPDIR: home, LANG: "C.UTF-8" },
           timeout: (options.app.timeoutSeconds + 60) * 1000,
           viewport: { width: 1280, height: 800 },
+          serviceWorkers: "block",
           handleSIGINT: false,
           handleSIGTERM: false,
           handleSIGHUP: false,
         })
         .catch(async (error: unknown) => {
-          throw new AppStartError(await describeFailure(scratch, options.app, error));
+          const status = (await readFile(join(home, "status"), "utf8").catch(() => "")).trim();
+          // The app answered and the browser still failed: the host's browser is broken, not the code.
+          if (status === "ready") throw new BrowserUnavailableError(options.chromiumPath, firstLine(error));
+          throw new AppStartError(await describeFailure(home, options.app, error));
         });
-      const session = new AppUnderTest(url.href, context, context.pages()[0] ?? (await context.newPage()), scratch, options.evidenceDir, wrapper);
+      const session = new AppUnderTest(url.href, context, context.pages()[0] ?? (await context.newPage()), base, options.evidenceDir, wrapper);
       await session.#confine();
       return session;
     } catch (error) {
-      await killGroup(scratch);
-      wrapper?.kill("SIGKILL");
-      await rm(scratch, { recursive: true, force: true }).catch(() => {});
+      await killGroup(control);
+      await endWrapper(wrapper);
+      await rm(base, { recursive: true, force: true }).catch(() => {});
       throw error;
     }
   }
@@ -138,6 +149,14 @@ export class AppUnderTest {
       const target = new URL(route.request().url());
       return this.#origins.has(target.origin) ? route.continue() : route.abort("blockedbyclient");
     });
+    await this.#context.routeWebSocket(
+      () => true,
+      (socket) => {
+        const target = new URL(socket.url());
+        if (this.#origins.has(`${target.protocol === "wss:" ? "https:" : "http:"}//${target.host}`)) socket.connectToServer();
+        else void socket.close({ code: 1008, reason: "only the app can be reached" });
+      },
+    );
     this.#context.on("page", (page) => {
       this.#page = page;
     });
@@ -201,15 +220,20 @@ export class AppUnderTest {
 
   /** The tail of what the app printed. */
   async logs(): Promise<string> {
-    return tail(await readFile(join(this.#scratch, "app.log"), "utf8").catch(() => ""), 8_000) || "(the app printed nothing)";
+    return tail(await readFile(join(this.#scratch, "home", "app.log"), "utf8").catch(() => ""), 8_000) || "(the app printed nothing)";
+  }
+
+  /** The launcher's process group on the host: the app, the browser and the sandbox around them. */
+  async processGroup(): Promise<number | undefined> {
+    return readPid(join(this.#scratch, "control"));
   }
 
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#context.close().catch(() => {});
-    await killGroup(this.#scratch);
-    this.#wrapper?.kill("SIGKILL");
+    await killGroup(join(this.#scratch, "control"));
+    await endWrapper(this.#wrapper);
     await rm(this.#scratch, { recursive: true, force: true }).catch(() => {});
   }
 
@@ -245,9 +269,9 @@ function wrapInSandbox(child: ChildProcess, request: Record<string, unknown>): P
   });
 }
 
-async function describeFailure(scratch: string, app: AppSettings, error: unknown): Promise<string> {
-  const status = (await readFile(join(scratch, "status"), "utf8").catch(() => "")).trim();
-  const log = tail(await readFile(join(scratch, "app.log"), "utf8").catch(() => ""), 4_000);
+async function describeFailure(home: string, app: AppSettings, error: unknown): Promise<string> {
+  const status = (await readFile(join(home, "status"), "utf8").catch(() => "")).trim();
+  const log = tail(await readFile(join(home, "app.log"), "utf8").catch(() => ""), 4_000);
   const why =
     status === "timeout"
       ? `did not answer at ${app.ready ?? app.url} within ${app.timeoutSeconds}s`
@@ -259,14 +283,30 @@ async function describeFailure(scratch: string, app: AppSettings, error: unknown
   return `The app (\`${app.start}\`) ${why}.${log ? `\n\nIts output:\n${log}` : ""}`;
 }
 
-async function killGroup(scratch: string): Promise<void> {
-  const pid = Number((await readFile(join(scratch, "pid"), "utf8").catch(() => "")).trim());
-  if (!Number.isInteger(pid) || pid <= 1) return;
+async function readPid(control: string): Promise<number | undefined> {
+  const pid = Number((await readFile(join(control, "pid"), "utf8").catch(() => "")).trim());
+  return Number.isInteger(pid) && pid > 1 ? pid : undefined;
+}
+
+/** Kills the launcher's process group: whatever the app or the browser left behind goes with it. */
+async function killGroup(control: string): Promise<void> {
+  const pid = await readPid(control);
+  if (pid === undefined) return;
   try {
     process.kill(-pid, "SIGKILL");
   } catch {
     // already gone
   }
+}
+
+/** Lets the sandbox process stop its proxies (a killed one would leave them running), then makes sure. */
+async function endWrapper(wrapper: ChildProcess | undefined): Promise<void> {
+  if (!wrapper || wrapper.exitCode !== null || wrapper.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => wrapper.once("exit", () => resolve()));
+  if (wrapper.connected) wrapper.disconnect();
+  const timer = setTimeout(() => wrapper.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
 }
 
 function firstLine(error: unknown): string {

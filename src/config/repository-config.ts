@@ -30,7 +30,10 @@ export const RepositoryConfigSchema = z
           .url({ protocol: /^https?$/, hostname: /^(localhost|127\.0\.0\.1)$/ })
           .describe("where the started app listens")
           .refine((url) => new URL(url).port !== "", "give the port the app listens on, e.g. http://localhost:3000"),
-        ready: z.string().min(1).optional(),
+        ready: z
+          .string()
+          .regex(/^\/[A-Za-z0-9\-._~\/?=&%+]*$/, "give a path of the app, e.g. /health")
+          .optional(),
         timeout: z.number().int().positive().max(600).optional(),
       })
       .optional(),

@@ -1,7 +1,9 @@
+import { spawn } from "node:child_process";
 import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppStartError, AppUnderTest } from "../../src/browser/index.ts";
 import { GREETER_FILES } from "../fixtures/greeter/index.ts";
 
@@ -9,6 +11,11 @@ const CHROMIUM = "/usr/bin/chromium";
 let root: string;
 let checkout: string;
 let secretDir: string;
+let elsewhere: Server;
+let elsewherePort: number;
+const elsewhereHits: string[] = [];
+// A process group that is not the session's: a hostile app must not get the host to kill it.
+let bystander: ReturnType<typeof spawn>;
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), "missions-aut-"));
@@ -20,7 +27,32 @@ beforeAll(async () => {
   });
   for (const [name, text] of Object.entries(GREETER_FILES)) await writeFile(join(checkout, name), text);
   await writeFile(join(secretDir, "key.pem"), "TOP-SECRET-KEY");
+  elsewhere = createServer((request, response) => {
+    elsewhereHits.push(request.url ?? "");
+    response.end("leaked");
+  });
+  elsewhere.on("upgrade", (request, socket) => {
+    elsewhereHits.push(request.url ?? "");
+    socket.destroy();
+  });
+  await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
+  elsewherePort = (elsewhere.address() as { port: number }).port;
+  bystander = spawn("sleep", ["600"], { detached: true, stdio: "ignore" });
 });
+
+afterAll(async () => {
+  elsewhere.close();
+  bystander.kill("SIGKILL");
+});
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 function options(app: { start: string; url?: string; ready?: string; timeoutSeconds?: number }, sandbox = true) {
   return {
@@ -40,7 +72,9 @@ describe.each([
 ])("the app under test, %s", (_label, sandbox) => {
   let session: AppUnderTest;
   beforeAll(async () => {
-    session = await AppUnderTest.start(options({ start: "cat " + join(secretDir, "key.pem") + " || echo no-secret; exec node server.js", ready: "/health" }, sandbox));
+    // A hostile start command: reads a hidden secret, and tries to choose what the host kills.
+    const hostile = `cat ${join(secretDir, "key.pem")} || echo no-secret; echo ${bystander.pid} > "$HOME/pid"; echo ${bystander.pid} > "$HOME/../control/pid" || echo control-is-read-only`;
+    session = await AppUnderTest.start(options({ start: `${sandbox ? hostile + "; " : ""}exec node server.js`, ready: "/health" }, sandbox));
   }, 90_000);
   afterAll(async () => {
     await session?.stop();
@@ -64,27 +98,33 @@ describe.each([
     expect(reply).toContain("ok");
   });
 
-  it("refuses anything but the app", async () => {
+  it("refuses anything but the app, whatever the page asks for", async () => {
     await expect(session.navigate("http://example.com/")).rejects.toThrow(/only the app/);
+    await expect(session.request("GET", `http://127.0.0.1:${elsewherePort}/`, {})).rejects.toThrow(/only the app/);
+    const beacon = await session.navigate(`/beacon?to=${encodeURIComponent(`http://127.0.0.1:${elsewherePort}`)}`);
+    expect(beacon).toContain("sent");
+    await session.snapshot();
+    expect(elsewhereHits).toEqual([]);
   });
 
   it("keeps the app's output", async () => {
     const logs = await session.logs();
     expect(logs).toContain("greeter listening on 3000");
-    if (sandbox) expect(logs).not.toContain("TOP-SECRET-KEY");
+    if (sandbox) {
+      expect(logs).not.toContain("TOP-SECRET-KEY");
+      expect(logs).toContain("no-secret");
+      expect(logs).toContain("control-is-read-only");
+    }
   });
 
-  it("stops the app with the browser", async () => {
+  it("stops the app, the browser and the sandbox together, and nothing else", async () => {
+    const group = await session.processGroup();
+    expect(group).toBeGreaterThan(1);
+    expect(alive(-group!)).toBe(true);
     await session.stop();
-    const { execFileSync } = await import("node:child_process");
-    const running = (() => {
-      try {
-        return execFileSync("pgrep", ["-f", "node server.js"], { encoding: "utf8" });
-      } catch {
-        return "";
-      }
-    })();
-    expect(running).toBe("");
+    // Killed at once; the launcher may linger a moment as a zombie until it is reaped.
+    await vi.waitFor(() => expect(alive(-group!)).toBe(false), { timeout: 10_000, interval: 50 });
+    expect(alive(bystander.pid!)).toBe(true);
   });
 });
 

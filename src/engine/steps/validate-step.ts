@@ -35,84 +35,108 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     (rerun ? undefined : await context.github.findCheckRun(repo, head, name)) ??
     (await context.github.createCheckRun(repo, { name, headSha: head, status: "in_progress", title, summary: "Running the repository's commands…", externalId: mission.id }));
 
-  const configured = mission.settings.commands;
-  const chosen = Object.values(configured).some(Boolean) ? configured : detectCommands(directory);
-  const commands: CommandResult[] = [];
-  for (const key of COMMAND_ORDER) {
-    const command = chosen[key];
-    if (!command) continue;
-    const result = await context.runner.run(command, { cwd: directory, timeoutMs: context.settings.commandTimeoutMs, env: safeEnvironment(context.settings.toolPath), signal: context.signal });
-    commands.push(result);
-    context.log.info({ command: key, exitCode: result.exitCode, ms: result.durationMs }, "validation command finished");
-    if (key === "install" && result.exitCode !== 0) break;
-  }
-  const firstFeature = featuresOf(mission, milestoneId).map((feature) => mission.features[feature.id]?.commitSha).find(Boolean);
-  const base = firstFeature ? `${firstFeature}~1` : `origin/${mission.repo.defaultBranch}`;
-  const diff = await context.workspace.diff(directory, base, head).catch(() => "");
-  // One review per feature not reviewed yet, all at once, alongside the scrutiny agent: read-only work runs in parallel.
-  const toReview = featuresOf(mission, milestoneId).filter((feature) => mission.features[feature.id]?.commitSha && !mission.features[feature.id]?.reviewed);
-  const [verdicts, userTesting, ...reviews] = await Promise.all([
-    scrutinyAssertions.length === 0
-      ? Promise.resolve([] as Verdict[])
-      : scrutinize({
-          model: modelFor(context, mission, "scrutiny"),
+  return cancelOnError(context, mission, checkRunId, { name, headSha: head, title }, async () => {
+    const configured = mission.settings.commands;
+    const chosen = Object.values(configured).some(Boolean) ? configured : detectCommands(directory);
+    const commands: CommandResult[] = [];
+    for (const key of COMMAND_ORDER) {
+      const command = chosen[key];
+      if (!command) continue;
+      const result = await context.runner.run(command, { cwd: directory, timeoutMs: context.settings.commandTimeoutMs, env: safeEnvironment(context.settings.toolPath), signal: context.signal });
+      commands.push(result);
+      context.log.info({ command: key, exitCode: result.exitCode, ms: result.durationMs }, "validation command finished");
+      if (key === "install" && result.exitCode !== 0) break;
+    }
+    const firstFeature = featuresOf(mission, milestoneId).map((feature) => mission.features[feature.id]?.commitSha).find(Boolean);
+    const base = firstFeature ? `${firstFeature}~1` : `origin/${mission.repo.defaultBranch}`;
+    const diff = await context.workspace.diff(directory, base, head).catch(() => "");
+    // One review per feature not reviewed yet, all at once, alongside the scrutiny agent: read-only work runs in parallel.
+    const toReview = featuresOf(mission, milestoneId).filter((feature) => mission.features[feature.id]?.commitSha && !mission.features[feature.id]?.reviewed);
+    const [verdicts, userTesting, ...reviews] = await Promise.all([
+      scrutinyAssertions.length === 0
+        ? Promise.resolve([] as Verdict[])
+        : scrutinize({
+            model: modelFor(context, mission, "scrutiny"),
+            missionId: mission.id,
+            milestone,
+            assertions: scrutinyAssertions,
+            commands,
+            diff,
+            directory,
+            bulletin: mission.bulletin,
+            signal: context.signal,
+          }),
+      userAssertions.length === 0 ? Promise.resolve(undefined) : userTest(context, mission, milestone, userAssertions, directory, head, rerun),
+      ...toReview.map(async (feature) => {
+        const sha = mission.features[feature.id]!.commitSha!;
+        return reviewFeature({
+          model: modelFor(context, mission, "reviewer", feature.id),
           missionId: mission.id,
-          milestone,
-          assertions: scrutinyAssertions,
-          commands,
-          diff,
+          feature,
+          assertions: plan.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)),
+          diff: await context.workspace.diff(directory, `${sha}~1`, sha).catch(() => ""),
           directory,
-          bulletin: mission.bulletin,
           signal: context.signal,
-        }),
-    userAssertions.length === 0 ? Promise.resolve(undefined) : userTest(context, mission, milestone, userAssertions, directory, head, rerun),
-    ...toReview.map(async (feature) => {
-      const sha = mission.features[feature.id]!.commitSha!;
-      return reviewFeature({
-        model: modelFor(context, mission, "reviewer", feature.id),
-        missionId: mission.id,
-        feature,
-        assertions: plan.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)),
-        diff: await context.workspace.diff(directory, `${sha}~1`, sha).catch(() => ""),
-        directory,
-        signal: context.signal,
-      });
-    }),
-  ]);
-  const findings = reviews.flat();
-  const serious = findings.filter((finding) => finding.severity === "blocker" || finding.severity === "major");
-  const failures = [
-    ...commands.filter((result) => result.exitCode !== 0).map((result) => `\`${result.command}\` exited with ${result.exitCode}${result.timedOut ? " (timed out)" : ""}`),
-    ...serious.map((finding) => `review of ${finding.featureId} (${finding.severity}) at ${finding.path}:${finding.line}: ${finding.message}`),
-  ];
-  const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
-  // With no command to run, a pass rests on reading the code alone: say so with a neutral check.
-  const conclusion = !passed ? "failure" : commands.length === 0 ? "neutral" : "success";
-  await context.github.updateCheckRun(repo, checkRunId, {
-    name,
-    headSha: head,
-    status: "completed",
-    conclusion,
-    title: `${title} — ${passed ? "passed" : "failed"}`,
-    summary: renderCheckSummary(commands, verdicts, scrutinyAssertions.map((a) => ({ id: a.id, statement: a.statement })), failures, findings),
-    annotations: toAnnotations(findings, new Set(toReview.flatMap((feature) => mission.features[feature.id]?.files ?? []))),
-    externalId: mission.id,
-  });
-  const recorded = recordValidation(
-    mission,
-    {
-      milestoneId,
+        });
+      }),
+    ]);
+    const findings = reviews.flat();
+    const serious = findings.filter((finding) => finding.severity === "blocker" || finding.severity === "major");
+    const failures = [
+      ...commands.filter((result) => result.exitCode !== 0).map((result) => `\`${result.command}\` exited with ${result.exitCode}${result.timedOut ? " (timed out)" : ""}`),
+      ...serious.map((finding) => `review of ${finding.featureId} (${finding.severity}) at ${finding.path}:${finding.line}: ${finding.message}`),
+    ];
+    const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
+    // With no command to run, a pass rests on reading the code alone: say so with a neutral check.
+    const conclusion = !passed ? "failure" : commands.length === 0 ? "neutral" : "success";
+    await context.github.updateCheckRun(repo, checkRunId, {
+      name,
       headSha: head,
-      checkRunId,
-      userTestingCheckRunId: userTesting?.checkRunId,
-      verdicts: [...verdicts, ...(userTesting?.verdicts ?? []).map((verdict) => ({ ...verdict, checkRunId: userTesting!.checkRunId }))],
-      failures: [...failures, ...(userTesting?.failures ?? [])],
-    },
-    context.now().toISOString(),
-  );
-  const reviewed = Object.fromEntries(toReview.map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true }]));
-  const milestones = { ...recorded.milestones, [milestoneId]: { ...recorded.milestones[milestoneId]!, rerun: undefined } };
-  return { ...recorded, milestones, features: { ...recorded.features, ...reviewed } };
+      status: "completed",
+      conclusion,
+      title: `${title} — ${passed ? "passed" : "failed"}`,
+      summary: renderCheckSummary(commands, verdicts, scrutinyAssertions.map((a) => ({ id: a.id, statement: a.statement })), failures, findings),
+      annotations: toAnnotations(findings, new Set(toReview.flatMap((feature) => mission.features[feature.id]?.files ?? []))),
+      externalId: mission.id,
+    });
+    const recorded = recordValidation(
+      mission,
+      {
+        milestoneId,
+        headSha: head,
+        checkRunId,
+        userTestingCheckRunId: userTesting?.checkRunId,
+        verdicts: [...verdicts, ...(userTesting?.verdicts ?? []).map((verdict) => ({ ...verdict, checkRunId: userTesting!.checkRunId }))],
+        failures: [...failures, ...(userTesting?.failures ?? [])],
+      },
+      context.now().toISOString(),
+    );
+    const reviewed = Object.fromEntries(toReview.map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true }]));
+    const milestones = { ...recorded.milestones, [milestoneId]: { ...recorded.milestones[milestoneId]!, rerun: undefined } };
+    return { ...recorded, milestones, features: { ...recorded.features, ...reviewed } };
+  });
+}
+
+/**
+ * Runs a validator's work with its check run open; if the work throws (budget, abort, an outage),
+ * the check run is completed as cancelled rather than left "in progress" for good.
+ */
+async function cancelOnError<T>(context: StepContext, mission: Mission, checkRunId: number, check: { name: string; headSha: string; title: string }, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    await context.github
+      .updateCheckRun(repoRef(mission), checkRunId, {
+        ...check,
+        status: "completed",
+        conclusion: "cancelled",
+        title: `${check.title} — stopped`,
+        summary: `Validation stopped before it finished: ${((error as Error).message ?? String(error)).split("\n")[0]!.slice(0, 500)}. It runs again when the mission goes on.`,
+        externalId: mission.id,
+      })
+      .catch(() => {});
+    throw error;
+  }
 }
 
 interface UserTestingOutcome {
@@ -164,38 +188,41 @@ async function userTest(
       context.log.warn({ problem: appProblem.split("\n")[0] }, "the app under test did not start");
     }
   }
-  let verdicts: Verdict[];
-  try {
-    verdicts = appProblem
-      ? // Nothing to use: every assertion fails for the same, stated reason, and no model is paid to find that out.
-        assertions.map((assertion) => ({ assertionId: assertion.id, verdict: "fail" as const, evidence: appProblem!.slice(0, 2000) }))
-      : await testAsUser({
-          model: modelFor(context, mission, "user-testing"),
-          missionId: mission.id,
-          milestone,
-          assertions,
-          features: featuresOf(mission, milestone.id).map((feature) => ({ id: feature.id, title: feature.title })),
-          directory,
-          app,
-          shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: context.settings.commandTimeoutMs },
-          bulletin: mission.bulletin,
-          signal: context.signal,
-        });
-  } finally {
-    await app?.stop();
-  }
-  const failures = appProblem ? [`the app did not start for user testing: ${appProblem.split("\n")[0]}`] : [];
-  const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
-  await context.github.updateCheckRun(repo, checkRunId, {
-    name,
-    headSha: head,
-    status: "completed",
-    conclusion: passed ? "success" : "failure",
-    title: `${title} — ${passed ? "passed" : "failed"}`,
-    summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions),
-    externalId: mission.id,
+  return cancelOnError(context, mission, checkRunId, { name, headSha: head, title }, async () => {
+    let verdicts: Verdict[];
+    try {
+      verdicts = appProblem
+        ? // Nothing to use: every assertion fails for the same, stated reason, and no model is paid to find that out.
+          assertions.map((assertion) => ({ assertionId: assertion.id, verdict: "fail" as const, evidence: `Not tested: ${appProblem!.split("\n")[0]}` }))
+        : await testAsUser({
+            model: modelFor(context, mission, "user-testing"),
+            missionId: mission.id,
+            milestone,
+            assertions,
+            features: featuresOf(mission, milestone.id).map((feature) => ({ id: feature.id, title: feature.title })),
+            directory,
+            app,
+            shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: context.settings.commandTimeoutMs },
+            bulletin: mission.bulletin,
+            signal: context.signal,
+          });
+    } finally {
+      await app?.stop();
+    }
+    // The app's output goes to the repair once, not once per assertion.
+  const failures = appProblem ? [`the app did not start for user testing: ${appProblem.slice(0, 4_000)}`] : [];
+    const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
+    await context.github.updateCheckRun(repo, checkRunId, {
+      name,
+      headSha: head,
+      status: "completed",
+      conclusion: passed ? "success" : "failure",
+      title: `${title} — ${passed ? "passed" : "failed"}`,
+      summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions),
+      externalId: mission.id,
+    });
+    return { checkRunId, verdicts, failures };
   });
-  return { checkRunId, verdicts, failures };
 }
 
 export function renderUserTestingSummary(
