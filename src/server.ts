@@ -49,13 +49,13 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   }
   const log = options.log ?? createLogger(config);
   const feed = new MissionFeed();
-  let metrics: MissionsMetrics | undefined;
+  const listeners: Array<(change: StoreChange) => void> = [(change) => feed.publish(missionOf(change))];
   // Every accepted write nudges the live dashboard pages and counts in the metrics.
   const store: MissionStore = new ObservedStore(new SqliteMissionStore(config.databasePath), (change) => {
-    metrics?.observe(change);
-    feed.publish(missionOf(change));
+    for (const listener of listeners) listener(change);
   });
-  metrics = new MissionsMetrics(store);
+  const metrics = new MissionsMetrics(store);
+  listeners.push((change) => metrics.observe(change));
   const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
   const prices = new PriceTable(config.prices);
   checkPrices(config, prices, log);

@@ -36,7 +36,8 @@ describe("who sees the dashboard", () => {
 
   it("answers 401 to anyone without credentials, revealing nothing", async () => {
     for (const path of ["/missions", `/missions/${visibleId}`, `/missions/${visibleId}/events`, `/missions/${hiddenId}`, "/missions/unknown"]) {
-      for (const headers of [{}, { authorization: "Bearer not-the-token-0123456789" }, { cookie: "missions_session=forged" }]) {
+      const attempts: Array<Record<string, string>> = [{}, { authorization: "Bearer not-the-token-0123456789" }, { cookie: "missions_session=forged" }];
+      for (const headers of attempts) {
         const response = await get(path, headers);
         expect(response.status, path).toBe(401);
         const body = await response.text();

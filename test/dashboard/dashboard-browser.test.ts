@@ -82,13 +82,14 @@ describe("the dashboard in a real browser", () => {
     expect(await page.locator("ol.timeline").innerText()).toContain("handoff of F1 (done)");
 
     // The second worker finishes: the page follows without a reload.
-    await page.evaluate(() => ((window as unknown as { notReloaded: boolean }).notReloaded = true));
+    // Page scripts are strings: the tests are typed for Node, not the DOM.
+    await page.evaluate("window.notReloaded = true");
     f2.open();
     await expect.poll(() => feature("F2").locator(".status").innerText(), { timeout: 30_000 }).toBe("done");
     await expect.poll(() => page.locator("[data-status]").innerText(), { timeout: 30_000 }).toBe("done");
     expect(await page.locator('tr[data-assertion="VAL-GREET-002"] [data-verdict]').innerText()).toBe("pass");
     expect(await feature("F2").innerText()).toContain("Implemented F2: wrote farewell.txt.");
-    expect(await page.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await page.evaluate("window.notReloaded")).toBe(true);
     await harness.settle();
 
     mkdirSync(ARTIFACTS, { recursive: true });
@@ -97,7 +98,7 @@ describe("the dashboard in a real browser", () => {
     // On a phone: nothing wider than the screen (tables scroll inside their box).
     await page.setViewportSize({ width: 390, height: 844 });
     await page.reload();
-    expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+    expect(await page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, "dashboard-mission-phone.png"), fullPage: true });
     await context.close();
   });
