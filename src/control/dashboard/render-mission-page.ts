@@ -169,10 +169,11 @@ function renderTimeline(view: MissionView): string {
     items.push(item(toolRun.at, `worker on ${toolRun.feature}: ${[...toolRun.tools.values()].reduce((a, b) => a + b, 0)} tool calls (${tools})${toolRun.errors ? `, ${toolRun.errors} failed` : ""}`));
     toolRun = undefined;
   };
+  // A finished step is one line ("finished X in 2s"); only the step in flight shows its start.
+  const lastEnd = view.events.findLastIndex((event) => event.kind === "step-end" || event.kind === "step-fail");
   for (const [index, event] of view.events.entries()) {
     const data = event.data;
-    // A finished step is one line ("finished X in 2s"); only the step in flight shows its start.
-    if (event.kind === "step-start" && view.events.slice(index + 1).some((later) => later.kind === "step-end" || later.kind === "step-fail")) continue;
+    if (event.kind === "step-start" && index < lastEnd) continue;
     if (event.kind === "tool-call") {
       const feature = String(data.feature ?? "?");
       if (toolRun?.feature !== feature) closeToolRun();
