@@ -2,7 +2,8 @@
 FROM node:24-bookworm-slim
 
 # git drives mission checkouts; ca-certificates for HTTPS to GitHub and model providers;
-# bubblewrap, socat and ripgrep are the command sandbox's (and the grep tool's).
+# bubblewrap, socat and ripgrep are the command sandbox's (and the grep tool's); chromium and a font
+# for the user-testing validator's browser.
 # The sandbox creates user namespaces: run the container with a seccomp profile that allows them
 # (for example `--security-opt seccomp=unconfined`, or your runtime's profile for bubblewrap).
 RUN apt-get update \
