@@ -43,6 +43,7 @@ export function missionsOctokit(policy: OctokitPolicy): typeof ProbotOctokit {
       const throttle = options.throttle ?? {};
       super({
         ...options,
+        ...withAuthBaseUrl(options),
         ...(policy.retryBaseMs !== undefined ? { retry: { retryAfterBaseValue: policy.retryBaseMs } } : {}),
         throttle: {
           ...throttle,
@@ -88,4 +89,17 @@ export function routeTemplate(url: string): string {
   if (url.includes("{")) return url.split("?")[0]!;
   const path = url.replace(/^[a-z]+:\/\/[^/]+/i, "").replace(/^\/api\/v3(?=\/)/, "").split("?")[0]!;
   return path.replace(/^\/repos\/[^/]+\/[^/]+/, "/repos/{owner}/{repo}").replace(/\/\d+(?=\/|$)/g, "/{number}");
+}
+
+/**
+ * Probot gives the app's auth strategy a request object of its own, without the base URL: a token
+ * asked for outright (`octokit.auth({ type: "installation" })`, which git pushes use) before any API
+ * call has cached one — the first thing a restarted app may do — went to api.github.com instead of
+ * GitHub Enterprise. The auth's request is pointed at the same API as the client.
+ */
+function withAuthBaseUrl(options: OctokitOptions): Partial<OctokitOptions> {
+  const baseUrl = (options as { baseUrl?: string }).baseUrl;
+  const auth = options.auth as { request?: { defaults(options: { baseUrl: string }): unknown } } | undefined;
+  if (!baseUrl || !auth || typeof auth !== "object" || typeof auth.request?.defaults !== "function") return {};
+  return { auth: { ...auth, request: auth.request.defaults({ baseUrl }) } } as Partial<OctokitOptions>;
 }

@@ -60,6 +60,12 @@ export async function handleModelCall(
     record(reply, noUsage);
     return;
   }
+  if (classified.kind === "raw") {
+    record(reply, noUsage);
+    response.writeHead(200, { "content-type": classified.reply.contentType ?? (normalized.stream ? "text/event-stream; charset=utf-8" : "application/json"), ...idHeader });
+    response.end(classified.reply.raw);
+    return;
+  }
   if (classified.kind === "error") {
     const { error, delayMs } = classified.reply;
     record(reply, noUsage);

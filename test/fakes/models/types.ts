@@ -114,7 +114,14 @@ export interface TruncateStreamReply {
   text: string;
 }
 
-export type Reply = TextReply | ToolCallsReply | ErrorReply | HangReply | TruncateStreamReply;
+/** A 200 answer whose body is sent verbatim: malformed JSON, a broken event stream. */
+export interface RawReply {
+  raw: string;
+  /** Defaults to text/event-stream for streaming requests, application/json otherwise. */
+  contentType?: string;
+}
+
+export type Reply = TextReply | ToolCallsReply | ErrorReply | HangReply | TruncateStreamReply | RawReply;
 
 /** index counts the requests that reached the script (0 for the first). */
 export type Responder = (request: NormalizedRequest, index: number) => Reply | Promise<Reply>;

@@ -226,7 +226,8 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
     while (!issues.every(isDone)) {
       if (Date.now() - started > options.timeoutMs) {
         const log = await readFile(logFile, "utf8").catch(() => "");
-        throw new Error(`chaos run (seed ${options.seed}) did not finish in ${options.timeoutMs / 1000} s after ${kills.length} kills; last log lines:\n${log.split("\n").slice(-30).join("\n")}`);
+        const warnings = log.split("\n").filter((line) => /"level":(40|50|60)/.test(line) && !line.includes("priced as its model family")).slice(-8);
+        throw new Error(`chaos run (seed ${options.seed}) did not finish in ${options.timeoutMs / 1000} s after ${kills.length} kills (${kills.map((kill) => kill.phase).join(", ")}); last warnings:\n${warnings.join("\n")}`);
       }
       await ensureUp();
       for (const issue of issues) {
@@ -242,7 +243,9 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
   } catch (error) {
     await app.kill();
     await Promise.all([github.close(), models.close()]);
-    await rm(root, { recursive: true, force: true });
+    // CHAOS_KEEP=1 keeps the store, the checkouts and the app's log of a failed run for a post-mortem.
+    if (process.env.CHAOS_KEEP) console.error(`chaos run kept in ${root}`);
+    else await rm(root, { recursive: true, force: true });
     throw error;
   }
 
