@@ -4,6 +4,13 @@ import { toCheckRunRequests } from "./check-run-requests.ts";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
+/**
+ * Requests that create something are not repeated blindly by Octokit on a 5xx: GitHub may have made
+ * the comment, check run or pull request and lost only the answer. The failed step is retried
+ * instead, and it looks for what it made before making it again.
+ */
+const NOT_REPEATED = { retries: 0 };
+
 /** The GitHub port over Probot's authenticated Octokit: installation tokens are cached by Probot. */
 export class OctokitGitHub implements GitHubPort {
   readonly #probot: Probot;
@@ -84,7 +91,7 @@ export class OctokitGitHub implements GitHubPort {
 
   async postComment(repo: RepoRef, issue: number, body: string): Promise<number> {
     const octokit = await this.#octokit(repo);
-    const { data } = await octokit.rest.issues.createComment({ owner: repo.owner, repo: repo.name, issue_number: issue, body: this.#redact(body) });
+    const { data } = await octokit.rest.issues.createComment({ owner: repo.owner, repo: repo.name, issue_number: issue, body: this.#redact(body), request: NOT_REPEATED });
     return data.id;
   }
 
@@ -131,7 +138,7 @@ export class OctokitGitHub implements GitHubPort {
 
   async createPull(repo: RepoRef, input: { title: string; head: string; base: string; body: string; draft: boolean }): Promise<PullRequest> {
     const octokit = await this.#octokit(repo);
-    const { data } = await octokit.rest.pulls.create({ owner: repo.owner, repo: repo.name, ...input, title: this.#redact(input.title), body: this.#redact(input.body) });
+    const { data } = await octokit.rest.pulls.create({ owner: repo.owner, repo: repo.name, ...input, title: this.#redact(input.title), body: this.#redact(input.body), request: NOT_REPEATED });
     return { number: data.number, nodeId: data.node_id, draft: data.draft ?? input.draft, htmlUrl: data.html_url };
   }
 
@@ -175,7 +182,7 @@ export class OctokitGitHub implements GitHubPort {
   async createCheckRun(repo: RepoRef, input: CheckRunInput): Promise<number> {
     const octokit = await this.#octokit(repo);
     const [first, ...rest] = toCheckRunRequests(this.#redactCheckRun(input));
-    const { data } = await octokit.rest.checks.create({ owner: repo.owner, repo: repo.name, head_sha: input.headSha, ...first! });
+    const { data } = await octokit.rest.checks.create({ owner: repo.owner, repo: repo.name, head_sha: input.headSha, ...first!, request: NOT_REPEATED });
     for (const more of rest) await octokit.rest.checks.update({ owner: repo.owner, repo: repo.name, check_run_id: data.id, ...more });
     return data.id;
   }

@@ -22,6 +22,15 @@ export interface CommitTrailers {
   [key: string]: string;
 }
 
+/** The branch moved on the remote since the checkout was prepared: passing, the step is retried from the new head. */
+export class PushRejectedError extends Error {
+  override name = "PushRejectedError";
+  readonly isRetryable = true;
+  constructor(branch: string, cause: Error) {
+    super(`the push to ${branch} was rejected because the branch moved: ${cause.message}`, { cause });
+  }
+}
+
 /** One checkout per mission under a root directory, driven with the real git CLI. */
 export class GitWorkspace {
   readonly #root: string;
@@ -84,7 +93,13 @@ export class GitWorkspace {
   }
 
   async push(directory: string, remote: RemoteAccess, branch: string): Promise<void> {
-    await this.git(directory, ["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`], remote);
+    try {
+      await this.git(directory, ["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`], remote);
+    } catch (error) {
+      // Someone moved the branch meanwhile: the step runs again from the branch's new head.
+      if (/\[rejected\]|non-fast-forward|fetch first|failed to update ref|stale info/i.test((error as Error).message)) throw new PushRejectedError(branch, error as Error);
+      throw error;
+    }
   }
 
   /** The pushed commit that carries a feature's trailer, if one landed before a crash. */

@@ -1,0 +1,67 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { FAST_ENTRY, MAIN_ENTRY } from "../reliability/support/app-process.ts";
+import { chaosProblems, chaosSummary } from "../reliability/support/chaos-checks.ts";
+import { runKillChaos, type ChaosResult, type KillPhase } from "../reliability/support/kill-chaos.ts";
+
+// CHAOS_SEED replays a run; CHAOS_KILLS raises or lowers the number of kills.
+const SEED = Number(process.env.CHAOS_SEED ?? 20_261_107);
+const MAX_KILLS = Number(process.env.CHAOS_KILLS ?? 40);
+
+const EVERY_PHASE: KillPhase[] = [
+  "planning",
+  "worker-start",
+  "worker-tool-loop",
+  "review",
+  "scrutiny",
+  "between-commit-and-push",
+  "check-run-update",
+  "check-run-update-answered",
+  "comment-posted",
+  "pull-opened",
+  "control-comment-edit",
+];
+
+describe("kill -9 chaos", () => {
+  let result: ChaosResult | undefined;
+  afterEach(async () => {
+    await result?.close();
+    result = undefined;
+  });
+
+  it(`two concurrent 6-feature missions survive ${MAX_KILLS} kills at random points`, async () => {
+    result = await runKillChaos({
+      entry: FAST_ENTRY,
+      seed: SEED,
+      maxKills: MAX_KILLS,
+      probability: 0.3,
+      forced: EVERY_PHASE,
+      missions: 2,
+      milestones: 2,
+      featuresPerMilestone: 3,
+      timeoutMs: 420_000,
+    });
+    console.log(chaosSummary(result));
+    expect(chaosProblems(result)).toEqual([]);
+    expect(result.kills.length).toBe(MAX_KILLS);
+    // Every phase was hit at least once, and some kills fell at no particular point.
+    expect(new Set(result.kills.map((kill) => kill.phase))).toEqual(new Set([...EVERY_PHASE, "timer"]));
+  });
+
+  it("the real entry point, `node src/main.ts` with GitHub's write pacing, survives a kill in each main phase", async () => {
+    const phases: KillPhase[] = ["planning", "worker-tool-loop", "between-commit-and-push", "pull-opened", "check-run-update", "comment-posted"];
+    result = await runKillChaos({
+      entry: MAIN_ENTRY,
+      seed: SEED + 1,
+      maxKills: phases.length,
+      probability: 0,
+      forced: phases,
+      missions: 1,
+      milestones: 1,
+      featuresPerMilestone: 2,
+      timeoutMs: 300_000,
+    });
+    console.log(chaosSummary(result));
+    expect(chaosProblems(result)).toEqual([]);
+    expect(new Set(result.kills.map((kill) => kill.phase))).toEqual(new Set(phases));
+  });
+});
