@@ -79,6 +79,7 @@ input, select, button { font: inherit; padding: .35rem .6rem; border: 1px solid 
 button { cursor: pointer; background: var(--card); }
 .login { max-width: 24rem; margin: 3rem auto; display: grid; gap: .8rem; }
 .button { display: inline-block; text-align: center; padding: .45rem .8rem; border: 1px solid var(--line); border-radius: 6px; background: var(--card); color: var(--fg); text-decoration: none; }
+figure { margin: 0; }
 svg.chart { width: 100%; height: auto; max-height: 16rem; background: var(--card); border: 1px solid var(--line); border-radius: 8px; }
 svg.chart text { fill: var(--muted); font-size: 11px; } svg.chart .grid { stroke: var(--line); }
 svg.chart .spend { stroke: var(--accent); fill: none; stroke-width: 2; } svg.chart .cap { stroke: var(--bad); stroke-dasharray: 5 4; }
