@@ -20,6 +20,9 @@ export interface IntakeDeps {
   maxAttempts?: number;
 }
 
+/** Help and refusal replies one person can get on one issue within an hour. */
+const REPLIES_PER_HOUR = 2;
+
 const EVENTS = new Set(["issues", "issue_comment", "pull_request_review", "check_run"]);
 
 /**
@@ -33,6 +36,8 @@ export class Intake {
   #again = false;
   readonly #attempts = new Map<string, number>();
   readonly #timers = new Set<NodeJS.Timeout>();
+  /** Replies to commands (help, refusals) per person and issue: when, and to which comment. */
+  readonly #replies = new Map<string, Array<{ at: number; source: string }>>();
 
   constructor(deps: IntakeDeps) {
     this.#deps = deps;
@@ -126,6 +131,7 @@ export class Intake {
     const sender = payload.sender.login;
     if (!hasWriteAccess(await this.#deps.github.permission(repo, sender))) {
       log.info({ sender }, "label from someone without write access; refused");
+      if (!this.#mayReply(repo, payload.issue.number, sender, `label:${payload.issue.number}:${payload.label?.name}`, log)) return;
       await this.#deps.github.postComment(
         repo,
         payload.issue.number,
@@ -187,7 +193,8 @@ export class Intake {
       if (!(await mayWrite())) return;
       commands.push({ verb: "answer", text: payload.comment.body.trim() });
     }
-    if (commands.some((command) => command.verb === "help" || command.verb === "unknown")) {
+    const replyOnce = () => this.#mayReply(repo, payload.issue.number, author, `comment:${payload.comment.id}`, log);
+    if (commands.some((command) => command.verb === "help" || command.verb === "unknown") && replyOnce()) {
       const unknown = commands.find((command): command is Extract<Command, { verb: "unknown" }> => command.verb === "unknown");
       await this.#deps.github.postComment(repo, payload.issue.number, renderHelp(unknown ? `\`/mission ${unknown.given}\` is not a command I know. These are:` : undefined));
     }
@@ -195,6 +202,7 @@ export class Intake {
     if (actionable.length === 0) return;
     if (!(await mayWrite())) {
       log.info({ author }, "command from someone without write access; refused");
+      if (!replyOnce()) return;
       await this.#deps.github.postComment(
         repo,
         payload.issue.number,
@@ -203,6 +211,7 @@ export class Intake {
       return;
     }
     if (!mission) {
+      if (!replyOnce()) return;
       await this.#deps.github.postComment(repo, payload.issue.number, `@${author} there is no mission on this ${payload.issue.pull_request ? "pull request" : "issue"}. Add the \`${this.#deps.settings.label}\` label to an issue to start one.`);
       return;
     }
@@ -218,6 +227,25 @@ export class Intake {
     }
     await this.#deps.github.react(repo, payload.comment.id, "eyes").catch((error) => log.warn({ err: error }, "could not react"));
     void this.#deps.engine.kick(mission.id);
+  }
+
+  /**
+   * Whether to answer a person's command with help or a refusal: once per comment (a retried delivery
+   * must not answer twice, even when GitHub lost the answer to the first post) and at most
+   * REPLIES_PER_HOUR times per person and issue, so nobody can make the app talk on and on.
+   */
+  #mayReply(repo: RepoRef, issue: number, login: string, source: string, log: Logger): boolean {
+    const key = `${repo.owner}/${repo.name}#${issue}@${login}`.toLowerCase();
+    const now = (this.#deps.now?.() ?? new Date()).getTime();
+    const recent = (this.#replies.get(key) ?? []).filter((reply) => now - reply.at < 3_600_000);
+    if (recent.some((reply) => reply.source === source)) return false;
+    if (recent.length >= REPLIES_PER_HOUR) {
+      log.info({ login, issue }, "not replying: this person had enough replies on this issue for now");
+      return false;
+    }
+    recent.push({ at: now, source });
+    this.#replies.set(key, recent);
+    return true;
   }
 
   async #reviewed(payload: ReviewPayload, log: Logger): Promise<void> {

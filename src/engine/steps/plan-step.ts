@@ -9,7 +9,7 @@ export async function planStep(context: StepContext, mission: Mission): Promise<
   const remote = await remoteAccess(context, mission);
   const base = mission.repo.defaultBranch;
   const { directory } = await context.workspace.prepare(mission.id, remote, base, base);
-  const issue = await context.github.issueBody(repoRef(mission), mission.issue.number);
+  const issue = boundedIssue(await context.github.issueBody(repoRef(mission), mission.issue.number));
   const outcome = await planMission({
     model: modelFor(context, mission, "orchestrator"),
     mission,
@@ -35,4 +35,12 @@ export async function planStep(context: StepContext, mission: Mission): Promise<
     status: "awaiting-approval",
     contracts: [...mission.contracts, { version, plan: outcome.plan, createdAt: now }],
   };
+}
+
+/** GitHub's own limit for an issue body: more is not a specification but a way to flood the orchestrator's context. */
+const MAX_ISSUE_BODY = 65_536;
+
+function boundedIssue(issue: { title: string; body: string }): { title: string; body: string } {
+  if (issue.body.length <= MAX_ISSUE_BODY) return issue;
+  return { ...issue, body: `${issue.body.slice(0, MAX_ISSUE_BODY)}\n[… ${issue.body.length - MAX_ISSUE_BODY} more characters not shown]` };
 }
