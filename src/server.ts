@@ -1,4 +1,4 @@
-import type { Logger } from "pino";
+import type { Logger, LoggerOptions } from "pino";
 import { pino } from "pino";
 import pretty from "pino-pretty";
 import { Probot, Server } from "probot";
@@ -88,6 +88,10 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     host: config.host,
     webhookPath: config.webhookPath,
     log,
+    loggingOptions: {
+      // The sign-in callback carries a one-time code and state in its URL: never logged.
+      autoLogging: { ignore: (request) => (request.url ?? "").startsWith("/missions/auth/") },
+    },
   });
   let selfUrl = config.publicUrl ?? `http://${config.host ?? "localhost"}:${config.port}`;
   const dashboard = new Dashboard({
@@ -193,11 +197,20 @@ function missionOf(change: StoreChange): string {
   return change.kind === "mission" ? change.missionId : change.kind === "event" ? change.event.missionId : change.entry.missionId;
 }
 
-function createLogger(config: OperatorConfig): Logger {
-  const options = {
-    level: config.logLevel,
-    redact: { paths: ["*.token", "*.privateKey", "*.apiKey", "*.authorization", "headers.authorization"], censor: "[redacted]" },
+/** The logger's options: its level, and the paths whose values never reach a log line. */
+export function loggerOptions(level: string): LoggerOptions {
+  return {
+    level,
+    redact: {
+      // Probot logs each request with its headers: the dashboard's and /metrics' credentials stay out.
+      paths: ["*.token", "*.privateKey", "*.apiKey", "*.authorization", "headers.authorization", "req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
+      censor: "[redacted]",
+    },
   };
+}
+
+function createLogger(config: OperatorConfig): Logger {
+  const options = loggerOptions(config.logLevel);
   return config.logFormat === "json" ? pino(options) : pino(options, pretty({ colorize: true, ignore: "pid,hostname" }));
 }
 

@@ -140,4 +140,21 @@ describe("who sees the dashboard", () => {
     expect(declined.response.status).toBe(401);
     expect(declined.cookie).toBeUndefined();
   });
+
+  it("escapes tool names the model made up", async () => {
+    const hostile = `<meta http-equiv="refresh" content="0;url=https://evil.example">`;
+    await harness.app.store.appendEvent({ missionId: visibleId, kind: "tool-call", at: new Date().toISOString(), data: { feature: "F9<b>", tool: hostile, isError: true } });
+    const page = await (await get(`/missions/${visibleId}`, { authorization: `Bearer ${TOKEN}` })).text();
+    expect(page).not.toContain("<meta http-equiv");
+    expect(page).not.toContain("F9<b>");
+    expect(page).toContain("&lt;meta http-equiv=");
+  });
+
+  it("keeps the token, sessions and sign-in codes out of the logs", () => {
+    const logs = harness.logs.join("\n");
+    expect(logs).toContain("GET /missions");
+    expect(logs).not.toContain(TOKEN);
+    expect(logs).not.toMatch(/missions_session=[\w-]{20,}/);
+    expect(logs).not.toMatch(/callback\?code=/);
+  });
 });

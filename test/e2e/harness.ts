@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { readOperatorConfig } from "../../src/config/index.ts";
-import { startMissions, type MissionsServer } from "../../src/server.ts";
+import { loggerOptions, startMissions, type MissionsServer } from "../../src/server.ts";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/github/index.ts";
 import { startFakeModels, type FakeModels } from "../fakes/models/index.ts";
 import { freePort } from "../helpers/free-port.ts";
@@ -66,7 +66,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const start = async () => {
     const port = await freePort();
     const config = readOperatorConfig({ ...env, PATH: process.env.PATH ?? "", PORT: String(port) });
-    const app = await startMissions(config, { log: process.env.MISSIONS_TEST_LOG ? pino({ level: process.env.MISSIONS_TEST_LOG }) : pino({ level: "debug" }, logStream), retryDelayMs: 5, maxStepRetries: 2, paceGitHub: false, githubRetryBaseMs: 1, modelRetryBaseMs: 1, ...options.startOptions });
+    const app = await startMissions(config, { log: process.env.MISSIONS_TEST_LOG ? pino({ level: process.env.MISSIONS_TEST_LOG }) : pino(loggerOptions("debug"), logStream), retryDelayMs: 5, maxStepRetries: 2, paceGitHub: false, githubRetryBaseMs: 1, modelRetryBaseMs: 1, ...options.startOptions });
     github.setWebhookTarget(`${app.url}/api/github/webhooks`);
     return app;
   };

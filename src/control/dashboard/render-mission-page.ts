@@ -165,8 +165,9 @@ function renderTimeline(view: MissionView): string {
   let toolRun: { feature: string; at: string; tools: Map<string, number>; errors: number } | undefined;
   const closeToolRun = () => {
     if (!toolRun) return;
-    const tools = [...toolRun.tools].map(([name, count]) => `${name} ×${count}`).join(", ");
-    items.push(item(toolRun.at, `worker on ${toolRun.feature}: ${[...toolRun.tools.values()].reduce((a, b) => a + b, 0)} tool calls (${tools})${toolRun.errors ? `, ${toolRun.errors} failed` : ""}`));
+    // Tool names come from the model (it may call tools that do not exist): escaped like any text.
+    const tools = [...toolRun.tools].map(([name, count]) => `${escapeHtml(name.slice(0, 64))} ×${count}`).join(", ");
+    items.push(item(toolRun.at, `worker on ${escapeHtml(toolRun.feature)}: ${[...toolRun.tools.values()].reduce((a, b) => a + b, 0)} tool calls (${tools})${toolRun.errors ? `, ${toolRun.errors} failed` : ""}`));
     toolRun = undefined;
   };
   // A finished step is one line ("finished X in 2s"); only the step in flight shows its start.
