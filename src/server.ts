@@ -21,6 +21,8 @@ export interface MissionsServer {
   log: Logger;
   /** Resolves when no delivery and no mission is being worked on. */
   idle(): Promise<void>;
+  /** Live dashboard pages open now. */
+  liveStreams(): number;
   stop(): Promise<void>;
 }
 
@@ -176,6 +178,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     engine: engine!,
     intake: intake!,
     log,
+    liveStreams: () => dashboard.liveStreams,
     async idle() {
       for (let round = 0; round < 2; round++) {
         await intake!.drain();

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
 import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "../e2e/harness.ts";
 
@@ -156,5 +156,33 @@ describe("who sees the dashboard", () => {
     expect(logs).not.toContain(TOKEN);
     expect(logs).not.toMatch(/missions_session=[\w-]{20,}/);
     expect(logs).not.toMatch(/callback\?code=/);
+  });
+
+  it("caps live pages per session, cleans up after clients that leave, and ends a stream when its viewer signs out", async () => {
+    const login = await fetch(`${harness.app.url}/missions/login`, { method: "POST", body: new URLSearchParams({ token: TOKEN }), redirect: "manual" });
+    const cookie = cookieOf(login);
+    const aborts: AbortController[] = [];
+    const open = async () => {
+      const controller = new AbortController();
+      aborts.push(controller);
+      return fetch(`${harness.app.url}/missions/${visibleId}/events`, { headers: { cookie }, signal: controller.signal });
+    };
+    const streams = await Promise.all(Array.from({ length: 10 }, open));
+    expect(streams.map((response) => response.status)).toEqual(Array(10).fill(200));
+    const refused = await open();
+    expect(refused.status).toBe(429);
+    expect(harness.app.liveStreams()).toBe(10);
+    for (const controller of aborts) controller.abort();
+    await vi.waitFor(() => expect(harness.app.liveStreams()).toBe(0), { timeout: 10_000, interval: 20 });
+
+    const live = await open();
+    const reader = live.body!.getReader();
+    await fetch(`${harness.app.url}/missions/logout`, { method: "POST", headers: { cookie }, redirect: "manual" });
+    await harness.app.store.appendEvent({ missionId: visibleId, kind: "note", at: new Date().toISOString(), data: {} });
+    let text = "";
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) text += new TextDecoder().decode(chunk.value);
+    // Only what was sent before the sign-out: the stream ended instead of the next update.
+    expect(text).not.toContain("note");
+    await vi.waitFor(() => expect(harness.app.liveStreams()).toBe(0), { timeout: 10_000, interval: 20 });
   });
 });

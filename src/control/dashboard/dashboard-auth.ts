@@ -31,6 +31,9 @@ const SESSION_MS = 12 * 60 * 60 * 1000;
 const STATE_MS = 10 * 60 * 1000;
 const READ_CACHE_MS = 5 * 60 * 1000;
 const MAX_SESSIONS = 10_000;
+/** Sign-ins begun and not finished: anyone can begin one, so the oldest make room. */
+const MAX_STATES = 10_000;
+const SWEEP_EVERY_MS = 1_000;
 
 /**
  * Dashboard authentication: the operator token (a bearer header, or the login form that sets an
@@ -41,6 +44,7 @@ export class DashboardAuth {
   readonly #options: DashboardAuthOptions;
   readonly #sessions = new Map<string, Session>();
   readonly #states = new Map<string, number>();
+  #lastSweep = 0;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
 
@@ -59,6 +63,7 @@ export class DashboardAuth {
   }
 
   /** The session behind a request's bearer header or cookie; undefined when there is none. */
+  /** The request's session, if it is still valid (also asked again during a live stream). */
   session(request: IncomingMessage): Session | undefined {
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "")?.[1];
     if (bearer !== undefined) return this.isOperatorToken(bearer) ? { viewer: { kind: "operator" }, expiresAt: Infinity, readable: new Map() } : undefined;
@@ -96,6 +101,7 @@ export class DashboardAuth {
     const oauth = this.#options.oauth!;
     const state = randomBytes(24).toString("base64url");
     this.#sweep();
+    if (this.#states.size >= MAX_STATES) this.#states.delete(this.#states.keys().next().value!);
     this.#states.set(state, this.#now() + STATE_MS);
     const query = new URLSearchParams({ client_id: oauth.clientId, redirect_uri: this.#callbackUrl(), state, allow_signup: "false" });
     // Lax, not Strict: the browser must send it on GitHub's redirect back, a cross-site navigation.
@@ -119,12 +125,14 @@ export class DashboardAuth {
       headers: { accept: "application/json", "content-type": "application/json" },
       body: JSON.stringify({ client_id: oauth.clientId, client_secret: oauth.clientSecret, code, redirect_uri: this.#callbackUrl() }),
     });
-    const granted = (await exchange.json().catch(() => ({}))) as { access_token?: string };
+    const granted = (await exchange.json().catch(() => ({}))) as { access_token?: string; expires_in?: number };
     if (!exchange.ok || !granted.access_token) return { error: "GitHub refused the sign-in code." };
     const user = await this.#github(granted.access_token, "/user");
     if (!user.ok) return { error: "GitHub did not say who you are." };
     const { login } = (await user.json()) as { login: string };
-    const cookie = this.#startSession({ viewer: { kind: "github", login }, githubToken: granted.access_token, expiresAt: this.#now() + SESSION_MS, readable: new Map() });
+    // A GitHub App's user token expires (8 hours by default): the session ends with it.
+    const lifetime = typeof granted.expires_in === "number" && granted.expires_in > 0 ? Math.min(SESSION_MS, granted.expires_in * 1000) : SESSION_MS;
+    const cookie = this.#startSession({ viewer: { kind: "github", login }, githubToken: granted.access_token, expiresAt: this.#now() + lifetime, readable: new Map() });
     return { cookies: [cookie, clearState] };
   }
 
@@ -137,7 +145,10 @@ export class DashboardAuth {
     const response = await this.#github(session.githubToken!, `/repos/${encodeURIComponent(owner)}/${encodeURIComponent(name)}`).catch(() => undefined);
     await response?.body?.cancel().catch(() => {});
     const ok = response?.status === 200;
-    session.readable.set(key, { ok, until: this.#now() + READ_CACHE_MS });
+    // The person's token expired or was revoked: the session ends.
+    if (response?.status === 401) session.expiresAt = 0;
+    // Only GitHub's answer is remembered; an outage is asked again next time.
+    if (ok || response?.status === 403 || response?.status === 404) session.readable.set(key, { ok, until: this.#now() + READ_CACHE_MS });
     return ok;
   }
 
@@ -161,6 +172,8 @@ export class DashboardAuth {
 
   #sweep(): void {
     const now = this.#now();
+    if (now - this.#lastSweep < SWEEP_EVERY_MS) return;
+    this.#lastSweep = now;
     for (const [id, session] of this.#sessions) if (session.expiresAt <= now) this.#sessions.delete(id);
     for (const [state, expires] of this.#states) if (expires <= now) this.#states.delete(state);
   }

@@ -26,11 +26,15 @@ export interface DashboardDeps {
 
 const MISSION_PATH = /^\/missions\/([A-Za-z0-9_-]{1,64})(\/events)?$/;
 const MAX_FORM_BYTES = 8 * 1024;
+/** Live pages open at once: each holds a connection and re-renders on every change of its mission. */
+const MAX_STREAMS = 500;
+const MAX_STREAMS_PER_SESSION = 10;
 
 /** The dashboard's routes, served beside Probot's webhook endpoint through `addHandler`. */
 export class Dashboard {
   readonly #deps: DashboardDeps;
   readonly #streams = new Set<ServerResponse>();
+  readonly #sessionOf = new WeakMap<ServerResponse, Session>();
 
   constructor(deps: DashboardDeps) {
     this.#deps = deps;
@@ -53,6 +57,11 @@ export class Dashboard {
     }
     return true;
   };
+
+  /** How many live pages are open. */
+  get liveStreams(): number {
+    return this.#streams.size;
+  }
 
   /** Ends the live streams, so the server can close. */
   close(): void {
@@ -93,7 +102,7 @@ export class Dashboard {
     if (!mission || !(await this.#deps.auth.canRead(session, mission.repo.owner, mission.repo.name))) {
       return this.#html(response, 404, "Not found", "<h1>Not found</h1>");
     }
-    if (match![2]) return this.#stream(request, response, mission.id);
+    if (match![2]) return this.#stream(request, response, mission, session);
     const page = renderMissionPage(await this.#view(mission));
     return this.#html(response, 200, page.title, page.body, page.script);
   }
@@ -124,7 +133,16 @@ export class Dashboard {
   }
 
   /** Server-sent events: the live part of the page, re-rendered after each change of the mission. */
-  #stream(request: IncomingMessage, response: ServerResponse, missionId: string): void {
+  #stream(request: IncomingMessage, response: ServerResponse, target: Mission, session: Session): void {
+    const missionId = target.id;
+    // The client may have gone while its access was checked: then there is nothing to subscribe.
+    if (request.destroyed || response.destroyed || response.writableEnded) return;
+    const mine = [...this.#streams].filter((stream) => this.#sessionOf.get(stream) === session).length;
+    if (this.#streams.size >= MAX_STREAMS || mine >= MAX_STREAMS_PER_SESSION) {
+      response.writeHead(429, { ...securityHeaders(""), "content-type": "text/plain; charset=utf-8", "retry-after": "30" });
+      response.end("Too many live pages are open.");
+      return;
+    }
     response.writeHead(200, {
       ...securityHeaders(""),
       "content-type": "text/event-stream; charset=utf-8",
@@ -133,6 +151,7 @@ export class Dashboard {
     });
     response.write("retry: 3000\n\n");
     this.#streams.add(response);
+    this.#sessionOf.set(response, session);
     let timer: NodeJS.Timeout | undefined;
     let sending = Promise.resolve();
     const send = () => {
@@ -140,6 +159,12 @@ export class Dashboard {
       sending = sending.then(async () => {
         const mission = await this.#deps.store.getMission(missionId);
         if (!mission || response.writableEnded) return;
+        // Signed out, expired, or no longer allowed to read the repository: the stream ends.
+        const still = this.#deps.auth.session(request);
+        if (!still || !(await this.#deps.auth.canRead(still, target.repo.owner, target.repo.name))) {
+          response.end();
+          return;
+        }
         const html = renderMissionLive(await this.#view(mission));
         response.write(`event: update\ndata: ${JSON.stringify({ html })}\n\n`);
       }).catch((error: unknown) => this.#deps.log.warn({ err: error, mission: missionId }, "live update failed"));
@@ -147,13 +172,14 @@ export class Dashboard {
     const unsubscribe = this.#deps.feed.subscribe((changed) => {
       if (changed === missionId && !timer) timer = setTimeout(send, this.#deps.liveDelayMs ?? 150);
     });
-    const heartbeat = setInterval(() => response.write(": keep-alive\n\n"), 25_000);
+    const heartbeat = setInterval(() => (this.#deps.auth.session(request) ? response.write(": keep-alive\n\n") : response.end()), 25_000);
     heartbeat.unref();
     const cleanup = () => {
       unsubscribe();
       clearInterval(heartbeat);
       if (timer) clearTimeout(timer);
       this.#streams.delete(response);
+      this.#sessionOf.delete(response);
     };
     request.on("close", cleanup);
     response.on("close", cleanup);
