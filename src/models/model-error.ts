@@ -26,10 +26,19 @@ export function toModelError(error: unknown, modelId: string): ModelError {
   const code = typeof details?.code === "string" ? details.code : undefined;
   const text = `${details?.name ?? ""} ${details?.message ?? ""}`;
   const network = /timeout|connection/i.test(details?.name ?? "") || /timed? ?out|ECONNRE|socket hang up|terminated|premature close|overloaded/i.test(text);
+  // A 200 answer that is not the JSON the protocol promises (a proxy's error page, a garbled stream): passing.
+  const cause = (error as { cause?: unknown })?.cause;
+  const garbled = [error, cause].some((candidate) => candidate instanceof SyntaxError || (candidate as { name?: string })?.name === "SyntaxError") || /in JSON at position|Unexpected (token|end of JSON)|ended without sending any chunks/.test(details?.message ?? "");
   let retryable: boolean;
   if (code && PERMANENT_CODES.has(code)) retryable = false;
   else if (status !== undefined) retryable = RETRYABLE_STATUSES.has(status);
-  else retryable = (type !== undefined && RETRYABLE_TYPES.has(type)) || network;
-  const message = status !== undefined ? `HTTP ${status}${code ? ` (${code})` : ""}` : type ? `${type}: ${details?.message ?? ""}` : details?.message;
+  else retryable = (type !== undefined && RETRYABLE_TYPES.has(type)) || network || garbled;
+  const message = status !== undefined
+    ? `HTTP ${status}${code ? ` (${code})` : ""}`
+    : type
+      ? `${type}: ${details?.message ?? ""}`
+      : garbled
+        ? `the provider's answer was not valid JSON (${details?.message ?? ""})`
+        : details?.message;
   return new ModelError(`${modelId}: ${message ?? String(error)}`, { cause: error, isRetryable: retryable, status });
 }
