@@ -109,6 +109,12 @@ export class Engine {
         // Waiting for people or ended: what the comment shows must be the final word.
         await this.#syncControl(context, mission);
         await this.#control.flush(missionId);
+        // A write that failed leaves nothing "written": the final word is tried again, a few times, before the comment is let go.
+        for (let attempt = 1; attempt <= 3 && mission.controlCommentId !== undefined && this.#control.latest(missionId) === undefined && !this.#stopping; attempt++) {
+          await sleep(this.#deps.settings.retryDelayMs * attempt, this.#abort.signal).catch(() => {});
+          await this.#syncControl(context, mission, true);
+          await this.#control.flush(missionId);
+        }
         if (isTerminal(mission.status)) this.#control.forget(missionId);
         return;
       }

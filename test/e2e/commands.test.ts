@@ -69,4 +69,15 @@ describe("pause, resume and abort take effect at the next step boundary", () => 
     expect(harness.models.calls.length).toBe(calls);
     expect(harness.github.comments(OWNER, REPO, issue).at(-1)!.body).toContain("already **aborted**");
   });
+
+  it("writes the final state of the control comment even when GitHub refuses the first edits", async () => {
+    const issue = await runUntilF1();
+    const id = control(issue).id;
+    // More failures than the GitHub client's own retries: the engine must try the final word again.
+    harness.github.failNext({ method: "PATCH", path: new RegExp(`/issues/comments/${id}$`), status: 502, times: 16 });
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission abort" });
+    f1.open();
+    await harness.settle();
+    expect(control(issue).body).toMatch(/Aborted — aborted by @alice/);
+  });
 });
