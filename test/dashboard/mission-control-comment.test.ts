@@ -45,7 +45,7 @@ describe("the mission control comment", () => {
     expect(control.body).toMatch(/\*\*Latest handoff\*\* \(F2, done\): Implemented F2: wrote farewell\.txt\.<br>\nnothing left undone/);
     expect(control.body).toMatch(/\| \*\*Budget\*\* \| .*\$\d+\.\d\d of \$20\.00 · [\d.]+k? tokens in, [\d.]+k? out · \d+% of input read from cache \|/);
     expect(control.body).toContain(`| **Dashboard** | [live view](${PUBLIC_URL}/missions/${mission.id}) |`);
-    expect(control.body).toMatch(/\| \*\*Elapsed\*\* \| \d+s \|/);
+    expect(control.body).toMatch(/\| \*\*Elapsed\*\* \| \d+(s|m|h \d+m) \|/);
   });
 
   it("with a long throttle interval, still ends showing the final state", async () => {
