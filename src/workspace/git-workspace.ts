@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, readdir, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -58,6 +58,7 @@ export class GitWorkspace {
       await this.git(directory, ["init", "--quiet", "--initial-branch", base]);
       await this.git(directory, ["remote", "add", "origin", remote.url]);
     }
+    await removeStaleLocks(join(directory, ".git"));
     await this.git(directory, ["remote", "set-url", "origin", remote.url]);
     await this.git(directory, ["fetch", "--quiet", "--prune", "origin", `+refs/heads/${base}:refs/remotes/origin/${base}`], remote);
     const branchExists = await this.remoteBranchExists(directory, remote, branch);
@@ -168,6 +169,20 @@ export class GitWorkspace {
       throw new Error(`git ${args[0]} failed: ${redact(stderr, remote?.token)}`);
     }
   }
+}
+
+/**
+ * Lock files a git process leaves when it is killed (the app died mid-commit or mid-fetch): git
+ * refuses to touch the index, config or refs while they exist. Only one step of a mission runs at a
+ * time, each in its own checkout, so a lock found before the step starts is always stale.
+ */
+async function removeStaleLocks(gitDir: string): Promise<void> {
+  const locks = ["index.lock", "config.lock", "HEAD.lock", "ORIG_HEAD.lock", "FETCH_HEAD.lock", "packed-refs.lock", "shallow.lock"].map((name) => join(gitDir, name));
+  const refs = join(gitDir, "refs");
+  if (existsSync(refs)) {
+    for (const entry of await readdir(refs, { recursive: true })) if (entry.endsWith(".lock")) locks.push(join(refs, entry));
+  }
+  await Promise.all(locks.map((path) => rm(path, { force: true })));
 }
 
 function redact(text: string, token: string | undefined): string {
