@@ -5,7 +5,7 @@ import { runKillChaos, type ChaosResult, type KillPhase } from "../reliability/s
 
 // CHAOS_SEED replays a run; CHAOS_KILLS raises or lowers the number of kills.
 const SEED = Number(process.env.CHAOS_SEED ?? 20_261_107);
-const MAX_KILLS = Number(process.env.CHAOS_KILLS ?? 40);
+const MAX_KILLS = Number(process.env.CHAOS_KILLS ?? 60);
 
 const EVERY_PHASE: KillPhase[] = [
   "planning",
@@ -33,7 +33,7 @@ describe("kill -9 chaos", () => {
       entry: FAST_ENTRY,
       seed: SEED,
       maxKills: MAX_KILLS,
-      probability: 0.3,
+      probability: 0.25,
       forced: EVERY_PHASE,
       missions: 2,
       milestones: 2,

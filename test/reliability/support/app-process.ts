@@ -36,6 +36,11 @@ export class AppProcess {
     this.#options = options;
   }
 
+  /** The app's process id (for its memory, in /proc). */
+  get pid(): number | undefined {
+    return this.#child?.pid;
+  }
+
   get running(): boolean {
     return this.#child !== undefined && this.#child.exitCode === null && this.#child.signalCode === null && !this.#killing;
   }

@@ -162,7 +162,11 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
   const killAt = async (phase: KillPhase): Promise<void> => {
     if (calm || !app.running || kills.length >= options.maxKills) return;
     const first = !kills.some((kill) => kill.phase === phase);
-    if (!(first && forced.has(phase)) && random() >= options.probability) return;
+    if (!(first && forced.has(phase))) {
+      // Random kills leave room for the forced phases not reached yet, so each one still gets its kill.
+      const owed = [...forced].filter((candidate) => !kills.some((kill) => kill.phase === candidate)).length;
+      if (kills.length >= options.maxKills - owed || random() >= options.probability) return;
+    }
     kills.push({ phase, at: Date.now() });
     await app.kill();
   };
