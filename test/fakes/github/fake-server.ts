@@ -141,7 +141,7 @@ async function handleApi(parts: FakeServerParts, req: IncomingMessage, res: Serv
   } catch (error) {
     if (error instanceof HttpError) return send({ status: error.status, body: error.toJSON() });
     // The client went away mid-request (a test killed the app): nobody is left to answer.
-    if ((error as { code?: string }).code === "ECONNRESET" || req.destroyed) return;
+    if ((error as { code?: string }).code === "ECONNRESET" || req.socket.destroyed) return;
     console.error(`fake GitHub: ${method} ${path} failed`, error);
     send({ status: 500, body: { message: `fake GitHub: ${messageOf(error)}` } });
   }
