@@ -9,9 +9,10 @@ import { MAINTAINER, OWNER, REPO } from "../test/e2e/harness.ts";
 import { reviewParallelism } from "./review-parallelism.ts";
 import { workerCaching } from "./worker-caching.ts";
 import { controlCommentEdits } from "./control-comment.ts";
+import { memory } from "./memory.ts";
+import { webhookLatency } from "./webhook-latency.ts";
 
-const FEATURES = 10;
-const DELIVERIES = 200;
+const FEATURES = 20;
 
 async function overheadPerFeature(): Promise<number> {
   const plan: ScriptedPlan = {
@@ -44,39 +45,13 @@ async function overheadPerFeature(): Promise<number> {
   }
 }
 
-async function webhookAckP99(): Promise<number> {
-  const harness = await startHarness({ files: { "README.md": "# bench\n" } });
-  try {
-    const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Ping", body: "", user: MAINTAINER });
-    const payload = {
-      action: "created",
-      issue: { number, title: "Ping", body: "" },
-      comment: { id: 1, body: "just a comment", user: { login: MAINTAINER, type: "User" }, created_at: new Date().toISOString() },
-      repository: { name: REPO, owner: { login: OWNER }, default_branch: "main" },
-      sender: { login: MAINTAINER, type: "User" },
-      installation: { id: 100 },
-    };
-    const latencies: number[] = [];
-    for (let index = 0; index < DELIVERIES; index++) {
-      const started = performance.now();
-      const result = await harness.github.deliver("issue_comment", payload);
-      latencies.push(performance.now() - started);
-      if (result.status !== 200) throw new Error(`delivery answered ${result.status}`);
-    }
-    await harness.settle();
-    latencies.sort((a, b) => a - b);
-    return latencies[Math.floor(latencies.length * 0.99) - 1]!;
-  } finally {
-    await harness.close();
-  }
-}
-
 const results: Record<string, number> = {
   overhead_per_feature_s: await overheadPerFeature(),
-  webhook_ack_p99_ms: await webhookAckP99(),
+  ...(await webhookLatency()),
   ...(await workerCaching()),
   ...(await reviewParallelism()),
   ...(await controlCommentEdits()),
+  ...(await memory()),
 };
 console.table(Object.entries(results).map(([name, value]) => ({ name, value: Number(value.toFixed(4)) })));
 writeFileSync("bench-results.json", `${JSON.stringify(results, null, 2)}\n`);

@@ -4,6 +4,7 @@ import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn, git } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
 import { OWNER, REPO, startHarness, type Harness } from "../e2e/harness.ts";
+import { expectNoSecrets } from "./support/no-secrets.ts";
 
 const BRANCH = "mission/1-add-greetings";
 const COMMENTS = /^\/repos\/acme\/greeter\/issues\/\d+\/comments$/;
@@ -15,6 +16,7 @@ describe("GitHub faults: the app retries with backoff and never posts twice", ()
     harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
   });
   afterEach(async () => {
+    expectNoSecrets(harness);
     await harness.close();
   });
 

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { controlMarker } from "../../src/mission/index.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
 import { ANTHROPIC_KEY, MAINTAINER, OWNER, REPO, startHarness, type Harness } from "../e2e/harness.ts";
+import { expectNoSecrets } from "./support/no-secrets.ts";
 
 const STRANGER = "mallory";
 const INJECTION = [
@@ -19,6 +20,7 @@ describe("hostile input: only the app's own comments are trusted, issue text is 
     harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
   });
   afterEach(async () => {
+    expectNoSecrets(harness);
     await harness.close();
   });
 

@@ -3,6 +3,7 @@ import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
 import { OWNER, REPO, startHarness, type Harness } from "../e2e/harness.ts";
+import { expectNoSecrets } from "./support/no-secrets.ts";
 
 const BRANCH = "mission/1-add-greetings";
 const isWorker = (request: NormalizedRequest) => request.tools.some((tool) => tool.name === "submit_handoff");
@@ -13,6 +14,7 @@ const isWorker = (request: NormalizedRequest) => request.tools.some((tool) => to
 describe("model faults: missions complete or pause with a clear reason", () => {
   let harness: Harness;
   afterEach(async () => {
+    expectNoSecrets(harness);
     await harness.close();
   });
   const bot = (issue: number) => harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot");

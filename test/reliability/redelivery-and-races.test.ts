@@ -4,6 +4,7 @@ import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
 import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "../e2e/harness.ts";
 import { seededRandom } from "./support/seeded-random.ts";
+import { expectNoSecrets } from "./support/no-secrets.ts";
 
 const BRANCH = "mission/1-add-greetings";
 
@@ -14,6 +15,7 @@ describe("redelivery and races: exactly one effect each", () => {
     harness.models.script(missionResponder({ plans: [GREETING_PLAN, { ...GREETING_PLAN, summary: "Revised plan." }], files: GREETING_FILES }));
   });
   afterEach(async () => {
+    expectNoSecrets(harness);
     await harness.close();
   });
 

@@ -2,8 +2,8 @@ import { markersOf, type ChaosResult } from "./kill-chaos.ts";
 import { producedTexts, scanForSecrets } from "./secret-scan.ts";
 import { ANTHROPIC_KEY, OWNER, REPO } from "./kill-chaos.ts";
 
-/** A model call's answer is lost with the app only when a kill fell while it was open, or just after. */
-const KILL_WINDOW_MS = 2_000;
+/** How long after a call's answer the app may still be recording it (a loaded machine is slow). */
+const KILL_WINDOW_MS = 5_000;
 
 /**
  * What must hold after any number of kills, as a list of broken promises (empty when all hold):
@@ -81,7 +81,17 @@ export function chaosProblems(result: ChaosResult): string[] {
 function ledgerProblems(result: ChaosResult): string[] {
   const keyOf = (usage: { inputTokens: number; outputTokens: number; cacheReadTokens: number }) => `${usage.inputTokens}/${usage.outputTokens}/${usage.cacheReadTokens}`;
   const answered = result.calls.filter((call) => !("error" in call.reply) && !("hang" in call.reply) && !("truncateStream" in call.reply));
-  const exposed = (call: (typeof answered)[number]) => result.kills.some((kill) => kill.at >= call.startedAt - 50 && kill.at <= call.endedAt + KILL_WINDOW_MS);
+  // Lost with the app: answered while no app was up, or the start that asked was killed before it
+  // could record the answer (or the start before it, killed just before the request was read).
+  const exposed = (call: (typeof answered)[number]) => {
+    const sender = result.callSenders.get(call.request);
+    if (!sender || !sender.alive) return true;
+    return result.kills.some(
+      (kill) =>
+        (kill.generation === sender.generation && kill.at <= call.endedAt + KILL_WINDOW_MS) ||
+        (kill.generation === sender.generation - 1 && kill.at >= call.startedAt - KILL_WINDOW_MS),
+    );
+  };
   const calls = new Map<string, { all: number; safe: number }>();
   for (const call of answered) {
     const entry = calls.get(keyOf(call.usage)) ?? { all: 0, safe: 0 };

@@ -49,7 +49,9 @@ export interface ChaosOptions {
 
 export interface ChaosResult {
   seed: number;
-  kills: Array<{ phase: KillPhase; at: number }>;
+  kills: Array<{ phase: KillPhase; at: number; generation: number }>;
+  /** For each model call: which start of the app was running when it was answered, and whether it was alive. */
+  callSenders: WeakMap<NormalizedRequest, { generation: number; alive: boolean }>;
   starts: number;
   seconds: number;
   issues: number[];
@@ -156,7 +158,8 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
   };
   const app = new AppProcess({ entry: options.entry, env, cwd: appDir, logFile, onUp: (url) => github.setWebhookTarget(url) });
 
-  const kills: Array<{ phase: KillPhase; at: number }> = [];
+  const kills: Array<{ phase: KillPhase; at: number; generation: number }> = [];
+  const callSenders = new WeakMap<NormalizedRequest, { generation: number; alive: boolean }>();
   const forced = new Set<KillPhase>(options.forced ?? ["planning", "worker-start", "worker-tool-loop", "review", "scrutiny", "between-commit-and-push", "check-run-update", "check-run-update-answered", "comment-posted", "pull-opened", "control-comment-edit"]);
   let calm = false;
   const killAt = async (phase: KillPhase): Promise<void> => {
@@ -167,12 +170,13 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
       const owed = [...forced].filter((candidate) => !kills.some((kill) => kill.phase === candidate)).length;
       if (kills.length >= options.maxKills - owed || random() >= options.probability) return;
     }
-    kills.push({ phase, at: Date.now() });
+    kills.push({ phase, at: Date.now(), generation: app.starts });
     await app.kill();
   };
 
   const responder = missionResponder({ plans: [plan], files });
   models.script(async (request) => {
+    callSenders.set(request, { generation: app.starts, alive: app.running });
     const phase = modelPhase(request);
     if (phase) await killAt(phase);
     return responder(request);
@@ -262,6 +266,7 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
   return {
     seed: options.seed,
     kills,
+    callSenders,
     starts: app.starts,
     seconds: (Date.now() - started) / 1000,
     issues,

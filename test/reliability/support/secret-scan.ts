@@ -52,7 +52,7 @@ export function scanForSecrets(places: Record<string, string>, secrets: KnownSec
 }
 
 /** What the suite produced that a person or another program could read: GitHub, git, logs, the store. */
-export function producedTexts(input: { github: FakeGitHub; owner: string; repo: string; issues: number[]; gitDir: string; logs: string; dataDir: string }): Record<string, string> {
+export function producedTexts(input: { github: FakeGitHub; owner: string; repo: string; issues: number[]; gitDir: string; logs: string; dataDir: string }): Record<"comments" | "checkRuns" | "pulls" | "commits" | "logs" | "store", string> {
   const { github, owner, repo } = input;
   return {
     comments: JSON.stringify(input.issues.map((issue) => github.comments(owner, repo, issue))),
