@@ -30,6 +30,7 @@ export async function memory(): Promise<{ rss_idle_mb: number; rss_active_50_mb:
   });
   try {
     const app = await world.process(FAST_ENTRY);
+    world.github.setWebhookTarget(`${app.url}/api/github/webhooks`);
     await new Promise((resolve) => setTimeout(resolve, 2_000));
     const idle = await peakRss(app.pid!, 1_000);
     const issues: number[] = [];
