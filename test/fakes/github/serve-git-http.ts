@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { gitEnv } from "./git-env.ts";
 
@@ -36,7 +36,18 @@ export function serveGitHttp(request: GitHttpRequest): Promise<void> {
   if (length) env.CONTENT_LENGTH = length;
 
   return new Promise((resolve) => {
-    const child = spawn("git", ["http-backend"], { env, stdio: ["pipe", "pipe", "pipe"] });
+    // Its own process group: `git http-backend` runs git-http-backend as a child, and both must go.
+    const child = spawn("git", ["http-backend"], { env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    live.add(child);
+    // A client cut off mid-push (a test killed the app) leaves the backend waiting for input it will
+    // never get — and git 2.39 spins on it forever. Whatever the request did not finish is killed.
+    const abandon = () => killGroup(child);
+    req.on("aborted", abandon);
+    res.on("close", () => {
+      if (!res.writableFinished) abandon();
+    });
+    // Gone already (while a test's hook held the request): nothing will ever feed or read it.
+    if (req.socket.destroyed || res.destroyed) abandon();
     let stderr = "";
     let head: Buffer = Buffer.alloc(0);
     let headersDone = false;
@@ -69,12 +80,28 @@ export function serveGitHttp(request: GitHttpRequest): Promise<void> {
       if (parsed.body.length > 0) res.write(parsed.body);
     });
     child.on("close", (code) => {
+      live.delete(child);
       if (!headersDone) fail(`exit ${code}: ${stderr.trim()}`);
       else res.end();
       resolve();
     });
     req.pipe(child.stdin);
   });
+}
+
+const live = new Set<ChildProcess>();
+// The test process ending (or being killed by its runner) takes every backend it started with it.
+process.once("exit", () => {
+  for (const child of live) killGroup(child);
+});
+
+function killGroup(child: ChildProcess): void {
+  if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
+  try {
+    process.kill(-child.pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
 }
 
 interface CgiHead {
