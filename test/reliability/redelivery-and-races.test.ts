@@ -54,7 +54,9 @@ describe("redelivery and races: exactly one effect each", () => {
 
     const originals = harness.github.deliveries().filter((delivery, index, all) => all.findIndex((other) => other.deliveryId === delivery.deliveryId) === index);
     const repeated = originals.filter((delivery) => harness.github.deliveries().filter((other) => other.deliveryId === delivery.deliveryId).length === 3);
-    expect(repeated.length).toBeGreaterThan(10);
+    // Every delivery — the label, the approval and its copy under a new id, the app's own comments — arrived three times.
+    expect(originals.length).toBeGreaterThanOrEqual(6);
+    expect(repeated).toHaveLength(originals.length);
     expect(await harness.app.store.listMissions()).toHaveLength(1);
     expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2"]);
     expect(workerFirstCalls()).toBe(2);
