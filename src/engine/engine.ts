@@ -15,6 +15,7 @@ import { stepEvents } from "./step-events.ts";
 import { BudgetExceededError } from "../models/index.ts";
 import { BrowserUnavailableError } from "../browser/index.ts";
 import { SandboxUnavailableError } from "../workspace/index.ts";
+import type { MissionEvent } from "../store/index.ts";
 
 interface Drive {
   promise: Promise<void>;
@@ -118,26 +119,23 @@ export class Engine {
         if (isTerminal(mission.status)) this.#control.forget(missionId);
         return;
       }
-      const next = await this.#attempt(context, mission, step);
+      const events: MissionEvent[] = [];
+      const next = await this.#attempt(context, mission, step, events);
       if (next === undefined) return;
-      await this.#deps.store.saveMission(next);
+      await this.#deps.store.saveMission(next, [], events);
       await this.#syncControl(context, next);
     }
   }
 
   /** Runs a step; a passing failure is retried with growing delays, a lasting one pauses or blocks the mission. */
-  async #attempt(context: StepContext, mission: Mission, step: Exclude<Step, { kind: "wait" }>): Promise<Mission | undefined> {
+  async #attempt(context: StepContext, mission: Mission, step: Exclude<Step, { kind: "wait" }>, events: MissionEvent[]): Promise<Mission | undefined> {
     const started = context.now();
     await this.#deps.store.appendEvent({ missionId: mission.id, kind: "step-start", at: started.toISOString(), data: { ...step } });
     try {
       const next = await this.#run(context, mission, step);
-      await this.#deps.store.appendEvent({
-        missionId: mission.id,
-        kind: "step-end",
-        at: context.now().toISOString(),
-        data: { ...step, ms: context.now().getTime() - started.getTime() },
-      });
-      for (const event of stepEvents(mission, next, step)) await this.#deps.store.appendEvent({ missionId: mission.id, at: context.now().toISOString(), ...event });
+      // Saved with the mission, in one transaction: a kill between the two cannot record a handoff or verdict twice.
+      events.push({ missionId: mission.id, kind: "step-end", at: context.now().toISOString(), data: { ...step, ms: context.now().getTime() - started.getTime() } });
+      for (const event of stepEvents(mission, next, step)) events.push({ missionId: mission.id, at: context.now().toISOString(), ...event });
       context.log.info({ step: step.kind, ms: context.now().getTime() - started.getTime() }, "step finished");
       return { ...next, stepFailures: 0, updatedAt: context.now().toISOString() };
     } catch (error) {

@@ -67,7 +67,8 @@ export interface MissionStore {
   addIntent(missionId: string, intent: Omit<Intent, "seq">): Promise<number | undefined>;
   pendingIntents(missionId: string): Promise<Intent[]>;
   /** Saves the mission and marks the intents it absorbed, atomically. */
-  saveMission(mission: Mission, appliedIntents?: number[]): Promise<void>;
+  /** …and records what the step did in the timeline, in the same transaction: a crash keeps both or neither. */
+  saveMission(mission: Mission, appliedIntents?: number[], events?: MissionEvent[]): Promise<void>;
 
   recordUsage(entry: UsageEntry): Promise<void>;
   usage(missionId: string): Promise<UsageEntry[]>;

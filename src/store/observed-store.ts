@@ -60,8 +60,9 @@ export class ObservedStore implements MissionStore {
   pendingIntents(missionId: string): Promise<Intent[]> {
     return this.#inner.pendingIntents(missionId);
   }
-  async saveMission(mission: Mission, appliedIntents?: number[]): Promise<void> {
-    await this.#inner.saveMission(mission, appliedIntents);
+  async saveMission(mission: Mission, appliedIntents?: number[], events?: MissionEvent[]): Promise<void> {
+    await this.#inner.saveMission(mission, appliedIntents, events);
+    for (const event of events ?? []) this.#tell({ kind: "event", event });
     this.#tell({ kind: "mission", missionId: mission.id });
   }
   async recordUsage(entry: UsageEntry): Promise<void> {

@@ -146,9 +146,11 @@ export class SqliteMissionStore implements MissionStore {
     return rows.map((row) => ({ ...JSON.parse(row.data), seq: Number(row.seq) }));
   }
 
-  async saveMission(mission: Mission, appliedIntents: number[] = []): Promise<void> {
+  async saveMission(mission: Mission, appliedIntents: number[] = [], events: MissionEvent[] = []): Promise<void> {
     const now = new Date().toISOString();
     this.#transaction(() => {
+      const insert = this.#db.prepare("INSERT INTO events (mission_id, kind, at, data) VALUES (?, ?, ?, ?)");
+      for (const event of events) insert.run(event.missionId, event.kind, event.at, JSON.stringify(event.data));
       this.#db
         .prepare("UPDATE missions SET status = ?, data = ?, updated_at = ? WHERE id = ?")
         .run(mission.status, JSON.stringify(mission), mission.updatedAt, mission.id);

@@ -31,6 +31,16 @@ export function chaosProblems(result: ChaosResult): string[] {
       if (!state?.handoff) problems.push(`${where}: ${feature.id} lost its handoff`);
       if (commit && state?.commitSha !== commit.sha) problems.push(`${where}: ${feature.id} recorded ${state?.commitSha}, the branch has ${commit.sha}`);
     }
+    // The timeline: one handoff per feature and one passing validation per milestone, however often the app died.
+    const events = result.events.filter((event) => event.missionId === mission.id);
+    for (const feature of plan.features) {
+      const handoffs = events.filter((event) => event.kind === "handoff-submit" && event.data.feature === feature.id).length;
+      if (handoffs !== 1) problems.push(`${where}: ${handoffs} handoff events for ${feature.id}`);
+    }
+    for (const milestone of plan.milestones) {
+      const passes = events.filter((event) => event.kind === "validation-end" && event.data.milestone === milestone.id && event.data.passed === true).length;
+      if (passes !== 1) problems.push(`${where}: ${passes} passing validation events for ${milestone.id}`);
+    }
     for (const assertion of plan.assertions) {
       if (mission.assertions[assertion.id]?.verdict !== "pass") problems.push(`${where}: ${assertion.id} is ${mission.assertions[assertion.id]?.verdict ?? "missing"}`);
     }
