@@ -3,7 +3,7 @@ import { constants } from "node:fs";
 import { access, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium, type BrowserContext, type Locator, type Page } from "playwright-core";
+import type { BrowserContext, Locator, Page } from "playwright-core";
 import { shellQuote } from "../workspace/command-scratch.ts";
 import { SandboxUnavailableError } from "../workspace/sandboxed-runner.ts";
 import { launchScript } from "./launch-script.ts";
@@ -111,6 +111,8 @@ export class AppUnderTest {
       const launcher = join(control, "launch.sh");
       await writeFile(launcher, `#!/bin/bash\necho $$ > ${shellQuote(join(control, "pid"))}\nprintf '%s\\n' "$@" > ${shellQuote(join(control, "chromium-args"))}\nexec ${command}\n`);
       await chmod(launcher, 0o700);
+      // Loaded on first use: the browser library alone would add some 70 MB to every idle app.
+      const { chromium } = await import("playwright-core");
       const context = await chromium
         .launchPersistentContext(join(home, "profile"), {
           executablePath: launcher,

@@ -32,7 +32,7 @@ export const RepositoryConfigSchema = z
           .refine((url) => new URL(url).port !== "", "give the port the app listens on, e.g. http://localhost:3000"),
         ready: z
           .string()
-          .regex(/^\/[A-Za-z0-9\-._~\/?=&%+]*$/, "give a path of the app, e.g. /health")
+          .regex(/^\/[A-Za-z0-9\-._~/?=&%+]*$/, "give a path of the app, e.g. /health")
           .optional(),
         timeout: z.number().int().positive().max(600).optional(),
       })
