@@ -10,3 +10,11 @@ export function assertionLines(assertions: Assertion[]): string[] {
 export function diffBlock(diff: string): string[] {
   return ["```diff", truncateOutput(diff, 60_000), "```"];
 }
+
+/** What is wrong with a set of verdicts: each wanted assertion judged once, nothing else judged. */
+export function verdictProblems(given: string[], wanted: ReadonlySet<string>, kind = "an assertion"): string[] {
+  const problems = [...wanted].filter((id) => !given.includes(id)).map((id) => `no verdict for ${id}`);
+  problems.push(...given.filter((id) => !wanted.has(id)).map((id) => `${id} is not ${kind} of this milestone`));
+  problems.push(...given.filter((id, index) => given.indexOf(id) !== index).map((id) => `${id} has two verdicts`));
+  return problems;
+}

@@ -4,7 +4,7 @@ import type { LanguageModel } from "../models/index.ts";
 import { VerdictSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import type { CommandResult } from "../workspace/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
-import { assertionLines, diffBlock } from "./prompt-sections.ts";
+import { assertionLines, diffBlock, verdictProblems } from "./prompt-sections.ts";
 
 export interface ScrutinyInput {
   model: LanguageModel;
@@ -47,13 +47,7 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
       name: "submit_verdicts",
       description: "Submit one verdict per assertion, with evidence. Call once.",
       parameters: z.object({ verdicts: z.array(VerdictSchema).describe("One verdict per assertion") }),
-      check: ({ verdicts }) => {
-        const given = verdicts.map((verdict) => verdict.assertionId);
-        const problems = [...wanted].filter((id) => !given.includes(id)).map((id) => `no verdict for ${id}`);
-        problems.push(...given.filter((id) => !wanted.has(id)).map((id) => `${id} is not an assertion of this milestone`));
-        problems.push(...given.filter((id, index) => given.indexOf(id) !== index).map((id) => `${id} has two verdicts`));
-        return problems;
-      },
+      check: ({ verdicts }) => verdictProblems(verdicts.map((verdict) => verdict.assertionId), wanted),
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal },
     maxTurns: 30,

@@ -3,7 +3,7 @@ import { type AppDriver, bashTool, BROWSER_TOOLS, READ_ONLY_TOOLS, runAgent, typ
 import type { LanguageModel } from "../models/index.ts";
 import { AssertionIdSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
-import { assertionLines } from "./prompt-sections.ts";
+import { assertionLines, verdictProblems } from "./prompt-sections.ts";
 
 const UserVerdictSchema = z.object({
   assertionId: AssertionIdSchema,
@@ -57,13 +57,7 @@ export async function testAsUser(input: UserTestingInput): Promise<Verdict[]> {
       name: "submit_verdicts",
       description: "Submit one verdict per assertion, with the steps you took and what you observed. Call once.",
       parameters: z.object({ verdicts: z.array(UserVerdictSchema).describe("One verdict per assertion") }),
-      check: ({ verdicts }) => {
-        const given = verdicts.map((verdict) => verdict.assertionId);
-        const problems = [...wanted].filter((id) => !given.includes(id)).map((id) => `no verdict for ${id}`);
-        problems.push(...given.filter((id) => !wanted.has(id)).map((id) => `${id} is not a user-testing assertion of this milestone`));
-        problems.push(...given.filter((id, index) => given.indexOf(id) !== index).map((id) => `${id} has two verdicts`));
-        return problems;
-      },
+      check: ({ verdicts }) => verdictProblems(verdicts.map((verdict) => verdict.assertionId), wanted, "a user-testing assertion"),
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal, ...(input.shell ? { shell: { ...input.shell, ran: [] } } : {}), ...(input.app ? { app: input.app } : {}) },
     maxTurns: 60,

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { SandboxManager } from "@anthropic-ai/sandbox-runtime";
+import type { SandboxManager as SandboxManagerType } from "@anthropic-ai/sandbox-runtime";
 import type { CommandRunner } from "./command-runner.ts";
 import { shellQuote, withScratch } from "./command-scratch.ts";
 import { runCommand, type CommandResult, type RunOptions } from "./run-command.ts";
@@ -11,6 +11,13 @@ export interface SandboxPolicy {
   hidden: string[];
   /** Where each command's private HOME and TMPDIR are made: under a hidden path, so no other command sees them. */
   scratchRoot: string;
+}
+
+/** The sandbox library, loaded when the first command runs: an app that runs none does not carry it. */
+let library: Promise<typeof SandboxManagerType> | undefined;
+function sandboxManager(): Promise<typeof SandboxManagerType> {
+  library ??= import("@anthropic-ai/sandbox-runtime").then((module) => module.SandboxManager);
+  return library;
 }
 
 /** Writable by default in the sandbox library (its own scratch, the app user's tool caches): shared between commands, so denied. */
@@ -61,6 +68,7 @@ export class SandboxedRunner implements CommandRunner {
   }
 
   async #initialize(): Promise<void> {
+    const SandboxManager = await sandboxManager();
     if (!SandboxManager.isSupportedPlatform()) throw new SandboxUnavailableError([`${process.platform} is not supported`]);
     const check = SandboxManager.checkDependencies();
     if (check.errors.length > 0) throw new SandboxUnavailableError(check.errors);
@@ -86,7 +94,7 @@ export class SandboxedRunner implements CommandRunner {
     return withScratch(this.#policy.scratchRoot, async (scratch) => {
       // The library sets its own TMPDIR inside the sandbox; the command's own comes last and wins.
       const prelude = `export HOME=${shellQuote(scratch)} TMPDIR=${shellQuote(scratch)}; ulimit -u ${MAX_PROCESSES} 2>/dev/null; `;
-      const wrapped = await SandboxManager.wrapWithSandbox(
+      const wrapped = await (await sandboxManager()).wrapWithSandbox(
         prelude + command,
         undefined,
         {
@@ -107,7 +115,8 @@ export class SandboxedRunner implements CommandRunner {
 
   /** Stops the sandbox's proxies (shutdown). */
   static async stop(): Promise<void> {
-    await SandboxManager.reset().catch(() => {});
+    if (!library) return;
+    await (await library).reset().catch(() => {});
   }
 }
 
