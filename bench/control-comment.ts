@@ -1,5 +1,5 @@
-import { startHarness, MAINTAINER, OWNER, REPO } from "../test/e2e/harness.ts";
-import { missionResponder, type ScriptedPlan } from "../test/e2e/mission-script.ts";
+import { MAINTAINER, OWNER, REPO } from "../test/e2e/harness.ts";
+import { fileMissionHarness } from "./file-mission.ts";
 
 const FEATURES = 10;
 
@@ -10,25 +10,9 @@ const FEATURES = 10;
  * would otherwise hide everything behind it.
  */
 export async function controlCommentEdits(): Promise<{ control_comment_edits_per_feature: number }> {
-  const plan: ScriptedPlan = {
-    summary: "Ten small files.",
-    milestones: [{ id: "M1", title: "All" }],
-    features: Array.from({ length: FEATURES }, (_, index) => ({
-      id: `F${index + 1}`,
-      milestoneId: "M1",
-      title: `Add file ${index + 1}`,
-      description: `Create file-${index + 1}.txt.`,
-      assertionIds: ["VAL-BENCH-001"],
-    })),
-    assertions: [{ id: "VAL-BENCH-001", milestoneId: "M1", statement: "all files exist", verification: "sh test.sh" }],
-  };
-  const files = Object.fromEntries(plan.features.map((feature, index) => [feature.id, { [`file-${index + 1}.txt`]: `${index}\n` }]));
-  const harness = await startHarness({
-    files: { "README.md": "# bench\n", "test.sh": "true\n", ".github/missions.yml": "commands:\n  test: sh test.sh\n" },
-    startOptions: { controlEditIntervalMs: 0 },
-  });
+  // The throttle off: every change of what the comment shows is written.
+  const harness = await fileMissionHarness(FEATURES, { controlEditIntervalMs: 0 });
   try {
-    harness.models.script(missionResponder({ plans: [plan], files }));
     const issue = await harness.startMission("Bench");
     const control = () => harness.github.comments(OWNER, REPO, issue).find((comment) => comment.body.includes("<!-- missions:control"))!;
     const before = control().edits;

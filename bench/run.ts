@@ -3,8 +3,7 @@
  * figures to bench-results.json as { "<name>": number }. Not a test: nothing here passes or fails.
  */
 import { writeFileSync } from "node:fs";
-import { startHarness } from "../test/e2e/harness.ts";
-import { missionResponder, type ScriptedPlan } from "../test/e2e/mission-script.ts";
+import { fileMissionHarness } from "./file-mission.ts";
 import { MAINTAINER, OWNER, REPO } from "../test/e2e/harness.ts";
 import { reviewParallelism } from "./review-parallelism.ts";
 import { workerCaching } from "./worker-caching.ts";
@@ -15,22 +14,8 @@ import { webhookLatency } from "./webhook-latency.ts";
 const FEATURES = 20;
 
 async function overheadPerFeature(): Promise<number> {
-  const plan: ScriptedPlan = {
-    summary: "Many small features.",
-    milestones: [{ id: "M1", title: "All" }],
-    features: Array.from({ length: FEATURES }, (_, index) => ({
-      id: `F${index + 1}`,
-      milestoneId: "M1",
-      title: `Add file ${index + 1}`,
-      description: `Create file-${index + 1}.txt.`,
-      assertionIds: ["VAL-BENCH-001"],
-    })),
-    assertions: [{ id: "VAL-BENCH-001", milestoneId: "M1", statement: "all files exist", verification: "sh test.sh" }],
-  };
-  const files = Object.fromEntries(plan.features.map((feature, index) => [feature.id, { [`file-${index + 1}.txt`]: `${index}\n` }]));
-  const harness = await startHarness({ files: { "README.md": "# bench\n", "test.sh": "true\n", ".github/missions.yml": "commands:\n  test: sh test.sh\n" } });
+  const harness = await fileMissionHarness(FEATURES);
   try {
-    harness.models.script(missionResponder({ plans: [plan], files }));
     const { number } = harness.github.createIssue({ owner: OWNER, repo: REPO, title: "Bench", body: "", user: MAINTAINER });
     await harness.github.addLabel({ owner: OWNER, repo: REPO, issue: number, label: "mission", sender: MAINTAINER });
     await harness.settle();

@@ -4,7 +4,7 @@ import { DatabaseSync } from "node:sqlite";
 import { ACTIVE_STATUSES, loadMission, type Intent, type Mission } from "../mission/index.ts";
 import type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 
-const STORE_SCHEMA_VERSION = 3;
+const STORE_SCHEMA_VERSION = 4;
 const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
 
 const MIGRATIONS: string[] = [
@@ -33,6 +33,10 @@ const MIGRATIONS: string[] = [
      cache_read_tokens INTEGER NOT NULL, cache_write_tokens INTEGER NOT NULL, usd REAL NOT NULL,
      latency_ms INTEGER NOT NULL, retries INTEGER NOT NULL, at TEXT NOT NULL);
    CREATE INDEX ledger_mission ON ledger (mission_id, seq);`,
+  // v4: finding the deliveries still to process reads only those, however many were processed;
+  // processed ones keep their id (GitHub may redeliver) but not their payload.
+  `CREATE INDEX deliveries_pending ON deliveries (processed_at) WHERE processed_at IS NULL;
+   UPDATE deliveries SET payload = 'null' WHERE processed_at IS NOT NULL;`,
 ];
 
 /** The default store: one SQLite file through `node:sqlite`, WAL mode, schema migrations by version. */
@@ -86,7 +90,7 @@ export class SqliteMissionStore implements MissionStore {
   }
 
   async completeDelivery(id: string, error?: string): Promise<void> {
-    this.#db.prepare("UPDATE deliveries SET processed_at = ?, error = ? WHERE id = ?").run(new Date().toISOString(), error ?? null, id);
+    this.#db.prepare("UPDATE deliveries SET processed_at = ?, error = ?, payload = 'null' WHERE id = ?").run(new Date().toISOString(), error ?? null, id);
   }
 
   async createMission(mission: Mission): Promise<boolean> {

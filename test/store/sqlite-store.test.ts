@@ -41,6 +41,19 @@ describe("SqliteMissionStore", () => {
     await store.close();
   });
 
+  it("keeps a processed delivery's id, not its payload, and finds pending ones by index", async () => {
+    const { store, path } = open();
+    await store.enqueueDelivery({ id: "d1", event: "issues", payload: { body: "a long issue text" }, receivedAt: "t" });
+    await store.completeDelivery("d1");
+    expect(await store.enqueueDelivery({ id: "d1", event: "issues", payload: {}, receivedAt: "t" })).toBe(false);
+    await store.close();
+    const raw = new DatabaseSync(path);
+    expect(raw.prepare("SELECT payload FROM deliveries WHERE id = 'd1'").get()).toEqual({ payload: "null" });
+    const plan = raw.prepare("EXPLAIN QUERY PLAN SELECT id FROM deliveries WHERE processed_at IS NULL ORDER BY rowid").all() as Array<{ detail: string }>;
+    expect(plan.map((row) => row.detail).join(" ")).toContain("deliveries_pending");
+    raw.close();
+  });
+
   it("marks intents applied atomically with the mission they changed", async () => {
     const { store } = open();
     await store.createMission(mission({ id: "a" }));
