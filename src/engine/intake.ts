@@ -51,7 +51,8 @@ export class Intake {
       this.#deps.log.info({ delivery: deliveryId }, "delivery seen before; ignored");
       return;
     }
-    void this.drain();
+    // After the acknowledgement is on its way: the drain's first reads are synchronous SQLite work.
+    setImmediate(() => void this.drain());
   }
 
   /** Processes stored deliveries one at a time; resolves when none is left. */
