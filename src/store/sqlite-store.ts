@@ -211,14 +211,7 @@ export class SqliteMissionStore implements MissionStore {
            COALESCE(SUM(cache_write_tokens), 0) AS cache_write FROM ledger WHERE mission_id = ?`,
       )
       .get(missionId) as Record<string, number>;
-    return {
-      usd: Number(row.usd),
-      calls: Number(row.calls),
-      inputTokens: Number(row.input),
-      outputTokens: Number(row.output),
-      cacheReadTokens: Number(row.cache_read),
-      cacheWriteTokens: Number(row.cache_write),
-    };
+    return toTotals(row);
   }
 
   async usageSummary(): Promise<UsageSummary[]> {
@@ -228,16 +221,7 @@ export class SqliteMissionStore implements MissionStore {
            SUM(cache_read_tokens) AS cache_read, SUM(cache_write_tokens) AS cache_write FROM ledger GROUP BY role, model ORDER BY role, model`,
       )
       .all() as Array<Record<string, string | number>>;
-    return rows.map((row) => ({
-      role: String(row.role),
-      model: String(row.model),
-      usd: Number(row.usd),
-      calls: Number(row.calls),
-      inputTokens: Number(row.input),
-      outputTokens: Number(row.output),
-      cacheReadTokens: Number(row.cache_read),
-      cacheWriteTokens: Number(row.cache_write),
-    }));
+    return rows.map((row) => ({ role: String(row.role), model: String(row.model), ...toTotals(row) }));
   }
 
   async appendEvent(event: MissionEvent): Promise<void> {
@@ -256,4 +240,16 @@ export class SqliteMissionStore implements MissionStore {
   async close(): Promise<void> {
     if (this.#db.isOpen) this.#db.close();
   }
+}
+
+/** A ledger aggregate row (usd, calls, input, output, cache_read, cache_write) as usage totals. */
+function toTotals(row: Record<string, string | number>): UsageTotals {
+  return {
+    usd: Number(row.usd),
+    calls: Number(row.calls),
+    inputTokens: Number(row.input),
+    outputTokens: Number(row.output),
+    cacheReadTokens: Number(row.cache_read),
+    cacheWriteTokens: Number(row.cache_write),
+  };
 }
