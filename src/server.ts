@@ -10,8 +10,8 @@ import { ModelRegistry, PriceTable } from "./models/index.ts";
 import { Dashboard, DashboardAuth, MissionFeed } from "./control/index.ts";
 import { MissionsMetrics } from "./metrics/index.ts";
 import { ObservedStore, SqliteMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
-import { dirname, resolve } from "node:path";
-import { DEFAULT_ALLOWED_DOMAINS, GitWorkspace, SandboxedRunner, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
+import { dirname, join, resolve } from "node:path";
+import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, SandboxedRunner, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
 
 export interface MissionsServer {
   url: string;
@@ -61,14 +61,8 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
   const prices = new PriceTable(config.prices);
   checkPrices(config, prices, log);
-  const runner: CommandRunner = options.runner ?? (config.sandbox
-    ? new SandboxedRunner({
-        allowedDomains: config.networkAllow ?? DEFAULT_ALLOWED_DOMAINS,
-        // Every mission's checkout is hidden; each command is allowed its own.
-        hidden: [resolve(config.workspaceRoot), dirname(resolve(config.databasePath)), ...config.secretPaths.map((path) => resolve(path))],
-        scratchRoot: resolve(config.workspaceRoot, ".scratch"),
-      })
-    : new UnconfinedRunner());
+  const commands = commandSetup(config);
+  const runner: CommandRunner = options.runner ?? commands.runner;
   if (!config.sandbox) log.warn("MISSIONS_SANDBOX=off: repository and agent commands run without a sandbox");
   let intake: Intake | undefined;
   let engine: Engine | undefined;
@@ -135,7 +129,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         defaultBudgetUsd: config.budget.defaultUsd,
         modelRetryBaseMs: options.modelRetryBaseMs,
         commandTimeoutMs: config.commandTimeoutMs,
-        toolPath: config.toolPath,
+        toolPath: commands.toolPath,
         chromiumPath: config.chromiumPath,
         maxBudgetUsd: config.budget.maxUsd,
         retryDelayMs: options.retryDelayMs ?? 5_000,
@@ -194,6 +188,27 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       await store.close();
     },
   };
+}
+
+/**
+ * Where repository and agent commands run, and the PATH they get. The sandbox hides the app's
+ * directory, its home, the store, every checkout and the host's socket directories; what commands
+ * need of those (the app's Node, the operator's CA bundle) is made readable by name, nothing more.
+ */
+function commandSetup(config: OperatorConfig): { runner: CommandRunner; toolPath: string } {
+  const scratchRoot = prepareScratchRoot(resolve(config.databasePath));
+  const trust = trustEnvironment(config.packageSources, join(scratchRoot, "trust"));
+  if (!config.sandbox) return { runner: new UnconfinedRunner({ scratchRoot, environment: trust.environment }), toolPath: config.toolPath };
+  const hidden = [resolve(config.workspaceRoot), dirname(resolve(config.databasePath)), ...config.secretPaths.map((path) => resolve(path))];
+  const path = commandPath(config.toolPath, hidden, process.execPath);
+  const runner = new SandboxedRunner({
+    allowedDomains: [...(config.networkAllow ?? DEFAULT_ALLOWED_DOMAINS), ...trust.hosts],
+    hidden,
+    readable: [...path.readable, ...trust.readable],
+    scratchRoot,
+    environment: trust.environment,
+  });
+  return { runner, toolPath: path.path };
 }
 
 function missionOf(change: StoreChange): string {

@@ -151,6 +151,9 @@ async function runTool(tool: AgentTool | undefined, call: ToolCall, context: Too
     return { output: truncateOutput(await tool.execute(parsed.data, context)), isError: false };
   } catch (error) {
     if (error instanceof ToolError) return { output: error.message, isError: true };
+    // The host cannot run the tool at all (no sandbox, no browser): not the model's to work around —
+    // the step ends, and nothing of it is committed.
+    if ((error as { hostFault?: unknown }).hostFault === true) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     return { output: `${call.name} failed${code ? ` (${code})` : ""}: ${(error as Error).message}`, isError: true };
   }

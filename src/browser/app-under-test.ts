@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import type { BrowserContext, Locator, Page } from "playwright-core";
 import { shellQuote } from "../workspace/command-scratch.ts";
 import { SandboxUnavailableError } from "../workspace/sandboxed-runner.ts";
+import { explainStartFailure } from "../workspace/sandbox-failure.ts";
 import { launchScript } from "./launch-script.ts";
 
 export interface AppSettings {
@@ -20,7 +21,7 @@ export interface AppUnderTestOptions {
   cwd: string;
   app: AppSettings;
   /** Confinement: the paths the app and the browser may never read. Without it, both run unconfined. */
-  sandbox?: { hidden: string[]; denyWrite: string[] };
+  sandbox?: { hidden: string[]; readable?: string[]; denyWrite: string[] };
   /** Where the session's private directory is made (removed at stop). */
   scratchRoot: string;
   /** Where screenshots are kept as evidence. */
@@ -37,16 +38,32 @@ const ACTION_TIMEOUT_MS = 5_000;
 const NAVIGATION_TIMEOUT_MS = 20_000;
 const MAX_TEXT = 20_000;
 
-/** The host has no browser to drive: the operator must install one; no repair of the code can help. */
+/**
+ * The host's browser cannot be driven: the operator must act, no repair of the code can help. The
+ * message says why, with the advice for that cause (installing Chromium only when there is none).
+ */
 export class BrowserUnavailableError extends Error {
   override name = "BrowserUnavailableError";
   readonly isRetryable = false;
+  readonly hostFault = true;
   constructor(path: string, failure?: string) {
-    super(
-      (failure ? `The user-testing validator's browser at ${path} does not start on the app's host (${failure}). ` : `The user-testing validator needs Chromium, and there is none at ${path} on the app's host. `) +
-        "Install it (Debian or Ubuntu: apt-get install chromium) or point MISSIONS_CHROMIUM at a Chromium or Chrome binary, then comment `/mission resume`.",
-    );
+    super(failure ? describeBrowserFailure(path, failure) : `The user-testing validator needs Chromium, and there is none at ${path} on the app's host. Install it (Debian or Ubuntu: \`apt-get install chromium\`) or point MISSIONS_CHROMIUM at a Chromium or Chrome binary, then comment \`/mission resume\`.`);
   }
+}
+
+/** A browser that is there and still fails: what its error says, and the advice for that. */
+export function describeBrowserFailure(path: string, failure: string): string {
+  const resume = "then comment `/mission resume`.";
+  if (/socket path|too long|ENAMETOOLONG|SingletonSocket/i.test(failure)) {
+    return `The user-testing validator's browser could not create its socket: the path is too long for a Unix socket (${failure}). Set TMPDIR to a short directory (such as /tmp) for the app, restart it, ${resume}`;
+  }
+  if (/socket\(\) failed|Operation not permitted|EPERM/i.test(failure)) {
+    return `The user-testing validator's browser was refused a system call in the sandbox (${failure}). Run the app with LOG_LEVEL=debug and report the output; MISSIONS_SANDBOX=off works around it (not recommended), ${resume}`;
+  }
+  if (/ENOENT|no such file|cannot execute|error while loading shared libraries/i.test(failure)) {
+    return `The user-testing validator's browser at ${path} cannot run on the app's host (${failure}). Reinstall it (Debian or Ubuntu: \`apt-get install --reinstall chromium\`) or point MISSIONS_CHROMIUM at a working Chromium or Chrome, ${resume}`;
+  }
+  return `The user-testing validator's browser at ${path} does not start on the app's host (${failure}). Check that \`${path} --headless --no-sandbox --disable-gpu --dump-dom about:blank\` prints a page as the app's user, fix what it reports, ${resume}`;
 }
 
 /** The app could not be started or did not answer in time; the message says which, with its log. */
@@ -102,7 +119,7 @@ export class AppUnderTest {
         wrapper = fork(fileURLToPath(new URL("./sandbox-wrap-process.ts", import.meta.url)), [], { stdio: ["ignore", "ignore", "inherit", "ipc"], env: { PATH: process.env.PATH ?? "" }, execArgv: [] });
         command = await wrapInSandbox(wrapper, {
           hidden: options.sandbox.hidden,
-          readable: [options.cwd, home, control],
+          readable: [options.cwd, home, control, ...(options.sandbox.readable ?? [])],
           writable: [options.cwd, home],
           denyWrite: [join(options.cwd, ".git"), control, ...options.sandbox.denyWrite],
           command,
@@ -265,8 +282,8 @@ export async function checkBrowser(path: string): Promise<void> {
 function wrapInSandbox(child: ChildProcess, request: Record<string, unknown>): Promise<string> {
   return new Promise((resolve, reject) => {
     // A sandbox that cannot start is the host's problem, not the code's: the mission pauses for the operator.
-    child.once("message", (reply: { wrapped?: string; error?: string }) => (reply.wrapped ? resolve(reply.wrapped) : reject(new SandboxUnavailableError([`the app under test's sandbox: ${reply.error}`]))));
-    child.once("exit", (code) => reject(new SandboxUnavailableError([`the app under test's sandbox exited with ${code}`])));
+    child.once("message", (reply: { wrapped?: string; error?: string }) => (reply.wrapped ? resolve(reply.wrapped) : reject(new SandboxUnavailableError(explainStartFailure(`the app under test's sandbox: ${reply.error}`)))));
+    child.once("exit", (code) => reject(new SandboxUnavailableError(explainStartFailure(`the app under test's sandbox exited with ${code}`))));
     child.send(request);
   });
 }

@@ -45,6 +45,8 @@ export interface OperatorConfig {
   secretPaths: string[];
   /** Where repository commands and git find their tools: the app's own PATH, nothing else of its environment. */
   toolPath: string;
+  /** A CA bundle and package mirrors for sandboxed installs (`MISSIONS_CA_FILE`, `MISSIONS_NPM_REGISTRY`, `MISSIONS_PIP_INDEX_URL`). */
+  packageSources: { caFile?: string; npmRegistry?: string; pipIndexUrl?: string };
   logLevel: string;
   logFormat: "json" | "pretty";
   /** GitHub's web address (OAuth sign-in, links): https://github.com or the GHE host. */
@@ -81,6 +83,15 @@ const positiveNumber = (fallback: number) =>
       return number;
     });
 
+/** A package mirror's address: every command sees it, so it may not carry credentials. */
+const mirrorUrl = () =>
+  z
+    .string()
+    .url()
+    .refine((value) => /^https?:/.test(value), "expected an http(s) URL")
+    .refine((value) => !new URL(value).username && !new URL(value).password, "must not contain credentials (every sandboxed command can read it); use a mirror that needs none, or one on the operator's network")
+    .optional();
+
 const EnvSchema = z.object({
   APP_ID: z.string().optional(),
   PRIVATE_KEY: z.string().optional(),
@@ -106,6 +117,9 @@ const EnvSchema = z.object({
   MISSIONS_NETWORK_ALLOW: z.string().optional(),
   MISSIONS_HIDDEN_PATHS: z.string().optional(),
   MISSIONS_CHROMIUM: z.string().optional(),
+  MISSIONS_CA_FILE: z.string().optional(),
+  MISSIONS_NPM_REGISTRY: mirrorUrl(),
+  MISSIONS_PIP_INDEX_URL: mirrorUrl(),
   PRIVATE_KEY_PATH: z.string().optional(),
   HOME: z.string().optional(),
   LOG_LEVEL: z.string().optional(),
@@ -201,6 +215,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
       ...(values.HOME ? [values.HOME] : []),
     ],
     toolPath: env.PATH || "/usr/local/bin:/usr/bin:/bin",
+    packageSources: { caFile: values.MISSIONS_CA_FILE, npmRegistry: values.MISSIONS_NPM_REGISTRY, pipIndexUrl: values.MISSIONS_PIP_INDEX_URL },
     logLevel: values.LOG_LEVEL ?? "info",
     logFormat: values.LOG_FORMAT ?? (values.NODE_ENV === "production" ? "json" : "pretty"),
     githubWebUrl,

@@ -141,15 +141,18 @@ export class Engine {
     } catch (error) {
       if (this.#stopping) return undefined;
       if (error instanceof BudgetExceededError) return budgetPause(mission, error, this.#deps.settings.maxBudgetUsd);
-      if (error instanceof SandboxUnavailableError || error instanceof BrowserUnavailableError) {
-        const what = error instanceof BrowserUnavailableError ? "no browser" : "no sandbox";
+      if ((error as { hostFault?: unknown }).hostFault === true) {
+        // The operator must fix the host (sandbox, browser): the comment says why and how; the raw detail goes to the log.
+        const browser = error instanceof BrowserUnavailableError;
+        context.log.error({ err: error, detail: (error as SandboxUnavailableError).detail, step: step.kind }, "the app's host cannot run this step");
+        await this.#deps.store.appendEvent({ missionId: mission.id, kind: "step-fail", at: context.now().toISOString(), data: { ...step, message: (error as Error).message, retryable: false } });
         return {
           ...mission,
           status: "paused",
           pausedFrom: mission.status,
           pauseCause: "outage",
-          reason: error instanceof BrowserUnavailableError ? "the app's host has no browser for user testing" : "the sandbox cannot start on the app's host",
-          notices: [...mission.notices, { key: `sandbox-${mission.notices.length}`, body: `### ⏸️ Mission paused: ${what}\n\n${error.message}` }],
+          reason: browser ? "the app's host cannot run the user-testing browser" : "the sandbox cannot start on the app's host",
+          notices: [...mission.notices, { key: `sandbox-${mission.notices.length}`, body: `### ⏸️ Mission paused: ${browser ? "no browser" : "no sandbox"}\n\n${(error as Error).message}` }],
         };
       }
       const retryable = isRetryable(error);

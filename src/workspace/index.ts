@@ -1,5 +1,8 @@
 export { GitWorkspace, type GitIdentity, type RemoteAccess, type CommitTrailers } from "./git-workspace.ts";
 export { runCommand, type CommandResult, type RunOptions } from "./run-command.ts";
 export { UnconfinedRunner, type CommandRunner } from "./command-runner.ts";
-export { SandboxedRunner, SandboxUnavailableError, DEFAULT_ALLOWED_DOMAINS, type SandboxPolicy } from "./sandboxed-runner.ts";
+export { SandboxedRunner, SandboxUnavailableError, DEFAULT_ALLOWED_DOMAINS, SOCKET_DIRECTORIES, type SandboxPolicy } from "./sandboxed-runner.ts";
+export { commandPath } from "./command-path.ts";
+export { prepareScratchRoot } from "./scratch-root.ts";
+export { trustEnvironment, type PackageSources } from "./trust-environment.ts";
 export { detectCommands, type RepositoryCommands } from "./detect-commands.ts";

@@ -1,16 +1,22 @@
+import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { SandboxManager as SandboxManagerType } from "@anthropic-ai/sandbox-runtime";
 import type { CommandRunner } from "./command-runner.ts";
 import { shellQuote, withScratch } from "./command-scratch.ts";
 import { runCommand, type CommandResult, type RunOptions } from "./run-command.ts";
+import { bubblewrapTooWeak, explainStartFailure, missingTools, type SandboxFailure } from "./sandbox-failure.ts";
 
 export interface SandboxPolicy {
   /** Hosts commands may reach (HTTP, HTTPS and other TCP through the sandbox's proxies). */
   allowedDomains: string[];
   /** Paths no command may read: the app's directory, secrets and store, every mission's checkout but its own. */
   hidden: string[];
-  /** Where each command's private HOME and TMPDIR are made: under a hidden path, so no other command sees them. */
+  /** Paths inside hidden ones that commands may read: nothing secret (the app's own Node, the operator's CA bundle). */
+  readable?: string[];
+  /** Where each command's private HOME and TMPDIR are made: short (browsers' socket paths are limited), and hidden. */
   scratchRoot: string;
+  /** Variables every command gets besides its own: the operator's CA bundle and registry mirrors. */
+  environment?: Record<string, string>;
 }
 
 /** The sandbox library, loaded when the first command runs: an app that runs none does not carry it. */
@@ -22,19 +28,28 @@ function sandboxManager(): Promise<typeof SandboxManagerType> {
 
 /** Writable by default in the sandbox library (its own scratch, the app user's tool caches): shared between commands, so denied. */
 const SHARED_WRITABLE = ["/tmp/claude"];
+/**
+ * Where other programs keep their Unix sockets (a Docker daemon, an SSH agent, D-Bus, tmux, X). Commands
+ * may use Unix sockets — browsers and test runners need them — so these are hidden: each command sees
+ * an empty, private /tmp of its own instead of the host's.
+ */
+export const SOCKET_DIRECTORIES = ["/tmp", "/var/tmp", "/run", "/var/run"];
 /** Processes one command may run at once: enough for any build, too few for a fork bomb to starve the host. */
 const MAX_PROCESSES = 4096;
 
-/** The sandbox cannot start on this host; the message says what to install. */
+/**
+ * The sandbox cannot start on this host. The message gives the cause and the advice for that cause
+ * (no host paths: it is posted on the issue); `detail` has the raw problem for the log. A host fault:
+ * no retry and no repair of the code can help, so the mission pauses before anything is committed.
+ */
 export class SandboxUnavailableError extends Error {
   override name = "SandboxUnavailableError";
   readonly isRetryable = false;
-  constructor(problems: string[]) {
-    super(
-      `The sandbox for repository commands could not start: ${problems.join("; ")}. ` +
-        "Install bubblewrap, socat and ripgrep on the app's host (Debian or Ubuntu: apt-get install bubblewrap socat ripgrep), " +
-        "then comment `/mission resume`. The operator can run commands unconfined with MISSIONS_SANDBOX=off, which is not recommended.",
-    );
+  readonly hostFault = true;
+  readonly detail: string;
+  constructor(failure: SandboxFailure) {
+    super(`The sandbox for repository commands could not start: ${failure.cause}. ${failure.advice}`);
+    this.detail = failure.detail;
   }
 }
 
@@ -53,9 +68,17 @@ export class SandboxedRunner implements CommandRunner {
     this.#policy = policy;
   }
 
+  get scratchRoot(): string {
+    return this.#policy.scratchRoot;
+  }
+
   /** What every confined process must not read or write: the app under test's sandbox uses it too. */
-  get confinement(): { hidden: string[]; denyWrite: string[]; scratchRoot: string } {
-    return { hidden: [...this.#policy.hidden], denyWrite: [...SHARED_WRITABLE], scratchRoot: this.#policy.scratchRoot };
+  get confinement(): { hidden: string[]; readable: string[]; denyWrite: string[]; scratchRoot: string } {
+    return { hidden: this.#hidden, readable: [...(this.#policy.readable ?? [])], denyWrite: [...SHARED_WRITABLE], scratchRoot: this.#policy.scratchRoot };
+  }
+
+  get #hidden(): string[] {
+    return [...new Set([...this.#policy.hidden, ...SOCKET_DIRECTORIES])];
   }
 
   /** Starts the sandbox's proxies once; a failure is reported and tried again on the next command. */
@@ -69,20 +92,25 @@ export class SandboxedRunner implements CommandRunner {
 
   async #initialize(): Promise<void> {
     const SandboxManager = await sandboxManager();
-    if (!SandboxManager.isSupportedPlatform()) throw new SandboxUnavailableError([`${process.platform} is not supported`]);
+    if (!SandboxManager.isSupportedPlatform()) throw new SandboxUnavailableError(explainStartFailure(`${process.platform} is not supported`));
     const check = SandboxManager.checkDependencies();
-    if (check.errors.length > 0) throw new SandboxUnavailableError(check.errors);
+    if (check.errors.length > 0) throw new SandboxUnavailableError(missingTools(check.errors));
+    // Unix sockets are allowed, so the library's seccomp helper (which refuses them, and also user
+    // namespaces) is not used: bubblewrap must refuse user namespaces itself, or a command could make
+    // one and undo the read-only mounts.
+    const weakness = bubblewrapWeakness();
+    if (weakness) throw new SandboxUnavailableError(bubblewrapTooWeak(weakness));
     try {
       await SandboxManager.initialize({
-        network: { allowedDomains: this.#policy.allowedDomains, deniedDomains: [] },
-        filesystem: { denyRead: this.#policy.hidden, allowWrite: [], denyWrite: SHARED_WRITABLE },
+        network: { allowedDomains: this.#policy.allowedDomains, deniedDomains: [], allowAllUnixSockets: true },
+        filesystem: { denyRead: this.#hidden, allowWrite: [], denyWrite: SHARED_WRITABLE },
       });
     } catch (error) {
-      throw new SandboxUnavailableError([(error as Error).message]);
+      throw new SandboxUnavailableError(explainStartFailure((error as Error).message));
     }
     // Dependencies can be present and the sandbox still refused (an unprivileged container): try it.
     const probe = await this.#run("true", { cwd: this.#policy.scratchRoot, timeoutMs: 30_000, env: { PATH: "/usr/local/bin:/usr/bin:/bin" } });
-    if (probe.exitCode !== 0) throw new SandboxUnavailableError([`a trial command failed: ${probe.output.trim().split("\n").slice(-3).join(" ") || `exit ${probe.exitCode}`}`]);
+    if (probe.exitCode !== 0) throw new SandboxUnavailableError(explainStartFailure(probe.output || `exit ${probe.exitCode}`));
   }
 
   async run(command: string, options: RunOptions): Promise<CommandResult> {
@@ -99,8 +127,8 @@ export class SandboxedRunner implements CommandRunner {
         undefined,
         {
           filesystem: {
-            denyRead: this.#policy.hidden,
-            allowRead: [options.cwd, scratch],
+            denyRead: this.#hidden,
+            allowRead: [options.cwd, scratch, ...(this.#policy.readable ?? [])],
             allowWrite: [options.cwd, scratch],
             // Host-side git reads .git/config: a command that could write it could make git run code outside.
             denyWrite: [join(options.cwd, ".git"), ...SHARED_WRITABLE],
@@ -108,7 +136,7 @@ export class SandboxedRunner implements CommandRunner {
         },
         options.signal,
       );
-      const result = await runCommand(wrapped, { ...options, env: { ...options.env, HOME: scratch, TMPDIR: scratch } });
+      const result = await runCommand(wrapped, { ...options, env: { ...options.env, ...this.#policy.environment, HOME: scratch, TMPDIR: scratch } });
       return { ...result, command };
     });
   }
@@ -118,6 +146,15 @@ export class SandboxedRunner implements CommandRunner {
     if (!library) return;
     await (await library).reset().catch(() => {});
   }
+}
+
+/** Why this host's bubblewrap cannot refuse user namespaces (older than 0.8.0, or setuid), if it cannot. */
+function bubblewrapWeakness(): string | undefined {
+  // The same bwrap the library finds: the first on the app's PATH.
+  if (spawnSync("sh", ["-c", 'p=$(command -v bwrap) && [ -u "$p" ]']).status === 0) return "bwrap is setuid";
+  const help = spawnSync("bwrap", ["--help"], { encoding: "utf8", timeout: 5_000 });
+  if (help.error) return undefined; // reported as missing by the dependency check
+  return `${help.stdout ?? ""}${help.stderr ?? ""}`.includes("--disable-userns") ? undefined : "bwrap --help lists no --disable-userns";
 }
 
 /** Package registries: what installs need, and nothing a command could send a checkout to. */

@@ -65,7 +65,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const logStream = { write: (line: string) => void logs.push(line) };
   const start = async () => {
     const port = await freePort();
-    const config = readOperatorConfig({ ...env, PATH: process.env.PATH ?? "", PORT: String(port) });
+    // As `npm start` runs it: the app's directory is the project's own (its node_modules, the sandbox
+    // library's files), and HOME is the operator's — both hidden from commands.
+    const config = readOperatorConfig({ HOME: process.env.HOME, ...env, PATH: process.env.PATH ?? "", PORT: String(port) }, { appDirectory: process.cwd() });
     const app = await startMissions(config, { log: process.env.MISSIONS_TEST_LOG ? pino({ level: process.env.MISSIONS_TEST_LOG }) : pino(loggerOptions("debug"), logStream), retryDelayMs: 5, maxStepRetries: 2, paceGitHub: false, githubRetryBaseMs: 1, modelRetryBaseMs: 1, ...options.startOptions });
     github.setWebhookTarget(`${app.url}/api/github/webhooks`);
     return app;

@@ -15,6 +15,8 @@ export interface MissionScript {
   plans: ScriptedPlan[];
   /** Files each feature writes, by feature id. */
   files: Record<string, Record<string, string>>;
+  /** A shell command each worker runs before it writes its files (default: none). */
+  shell?: string;
   /** Verdict for an assertion (default: pass). */
   verdict?: (assertionId: string, request: NormalizedRequest) => "pass" | "fail";
   /** A reviewer's findings for a feature (default: none). */
@@ -49,7 +51,11 @@ export function missionResponder(script: MissionScript) {
       const featureId = /^# Feature (F\d+):/m.exec(firstUser)?.[1] ?? "?";
       const files = script.files[featureId] ?? {};
       const writes = Object.entries(files);
-      const done = request.messages.filter((message) => message.role === "assistant").length;
+      let done = request.messages.filter((message) => message.role === "assistant").length;
+      if (script.shell) {
+        if (done === 0) return { toolCalls: [{ name: "bash", arguments: { command: script.shell } }] };
+        done--;
+      }
       if (done < writes.length) {
         const [path, content] = writes[done]!;
         return { toolCalls: [{ name: "write_file", arguments: { path, content } }] };

@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { join } from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, onTestFinished } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn, git } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
@@ -62,6 +63,10 @@ describe("the worker's shell is a sandbox", () => {
   });
 
   it("runs real commands, commits the work once, and reports the commands it really ran; every escape fails", async () => {
+    // A socket of the host's, where an SSH agent or a tmux server would listen.
+    const hostSocket = join(mkdtempSync("/tmp/ssh-"), "agent.sock");
+    const listener = createServer((connection) => connection.end("HOST-SECRET")).listen(hostSocket);
+    onTestFinished(() => void listener.close());
     const appPid = process.pid;
     const githubPort = harness.github.host.split(":")[1];
     const attempts = [
@@ -80,6 +85,14 @@ describe("the worker's shell is a sandbox", () => {
       { name: "bash", arguments: { command: "for i in $(seq 1 100); do (sleep 1000 &); done; sleep 1000", timeout_seconds: 2 } },
       { name: "bash", arguments: { command: `cat ${join(harness.dataDir, "app")}/*.pem ${join(harness.dataDir, "app")}/.env` } },
       { name: "bash", arguments: { command: 'f=$(mktemp) && echo "tmp=$f home=$HOME" && echo cache > "$HOME/.tool-cache" && echo shared > /tmp/claude/shared; echo exit=$?' } },
+      // The app runs from the project's own directory (as `npm start` does): its Node is the commands' Node, nothing else of it is there.
+      { name: "bash", arguments: { command: `node --version; ls ${process.cwd()}/src ${process.cwd()}/package.json; echo exit=$?` } },
+      // Unix sockets work (browsers and test runners need them) ...
+      { name: "bash", arguments: { command: "node -e \"const s=require('net').createServer(c=>c.end('pong')).listen('sock',()=>require('net').connect('sock').on('data',d=>{console.log('unix '+d);s.close()}))\"" } },
+      // ... but the host's sockets are out of sight: its /tmp and /run, where a Docker daemon or an SSH agent listens.
+      { name: "bash", arguments: { command: `ls -A /run /var/run; node -e "require('net').connect('${hostSocket}').on('data',d=>console.log(String(d))).on('error',e=>console.log(e.code))"` } },
+      // A user namespace would let a command undo the read-only mounts.
+      { name: "bash", arguments: { command: "unshare -U -r true; echo exit=$?" } },
     ];
     const worker = attacker(attempts);
     harness.models.script(worker);
@@ -135,10 +148,16 @@ describe("the worker's shell is a sandbox", () => {
     expect(outcome(13).output).not.toContain(privateKeyLine);
     expect(outcome(13).output).not.toContain("WEBHOOK_SECRET");
     // Temporary files and caches go to the command's own scratch, never the checkout, /tmp/claude or the app's home.
-    expect(outcome(14).output).toMatch(new RegExp(`tmp=${harness.dataDir}/workspaces/\\.scratch/command-\\w+/tmp\\.\\w+ home=${harness.dataDir}/workspaces/\\.scratch/command-\\w+`));
+    expect(outcome(14).output).toMatch(/tmp=\/tmp\/missions-\d+-[0-9a-f]{10}\/command-\w+\/tmp\.\w+ home=\/tmp\/missions-\d+-[0-9a-f]{10}\/command-\w+\n/);
     expect(outcome(14).output).toMatch(/exit=[1-9]/);
     expect(existsSync("/tmp/claude/shared")).toBe(false);
     expect(git(harness.gitDir, "ls-tree", "-r", "--name-only", BRANCH)).not.toContain(".tool-cache");
+    expect(outcome(15).output).toContain(`${process.version}\n`);
+    expect(outcome(15).output).toMatch(/No such file[\s\S]*No such file[\s\S]*exit=[1-9]/);
+    expect(outcome(16)).toMatchObject({ isError: false, output: expect.stringContaining("unix pong") });
+    expect(outcome(17).output).not.toContain("HOST-SECRET");
+    expect(outcome(17).output).toMatch(/^\/run:\n\n\/var\/run:\nENOENT\n$/m);
+    expect(outcome(18).output).toMatch(/exit=[1-9]/);
     // Nothing the worker tried leaked into what people see.
     const comments = JSON.stringify(harness.github.comments(OWNER, REPO, number));
     expect(comments).not.toContain(privateKeyLine);

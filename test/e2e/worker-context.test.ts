@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
-import { commitsOn } from "../helpers/git.ts";
+import { commitsOn, git } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
 import { OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
@@ -64,32 +64,59 @@ describe("what each worker is given", () => {
   });
 });
 
-describe("a host without the sandbox's tools", () => {
-  it("pauses the mission with a comment saying what to install", async () => {
-    const { SandboxUnavailableError } = await import("../../src/workspace/index.ts");
-    const harness = await startHarness({
-      files: FIXTURE_FILES,
-      startOptions: {
-        runner: {
-          kind: "sandbox",
-          run: async () => {
-            throw new SandboxUnavailableError(["bubblewrap (bwrap) not installed"]);
-          },
+describe("a host whose sandbox cannot start", () => {
+  /** A runner that fails as a host without bubblewrap does, until the operator installs it. */
+  async function brokenRunner(failAt: "ready" | "run") {
+    const { SandboxUnavailableError, UnconfinedRunner } = await import("../../src/workspace/index.ts");
+    const { missingTools } = await import("../../src/workspace/sandbox-failure.ts");
+    const working = new UnconfinedRunner();
+    const state = { broken: true, calls: 0 };
+    const fail = () => {
+      throw new SandboxUnavailableError(missingTools(["bubblewrap (bwrap) not installed at /opt/host/secret-path"]));
+    };
+    return Object.assign(
+      {
+        kind: "sandbox" as const,
+        scratchRoot: working.scratchRoot,
+        ready: async () => (state.broken && failAt === "ready" ? fail() : undefined),
+        run: async (command: string, options: import("../../src/workspace/index.ts").RunOptions) => {
+          state.calls++;
+          if (state.broken) fail();
+          return working.run(command, options);
         },
       },
+      { state },
+    );
+  }
+
+  for (const failAt of ["ready", "run"] as const) {
+    it(`pauses before anything is committed (${failAt === "ready" ? "found before the worker starts" : "found by the worker's first command"}), says what to install, and /mission resume goes on once it is installed`, async () => {
+      const runner = await brokenRunner(failAt);
+      const harness = await startHarness({ files: FIXTURE_FILES, startOptions: { runner } });
+      try {
+        harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES, shell: "cat greeting.txt 2>/dev/null; true" }));
+        const number = await harness.startMission();
+        await harness.say(number);
+        const [mission] = await harness.app.store.listMissions();
+        expect(mission).toMatchObject({ status: "paused", pauseCause: "outage" });
+        // Nothing reached the branch: no untested work, no follow-up planned from it.
+        expect(git(harness.gitDir, "branch", "--list", "mission/*")).toBe("");
+        const notice = harness.github.comments(OWNER, REPO, number).find((comment) => comment.body.includes("Mission paused: no sandbox"))!;
+        expect(notice.body).toContain("lacks bubblewrap");
+        expect(notice.body).toContain("apt-get install bubblewrap");
+        expect(notice.body).not.toContain("socat");
+        expect(notice.body).not.toContain("/opt/host");
+        expect(notice.body).toContain("/mission resume");
+        // The operator installs it and follows the comment literally.
+        runner.state.broken = false;
+        await harness.say(number, "/mission resume");
+        const commits = commitsOn(harness.gitDir, "mission/1-add-greetings", "main");
+        expect(commits.map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2"]);
+        expect(git(harness.gitDir, "log", "--format=%B", "mission/1-add-greetings")).not.toMatch(/bubblewrap|sandbox/i);
+        expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+      } finally {
+        await harness.close();
+      }
     });
-    try {
-      harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
-      const number = await harness.startMission();
-      await harness.say(number);
-      const [mission] = await harness.app.store.listMissions();
-      expect(mission).toMatchObject({ status: "paused", pauseCause: "outage" });
-      const notice = harness.github.comments(OWNER, REPO, number).find((comment) => comment.body.includes("Mission paused: no sandbox"));
-      expect(notice?.body).toContain("bubblewrap (bwrap) not installed");
-      expect(notice?.body).toContain("apt-get install bubblewrap socat ripgrep");
-      expect(notice?.body).toContain("/mission resume");
-    } finally {
-      await harness.close();
-    }
-  });
+  }
 });

@@ -26,6 +26,8 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     context.log.info({ feature: featureId, sha }, "feature commit already on the branch; not running it again");
     handoff = recoveredHandoff((await context.workspace.git(directory, ["log", "-1", "--format=%b", sha])).stdout);
   } else {
+    // A host whose sandbox cannot start pauses the mission before a worker runs, not after it committed untested work.
+    await context.runner.ready();
     handoff = await implementFeature({
       model: modelFor(context, mission, "worker", featureId),
       mission,

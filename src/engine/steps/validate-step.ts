@@ -23,7 +23,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   const assertions = plan.assertions.filter((assertion) => assertion.milestoneId === milestoneId);
   const scrutinyAssertions = assertions.filter((assertion) => validatorOf(assertion) === "scrutiny");
   const userAssertions = assertions.filter((assertion) => validatorOf(assertion) === "user-testing");
-  // Before any work: a host without a browser pauses the mission for the operator, not half-way through.
+  // Before any work: a host without a sandbox or a browser pauses the mission for the operator, not half-way through.
+  await context.runner.ready();
   if (userAssertions.length > 0 && mission.settings.app) await checkBrowser(context.settings.chromiumPath);
   const remote = await remoteAccess(context, mission);
   const { directory, head } = await context.workspace.prepare(mission.id, remote, mission.branch!, mission.repo.defaultBranch);
@@ -174,9 +175,9 @@ async function userTest(
       app = await AppUnderTest.start({
         cwd: directory,
         app: settings,
-        // Chromium needs Unix sockets, so its sandbox also hides where other programs' sockets live.
-        sandbox: confinement ? { hidden: [...confinement.hidden, "/run", "/var/run", "/tmp"], denyWrite: confinement.denyWrite } : undefined,
-        scratchRoot: confinement?.scratchRoot ?? join(directory, "..", ".scratch"),
+        // The same confinement as every command: hidden secrets and socket directories, Unix sockets allowed.
+        sandbox: confinement ? { hidden: confinement.hidden, readable: confinement.readable, denyWrite: confinement.denyWrite } : undefined,
+        scratchRoot: context.runner.scratchRoot,
         evidenceDir: join(directory, "..", ".evidence", mission.id, `${milestone.id}-${head.slice(0, 12)}`),
         toolPath: context.settings.toolPath,
         chromiumPath: context.settings.chromiumPath,
