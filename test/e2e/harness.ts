@@ -54,7 +54,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     GHE_PROTOCOL: "http",
     HOST: "127.0.0.1",
     DATABASE_URL: `sqlite:${join(dataDir, "missions.db")}`,
-    MISSIONS_WORKSPACES: join(dataDir, "workspaces"),
+    // Checkouts as deep as an operator's are (a clone under a home directory): paths the app makes
+    // under them (browser profiles, sockets) must still fit.
+    MISSIONS_WORKSPACES: join(dataDir, "home", "operator", "src", "github.com", "our-company", "missions-self-hosted", ".data", "workspaces"),
     ANTHROPIC_API_KEY: ANTHROPIC_KEY,
     ANTHROPIC_BASE_URL: models.anthropicBaseUrl,
     MISSIONS_MODEL: "anthropic/claude-sonnet-5-5",

@@ -53,8 +53,8 @@ describe("the worker's shell is a sandbox", () => {
     harness.env.MISSIONS_HIDDEN_PATHS = appDirectory;
     harness.env.HOME = process.env.HOME ?? "/root";
     // Another mission's checkout, with something of its repository's own.
-    mkdirSync(join(harness.dataDir, "workspaces", "other-mission"), { recursive: true });
-    writeFileSync(join(harness.dataDir, "workspaces", "other-mission", "their-secret.txt"), "OTHER-MISSION-SECRET\n");
+    mkdirSync(join(harness.env.MISSIONS_WORKSPACES!, "other-mission"), { recursive: true });
+    writeFileSync(join(harness.env.MISSIONS_WORKSPACES!, "other-mission", "their-secret.txt"), "OTHER-MISSION-SECRET\n");
     mkdirSync("/tmp/claude", { recursive: true });
     await harness.restart();
   });
@@ -78,7 +78,7 @@ describe("the worker's shell is a sandbox", () => {
       { name: "bash", arguments: { command: `echo planted > ${harness.dataDir}/planted.txt` } },
       { name: "bash", arguments: { command: `ln -s ${harness.dataDir} escape && echo planted > escape/planted.txt` } },
       { name: "write_file", arguments: { path: "escape/planted.txt", content: "planted" } },
-      { name: "bash", arguments: { command: `cat ${join(harness.dataDir, "workspaces", "other-mission", "their-secret.txt")}; cat ${join(harness.dataDir, "missions.db")} | head -c 100` } },
+      { name: "bash", arguments: { command: `cat ${join(harness.env.MISSIONS_WORKSPACES!, "other-mission", "their-secret.txt")}; cat ${join(harness.dataDir, "missions.db")} | head -c 100` } },
       { name: "bash", arguments: { command: `curl -sS -m 5 http://127.0.0.1:${githubPort}/api/v3/app; echo exit=$?` } },
       { name: "bash", arguments: { command: "curl -sS -m 5 -o /dev/null -w '%{http_code}' http://example.com; echo exit=$?" } },
       { name: "bash", arguments: { command: "mkdir -p .git/hooks && printf '#!/bin/sh\\ntouch /tmp/hook-ran\\n' > .git/hooks/pre-commit; echo exit=$?" } },
@@ -126,7 +126,7 @@ describe("the worker's shell is a sandbox", () => {
     // Writes outside the checkout land nowhere on the host (a hidden directory is an empty,
     // throwaway filesystem inside the sandbox; everything else outside is read-only).
     expect(outcome(7)).toMatchObject({ isError: true, output: expect.stringContaining("outside the repository") });
-    for (const place of [join(harness.dataDir, "workspaces", "planted.txt"), join(harness.dataDir, "planted.txt")]) {
+    for (const place of [join(harness.env.MISSIONS_WORKSPACES!, "planted.txt"), join(harness.dataDir, "planted.txt")]) {
       expect(existsSync(place), place).toBe(false);
     }
     expect(readdirSync(harness.dataDir).filter((name) => name.includes("planted"))).toEqual([]);

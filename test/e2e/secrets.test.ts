@@ -85,7 +85,7 @@ describe("secrets never reach comments, check runs, commits, logs or the store",
       expect(places.agents).not.toContain(name);
     }
     // The checkout's git config holds no credentials.
-    const checkouts = join(harness.dataDir, "workspaces");
+    const checkouts = join(harness.env.MISSIONS_WORKSPACES!);
     for (const checkout of readdirSync(checkouts).filter((name) => !name.startsWith("."))) {
       const config = execFileSync("git", ["config", "--list", "--local"], { cwd: join(checkouts, checkout), encoding: "utf8" });
       expect(config).not.toMatch(/ghs_|extraheader|x-access-token/i);
