@@ -1,0 +1,71 @@
+import { execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { homedir, tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commandPath, prepareScratchRoot, SandboxedRunner, trustEnvironment } from "../../src/workspace/index.ts";
+
+/**
+ * The real sandbox, started the way the app starts it from its own directory (`npm start`, or the
+ * Docker image's /app): that directory — with the sandbox library's own files in its node_modules —
+ * and the home directory are hidden, and commands still run.
+ */
+describe("the sandbox started from the project's own directory", () => {
+  const project = process.cwd();
+  let work: string;
+  let checkout: string;
+  let runner: SandboxedRunner;
+  let path: string;
+  let ca: string;
+
+  beforeAll(async () => {
+    work = mkdtempSync(join(tmpdir(), "sandbox-runner-"));
+    checkout = join(work, "workspaces", "m1");
+    mkdirSync(checkout, { recursive: true });
+    // A company CA, and a server certificate it signed, as a TLS-intercepting proxy would present.
+    const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: work, stdio: "pipe" });
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Corp Test CA");
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", join(checkout, "server.key"), "-out", "server.csr", "-subj", "/CN=localhost");
+    writeFileSync(join(work, "san.ext"), "subjectAltName=DNS:localhost\n");
+    openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", join(checkout, "server.pem"), "-days", "2", "-extfile", "san.ext");
+    ca = join(work, "ca.pem");
+    const scratchRoot = prepareScratchRoot(join(work, "missions.db"));
+    const trust = trustEnvironment({ caFile: ca, npmRegistry: "https://npm.corp.example/" }, join(scratchRoot, "trust"));
+    const hidden = [join(work, "workspaces"), project, homedir()];
+    const npmStartPath = `${join(project, "node_modules", ".bin")}:/usr/local/bin:/usr/bin:/bin`;
+    const resolved = commandPath(npmStartPath, hidden, process.execPath);
+    path = resolved.path;
+    runner = new SandboxedRunner({ allowedDomains: ["example.com", ...trust.hosts], hidden, readable: [...resolved.readable, ...trust.readable], scratchRoot, environment: trust.environment });
+  });
+  afterAll(async () => {
+    await SandboxedRunner.stop();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const run = (command: string, env: Record<string, string> = {}) => runner.run(command, { cwd: checkout, timeoutMs: 30_000, env: { PATH: path, ...env } });
+
+  it("starts, and keeps the app's files out of sight but for its Node", async () => {
+    await runner.ready();
+    const result = await run(`node --version; cat ${join(project, "package.json")}; ls ${join(project, "src")}; echo exit=$?`);
+    expect(result.output).toContain(process.version);
+    expect(result.output).not.toContain('"name": "missions"');
+    expect(result.output).toMatch(/exit=[1-9]/);
+  });
+
+  it("starts in the Docker image's layout too (the app's directory hidden, Node from the system)", async () => {
+    const result = await runner.run("echo ran; cat /tmp/*.sock 2>&1 | head -1", { cwd: checkout, timeoutMs: 30_000, env: { PATH: "/usr/local/bin:/usr/bin:/bin" } });
+    expect(result).toMatchObject({ exitCode: 0 });
+    expect(result.output).toMatch(/^ran\n/);
+  });
+
+  it("gives installs the operator's CA bundle and registry mirror, and nothing of the operator's own npm configuration", async () => {
+    // An HTTPS server inside the sandbox with a certificate the operator's CA signed: Node and curl trust it.
+    const server = "node -e \"require('https').createServer({key:require('fs').readFileSync('server.key'),cert:require('fs').readFileSync('server.pem')},(q,r)=>r.end('trusted')).listen(8443)\" & sleep 1";
+    const trusted = await run(`${server}; node -e "fetch('https://localhost:8443').then(r=>r.text()).then(console.log,e=>console.log('node',e.cause?.code))"; curl -sS https://localhost:8443; echo; npm config get registry; kill %1`);
+    expect(trusted.output).toMatch(/^trusted\ntrusted\nhttps:\/\/npm\.corp\.example\/\n/m);
+    // Without it, the same server is refused: the test proves the setting, not a lenient client.
+    const refused = await run(`${server}; env -u NODE_EXTRA_CA_CERTS node -e "fetch('https://localhost:8443').then(r=>r.text()).then(console.log,e=>console.log('node',e.cause?.code))"; kill %1`);
+    expect(refused.output).toMatch(/node (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/);
+    expect(readFileSync(ca, "utf8")).toContain("BEGIN CERTIFICATE");
+  });
+});
