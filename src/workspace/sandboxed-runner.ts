@@ -4,6 +4,7 @@ import type { SandboxManager as SandboxManagerType } from "@anthropic-ai/sandbox
 import type { CommandRunner } from "./command-runner.ts";
 import { shellQuote, withScratch } from "./command-scratch.ts";
 import { runCommand, type CommandResult, type RunOptions } from "./run-command.ts";
+import { sandboxHint } from "./sandbox-hint.ts";
 import { bubblewrapTooWeak, explainStartFailure, missingTools, type SandboxFailure } from "./sandbox-failure.ts";
 
 export interface SandboxPolicy {
@@ -137,7 +138,8 @@ export class SandboxedRunner implements CommandRunner {
         options.signal,
       );
       const result = await runCommand(wrapped, { ...options, env: { ...options.env, ...this.#policy.environment, HOME: scratch, TMPDIR: scratch } });
-      return { ...result, command };
+      const hint = result.exitCode !== 0 ? sandboxHint(result.output, this.#policy.allowedDomains) : undefined;
+      return { ...result, command, output: hint ? `${result.output.trimEnd()}\n${hint}\n` : result.output };
     });
   }
 

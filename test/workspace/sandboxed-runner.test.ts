@@ -58,6 +58,15 @@ describe("the sandbox started from the project's own directory", () => {
     expect(result.output).toMatch(/^ran\n/);
   });
 
+  it("says when the sandbox refused a failed command: a write outside the checkout, a host off the allowlist", async () => {
+    const write = await run("touch /usr/planted");
+    expect(write.output.trimEnd().split("\n").at(-1)).toMatch(/^\[sandbox\] a write outside the checkout was refused/);
+    const network = await run("curl -sS -m 10 https://not-allowed.example/ -o /dev/null");
+    expect(network.exitCode).not.toBe(0);
+    expect(network.output.trimEnd().split("\n").at(-1)).toMatch(/^\[sandbox\] the network was refused: commands reach only the allowed hosts \(example\.com, npm\.corp\.example\)/);
+    expect((await run("true")).output).toBe("");
+  });
+
   it("gives installs the operator's CA bundle and registry mirror, and nothing of the operator's own npm configuration", async () => {
     // An HTTPS server inside the sandbox with a certificate the operator's CA signed: Node and curl trust it.
     const server = "node -e \"require('https').createServer({key:require('fs').readFileSync('server.key'),cert:require('fs').readFileSync('server.pem')},(q,r)=>r.end('trusted')).listen(8443)\" & sleep 1";
@@ -67,5 +76,15 @@ describe("the sandbox started from the project's own directory", () => {
     const refused = await run(`${server}; env -u NODE_EXTRA_CA_CERTS node -e "fetch('https://localhost:8443').then(r=>r.text()).then(console.log,e=>console.log('node',e.cause?.code))"; kill %1`);
     expect(refused.output).toMatch(/node (SELF_SIGNED_CERT_IN_CHAIN|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT_LOCALLY)/);
     expect(readFileSync(ca, "utf8")).toContain("BEGIN CERTIFICATE");
+  });
+});
+
+describe("a command the sandbox stopped says so at the end of its output", () => {
+  it("names writes outside the checkout, refused hosts and refused system calls", async () => {
+    const { sandboxHint } = await import("../../src/workspace/sandbox-hint.ts");
+    expect(sandboxHint("touch: cannot touch '/usr/x': Read-only file system", [])).toMatch(/write outside the checkout/);
+    expect(sandboxHint("npm error 403 Forbidden - blocked-by-allowlist", ["registry.example"])).toMatch(/allowed hosts \(registry\.example\).*MISSIONS_NETWORK_ALLOW/);
+    expect(sandboxHint("unshare: unshare failed: Operation not permitted", [])).toMatch(/system call was refused/);
+    expect(sandboxHint("1 failing test", [])).toBeUndefined();
   });
 });
