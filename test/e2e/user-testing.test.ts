@@ -1,59 +1,10 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
-import { GREETER_FILES, FIXED_GREET } from "../fixtures/greeter/index.ts";
 import { commitsOn } from "../helpers/git.ts";
-import { missionResponder, type ScriptedPlan } from "./mission-script.ts";
+import { missionResponder } from "./mission-script.ts";
+import { BUGGY, CONFIG, FIXED, FORM_PLAN, isUserTesting, qa, text } from "./user-testing-script.ts";
 import { startHarness, type Harness } from "./harness.ts";
 
 const BRANCH = "mission/1-add-greetings";
-const CONFIG = "app:\n  start: node server.js\n  url: http://localhost:3000\n  ready: /health\n  timeout: 30\n";
-const FORM_PLAN: ScriptedPlan = {
-  summary: "A form that greets people by name.",
-  milestones: [{ id: "M1", title: "Greeting form" }],
-  features: [{ id: "F1", milestoneId: "M1", title: "Serve the greeting form", description: "server.js serves a form; submitting it greets by name.", assertionIds: ["VAL-FORM-001", "VAL-FORM-002"] }],
-  assertions: [
-    { id: "VAL-FORM-001", milestoneId: "M1", statement: "server.js serves the form and answers its submission", verification: "read server.js" },
-    { id: "VAL-FORM-002", milestoneId: "M1", statement: 'Submitting the form with the name Ada shows "Hello, Ada!"', verification: "open /, type Ada in Name, press Greet, read the page", validator: "user-testing" },
-  ],
-};
-const BUGGY = GREETER_FILES["server.js"]!;
-const FIXED = BUGGY.replace(/function greet\(name\) \{[\s\S]*?\n\}/, FIXED_GREET);
-
-const text = (message: NormalizedRequest["messages"][number] | undefined) => (message?.role === "user" ? message.text : "");
-const isUserTesting = (request: NormalizedRequest) => text(request.messages[0]).includes("## Assertions to check by using the product");
-
-/** A QA engineer's session, one action per turn; the verdict rests on what the real browser showed. */
-function qa(request: NormalizedRequest): Reply {
-  const turn = request.messages.filter((message) => message.role === "assistant").length;
-  const steps: Reply[] = [
-    { toolCalls: [{ name: "browser_navigate", arguments: { url: "/" } }] },
-    { toolCalls: [{ name: "browser_fill", arguments: { selector: "label=Name", value: "Ada" } }] },
-    { toolCalls: [{ name: "browser_click", arguments: { selector: 'role=button[name="Greet"]' } }] },
-    { toolCalls: [{ name: "browser_screenshot", arguments: {} }] },
-  ];
-  if (turn < steps.length) return steps[turn]!;
-  const results = request.messages.flatMap((message) => (message.role === "user" ? message.toolResults : []));
-  const afterClick = results.find((result) => result.content.startsWith("Clicked."))?.content ?? "";
-  const shown = /paragraph: (.*)/.exec(afterClick)?.[1] ?? "(nothing)";
-  return {
-    toolCalls: [
-      {
-        name: "submit_verdicts",
-        arguments: {
-          verdicts: [
-            {
-              assertionId: "VAL-FORM-002",
-              verdict: shown.includes("Hello, Ada!") ? "pass" : "fail",
-              steps: ["Opened /", "Typed Ada into Name", "Pressed Greet"],
-              observed: `The page shows: ${shown}`,
-            },
-          ],
-        },
-      },
-    ],
-  };
-}
-
 describe("user testing in a real browser", () => {
   let harness: Harness;
   afterEach(async () => {
