@@ -29,7 +29,7 @@ describe("the app as installed: a fresh clone under the home directory, npm ci, 
   });
 
   it("runs a whole mission with a user-testing milestone: label, contract, approve, commits, both checks green, PR ready", async () => {
-    const repo = await github.createRepo({ owner: OWNER, name: REPO, files: { "README.md": "# Greeter\n", ".github/missions.yml": CONFIG } });
+    const repo = await github.createRepo({ owner: OWNER, name: REPO, files: { "README.md": "# Greeter\n", ".github/missions.yml": `${CONFIG}commands:\n  test: node --check server.js && node --version\n` } });
     github.setPermission(OWNER, REPO, MAINTAINER, "write");
     models.script(missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY }, F2: { "server.js": FIXED } }, userTest: qa }));
     const port = await freePort();
