@@ -53,14 +53,15 @@ describe("the app as installed: a fresh clone under the home directory, npm ci, 
     const contract = await waitFor(() => github.comments(OWNER, REPO, number).find((comment) => comment.body.includes("<!-- missions:contract v=1")), "the contract", app);
     expect(contract.body).toContain("VAL-FORM-002");
     await github.comment({ owner: OWNER, repo: REPO, issue: number, user: MAINTAINER, body: "/mission approve" });
-    const pull = await waitFor(() => github.pulls(OWNER, REPO).find((candidate) => !candidate.draft), "the PR marked ready", app, 420_000);
+    await waitFor(() => github.comments(OWNER, REPO, number).find((comment) => comment.body.includes("Mission complete")), "the mission to complete", app, 420_000);
+    const [pull] = github.pulls(OWNER, REPO);
+    expect(pull!.draft).toBe(false);
 
     const checks = github.checkRuns(OWNER, REPO);
     const latest = (name: string) => checks.filter((check) => check.name === name).at(-1);
     expect(latest("Mission scrutiny · Greeting form")?.conclusion).toBe("success");
     expect(latest("Mission user testing · Greeting form")?.conclusion).toBe("success");
-    expect(commitsOn(repo.gitDir, pull.head.ref, "main").map((commit) => commit.subject)).toEqual(["Serve the greeting form", "Fix VAL-FORM-002"]);
-    expect(github.comments(OWNER, REPO, number).some((comment) => comment.body.includes("Mission complete"))).toBe(true);
+    expect(commitsOn(repo.gitDir, pull!.head.ref, "main").map((commit) => commit.subject)).toEqual(["Serve the greeting form", "Fix VAL-FORM-002"]);
     // Nothing the operator must not see leaked into what people see.
     const seen = JSON.stringify([github.comments(OWNER, REPO, number), checks, github.pulls(OWNER, REPO)]);
     for (const secret of [ANTHROPIC_KEY, github.webhookSecret, github.privateKey.split("\n")[1]!, app.directory]) expect(seen).not.toContain(secret);
