@@ -44,6 +44,13 @@ export function bubblewrapTooWeak(detail: string): SandboxFailure {
 /** The trial command or the library's start failed: read the output for the known causes. */
 export function explainStartFailure(output: string): SandboxFailure {
   const detail = output.trim().split("\n").slice(-5).join(" ").slice(0, 2_000);
+  if (/max_user_namespaces|\/proc\/sys.*(Read-only|denied)/i.test(output)) {
+    return {
+      cause: "bubblewrap cannot turn off user namespaces inside the sandbox: /proc/sys is read-only (an unprivileged container)",
+      advice: `Run the container with \`--security-opt systempaths=unconfined\` (and a seccomp profile that allows user namespaces, e.g. \`--security-opt seccomp=unconfined\`), ${RESUME} ${UNCONFINED}`,
+      detail,
+    };
+  }
   if (/setting up uid map|uid map|No permissions to creat|creating new namespace|unshare.*(not permitted|denied)|Operation not permitted/i.test(output)) {
     return {
       cause: "the host does not let the app create user namespaces, which the sandbox (bubblewrap) needs",

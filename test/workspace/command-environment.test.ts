@@ -111,6 +111,7 @@ describe("advice when the sandbox or the browser cannot start", () => {
   it("tells user namespaces, old bubblewrap and unknown failures apart, without host paths", () => {
     expect(explainStartFailure("bwrap: setting up uid map: Permission denied").cause).toMatch(/user namespaces/);
     expect(explainStartFailure("bwrap: No permissions to creating new namespace").advice).toMatch(/seccomp=unconfined/);
+    expect(explainStartFailure("bwrap: cannot open /proc/sys/user/max_user_namespaces: Read-only file system").advice).toMatch(/systempaths=unconfined/);
     expect(bubblewrapTooWeak("bwrap is setuid").advice).toMatch(/0\.8\.0 or later, not setuid/);
     const other = explainStartFailure("/home/op/app/thing: weird failure");
     expect(`${other.cause} ${other.advice}`).not.toContain("/home/op");
