@@ -9,6 +9,7 @@ import { createRedactor, missionsOctokit, OctokitGitHub } from "./github/index.t
 import { ModelRegistry, PriceTable } from "./models/index.ts";
 import { Dashboard, DashboardAuth, MissionFeed } from "./control/index.ts";
 import { MissionsMetrics } from "./metrics/index.ts";
+import { landingPage } from "./startup/index.ts";
 import { ObservedStore, SqliteMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_ALLOWED_DOMAINS, GitWorkspace, SandboxedRunner, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
@@ -46,9 +47,8 @@ export interface StartOptions {
 /** The composition root: builds every part from the operator's configuration and starts serving. */
 export async function startMissions(config: OperatorConfig, options: StartOptions = {}): Promise<MissionsServer> {
   if (!config.appId || !config.privateKey) throw new Error("APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are required to run the app.");
-  if (Object.keys(config.providers).length === 0) {
-    throw new Error("No model provider is configured: set ANTHROPIC_API_KEY or OPENAI_API_KEY (see .env.example).");
-  }
+  // The entry point serves a page naming the variables instead; a library caller gets them here.
+  if (config.modelProblems.length > 0) throw new Error(config.modelProblems.map((problem) => problem.message).join("\n"));
   const log = options.log ?? createLogger(config);
   const feed = new MissionFeed();
   const listeners: Array<(change: StoreChange) => void> = [(change) => feed.publish(missionOf(change))];
@@ -89,6 +89,8 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     port: config.port,
     host: config.host,
     webhookPath: config.webhookPath,
+    // Local development: Probot relays the smee.io channel's deliveries to the webhook path.
+    webhookProxy: config.webhookProxyUrl,
     log,
     loggingOptions: {
       // The sign-in callback carries a one-time code and state in its URL: never logged.
@@ -163,6 +165,15 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       intake: () => intake!,
       health: async () => ({ activeMissions: (await store.listMissions({ active: true })).length }),
       dashboard: dashboard.handle,
+      home: landingPage({
+        label: config.label,
+        githubWebUrl: config.githubWebUrl,
+        installUrl: async () => {
+          const octokit = await app.auth();
+          const { data } = await octokit.request("GET /app", { request: { signal: AbortSignal.timeout(5_000) } });
+          return data?.html_url ? `${data.html_url}/installations/new` : undefined;
+        },
+      }),
     })(app, appOptions);
   });
   const http = await server.start();
@@ -212,7 +223,8 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
-function createLogger(config: OperatorConfig): Logger {
+/** The app's logger: JSON lines in production, pretty in a terminal. */
+export function createLogger(config: OperatorConfig): Logger {
   const options = loggerOptions(config.logLevel);
   return config.logFormat === "json" ? pino(options) : pino(options, pretty({ colorize: true, ignore: "pid,hostname" }));
 }
