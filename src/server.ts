@@ -9,7 +9,8 @@ import { createRedactor, missionsOctokit, OctokitGitHub } from "./github/index.t
 import { ModelRegistry, PriceTable } from "./models/index.ts";
 import { Dashboard, DashboardAuth, MissionFeed } from "./control/index.ts";
 import { MissionsMetrics } from "./metrics/index.ts";
-import { landingPage } from "./startup/index.ts";
+import { landingPage, startWebhookRelay } from "./startup/index.ts";
+import type { AddressInfo } from "node:net";
 import { ObservedStore, SqliteMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
 import { dirname, resolve } from "node:path";
 import { DEFAULT_ALLOWED_DOMAINS, GitWorkspace, SandboxedRunner, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
@@ -89,8 +90,6 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     port: config.port,
     host: config.host,
     webhookPath: config.webhookPath,
-    // Local development: Probot relays the smee.io channel's deliveries to the webhook path.
-    webhookProxy: config.webhookProxyUrl,
     log,
     loggingOptions: {
       // The sign-in callback carries a one-time code and state in its URL: never logged.
@@ -180,6 +179,10 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   selfUrl = `http://${config.host ?? "localhost"}:${port}`;
+  // Local development: the smee.io channel GitHub posts to, relayed to the webhook endpoint.
+  const relay = config.webhookProxyUrl
+    ? startWebhookRelay({ source: config.webhookProxyUrl, target: `${loopbackUrl(address, port)}${config.webhookPath ?? "/api/github/webhooks"}`, log })
+    : undefined;
   // Work left by a previous run: deliveries received but not processed, missions not finished.
   void intake!.drain();
   await engine!.resumeAll();
@@ -200,11 +203,20 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       intake!.stop();
       await engine!.stop();
       dashboard.close();
+      await relay?.stop();
       if (runner instanceof SandboxedRunner) await SandboxedRunner.stop();
       await server.stop();
       await store.close();
     },
   };
+}
+
+/** This process's own address, as a relay on the same host reaches it (a wildcard address is not one). */
+function loopbackUrl(address: string | AddressInfo | null, port: number): string {
+  const host = typeof address === "object" && address ? address.address : "127.0.0.1";
+  if (host === "0.0.0.0") return `http://127.0.0.1:${port}`;
+  if (host === "::") return `http://[::1]:${port}`;
+  return host.includes(":") ? `http://[${host}]:${port}` : `http://${host}:${port}`;
 }
 
 function missionOf(change: StoreChange): string {

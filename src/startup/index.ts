@@ -5,3 +5,4 @@ export { NeedsConfigurationApp, type NeedsConfigurationOptions } from "./needs-c
 export { SetupApp, type SetupAppOptions } from "./setup-app.ts";
 export { startNeedsConfiguration, startSetup, type SetupStartOptions, type StartupServer } from "./start-startup-server.ts";
 export { createWebhookChannel, type ChannelOptions } from "./webhook-channel.ts";
+export { startWebhookRelay, type WebhookRelay } from "./webhook-relay.ts";

@@ -10,6 +10,8 @@ export interface FakeSmee {
   created: string[];
   /** Clients listening on a channel now. */
   listeners(channel: string): number;
+  /** Connections to any channel answered 503 from now on (smee.io having a bad day). */
+  refuse(count: number): void;
   close(): Promise<void>;
 }
 
@@ -20,6 +22,7 @@ export interface FakeSmee {
 export async function startFakeSmee(): Promise<FakeSmee> {
   const streams = new Map<string, Set<ServerResponse>>();
   const created: string[] = [];
+  let refusals = 0;
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     if (url.pathname === "/new" && (req.method === "HEAD" || req.method === "GET")) {
@@ -29,6 +32,11 @@ export async function startFakeSmee(): Promise<FakeSmee> {
       return;
     }
     const channel = url.pathname;
+    if (req.method === "GET" && refusals > 0) {
+      refusals--;
+      res.writeHead(503, { "content-type": "text/plain" }).end("Service Unavailable");
+      return;
+    }
     if (req.method === "GET") {
       res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", connection: "keep-alive" });
       res.write("event: ready\ndata: {}\n\n");
@@ -56,6 +64,9 @@ export async function startFakeSmee(): Promise<FakeSmee> {
     newChannelUrl: `${base()}/new`,
     created,
     listeners: (channel) => streams.get(new URL(channel).pathname)?.size ?? 0,
+    refuse: (count) => {
+      refusals = count;
+    },
     async close() {
       for (const listening of streams.values()) for (const stream of listening) stream.end();
       server.closeAllConnections();
