@@ -1,4 +1,15 @@
-# Missions: a GitHub App. Build: docker build -t missions .   Run: docker run --env-file .env -p 3000:3000 -v missions-data:/data missions
+# Missions: a GitHub App.
+#   Build:  docker build -t missions .
+#   First run, to register the app on GitHub (open the address GitHub will reach, e.g. https://missions.example.com):
+#           docker run -p 3000:3000 -v missions-data:/data -e MISSIONS_PUBLIC_URL=https://missions.example.com missions
+#           The setup flow writes the app's credentials to /data/.env (MISSIONS_ENV_FILE) on the volume; then
+#           add a model provider key there, or pass it (-e ANTHROPIC_API_KEY=… or -e OPENAI_API_KEY=…), and
+#           run again. Until a key is set, / names the variable to set and /health answers 503.
+#   Or with an env file written by `npm start`'s setup flow: docker run --env-file .env -p 3000:3000 -v missions-data:/data missions
+#           (Docker keeps the quotes around PRIVATE_KEY; the app removes them.)
+# GitHub must reach the webhook URL: on a laptop, pass -e WEBHOOK_PROXY_URL=<a channel from https://smee.io/new>
+# (with NODE_ENV=production, as set below, the setup flow creates no channel itself).
+# A bind mount for /data must be writable by the image's user `node` (uid 1000).
 FROM node:24-bookworm-slim
 
 # git drives mission checkouts; ca-certificates for HTTPS to GitHub and model providers;
@@ -23,12 +34,15 @@ ENV NODE_ENV=production \
     PORT=3000 \
     LOG_FORMAT=json \
     DATABASE_URL=sqlite:/data/missions.db \
-    MISSIONS_WORKSPACES=/data/workspaces
+    MISSIONS_WORKSPACES=/data/workspaces \
+    MISSIONS_ENV_FILE=/data/.env
 
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]
 EXPOSE 3000
+# /health: 200 while waiting for registration (setup) and once running; 503 while a registered app
+# cannot run missions (a model provider key is missing), so the container shows as unhealthy then.
 HEALTHCHECK --interval=30s --timeout=5s CMD node -e "fetch('http://127.0.0.1:'+(process.env.PORT||3000)+'/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"
 ENTRYPOINT ["/usr/bin/tini", "--"]
 CMD ["node", "src/main.ts"]

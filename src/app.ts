@@ -17,6 +17,8 @@ export interface AppParts {
   health: () => Promise<{ activeMissions: number }>;
   /** The dashboard and `/metrics`: true when the request was theirs. */
   dashboard?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
+  /** `/` for people: the app runs, and what to do next. */
+  home?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
 }
 
 export function missionsApp(parts: AppParts): ApplicationFunction {
@@ -35,5 +37,6 @@ export function missionsApp(parts: AppParts): ApplicationFunction {
       return true;
     });
     if (parts.dashboard) addHandler(parts.dashboard);
+    if (parts.home) addHandler(parts.home);
   };
 }

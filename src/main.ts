@@ -1,32 +1,46 @@
 import { existsSync } from "node:fs";
+import { resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { getPrivateKey } from "@probot/get-private-key";
-import { run } from "probot";
-import { readOperatorConfig } from "./config/index.ts";
-import { startMissions } from "./server.ts";
+import { readOperatorConfig, unquotePrivateKey, type OperatorConfig } from "./config/index.ts";
+import { createLogger, startMissions } from "./server.ts";
+import { startNeedsConfiguration, startSetup } from "./startup/index.ts";
 
-// The one place that reads the environment. `.env` holds what the setup flow registered.
-if (existsSync(".env")) process.loadEnvFile(".env");
+// The one place that reads the environment. `.env` holds what the setup flow registered; the
+// Docker image keeps it on the data volume (MISSIONS_ENV_FILE=/data/.env).
+const envFile = resolve(process.env.MISSIONS_ENV_FILE || ".env");
+if (existsSync(envFile)) process.loadEnvFile(envFile);
 
-const privateKey = (() => {
+const config = ((): OperatorConfig => {
   try {
-    return getPrivateKey({ env: process.env })?.toString() ?? undefined;
+    // `docker run --env-file` keeps the quotes the setup flow writes around the key.
+    const env = { ...process.env, PRIVATE_KEY: unquotePrivateKey(process.env.PRIVATE_KEY) };
+    const privateKey = getPrivateKey({ env })?.toString() ?? undefined;
+    return readOperatorConfig({ ...env, PRIVATE_KEY: privateKey }, { appDirectory: process.cwd(), envFile });
   } catch (error) {
-    console.error(`Could not read the private key: ${(error as Error).message}`);
+    // A configuration mistake is the operator's to fix: the message, not a stack trace.
+    console.error((error as Error).message);
     process.exit(1);
   }
 })();
-const config = readOperatorConfig({ ...process.env, PRIVATE_KEY: privateKey }, { appDirectory: process.cwd() });
+const log = createLogger(config);
 
+let stop: () => Promise<void>;
 if (!config.appId || !config.privateKey) {
-  // No credentials yet: Probot's setup flow registers the app from app.yml and writes .env.
-  await run(() => {});
+  // No credentials yet: the setup flow registers the app from app.yml and writes them to .env.
+  const manifestFile = fileURLToPath(new URL("../app.yml", import.meta.url));
+  ({ stop } = await startSetup(config, { log, manifestFile }));
+} else if (config.modelProblems.length > 0) {
+  // Registered, but missions could not call their models: a page says which variable to set.
+  ({ stop } = await startNeedsConfiguration(config, { log }));
 } else {
-  const missions = await startMissions(config);
-  const shutdown = async (signal: string) => {
-    missions.log.info({ signal }, "stopping: the step in flight will re-run on the next start");
-    await missions.stop();
-    process.exit(0);
-  };
-  process.once("SIGINT", () => void shutdown("SIGINT"));
-  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+  const missions = await startMissions(config, { log });
+  stop = () => missions.stop();
 }
+const shutdown = async (signal: string) => {
+  log.info({ signal }, "stopping: the step in flight will re-run on the next start");
+  await stop();
+  process.exit(0);
+};
+process.once("SIGINT", () => void shutdown("SIGINT"));
+process.once("SIGTERM", () => void shutdown("SIGTERM"));

@@ -9,6 +9,8 @@ import { createRedactor, missionsOctokit, OctokitGitHub } from "./github/index.t
 import { ModelRegistry, PriceTable } from "./models/index.ts";
 import { Dashboard, DashboardAuth, MissionFeed } from "./control/index.ts";
 import { MissionsMetrics } from "./metrics/index.ts";
+import { landingPage, startWebhookRelay } from "./startup/index.ts";
+import type { AddressInfo } from "node:net";
 import { ObservedStore, SqliteMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
 import { dirname, join, resolve } from "node:path";
 import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, SandboxedRunner, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
@@ -46,9 +48,8 @@ export interface StartOptions {
 /** The composition root: builds every part from the operator's configuration and starts serving. */
 export async function startMissions(config: OperatorConfig, options: StartOptions = {}): Promise<MissionsServer> {
   if (!config.appId || !config.privateKey) throw new Error("APP_ID and PRIVATE_KEY (or PRIVATE_KEY_PATH) are required to run the app.");
-  if (Object.keys(config.providers).length === 0) {
-    throw new Error("No model provider is configured: set ANTHROPIC_API_KEY or OPENAI_API_KEY (see .env.example).");
-  }
+  // The entry point serves a page naming the variables instead; a library caller gets them here.
+  if (config.modelProblems.length > 0) throw new Error(config.modelProblems.map((problem) => problem.message).join("\n"));
   const log = options.log ?? createLogger(config);
   const feed = new MissionFeed();
   const listeners: Array<(change: StoreChange) => void> = [(change) => feed.publish(missionOf(change))];
@@ -157,12 +158,25 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       intake: () => intake!,
       health: async () => ({ activeMissions: (await store.listMissions({ active: true })).length }),
       dashboard: dashboard.handle,
+      home: landingPage({
+        label: config.label,
+        githubWebUrl: config.githubWebUrl,
+        installUrl: async () => {
+          const octokit = await app.auth();
+          const { data } = await octokit.request("GET /app", { request: { signal: AbortSignal.timeout(5_000) } });
+          return data?.html_url ? `${data.html_url}/installations/new` : undefined;
+        },
+      }),
     })(app, appOptions);
   });
   const http = await server.start();
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   selfUrl = `http://${config.host ?? "localhost"}:${port}`;
+  // Local development: the smee.io channel GitHub posts to, relayed to the webhook endpoint.
+  const relay = config.webhookProxyUrl
+    ? startWebhookRelay({ source: config.webhookProxyUrl, target: `${loopbackUrl(address, port)}${config.webhookPath ?? "/api/github/webhooks"}`, log })
+    : undefined;
   // Work left by a previous run: deliveries received but not processed, missions not finished.
   void intake!.drain();
   await engine!.resumeAll();
@@ -183,6 +197,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       intake!.stop();
       await engine!.stop();
       dashboard.close();
+      await relay?.stop();
       if (runner instanceof SandboxedRunner) await SandboxedRunner.stop();
       await server.stop();
       await store.close();
@@ -211,6 +226,14 @@ function commandSetup(config: OperatorConfig): { runner: CommandRunner; toolPath
   return { runner, toolPath: path.path };
 }
 
+/** This process's own address, as a relay on the same host reaches it (a wildcard address is not one). */
+function loopbackUrl(address: string | AddressInfo | null, port: number): string {
+  const host = typeof address === "object" && address ? address.address : "127.0.0.1";
+  if (host === "0.0.0.0") return `http://127.0.0.1:${port}`;
+  if (host === "::") return `http://[::1]:${port}`;
+  return host.includes(":") ? `http://[${host}]:${port}` : `http://${host}:${port}`;
+}
+
 function missionOf(change: StoreChange): string {
   return change.kind === "mission" ? change.missionId : change.kind === "event" ? change.event.missionId : change.entry.missionId;
 }
@@ -227,7 +250,8 @@ export function loggerOptions(level: string): LoggerOptions {
   };
 }
 
-function createLogger(config: OperatorConfig): Logger {
+/** The app's logger: JSON lines in production, pretty in a terminal. */
+export function createLogger(config: OperatorConfig): Logger {
   const options = loggerOptions(config.logLevel);
   return config.logFormat === "json" ? pino(options) : pino(options, pretty({ colorize: true, ignore: "pid,hostname" }));
 }

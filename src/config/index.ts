@@ -1,3 +1,5 @@
+export { findModelProblems, type ConfigProblem, type ModelChoice } from "./model-problems.ts";
+export { unquotePrivateKey } from "./unquote-private-key.ts";
 export { readOperatorConfig, ROLE_NAMES, type OperatorConfig, type ProviderSettings, type RoleName } from "./operator-config.ts";
 export {
   parseRepositoryConfig,

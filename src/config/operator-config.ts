@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { parseOperatorPrices, type ModelPrice } from "../models/prices.ts";
+import { parseOperatorPrices, PriceTable, type ModelPrice } from "../models/prices.ts";
+import { findModelProblems, type ConfigProblem } from "./model-problems.ts";
 
 export const ROLE_NAMES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -30,6 +31,8 @@ export interface OperatorConfig {
   models: Record<RoleName, string>;
   /** Roles whose model the operator set explicitly (MISSIONS_MODEL_<ROLE>). */
   pinnedRoles: RoleName[];
+  /** Why missions could not call their models, each naming the variable to fix; empty when they can. */
+  modelProblems: ConfigProblem[];
   budget: { defaultUsd: number; maxUsd: number };
   commandTimeoutMs: number;
   modelTimeoutMs: number;
@@ -67,6 +70,14 @@ export interface OperatorConfig {
   };
   /** Least time between two edits of one mission's control comment (`MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS`). */
   controlEditIntervalMs: number;
+  /** A smee.io channel relaying GitHub's webhooks to this process (`WEBHOOK_PROXY_URL`, local development). */
+  webhookProxyUrl?: string;
+  /** Whether the setup flow creates a relay channel: not in production, nor with a relay or public URL already set. */
+  createWebhookChannel: boolean;
+  /** `GH_ORG`: the setup flow registers the app under this organisation instead of the operator's account. */
+  githubOrganization?: string;
+  /** The `.env` file the app reads at start and the setup flow writes (`MISSIONS_ENV_FILE`). */
+  envFile: string;
 }
 
 const positiveNumber = (fallback: number) =>
@@ -131,6 +142,9 @@ const EnvSchema = z.object({
   GITHUB_CLIENT_SECRET: z.string().optional(),
   MISSIONS_METRICS_TOKEN: z.string().min(16, "use at least 16 characters (e.g. openssl rand -hex 32)").optional(),
   MISSIONS_METRICS_PUBLIC: z.enum(["true", "false"]).optional(),
+  WEBHOOK_PROXY_URL: z.string().url().optional(),
+  NO_SMEE_SETUP: z.string().optional(),
+  GH_ORG: z.string().optional(),
   MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS: z
     .string()
     .optional()
@@ -153,7 +167,7 @@ const VALIDATORS: RoleName[] = ["scrutiny", "reviewer", "user-testing"];
 const PROVIDER_NAME = /^MISSIONS_PROVIDER_([A-Z0-9_]+)_BASE_URL$/;
 
 /** Builds the operator's configuration from an environment; problems are listed, not thrown one by one. */
-export function readOperatorConfig(env: Record<string, string | undefined>, options: { appDirectory?: string } = {}): OperatorConfig {
+export function readOperatorConfig(env: Record<string, string | undefined>, options: { appDirectory?: string; envFile?: string } = {}): OperatorConfig {
   // An empty variable means "not set", as in most shells' and process managers' conventions.
   env = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ""));
   const parsed = EnvSchema.safeParse(env);
@@ -172,6 +186,16 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
   for (const [name, provider] of Object.entries(providers)) provider.defaultModel = DEFAULT_MODELS[name];
   Object.assign(providers, namedProviders(env));
   const models = chooseModels(env, providers);
+  const prices = parseOperatorPrices(values.MISSIONS_PRICES);
+  const modelProblems = findModelProblems({
+    providers,
+    choices: ROLE_NAMES.map((role) => ({
+      role,
+      model: models[role],
+      variable: env[roleVariable(role)] ? roleVariable(role) : env.MISSIONS_MODEL && models[role] === env.MISSIONS_MODEL ? "MISSIONS_MODEL" : undefined,
+    })),
+    prices: new PriceTable(prices),
+  });
   if (values.APP_ID && !values.WEBHOOK_SECRET) {
     // Probot would fall back to "development": anyone could then sign webhooks as GitHub.
     throw new Error("Invalid configuration: WEBHOOK_SECRET is required once APP_ID is set (the secret you gave GitHub for this app's webhooks).");
@@ -198,17 +222,20 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     label: values.MISSIONS_LABEL ?? "mission",
     providers,
     models,
-    pinnedRoles: ROLE_NAMES.filter((role) => !!env[`MISSIONS_MODEL_${role.toUpperCase().replace("-", "_")}`]),
+    pinnedRoles: ROLE_NAMES.filter((role) => !!env[roleVariable(role)]),
+    modelProblems,
     budget: { defaultUsd: values.MISSIONS_BUDGET_USD, maxUsd: values.MISSIONS_BUDGET_MAX_USD },
     commandTimeoutMs: values.MISSIONS_COMMAND_TIMEOUT_SECONDS * 1000,
     modelTimeoutMs: values.MISSIONS_MODEL_TIMEOUT_SECONDS * 1000,
-    prices: parseOperatorPrices(values.MISSIONS_PRICES),
+    prices,
     sandbox: values.MISSIONS_SANDBOX !== "off",
     chromiumPath: values.MISSIONS_CHROMIUM ?? "/usr/bin/chromium",
     networkAllow: values.MISSIONS_NETWORK_ALLOW?.split(",").map((host) => host.trim()).filter(Boolean),
     secretPaths: [
       // The app's own directory: `.env`, a key file Probot found there, the default store.
       ...(options.appDirectory ? [options.appDirectory] : [".env"]),
+      // The `.env` the app reads, wherever MISSIONS_ENV_FILE puts it (the data volume in the image).
+      ...(options.envFile ? [options.envFile] : []),
       ...(values.MISSIONS_HIDDEN_PATHS?.split(",").map((path) => path.trim()).filter(Boolean) ?? []),
       ...(values.PRIVATE_KEY_PATH ? [values.PRIVATE_KEY_PATH] : []),
       // The app user's home: credentials, and the tool caches the sandbox library would leave writable.
@@ -226,7 +253,17 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     },
     metrics: { token: values.MISSIONS_METRICS_TOKEN, public: values.MISSIONS_METRICS_PUBLIC === "true" },
     controlEditIntervalMs: values.MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS * 1000,
+    webhookProxyUrl: values.WEBHOOK_PROXY_URL,
+    // Probot's rule, and no channel either when GitHub can reach the app at its public URL.
+    createWebhookChannel: !values.WEBHOOK_PROXY_URL && !values.MISSIONS_PUBLIC_URL && values.NODE_ENV !== "production" && values.NO_SMEE_SETUP !== "true",
+    githubOrganization: values.GH_ORG,
+    envFile: options.envFile ?? ".env",
   };
+}
+
+/** `user-testing` → `MISSIONS_MODEL_USER_TESTING`. */
+function roleVariable(role: RoleName): string {
+  return `MISSIONS_MODEL_${role.toUpperCase().replace("-", "_")}`;
 }
 
 /** `DATABASE_URL` as `sqlite:path`, `file:path` or a plain path; default `.data/missions.db`. */
@@ -267,7 +304,7 @@ function namedProviders(env: Record<string, string | undefined>): Record<string,
  * the checking mind is not the same as the working one.
  */
 function chooseModels(env: Record<string, string | undefined>, providers: Record<string, ProviderSettings>): Record<RoleName, string> {
-  const explicit = (role: RoleName) => env[`MISSIONS_MODEL_${role.toUpperCase().replace("-", "_")}`];
+  const explicit = (role: RoleName) => env[roleVariable(role)];
   const withDefault = Object.entries(providers).filter(([, provider]) => provider.defaultModel);
   const first = withDefault[0];
   const fallback = env.MISSIONS_MODEL || (first ? `${first[0]}/${first[1].defaultModel}` : "anthropic/claude-sonnet-5-5");

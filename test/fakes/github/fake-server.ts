@@ -11,6 +11,7 @@ import { serveGitHttp } from "./serve-git-http.ts";
 import type { HookedRequest, RecordedRequest, RequestHook } from "./types.ts";
 import type { World } from "./world.ts";
 import type { FakeOAuth } from "./oauth.ts";
+import type { FakeAppRegistration } from "./app-registration.ts";
 import { handleUserApi } from "./user-api.ts";
 
 export interface FakeServerParts {
@@ -20,6 +21,8 @@ export interface FakeServerParts {
   requests: RecordedRequest[];
   /** GitHub's OAuth web flow under /login/oauth (sign-in with GitHub). */
   oauth?: FakeOAuth;
+  /** GitHub's manifest flow: the register form at /settings/apps/new. */
+  registration?: FakeAppRegistration;
   hook?: { current?: RequestHook };
 }
 
@@ -47,6 +50,7 @@ async function dispatch(parts: FakeServerParts, req: IncomingMessage, res: Serve
     return handleApi(parts, req, res, url);
   }
   if (parts.oauth && url.pathname.startsWith("/login/oauth/")) return parts.oauth.handle(req, res, url);
+  if (parts.registration && (await parts.registration.handleForm(req, res, url))) return;
   const git = GIT_PATH.exec(url.pathname);
   if (git) {
     const hooked: HookedRequest = { method: (req.method ?? "GET").toUpperCase(), path: url.pathname, kind: "git" };

@@ -20,6 +20,7 @@ import { addRepoRoutes } from "./routes/repo-routes.ts";
 import type { FakeGitHub, RecordedRequest, RequestHook, StartOptions } from "./types.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 import { FakeOAuth } from "./oauth.ts";
+import { FakeAppRegistration } from "./app-registration.ts";
 
 export type * from "./types.ts";
 
@@ -45,7 +46,9 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
   addCheckRunRoutes(router);
 
   const oauth = new FakeOAuth(state);
-  const server = createFakeServer({ world: { state, webhooks }, router, faults, requests, oauth, hook });
+  const registration = new FakeAppRegistration(state, { privateKey: key.privateKey, webhookSecret, oauthClient: oauth });
+  registration.addRoutes(router);
+  const server = createFakeServer({ world: { state, webhooks }, router, faults, requests, oauth, registration, hook });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
@@ -67,6 +70,7 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
     requests,
 
     setWebhookTarget: (url) => webhooks.setTarget(url),
+    registrations: () => registration.registrations.map((entry) => ({ manifest: entry.manifest, organization: entry.organization, converted: entry.converted })),
     oauthClient: { clientId: oauth.clientId, clientSecret: oauth.clientSecret },
     authorizeAs: (login) => {
       if (login) state.user(login);

@@ -172,6 +172,8 @@ export interface FakeGitHub {
   webhookSecret: string;
   privateKey: string;
   setWebhookTarget(url: string): void;
+  /** Manifests posted to GitHub's register form (/settings/apps/new), oldest first. */
+  registrations(): Array<{ manifest: Record<string, unknown>; organization?: string; converted: boolean }>;
   /** The app's OAuth client (as the manifest flow would register it), for "Sign in with GitHub". */
   oauthClient: { clientId: string; clientSecret: string };
   /** Who clicks "Authorize" on GitHub's consent page from now on; undefined: whoever comes declines. */
