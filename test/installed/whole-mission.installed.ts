@@ -28,6 +28,33 @@ describe("the app as installed: a fresh clone under the home directory, npm ci, 
     app?.remove();
   });
 
+  it("without credentials, npm start serves the register-the-app page, whose webhook URL ends in the webhook path", async () => {
+    app.removeEnv();
+    const port = await freePort();
+    await app.start(port);
+    const root = await fetch(`${app.url}/`, { redirect: "manual" });
+    expect(root.status).toBe(302);
+    const page = await (await fetch(new URL(root.headers.get("location")!, app.url))).text();
+    expect(page).toContain("Register");
+    const manifest = JSON.parse(decodeEntities(/name="manifest"[^>]*value="([^"]*)"/.exec(page)?.[1] ?? /value="([^"]*)"[^>]*name="manifest"/.exec(page)![1]!));
+    // A relay channel where one can be made, else this app's own webhook path (GitHub refuses localhost, so the page says to set a public URL).
+    expect(manifest.hook_attributes.url).toMatch(/\/api\/github\/webhooks$|^https:\/\/smee\.io\/\w+$/);
+    expect((await fetch(`${app.url}/health`)).status).toBe(200);
+    await app.stop();
+  });
+
+  it("with GitHub credentials and no model provider, npm start serves a page naming the variable to set, and does not crash", async () => {
+    const port = await freePort();
+    app.writeEnv({ APP_ID: String(github.appId), PRIVATE_KEY: `"${github.privateKey}"`, WEBHOOK_SECRET: github.webhookSecret, GHE_HOST: github.host, GHE_PROTOCOL: "http", PORT: String(port) });
+    await app.start();
+    const text = await (await fetch(`${app.url}/`)).text();
+    expect(text).toContain("Missions needs configuration");
+    expect(text).toContain("ANTHROPIC_API_KEY or OPENAI_API_KEY");
+    expect((await fetch(`${app.url}/health`)).status).toBe(503);
+    expect(app.log()).not.toMatch(/\n\s+at /);
+    await app.stop();
+  });
+
   it("runs a whole mission with a user-testing milestone: label, contract, approve, commits, both checks green, PR ready", async () => {
     const repo = await github.createRepo({ owner: OWNER, name: REPO, files: { "README.md": "# Greeter\n", ".github/missions.yml": `${CONFIG}commands:\n  test: node --check server.js && node --version\n` } });
     github.setPermission(OWNER, REPO, MAINTAINER, "write");
@@ -65,8 +92,18 @@ describe("the app as installed: a fresh clone under the home directory, npm ci, 
     // Nothing the operator must not see leaked into what people see.
     const seen = JSON.stringify([github.comments(OWNER, REPO, number), checks, github.pulls(OWNER, REPO)]);
     for (const secret of [ANTHROPIC_KEY, github.webhookSecret, github.privateKey.split("\n")[1]!, app.directory]) expect(seen).not.toContain(secret);
+
+    // The landing page says the app runs and what to do next, and shows nothing of the mission.
+    const landing = await (await fetch(`${app.url}/`)).text();
+    expect(landing).toContain("Missions is running");
+    expect(landing).toContain("/missions");
+    for (const secret of [OWNER, REPO, "Add greetings"]) expect(landing).not.toContain(secret);
   }, 600_000);
 });
+
+function decodeEntities(text: string): string {
+  return text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
+}
 
 async function waitFor<T>(find: () => T | undefined, what: string, app: InstalledApp, timeoutMs = 180_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
