@@ -139,7 +139,8 @@ export class SetupApp {
       (error: unknown) => {
         // Tried again at the next page load; meanwhile the page says GitHub cannot reach a local address.
         this.#channel = undefined;
-        this.#options.log.warn({ err: error }, "could not create a webhook relay channel; set WEBHOOK_PROXY_URL or MISSIONS_PUBLIC_URL");
+        // An expected outage (no route to the relay service): one line, no stack.
+        this.#options.log.warn({ reason: describeError(error) }, "could not create a webhook relay channel; set WEBHOOK_PROXY_URL or MISSIONS_PUBLIC_URL");
         return undefined;
       },
     );
@@ -155,4 +156,11 @@ function baseUrlOf(request: IncomingMessage): string {
   const forwardedHost = request.headers["x-forwarded-host"];
   const host = typeof forwardedHost === "string" ? forwardedHost.split(",")[0]!.trim() : request.headers.host;
   return `${protocol}://${host}`;
+}
+
+/** An error and its causes on one line ("fetch failed: getaddrinfo ENOTFOUND smee.io"). */
+function describeError(error: unknown): string {
+  const parts: string[] = [];
+  for (let current: unknown = error; current instanceof Error && parts.length < 4; current = current.cause) parts.push(current.message);
+  return parts.join(": ") || String(error);
 }

@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from "node:child_process";
-import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, join } from "node:path";
 import { freePort } from "../helpers/free-port.ts";
@@ -14,6 +14,7 @@ export class InstalledApp {
   readonly #root: string;
   readonly #log: string;
   #child: ChildProcess | undefined;
+  #logStart = 0;
   url = "";
 
   private constructor(root: string, directory: string) {
@@ -51,11 +52,14 @@ export class InstalledApp {
   async start(port?: number): Promise<void> {
     const env = operatorEnvironment();
     if (port) env.PORT = String(port);
+    this.#logStart = 0;
+    this.#logStart = this.log().length;
     const log = openSync(this.#log, "a");
     this.#child = spawn("npm", ["start"], { cwd: this.directory, env, stdio: ["ignore", log, log], detached: true });
     closeSync(log);
     const deadline = Date.now() + 90_000;
-    const envPort = /^PORT=(\d+)$/m.exec(readFileSync(join(this.directory, ".env"), "utf8").toString() ?? "")?.[1];
+    const envFile = join(this.directory, ".env");
+    const envPort = existsSync(envFile) ? /^PORT=(\d+)$/m.exec(readFileSync(envFile, "utf8"))?.[1] : undefined;
     this.url = `http://localhost:${port ?? envPort ?? 3000}`;
     for (;;) {
       const child = this.#child;
@@ -66,9 +70,10 @@ export class InstalledApp {
     }
   }
 
+  /** What the app printed since it was last started. */
   log(): string {
     try {
-      return readFileSync(this.#log, "utf8");
+      return readFileSync(this.#log, "utf8").slice(this.#logStart);
     } catch {
       return "";
     }

@@ -40,6 +40,7 @@ describe("the app as installed: a fresh clone under the home directory, npm ci, 
     // A relay channel where one can be made, else this app's own webhook path (GitHub refuses localhost, so the page says to set a public URL).
     expect(manifest.hook_attributes.url).toMatch(/\/api\/github\/webhooks$|^https:\/\/smee\.io\/\w+$/);
     expect((await fetch(`${app.url}/health`)).status).toBe(200);
+    expect(app.log()).not.toMatch(/\n\s+at /);
     await app.stop();
   });
 
