@@ -10,13 +10,15 @@
 # GitHub must reach the webhook URL: on a laptop, pass -e WEBHOOK_PROXY_URL=<a channel from https://smee.io/new>
 # (with NODE_ENV=production, as set below, the setup flow creates no channel itself).
 # A bind mount for /data must be writable by the image's user `node` (uid 1000).
+# The command sandbox (bubblewrap) needs user namespaces and a writable /proc/sys (for --disable-userns):
+# add `--security-opt seccomp=unconfined --security-opt systempaths=unconfined` (or your runtime's
+# bubblewrap profile) to every `docker run` above; without them a mission pauses and its comment says which is missing.
 FROM node:24-bookworm-slim
 
 # git drives mission checkouts; ca-certificates for HTTPS to GitHub and model providers;
 # bubblewrap, socat and ripgrep are the command sandbox's (and the grep tool's); chromium and a font
 # for the user-testing validator's browser.
-# The sandbox creates user namespaces: run the container with a seccomp profile that allows them
-# (for example `--security-opt seccomp=unconfined`, or your runtime's profile for bubblewrap).
+# The sandbox creates user namespaces: see the run options above.
 RUN apt-get update \
   && apt-get install -y --no-install-recommends git ca-certificates tini bubblewrap socat ripgrep curl chromium fonts-liberation \
   && rm -rf /var/lib/apt/lists/*
