@@ -50,17 +50,18 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     throw new Error("No model provider is configured: set ANTHROPIC_API_KEY or OPENAI_API_KEY (see .env.example).");
   }
   const log = options.log ?? createLogger(config);
+  const prices = new PriceTable(config.prices);
+  checkPrices(config, prices, log);
   const feed = new MissionFeed();
   const listeners: Array<(change: StoreChange) => void> = [(change) => feed.publish(missionOf(change))];
-  // Every accepted write nudges the live dashboard pages and counts in the metrics.
+  // Every accepted write nudges the live dashboard pages and counts in the metrics. Opening the store
+  // takes its lock: a second instance on the same store stops here (StoreLockedError).
   const store: MissionStore = new ObservedStore(new SqliteMissionStore(config.databasePath), (change) => {
     for (const listener of listeners) listener(change);
   });
   const metrics = new MissionsMetrics(store);
   listeners.push((change) => metrics.observe(change));
   const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
-  const prices = new PriceTable(config.prices);
-  checkPrices(config, prices, log);
   const runner: CommandRunner = options.runner ?? (config.sandbox
     ? new SandboxedRunner({
         allowedDomains: config.networkAllow ?? DEFAULT_ALLOWED_DOMAINS,

@@ -2,6 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { ACTIVE_STATUSES, loadMission, type Intent, type Mission } from "../mission/index.ts";
+import { lockStore, type StoreLock } from "./store-lock.ts";
 import type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 
 const STORE_SCHEMA_VERSION = 4;
@@ -45,12 +46,23 @@ const MIGRATIONS: string[] = [
 /** The default store: one SQLite file through `node:sqlite`, WAL mode, schema migrations by version. */
 export class SqliteMissionStore implements MissionStore {
   readonly #db: DatabaseSync;
+  readonly #lock: StoreLock | undefined;
 
+  /** Opens (creating) the store; throws `StoreLockedError` while another process, or another store object, has it open. */
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.#db = new DatabaseSync(path);
-    this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
-    this.#migrate();
+    this.#lock = path === ":memory:" ? undefined : lockStore(path);
+    let db: DatabaseSync | undefined;
+    try {
+      db = new DatabaseSync(path);
+      this.#db = db;
+      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+      this.#migrate();
+    } catch (error) {
+      if (db?.isOpen) db.close();
+      this.#lock?.release();
+      throw error;
+    }
   }
 
   #migrate(): void {
@@ -242,6 +254,7 @@ export class SqliteMissionStore implements MissionStore {
 
   async close(): Promise<void> {
     if (this.#db.isOpen) this.#db.close();
+    this.#lock?.release();
   }
 }
 
