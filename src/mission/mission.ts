@@ -98,8 +98,8 @@ export const MissionSchema = z.object({
   status: MissionStatusSchema,
   /** The status to return to on `/mission resume`. */
   pausedFrom: MissionStatusSchema.optional(),
-  /** What paused it: a person, the budget, or an outage that outlasted the retries. */
-  pauseCause: z.enum(["person", "budget", "outage"]).optional(),
+  /** What paused it: a person, the budget, an outage that outlasted the retries, or a permission the app lacks on GitHub. */
+  pauseCause: z.enum(["person", "budget", "outage", "permission"]).optional(),
   /** Why the mission is paused, blocked or failed, in words for humans. */
   reason: z.string().optional(),
   createdBy: z.string(),

@@ -35,14 +35,15 @@ export function appJson(state: FakeState): Record<string, unknown> {
     html_url: `${state.baseUrl}/apps/${state.appSlug}`,
     created_at: "2024-01-01T00:00:00Z",
     updated_at: "2024-01-01T00:00:00Z",
-    permissions: installationPermissions(),
+    permissions: appPermissions(),
     events: ["issues", "issue_comment", "check_run", "pull_request", "pull_request_review", "push"],
     installations_count: new Set(state.repos().map((repo) => repo.installationId)).size,
   };
 }
 
-export function installationPermissions(): Record<string, string> {
-  return { checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write" };
+/** What the app asks for, as in app.yml; an installation has these unless a test says otherwise. */
+export function appPermissions(): Record<string, string> {
+  return { checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write", workflows: "write" };
 }
 
 export function repoJson(state: FakeState, repo: RepoRecord): Record<string, unknown> {

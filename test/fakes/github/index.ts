@@ -101,6 +101,9 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
       state.repo(owner, repo).permissions.set(login.toLowerCase(), permission);
     },
 
+    installationPermissions: (installationId) => state.installationPermissions(installationId),
+    setInstallationPermissions: (installationId, permissions) => state.setInstallationPermissions(installationId, permissions),
+
     createIssue: (input) => people.createIssue(input),
     addLabel: (input) => people.addLabel(input),
     comment: (input) => people.comment(input),

@@ -184,6 +184,13 @@ export interface FakeGitHub {
     installationId?: number;
   }): Promise<{ owner: string; name: string; gitDir: string; cloneUrl: string }>;
   setPermission(owner: string, repo: string, login: string, permission: Permission): void;
+  /** What an installation has accepted (default: all the app asks for, `workflows: write` included). */
+  installationPermissions(installationId: number): Record<string, string>;
+  /**
+   * Sets what an installation has accepted — e.g. without `workflows`, as an installation made before the
+   * app asked for it: its pushes that touch `.github/workflows/` are then refused as GitHub refuses them.
+   */
+  setInstallationPermissions(installationId: number, permissions: Record<string, string>): void;
   createIssue(input: { owner: string; repo: string; title: string; body?: string; user: string }): { number: number };
   addLabel(input: {
     owner: string;
