@@ -152,7 +152,7 @@ export function issueJson(state: FakeState, repo: RepoRecord, issue: IssueRecord
       html_url: html,
       diff_url: `${html}.diff`,
       patch_url: `${html}.patch`,
-      merged_at: null,
+      merged_at: issue.pull.mergedAt ?? null,
     };
   }
   return json;
@@ -217,8 +217,8 @@ export function pullJson(state: FakeState, repo: RepoRecord, issue: IssueRecord,
     created_at: issue.createdAt,
     updated_at: issue.updatedAt,
     closed_at: issue.closedAt,
-    merged_at: null,
-    merged: false,
+    merged_at: pull.mergedAt ?? null,
+    merged: pull.mergedAt !== undefined,
     mergeable: null,
     merge_commit_sha: null,
     assignees: [],

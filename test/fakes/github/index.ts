@@ -108,6 +108,7 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
     addLabel: (input) => people.addLabel(input),
     comment: (input) => people.comment(input),
     editComment: (input) => people.editComment(input),
+    closePull: (input) => people.closePull(input),
     deliver: (event, payload, deliveryOptions) => webhooks.deliver(event, payload, deliveryOptions?.deliveryId),
     lastDelivery: () => webhooks.last(),
     deliveries: () => webhooks.log(),

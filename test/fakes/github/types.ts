@@ -113,6 +113,7 @@ export interface Pull {
   base: { ref: string };
   draft: boolean;
   state: "open" | "closed";
+  merged: boolean;
   node_id: string;
   html_url: string;
   user: { login: string; type: "User" | "Bot" };
@@ -209,6 +210,8 @@ export interface FakeGitHub {
     deliveryId?: string;
   }): Promise<DeliveryResult & { commentId: number }>;
   editComment(input: { owner: string; repo: string; commentId: number; body: string; user: string }): Promise<DeliveryResult>;
+  /** A person closes a pull request, merging it (a merge commit on its base; never a draft) or not; `pull_request` `closed` is delivered. */
+  closePull(input: { owner: string; repo: string; number: number; user: string; merge: boolean; deliveryId?: string }): Promise<DeliveryResult>;
   deliver(event: string, payload: object, options?: { deliveryId?: string }): Promise<DeliveryResult>;
   lastDelivery(): Delivery | undefined;
   deliveries(): Array<Delivery & { result?: DeliveryResult; error?: string }>;
