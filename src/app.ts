@@ -7,6 +7,7 @@ export const WEBHOOK_EVENTS = [
   "issues.labeled",
   "issue_comment.created",
   "issue_comment.edited",
+  "pull_request.closed",
   "pull_request_review.submitted",
   "check_run.rerequested",
 ] as const;

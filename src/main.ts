@@ -5,6 +5,7 @@ import { getPrivateKey } from "@probot/get-private-key";
 import { readOperatorConfig, unquotePrivateKey, type OperatorConfig } from "./config/index.ts";
 import { createLogger, startMissions } from "./server.ts";
 import { startNeedsConfiguration, startSetup } from "./startup/index.ts";
+import { StoreLockedError } from "./store/index.ts";
 
 // The one place that reads the environment. `.env` holds what the setup flow registered; the
 // Docker image keeps it on the data volume (MISSIONS_ENV_FILE=/data/.env).
@@ -34,7 +35,12 @@ if (!config.appId || !config.privateKey) {
   // Registered, but missions could not call their models: a page says which variable to set.
   ({ stop } = await startNeedsConfiguration(config, { log }));
 } else {
-  const missions = await startMissions(config, { log });
+  const missions = await startMissions(config, { log }).catch((error: unknown) => {
+    if (!(error instanceof StoreLockedError)) throw error;
+    // Said plainly, without a stack trace: the operator's next move is in the message.
+    console.error(error.message);
+    process.exit(1);
+  });
   stop = () => missions.stop();
 }
 const shutdown = async (signal: string) => {

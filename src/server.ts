@@ -51,17 +51,18 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   // The entry point serves a page naming the variables instead; a library caller gets them here.
   if (config.modelProblems.length > 0) throw new Error(config.modelProblems.map((problem) => problem.message).join("\n"));
   const log = options.log ?? createLogger(config);
+  const prices = new PriceTable(config.prices);
+  checkPrices(config, prices, log);
   const feed = new MissionFeed();
   const listeners: Array<(change: StoreChange) => void> = [(change) => feed.publish(missionOf(change))];
-  // Every accepted write nudges the live dashboard pages and counts in the metrics.
+  // Every accepted write nudges the live dashboard pages and counts in the metrics. Opening the store
+  // takes its lock: a second instance on the same store stops here (StoreLockedError).
   const store: MissionStore = new ObservedStore(new SqliteMissionStore(config.databasePath), (change) => {
     for (const listener of listeners) listener(change);
   });
   const metrics = new MissionsMetrics(store);
   listeners.push((change) => metrics.observe(change));
   const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
-  const prices = new PriceTable(config.prices);
-  checkPrices(config, prices, log);
   const commands = commandSetup(config);
   const runner: CommandRunner = options.runner ?? commands.runner;
   if (!config.sandbox) log.warn("MISSIONS_SANDBOX=off: repository and agent commands run without a sandbox");

@@ -38,6 +38,11 @@ export interface ControlUsage {
   cacheReadTokens: number;
 }
 
+function pullState(pr: NonNullable<Mission["pr"]>): string {
+  if (pr.closedAs) return pr.closedAs === "merged" ? " (merged)" : " (closed)";
+  return pr.ready ? " (ready for review)" : " (draft)";
+}
+
 /** The one mission control comment, edited in place: everything a supervisor needs at a glance. */
 export function renderControl(mission: Mission, now: Date, links: ControlLinks, usage?: ControlUsage): string {
   const plan = approvedPlan(mission) ?? latestContract(mission)?.plan;
@@ -55,7 +60,7 @@ export function renderControl(mission: Mission, now: Date, links: ControlLinks, 
     rows.push(["Contract", `v${latestContract(mission)!.version}: ${plan.features.length} features, ${plan.assertions.length} assertions`]);
   }
   if (mission.branch) rows.push(["Branch", `[\`${mission.branch}\`](${links.repositoryUrl}/tree/${mission.branch})`]);
-  if (mission.pr) rows.push(["Pull request", `[#${mission.pr.number}](${links.repositoryUrl}/pull/${mission.pr.number})${mission.pr.ready ? " (ready for review)" : " (draft)"}`]);
+  if (mission.pr) rows.push(["Pull request", `[#${mission.pr.number}](${links.repositoryUrl}/pull/${mission.pr.number})${pullState(mission.pr)}`]);
   if (usage && mission.settings.budgetUsd !== undefined) rows.push(["Budget", describeBudget(usage, mission.settings.budgetUsd)]);
   if (links.sandboxed === false) rows.push(["Sandbox", "⚠️ off — repository and agent commands run unconfined on the app's host (`MISSIONS_SANDBOX=off`)"]);
   const end = mission.finishedAt ? Date.parse(mission.finishedAt) : now.getTime();

@@ -23,7 +23,7 @@ export interface IntakeDeps {
 /** Help and refusal replies one person can get on one issue within an hour. */
 const REPLIES_PER_HOUR = 2;
 
-const EVENTS = new Set(["issues", "issue_comment", "pull_request_review", "check_run"]);
+const EVENTS = new Set(["issues", "issue_comment", "pull_request", "pull_request_review", "check_run"]);
 
 /**
  * Webhooks in: each delivery is stored (GitHub redelivers; the id makes that harmless) and
@@ -97,6 +97,8 @@ export class Intake {
         await this.#labeled(parsed.data as never, log);
       } else if (delivery.event === "issue_comment") {
         await this.#commented(parsed.data as never, log);
+      } else if (delivery.event === "pull_request") {
+        await this.#pullClosed(parsed.data as never, log);
       } else if (delivery.event === "pull_request_review") {
         await this.#reviewed(parsed.data as never, log);
       } else if (delivery.event === "check_run") {
@@ -266,6 +268,29 @@ export class Intake {
     void this.#deps.engine.kick(mission.id);
   }
 
+  /** Someone merged or closed the mission's pull request: the mission learns it (see `applyIntent`). */
+  async #pullClosed(payload: PullPayload, log: Logger): Promise<void> {
+    if (payload.action !== "closed") return;
+    const repo = toRepo(payload);
+    const mission = await this.#missionForPull(repo, payload.pull_request.number);
+    if (!mission || mission.pr?.closedAs) return;
+    // Closing takes only triage on GitHub; ending a mission takes write, as every command does.
+    if (!hasWriteAccess(await this.#deps.github.permission(repo, payload.sender.login))) {
+      log.info({ sender: payload.sender.login }, "pull request closed by someone without write access; the mission goes on");
+      return;
+    }
+    const merged = payload.pull_request.merged === true;
+    await this.#deps.store.addIntent(mission.id, {
+      verb: "pull-closed",
+      text: merged ? "merged" : "closed",
+      author: payload.sender.login,
+      at: payload.pull_request.closed_at ?? new Date().toISOString(),
+      source: `pull:${payload.pull_request.number}:closed`,
+    });
+    log.info({ mission: mission.id, merged }, "the mission's pull request was closed");
+    void this.#deps.engine.kick(mission.id);
+  }
+
   /** Re-run on one of the app's check runs: validate that milestone again, as a new check run. */
   async #rerequested(payload: RerequestPayload, log: Logger): Promise<void> {
     if (payload.action !== "rerequested") return;
@@ -304,6 +329,7 @@ type Payloads = { [K in keyof typeof WebhookPayloadSchemas]: import("zod").infer
 type LabeledPayload = Payloads["issues"];
 type CommentPayload = Payloads["issue_comment"];
 type ReviewPayload = Payloads["pull_request_review"];
+type PullPayload = Payloads["pull_request"];
 type RerequestPayload = Payloads["check_run"];
 
 function toRepo(payload: { repository: { owner: { login: string }; name: string }; installation: { id: number } }): RepoRef {

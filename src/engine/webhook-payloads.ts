@@ -35,6 +35,13 @@ export const WebhookPayloadSchemas = {
     sender: Actor,
     installation: Installation,
   }),
+  pull_request: z.object({
+    action: z.string(),
+    pull_request: z.object({ number: z.number().int(), merged: z.boolean().nullable().optional(), closed_at: z.string().nullable().optional() }),
+    repository: Repository,
+    sender: Actor,
+    installation: Installation,
+  }),
   pull_request_review: z.object({
     action: z.string(),
     review: z.object({ id: z.number().int(), state: z.string(), body: z.string().nullable().optional(), user: Actor, submitted_at: z.string().nullable().optional() }),

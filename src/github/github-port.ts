@@ -58,6 +58,8 @@ export interface GitHubPort {
   findOwnComment(repo: RepoRef, issue: number, marker: string): Promise<{ id: number; body: string } | undefined>;
   react(repo: RepoRef, commentId: number, content: "+1" | "eyes" | "rocket" | "confused"): Promise<void>;
   installationToken(repo: RepoRef): Promise<string>;
+  /** The installation's settings page on GitHub, where an owner accepts the permissions the app asks for. */
+  installationSettingsUrl(repo: RepoRef): Promise<string>;
   findOpenPull(repo: RepoRef, branch: string): Promise<PullRequest | undefined>;
   createPull(repo: RepoRef, input: { title: string; head: string; base: string; body: string; draft: boolean }): Promise<PullRequest>;
   updatePull(repo: RepoRef, number: number, input: { body?: string; title?: string }): Promise<void>;

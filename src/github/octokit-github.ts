@@ -129,6 +129,13 @@ export class OctokitGitHub implements GitHubPort {
     return auth.token;
   }
 
+  async installationSettingsUrl(repo: RepoRef): Promise<string> {
+    // The installation's own html_url: an account's or an organisation's settings page, as GitHub says.
+    const appOctokit = (await this.#probot.auth()) as Octokit;
+    const { data } = await appOctokit.rest.apps.getInstallation({ installation_id: repo.installationId });
+    return data.html_url;
+  }
+
   async findOpenPull(repo: RepoRef, branch: string): Promise<PullRequest | undefined> {
     const octokit = await this.#octokit(repo);
     const { data } = await octokit.rest.pulls.list({ owner: repo.owner, repo: repo.name, state: "open", head: `${repo.owner}:${branch}` });

@@ -25,7 +25,9 @@ export class MissionsMetrics {
   readonly #rateLimit: Gauge<"resource">;
 
   constructor(store: MissionStore) {
-    collectDefaultMetrics({ register: this.registry, prefix: "missions_process_" });
+    // The process's own metrics under their standard names (process_*, nodejs_*), which every Node.js
+    // dashboard and alert expects; the app's own metrics are the missions_* ones.
+    collectDefaultMetrics({ register: this.registry });
     const registers = [this.registry];
     new Gauge({
       name: "missions_missions",

@@ -16,7 +16,9 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
     ...mission,
     notices: [...mission.notices, { key: `reply-${intent.seq}`, body: `@${intent.author} ${text}` }],
   });
-  const fixingDone = (intent.verb === "fix" || intent.verb === "revalidate") && mission.status === "done";
+  if (intent.verb === "pull-closed") return pullClosed(mission, intent, now);
+  // A done mission's pull request can still be fixed or validated again — until someone merged or closed it.
+  const fixingDone = (intent.verb === "fix" || intent.verb === "revalidate") && mission.status === "done" && !mission.pr?.closedAs;
   if (isTerminal(mission.status) && !fixingDone && intent.verb !== "status") {
     return reply(`this mission is already **${mission.status}**; add the \`mission\` label again to start a new one.`);
   }
@@ -93,6 +95,44 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
       };
     }
   }
+}
+
+/**
+ * A person merged or closed the mission's pull request. Merged: the work is taken, so the mission
+ * ends as done (saying which assertions had not passed, if any). Closed without merging: the work
+ * is declined, so the mission stops — pushing on to a closed pull request would help nobody.
+ */
+function pullClosed(mission: Mission, intent: Intent, now: string): Mission {
+  if (!mission.pr) return mission;
+  const merged = intent.text === "merged";
+  const number = mission.pr.number;
+  const pr = { ...mission.pr, closedAs: merged ? ("merged" as const) : ("closed" as const) };
+  const reason = merged ? `pull request #${number} merged by @${intent.author}` : `pull request #${number} closed without merging by @${intent.author}`;
+  if (isTerminal(mission.status)) return { ...mission, pr, reason: mission.status === "done" ? reason : mission.reason };
+  const unpassed = Object.entries(mission.assertions).filter(([, state]) => state.verdict !== "pass").map(([id]) => `\`${id}\``);
+  const body = merged
+    ? [
+        "### ✅ Mission ended: pull request merged",
+        "",
+        `@${intent.author} merged #${number} before the mission finished, so it ends here` +
+          (unpassed.length > 0 ? `; these assertions had not passed: ${unpassed.join(", ")}.` : "."),
+      ]
+    : [
+        "### 🛑 Mission stopped: pull request closed",
+        "",
+        `@${intent.author} closed #${number} without merging it, so the mission stopped: nothing more is pushed to \`${mission.branch}\`, which stays as it is. ` +
+          "To start again, remove the `mission` label from this issue and add it again: a new mission starts on a new branch.",
+      ];
+  return {
+    ...mission,
+    pr,
+    status: merged ? "done" : "aborted",
+    pausedFrom: undefined,
+    pauseCause: undefined,
+    reason,
+    finishedAt: now,
+    notices: [...mission.notices, { key: `pull-closed-${intent.seq}`, body: body.join("\n") }],
+  };
 }
 
 function approve(mission: Mission, intent: Intent, now: string, reply: (text: string) => Mission): Mission {

@@ -15,3 +15,4 @@ export { renderContract, renderQuestions } from "./render-contract.ts";
 export { escapeCell, defuseMarkers } from "./markdown.ts";
 export { allFeatures, approvedPlan, featuresOf, latestContract, nextFeatureId } from "./plan-features.ts";
 export { renderPullBody, formatDuration } from "./render-pull-body.ts";
+export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.ts";

@@ -6,8 +6,11 @@ import type { CommandVerb } from "./commands.ts";
  */
 export interface Intent {
   seq: number;
-  /** A command, or `revalidate` (text: the milestone) when someone pressed Re-run on a check run. */
-  verb: Exclude<CommandVerb, "help" | "status"> | "status" | "revalidate";
+  /**
+   * A command; `revalidate` (text: the milestone) when someone pressed Re-run on a check run;
+   * `pull-closed` (text: `merged` or `closed`) when someone merged or closed the mission's pull request.
+   */
+  verb: Exclude<CommandVerb, "help" | "status"> | "status" | "revalidate" | "pull-closed";
   text: string;
   author: string;
   /** When the comment was written: decides which contract version `/mission approve` meant. */

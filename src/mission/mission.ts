@@ -98,8 +98,8 @@ export const MissionSchema = z.object({
   status: MissionStatusSchema,
   /** The status to return to on `/mission resume`. */
   pausedFrom: MissionStatusSchema.optional(),
-  /** What paused it: a person, the budget, or an outage that outlasted the retries. */
-  pauseCause: z.enum(["person", "budget", "outage"]).optional(),
+  /** What paused it: a person, the budget, an outage that outlasted the retries, or a permission the app lacks on GitHub. */
+  pauseCause: z.enum(["person", "budget", "outage", "permission"]).optional(),
   /** Why the mission is paused, blocked or failed, in words for humans. */
   reason: z.string().optional(),
   createdBy: z.string(),
@@ -118,7 +118,15 @@ export const MissionSchema = z.object({
   milestones: z.record(z.string(), MilestoneStateSchema).default({}),
   assertions: z.record(z.string(), AssertionStateSchema).default({}),
   branch: z.string().optional(),
-  pr: z.object({ number: z.number().int(), nodeId: z.string(), ready: z.boolean() }).optional(),
+  pr: z
+    .object({
+      number: z.number().int(),
+      nodeId: z.string(),
+      ready: z.boolean(),
+      /** A person merged it, or closed it without merging: the mission pushes nothing more to it. */
+      closedAs: z.enum(["merged", "closed"]).optional(),
+    })
+    .optional(),
   /** Comments a human must read (blocked, failed, done): posted once each, keyed for idempotence. */
   notices: z.array(NoticeSchema).default([]),
   stepFailures: z.number().int().default(0),

@@ -18,13 +18,29 @@ export interface PriceLookup {
   source: "operator" | "exact" | "family";
 }
 
-// Anthropic: reads 0.1×, 5-minute writes 1.25×, 1-hour writes 2× the input price.
-const anthropic = (input: number, output: number): ModelPrice => ({ input, output, cacheRead: input * 0.1, cacheWrite: input * 1.25, cacheWriteLong: input * 2 });
+const MICROS = 1_000_000;
+
+/** USD as a whole number of micro-dollars: prices have at most six decimals. */
+function toMicros(usd: number): number {
+  return Math.round(usd * MICROS);
+}
+
+// Anthropic: reads 0.1×, 5-minute writes 1.25×, 1-hour writes 2× the input price — as exact decimals
+// (3 × 0.1 is 0.30000000000000004 in floating point).
+const anthropic = (input: number, output: number): ModelPrice => ({
+  input,
+  output,
+  cacheRead: toMicros(input * 0.1) / MICROS,
+  cacheWrite: toMicros(input * 1.25) / MICROS,
+  cacheWriteLong: input * 2,
+});
 // OpenAI: cached input at its own rate; no cache writes are billed.
 const openai = (input: number, output: number, cacheRead: number): ModelPrice => ({ input, output, cacheRead, cacheWrite: input, cacheWriteLong: input });
 
 /** Shipped prices of specific models; dated snapshots (`-20250929`, `-2025-08-07`) share their model's price. */
 const EXACT: Record<string, ModelPrice> = {
+  "anthropic/claude-sonnet-5-5": anthropic(2, 10),
+  "anthropic/claude-sonnet-5": anthropic(2, 10),
   "anthropic/claude-opus-4-0": anthropic(15, 75),
   "anthropic/claude-opus-4-1": anthropic(15, 75),
   "anthropic/claude-opus-4-5": anthropic(5, 25),
@@ -43,9 +59,9 @@ const EXACT: Record<string, ModelPrice> = {
 };
 
 /**
- * Anthropic has kept one price per tier across generations, so a newer Sonnet, Opus or Haiku is
- * priced as its tier's latest known member — and reported as such (`family`), so an operator
- * sees it and can set the exact price. OpenAI's prices vary within a name prefix: no families.
+ * A Sonnet, Opus or Haiku the table does not know is priced at its tier's usual price (the dearer
+ * one where a tier has had two) — and reported as such (`family`), so an operator sees it and can
+ * set the exact price. OpenAI's prices vary within a name prefix: no families.
  */
 const FAMILIES: Record<string, ModelPrice> = {
   "anthropic/claude-sonnet-": anthropic(3, 15),
@@ -124,16 +140,21 @@ function longestMatch(table: Record<string, ModelPrice>, model: string, undated:
   return prefix ? table[prefix] : undefined;
 }
 
-/** What a call cost: uncached input, cache reads, 5-minute and 1-hour cache writes, and output, each at its own rate. */
+/**
+ * What a call cost, in USD to the micro-dollar (rounded up, so a budget is never underspent): uncached
+ * input, cache reads, 5-minute and 1-hour cache writes, and output, each at its own rate. Computed in
+ * integers — tokens × micro-dollars per million tokens — so the result is an exact decimal, never
+ * float noise such as 0.0031430000000000004, and sums of costs stay exact in micro-dollars.
+ */
 export function costOf(usage: Usage, price: ModelPrice): number {
   const uncached = Math.max(0, usage.inputTokens - usage.cacheReadTokens - usage.cacheWriteTokens);
   const long = Math.min(usage.cacheWriteLongTokens ?? 0, usage.cacheWriteTokens);
   const short = usage.cacheWriteTokens - long;
-  return (
-    uncached * price.input +
-    usage.cacheReadTokens * price.cacheRead +
-    short * price.cacheWrite +
-    long * price.cacheWriteLong +
-    usage.outputTokens * price.output
-  ) / 1_000_000;
+  const microsPerMillionTokens =
+    uncached * toMicros(price.input) +
+    usage.cacheReadTokens * toMicros(price.cacheRead) +
+    short * toMicros(price.cacheWrite) +
+    long * toMicros(price.cacheWriteLong) +
+    usage.outputTokens * toMicros(price.output);
+  return Math.ceil(microsPerMillionTokens / MICROS) / MICROS;
 }

@@ -2,9 +2,13 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { ACTIVE_STATUSES, loadMission, type Intent, type Mission } from "../mission/index.ts";
+import { lockStore, type StoreLock } from "./store-lock.ts";
 import type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 
 const STORE_SCHEMA_VERSION = 4;
+// Costs are summed as whole micro-dollars (what `costOf` records): a sum of floating-point dollars
+// drifts (0.1 + 0.2 is 0.30000000000000004), and that would show in /metrics and the totals.
+const MICROS_OF_USD = "CAST(ROUND(usd * 1000000) AS INTEGER)";
 const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
 
 const MIGRATIONS: string[] = [
@@ -42,12 +46,23 @@ const MIGRATIONS: string[] = [
 /** The default store: one SQLite file through `node:sqlite`, WAL mode, schema migrations by version. */
 export class SqliteMissionStore implements MissionStore {
   readonly #db: DatabaseSync;
+  readonly #lock: StoreLock | undefined;
 
+  /** Opens (creating) the store; throws `StoreLockedError` while another process, or another store object, has it open. */
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.#db = new DatabaseSync(path);
-    this.#db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
-    this.#migrate();
+    this.#lock = path === ":memory:" ? undefined : lockStore(path);
+    let db: DatabaseSync | undefined;
+    try {
+      db = new DatabaseSync(path);
+      this.#db = db;
+      db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");
+      this.#migrate();
+    } catch (error) {
+      if (db?.isOpen) db.close();
+      this.#lock?.release();
+      throw error;
+    }
   }
 
   #migrate(): void {
@@ -206,7 +221,7 @@ export class SqliteMissionStore implements MissionStore {
   async usageTotals(missionId: string): Promise<UsageTotals> {
     const row = this.#db
       .prepare(
-        `SELECT COALESCE(SUM(usd), 0) AS usd, COUNT(*) AS calls, COALESCE(SUM(input_tokens), 0) AS input,
+        `SELECT COALESCE(SUM(${MICROS_OF_USD}), 0) AS usd_micros, COUNT(*) AS calls, COALESCE(SUM(input_tokens), 0) AS input,
            COALESCE(SUM(output_tokens), 0) AS output, COALESCE(SUM(cache_read_tokens), 0) AS cache_read,
            COALESCE(SUM(cache_write_tokens), 0) AS cache_write FROM ledger WHERE mission_id = ?`,
       )
@@ -217,7 +232,7 @@ export class SqliteMissionStore implements MissionStore {
   async usageSummary(): Promise<UsageSummary[]> {
     const rows = this.#db
       .prepare(
-        `SELECT role, model, SUM(usd) AS usd, COUNT(*) AS calls, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
+        `SELECT role, model, SUM(${MICROS_OF_USD}) AS usd_micros, COUNT(*) AS calls, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
            SUM(cache_read_tokens) AS cache_read, SUM(cache_write_tokens) AS cache_write FROM ledger GROUP BY role, model ORDER BY role, model`,
       )
       .all() as Array<Record<string, string | number>>;
@@ -239,13 +254,14 @@ export class SqliteMissionStore implements MissionStore {
 
   async close(): Promise<void> {
     if (this.#db.isOpen) this.#db.close();
+    this.#lock?.release();
   }
 }
 
-/** A ledger aggregate row (usd, calls, input, output, cache_read, cache_write) as usage totals. */
+/** A ledger aggregate row (usd_micros, calls, input, output, cache_read, cache_write) as usage totals. */
 function toTotals(row: Record<string, string | number>): UsageTotals {
   return {
-    usd: Number(row.usd),
+    usd: Number(row.usd_micros) / 1_000_000,
     calls: Number(row.calls),
     inputTokens: Number(row.input),
     outputTokens: Number(row.output),

@@ -31,6 +31,25 @@ export class PushRejectedError extends Error {
   }
 }
 
+/**
+ * GitHub refused the push because its commits create, change or delete files under
+ * `.github/workflows/`, and the app has no `workflows` permission: only a person granting it helps.
+ */
+export class WorkflowPermissionError extends Error {
+  override name = "WorkflowPermissionError";
+  readonly isRetryable = false;
+  /** The workflow files GitHub named. */
+  readonly files: string[];
+
+  constructor(branch: string, files: string[], cause: Error) {
+    super(`GitHub refused the push to ${branch}: it changes ${files.join(", ")}, and the app lacks the \`workflows\` permission`, { cause });
+    this.files = files;
+  }
+}
+
+// GitHub's words (over smart HTTP: `remote: error: …` and `! [remote rejected] … (…)`).
+const WORKFLOWS_REFUSAL = /refusing to allow a GitHub App to create or update workflow `?([^`\s]+?)`? without `?workflows`? permission/g;
+
 /** One checkout per mission under a root directory, driven with the real git CLI. */
 export class GitWorkspace {
   readonly #root: string;
@@ -93,14 +112,38 @@ export class GitWorkspace {
     return this.head(directory);
   }
 
+  /**
+   * Pushes HEAD to the branch. A push GitHub refuses for want of the `workflows` permission keeps its
+   * commit (see `unpushedCommit`), so that once a person grants it the work is pushed, not redone.
+   */
   async push(directory: string, remote: RemoteAccess, branch: string): Promise<void> {
     try {
       await this.git(directory, ["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`], remote);
     } catch (error) {
+      const message = (error as Error).message;
+      const files = [...new Set([...message.matchAll(WORKFLOWS_REFUSAL)].map((match) => match[1]!))];
+      if (files.length > 0) {
+        await this.git(directory, ["update-ref", unpushedRef(branch), "HEAD"]);
+        throw new WorkflowPermissionError(branch, files, error as Error);
+      }
       // Someone moved the branch meanwhile: the step runs again from the branch's new head.
-      if (/\[rejected\]|non-fast-forward|fetch first|failed to update ref|stale info/i.test((error as Error).message)) throw new PushRejectedError(branch, error as Error);
+      if (/\[rejected\]|non-fast-forward|fetch first|failed to update ref|stale info/i.test(message)) throw new PushRejectedError(branch, error as Error);
       throw error;
     }
+    await this.git(directory, ["update-ref", "-d", unpushedRef(branch)]).catch(() => {});
+  }
+
+  /**
+   * The commit a refused push left for `branch`, when it still fits: made on top of `parent` (the
+   * branch's pushed head now). One that no longer fits — the branch moved — is dropped.
+   */
+  async unpushedCommit(directory: string, branch: string, parent: string): Promise<string | undefined> {
+    const kept = await this.git(directory, ["rev-parse", "--verify", "--quiet", `${unpushedRef(branch)}^{commit}`]).then(({ stdout }) => stdout.trim(), () => "");
+    if (!kept) return undefined;
+    const keptParent = await this.git(directory, ["rev-parse", "--verify", "--quiet", `${kept}^`]).then(({ stdout }) => stdout.trim(), () => "");
+    if (keptParent === parent) return kept;
+    await this.git(directory, ["update-ref", "-d", unpushedRef(branch)]).catch(() => {});
+    return undefined;
   }
 
   /** The pushed commit that carries a feature's trailer, if one landed before a crash. */
@@ -183,6 +226,11 @@ async function removeStaleLocks(gitDir: string): Promise<void> {
     for (const entry of await readdir(refs, { recursive: true })) if (entry.endsWith(".lock")) locks.push(join(refs, entry));
   }
   await Promise.all(locks.map((path) => rm(path, { force: true })));
+}
+
+/** Where a commit GitHub refused waits, outside refs/heads and refs/remotes (which `prepare` resets). */
+function unpushedRef(branch: string): string {
+  return `refs/missions/unpushed/${branch}`;
 }
 
 function redact(text: string, token: string | undefined): string {

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { AppStartError, AppUnderTest } from "../../src/browser/index.ts";
 import { GREETER_FILES } from "../fixtures/greeter/index.ts";
+import { freePort } from "../helpers/free-port.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 let root: string;
@@ -13,6 +14,9 @@ let checkout: string;
 let secretDir: string;
 let elsewhere: Server;
 let elsewherePort: number;
+// Where the app under test listens: unconfined, that is a port of this host, which another program
+// (a running Missions, say, on its default 3000) may hold already.
+let appPort: number;
 const elsewhereHits: string[] = [];
 // A process group that is not the session's: a hostile app must not get the host to kill it.
 let bystander: ReturnType<typeof spawn>;
@@ -37,6 +41,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => elsewhere.listen(0, "127.0.0.1", resolve));
   elsewherePort = (elsewhere.address() as { port: number }).port;
+  appPort = await freePort();
   bystander = spawn("sleep", ["600"], { detached: true, stdio: "ignore" });
 });
 
@@ -57,7 +62,7 @@ function alive(pid: number): boolean {
 function options(app: { start: string; url?: string; ready?: string; timeoutSeconds?: number }, sandbox = true) {
   return {
     cwd: checkout,
-    app: { url: "http://localhost:3000", timeoutSeconds: 20, ...app },
+    app: { url: `http://localhost:${appPort}`, timeoutSeconds: 20, ...app },
     sandbox: sandbox ? { hidden: [secretDir], denyWrite: [] } : undefined,
     scratchRoot: join(root, "scratch"),
     evidenceDir: join(root, "evidence"),
@@ -74,7 +79,7 @@ describe.each([
   beforeAll(async () => {
     // A hostile start command: reads a hidden secret, and tries to choose what the host kills.
     const hostile = `cat ${join(secretDir, "key.pem")} || echo no-secret; echo ${bystander.pid} > "$HOME/pid"; echo ${bystander.pid} > "$HOME/../control/pid" || echo control-is-read-only`;
-    session = await AppUnderTest.start(options({ start: `${sandbox ? hostile + "; " : ""}exec node server.js`, ready: "/health" }, sandbox));
+    session = await AppUnderTest.start(options({ start: `${sandbox ? hostile + "; " : ""}export PORT=${appPort}; exec node server.js`, ready: "/health" }, sandbox));
   }, 90_000);
   afterAll(async () => {
     await session?.stop();
@@ -109,7 +114,7 @@ describe.each([
 
   it("keeps the app's output", async () => {
     const logs = await session.logs();
-    expect(logs).toContain("greeter listening on 3000");
+    expect(logs).toContain(`greeter listening on ${appPort}`);
     if (sandbox) {
       expect(logs).not.toContain("TOP-SECRET-KEY");
       expect(logs).toContain("no-secret");
@@ -139,6 +144,6 @@ describe("an app that does not start", () => {
   it("says it never answered", async () => {
     const error = await AppUnderTest.start(options({ start: "sleep 30", timeoutSeconds: 1 })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppStartError);
-    expect((error as Error).message).toMatch(/did not answer at http:\/\/localhost:3000 within 1s/);
+    expect((error as Error).message).toContain(`did not answer at http://localhost:${appPort} within 1s`);
   }, 60_000);
 });

@@ -33,8 +33,18 @@ describe("/metrics", () => {
     for (const token of [METRICS_TOKEN, DASHBOARD_TOKEN]) expect((await scrape(token)).status).toBe(200);
     const response = await scrape(METRICS_TOKEN);
     expect(response.headers.get("content-type")).toMatch(/^text\/plain; version=0\.0\.4/);
-    const { samples, types } = parsePrometheusText(await response.text());
+    const text = await response.text();
+    const { samples, types } = parsePrometheusText(text);
     expect(types.get("missions_model_calls_total")).toBe("counter");
+    // The process's own metrics under their standard names, each name said once.
+    expect(types.get("process_cpu_user_seconds_total")).toBe("counter");
+    expect(types.get("process_resident_memory_bytes")).toBe("gauge");
+    expect(types.has("nodejs_eventloop_lag_seconds")).toBe(true);
+    expect([...types.keys()].filter((name) => /process_process|missions_process|missions_nodejs/.test(name))).toEqual([]);
+    // Costs are exact decimals (micro-dollars), not float noise such as 0.30000000000000004.
+    const costs = text.split("\n").filter((line) => line.startsWith("missions_model_cost_usd_total{"));
+    expect(costs.length).toBeGreaterThan(0);
+    for (const line of costs) expect(line).toMatch(/ \d+(\.\d{1,6})?$/);
 
     const mission = (await harness.app.store.listMissions())[0]!;
     const ledger = await harness.app.store.usage(mission.id);
@@ -50,10 +60,12 @@ describe("/metrics", () => {
       expect(sumOf(samples, "missions_model_tokens_total", { ...labels, kind: "input" })).toBe(sum((entry) => entry.inputTokens));
       expect(sumOf(samples, "missions_model_tokens_total", { ...labels, kind: "output" })).toBe(sum((entry) => entry.outputTokens));
       expect(sumOf(samples, "missions_model_tokens_total", { ...labels, kind: "cache_read" })).toBe(sum((entry) => entry.cacheReadTokens));
-      expect(sumOf(samples, "missions_model_cost_usd_total", labels)).toBeCloseTo(sum((entry) => entry.usd), 10);
+      expect(sumOf(samples, "missions_model_cost_usd_total", labels)).toBe(sum((entry) => Math.round(entry.usd * 1e6)) / 1e6);
     }
     expect(sumOf(samples, "missions_model_calls_total")).toBe(ledger.length);
     expect(sumOf(samples, "missions_model_cost_usd_total")).toBeCloseTo((await harness.app.store.usageTotals(mission.id)).usd, 10);
+    // The default model is priced exactly: no "priced as its model family" warning at start.
+    expect(harness.logs.join("")).not.toContain("priced as its model family");
 
     // Missions by status; steps and their durations.
     expect(sumOf(samples, "missions_missions", { status: "done" })).toBe(1);

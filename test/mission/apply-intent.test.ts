@@ -98,6 +98,37 @@ describe("applyIntent", () => {
   });
 });
 
+describe("the mission's pull request merged or closed by a person", () => {
+  const pr = { number: 9, nodeId: "PR_9", ready: false };
+  const approved = () => ({ ...applyIntent(awaitingApproval(), intent("approve"), NOW, limits), branch: "mission/7-do-things", pr });
+
+  it("merged before the mission finished: it ends as done, saying which assertions had not passed", () => {
+    const running: Mission = { ...approved(), assertions: { "VAL-A-001": { verdict: "pass" }, "VAL-A-002": { verdict: "pending" } } };
+    const next = applyIntent(running, intent("pull-closed", "merged"), NOW, limits);
+    expect(next).toMatchObject({ status: "done", finishedAt: NOW, reason: "pull request #9 merged by @alice", pr: { number: 9, closedAs: "merged" } });
+    expect(replyOf(next)).toContain("@alice merged #9 before the mission finished, so it ends here; these assertions had not passed: `VAL-A-002`.");
+  });
+
+  it("closed without merging: the mission stops, and says how to start again", () => {
+    const paused: Mission = { ...approved(), status: "paused", pausedFrom: "running", pauseCause: "person" };
+    const next = applyIntent(paused, intent("pull-closed", "closed"), NOW, limits);
+    expect(next).toMatchObject({ status: "aborted", pauseCause: undefined, reason: "pull request #9 closed without merging by @alice", pr: { closedAs: "closed" } });
+    expect(replyOf(next)).toContain("nothing more is pushed to `mission/7-do-things`");
+    expect(replyOf(next)).toContain("remove the `mission` label from this issue and add it again");
+  });
+
+  it("after the mission is done: it only notes it, and the pull request takes no more fixes", () => {
+    const done: Mission = { ...approved(), status: "done", finishedAt: NOW, pr: { ...pr, ready: true } };
+    expect(replyOf(applyIntent(done, intent("fix", "rename it"), NOW, limits))).toBeUndefined();
+    const merged = applyIntent(done, intent("pull-closed", "merged"), NOW, limits);
+    expect(merged).toMatchObject({ status: "done", reason: "pull request #9 merged by @alice", pr: { closedAs: "merged" } });
+    expect(merged.notices).toEqual(done.notices);
+    expect(replyOf(applyIntent(merged, intent("fix", "rename it"), NOW, limits))).toContain("this mission is already **done**");
+    const aborted: Mission = { ...done, status: "aborted", reason: "aborted by @bob" };
+    expect(applyIntent(aborted, intent("pull-closed", "closed"), NOW, limits)).toMatchObject({ status: "aborted", reason: "aborted by @bob", pr: { closedAs: "closed" } });
+  });
+});
+
 describe("follow-up features and guidance", () => {
   it("numbers repair features past the highest id, even when the plan skipped numbers", () => {
     const gappy = awaitingApproval({

@@ -13,6 +13,7 @@ import {
   type ModelRequest,
   type ModelResponse,
 } from "../../src/models/index.ts";
+import { readOperatorConfig } from "../../src/config/index.ts";
 
 const request: ModelRequest = { system: "s".repeat(300), messages: [{ role: "user", content: [{ type: "text", text: "hi" }] }], tools: [], maxOutputTokens: 1000 };
 const answer: ModelResponse = {
@@ -36,15 +37,36 @@ function scripted(outcomes: Array<ModelResponse | Error>): LanguageModel & { cal
 
 describe("prices", () => {
   it("prices each kind of token at its own rate", () => {
-    // 200 uncached × 3 + 600 reads × 0.3 + 150 five-minute writes × 3.75 + 50 one-hour writes × 6 + 100 out × 15, per million
-    expect(costOf(answer.usage, price)).toBeCloseTo((600 + 180 + 562.5 + 300 + 1500) / 1e6, 12);
+    // 200 uncached × 3 + 600 reads × 0.3 + 150 five-minute writes × 3.75 + 50 one-hour writes × 6 + 100 out × 15, per million:
+    // $0.0031425, rounded up to the micro-dollar.
+    expect(costOf(answer.usage, price)).toBe(0.003143);
+  });
+
+  it("gives exact decimals, where floating point would add noise", () => {
+    // 7 × 0.3 is 2.0999999999999996 and 0.1 × 3 is 0.30000000000000004 in floating point.
+    const reads = { inputTokens: 7_000_000, outputTokens: 0, cacheReadTokens: 7_000_000, cacheWriteTokens: 0 };
+    expect(costOf(reads, price)).toBe(2.1);
+    expect(costOf({ inputTokens: 100_000, outputTokens: 0, cacheReadTokens: 100_000, cacheWriteTokens: 0 }, new PriceTable().lookup("anthropic/claude-sonnet-4-5")!)).toBe(0.03);
+    // Nothing is free by rounding: a sliver of a micro-dollar counts as one.
+    expect(costOf({ inputTokens: 1, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 }, price)).toBe(0.000003);
+    expect(costOf({ inputTokens: 1, outputTokens: 0, cacheReadTokens: 1, cacheWriteTokens: 0 }, new PriceTable().lookup("openai/gpt-5-nano")!)).toBe(0.000001);
+  });
+
+  it("prices the default models exactly, as the provider publishes them", () => {
+    const config = readOperatorConfig({ ANTHROPIC_API_KEY: "a", OPENAI_API_KEY: "o" });
+    const table = new PriceTable();
+    const defaults = [...new Set(Object.values(config.models))].sort();
+    expect(defaults).toEqual(["anthropic/claude-sonnet-5-5", "openai/gpt-5.1"]);
+    for (const model of defaults) expect(table.find(model)?.source).toBe("exact");
+    expect(table.find("anthropic/claude-sonnet-5-5")).toEqual({ source: "exact", price: { input: 2, output: 10, cacheRead: 0.2, cacheWrite: 2.5, cacheWriteLong: 4 } });
+    expect(table.find("openai/gpt-5.1")).toEqual({ source: "exact", price: { input: 1.25, output: 10, cacheRead: 0.125, cacheWrite: 1.25, cacheWriteLong: 1.25 } });
   });
 
   it("knows exact models and their dated snapshots, Anthropic's tiers as families, and the operator's prices first", () => {
     const table = new PriceTable(parseOperatorPrices('{"openai/gpt-5.1": {"input": 9, "output": 9}, "ollama/": {"input": 0, "output": 0}}'));
-    expect(table.find("anthropic/claude-sonnet-4-5-20250929")).toEqual({ source: "exact", price: { input: 3, output: 15, cacheRead: expect.closeTo(0.3, 10), cacheWrite: 3.75, cacheWriteLong: 6 } });
+    expect(table.find("anthropic/claude-sonnet-4-5-20250929")).toEqual({ source: "exact", price: { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, cacheWriteLong: 6 } });
     expect(table.find("anthropic/claude-opus-4-1-20250805")?.price.input).toBe(15);
-    expect(table.find("anthropic/claude-sonnet-5-5")).toMatchObject({ source: "family", price: { input: 3, output: 15 } });
+    expect(table.find("anthropic/claude-sonnet-6-0")).toMatchObject({ source: "family", price: { input: 3, output: 15 } });
     expect(table.find("openai/gpt-5-mini-2025-08-07")).toMatchObject({ source: "exact", price: { input: 0.25 } });
     // Operator prices leave nothing cheaper than it may be: reads at input, writes at twice it.
     expect(table.find("openai/gpt-5.1")).toEqual({ source: "operator", price: { input: 9, output: 9, cacheRead: 9, cacheWrite: 18, cacheWriteLong: 18 } });

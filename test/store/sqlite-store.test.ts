@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
-import { SqliteMissionStore } from "../../src/store/index.ts";
+import { SqliteMissionStore, StoreLockedError } from "../../src/store/index.ts";
 import { mission } from "../mission/fixtures.ts";
 
 describe("SqliteMissionStore", () => {
@@ -80,6 +80,40 @@ describe("SqliteMissionStore", () => {
     raw.exec("PRAGMA user_version = 99");
     raw.close();
     expect(() => new SqliteMissionStore(path)).toThrow(/newer version of Missions/);
+    // A store that failed to open holds no lock: the same error again, not "in use".
+    expect(() => new SqliteMissionStore(path)).toThrow(/newer version of Missions/);
+  });
+
+  it("is opened by one owner at a time, and says who to ask when it is in use", async () => {
+    const { path, store } = open();
+    let error: unknown;
+    try {
+      new SqliteMissionStore(path);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(StoreLockedError);
+    expect((error as Error).message).toContain(`Another Missions process is using the store ${path}`);
+    expect((error as Error).message).toContain("DATABASE_URL=");
+    // The store stays readable by other tools (backups, inspection) while it is in use.
+    const raw = new DatabaseSync(path, { readOnly: true });
+    expect(raw.prepare("PRAGMA user_version").get()).toEqual({ user_version: 4 });
+    raw.close();
+    await store.close();
+    const again = new SqliteMissionStore(path);
+    await again.close();
+  });
+
+  it("adds costs up exactly, to the micro-dollar", async () => {
+    const { store } = open();
+    const entry = { missionId: "a", role: "worker", model: "anthropic/x", inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 1, retries: 0, at: "t" };
+    // 0.1 + 0.2 is 0.30000000000000004 in floating point.
+    await store.recordUsage({ ...entry, usd: 0.1 });
+    await store.recordUsage({ ...entry, usd: 0.2 });
+    await store.recordUsage({ ...entry, usd: 0.000001, role: "scrutiny" });
+    expect((await store.usageTotals("a")).usd).toBe(0.300001);
+    expect((await store.usageSummary()).map((row) => [row.role, row.usd])).toEqual([["scrutiny", 0.000001], ["worker", 0.3]]);
+    await store.close();
   });
 });
 

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { GitWorkspace } from "../../src/workspace/index.ts";
+import { GitWorkspace, WorkflowPermissionError } from "../../src/workspace/index.ts";
 import type { RemoteAccess } from "../../src/workspace/index.ts";
 
 const TOKEN = "ghs_unit-test-token-0123456789";
@@ -221,6 +221,45 @@ describe("GitWorkspace.push and history", () => {
     expect(bareGit("rev-parse", "refs/heads/missions/7").trim()).toBe(sha);
     expect(bareGit("rev-parse", "refs/heads/main").trim()).toBe(base);
     expect(bareGit("show", "missions/7:feature.txt")).toBe("x\n");
+  });
+
+  it("turns GitHub's refusal of a workflow change into WorkflowPermissionError, and keeps the commit for later", async () => {
+    // GitHub's answer to an app without the `workflows` permission, from a hook of the remote.
+    const hook = join(bare, "hooks", "pre-receive");
+    const refusal = "refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission";
+    await writeFile(hook, `#!/bin/sh\necho "error: ${refusal.replace(/`/g, "\\`")}" >&2\nexit 1\n`);
+    await chmod(hook, 0o755);
+    const { directory, head } = await workspace.prepare("m1", remote, "missions/7", "main");
+    await mkdir(join(directory, ".github", "workflows"), { recursive: true });
+    await writeFile(join(directory, ".github", "workflows", "ci.yml"), "on: push\n");
+    const sha = await workspace.commitAll(directory, IDENTITY, "F2: CI", "", TRAILERS);
+    const error = await rejection(workspace.push(directory, remote, "missions/7"));
+    expect(error).toBeInstanceOf(WorkflowPermissionError);
+    expect(error).toMatchObject({ files: [".github/workflows/ci.yml"], isRetryable: false });
+    expect(error.message).toContain("the app lacks the `workflows` permission");
+    expect(() => bareGit("rev-parse", "--verify", "--quiet", "refs/heads/missions/7")).toThrow();
+
+    // A fresh checkout of the branch (as the step's next run makes) still finds the commit while it fits.
+    const again = await workspace.prepare("m1", remote, "missions/7", "main");
+    expect(again.head).toBe(head);
+    expect(await workspace.unpushedCommit(again.directory, "missions/7", again.head)).toBe(sha);
+    await rm(hook);
+    git(again.directory, "reset", "--quiet", "--hard", sha);
+    await workspace.push(again.directory, remote, "missions/7");
+    expect(bareGit("rev-parse", "refs/heads/missions/7").trim()).toBe(sha);
+    // Pushed: nothing is kept any more.
+    expect(await workspace.unpushedCommit(again.directory, "missions/7", head)).toBeUndefined();
+  });
+
+  it("drops a kept commit once the branch has moved past its parent", async () => {
+    const hook = join(bare, "hooks", "pre-receive");
+    await writeFile(hook, '#!/bin/sh\necho "error: refusing to allow a GitHub App to create or update workflow \\`.github/workflows/a.yml\\` without \\`workflows\\` permission" >&2\nexit 1\n');
+    await chmod(hook, 0o755);
+    const { directory, head } = await workspace.prepare("m1", remote, "missions/7", "main");
+    await workspace.commitAll(directory, IDENTITY, "F2: CI", "", TRAILERS);
+    await expect(workspace.push(directory, remote, "missions/7")).rejects.toBeInstanceOf(WorkflowPermissionError);
+    expect(await workspace.unpushedCommit(directory, "missions/7", "0".repeat(40))).toBeUndefined();
+    expect(await workspace.unpushedCommit(directory, "missions/7", head)).toBeUndefined();
   });
 
   it("finds a feature's commit by its Mission and Feature trailers", async () => {

@@ -1,5 +1,6 @@
-import { allFeatures, recordHandoff, renderPullBody, type Handoff, type Mission } from "../../mission/index.ts";
+import { allFeatures, pauseForWorkflows, recordHandoff, renderPullBody, type Handoff, type Mission } from "../../mission/index.ts";
 import { implementFeature } from "../../roles/index.ts";
+import { WorkflowPermissionError } from "../../workspace/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
@@ -22,9 +23,18 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     ? await context.workspace.findFeatureCommit(directory, `origin/${base}..HEAD`, mission.issue.number, featureId)
     : undefined;
   let handoff: Handoff;
+  // A commit GitHub refused to take (workflow files, no `workflows` permission) is pushed as it is once the permission is granted.
+  const kept = sha ? undefined : await keptFeatureCommit(context, directory, mission, featureId, prepared.head);
   if (sha) {
     context.log.info({ feature: featureId, sha }, "feature commit already on the branch; not running it again");
     handoff = recoveredHandoff((await context.workspace.git(directory, ["log", "-1", "--format=%b", sha])).stdout);
+  } else if (kept) {
+    context.log.info({ feature: featureId, sha: kept }, "pushing the feature's commit GitHub refused before; not running it again");
+    await context.workspace.git(directory, ["reset", "--quiet", "--hard", kept]);
+    handoff = recoveredHandoff((await context.workspace.git(directory, ["log", "-1", "--format=%b", kept])).stdout);
+    sha = kept;
+    const refused = await pushOrPause(context, mission, directory, featureId);
+    if (refused) return refused;
   } else {
     // A host whose sandbox cannot start pauses the mission before a worker runs, not after it committed untested work.
     await context.runner.ready();
@@ -49,8 +59,8 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     const identity = await context.github.identity(repoRef(mission));
     const body = [handoff.summary, ...(handoff.leftUndone.length > 0 ? ["", "Left undone:", ...handoff.leftUndone.map((item) => `- ${item}`)] : [])].join("\n");
     sha = await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, feature.title, body, trailers);
-    // A worker can run for a long time: push with a token fetched now, not the one from before it.
-    await context.workspace.push(directory, await remoteAccess(context, mission), branch);
+    const refused = await pushOrPause(context, mission, directory, featureId);
+    if (refused) return refused;
   }
   const files = await context.workspace.changedFiles(directory, `${sha}~1`, sha).catch(() => []);
   context.log.info({ feature: featureId, sha, files: files.length, status: handoff.status }, "feature committed");
@@ -60,6 +70,27 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     next = { ...next, pr: { number: pull.number, nodeId: pull.nodeId, ready: !pull.draft } };
   }
   return next;
+}
+
+/** Pushes the feature's commit; a push GitHub refuses for want of the `workflows` permission pauses the mission instead. */
+async function pushOrPause(context: StepContext, mission: Mission, directory: string, featureId: string): Promise<Mission | undefined> {
+  try {
+    // A worker can run for a long time: push with a token fetched now, not the one from before it.
+    await context.workspace.push(directory, await remoteAccess(context, mission), mission.branch!);
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof WorkflowPermissionError)) throw error;
+    context.log.warn({ feature: featureId, files: error.files }, "GitHub refused the push: the app lacks the workflows permission");
+    const installationSettingsUrl = await context.github.installationSettingsUrl(repoRef(mission)).catch(() => undefined);
+    return pauseForWorkflows(mission, { featureId, files: error.files, installationSettingsUrl });
+  }
+}
+
+/** The kept commit of a refused push, when it is this feature's and still sits on the branch's head. */
+async function keptFeatureCommit(context: StepContext, directory: string, mission: Mission, featureId: string, head: string): Promise<string | undefined> {
+  const kept = await context.workspace.unpushedCommit(directory, mission.branch!, head);
+  if (!kept) return undefined;
+  return context.workspace.findFeatureCommit(directory, `${head}..${kept}`, mission.issue.number, featureId);
 }
 
 /** A blocked worker's changes are not committed: the feature stays pending and the humans are asked. */

@@ -1,4 +1,4 @@
-import { mkdir, rm } from "node:fs/promises";
+import { mkdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runGit } from "./run-git.ts";
 
@@ -15,6 +15,26 @@ const AUTHOR = {
   GIT_COMMITTER_EMAIL: "test@example.com",
 };
 
+// GitHub refuses a push by an app without the `workflows` permission when its new commits create,
+// change or delete a file under .github/workflows, with these words (as `remote: error: …` and
+// `! [remote rejected]`). The fake's git serving says whether the pushing installation has it.
+const WORKFLOWS_HOOK = [
+  "#!/bin/sh",
+  '[ "$FAKE_GITHUB_REFUSE_WORKFLOWS" = "1" ] || exit 0',
+  "zero=0000000000000000000000000000000000000000",
+  "while read -r old new ref; do",
+  '  [ "$new" = "$zero" ] && continue',
+  '  if [ "$old" = "$zero" ]; then range="$new --not --all"; else range="$old..$new"; fi',
+  "  file=$(git log --format= --name-only $range -- .github/workflows | sed -n '/./{p;q;}')",
+  '  if [ -n "$file" ]; then',
+  '    echo "error: refusing to allow a GitHub App to create or update workflow \\`$file\\` without \\`workflows\\` permission" >&2',
+  "    exit 1",
+  "  fi",
+  "done",
+  "exit 0",
+  "",
+].join("\n");
+
 // Builds the initial commit with plumbing only (objects, a private index, commit-tree), so no
 // work tree is ever created and nothing depends on the caller's git identity.
 export async function createBareRepo(input: BareRepoInput): Promise<string> {
@@ -23,6 +43,7 @@ export async function createBareRepo(input: BareRepoInput): Promise<string> {
   await runGit(["init", "--quiet", "--bare", `--initial-branch=${defaultBranch}`], { gitDir });
   // http-backend refuses pushes from anonymous users unless the repository opts in.
   await runGit(["config", "http.receivepack", "true"], { gitDir });
+  await writeFile(join(gitDir, "hooks", "pre-receive"), WORKFLOWS_HOOK, { mode: 0o755 });
   const indexFile = join(gitDir, "fake-initial-index");
   const env = { ...AUTHOR, GIT_INDEX_FILE: indexFile };
   for (const [path, content] of Object.entries(input.files)) {

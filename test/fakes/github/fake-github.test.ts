@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { createHmac, generateKeyPairSync } from "node:crypto";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
@@ -184,6 +184,37 @@ describe("fake GitHub", () => {
       expect(branch.commit.sha).toBe(local);
       expect(branch.commit.commit.message).toBe("Add notes");
       await expect(installation.rest.git.getRef({ owner: OWNER, repo: REPO, ref: "heads/absent" })).rejects.toMatchObject({ status: 404 });
+    });
+
+    it("refuses, as GitHub does, a push that touches .github/workflows from an installation without the workflows permission", async () => {
+      const dir = join(workDir, "workflows");
+      expect((await git([...authHeader(token), "clone", cloneUrl, dir])).code).toBe(0);
+      await git(["checkout", "-b", "mission/2-ci"], dir);
+      mkdirSync(join(dir, ".github", "workflows"), { recursive: true });
+      writeFileSync(join(dir, ".github", "workflows", "ci.yml"), "on: push\n");
+      writeFileSync(join(dir, "OTHER.md"), "fine\n");
+      await git(["add", "--all"], dir);
+      expect((await git(["commit", "-m", "Add CI"], dir)).code).toBe(0);
+      const installationId = 100;
+      const granted = gh.installationPermissions(installationId);
+      expect(granted.workflows).toBe("write");
+      const { workflows: _workflows, ...without } = granted;
+      gh.setInstallationPermissions(installationId, without);
+      try {
+        const refused = await git([...authHeader(token), "push", "origin", "mission/2-ci"], dir);
+        expect(refused.code).not.toBe(0);
+        expect(refused.stderr).toContain("remote: error: refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission");
+        expect(refused.stderr).toContain("! [remote rejected]");
+        expect((await git([`--git-dir=${bareDir}`, "rev-parse", "--verify", "--quiet", "refs/heads/mission/2-ci"])).code).not.toBe(0);
+        // The installation's token says what it has, as GitHub's does.
+        const { data } = await new ProbotOctokit({ auth: { appId: gh.appId, privateKey: gh.privateKey }, baseUrl: gh.apiUrl }).request("POST /app/installations/{installation_id}/access_tokens", { installation_id: installationId });
+        expect(data.permissions).not.toHaveProperty("workflows");
+      } finally {
+        gh.setInstallationPermissions(installationId, granted);
+      }
+      // Accepted: the same push goes through.
+      const pushed = await git([...authHeader(token), "push", "origin", "mission/2-ci"], dir);
+      expect(pushed.code, pushed.stderr).toBe(0);
     });
   });
 

@@ -1,4 +1,5 @@
 import { randomBytes, type KeyObject } from "node:crypto";
+import { appPermissions } from "./github-json.ts";
 import type { Permission, RepoRecord, TokenRecord, UserRecord } from "./records.ts";
 
 export interface FakeStateOptions {
@@ -26,6 +27,7 @@ export class FakeState {
   readonly #repos = new Map<string, RepoRecord>();
   readonly #tokens = new Map<string, TokenRecord>();
   readonly #userTokens = new Map<string, string>();
+  readonly #installationPermissions = new Map<number, Record<string, string>>();
   #nextId = 1000;
 
   constructor(options: FakeStateOptions) {
@@ -83,6 +85,16 @@ export class FakeState {
 
   installationExists(installationId: number): boolean {
     return this.repos().some((repo) => repo.installationId === installationId);
+  }
+
+  // What an installation has accepted: the app's permissions, unless a test set others (an
+  // installation made before the app asked for a new permission lacks it until an owner accepts).
+  installationPermissions(installationId: number): Record<string, string> {
+    return { ...(this.#installationPermissions.get(installationId) ?? appPermissions()) };
+  }
+
+  setInstallationPermissions(installationId: number, permissions: Record<string, string>): void {
+    this.#installationPermissions.set(installationId, { ...permissions });
   }
 
   permission(repo: RepoRecord, login: string): Permission {

@@ -35,14 +35,15 @@ export function appJson(state: FakeState): Record<string, unknown> {
     html_url: `${state.baseUrl}/apps/${state.appSlug}`,
     created_at: "2024-01-01T00:00:00Z",
     updated_at: "2024-01-01T00:00:00Z",
-    permissions: installationPermissions(),
+    permissions: appPermissions(),
     events: ["issues", "issue_comment", "check_run", "pull_request", "pull_request_review", "push"],
     installations_count: new Set(state.repos().map((repo) => repo.installationId)).size,
   };
 }
 
-export function installationPermissions(): Record<string, string> {
-  return { checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write" };
+/** What the app asks for, as in app.yml; an installation has these unless a test says otherwise. */
+export function appPermissions(): Record<string, string> {
+  return { checks: "write", contents: "write", issues: "write", metadata: "read", pull_requests: "write", workflows: "write" };
 }
 
 export function repoJson(state: FakeState, repo: RepoRecord): Record<string, unknown> {
@@ -151,7 +152,7 @@ export function issueJson(state: FakeState, repo: RepoRecord, issue: IssueRecord
       html_url: html,
       diff_url: `${html}.diff`,
       patch_url: `${html}.patch`,
-      merged_at: null,
+      merged_at: issue.pull.mergedAt ?? null,
     };
   }
   return json;
@@ -216,8 +217,8 @@ export function pullJson(state: FakeState, repo: RepoRecord, issue: IssueRecord,
     created_at: issue.createdAt,
     updated_at: issue.updatedAt,
     closed_at: issue.closedAt,
-    merged_at: null,
-    merged: false,
+    merged_at: pull.mergedAt ?? null,
+    merged: pull.mergedAt !== undefined,
     mergeable: null,
     merge_commit_sha: null,
     assignees: [],

@@ -105,10 +105,14 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
       state.repo(owner, repo).permissions.set(login.toLowerCase(), permission);
     },
 
+    installationPermissions: (installationId) => state.installationPermissions(installationId),
+    setInstallationPermissions: (installationId, permissions) => state.setInstallationPermissions(installationId, permissions),
+
     createIssue: (input) => people.createIssue(input),
     addLabel: (input) => people.addLabel(input),
     comment: (input) => people.comment(input),
     editComment: (input) => people.editComment(input),
+    closePull: (input) => people.closePull(input),
     deliver: (event, payload, deliveryOptions) => webhooks.deliver(event, payload, deliveryOptions?.deliveryId),
     lastDelivery: () => webhooks.last(),
     deliveries: () => webhooks.log(),

@@ -63,6 +63,7 @@ export function pullViews(state: FakeState, repo: RepoRecord): Pull[] {
       base: { ref: issue.pull.baseRef },
       draft: issue.pull.draft,
       state: issue.state,
+      merged: issue.pull.mergedAt !== undefined,
       node_id: nodeId("PR", issue.id),
       html_url: `${state.baseUrl}/${repo.owner.login}/${repo.name}/pull/${issue.number}`,
       user: { login: issue.user.login, type: issue.user.type },

@@ -2,7 +2,11 @@ import type { FakeState } from "./fake-state.ts";
 import { applyLabels, openIssue, postComment, reviseComment } from "./issue-mutations.ts";
 import type { RepoRecord } from "./records.ts";
 import type { DeliveryResult } from "./types.ts";
-import { issueCommentPayload, issuesLabelPayload } from "./webhook-payloads.ts";
+import { branchSha } from "./git-reads.ts";
+import { render as renderPull } from "./routes/pull-routes.ts";
+import { runGit } from "./run-git.ts";
+import { timestamp } from "./timestamp.ts";
+import { issueCommentPayload, issuesLabelPayload, pullRequestPayload } from "./webhook-payloads.ts";
 import type { WebhookSender } from "./webhook-sender.ts";
 
 // What people do on GitHub's website, each followed by the webhook GitHub would send. Unlike the
@@ -63,9 +67,42 @@ export class PeopleActions {
     return this.#webhooks.deliver("issue_comment", payload);
   }
 
+  /** Closes a pull request as a person does on its page, merged (a merge commit on its base) or not. */
+  async closePull(input: { owner: string; repo: string; number: number; user: string; merge: boolean; deliveryId?: string }): Promise<DeliveryResult> {
+    const repo = this.#state.repo(input.owner, input.repo);
+    const issue = this.#issue(repo, input.number);
+    const pull = issue.pull;
+    if (!pull || issue.state !== "open") throw new Error(`fake GitHub: #${input.number} is not an open pull request`);
+    const sender = this.#state.user(input.user);
+    const now = timestamp();
+    if (input.merge) {
+      if (pull.draft) throw new Error(`fake GitHub: #${input.number} is a draft; GitHub merges only pull requests ready for review`);
+      await mergeInto(repo.gitDir, pull.baseRef, pull.headRef, `Merge pull request #${issue.number} from ${repo.owner.login}/${pull.headRef}`);
+      pull.mergedAt = now;
+    }
+    issue.state = "closed";
+    issue.closedAt = now;
+    issue.updatedAt = now;
+    const payload = pullRequestPayload(this.#state, repo, { action: "closed", number: issue.number, pull: await renderPull(this.#state, repo, issue), sender });
+    return this.#webhooks.deliver("pull_request", payload, input.deliveryId);
+  }
+
   #issue(repo: RepoRecord, number: number) {
     const issue = repo.issues.get(number);
     if (!issue) throw new Error(`fake GitHub: no issue #${number} in ${repo.owner.login}/${repo.name}`);
     return issue;
   }
+}
+
+/** A merge commit of `head` into `base`, made in the bare repository as GitHub's merge button makes it. */
+async function mergeInto(gitDir: string, base: string, head: string, message: string): Promise<void> {
+  const baseSha = await branchSha(gitDir, base);
+  const headSha = await branchSha(gitDir, head);
+  if (!baseSha || !headSha) throw new Error(`fake GitHub: cannot merge ${head} into ${base}`);
+  const merged = await runGit(["merge-tree", "--write-tree", baseSha, headSha], { gitDir, allowFailure: true });
+  if (merged.code !== 0) throw new Error(`fake GitHub: ${head} does not merge cleanly into ${base}`);
+  const tree = merged.stdout.toString().split("\n")[0]!.trim();
+  const env = { GIT_AUTHOR_NAME: "GitHub", GIT_AUTHOR_EMAIL: "noreply@github.com", GIT_COMMITTER_NAME: "GitHub", GIT_COMMITTER_EMAIL: "noreply@github.com" };
+  const commit = (await runGit(["commit-tree", tree, "-p", baseSha, "-p", headSha, "-m", message], { gitDir, env })).stdout.toString().trim();
+  await runGit(["update-ref", `refs/heads/${base}`, commit, baseSha], { gitDir });
 }

@@ -39,6 +39,8 @@ export interface PullRecord {
   headRef: string;
   baseRef: string;
   draft: boolean;
+  /** When a person merged it (then the issue is closed too). */
+  mergedAt?: string;
 }
 
 // Issues and pull requests share one number sequence on GitHub; a PR is an issue with `pull` set.

@@ -9,6 +9,8 @@ export interface GitHttpRequest {
   pathInfo: string; // "/owner/repo.git/info/refs"
   query: string; // without "?"
   remoteUser: string;
+  /** More environment for the backend and the repository's hooks. */
+  env?: Record<string, string>;
 }
 
 // Bridges one HTTP request to `git http-backend` as a CGI script: the request body goes to its
@@ -31,6 +33,7 @@ export function serveGitHttp(request: GitHttpRequest): Promise<void> {
     REMOTE_ADDR: req.socket.remoteAddress ?? "127.0.0.1",
     HTTP_CONTENT_ENCODING: header("content-encoding"),
     GIT_PROTOCOL: header("git-protocol"),
+    ...request.env,
   });
   const length = header("content-length");
   if (length) env.CONTENT_LENGTH = length;

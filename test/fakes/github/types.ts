@@ -113,6 +113,7 @@ export interface Pull {
   base: { ref: string };
   draft: boolean;
   state: "open" | "closed";
+  merged: boolean;
   node_id: string;
   html_url: string;
   user: { login: string; type: "User" | "Bot" };
@@ -186,6 +187,13 @@ export interface FakeGitHub {
     installationId?: number;
   }): Promise<{ owner: string; name: string; gitDir: string; cloneUrl: string }>;
   setPermission(owner: string, repo: string, login: string, permission: Permission): void;
+  /** What an installation has accepted (default: all the app asks for, `workflows: write` included). */
+  installationPermissions(installationId: number): Record<string, string>;
+  /**
+   * Sets what an installation has accepted — e.g. without `workflows`, as an installation made before the
+   * app asked for it: its pushes that touch `.github/workflows/` are then refused as GitHub refuses them.
+   */
+  setInstallationPermissions(installationId: number, permissions: Record<string, string>): void;
   createIssue(input: { owner: string; repo: string; title: string; body?: string; user: string }): { number: number };
   addLabel(input: {
     owner: string;
@@ -204,6 +212,8 @@ export interface FakeGitHub {
     deliveryId?: string;
   }): Promise<DeliveryResult & { commentId: number }>;
   editComment(input: { owner: string; repo: string; commentId: number; body: string; user: string }): Promise<DeliveryResult>;
+  /** A person closes a pull request, merging it (a merge commit on its base; never a draft) or not; `pull_request` `closed` is delivered. */
+  closePull(input: { owner: string; repo: string; number: number; user: string; merge: boolean; deliveryId?: string }): Promise<DeliveryResult>;
   deliver(event: string, payload: object, options?: { deliveryId?: string }): Promise<DeliveryResult>;
   lastDelivery(): Delivery | undefined;
   deliveries(): Array<Delivery & { result?: DeliveryResult; error?: string }>;

@@ -46,3 +46,11 @@ export function issueCommentPayload(
     ...common(state, repo, input.sender),
   };
 }
+
+export function pullRequestPayload(
+  state: FakeState,
+  repo: RepoRecord,
+  input: { action: "closed" | "reopened"; number: number; pull: Record<string, unknown>; sender: UserRecord },
+): object {
+  return { action: input.action, number: input.number, pull_request: input.pull, ...common(state, repo, input.sender) };
+}

@@ -67,8 +67,9 @@ export class AppProcess {
     this.url = `http://127.0.0.1:${port}`;
     const deadline = Date.now() + 60_000;
     for (;;) {
-      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the app exited while starting (code ${child.exitCode}, signal ${child.signalCode}); see ${this.#options.logFile}`);
+      // Killed on purpose while starting (a chaos kill landing during boot): not a failure to start.
       if (this.#killing) return;
+      if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the app exited while starting (code ${child.exitCode}, signal ${child.signalCode}); see ${this.#options.logFile}`);
       const healthy = await fetch(`${this.url}/health`).then((response) => response.ok, () => false);
       if (healthy) break;
       if (Date.now() > deadline) throw new Error(`the app did not answer /health within 60 s; see ${this.#options.logFile}`);

@@ -1,5 +1,5 @@
 import type { FakeState } from "../fake-state.ts";
-import { appJson, installationPermissions, userJson } from "../github-json.ts";
+import { appJson, userJson } from "../github-json.ts";
 import { notFound } from "../http-error.ts";
 import type { Router } from "../router.ts";
 import { timestamp } from "../timestamp.ts";
@@ -27,7 +27,7 @@ export function addAppRoutes(router: Router): void {
       body: {
         token: token.token,
         expires_at: timestamp(new Date(token.expiresAt)),
-        permissions: installationPermissions(),
+        permissions: world.state.installationPermissions(installationId),
         repository_selection: "all",
       },
     };
@@ -56,7 +56,7 @@ function installationJson(state: FakeState, installationId: number): Record<stri
     target_id: repo.owner.id,
     target_type: "User",
     repository_selection: "all",
-    permissions: installationPermissions(),
+    permissions: state.installationPermissions(installationId),
     events: ["issues", "issue_comment", "check_run", "pull_request", "pull_request_review", "push"],
     access_tokens_url: `${state.apiUrl}/app/installations/${installationId}/access_tokens`,
     html_url: `${state.baseUrl}/settings/installations/${installationId}`,
