@@ -13,7 +13,7 @@ import { landingPage, startWebhookRelay } from "./startup/index.ts";
 import type { AddressInfo } from "node:net";
 import { ObservedStore, SqliteMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
 import { dirname, join, resolve } from "node:path";
-import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, SandboxedRunner, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
+import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, removeScratchRoot, SandboxedRunner, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
 
 export interface MissionsServer {
   url: string;
@@ -200,6 +200,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       dashboard.close();
       await relay?.stop();
       if (runner instanceof SandboxedRunner) await SandboxedRunner.stop();
+      removeScratchRoot(commands.runner.scratchRoot);
       await server.stop();
       await store.close();
     },
@@ -215,7 +216,8 @@ function commandSetup(config: OperatorConfig): { runner: CommandRunner; toolPath
   const scratchRoot = prepareScratchRoot(resolve(config.databasePath));
   const trust = trustEnvironment(config.packageSources, join(scratchRoot, "trust"));
   if (!config.sandbox) return { runner: new UnconfinedRunner({ scratchRoot, environment: trust.environment }), toolPath: config.toolPath };
-  const hidden = [resolve(config.workspaceRoot), dirname(resolve(config.databasePath)), ...config.secretPaths.map((path) => resolve(path))];
+  // The scratch root too: each command is allowed its own HOME, never another mission's.
+  const hidden = [resolve(config.workspaceRoot), dirname(resolve(config.databasePath)), scratchRoot, ...config.secretPaths.map((path) => resolve(path))];
   const path = commandPath(config.toolPath, hidden, process.execPath);
   const runner = new SandboxedRunner({
     allowedDomains: [...(config.networkAllow ?? DEFAULT_ALLOWED_DOMAINS), ...trust.hosts],

@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { SandboxManager as SandboxManagerType } from "@anthropic-ai/sandbox-runtime";
 import type { CommandRunner } from "./command-runner.ts";
@@ -123,21 +124,30 @@ export class SandboxedRunner implements CommandRunner {
     return withScratch(this.#policy.scratchRoot, async (scratch) => {
       // The library sets its own TMPDIR inside the sandbox; the command's own comes last and wins.
       const prelude = `export HOME=${shellQuote(scratch)} TMPDIR=${shellQuote(scratch)}; ulimit -u ${MAX_PROCESSES} 2>/dev/null; `;
-      const wrapped = await (await sandboxManager()).wrapWithSandbox(
-        prelude + command,
-        undefined,
-        {
-          filesystem: {
-            denyRead: this.#hidden,
-            allowRead: [options.cwd, scratch, ...(this.#policy.readable ?? [])],
-            allowWrite: [options.cwd, scratch],
-            // Host-side git reads .git/config: a command that could write it could make git run code outside.
-            denyWrite: [join(options.cwd, ".git"), ...SHARED_WRITABLE],
+      const own = [options.cwd, scratch];
+      let wrapped: string;
+      try {
+        wrapped = await (await sandboxManager()).wrapWithSandbox(
+          prelude + command,
+          undefined,
+          {
+            filesystem: {
+              // Sockets elsewhere on the host (a database's, a container daemon's under /var/lib) are hidden one by one.
+              denyRead: [...this.#hidden, ...(await hostSockets([...this.#hidden, ...own]))],
+              allowRead: [...own, ...(this.#policy.readable ?? [])],
+              allowWrite: own,
+              // Host-side git reads .git/config: a command that could write it could make git run code outside.
+              denyWrite: [join(options.cwd, ".git"), ...SHARED_WRITABLE],
+            },
           },
-        },
-        options.signal,
-      );
-      const result = await runCommand(wrapped, { ...options, env: { ...options.env, ...this.#policy.environment, HOME: scratch, TMPDIR: scratch } });
+          options.signal,
+        );
+      } catch (error) {
+        // The sandbox broke after it started (its proxies died): a host fault, and the next command starts it again.
+        this.#ready = undefined;
+        throw new SandboxUnavailableError(explainStartFailure((error as Error).message));
+      }
+      const result = await runCommand(wrapped, { ...options, env: { ...options.env, ...COMMAND_ENVIRONMENT, ...this.#policy.environment, HOME: scratch, TMPDIR: scratch } });
       const hint = result.exitCode !== 0 ? sandboxHint(result.output, this.#policy.allowedDomains) : undefined;
       return { ...result, command, output: hint ? `${result.output.trimEnd()}\n${hint}\n` : result.output };
     });
@@ -148,6 +158,26 @@ export class SandboxedRunner implements CommandRunner {
     if (!library) return;
     await (await library).reset().catch(() => {});
   }
+}
+
+/** Node's own fetch ignores HTTP(S)_PROXY unless told: without this it could reach no allowed host. */
+const COMMAND_ENVIRONMENT = { NODE_USE_ENV_PROXY: "1" };
+
+/**
+ * The host's bound Unix sockets outside the hidden directories (the kernel lists them in
+ * /proc/net/unix): commands may use Unix sockets, so the host's own must be out of their sight.
+ * Sockets of other network namespaces are not listed; their directories belong in MISSIONS_HIDDEN_PATHS.
+ */
+async function hostSockets(covered: string[]): Promise<string[]> {
+  const table = await readFile("/proc/net/unix", "utf8").catch(() => "");
+  const paths = new Set<string>();
+  for (const line of table.split("\n").slice(1)) {
+    const path = line.trim().split(/\s+/).slice(7).join(" ");
+    if (!path.startsWith("/")) continue; // abstract sockets live in the network namespace, which commands do not share
+    if (covered.some((root) => path === root || path.startsWith(root.endsWith("/") ? root : `${root}/`))) continue;
+    paths.add(path);
+  }
+  return [...paths];
 }
 
 /** Why this host's bubblewrap cannot refuse user namespaces (older than 0.8.0, or setuid), if it cannot. */

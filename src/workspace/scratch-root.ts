@@ -3,8 +3,11 @@ import { lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-/** Longest base that keeps a browser's socket path (`<root>/app-XXXXXX/home/.org.chromium.Chromium.XXXXXX/SingletonSocket`) under the 107-byte limit. */
-const MAX_BASE = 32;
+/**
+ * Longest base that keeps a browser's socket path under the 107-byte limit of Unix socket paths:
+ * `<base>/missions-<uid up to 10>-<10 hex>` (≤ 31) + `/app-XXXXXX/home/.org.chromium.Chromium.XXXXXX/SingletonSocket` (62).
+ */
+const MAX_BASE = 107 - 31 - 62;
 
 /**
  * The directory each command's private HOME and TMPDIR (and the user-testing browser's profile) are
@@ -13,6 +16,7 @@ const MAX_BASE = 32;
  * never share it. Left-overs of a killed run are removed (one process per store holds the store's lock).
  */
 export function prepareScratchRoot(storeKey: string, base = tmpdir()): string {
+  // A longer TMPDIR would bring the socket-path limit back: /tmp is always short.
   if (base.length > MAX_BASE) base = "/tmp";
   const uid = process.getuid?.() ?? 0;
   const root = join(base, `missions-${uid}-${createHash("sha256").update(storeKey).digest("hex").slice(0, 10)}`);
@@ -24,4 +28,9 @@ export function prepareScratchRoot(storeKey: string, base = tmpdir()): string {
   }
   for (const entry of readdirSync(root)) rmSync(join(root, entry), { recursive: true, force: true });
   return root;
+}
+
+/** Removes the scratch root when the app stops: nothing of a mission stays behind in /tmp. */
+export function removeScratchRoot(root: string): void {
+  rmSync(root, { recursive: true, force: true });
 }

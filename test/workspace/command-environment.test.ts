@@ -28,7 +28,21 @@ describe("the PATH of sandboxed commands", () => {
     symlinkSync("../node/bin/node", join(app, "node_modules", ".bin", "node"));
     symlinkSync("../eslint/bin/eslint.js", join(app, "node_modules", ".bin", "eslint"));
     const path = [join(app, "node_modules", ".bin"), join(app, "node_modules", ".bin", "x"), "/usr/local/bin", "/usr/bin"].join(":");
-    expect(commandPath(path, [app], join(nodeDirectory, "node"))).toEqual({ path: `${nodeDirectory}:/usr/local/bin:/usr/bin`, readable: [nodeDirectory] });
+    expect(commandPath(path, [app], join(nodeDirectory, "node"))).toEqual({ path: `${nodeDirectory}:/usr/local/bin:/usr/bin`, readable: [join(app, "node_modules", "node")] });
+  });
+
+  it("makes an nvm installation under HOME readable as a whole (npm and corepack live beside node), and never HOME itself", () => {
+    const home = scratch();
+    const prefix = join(home, ".nvm", "versions", "node", "v24.1.0");
+    mkdirSync(join(prefix, "bin"), { recursive: true });
+    mkdirSync(join(prefix, "lib", "node_modules", "npm", "bin"), { recursive: true });
+    writeFileSync(join(prefix, "bin", "node"), "#!/bin/sh\n");
+    symlinkSync("../lib/node_modules/npm/bin/npm-cli.js", join(prefix, "bin", "npm"));
+    expect(commandPath(`${join(prefix, "bin")}:/usr/bin`, [home, join(home, "app", ".env")], join(prefix, "bin", "node"))).toEqual({ path: `${join(prefix, "bin")}:/usr/bin`, readable: [prefix] });
+    // Node unpacked straight into HOME: showing its installation would show HOME.
+    mkdirSync(join(home, "bin"));
+    writeFileSync(join(home, "bin", "node"), "#!/bin/sh\n");
+    expect(commandPath(`${join(home, "bin")}:/usr/bin`, [home, join(home, "bin", "secret")], join(home, "bin", "node"))).toEqual({ path: "/usr/bin", readable: [] });
   });
 
   it("keeps the PATH as it is when nothing on it is hidden, and gives nothing else of the app to read", () => {
@@ -57,13 +71,14 @@ describe("the scratch root", () => {
   });
 
   it("refuses a directory others can read, or a link planted under its name", () => {
-    const base = scratch();
-    const root = prepareScratchRoot("/srv/three/missions.db", base);
+    const key = `/srv/three-${process.pid}/missions.db`;
+    const root = prepareScratchRoot(key);
+    made.push(root);
     chmodSync(root, 0o755);
-    expect(() => prepareScratchRoot("/srv/three/missions.db", base)).toThrow(/not a private directory/);
+    expect(() => prepareScratchRoot(key)).toThrow(/not a private directory/);
     rmSync(root, { recursive: true });
     symlinkSync(scratch(), root);
-    expect(() => prepareScratchRoot("/srv/three/missions.db", base)).toThrow(/not a private directory/);
+    expect(() => prepareScratchRoot(key)).toThrow(/not a private directory/);
   });
 });
 

@@ -1,4 +1,5 @@
 import { execFileSync } from "node:child_process";
+import { createServer, type Server } from "node:net";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
@@ -84,7 +85,45 @@ describe("a command the sandbox stopped says so at the end of its output", () =>
     const { sandboxHint } = await import("../../src/workspace/sandbox-hint.ts");
     expect(sandboxHint("touch: cannot touch '/usr/x': Read-only file system", [])).toMatch(/write outside the checkout/);
     expect(sandboxHint("npm error 403 Forbidden - blocked-by-allowlist", ["registry.example"])).toMatch(/allowed hosts \(registry\.example\).*MISSIONS_NETWORK_ALLOW/);
+    expect(sandboxHint("Error: getaddrinfo ENOTFOUND api.example", ["registry.example"])).toMatch(/no DNS of their own.*proxy.*\(registry\.example\)/);
+    expect(sandboxHint("cp: cannot open 'x': Operation not permitted", [])).toBeUndefined();
     expect(sandboxHint("unshare: unshare failed: Operation not permitted", [])).toMatch(/system call was refused/);
     expect(sandboxHint("1 failing test", [])).toBeUndefined();
+  });
+});
+
+describe("the host's Unix sockets outside the hidden directories", () => {
+  let work: string;
+  let daemon: Server;
+  let runner: SandboxedRunner;
+  let checkout: string;
+  let socketPath: string;
+
+  beforeAll(async () => {
+    // A daemon's socket where no hidden directory covers it (as a database's under /var/lib would be).
+    const artifacts = join(process.cwd(), "test-artifacts");
+    mkdirSync(artifacts, { recursive: true });
+    work = mkdtempSync(join(artifacts, "sockets-"));
+    socketPath = join(work, "daemon.sock");
+    writeFileSync(join(work, "notes.txt"), "readable\n");
+    daemon = createServer((connection) => connection.end("HOST-DAEMON")).listen(socketPath);
+    await new Promise((resolve) => daemon.once("listening", resolve));
+    const scratchRoot = prepareScratchRoot(join(work, "missions.db"));
+    checkout = join(tmpdir(), `sockets-checkout-${process.pid}`);
+    mkdirSync(checkout, { recursive: true });
+    runner = new SandboxedRunner({ allowedDomains: [], hidden: [homedir(), scratchRoot], scratchRoot });
+  });
+  afterAll(async () => {
+    await SandboxedRunner.stop();
+    daemon.close();
+    rmSync(work, { recursive: true, force: true });
+    rmSync(checkout, { recursive: true, force: true });
+  });
+
+  it("are out of reach, while the directory around them and the command's own sockets are not", async () => {
+    const connect = (path: string) => `node -e "require('net').connect('${path}').on('data',d=>console.log(String(d))).on('error',e=>console.log(e.code))"`;
+    const result = await runner.run(`${connect(socketPath)}; cat ${join(work, "notes.txt")}`, { cwd: checkout, timeoutMs: 30_000, env: { PATH: "/usr/local/bin:/usr/bin:/bin" } });
+    expect(result.output).not.toContain("HOST-DAEMON");
+    expect(result.output).toMatch(/^(ENOENT|ECONNREFUSED|ENOTSOCK|EACCES)\nreadable\n$/);
   });
 });
