@@ -1,18 +1,18 @@
 # Missions: a GitHub App.
 #   Build:  docker build -t missions .
 #   First run, to register the app on GitHub (open the address GitHub will reach, e.g. https://missions.example.com):
-#           docker run -p 3000:3000 -v missions-data:/data -e MISSIONS_PUBLIC_URL=https://missions.example.com missions
+#           docker run --security-opt seccomp=unconfined --security-opt systempaths=unconfined -p 3000:3000 -v missions-data:/data -e MISSIONS_PUBLIC_URL=https://missions.example.com missions
 #           The setup flow writes the app's credentials to /data/.env (MISSIONS_ENV_FILE) on the volume; then
 #           add a model provider key there, or pass it (-e ANTHROPIC_API_KEY=… or -e OPENAI_API_KEY=…), and
 #           run again. Until a key is set, / names the variable to set and /health answers 503.
-#   Or with an env file written by `npm start`'s setup flow: docker run --env-file .env -p 3000:3000 -v missions-data:/data missions
+#   Or with an env file written by `npm start`'s setup flow: docker run --security-opt seccomp=unconfined --security-opt systempaths=unconfined --env-file .env -p 3000:3000 -v missions-data:/data missions
 #           (Docker keeps the quotes around PRIVATE_KEY; the app removes them.)
 # GitHub must reach the webhook URL: on a laptop, pass -e WEBHOOK_PROXY_URL=<a channel from https://smee.io/new>
 # (with NODE_ENV=production, as set below, the setup flow creates no channel itself).
 # A bind mount for /data must be writable by the image's user `node` (uid 1000).
 # The command sandbox (bubblewrap) needs user namespaces and a writable /proc/sys (for --disable-userns):
-# add `--security-opt seccomp=unconfined --security-opt systempaths=unconfined` (or your runtime's
-# bubblewrap profile) to every `docker run` above; without them a mission pauses and its comment says which is missing.
+# hence the two --security-opt above (or your runtime's bubblewrap profile); without them a mission
+# pauses and its comment says which is missing.
 FROM node:24-bookworm-slim
 
 # git drives mission checkouts; ca-certificates for HTTPS to GitHub and model providers;

@@ -1,5 +1,5 @@
 import { chmod, mkdir, readFile, rename, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
+import { dirname, isAbsolute, relative } from "node:path";
 
 const ASSIGNMENT = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=/;
 
@@ -35,4 +35,14 @@ export function formatEnvValue(value: string): string {
   if (value.includes("\n")) return `"${value.replace(/\r?\n/g, "\\n")}"`;
   if (!/[\s#"'`\\]/.test(value)) return value;
   return value.includes("'") ? `"${value}"` : `'${value}'`;
+}
+
+/**
+ * How the pages name the env file: relative to where the app was started (`.env`), so a page anyone
+ * can open does not show the host's directory layout (a home directory's name); an explicit path
+ * outside it (`/data/.env` in the image) is shown as the operator chose it.
+ */
+export function envFileLabel(path: string, from = process.cwd()): string {
+  const relativePath = relative(from, path);
+  return relativePath && !relativePath.startsWith("..") && !isAbsolute(relativePath) ? relativePath : path;
 }

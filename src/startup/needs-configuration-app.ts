@@ -1,3 +1,4 @@
+import { envFileLabel } from "./env-file.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { escapeHtml } from "../control/index.ts";
 import type { ConfigProblem } from "../config/index.ts";
@@ -41,8 +42,8 @@ export class NeedsConfigurationApp {
       body: `<h1>Missions needs configuration</h1>
 <p>The app is registered on GitHub and running, but it cannot run missions yet:</p>
 ${this.#options.problems.map((problem) => `<p class="problem">${escapeHtml(problem.message)}</p>`).join("\n")}
-<p>Make the change in <code>${escapeHtml(this.#options.envFile)}</code> (or in the app's environment). ${RESTART_STEP}</p>
-<p class="muted">Until then GitHub's webhooks are refused (503), and show as failed deliveries in the app's settings on GitHub, where they can be redelivered.</p>`,
+<p>Make the change in <code>${escapeHtml(envFileLabel(this.#options.envFile))}</code> (or in the app's environment). ${RESTART_STEP}</p>
+<p class="muted">Until then GitHub's webhooks are refused (503), and show as failed deliveries in the app's settings on GitHub (Advanced → Recent Deliveries), where they can be redelivered. Through a relay channel (WEBHOOK_PROXY_URL) GitHub sees them delivered: redeliver the ones you need from the same page once the app runs.</p>`,
     });
     return true;
   };

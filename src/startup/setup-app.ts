@@ -1,9 +1,10 @@
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { ProbotOctokit } from "probot";
 import type { ConfigProblem } from "../config/index.ts";
 import { appManifest, readAppYml, webhookUrl, type ManifestAddresses } from "./app-manifest.ts";
-import { updateEnvFile } from "./env-file.ts";
+import { envFileLabel, updateEnvFile } from "./env-file.ts";
 import { nextSteps, renderRegisteredPage, renderSetupPage, type Registration } from "./render-setup-pages.ts";
 import { sendJson, sendStartupPage } from "./startup-page.ts";
 import { createWebhookChannel } from "./webhook-channel.ts";
@@ -40,6 +41,12 @@ export class SetupApp {
   #proxyUrl: string | undefined;
   #channel: Promise<string | undefined> | undefined;
   #registered: Registration | undefined;
+  /**
+   * Sent to GitHub with the manifest and checked when GitHub comes back: only a registration started
+   * on this page is accepted — a page elsewhere cannot make this app take another app's credentials
+   * (`<img src="http://localhost:3000/probot/setup?code=…">`).
+   */
+  readonly #state = randomBytes(24).toString("hex");
 
   constructor(options: SetupAppOptions) {
     this.#options = options;
@@ -66,7 +73,7 @@ export class SetupApp {
         await this.#setupPage(request, response);
         return true;
       case "/probot/setup":
-        await this.#convert(response, url.searchParams.get("code"));
+        await this.#convert(response, url.searchParams.get("code"), url.searchParams.get("state"));
         return true;
       default:
         return false;
@@ -80,18 +87,27 @@ export class SetupApp {
     const manifest = appManifest(await readAppYml(this.#options.manifestFile), addresses);
     const organization = this.#options.githubOrganization ? `/organizations/${encodeURIComponent(this.#options.githubOrganization)}` : "";
     const page = renderSetupPage({
-      createAppUrl: `${this.#options.githubWebUrl}${organization}/settings/apps/new`,
+      createAppUrl: `${this.#options.githubWebUrl}${organization}/settings/apps/new?state=${this.#state}`,
       manifest,
       webhookUrl: webhookUrl(addresses),
-      envFile: this.#options.envFile,
+      envFile: envFileLabel(this.#options.envFile),
     });
     sendStartupPage(response, 200, { ...page, formAction: this.#options.githubWebUrl });
   }
 
-  async #convert(response: ServerResponse, code: string | null): Promise<void> {
+  async #convert(response: ServerResponse, code: string | null, state: string | null): Promise<void> {
     if (!code) {
       response.writeHead(400, { "content-type": "text/plain" }).end("code missing or invalid");
       return;
+    }
+    // Once registered, the credentials stay: a second code (a replay, another app's) is not exchanged.
+    if (this.#registered) return sendStartupPage(response, 409, renderRegisteredPage(this.#registered, this.#next()));
+    if (!state || !sameSecret(state, this.#state)) {
+      this.#options.log.warn("a registration code arrived without this setup page's state: refused");
+      return sendStartupPage(response, 403, {
+        title: "Registration refused",
+        body: `<h1>This registration did not start here</h1><p>Missions accepts the app's credentials only from a registration started on its own setup page (the app may have restarted since). <a href="/probot">Register from the setup page</a>.</p>`,
+      });
     }
     const log = this.#options.log;
     const octokit = new ProbotOctokit({
@@ -115,7 +131,7 @@ export class SetupApp {
       GITHUB_CLIENT_ID: app.client_id,
       GITHUB_CLIENT_SECRET: app.client_secret,
     });
-    this.#registered = { htmlUrl: app.html_url, envFile: this.#options.envFile };
+    this.#registered = { htmlUrl: app.html_url, envFile: envFileLabel(this.#options.envFile) };
     log.info({ app: app.slug ?? app.id, envFile: this.#options.envFile }, "registered on GitHub; credentials written");
     for (const step of this.#next()) log.info(`next: ${step.replace(/<[^>]+>/g, "")}`);
     sendStartupPage(response, 200, renderRegisteredPage(this.#registered, this.#next()));
@@ -163,4 +179,10 @@ function describeError(error: unknown): string {
   const parts: string[] = [];
   for (let current: unknown = error; current instanceof Error && parts.length < 4; current = current.cause) parts.push(current.message);
   return parts.join(": ") || String(error);
+}
+
+function sameSecret(given: string, expected: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
 }

@@ -65,7 +65,7 @@ describe("the setup flow", () => {
   it("creates no channel in production or with a public URL, which GitHub reaches directly", async () => {
     await start({ NODE_ENV: "production", GH_ORG: "acme", WEBHOOK_PATH: "/hooks" }, smee.newChannelUrl);
     const { action, manifest } = await setupPage();
-    expect(action).toBe("https://github.com/organizations/acme/settings/apps/new");
+    expect(action).toMatch(/^https:\/\/github\.com\/organizations\/acme\/settings\/apps\/new\?state=[0-9a-f]{48}$/);
     expect(manifest.hook_attributes.url).toBe(`${server!.url}/hooks`);
     await server!.stop();
     await start({ MISSIONS_PUBLIC_URL: "https://missions.example.com" }, smee.newChannelUrl);
@@ -83,7 +83,15 @@ describe("the setup flow", () => {
   it("answers a missing or spent code with a page to start again, and refuses webhooks until registered", async () => {
     await start({ NO_SMEE_SETUP: "true", GHE_HOST: github.host, GHE_PROTOCOL: "http" });
     expect((await fetch(`${server!.url}/probot/setup`)).status).toBe(400);
-    const spent = await fetch(`${server!.url}/probot/setup?code=nope`);
+    // A code that did not come back from a registration started here (a forged link, an embedded image).
+    const forged = await fetch(`${server!.url}/probot/setup?code=attackers-code`);
+    expect(forged.status).toBe(403);
+    expect(pageText(await forged.text())).toContain("did not start here");
+    const wrongState = await fetch(`${server!.url}/probot/setup?code=attackers-code&state=${"0".repeat(48)}`);
+    expect(wrongState.status).toBe(403);
+    expect(github.registrations()).toEqual([]);
+    const { action } = await setupPage();
+    const spent = await fetch(`${server!.url}/probot/setup?code=nope&state=${new URL(action).searchParams.get("state")}`);
     expect(spent.status).toBe(502);
     expect(pageText(await spent.text())).toContain("Register again");
     expect((await fetch(`${server!.url}/api/github/webhooks`, { method: "POST", body: "{}" })).status).toBe(503);
@@ -100,7 +108,12 @@ describe("the setup flow", () => {
     expect(done).toContain("Restart the app");
     const again = pageText(await (await fetch(`${server!.url}/probot`)).text());
     expect(again).toContain("Missions is registered on GitHub");
-    expect(parseEnv(await readFile(join(dir, ".env"), "utf8")).APP_ID).toBe(String(github.appId));
+    // A second code — even one with the right state — does not replace the credentials written.
+    const written = await readFile(join(dir, ".env"), "utf8");
+    const second = await fetch(action, { method: "POST", body: new URLSearchParams({ manifest: JSON.stringify(manifest) }), redirect: "manual" });
+    expect((await fetch(second.headers.get("location")!)).status).toBe(409);
+    expect(await readFile(join(dir, ".env"), "utf8")).toBe(written);
+    expect(parseEnv(written).APP_ID).toBe(String(github.appId));
   });
 });
 

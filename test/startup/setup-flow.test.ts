@@ -32,7 +32,7 @@ describe("the first start, without credentials", () => {
     const page = await fetch(new URL(root.headers.get("location")!, app.url));
     expect(page.status).toBe(200);
     const { action, manifest } = registerForm(await page.text());
-    expect(action).toBe("https://github.com/settings/apps/new");
+    expect(action).toMatch(/^https:\/\/github\.com\/settings\/apps\/new\?state=[0-9a-f]{48}$/);
     expect(manifest.hook_attributes.url).toBe(`${app.url}/api/github/webhooks`);
     expect(manifest.redirect_url).toBe(`${app.url}/probot/setup`);
     expect(manifest.name).toBe("Missions");
@@ -52,7 +52,7 @@ describe("the first start, without credentials", () => {
     const env = { ...base(), GHE_HOST: github.host, GHE_PROTOCOL: "http" };
     app = await start(env);
     const { action, manifest } = registerForm(await (await fetch(`${app.url}/probot`)).text());
-    expect(action).toBe(`${github.url}/settings/apps/new`);
+    expect(action.startsWith(`${github.url}/settings/apps/new?state=`)).toBe(true);
     // The browser posts the form to GitHub; GitHub sends it back to the app with a one-use code.
     const back = await fetch(action, { method: "POST", body: new URLSearchParams({ manifest: JSON.stringify(manifest) }), redirect: "manual" });
     expect(back.status).toBe(302);
@@ -82,7 +82,9 @@ describe("the first start, without credentials", () => {
     const text = pageText(await page.text());
     expect(text).toContain("Missions needs configuration");
     expect(text).toContain("No model provider is configured: set ANTHROPIC_API_KEY or OPENAI_API_KEY");
-    expect(text).toContain(join(dir, ".env"));
+    // Named as the operator knows it (relative to where the app started), not by the host's directory layout.
+    expect(text).toContain("Make the change in .env");
+    expect(text).not.toContain(dir);
     expect(text).toContain("npm start");
     const health = await fetch(`${app.url}/health`);
     expect(health.status).toBe(503);

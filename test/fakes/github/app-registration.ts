@@ -56,6 +56,9 @@ export class FakeAppRegistration {
     this.registrations.push({ manifest, organization: match[1], code, converted: false });
     const back = new URL(manifest.redirect_url);
     back.searchParams.set("code", code);
+    // As GitHub does: the state the form was posted with comes back beside the code.
+    const state = url.searchParams.get("state");
+    if (state) back.searchParams.set("state", state);
     res.writeHead(302, { location: back.toString() }).end();
     return true;
   }
