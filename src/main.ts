@@ -36,9 +36,10 @@ if (!config.appId || !config.privateKey) {
   ({ stop } = await startNeedsConfiguration(config, { log }));
 } else {
   const missions = await startMissions(config, { log }).catch((error: unknown) => {
-    if (!(error instanceof StoreLockedError)) throw error;
-    // Said plainly, without a stack trace: the operator's next move is in the message.
-    console.error(error.message);
+    // The operator's setup, said plainly without a stack trace: the next move is in the message.
+    if (error instanceof StoreLockedError || (error as { operatorFacing?: unknown }).operatorFacing === true) console.error(error instanceof Error ? error.message : String(error));
+    else if ((error as NodeJS.ErrnoException).code === "EADDRINUSE") console.error(`Port ${config.port} is in use by another program: stop it, or set PORT to a free port.`);
+    else throw error;
     process.exit(1);
   });
   stop = () => missions.stop();

@@ -6,3 +6,4 @@ export { commandPath } from "./command-path.ts";
 export { prepareScratchRoot, removeScratchRoot } from "./scratch-root.ts";
 export { trustEnvironment, type PackageSources } from "./trust-environment.ts";
 export { detectCommands, type RepositoryCommands } from "./detect-commands.ts";
+export { OperatorSetupError } from "./operator-error.ts";

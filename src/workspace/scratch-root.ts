@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { lstatSync, mkdirSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { OperatorSetupError } from "./operator-error.ts";
 
 /**
  * Longest base that keeps a browser's socket path under the 107-byte limit of Unix socket paths:
@@ -24,7 +25,7 @@ export function prepareScratchRoot(storeKey: string, base = tmpdir()): string {
   // Someone else's directory or a link planted under that name would see every command's files.
   const stat = lstatSync(root);
   if (!stat.isDirectory() || stat.uid !== uid || (stat.mode & 0o077) !== 0) {
-    throw new Error(`The scratch directory ${root} is not a private directory of this user (mode 0700): remove it and start again.`);
+    throw new OperatorSetupError(`The scratch directory ${root} is not a private directory of this user (mode 0700): remove it and start again.`);
   }
   for (const entry of readdirSync(root)) rmSync(join(root, entry), { recursive: true, force: true });
   return root;

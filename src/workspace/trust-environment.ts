@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { OperatorSetupError } from "./operator-error.ts";
 
 export interface PackageSources {
   /** A PEM file of extra CA certificates (a TLS-intercepting proxy's, a company CA): `MISSIONS_CA_FILE`. */
@@ -25,9 +26,14 @@ export function trustEnvironment(sources: PackageSources, directory: string): { 
   const readable: string[] = [];
   const hosts: string[] = [];
   if (sources.caFile) {
-    const pem = readFileSync(sources.caFile, "utf8");
-    if (!/-----BEGIN CERTIFICATE-----/.test(pem)) throw new Error(`MISSIONS_CA_FILE: ${sources.caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
-    if (/PRIVATE KEY-----/.test(pem)) throw new Error(`MISSIONS_CA_FILE: ${sources.caFile} holds a private key; give only the CA certificates — every command can read this file.`);
+    let pem: string;
+    try {
+      pem = readFileSync(sources.caFile, "utf8");
+    } catch (error) {
+      throw new OperatorSetupError(`MISSIONS_CA_FILE: ${sources.caFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+    }
+    if (!/-----BEGIN CERTIFICATE-----/.test(pem)) throw new OperatorSetupError(`MISSIONS_CA_FILE: ${sources.caFile} holds no PEM certificate (-----BEGIN CERTIFICATE-----).`);
+    if (/PRIVATE KEY-----/.test(pem)) throw new OperatorSetupError(`MISSIONS_CA_FILE: ${sources.caFile} holds a private key; give only the CA certificates — every command can read this file.`);
     mkdirSync(directory, { recursive: true, mode: 0o755 });
     const extra = join(directory, "extra-ca.pem");
     const bundle = join(directory, "ca-bundle.pem");

@@ -13,7 +13,7 @@ describe("one app process per store", () => {
   const apps: AppProcess[] = [];
   let store: string;
 
-  const app = (name: string) => {
+  const app = (name: string, extra: Record<string, string> = {}) => {
     const process_ = new AppProcess({
       entry: MAIN_ENTRY,
       cwd: join(root, "app"),
@@ -31,6 +31,7 @@ describe("one app process per store", () => {
         DATABASE_URL: `sqlite:${store}`,
         MISSIONS_WORKSPACES: join(root, "data", "workspaces"),
         ANTHROPIC_API_KEY: "sk-ant-test-key-0123456789",
+        ...extra,
       },
     });
     apps.push(process_);
@@ -69,4 +70,12 @@ describe("one app process per store", () => {
     expect(await healthy(third)).toBe(true);
     await third.stop();
   }, 120_000);
+
+  it("a setup mistake found at start (a CA file that is not there) is one line saying what to fix, not a stack trace", async () => {
+    const broken = app("broken", { MISSIONS_CA_FILE: join(root, "company-ca.pem") });
+    await expect(broken.start()).rejects.toThrow(/exited while starting \(code 1,/);
+    const said = await readFile(join(root, "broken.log"), "utf8");
+    expect(said).toContain(`MISSIONS_CA_FILE: ${join(root, "company-ca.pem")} cannot be read (ENOENT).`);
+    expect(said).not.toMatch(/^\s+at /m);
+  }, 60_000);
 });
