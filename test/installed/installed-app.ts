@@ -49,8 +49,8 @@ export class InstalledApp {
    * `npm start` in the clone, as a person types it. The port is the one thing given outside `.env`
    * when `.env` does not name one (a test never assumes 3000 is free).
    */
-  async start(port?: number): Promise<void> {
-    const env = operatorEnvironment();
+  async start(port?: number, extra: Record<string, string> = {}): Promise<void> {
+    const env = { ...operatorEnvironment(), ...extra };
     if (port) env.PORT = String(port);
     this.#logStart = 0;
     this.#logStart = this.log().length;

@@ -108,6 +108,10 @@ describe("the operator's CA bundle and package mirrors", () => {
     expect(trustEnvironment({}, join(directory, "trust"))).toEqual({ environment: {}, readable: [], hosts: [] });
   });
 
+  it("hides the env file the app reads, wherever MISSIONS_ENV_FILE puts it", () => {
+    expect(readOperatorConfig({}, { appDirectory: "/app", envFile: "/data/.env" }).secretPaths).toEqual(expect.arrayContaining(["/app", "/data/.env"]));
+  });
+
   it("reads the settings from the environment, and refuses a mirror address with credentials in it", () => {
     expect(readOperatorConfig({ MISSIONS_CA_FILE: "/etc/corp-ca.pem", MISSIONS_NPM_REGISTRY: "https://npm.corp.example/" }).packageSources).toEqual({ caFile: "/etc/corp-ca.pem", npmRegistry: "https://npm.corp.example/", pipIndexUrl: undefined });
     expect(() => readOperatorConfig({ MISSIONS_NPM_REGISTRY: "https://me:token@npm.corp.example/" })).toThrow(/MISSIONS_NPM_REGISTRY: must not contain credentials/);

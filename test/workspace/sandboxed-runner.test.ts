@@ -4,16 +4,18 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandPath, prepareScratchRoot, SandboxedRunner, trustEnvironment } from "../../src/workspace/index.ts";
+import { commandPath, prepareScratchRoot, removeScratchRoot, SandboxedRunner, trustEnvironment } from "../../src/workspace/index.ts";
 
 /**
  * The real sandbox, started the way the app starts it from its own directory (`npm start`, or the
  * Docker image's /app): that directory — with the sandbox library's own files in its node_modules —
- * and the home directory are hidden, and commands still run.
+ * and the home directory are hidden, and so is the data directory (the image's /data: `.env`
+ * written by the setup flow, the store, the checkouts), and commands still run.
  */
 describe("the sandbox started from the project's own directory", () => {
   const project = process.cwd();
   let work: string;
+  let data: string;
   let checkout: string;
   let runner: SandboxedRunner;
   let path: string;
@@ -21,8 +23,11 @@ describe("the sandbox started from the project's own directory", () => {
 
   beforeAll(async () => {
     work = mkdtempSync(join(tmpdir(), "sandbox-runner-"));
-    checkout = join(work, "workspaces", "m1");
+    data = join(work, "data");
+    checkout = join(data, "workspaces", "m1");
     mkdirSync(checkout, { recursive: true });
+    writeFileSync(join(data, ".env"), "WEBHOOK_SECRET=ENV-FILE-SECRET\n");
+    writeFileSync(join(data, "missions.db"), "SQLite format 3 STORE-SECRET");
     // A company CA, and a server certificate it signed, as a TLS-intercepting proxy would present.
     const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: work, stdio: "pipe" });
     openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "2", "-subj", "/CN=Corp Test CA");
@@ -30,9 +35,10 @@ describe("the sandbox started from the project's own directory", () => {
     writeFileSync(join(work, "san.ext"), "subjectAltName=DNS:localhost\n");
     openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", join(checkout, "server.pem"), "-days", "2", "-extfile", "san.ext");
     ca = join(work, "ca.pem");
-    const scratchRoot = prepareScratchRoot(join(work, "missions.db"));
+    const scratchRoot = prepareScratchRoot(join(data, "missions.db"));
     const trust = trustEnvironment({ caFile: ca, npmRegistry: "https://npm.corp.example/" }, join(scratchRoot, "trust"));
-    const hidden = [join(work, "workspaces"), project, homedir()];
+    // As server.ts builds it: the checkouts, the store's directory, the scratch root, the env file, the app's directory, HOME.
+    const hidden = [join(data, "workspaces"), data, scratchRoot, join(data, ".env"), project, homedir()];
     const npmStartPath = `${join(project, "node_modules", ".bin")}:/usr/local/bin:/usr/bin:/bin`;
     const resolved = commandPath(npmStartPath, hidden, process.execPath);
     path = resolved.path;
@@ -40,6 +46,7 @@ describe("the sandbox started from the project's own directory", () => {
   });
   afterAll(async () => {
     await SandboxedRunner.stop();
+    removeScratchRoot(runner.scratchRoot);
     rmSync(work, { recursive: true, force: true });
   });
 
@@ -53,10 +60,11 @@ describe("the sandbox started from the project's own directory", () => {
     expect(result.output).toMatch(/exit=[1-9]/);
   });
 
-  it("starts in the Docker image's layout too (the app's directory hidden, Node from the system)", async () => {
-    const result = await runner.run("echo ran; cat /tmp/*.sock 2>&1 | head -1", { cwd: checkout, timeoutMs: 30_000, env: { PATH: "/usr/local/bin:/usr/bin:/bin" } });
-    expect(result).toMatchObject({ exitCode: 0 });
+  it("runs in the Docker image's layout too (Node from the system), and the data directory's .env and store stay unreadable", async () => {
+    const result = await runner.run(`echo ran > ran.txt && cat ran.txt; cat ${join(data, ".env")} ${join(data, "missions.db")} ../../.env; ls ${data}`, { cwd: checkout, timeoutMs: 30_000, env: { PATH: "/usr/local/bin:/usr/bin:/bin" } });
     expect(result.output).toMatch(/^ran\n/);
+    for (const secret of ["ENV-FILE-SECRET", "STORE-SECRET"]) expect(result.output).not.toContain(secret);
+    expect(result.output).not.toMatch(/^missions\.db$/m);
   });
 
   it("says when the sandbox refused a failed command: a write outside the checkout, a host off the allowlist", async () => {
@@ -115,6 +123,7 @@ describe("the host's Unix sockets outside the hidden directories", () => {
   });
   afterAll(async () => {
     await SandboxedRunner.stop();
+    removeScratchRoot(runner.scratchRoot);
     daemon.close();
     rmSync(work, { recursive: true, force: true });
     rmSync(checkout, { recursive: true, force: true });
