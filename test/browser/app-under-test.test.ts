@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, readdir, writeFile } from "node:fs/promises";
+import { mkdtemp, rm, readdir, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,6 +48,7 @@ beforeAll(async () => {
 afterAll(async () => {
   elsewhere.close();
   bystander.kill("SIGKILL");
+  await rm(root, { recursive: true, force: true });
 });
 
 function alive(pid: number): boolean {
