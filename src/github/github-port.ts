@@ -57,7 +57,8 @@ export interface GitHubPort {
   /** The app's own comment holding `marker`: comments by anyone else are never considered. */
   findOwnComment(repo: RepoRef, issue: number, marker: string): Promise<{ id: number; body: string } | undefined>;
   react(repo: RepoRef, commentId: number, content: "+1" | "eyes" | "rocket" | "confused"): Promise<void>;
-  installationToken(repo: RepoRef): Promise<string>;
+  /** A token for git; `fresh` mints a new one (a token keeps the permissions it was made with). */
+  installationToken(repo: RepoRef, options?: { fresh?: boolean }): Promise<string>;
   /** The installation's settings page on GitHub, where an owner accepts the permissions the app asks for. */
   installationSettingsUrl(repo: RepoRef): Promise<string>;
   findOpenPull(repo: RepoRef, branch: string): Promise<PullRequest | undefined>;

@@ -123,9 +123,10 @@ export class OctokitGitHub implements GitHubPort {
     await octokit.rest.reactions.createForIssueComment({ owner: repo.owner, repo: repo.name, comment_id: commentId, content });
   }
 
-  async installationToken(repo: RepoRef): Promise<string> {
+  async installationToken(repo: RepoRef, options: { fresh?: boolean } = {}): Promise<string> {
     const octokit = await this.#octokit(repo);
-    const auth = (await octokit.auth({ type: "installation" })) as { token: string };
+    // Cached tokens live up to an hour and keep the permissions they were made with.
+    const auth = (await octokit.auth({ type: "installation", ...(options.fresh ? { refresh: true } : {}) })) as { token: string };
     return auth.token;
   }
 

@@ -80,6 +80,16 @@ async function pushOrPause(context: StepContext, mission: Mission, directory: st
     return undefined;
   } catch (error) {
     if (!(error instanceof WorkflowPermissionError)) throw error;
+    // A cached token keeps the permissions it was made with: the owner may have accepted `workflows`
+    // since (that is what `/mission resume` after the notice means). Once more with a new token.
+    const retried = await context.workspace.push(directory, await remoteAccess(context, mission, { freshToken: true }), mission.branch!).then(
+      () => true,
+      (again: unknown) => {
+        if (again instanceof WorkflowPermissionError) return false;
+        throw again;
+      },
+    );
+    if (retried) return undefined;
     context.log.warn({ feature: featureId, files: error.files }, "GitHub refused the push: the app lacks the workflows permission");
     const installationSettingsUrl = await context.github.installationSettingsUrl(repoRef(mission)).catch(() => undefined);
     return pauseForWorkflows(mission, { featureId, files: error.files, installationSettingsUrl });

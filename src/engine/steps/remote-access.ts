@@ -8,8 +8,8 @@ export function repoRef(mission: Mission): RepoRef {
 }
 
 /** A fresh installation token and the clone URL; the token lives only in memory and git's environment. */
-export async function remoteAccess(context: StepContext, mission: Mission): Promise<RemoteAccess> {
+export async function remoteAccess(context: StepContext, mission: Mission, options: { freshToken?: boolean } = {}): Promise<RemoteAccess> {
   const repo = repoRef(mission);
-  const [token, info] = await Promise.all([context.github.installationToken(repo), context.github.repository(repo)]);
+  const [token, info] = await Promise.all([context.github.installationToken(repo, { fresh: options.freshToken }), context.github.repository(repo)]);
   return { url: info.cloneUrl, token };
 }

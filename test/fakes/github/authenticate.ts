@@ -3,7 +3,7 @@ import { verifyAppJwt } from "./verify-app-jwt.ts";
 
 export type Auth =
   | { kind: "app" }
-  | { kind: "installation"; installationId: number }
+  | { kind: "installation"; installationId: number; permissions: Record<string, string> }
   | { kind: "user"; login?: string }
   | { kind: "none" }
   | { kind: "invalid"; message: string };
@@ -22,7 +22,7 @@ export function authenticate(header: string | undefined, state: FakeState): Auth
     return check.ok ? { kind: "app" } : { kind: "invalid", message: check.message };
   }
   const token = state.validToken(credential);
-  if (token) return { kind: "installation", installationId: token.installationId };
+  if (token) return { kind: "installation", installationId: token.installationId, permissions: token.permissions };
   if (USER_TOKEN.test(credential)) {
     const login = state.userOfToken(credential);
     return { kind: "user", ...(login ? { login } : {}) };

@@ -200,20 +200,25 @@ describe("fake GitHub", () => {
       expect(granted.workflows).toBe("write");
       const { workflows: _workflows, ...without } = granted;
       gh.setInstallationPermissions(installationId, without);
+      const mint = async () =>
+        (await new ProbotOctokit({ auth: { appId: gh.appId, privateKey: gh.privateKey }, baseUrl: gh.apiUrl }).request("POST /app/installations/{installation_id}/access_tokens", { installation_id: installationId })).data;
+      let restricted: string;
       try {
-        const refused = await git([...authHeader(token), "push", "origin", "mission/2-ci"], dir);
+        // The installation's token says what it has, as GitHub's does.
+        const data = await mint();
+        expect(data.permissions).not.toHaveProperty("workflows");
+        restricted = data.token;
+        const refused = await git([...authHeader(restricted), "push", "origin", "mission/2-ci"], dir);
         expect(refused.code).not.toBe(0);
         expect(refused.stderr).toContain("remote: error: refusing to allow a GitHub App to create or update workflow `.github/workflows/ci.yml` without `workflows` permission");
         expect(refused.stderr).toContain("! [remote rejected]");
         expect((await git([`--git-dir=${bareDir}`, "rev-parse", "--verify", "--quiet", "refs/heads/mission/2-ci"])).code).not.toBe(0);
-        // The installation's token says what it has, as GitHub's does.
-        const { data } = await new ProbotOctokit({ auth: { appId: gh.appId, privateKey: gh.privateKey }, baseUrl: gh.apiUrl }).request("POST /app/installations/{installation_id}/access_tokens", { installation_id: installationId });
-        expect(data.permissions).not.toHaveProperty("workflows");
       } finally {
         gh.setInstallationPermissions(installationId, granted);
       }
-      // Accepted: the same push goes through.
-      const pushed = await git([...authHeader(token), "push", "origin", "mission/2-ci"], dir);
+      // Accepted: a token made before still lacks it (tokens keep their permissions); a new one pushes.
+      expect((await git([...authHeader(restricted), "push", "origin", "mission/2-ci"], dir)).code).not.toBe(0);
+      const pushed = await git([...authHeader((await mint()).token), "push", "origin", "mission/2-ci"], dir);
       expect(pushed.code, pushed.stderr).toBe(0);
     });
   });

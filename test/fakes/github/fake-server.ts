@@ -87,7 +87,7 @@ async function handleGit(parts: FakeServerParts, req: IncomingMessage, res: Serv
     pathInfo: `/${repo.owner.login}/${repo.name}.git${match[3] ?? ""}`,
     query: url.search.slice(1),
     remoteUser: "x-access-token",
-    env: { FAKE_GITHUB_REFUSE_WORKFLOWS: state.installationPermissions(auth.installationId).workflows === "write" ? "0" : "1" },
+    env: { FAKE_GITHUB_REFUSE_WORKFLOWS: auth.permissions.workflows === "write" ? "0" : "1" },
   });
 }
 

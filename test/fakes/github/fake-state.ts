@@ -107,6 +107,8 @@ export class FakeState {
       token: `ghs_${randomBytes(18).toString("base64url").replace(/[-_]/g, "x")}`,
       installationId,
       expiresAt: Date.now() + TOKEN_TTL_MS,
+      // As on GitHub: a token keeps the permissions it was issued with; one accepted later needs a new token.
+      permissions: this.installationPermissions(installationId),
     };
     this.#tokens.set(record.token, record);
     return record;

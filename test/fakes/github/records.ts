@@ -116,4 +116,6 @@ export interface TokenRecord {
   token: string;
   installationId: number;
   expiresAt: number;
+  /** What the installation was granted when the token was made. */
+  permissions: Record<string, string>;
 }
