@@ -63,7 +63,13 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   const metrics = new MissionsMetrics(store);
   listeners.push((change) => metrics.observe(change));
   const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
-  const commands = commandSetup(config);
+  // A start that fails after this point lets go of the store's lock and the scratch root.
+  const commands = await Promise.resolve()
+    .then(() => commandSetup(config))
+    .catch(async (error: unknown) => {
+      await store.close();
+      throw error;
+    });
   const runner: CommandRunner = options.runner ?? commands.runner;
   if (!config.sandbox) log.warn("MISSIONS_SANDBOX=off: repository and agent commands run without a sandbox");
   let intake: Intake | undefined;
@@ -170,7 +176,12 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       }),
     })(app, appOptions);
   });
-  const http = await server.start();
+  const http = await server.start().catch(async (error: unknown) => {
+    // A port in use: nothing is left held for the next attempt.
+    await store.close();
+    removeScratchRoot(commands.runner.scratchRoot);
+    throw error;
+  });
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   selfUrl = `http://${config.host ?? "localhost"}:${port}`;
@@ -214,7 +225,13 @@ export async function startMissions(config: OperatorConfig, options: StartOption
  */
 function commandSetup(config: OperatorConfig): { runner: CommandRunner; toolPath: string } {
   const scratchRoot = prepareScratchRoot(resolve(config.databasePath));
-  const trust = trustEnvironment(config.packageSources, join(scratchRoot, "trust"));
+  let trust: ReturnType<typeof trustEnvironment>;
+  try {
+    trust = trustEnvironment(config.packageSources, join(scratchRoot, "trust"));
+  } catch (error) {
+    removeScratchRoot(scratchRoot);
+    throw error;
+  }
   if (!config.sandbox) return { runner: new UnconfinedRunner({ scratchRoot, environment: trust.environment }), toolPath: config.toolPath };
   // The scratch root too: each command is allowed its own HOME, never another mission's.
   const hidden = [resolve(config.workspaceRoot), dirname(resolve(config.databasePath)), scratchRoot, ...config.secretPaths.map((path) => resolve(path))];

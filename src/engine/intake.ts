@@ -91,8 +91,9 @@ export class Intake {
       const parsed = schema?.safeParse(delivery.payload);
       if (!parsed?.success) {
         log.info("payload not one we act on");
-      } else if (parsed.data.sender.type === "Bot") {
-        // Our own comments come back as webhooks; no bot steers a mission.
+      } else if (parsed.data.sender.type === "Bot" && !isMerge(delivery.event, parsed.data)) {
+        // Our own comments come back as webhooks; no bot steers a mission. A merge is a fact, not a
+        // command: the merge queue or an auto-merge bot merges with write access GitHub checked.
       } else if (delivery.event === "issues") {
         await this.#labeled(parsed.data as never, log);
       } else if (delivery.event === "issue_comment") {
@@ -274,12 +275,13 @@ export class Intake {
     const repo = toRepo(payload);
     const mission = await this.#missionForPull(repo, payload.pull_request.number);
     if (!mission || mission.pr?.closedAs) return;
-    // Closing takes only triage on GitHub; ending a mission takes write, as every command does.
-    if (!hasWriteAccess(await this.#deps.github.permission(repo, payload.sender.login))) {
+    const merged = payload.pull_request.merged === true;
+    // Closing takes only triage on GitHub; ending a mission takes write, as every command does. A
+    // merge needed write access already.
+    if (!merged && !hasWriteAccess(await this.#deps.github.permission(repo, payload.sender.login))) {
       log.info({ sender: payload.sender.login }, "pull request closed by someone without write access; the mission goes on");
       return;
     }
-    const merged = payload.pull_request.merged === true;
     await this.#deps.store.addIntent(mission.id, {
       verb: "pull-closed",
       text: merged ? "merged" : "closed",
@@ -334,4 +336,10 @@ type RerequestPayload = Payloads["check_run"];
 
 function toRepo(payload: { repository: { owner: { login: string }; name: string }; installation: { id: number } }): RepoRef {
   return { owner: payload.repository.owner.login, name: payload.repository.name, installationId: payload.installation.id };
+}
+
+/** A pull request merged (by anyone GitHub let merge it). */
+function isMerge(event: string, payload: unknown): boolean {
+  const pull = (payload as { action?: unknown; pull_request?: { merged?: unknown } }).pull_request;
+  return event === "pull_request" && (payload as { action?: unknown }).action === "closed" && pull?.merged === true;
 }

@@ -10,7 +10,8 @@ export class StoreLockedError extends Error {
   constructor(storePath: string, cause?: unknown) {
     super(
       `Another Missions process is using the store ${resolve(storePath)}: two instances on one store would drive the same missions twice. ` +
-        "Stop the other process first, or give each instance its own store (DATABASE_URL=sqlite:path/to/another.db).",
+        "Stop the other process first. A second instance must be a GitHub App of its own (its own .env) with its own store (DATABASE_URL=sqlite:path/to/another.db): " +
+        "two instances of one app would both receive its webhooks and start the same missions.",
       { cause },
     );
     this.storePath = storePath;
@@ -34,7 +35,8 @@ export function lockStore(storePath: string): StoreLock {
   const db = new DatabaseSync(path, { timeout: 0 });
   try {
     // In exclusive locking mode a connection keeps the lock of its first write transaction until it closes.
-    db.exec("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;");
+    // No journal: the lock file holds nothing, and a kill -9 leaves no journal beside it.
+    db.exec("PRAGMA journal_mode = OFF; PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE; COMMIT;");
   } catch (error) {
     db.close();
     if ((error as { errcode?: number }).errcode === SQLITE_BUSY) throw new StoreLockedError(storePath, error);

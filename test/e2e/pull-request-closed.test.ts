@@ -74,4 +74,32 @@ describe("the mission's pull request, merged or closed by a person", () => {
     expect(git(harness.gitDir, "rev-parse", BRANCH).trim()).toBe(before);
     expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
   });
+
+  it("closed by someone with only triage, or another pull request closed: the mission goes on; merged by the merge queue (a bot): learnt", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    harness.models.script((request): Reply =>
+      request.tools.some((tool) => tool.name === "submit_handoff") && /^# Feature F2:/m.test(firstUser(request))
+        ? { toolCalls: [{ name: "submit_handoff", arguments: { status: "blocked", summary: "Needs a decision on the wording.", completed: [], leftUndone: ["farewell.txt"], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: false } }] }
+        : normal(request),
+    );
+    const issue = await harness.startMission();
+    await harness.say(issue, "/mission approve");
+    const [pull] = harness.github.pulls(OWNER, REPO);
+    harness.github.setPermission(OWNER, REPO, "trudy", "triage");
+
+    await harness.github.closePull({ owner: OWNER, repo: REPO, number: pull!.number, user: "trudy", merge: false });
+    await harness.settle();
+    expect((await harness.app.store.listMissions())[0]).toMatchObject({ status: "blocked" });
+    expect((await harness.app.store.listMissions())[0]!.pr?.closedAs).toBeUndefined();
+
+    const closed = harness.github.lastDelivery()!.payload as { pull_request: Record<string, unknown>; sender: Record<string, unknown> };
+    await harness.github.deliver("pull_request", { ...closed, pull_request: { ...closed.pull_request, number: pull!.number + 100 }, sender: { ...closed.sender, login: MAINTAINER } });
+    await harness.settle();
+    expect((await harness.app.store.listMissions())[0]).toMatchObject({ status: "blocked" });
+
+    await harness.github.deliver("pull_request", { ...closed, pull_request: { ...closed.pull_request, merged: true }, sender: { login: "github-merge-queue[bot]", id: 9919, type: "Bot" } });
+    await harness.settle();
+    expect((await harness.app.store.listMissions())[0]).toMatchObject({ status: "done", pr: { closedAs: "merged" } });
+  });
 });

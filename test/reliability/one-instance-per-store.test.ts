@@ -59,7 +59,7 @@ describe("one app process per store", () => {
     await expect(second.start()).rejects.toThrow(/exited while starting \(code 1,/);
     const said = await readFile(join(root, "second.log"), "utf8");
     expect(said).toContain(`Another Missions process is using the store ${store}`);
-    expect(said).toContain("give each instance its own store (DATABASE_URL=sqlite:");
+    expect(said).toContain("A second instance must be a GitHub App of its own (its own .env) with its own store (DATABASE_URL=sqlite:");
     expect(said).not.toMatch(/^\s+at /m); // a message, not a stack trace
     expect(await healthy(first)).toBe(true);
 
