@@ -54,7 +54,9 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
     case "retry": {
       const guidance = intent.text ? [...mission.guidance, { author: intent.author, text: intent.text, at: now }] : mission.guidance;
       if (mission.status === "paused") {
-        return { ...mission, guidance, status: mission.pausedFrom ?? "running", pausedFrom: undefined, pauseCause: undefined, reason: undefined };
+        // After a refused workflow change, guidance means "do it differently": the kept commit is not pushed.
+        const redoRefusedFeature = mission.pauseCause === "permission" && !!intent.text ? true : mission.redoRefusedFeature;
+        return { ...mission, guidance, redoRefusedFeature, status: mission.pausedFrom ?? "running", pausedFrom: undefined, pauseCause: undefined, reason: undefined };
       }
       if (mission.status === "blocked") {
         return { ...mission, guidance, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined, stepFailures: 0 };

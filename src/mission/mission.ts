@@ -134,6 +134,11 @@ export const MissionSchema = z.object({
   bulletin: z.array(z.string()).default([]),
   /** What maintainers told the workers with `/mission resume <text>` or `/mission retry <text>`. */
   guidance: z.array(z.object({ author: z.string(), text: z.string(), at: z.string() })).default([]),
+  /**
+   * `/mission resume <guidance>` after GitHub refused a workflow change: the kept commit is dropped
+   * and the feature done again with the guidance, instead of pushing the commit as it is.
+   */
+  redoRefusedFeature: z.boolean().optional(),
   finishedAt: z.string().optional(),
 });
 

@@ -39,7 +39,9 @@ export function pauseForWorkflows(mission: Mission, refusal: WorkflowsRefusal): 
           `To continue, accept the new permission in ${settings}, then comment \`/mission resume\`: the commit is pushed as it is and the mission moves on.`,
           "",
           "If no request to accept shows there, the app's registration does not ask for **Workflows: Read and write** yet: " +
-            "the app's owner adds it under the app's *Permissions & events* first. Or comment `/mission abort` to stop the mission.",
+            "the app's owner adds it under the app's *Permissions & events* first.",
+          "",
+          "Or leave the workflows alone: comment `/mission resume <guidance>` (e.g. `/mission resume do not change the CI workflow`) to drop the commit and have the feature done again with your guidance, or `/mission abort` to stop the mission.",
         ].join("\n"),
       },
     ],

@@ -56,4 +56,30 @@ describe("a feature that changes a workflow file, on an installation without the
     expect(workerRuns()).toBe(2);
     expect(harness.github.pulls(OWNER, REPO)).toHaveLength(1);
   });
+
+  it("/mission resume <guidance> instead drops the refused commit and has the feature done again with the guidance", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    const { workflows: _workflows, ...withoutWorkflows } = harness.github.installationPermissions(INSTALLATION);
+    harness.github.setInstallationPermissions(INSTALLATION, withoutWorkflows);
+    const withWorkflow = missionResponder({ plans: [GREETING_PLAN], files: { ...GREETING_FILES, F1: { ...GREETING_FILES.F1, [WORKFLOW]: "on: push\njobs: {}\n" } } });
+    const without = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    // The worker leaves CI alone once a person says so.
+    harness.models.script((request) => {
+      const first = request.messages[0]?.role === "user" ? request.messages[0].text : "";
+      return first.includes("leave the CI workflow alone") ? without(request) : withWorkflow(request);
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue, "/mission approve");
+    expect((await harness.app.store.listMissions())[0]).toMatchObject({ status: "paused", pauseCause: "permission" });
+    const notice = harness.github.comments(OWNER, REPO, issue).find((comment) => comment.body.includes("### ⏸️ Mission paused: GitHub refused the push"))!;
+    expect(notice.body).toContain("`/mission resume <guidance>`");
+
+    await harness.say(issue, "/mission resume leave the CI workflow alone");
+    const [done] = await harness.app.store.listMissions();
+    expect(done!.status).toBe("done");
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits.map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2"]);
+    expect(git(harness.gitDir, "ls-tree", "-r", "--name-only", BRANCH)).not.toContain(WORKFLOW);
+    expect(done!.redoRefusedFeature).toBeUndefined();
+  });
 });

@@ -24,7 +24,8 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     : undefined;
   let handoff: Handoff;
   // A commit GitHub refused to take (workflow files, no `workflows` permission) is pushed as it is once the permission is granted.
-  const kept = sha ? undefined : await keptFeatureCommit(context, directory, mission, featureId, prepared.head);
+  const kept = sha || mission.redoRefusedFeature ? undefined : await keptFeatureCommit(context, directory, mission, featureId, prepared.head);
+  if (mission.redoRefusedFeature) mission = { ...mission, redoRefusedFeature: undefined };
   if (sha) {
     context.log.info({ feature: featureId, sha }, "feature commit already on the branch; not running it again");
     handoff = recoveredHandoff((await context.workspace.git(directory, ["log", "-1", "--format=%b", sha])).stdout);
