@@ -48,7 +48,8 @@ const LIVE_SCRIPT = `
 function renderSummary(view: MissionView): string {
   const { mission, usage, now } = view;
   const counts = missionProgress(mission);
-  const spent = usage.reduce((sum, entry) => sum + entry.usd, 0);
+  // Summed in whole micro-dollars, as the ledger's totals are: the page agrees with the control comment to the cent.
+  const spent = usage.reduce((sum, entry) => sum + Math.round(entry.usd * 1_000_000), 0) / 1_000_000;
   const input = usage.reduce((sum, entry) => sum + entry.inputTokens, 0);
   const output = usage.reduce((sum, entry) => sum + entry.outputTokens, 0);
   const cached = usage.reduce((sum, entry) => sum + entry.cacheReadTokens, 0);
@@ -77,7 +78,7 @@ function renderCharts(view: MissionView): string {
   const { mission, usage, now } = view;
   const start = Date.parse(mission.createdAt);
   const end = Math.max(mission.finishedAt ? Date.parse(mission.finishedAt) : now.getTime(), ...usage.map((entry) => Date.parse(entry.at)), start + 1);
-  let spent = 0;
+  let spentMicros = 0;
   let input = 0;
   let output = 0;
   let cached = 0;
@@ -87,7 +88,8 @@ function renderCharts(view: MissionView): string {
   const reads: Array<[number, number]> = [];
   for (const entry of usage) {
     const at = Date.parse(entry.at);
-    spend.push([at, (spent += entry.usd)]);
+    spentMicros += Math.round(entry.usd * 1_000_000);
+    spend.push([at, spentMicros / 1_000_000]);
     inputs.push([at, (input += entry.inputTokens)]);
     outputs.push([at, (output += entry.outputTokens)]);
     reads.push([at, (cached += entry.cacheReadTokens)]);
@@ -95,7 +97,7 @@ function renderCharts(view: MissionView): string {
   const cap = mission.settings.budgetUsd;
   const burn = renderChart({
     id: "budget-burn",
-    title: `Budget burn: ${money(spent)} spent${cap !== undefined ? ` of ${money(cap)}` : ""}`,
+    title: `Budget burn: ${money(spentMicros / 1_000_000)} spent${cap !== undefined ? ` of ${money(cap)}` : ""}`,
     start,
     end,
     series: [{ name: "spent (USD)", className: "spend", points: spend }],
