@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
-import { escapeHtml } from "../control/index.ts";
+import { renderPage } from "../control/index.ts";
 
 export interface StartupPage {
   title: string;
@@ -26,21 +26,7 @@ export function sendStartupPage(response: ServerResponse, status: number, page: 
       "x-frame-options": "DENY",
       "cache-control": "no-store",
     })
-    .end(`<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="referrer" content="no-referrer">
-<title>${escapeHtml(page.title)} · Missions</title>
-<style nonce="${nonce}">${STYLE}</style>
-</head>
-<body>
-<main>
-${page.body}
-</main>
-</body>
-</html>`);
+    .end(renderPage({ title: page.title, nonce, body: page.body, style: STYLE, brand: false }));
 }
 
 /** A JSON answer for machines: `/health`, refused webhooks. */

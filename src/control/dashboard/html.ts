@@ -15,6 +15,10 @@ export interface PageInput {
   /** Already-escaped HTML. */
   body: string;
   script?: string;
+  /** The page's own stylesheet instead of the dashboard's (the start-up pages). */
+  style?: string;
+  /** The dashboard's header with its link to the mission list; off for pages outside the dashboard. */
+  brand?: boolean;
 }
 
 /** One plain page: readable on a phone, no framework, nothing loaded from elsewhere. */
@@ -26,11 +30,11 @@ export function renderPage(input: PageInput): string {
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${escapeHtml(input.title)} · Missions</title>
-<style nonce="${input.nonce}">${STYLE}</style>
+<style nonce="${input.nonce}">${input.style ?? STYLE}</style>
 </head>
 <body>
-<header><a class="brand" href="/missions">🛰️ Missions</a></header>
-<main>
+${input.brand === false ? "" : `<header><a class="brand" href="/missions">🛰️ Missions</a></header>
+`}<main>
 ${input.body}
 </main>
 ${input.script ? `<script nonce="${input.nonce}">${input.script}</script>` : ""}
