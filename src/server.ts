@@ -13,7 +13,7 @@ import { landingPage, startWebhookRelay } from "./startup/index.ts";
 import type { AddressInfo } from "node:net";
 import { ObservedStore, SqliteMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
 import { dirname, join, resolve } from "node:path";
-import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, removeScratchRoot, SandboxedRunner, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
+import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, removeScratchRoot, SandboxedRunner, SOCKET_DIRECTORIES, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
 
 export interface MissionsServer {
   url: string;
@@ -235,7 +235,7 @@ function commandSetup(config: OperatorConfig): { runner: CommandRunner; toolPath
   if (!config.sandbox) return { runner: new UnconfinedRunner({ scratchRoot, environment: trust.environment }), toolPath: config.toolPath };
   // The scratch root too: each command is allowed its own HOME, never another mission's.
   const hidden = [resolve(config.workspaceRoot), dirname(resolve(config.databasePath)), scratchRoot, ...config.secretPaths.map((path) => resolve(path))];
-  const path = commandPath(config.toolPath, hidden, process.execPath);
+  const path = commandPath(config.toolPath, [...hidden, ...SOCKET_DIRECTORIES], process.execPath);
   const runner = new SandboxedRunner({
     allowedDomains: [...(config.networkAllow ?? DEFAULT_ALLOWED_DOMAINS), ...trust.hosts],
     hidden,

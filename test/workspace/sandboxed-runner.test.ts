@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { commandPath, prepareScratchRoot, removeScratchRoot, SandboxedRunner, trustEnvironment } from "../../src/workspace/index.ts";
+import { commandPath, prepareScratchRoot, removeScratchRoot, SandboxedRunner, SOCKET_DIRECTORIES, trustEnvironment } from "../../src/workspace/index.ts";
 
 /**
  * The real sandbox, started the way the app starts it from its own directory (`npm start`, or the
@@ -108,10 +108,11 @@ describe("the host's Unix sockets outside the hidden directories", () => {
   let socketPath: string;
 
   beforeAll(async () => {
-    // A daemon's socket where no hidden directory covers it (as a database's under /var/lib would be).
-    const artifacts = join(process.cwd(), "test-artifacts");
-    mkdirSync(artifacts, { recursive: true });
-    work = mkdtempSync(join(artifacts, "sockets-"));
+    // A daemon's socket where no hidden directory covers it (as a database's under /var/lib would be):
+    // the first writable place outside the directories every sandbox hides (the checkout may be under /tmp).
+    const base = [join(process.cwd(), "test-artifacts"), "/var/lib", "/srv", "/opt", homedir()].find((candidate) => !SOCKET_DIRECTORIES.some((hidden) => candidate === hidden || candidate.startsWith(`${hidden}/`)) && writable(candidate));
+    if (!base) throw new Error("no writable directory outside /tmp, /var/tmp and /run for the test's socket");
+    work = mkdtempSync(join(base, "missions-sockets-"));
     socketPath = join(work, "daemon.sock");
     writeFileSync(join(work, "notes.txt"), "readable\n");
     daemon = createServer((connection) => connection.end("HOST-DAEMON")).listen(socketPath);
@@ -119,7 +120,7 @@ describe("the host's Unix sockets outside the hidden directories", () => {
     const scratchRoot = prepareScratchRoot(join(work, "missions.db"));
     checkout = join(tmpdir(), `sockets-checkout-${process.pid}`);
     mkdirSync(checkout, { recursive: true });
-    runner = new SandboxedRunner({ allowedDomains: [], hidden: [homedir(), scratchRoot], scratchRoot });
+    runner = new SandboxedRunner({ allowedDomains: [], hidden: [scratchRoot], scratchRoot });
   });
   afterAll(async () => {
     await SandboxedRunner.stop();
@@ -136,3 +137,13 @@ describe("the host's Unix sockets outside the hidden directories", () => {
     expect(result.output).toMatch(/^(ENOENT|ECONNREFUSED|ENOTSOCK|EACCES)\nreadable\n$/);
   });
 });
+
+function writable(directory: string): boolean {
+  try {
+    mkdirSync(directory, { recursive: true });
+    rmSync(mkdtempSync(join(directory, "missions-probe-")), { recursive: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
