@@ -137,6 +137,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         defaultBudgetUsd: config.budget.defaultUsd,
         modelRetryBaseMs: options.modelRetryBaseMs,
         commandTimeoutMs: config.commandTimeoutMs,
+        limits: config.limits.defaults,
         toolPath: commands.toolPath,
         chromiumPath: config.chromiumPath,
         maxBudgetUsd: config.budget.maxUsd,
@@ -158,6 +159,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         isPriced: (model) => prices.lookup(model) !== undefined,
         maxBudgetUsd: config.budget.maxUsd,
         defaultBudgetUsd: config.budget.defaultUsd,
+        maxLimits: config.limits.max,
       },
       retryDelayMs: options.retryDelayMs ?? 2_000,
     });

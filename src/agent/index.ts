@@ -1,4 +1,4 @@
-export { runAgent, AgentError, pruneToolOutputs, type AgentRun, type AgentResult } from "./run-agent.ts";
+export { runAgent, AgentError, AgentLimitError, pruneToolOutputs, type AgentRun, type AgentResult } from "./run-agent.ts";
 export { defineTool, toToolSpec, ToolError, type AgentTool, type AppDriver, type FinalTool, type ToolContext } from "./tool.ts";
 export { truncateOutput } from "./truncate-output.ts";
 export * from "./tools/index.ts";

@@ -18,6 +18,11 @@ export interface AgentRun<Schema extends z.ZodType> {
   maxTurns?: number;
   /** Wall-clock limit of the whole run. */
   maxWallMs?: number;
+  /**
+   * Told to the model once, with the tool results, when few turns or little time are left: hand off
+   * now, while it still can. Without it the run just ends at its limit.
+   */
+  wrapUp?: { message: string; turnsLeft: number; msLeft: number };
   /** Past this many characters of history, old tool outputs are pruned (default 400,000, ~100k tokens). */
   contextBudgetChars?: number;
   maxOutputTokens?: number;
@@ -42,6 +47,16 @@ export class AgentError extends Error {
   }
 }
 
+/** The run reached its turn or time limit without a final result: what it did may still be worth keeping. */
+export class AgentLimitError extends AgentError {
+  override name = "AgentLimitError";
+  readonly limit: "turns" | "time";
+  constructor(message: string, limit: "turns" | "time") {
+    super(message);
+    this.limit = limit;
+  }
+}
+
 const MAX_NUDGES = 3;
 /** How often a model may submit an invalid final result before the run fails with the reasons. */
 const MAX_INVALID_FINAL = 3;
@@ -58,11 +73,12 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
   const maxTurns = run.maxTurns ?? 50;
   let nudges = 0;
   let invalidFinal = 0;
+  let wrappedUp = false;
   const started = Date.now();
   for (let turn = 1; turn <= maxTurns; turn++) {
     if (run.context.signal?.aborted) throw new AgentError("the run was cancelled", { isRetryable: true });
     if (run.maxWallMs !== undefined && Date.now() - started > run.maxWallMs) {
-      throw new AgentError(`${run.model.id} did not finish within ${Math.round(run.maxWallMs / 60_000)} minutes`);
+      throw new AgentLimitError(`${run.model.id} did not finish within ${Math.round(run.maxWallMs / 60_000)} minutes`, "time");
     }
     pruneToolOutputs(messages, run.contextBudgetChars ?? 400_000);
     const response = await run.model.generate({
@@ -116,9 +132,16 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
       await run.onToolCall?.({ name: call.name, input: call.input, output: result.output, isError: result.isError });
       results.push({ type: "tool-result", toolCallId: call.id, toolName: call.name, ...result });
     }
+    if (run.wrapUp && !wrappedUp) {
+      const timeLeft = run.maxWallMs === undefined ? Infinity : run.maxWallMs - (Date.now() - started);
+      if (maxTurns - turn <= run.wrapUp.turnsLeft || timeLeft <= run.wrapUp.msLeft) {
+        wrappedUp = true;
+        results.push({ type: "text", text: run.wrapUp.message });
+      }
+    }
     messages.push({ role: "user", content: results });
   }
-  throw new AgentError(`${run.model.id} did not call ${run.final.name} within ${maxTurns} turns`);
+  throw new AgentLimitError(`${run.model.id} did not call ${run.final.name} within ${maxTurns} turns`, "turns");
 }
 
 function checkFinal<Schema extends z.ZodType>(final: FinalTool<Schema>, input: unknown):

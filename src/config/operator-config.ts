@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { parseOperatorPrices, PriceTable, type ModelPrice } from "../models/prices.ts";
 import { findModelProblems, type ConfigProblem } from "./model-problems.ts";
+import type { MissionLimits } from "../mission/index.ts";
 
 export const ROLE_NAMES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -35,6 +36,8 @@ export interface OperatorConfig {
   modelProblems: ConfigProblem[];
   budget: { defaultUsd: number; maxUsd: number };
   commandTimeoutMs: number;
+  /** Limits of workers, commands and checkpoint continuations: the defaults, and the most a repository may choose. */
+  limits: { defaults: MissionLimits; max: MissionLimits };
   modelTimeoutMs: number;
   /** Operator prices, USD per million tokens, by `provider/model` prefix. */
   prices: Record<string, ModelPrice>;
@@ -94,6 +97,20 @@ const positiveNumber = (fallback: number) =>
       return number;
     });
 
+const wholeNumber = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === "") return fallback;
+      const number = Number(value);
+      if (!Number.isInteger(number) || number < 0) {
+        context.addIssue({ code: "custom", message: `expected a whole number, got "${value}"` });
+        return z.NEVER;
+      }
+      return number;
+    });
+
 /** A package mirror's address: every command sees it, so it may not carry credentials. */
 const mirrorUrl = () =>
   z
@@ -122,6 +139,13 @@ const EnvSchema = z.object({
   MISSIONS_BUDGET_USD: positiveNumber(20),
   MISSIONS_BUDGET_MAX_USD: positiveNumber(100),
   MISSIONS_COMMAND_TIMEOUT_SECONDS: positiveNumber(600),
+  MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS: positiveNumber(3600),
+  MISSIONS_WORKER_TURNS: positiveNumber(80),
+  MISSIONS_WORKER_TURNS_MAX: positiveNumber(200),
+  MISSIONS_WORKER_MINUTES: positiveNumber(60),
+  MISSIONS_WORKER_MINUTES_MAX: positiveNumber(240),
+  MISSIONS_CONTINUATIONS: wholeNumber(3),
+  MISSIONS_CONTINUATIONS_MAX: wholeNumber(10),
   MISSIONS_MODEL_TIMEOUT_SECONDS: positiveNumber(600),
   MISSIONS_PRICES: z.string().optional(),
   MISSIONS_SANDBOX: z.enum(["on", "off"]).optional(),
@@ -203,6 +227,26 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
   if (values.MISSIONS_BUDGET_USD > values.MISSIONS_BUDGET_MAX_USD) {
     throw new Error("Invalid configuration: MISSIONS_BUDGET_USD is above MISSIONS_BUDGET_MAX_USD");
   }
+  const limits = {
+    defaults: {
+      workerTurns: Math.round(values.MISSIONS_WORKER_TURNS),
+      workerMinutes: values.MISSIONS_WORKER_MINUTES,
+      commandTimeoutSeconds: values.MISSIONS_COMMAND_TIMEOUT_SECONDS,
+      continuations: values.MISSIONS_CONTINUATIONS,
+    },
+    max: {
+      workerTurns: Math.round(values.MISSIONS_WORKER_TURNS_MAX),
+      workerMinutes: values.MISSIONS_WORKER_MINUTES_MAX,
+      commandTimeoutSeconds: values.MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS,
+      continuations: values.MISSIONS_CONTINUATIONS_MAX,
+    },
+  };
+  for (const [variable, key] of [["MISSIONS_WORKER_TURNS", "workerTurns"], ["MISSIONS_WORKER_MINUTES", "workerMinutes"], ["MISSIONS_COMMAND_TIMEOUT_SECONDS", "commandTimeoutSeconds"], ["MISSIONS_CONTINUATIONS", "continuations"]] as const) {
+    if (limits.defaults[key] > limits.max[key]) {
+      const max = variable === "MISSIONS_COMMAND_TIMEOUT_SECONDS" ? "MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS" : `${variable}_MAX`;
+      throw new Error(`Invalid configuration: ${variable} (${limits.defaults[key]}) is above ${max} (${limits.max[key]})`);
+    }
+  }
   if (!!values.GITHUB_CLIENT_ID !== !!values.GITHUB_CLIENT_SECRET) {
     throw new Error("Invalid configuration: GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET go together (the app's OAuth client, written to .env by the setup flow).");
   }
@@ -226,6 +270,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     modelProblems,
     budget: { defaultUsd: values.MISSIONS_BUDGET_USD, maxUsd: values.MISSIONS_BUDGET_MAX_USD },
     commandTimeoutMs: values.MISSIONS_COMMAND_TIMEOUT_SECONDS * 1000,
+    limits,
     modelTimeoutMs: values.MISSIONS_MODEL_TIMEOUT_SECONDS * 1000,
     prices,
     sandbox: values.MISSIONS_SANDBOX !== "off",

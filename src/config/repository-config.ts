@@ -1,6 +1,6 @@
 import { isMap, isScalar, LineCounter, parseDocument, type Document } from "yaml";
 import { z } from "zod";
-import type { MissionSettings } from "../mission/index.ts";
+import type { MissionLimits, MissionSettings } from "../mission/index.ts";
 
 export const REPOSITORY_CONFIG_PATH = ".github/missions.yml";
 
@@ -38,6 +38,18 @@ export const RepositoryConfigSchema = z
       })
       .optional(),
     skills: z.array(z.string().min(1)).optional(),
+    limits: z
+      .strictObject({
+        worker: z
+          .strictObject({
+            turns: z.number().int().positive().optional(),
+            minutes: z.number().positive().optional(),
+            continuations: z.number().int().min(0).optional(),
+          })
+          .optional(),
+        command: z.strictObject({ timeout: z.number().positive().describe("seconds").optional() }).optional(),
+      })
+      .optional(),
   })
   .strict();
 export type RepositoryConfig = z.infer<typeof RepositoryConfigSchema>;
@@ -48,6 +60,8 @@ export interface ConfigLimits {
   maxBudgetUsd: number;
   /** Whether a model has a price; an unpriced model's spend could not be counted. */
   isPriced?: (model: string) => boolean;
+  /** The operator's ceilings for `limits:` (none: any positive value is accepted). */
+  maxLimits?: MissionLimits;
 }
 
 export type ConfigResult = { ok: true; settings: MissionSettings } | { ok: false; problems: string[] };
@@ -100,11 +114,46 @@ export function parseRepositoryConfig(text: string | undefined, limits: ConfigLi
     const line = lineOf(document, lineCounter, ["budget"]);
     problems.push(`${line ? `line ${line}: ` : ""}\`budget\`: $${config.budget} is above the operator's maximum of $${limits.maxBudgetUsd}`);
   }
+  const chosen = chosenLimits(config);
+  for (const [key, value] of Object.entries(chosen) as Array<[keyof MissionLimits, number]>) {
+    const max = limits.maxLimits?.[key];
+    if (max === undefined || value <= max) continue;
+    const path = LIMIT_PATHS[key];
+    const line = lineOf(document, lineCounter, path);
+    problems.push(`${line ? `line ${line}: ` : ""}\`${path.join(".")}\`: ${value} is above this installation's maximum of ${max}${LIMIT_UNITS[key]}; ask the operator to raise ${LIMIT_VARIABLES[key]}`);
+  }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, settings: toSettings(config) };
 }
 
+const LIMIT_PATHS: Record<keyof MissionLimits, string[]> = {
+  workerTurns: ["limits", "worker", "turns"],
+  workerMinutes: ["limits", "worker", "minutes"],
+  continuations: ["limits", "worker", "continuations"],
+  commandTimeoutSeconds: ["limits", "command", "timeout"],
+};
+const LIMIT_UNITS: Record<keyof MissionLimits, string> = { workerTurns: " turns", workerMinutes: " minutes", continuations: "", commandTimeoutSeconds: " seconds" };
+const LIMIT_VARIABLES: Record<keyof MissionLimits, string> = {
+  workerTurns: "MISSIONS_WORKER_TURNS_MAX",
+  workerMinutes: "MISSIONS_WORKER_MINUTES_MAX",
+  continuations: "MISSIONS_CONTINUATIONS_MAX",
+  commandTimeoutSeconds: "MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS",
+};
+
+function chosenLimits(config: RepositoryConfig): Partial<MissionLimits> {
+  const { worker, command } = config.limits ?? {};
+  const chosen: Partial<MissionLimits> = {
+    workerTurns: worker?.turns,
+    workerMinutes: worker?.minutes,
+    continuations: worker?.continuations,
+    commandTimeoutSeconds: command?.timeout,
+  };
+  return Object.fromEntries(Object.entries(chosen).filter(([, value]) => value !== undefined));
+}
+
 function toSettings(config: RepositoryConfig): MissionSettings {
+  const limits = chosenLimits(config);
   return {
+    ...(Object.keys(limits).length > 0 ? { limits } : {}),
     commands: config.commands ?? {},
     models: Object.fromEntries(Object.entries(config.models ?? {}).filter((entry): entry is [string, string] => !!entry[1])),
     budgetUsd: config.budget,

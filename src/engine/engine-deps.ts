@@ -1,5 +1,6 @@
 import type { Logger } from "pino";
 import type { GitHubPort } from "../github/index.ts";
+import type { MissionLimits } from "../mission/index.ts";
 import type { ModelRegistry, PriceTable } from "../models/index.ts";
 import type { MissionStore } from "../store/index.ts";
 import type { CommandRunner, GitWorkspace } from "../workspace/index.ts";
@@ -16,6 +17,8 @@ export interface EngineDeps {
   log: Logger;
   settings: {
     commandTimeoutMs: number;
+    /** The operator's default limits; a mission's repository may have chosen others (see `missionLimits`). */
+    limits?: MissionLimits;
     toolPath: string;
     /** The browser the user-testing validator drives. */
     chromiumPath: string;

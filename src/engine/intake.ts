@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { parseRepositoryConfig, REPOSITORY_CONFIG_PATH } from "../config/index.ts";
 import { hasWriteAccess, type GitHubPort, type RepoRef } from "../github/index.ts";
-import { newMission, parseCommands, renderHelp, type Command, type Mission } from "../mission/index.ts";
+import { newMission, parseCommands, renderHelp, type Command, type Mission, type MissionLimits } from "../mission/index.ts";
 import type { Delivery, MissionStore } from "../store/index.ts";
 import type { Engine } from "./engine.ts";
 import { isRetryable } from "./is-retryable.ts";
@@ -13,7 +13,7 @@ export interface IntakeDeps {
   github: GitHubPort;
   engine: Engine;
   log: Logger;
-  settings: { label: string; providers: () => string[]; isPriced?: (model: string) => boolean; maxBudgetUsd: number; defaultBudgetUsd: number };
+  settings: { label: string; providers: () => string[]; isPriced?: (model: string) => boolean; maxBudgetUsd: number; defaultBudgetUsd: number; maxLimits?: MissionLimits };
   now?: () => Date;
   /** Delay before a delivery that failed for a passing reason is tried again (doubles each time). */
   retryDelayMs?: number;
@@ -148,6 +148,7 @@ export class Intake {
       providers: this.#deps.settings.providers(),
       maxBudgetUsd: this.#deps.settings.maxBudgetUsd,
       isPriced: this.#deps.settings.isPriced,
+      maxLimits: this.#deps.settings.maxLimits,
     });
     if (!config.ok) {
       await this.#deps.github.postComment(

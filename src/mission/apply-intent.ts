@@ -1,6 +1,7 @@
 import type { Intent } from "./intent.ts";
 import { isTerminal, type Mission } from "./mission.ts";
 import { approvedPlan, latestContract } from "./plan-features.ts";
+import { freshContinuations } from "./record-checkpoint.ts";
 
 export interface IntentLimits {
   /** The operator's ceiling for `/mission budget`. */
@@ -59,7 +60,8 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
         return { ...mission, guidance, redoRefusedFeature, status: mission.pausedFrom ?? "running", pausedFrom: undefined, pauseCause: undefined, reason: undefined };
       }
       if (mission.status === "blocked") {
-        return { ...mission, guidance, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined, stepFailures: 0 };
+        // A chain of continuations that reached its bound gets a fresh one: that is what the notice offers.
+        return { ...freshContinuations(mission), guidance, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined, stepFailures: 0 };
       }
       return reply(`there is nothing to ${intent.verb}: the mission is **${mission.status}**.`);
     }

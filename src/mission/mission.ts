@@ -31,6 +31,14 @@ const FeatureStateSchema = z.object({
   /** The files the feature's commit changed, as git says — not as the worker says. */
   files: z.array(z.string()).optional(),
   attempts: z.number().int().default(0),
+  /**
+   * A worker ran out of turns or time: the app committed what it had (trailer `Handoff: checkpoint`)
+   * and a fresh worker continues from it. `count` is the length of the current chain of checkpoints;
+   * `from` is the commit before the feature's first checkpoint, so the feature's files span them all.
+   */
+  checkpoint: z
+    .object({ sha: z.string(), from: z.string(), count: z.number().int(), limit: z.enum(["turns", "time"]), handoff: HandoffSchema })
+    .optional(),
 });
 
 const MilestoneStateSchema = z.object({
@@ -60,6 +68,24 @@ const NoticeSchema = z.object({
   commentId: z.number().int().optional(),
 });
 
+/**
+ * How long one worker may run, how long one command may take, and how many fresh workers may continue
+ * a feature from checkpoints in a row. The operator sets defaults and maxima; a repository may choose
+ * within them (`limits:` in `.github/missions.yml`).
+ */
+export const MissionLimitsSchema = z.object({
+  workerTurns: z.number().int().positive(),
+  workerMinutes: z.number().positive(),
+  commandTimeoutSeconds: z.number().positive(),
+  continuations: z.number().int().min(0),
+});
+export type MissionLimits = z.infer<typeof MissionLimitsSchema>;
+
+/** The limits in force: the repository's choice where it made one, the operator's default otherwise. */
+export function missionLimits(settings: MissionSettings, defaults: MissionLimits): MissionLimits {
+  return { ...defaults, ...Object.fromEntries(Object.entries(settings.limits ?? {}).filter(([, value]) => value !== undefined)) };
+}
+
 /** What the engine needs from the repository's `.github/missions.yml`, frozen when the mission starts. */
 export const MissionSettingsSchema = z.object({
   commands: z
@@ -73,6 +99,8 @@ export const MissionSettingsSchema = z.object({
   models: z.record(z.string(), z.string()).default({}),
   budgetUsd: z.number().positive().optional(),
   maxRemediationRounds: z.number().int().min(0).default(3),
+  /** The repository's own limits (`limits:`), already checked against the operator's maxima. */
+  limits: MissionLimitsSchema.partial().optional(),
   /** How the user-testing validator starts the application, from `app:` in the repository config. */
   app: z
     .object({

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { bashTool, editFileTool, READ_ONLY_TOOLS, runAgent, writeFileTool, type AgentRun, type ToolContext } from "../agent/index.ts";
+import { AgentLimitError, bashTool, editFileTool, READ_ONLY_TOOLS, runAgent, writeFileTool, type AgentRun, type ToolContext } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, SubmittedHandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -18,16 +18,25 @@ export interface WorkerInput {
   shell?: Omit<NonNullable<ToolContext["shell"]>, "ran">;
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
   onToolCall?: AgentRun<z.ZodType>["onToolCall"];
+  /** How many turns and minutes the worker has (default 80 and 60). */
+  limits?: { turns: number; minutes: number };
 }
+
+/** How a worker's run ended: with its own handoff, or at its turn or time limit without one. */
+export type WorkerOutcome =
+  | { kind: "handoff"; handoff: Handoff }
+  | { kind: "ran-out"; limit: "turns" | "time"; message: string; commandsRun: Handoff["commandsRun"] };
 
 /**
  * One feature in a fresh context: the first message carries the feature, its assertions, short
  * summaries of earlier handoffs and the repository's agent instructions — never earlier transcripts.
  */
-export async function implementFeature(input: WorkerInput): Promise<Handoff> {
+export async function implementFeature(input: WorkerInput): Promise<WorkerOutcome> {
   const { mission, feature } = input;
   const ran: Array<{ command: string; exitCode: number }> = [];
-  const { value } = await runAgent({
+  const turns = input.limits?.turns ?? 80;
+  const wallMs = (input.limits?.minutes ?? 60) * 60_000;
+  const run = runAgent({
     model: input.model,
     system: loadPrompt("worker"),
     prompt: await workerPrompt(mission, feature, input.directory),
@@ -38,14 +47,22 @@ export async function implementFeature(input: WorkerInput): Promise<Handoff> {
       parameters: SubmittedHandoffSchema,
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal, ...(input.shell ? { shell: { ...input.shell, ran } } : {}) },
-    maxTurns: 80,
-    maxWallMs: 60 * 60_000,
+    maxTurns: turns,
+    maxWallMs: wallMs,
+    // A few turns (or minutes) before the end, so that a handoff still fits.
+    wrapUp: { message: loadPrompt("worker-wrap-up"), turnsLeft: Math.max(1, Math.min(5, Math.floor(turns / 5))), msLeft: Math.min(5 * 60_000, wallMs / 10) },
     cacheKey: `${mission.id}:worker`,
     onModelCall: input.onModelCall,
     onToolCall: input.onToolCall,
   });
-  // The commands come from what the shell ran, not from what the model says it ran.
-  return { ...value, commandsRun: ran };
+  try {
+    const { value } = await run;
+    // The commands come from what the shell ran, not from what the model says it ran.
+    return { kind: "handoff", handoff: { ...value, commandsRun: ran } };
+  } catch (error) {
+    if (error instanceof AgentLimitError) return { kind: "ran-out", limit: error.limit, message: error.message, commandsRun: ran };
+    throw error;
+  }
 }
 
 export async function workerPrompt(mission: Mission, feature: Feature, directory: string): Promise<{ context: string; task: string }> {
@@ -72,11 +89,26 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
     ...skills.flatMap((skill) => ["", `## Skill: ${skill.name}`, skill.source === "repository" ? untrusted(`skill ${skill.name} from the repository`, skill.body) : skill.body]),
     ...(mission.bulletin.length > 0 ? ["", "## Bulletin (what earlier workers found that everyone should know)", ...mission.bulletin.map((entry) => `- ${entry}`)] : []),
     ...(earlier.length > 0 ? ["", "## Earlier features (handoff summaries)", ...earlier] : []),
+    ...continuationSection(mission, feature),
     ...(mission.guidance.length > 0
       ? ["", "## Guidance from the maintainers", ...mission.guidance.slice(-5).map((entry) => untrusted(`guidance from @${entry.author}`, entry.text))]
       : []),
   ].join("\n");
   return { context, task };
+}
+
+/** What a continuing worker learns of the checkpoint it starts from: what the app knows, never a transcript. */
+function continuationSection(mission: Mission, feature: Feature): string[] {
+  const checkpoint = mission.features[feature.id]?.checkpoint;
+  if (!checkpoint) return [];
+  const { handoff } = checkpoint;
+  return [
+    "",
+    "## Continuing from a checkpoint",
+    `An earlier worker on this feature ran out of ${checkpoint.limit} before it handed off. The app committed what the checkout held (commit ${checkpoint.sha.slice(0, 12)}); you start from that code. Read it, keep what is right, and finish the feature.`,
+    handoff.summary,
+    ...(handoff.commandsRun.length > 0 ? ["", "Commands it ran (exit codes):", ...handoff.commandsRun.slice(-15).map((command) => `- \`${command.command.slice(0, 200)}\` → exit ${command.exitCode}`)] : []),
+  ];
 }
 
 const DIGEST_ENTRIES = 5;

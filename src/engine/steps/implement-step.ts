@@ -1,7 +1,18 @@
-import { allFeatures, pauseForWorkflows, recordHandoff, renderPullBody, type Handoff, type Mission } from "../../mission/index.ts";
+import {
+  allFeatures,
+  checkpointCommitBody,
+  checkpointHandoff,
+  pauseForWorkflows,
+  recordCheckpoint,
+  recordHandoff,
+  renderPullBody,
+  type Handoff,
+  type Mission,
+} from "../../mission/index.ts";
 import { implementFeature } from "../../roles/index.ts";
 import { WorkflowPermissionError } from "../../workspace/index.ts";
 import type { StepContext } from "../engine-deps.ts";
+import { limitsFor } from "../limits-for.ts";
 import { modelFor } from "../model-for.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
@@ -10,7 +21,9 @@ import { safeEnvironment } from "./safe-environment.ts";
 /**
  * One feature: a worker in a fresh context on a clean checkout of the branch head, then exactly one
  * commit with the mission's trailers, pushed. A feature whose commit already landed (the app died
- * between push and save) is recognised by its trailers and not done again.
+ * between push and save) is recognised by its trailers and not done again. A worker that runs out of
+ * turns or time leaves a checkpoint commit (`Handoff: checkpoint`) instead, and a fresh worker
+ * continues from it.
  */
 export async function implementStep(context: StepContext, mission: Mission, featureId: string): Promise<Mission> {
   const feature = allFeatures(mission).find((candidate) => candidate.id === featureId)!;
@@ -22,6 +35,23 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   let sha = prepared.branchExists
     ? await context.workspace.findFeatureCommit(directory, `origin/${base}..HEAD`, mission.issue.number, featureId)
     : undefined;
+  const limits = limitsFor(context, mission);
+  if (sha && sha === state.checkpoint?.sha) sha = undefined; // the checkpoint this worker continues from
+  if (sha && (await commitBody(context, directory, sha)).includes("\nHandoff: checkpoint")) {
+    // A checkpoint pushed before the app could save it: recorded now, and the next step continues from it.
+    context.log.info({ feature: featureId, sha }, "checkpoint commit already on the branch; recording it");
+    const body = await commitBody(context, directory, sha);
+    return recordCheckpoint(mission, {
+      featureId,
+      sha,
+      parent: (await context.workspace.git(directory, ["rev-parse", `${sha}~1`])).stdout.trim(),
+      limit: /ran out of time/.test(body) ? "time" : "turns",
+      files: await context.workspace.changedFiles(directory, `${sha}~1`, sha).catch(() => []),
+      commandsRun: [],
+      continuations: limits.continuations,
+      branch,
+    });
+  }
   let handoff: Handoff;
   // A commit GitHub refused to take (workflow files, no `workflows` permission) is pushed as it is once the permission is granted.
   const kept = sha || mission.redoRefusedFeature ? undefined : await keptFeatureCommit(context, directory, mission, featureId, prepared.head);
@@ -39,7 +69,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   } else {
     // A host whose sandbox cannot start pauses the mission before a worker runs, not after it committed untested work.
     await context.runner.ready();
-    handoff = await implementFeature({
+    const outcome = await implementFeature({
       model: modelFor(context, mission, "worker", featureId),
       mission,
       feature,
@@ -53,8 +83,14 @@ export async function implementStep(context: StepContext, mission: Mission, feat
           data: { feature: featureId, tool: call.name, isError: call.isError, input: preview(JSON.stringify(call.input)), output: preview(call.output) },
         });
       },
-      shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: context.settings.commandTimeoutMs },
+      shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limits.commandTimeoutSeconds * 1000 },
+      limits: { turns: limits.workerTurns, minutes: limits.workerMinutes },
     });
+    if (outcome.kind === "ran-out") {
+      context.log.warn({ feature: featureId, limit: outcome.limit }, "the worker ran out before it handed off; committing a checkpoint");
+      return checkpoint(context, mission, directory, featureId, outcome, limits.continuations);
+    }
+    handoff = outcome.handoff;
     if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state.attempts + 1);
     const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", "), Handoff: handoff.status };
     const identity = await context.github.identity(repoRef(mission));
@@ -63,7 +99,9 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     const refused = await pushOrPause(context, mission, directory, featureId);
     if (refused) return refused;
   }
-  const files = await context.workspace.changedFiles(directory, `${sha}~1`, sha).catch(() => []);
+  // A feature continued from checkpoints changed the files of all its commits.
+  const from = mission.features[featureId]?.checkpoint?.from ?? `${sha}~1`;
+  const files = await context.workspace.changedFiles(directory, from, sha).catch(() => []);
   context.log.info({ feature: featureId, sha, files: files.length, status: handoff.status }, "feature committed");
   let next = recordHandoff(mission, { featureId, handoff, commitSha: sha, files });
   if (!next.pr) {
@@ -71,6 +109,33 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     next = { ...next, pr: { number: pull.number, nodeId: pull.nodeId, ready: !pull.draft } };
   }
   return next;
+}
+
+/** The worker ran out: what the checkout holds becomes the feature's checkpoint commit, pushed, and the feature goes on. */
+async function checkpoint(
+  context: StepContext,
+  mission: Mission,
+  directory: string,
+  featureId: string,
+  outcome: { limit: "turns" | "time"; commandsRun: Handoff["commandsRun"] },
+  continuations: number,
+): Promise<Mission> {
+  const feature = allFeatures(mission).find((candidate) => candidate.id === featureId)!;
+  const parent = (await context.workspace.git(directory, ["rev-parse", "HEAD"])).stdout.trim();
+  await context.workspace.git(directory, ["add", "--all"]);
+  const files = (await context.workspace.git(directory, ["diff", "--cached", "--name-only", "--no-ext-diff", "--no-textconv"])).stdout.split("\n").filter(Boolean);
+  const handoff = checkpointHandoff(outcome.limit, files, outcome.commandsRun);
+  const trailers = { Mission: `#${mission.issue.number}`, Feature: featureId, Assertions: feature.assertionIds.join(", "), Handoff: "checkpoint" };
+  const identity = await context.github.identity(repoRef(mission));
+  const sha = await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, `${feature.title} (checkpoint)`.slice(0, 100), checkpointCommitBody(handoff), trailers);
+  const refused = await pushOrPause(context, mission, directory, featureId);
+  if (refused) return refused;
+  context.log.info({ feature: featureId, sha, files: files.length }, "checkpoint committed");
+  return recordCheckpoint(mission, { featureId, sha, parent, limit: outcome.limit, files, commandsRun: outcome.commandsRun, continuations, branch: mission.branch! });
+}
+
+async function commitBody(context: StepContext, directory: string, sha: string): Promise<string> {
+  return `\n${(await context.workspace.git(directory, ["log", "-1", "--format=%B", sha])).stdout}`;
 }
 
 /** Pushes the feature's commit; a push GitHub refuses for want of the `workflows` permission pauses the mission instead. */
@@ -139,7 +204,9 @@ function preview(text: string): string {
  * commit: its summary, what it left undone, and its status from the `Handoff:` trailer.
  */
 export function recoveredHandoff(body: string): Handoff {
-  const status = /^Handoff: (done|partial|blocked)$/m.exec(body)?.[1] as Handoff["status"] | undefined;
+  // A checkpoint kept from a refused push continues as a `partial` would: a follow-up feature.
+  const trailer = /^Handoff: (done|partial|blocked|checkpoint)$/m.exec(body)?.[1];
+  const status = (trailer === "checkpoint" ? "partial" : trailer) as Handoff["status"] | undefined;
   const [summary = "", ...rest] = body.split("\n\n");
   const undone = rest.find((part) => part.startsWith("Left undone:"));
   return {

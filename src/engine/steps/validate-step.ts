@@ -4,6 +4,7 @@ import { approvedPlan, escapeCell, featuresOf, recordValidation, validatorOf, ty
 import { reviewFeature, scrutinize, testAsUser, type Finding } from "../../roles/index.ts";
 import type { Annotation } from "../../github/index.ts";
 import { detectCommands, SandboxedRunner, type CommandResult } from "../../workspace/index.ts";
+import { limitsFor } from "../limits-for.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
@@ -43,7 +44,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     for (const key of COMMAND_ORDER) {
       const command = chosen[key];
       if (!command) continue;
-      const result = await context.runner.run(command, { cwd: directory, timeoutMs: context.settings.commandTimeoutMs, env: safeEnvironment(context.settings.toolPath), signal: context.signal });
+      const result = await context.runner.run(command, { cwd: directory, timeoutMs: limitsFor(context, mission).commandTimeoutSeconds * 1000, env: safeEnvironment(context.settings.toolPath), signal: context.signal });
       commands.push(result);
       context.log.info({ command: key, exitCode: result.exitCode, ms: result.durationMs }, "validation command finished");
       if (key === "install" && result.exitCode !== 0) break;
@@ -203,7 +204,7 @@ async function userTest(
             features: featuresOf(mission, milestone.id).map((feature) => ({ id: feature.id, title: feature.title })),
             directory,
             app,
-            shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: context.settings.commandTimeoutMs },
+            shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limitsFor(context, mission).commandTimeoutSeconds * 1000 },
             bulletin: mission.bulletin,
             signal: context.signal,
           });
