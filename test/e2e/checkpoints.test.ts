@@ -1,0 +1,97 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
+import { commitsOn, git } from "../helpers/git.ts";
+import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
+import { OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+
+const BRANCH = "mission/1-add-greetings";
+const LIMITS = "commands:\n  test: sh test.sh\nlimits:\n  worker:\n    turns: 3\n    continuations: 1\n";
+
+const firstText = (request: NormalizedRequest) => (request.messages[0]?.role === "user" ? request.messages[0].text : "");
+const isWorkerOn = (request: NormalizedRequest, featureId: string) =>
+  request.tools.some((tool) => tool.name === "submit_handoff") && firstText(request).includes(`# Feature ${featureId}:`);
+const handoffDone = (summary: string): Reply => ({
+  toolCalls: [{ name: "submit_handoff", arguments: { status: "done", summary, completed: ["greeting.txt"], leftUndone: [], issuesDiscovered: [], testsWrittenFirst: false } }],
+});
+/** A worker that never hands off: it writes the greeting, then keeps looking around until it runs out of turns. */
+const wanderer = (request: NormalizedRequest): Reply =>
+  request.messages.length === 1
+    ? { toolCalls: [{ name: "bash", arguments: { command: "printf 'hello\\n' > greeting.txt" } }] }
+    : { toolCalls: [{ name: "list_files", arguments: {} }] };
+
+describe("checkpoints, not cliffs", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("a worker that runs out of turns is told to wrap up, its work is committed as a checkpoint, and a fresh worker finishes the feature without a human", async () => {
+    harness = await startHarness({ files: { ...FIXTURE_FILES, ".github/missions.yml": LIMITS } });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    harness.models.script((request: NormalizedRequest): Reply => {
+      if (!isWorkerOn(request, "F1")) return normal(request);
+      if (firstText(request).includes("## Continuing from a checkpoint")) return handoffDone("Checked the greeting from the checkpoint; it is complete.");
+      return wanderer(request);
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits.map((commit) => [commit.trailers.Feature, commit.trailers.Handoff])).toEqual([["F1", "checkpoint"], ["F1", "done"], ["F2", "done"]]);
+    expect(commits[0]!.subject).toBe("Add the greeting file (checkpoint)");
+    // The checkpoint holds the work, and its message what the app knows: files and commands with exit codes.
+    expect(git(harness.gitDir, "show", `${commits[0]!.sha}:greeting.txt`)).toBe("hello\n");
+    const message = git(harness.gitDir, "log", "-1", "--format=%B", commits[0]!.sha);
+    expect(message).toContain("ran out of turns");
+    expect(message).toContain("Files changed: greeting.txt.");
+    expect(message).toContain("printf 'hello\\n' > greeting.txt → exit 0");
+
+    const f1 = harness.models.calls.filter((call) => isWorkerOn(call.request, "F1")).map((call) => call.request);
+    // Three turns for the first worker, the last of them after the nudge to wrap up; then one for the continuation.
+    expect(f1).toHaveLength(4);
+    const lastTurn = f1[2]!.messages.at(-1)!;
+    expect(lastTurn.role === "user" && lastTurn.text).toContain("Wrap up now");
+    expect(firstText(f1[3]!)).toContain("ran out of turns before it handed off");
+    expect(firstText(f1[3]!)).toContain("greeting.txt");
+
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.status).toBe("done");
+    const comments = harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot");
+    expect(comments.some((comment) => comment.body.includes("⛔"))).toBe(false);
+    expect(harness.github.pulls(OWNER, REPO)[0]!.draft).toBe(false);
+  });
+
+  it("at the bound of continuations people are asked once; the commands the notice names work as written", async () => {
+    harness = await startHarness({ files: { ...FIXTURE_FILES, ".github/missions.yml": LIMITS } });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    harness.models.script((request: NormalizedRequest): Reply => {
+      if (!isWorkerOn(request, "F1")) return normal(request);
+      if (firstText(request).includes("Hand it off as it is")) return handoffDone("Handed off as the maintainer asked.");
+      return wanderer(request);
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+
+    const notices = () =>
+      harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot" && comment.body.includes("is not finished after"));
+    const handoffs = () => commitsOn(harness.gitDir, BRANCH, "main").map((commit) => `${commit.trailers.Feature}:${commit.trailers.Handoff}`);
+    expect(notices()).toHaveLength(1);
+    expect(handoffs()).toEqual(["F1:checkpoint", "F1:checkpoint"]);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("blocked");
+    const notice = notices()[0]!.body;
+    expect(notice).toContain("### ⛔ F1 (Add the greeting file) is not finished after 2 workers in a row");
+
+    // As a person would: the first command the notice offers, typed as it is written.
+    const retry = /`(\/mission retry)`/.exec(notice)![1]!;
+    await harness.say(issue, retry);
+    expect(handoffs()).toEqual(["F1:checkpoint", "F1:checkpoint", "F1:checkpoint", "F1:checkpoint"]);
+    expect(notices()).toHaveLength(2);
+
+    const resume = /`(\/mission resume) <[^>]+>`/.exec(notices()[1]!.body)![1]!;
+    await harness.say(issue, `${resume} Hand it off as it is: the greeting is written.`);
+    expect(handoffs()).toEqual(["F1:checkpoint", "F1:checkpoint", "F1:checkpoint", "F1:checkpoint", "F1:done", "F2:done"]);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+    expect(notices()).toHaveLength(2);
+    expect(git(harness.gitDir, "show", `${BRANCH}:greeting.txt`)).toBe("hello\n");
+  });
+});
