@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AgentError, defineTool, readFileTool, runAgent, ToolError } from "../../src/agent/index.ts";
+import { AgentError, AgentLimitError, defineTool, readFileTool, runAgent, ToolError } from "../../src/agent/index.ts";
 import type { AgentTool, FinalTool, ToolContext } from "../../src/agent/index.ts";
 import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse, StopReason, ToolCall, UserPart } from "../../src/models/index.ts";
 
@@ -272,6 +272,25 @@ describe("runAgent", () => {
     expect(error).toBeInstanceOf(AgentError);
     expect((error as AgentError).message).toBe("scripted/model-1 did not call finish within 2 turns");
     expect(model.requests).toHaveLength(2);
+  });
+
+  it("tells the model once to wrap up when few turns are left, and ends at the limit with an error that says which limit", async () => {
+    const model = new ScriptedModel([1, 2, 3, 4].map((index) => reply([call("echo", { message: String(index) })])));
+    const error = await rejection(runAgent({ model, system: "S", prompt: "P", tools: [echoTool], final: finish, context, maxTurns: 4, wrapUp: { message: "WRAP UP", turnsLeft: 2, msLeft: 0 } }));
+    expect(error).toBeInstanceOf(AgentLimitError);
+    expect((error as AgentLimitError).limit).toBe("turns");
+    // After turn 2 two turns are left: the nudge goes with that turn's tool results, and only then.
+    expect([1, 2, 3].map((index) => model.textAfter(index))).toEqual(["", "WRAP UP", ""]);
+    expect(model.toolResultsAfter(2)).toHaveLength(1);
+  });
+
+  it("tells the model to wrap up when little time is left, and ends at the time limit as a time limit", async () => {
+    const slowEcho = defineTool({ name: "echo", description: "Echo slowly.", parameters: z.object({ message: z.string() }), execute: async () => new Promise<string>((resolve) => setTimeout(() => resolve("ok"), 30)) });
+    const model = new ScriptedModel([1, 2, 3].map((index) => reply([call("echo", { message: String(index) })])));
+    const error = await rejection(runAgent({ model, system: "S", prompt: "P", tools: [slowEcho], final: finish, context, maxTurns: 10, maxWallMs: 40, wrapUp: { message: "WRAP UP", turnsLeft: 1, msLeft: 20 } }));
+    expect(error).toBeInstanceOf(AgentLimitError);
+    expect((error as AgentLimitError).limit).toBe("time");
+    expect(model.textAfter(1)).toBe("WRAP UP");
   });
 
   it("throws a retryable AgentError without calling the model when the signal is aborted", async () => {

@@ -78,3 +78,35 @@ describe("providers and models per role", () => {
     expect(one.models.scrutiny).toBe(one.models.worker);
   });
 });
+
+describe("readOperatorConfig and limits", () => {
+  it("has default limits and maxima, each settable", () => {
+    expect(readOperatorConfig({ ANTHROPIC_API_KEY: "k" }).limits).toEqual({
+      defaults: { workerTurns: 80, workerMinutes: 60, commandTimeoutSeconds: 600, continuations: 3 },
+      max: { workerTurns: 200, workerMinutes: 240, commandTimeoutSeconds: 3600, continuations: 10 },
+    });
+    const config = readOperatorConfig({
+      ANTHROPIC_API_KEY: "k",
+      MISSIONS_WORKER_TURNS: "40",
+      MISSIONS_WORKER_TURNS_MAX: "100",
+      MISSIONS_WORKER_MINUTES: "30",
+      MISSIONS_WORKER_MINUTES_MAX: "90",
+      MISSIONS_COMMAND_TIMEOUT_SECONDS: "900",
+      MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS: "1800",
+      MISSIONS_CONTINUATIONS: "0",
+      MISSIONS_CONTINUATIONS_MAX: "5",
+    });
+    expect(config.limits).toEqual({
+      defaults: { workerTurns: 40, workerMinutes: 30, commandTimeoutSeconds: 900, continuations: 0 },
+      max: { workerTurns: 100, workerMinutes: 90, commandTimeoutSeconds: 1800, continuations: 5 },
+    });
+  });
+
+  it("refuses a default above its maximum, and a continuation count that is not a whole number", () => {
+    expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_COMMAND_TIMEOUT_SECONDS: "4000" })).toThrow(
+      "MISSIONS_COMMAND_TIMEOUT_SECONDS (4000) is above MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS (3600)",
+    );
+    expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_WORKER_TURNS: "300" })).toThrow("MISSIONS_WORKER_TURNS (300) is above MISSIONS_WORKER_TURNS_MAX (200)");
+    expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_CONTINUATIONS: "1.5" })).toThrow('MISSIONS_CONTINUATIONS: expected a whole number, got "1.5"');
+  });
+});

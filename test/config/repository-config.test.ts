@@ -76,3 +76,21 @@ describe("parseRepositoryConfig and prices", () => {
     expect(result).toEqual({ ok: false, problems: [expect.stringContaining("line 2: `models.worker`: openai/secret-model has no price")] });
   });
 });
+
+describe("parseRepositoryConfig and limits", () => {
+  const max = { workerTurns: 200, workerMinutes: 240, commandTimeoutSeconds: 3600, continuations: 10 };
+  it("takes the repository's worker and command limits within the operator's maxima", () => {
+    const result = parseRepositoryConfig("limits:\n  worker:\n    turns: 120\n    minutes: 90\n    continuations: 2\n  command:\n    timeout: 1800\n", { ...limits, maxLimits: max });
+    expect(result).toMatchObject({ ok: true, settings: { limits: { workerTurns: 120, workerMinutes: 90, continuations: 2, commandTimeoutSeconds: 1800 } } });
+    expect(parseRepositoryConfig("limits:\n  command:\n    timeout: 1800\n", { ...limits, maxLimits: max })).toMatchObject({ ok: true, settings: { limits: { commandTimeoutSeconds: 1800 } } });
+  });
+
+  it("names a limit above the operator's maximum, and a bad value, with its line", () => {
+    expect(parseRepositoryConfig("budget: 5\nlimits:\n  command:\n    timeout: 7200\n", { ...limits, maxLimits: max })).toEqual({
+      ok: false,
+      problems: ["line 4: `limits.command.timeout`: 7200 is above this installation's maximum of 3600 seconds; ask the operator to raise MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS"],
+    });
+    const bad = parseRepositoryConfig("limits:\n  worker:\n    turns: many\n    wall: 5\n", { ...limits, maxLimits: max });
+    expect(bad).toMatchObject({ ok: false, problems: [expect.stringMatching(/^line 3: `limits.worker.turns`: /), expect.stringMatching(/^line 4: `limits.worker.wall`: unknown key "wall"/)] });
+  });
+});

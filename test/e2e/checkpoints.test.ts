@@ -94,4 +94,39 @@ describe("checkpoints, not cliffs", () => {
     expect(notices()).toHaveLength(2);
     expect(git(harness.gitDir, "show", `${BRANCH}:greeting.txt`)).toBe("hello\n");
   });
+
+  it("a checkpoint pushed just before a crash (state not saved) is recognised by its trailer and recorded, not run again", async () => {
+    harness = await startHarness({ files: { ...FIXTURE_FILES, ".github/missions.yml": LIMITS } });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    harness.models.script((request: NormalizedRequest): Reply => (isWorkerOn(request, "F1") ? wanderer(request) : normal(request)));
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.status).toBe("blocked");
+    await harness.app.stop();
+    // Rewind the saved state to before the second checkpoint was recorded, as if the app died between push and save.
+    const { SqliteMissionStore } = await import("../../src/store/index.ts");
+    const store = new SqliteMissionStore(harness.env.DATABASE_URL!.slice("sqlite:".length));
+    const saved = (await store.getMission(mission!.id))!;
+    const [first] = commitsOn(harness.gitDir, BRANCH, "main");
+    const f1 = saved.features.F1!;
+    await store.saveMission({
+      ...saved,
+      status: "running",
+      pausedFrom: undefined,
+      reason: undefined,
+      features: { ...saved.features, F1: { ...f1, attempts: 1, checkpoint: { ...f1.checkpoint!, sha: first!.sha, count: 1 } } },
+      notices: saved.notices.filter((notice) => !notice.key.startsWith("checkpoint-bound")),
+    });
+    await store.close();
+    const workerCalls = () => harness.models.calls.filter((call) => isWorkerOn(call.request, "F1")).length;
+    const before = workerCalls();
+    await harness.restart();
+    await harness.settle();
+    expect(workerCalls()).toBe(before);
+    expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Handoff)).toEqual(["checkpoint", "checkpoint"]);
+    expect((await harness.app.store.getMission(mission!.id))!.status).toBe("blocked");
+    const notices = harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot" && comment.body.includes("is not finished after"));
+    expect(notices).toHaveLength(1);
+  });
 });

@@ -10,4 +10,8 @@ describe("recoveredHandoff", () => {
   it("takes an older commit without the trailer as done", () => {
     expect(recoveredHandoff("Did it.\n\nMission: #3\nFeature: F1\n")).toMatchObject({ status: "done", summary: "Did it.", leftUndone: [] });
   });
+
+  it("continues a checkpoint kept from a refused push as partial work, never as done", () => {
+    expect(recoveredHandoff("The worker ran out of turns.\n\nMission: #3\nFeature: F1\nHandoff: checkpoint\n")).toMatchObject({ status: "partial" });
+  });
 });
