@@ -9,6 +9,7 @@ import { createRedactor, missionsOctokit, OctokitGitHub } from "./github/index.t
 import { ModelRegistry, PriceTable } from "./models/index.ts";
 import { Dashboard, DashboardAuth, MissionFeed } from "./control/index.ts";
 import { MissionsMetrics } from "./metrics/index.ts";
+import { ACTIVE_STATUSES } from "./mission/index.ts";
 import { landingPage, startWebhookRelay } from "./startup/index.ts";
 import type { AddressInfo } from "node:net";
 import { ObservedStore, SqliteMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
@@ -165,7 +166,10 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     });
     await missionsApp({
       intake: () => intake!,
-      health: async () => ({ activeMissions: (await store.listMissions({ active: true })).length }),
+      health: async () => {
+        const counts = await store.countMissionsByStatus();
+        return { activeMissions: ACTIVE_STATUSES.reduce((sum, status) => sum + (counts[status] ?? 0), 0) };
+      },
       dashboard: dashboard.handle,
       home: landingPage({
         label: config.label,

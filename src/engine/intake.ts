@@ -298,12 +298,7 @@ export class Intake {
   async #rerequested(payload: RerequestPayload, log: Logger): Promise<void> {
     if (payload.action !== "rerequested") return;
     const repo = toRepo(payload);
-    const missions = (await this.#deps.store.listMissions()).filter(
-      (mission) => mission.repo.owner.toLowerCase() === repo.owner.toLowerCase() && mission.repo.name.toLowerCase() === repo.name.toLowerCase(),
-    );
-    const found = missions.reverse().flatMap((mission) =>
-      Object.entries(mission.milestones).filter(([, state]) => state.checkRunId === payload.check_run.id || state.userTestingCheckRunId === payload.check_run.id).map(([milestoneId]) => ({ mission, milestoneId })),
-    )[0];
+    const found = await this.#deps.store.findMissionByCheckRun(repo.owner, repo.name, payload.check_run.id);
     if (!found) return;
     if (!hasWriteAccess(await this.#deps.github.permission(repo, payload.sender.login))) {
       log.info({ sender: payload.sender.login }, "re-run from someone without write access; ignored");
@@ -319,13 +314,10 @@ export class Intake {
     void this.#deps.engine.kick(found.mission.id);
   }
 
-  async #missionForPull(repo: RepoRef, number: number): Promise<Mission | undefined> {
-    const missions = await this.#deps.store.listMissions();
-    return missions
-      .filter((mission) => mission.repo.owner.toLowerCase() === repo.owner.toLowerCase() && mission.repo.name.toLowerCase() === repo.name.toLowerCase())
-      .reverse()
-      .find((mission) => mission.pr?.number === number);
+  #missionForPull(repo: RepoRef, number: number): Promise<Mission | undefined> {
+    return this.#deps.store.findMissionByPull(repo.owner, repo.name, number);
   }
+
 }
 
 type Payloads = { [K in keyof typeof WebhookPayloadSchemas]: import("zod").infer<(typeof WebhookPayloadSchemas)[K]> };

@@ -13,8 +13,9 @@ export interface GitHubCall {
 }
 
 /**
- * The app's Prometheus metrics. Model usage is read from the ledger at each scrape, so the counters
- * equal the ledger exactly and survive restarts; steps and GitHub calls are counted as they happen
+ * The app's Prometheus metrics. Model usage is read from the store's running totals at each scrape
+ * (kept with every ledger row, so a scrape reads a row per role and model, never the whole ledger):
+ * the counters equal the ledger exactly and survive restarts; steps and GitHub calls are counted as they happen
  * in this process. No label carries a repository, an issue or any text from people or models.
  */
 export class MissionsMetrics {
@@ -35,9 +36,8 @@ export class MissionsMetrics {
       labelNames: ["status"],
       registers,
       async collect() {
-        const counts = new Map<string, number>(MissionStatusSchema.options.map((status) => [status, 0]));
-        for (const mission of await store.listMissions()) counts.set(mission.status, (counts.get(mission.status) ?? 0) + 1);
-        for (const [status, count] of counts) this.set({ status }, count);
+        const counts = await store.countMissionsByStatus();
+        for (const status of MissionStatusSchema.options) this.set({ status }, counts[status] ?? 0);
       },
     });
     this.#steps = new Counter({ name: "missions_steps_total", help: "Engine steps finished, by step and outcome (ok, failed).", labelNames: ["step", "outcome"], registers });

@@ -61,6 +61,13 @@ export interface MissionStore {
   getMission(id: string): Promise<Mission | undefined>;
   findActiveMission(owner: string, repo: string, issue: number): Promise<Mission | undefined>;
   findLatestMission(owner: string, repo: string, issue: number): Promise<Mission | undefined>;
+  /** The most recently created mission whose pull request this is (by index, whatever the store's size). */
+  findMissionByPull(owner: string, repo: string, pull: number): Promise<Mission | undefined>;
+  /** The mission and milestone a check run reports on (its scrutiny or user-testing check run), by index. */
+  findMissionByCheckRun(owner: string, repo: string, checkRunId: number): Promise<{ mission: Mission; milestoneId: string } | undefined>;
+  /** How many missions are in each status, counted by the store without loading any. */
+  countMissionsByStatus(): Promise<Record<string, number>>;
+  /** Every mission (or every active one), loaded and validated: for boot and the dashboard, never per webhook. */
   listMissions(filter?: { active?: boolean }): Promise<Mission[]>;
 
   /** Records a command; undefined when the same `source` was recorded before. */
@@ -72,8 +79,9 @@ export interface MissionStore {
 
   recordUsage(entry: UsageEntry): Promise<void>;
   usage(missionId: string): Promise<UsageEntry[]>;
+  /** The mission's running totals, kept as each call is recorded: one row read, however long the ledger. */
   usageTotals(missionId: string): Promise<UsageTotals>;
-  /** Every mission's usage, summed by role and model. */
+  /** Every mission's usage, summed by role and model (running totals too, not a scan of the ledger). */
   usageSummary(): Promise<UsageSummary[]>;
 
   appendEvent(event: MissionEvent): Promise<void>;

@@ -51,6 +51,15 @@ export class ObservedStore implements MissionStore {
   findLatestMission(owner: string, repo: string, issue: number): Promise<Mission | undefined> {
     return this.#inner.findLatestMission(owner, repo, issue);
   }
+  findMissionByPull(owner: string, repo: string, pull: number): Promise<Mission | undefined> {
+    return this.#inner.findMissionByPull(owner, repo, pull);
+  }
+  findMissionByCheckRun(owner: string, repo: string, checkRunId: number): Promise<{ mission: Mission; milestoneId: string } | undefined> {
+    return this.#inner.findMissionByCheckRun(owner, repo, checkRunId);
+  }
+  countMissionsByStatus(): Promise<Record<string, number>> {
+    return this.#inner.countMissionsByStatus();
+  }
   listMissions(filter?: { active?: boolean }): Promise<Mission[]> {
     return this.#inner.listMissions(filter);
   }

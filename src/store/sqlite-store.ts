@@ -5,7 +5,7 @@ import { ACTIVE_STATUSES, loadMission, type Intent, type Mission } from "../miss
 import { lockStore, type StoreLock } from "./store-lock.ts";
 import type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 
-const STORE_SCHEMA_VERSION = 4;
+const STORE_SCHEMA_VERSION = 5;
 // Costs are summed as whole micro-dollars (what `costOf` records): a sum of floating-point dollars
 // drifts (0.1 + 0.2 is 0.30000000000000004), and that would show in /metrics and the totals.
 const MICROS_OF_USD = "CAST(ROUND(usd * 1000000) AS INTEGER)";
@@ -41,7 +41,56 @@ const MIGRATIONS: string[] = [
   // processed ones keep their id (GitHub may redeliver) but not their payload.
   `CREATE INDEX deliveries_pending ON deliveries (processed_at) WHERE processed_at IS NULL;
    UPDATE deliveries SET payload = 'null' WHERE processed_at IS NOT NULL;`,
+  // v5: nothing a webhook, a health check, a scrape or a model call does grows with the store's history.
+  // Webhooks find their mission by index (issue, pull request, check run) instead of loading every
+  // mission; statuses are counted in SQL; spending is kept as running totals, updated in the same
+  // transaction as the ledger row, instead of summed over the ledger before every model call.
+  `ALTER TABLE missions ADD COLUMN pr_number INTEGER;
+   UPDATE missions SET pr_number = json_extract(data, '$.pr.number');
+   CREATE INDEX missions_pull ON missions (owner, repo, pr_number, created_at) WHERE pr_number IS NOT NULL;
+   CREATE INDEX missions_issue ON missions (owner, repo, issue, created_at);
+   CREATE INDEX missions_status ON missions (status);
+   CREATE TABLE check_runs (
+     owner TEXT NOT NULL, repo TEXT NOT NULL, check_run_id INTEGER NOT NULL, mission_id TEXT NOT NULL, milestone_id TEXT NOT NULL,
+     PRIMARY KEY (owner, repo, check_run_id, mission_id, milestone_id));
+   CREATE INDEX check_runs_mission ON check_runs (mission_id);
+   INSERT OR IGNORE INTO check_runs SELECT missions.owner, missions.repo, json_extract(milestone.value, '$.checkRunId'), missions.id, milestone.key
+     FROM missions, json_each(missions.data, '$.milestones') AS milestone WHERE json_extract(milestone.value, '$.checkRunId') IS NOT NULL;
+   INSERT OR IGNORE INTO check_runs SELECT missions.owner, missions.repo, json_extract(milestone.value, '$.userTestingCheckRunId'), missions.id, milestone.key
+     FROM missions, json_each(missions.data, '$.milestones') AS milestone WHERE json_extract(milestone.value, '$.userTestingCheckRunId') IS NOT NULL;
+   CREATE TABLE usage_totals (
+     mission_id TEXT PRIMARY KEY, usd_micros INTEGER NOT NULL, calls INTEGER NOT NULL, input INTEGER NOT NULL,
+     output INTEGER NOT NULL, cache_read INTEGER NOT NULL, cache_write INTEGER NOT NULL);
+   INSERT INTO usage_totals SELECT mission_id, SUM(${MICROS_OF_USD}), COUNT(*), SUM(input_tokens), SUM(output_tokens),
+     SUM(cache_read_tokens), SUM(cache_write_tokens) FROM ledger GROUP BY mission_id;
+   CREATE TABLE usage_summary (
+     role TEXT NOT NULL, model TEXT NOT NULL, usd_micros INTEGER NOT NULL, calls INTEGER NOT NULL, input INTEGER NOT NULL,
+     output INTEGER NOT NULL, cache_read INTEGER NOT NULL, cache_write INTEGER NOT NULL, PRIMARY KEY (role, model));
+   INSERT INTO usage_summary SELECT role, model, SUM(${MICROS_OF_USD}), COUNT(*), SUM(input_tokens), SUM(output_tokens),
+     SUM(cache_read_tokens), SUM(cache_write_tokens) FROM ledger GROUP BY role, model;`,
 ];
+
+/**
+ * The reads a webhook, a health check, a scrape or a model call makes: each answered by an index or a
+ * primary key (a test reads their query plans), so none grows with the number of missions or ledger rows.
+ */
+export const LOOKUPS = {
+  activeMissionByIssue: `SELECT data FROM missions WHERE owner = ? AND repo = ? AND issue = ? AND status IN (${ACTIVE})`,
+  latestMissionByIssue: "SELECT data FROM missions WHERE owner = ? AND repo = ? AND issue = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+  missionByPull: "SELECT data FROM missions WHERE owner = ? AND repo = ? AND pr_number = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+  missionByCheckRun: `SELECT missions.data, check_runs.milestone_id FROM check_runs JOIN missions ON missions.id = check_runs.mission_id
+    WHERE check_runs.owner = ? AND check_runs.repo = ? AND check_runs.check_run_id = ? ORDER BY missions.created_at DESC, missions.rowid DESC LIMIT 1`,
+  missionsByStatus: "SELECT status, COUNT(*) AS count FROM missions GROUP BY status",
+  usageTotals: "SELECT * FROM usage_totals WHERE mission_id = ?",
+  usageSummary: "SELECT * FROM usage_summary ORDER BY role, model",
+} as const;
+
+/** Adds one ledger row to a running-totals table (`usage_totals` or `usage_summary`). */
+const ADD_TO_TOTALS = (table: string, key: string) =>
+  `INSERT INTO ${table} (${key}, usd_micros, calls, input, output, cache_read, cache_write)
+   VALUES (${key.split(", ").map(() => "?").join(", ")}, CAST(ROUND(? * 1000000) AS INTEGER), 1, ?, ?, ?, ?)
+   ON CONFLICT (${key}) DO UPDATE SET usd_micros = usd_micros + excluded.usd_micros, calls = calls + 1, input = input + excluded.input,
+     output = output + excluded.output, cache_read = cache_read + excluded.cache_read, cache_write = cache_write + excluded.cache_write`;
 
 /** The default store: one SQLite file through `node:sqlite`, WAL mode, schema migrations by version. */
 export class SqliteMissionStore implements MissionStore {
@@ -109,21 +158,37 @@ export class SqliteMissionStore implements MissionStore {
   }
 
   async createMission(mission: Mission): Promise<boolean> {
-    const result = this.#db
-      .prepare(
-        "INSERT OR IGNORE INTO missions (id, owner, repo, issue, status, data, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-      )
-      .run(
-        mission.id,
-        mission.repo.owner.toLowerCase(),
-        mission.repo.name.toLowerCase(),
-        mission.issue.number,
-        mission.status,
-        JSON.stringify(mission),
-        mission.createdAt,
-        mission.updatedAt,
-      );
-    return Number(result.changes) === 1;
+    return this.#transaction(() => {
+      const result = this.#db
+        .prepare(
+          "INSERT OR IGNORE INTO missions (id, owner, repo, issue, status, data, created_at, updated_at, pr_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .run(
+          mission.id,
+          mission.repo.owner.toLowerCase(),
+          mission.repo.name.toLowerCase(),
+          mission.issue.number,
+          mission.status,
+          JSON.stringify(mission),
+          mission.createdAt,
+          mission.updatedAt,
+          mission.pr?.number ?? null,
+        );
+      if (Number(result.changes) !== 1) return false;
+      this.#indexCheckRuns(mission);
+      return true;
+    });
+  }
+
+  /** Keeps `check_runs` equal to the check runs the mission's milestones report on now. */
+  #indexCheckRuns(mission: Mission): void {
+    this.#db.prepare("DELETE FROM check_runs WHERE mission_id = ?").run(mission.id);
+    const insert = this.#db.prepare("INSERT OR IGNORE INTO check_runs (owner, repo, check_run_id, mission_id, milestone_id) VALUES (?, ?, ?, ?, ?)");
+    for (const [milestoneId, state] of Object.entries(mission.milestones)) {
+      for (const checkRunId of [state.checkRunId, state.userTestingCheckRunId]) {
+        if (checkRunId !== undefined) insert.run(mission.repo.owner.toLowerCase(), mission.repo.name.toLowerCase(), checkRunId, mission.id, milestoneId);
+      }
+    }
   }
 
   async getMission(id: string): Promise<Mission | undefined> {
@@ -133,16 +198,35 @@ export class SqliteMissionStore implements MissionStore {
 
   async findActiveMission(owner: string, repo: string, issue: number): Promise<Mission | undefined> {
     const row = this.#db
-      .prepare(`SELECT data FROM missions WHERE owner = ? AND repo = ? AND issue = ? AND status IN (${ACTIVE})`)
+      .prepare(LOOKUPS.activeMissionByIssue)
       .get(owner.toLowerCase(), repo.toLowerCase(), issue) as { data: string } | undefined;
     return row ? loadMission(JSON.parse(row.data)) : undefined;
   }
 
   async findLatestMission(owner: string, repo: string, issue: number): Promise<Mission | undefined> {
     const row = this.#db
-      .prepare("SELECT data FROM missions WHERE owner = ? AND repo = ? AND issue = ? ORDER BY created_at DESC, rowid DESC LIMIT 1")
+      .prepare(LOOKUPS.latestMissionByIssue)
       .get(owner.toLowerCase(), repo.toLowerCase(), issue) as { data: string } | undefined;
     return row ? loadMission(JSON.parse(row.data)) : undefined;
+  }
+
+  async findMissionByPull(owner: string, repo: string, pull: number): Promise<Mission | undefined> {
+    const row = this.#db
+      .prepare(LOOKUPS.missionByPull)
+      .get(owner.toLowerCase(), repo.toLowerCase(), pull) as { data: string } | undefined;
+    return row ? loadMission(JSON.parse(row.data)) : undefined;
+  }
+
+  async findMissionByCheckRun(owner: string, repo: string, checkRunId: number): Promise<{ mission: Mission; milestoneId: string } | undefined> {
+    const row = this.#db
+      .prepare(LOOKUPS.missionByCheckRun)
+      .get(owner.toLowerCase(), repo.toLowerCase(), checkRunId) as { data: string; milestone_id: string } | undefined;
+    return row ? { mission: loadMission(JSON.parse(row.data)), milestoneId: row.milestone_id } : undefined;
+  }
+
+  async countMissionsByStatus(): Promise<Record<string, number>> {
+    const rows = this.#db.prepare(LOOKUPS.missionsByStatus).all() as Array<{ status: string; count: number }>;
+    return Object.fromEntries(rows.map((row) => [row.status, Number(row.count)]));
   }
 
   async listMissions(filter: { active?: boolean } = {}): Promise<Mission[]> {
@@ -171,14 +255,24 @@ export class SqliteMissionStore implements MissionStore {
       const insert = this.#db.prepare("INSERT INTO events (mission_id, kind, at, data) VALUES (?, ?, ?, ?)");
       for (const event of events) insert.run(event.missionId, event.kind, event.at, JSON.stringify(event.data));
       this.#db
-        .prepare("UPDATE missions SET status = ?, data = ?, updated_at = ? WHERE id = ?")
-        .run(mission.status, JSON.stringify(mission), mission.updatedAt, mission.id);
+        .prepare("UPDATE missions SET status = ?, data = ?, updated_at = ?, pr_number = ? WHERE id = ?")
+        .run(mission.status, JSON.stringify(mission), mission.updatedAt, mission.pr?.number ?? null, mission.id);
+      this.#indexCheckRuns(mission);
       const mark = this.#db.prepare("UPDATE intents SET applied_at = ? WHERE seq = ?");
       for (const seq of appliedIntents) mark.run(now, seq);
     });
   }
 
   async recordUsage(entry: UsageEntry): Promise<void> {
+    const tokens = [entry.inputTokens, entry.outputTokens, entry.cacheReadTokens, entry.cacheWriteTokens];
+    this.#transaction(() => {
+      this.#insertLedgerRow(entry);
+      this.#db.prepare(ADD_TO_TOTALS("usage_totals", "mission_id")).run(entry.missionId, entry.usd, ...tokens);
+      this.#db.prepare(ADD_TO_TOTALS("usage_summary", "role, model")).run(entry.role, entry.model, entry.usd, ...tokens);
+    });
+  }
+
+  #insertLedgerRow(entry: UsageEntry): void {
     this.#db
       .prepare(
         `INSERT INTO ledger (mission_id, role, feature_id, model, input_tokens, output_tokens, cache_read_tokens,
@@ -219,23 +313,12 @@ export class SqliteMissionStore implements MissionStore {
   }
 
   async usageTotals(missionId: string): Promise<UsageTotals> {
-    const row = this.#db
-      .prepare(
-        `SELECT COALESCE(SUM(${MICROS_OF_USD}), 0) AS usd_micros, COUNT(*) AS calls, COALESCE(SUM(input_tokens), 0) AS input,
-           COALESCE(SUM(output_tokens), 0) AS output, COALESCE(SUM(cache_read_tokens), 0) AS cache_read,
-           COALESCE(SUM(cache_write_tokens), 0) AS cache_write FROM ledger WHERE mission_id = ?`,
-      )
-      .get(missionId) as Record<string, number>;
-    return toTotals(row);
+    const row = this.#db.prepare(LOOKUPS.usageTotals).get(missionId) as Record<string, number> | undefined;
+    return toTotals(row ?? { usd_micros: 0, calls: 0, input: 0, output: 0, cache_read: 0, cache_write: 0 });
   }
 
   async usageSummary(): Promise<UsageSummary[]> {
-    const rows = this.#db
-      .prepare(
-        `SELECT role, model, SUM(${MICROS_OF_USD}) AS usd_micros, COUNT(*) AS calls, SUM(input_tokens) AS input, SUM(output_tokens) AS output,
-           SUM(cache_read_tokens) AS cache_read, SUM(cache_write_tokens) AS cache_write FROM ledger GROUP BY role, model ORDER BY role, model`,
-      )
-      .all() as Array<Record<string, string | number>>;
+    const rows = this.#db.prepare(LOOKUPS.usageSummary).all() as Array<Record<string, string | number>>;
     return rows.map((row) => ({ role: String(row.role), model: String(row.model), ...toTotals(row) }));
   }
 

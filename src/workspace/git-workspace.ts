@@ -50,6 +50,15 @@ export class WorkflowPermissionError extends Error {
 // GitHub's words (over smart HTTP: `remote: error: …` and `! [remote rejected] … (…)`).
 const WORKFLOWS_REFUSAL = /refusing to allow a GitHub App to create or update workflow `?([^`\s]+?)`? without `?workflows`? permission/g;
 
+/**
+ * Ignored folders a step's install fills and the next step's install would fill again the same way:
+ * kept between a mission's steps, so a feature does not reinstall every dependency. Safe within a
+ * mission: each mission has a checkout of its own, and only that mission's sandboxed commands write
+ * these folders. Validation asks for a clean checkout instead (`keepDependencies: false`): validators
+ * are independent of the workers, and a folder no diff shows must not be able to change their verdict.
+ */
+export const DEPENDENCY_FOLDERS = ["node_modules", "/.venv", "/vendor/bundle", "/target"];
+
 /** One checkout per mission under a root directory, driven with the real git CLI. */
 export class GitWorkspace {
   readonly #root: string;
@@ -67,9 +76,16 @@ export class GitWorkspace {
 
   /**
    * Brings the checkout to the branch's pushed head (or the base branch when the branch is new),
-   * discarding anything left by a crashed step: a re-run always starts clean.
+   * discarding anything left by a crashed step: a re-run always starts clean — except, unless
+   * `keepDependencies` is false, the ignored dependency folders (see `DEPENDENCY_FOLDERS`).
    */
-  async prepare(missionId: string, remote: RemoteAccess, branch: string, base: string): Promise<{ directory: string; head: string; branchExists: boolean }> {
+  async prepare(
+    missionId: string,
+    remote: RemoteAccess,
+    branch: string,
+    base: string,
+    options: { keepDependencies?: boolean } = {},
+  ): Promise<{ directory: string; head: string; branchExists: boolean }> {
     const directory = this.directory(missionId);
     if (!existsSync(join(directory, ".git"))) {
       await rm(directory, { recursive: true, force: true });
@@ -87,7 +103,14 @@ export class GitWorkspace {
     const start = branchExists ? `origin/${branch}` : `origin/${base}`;
     await this.git(directory, ["checkout", "--quiet", "--force", "-B", branch, start]);
     await this.git(directory, ["reset", "--quiet", "--hard", start]);
-    await this.git(directory, ["clean", "-ffdxq"]);
+    if (options.keepDependencies === false) {
+      await this.git(directory, ["clean", "-ffdxq"]);
+    } else {
+      // First everything but the folders (a stray .gitignore too), then whatever the repository's own
+      // ignore rules do not ignore: a dependency folder it does not ignore would be committed with the next feature.
+      await this.git(directory, ["clean", "-ffdxq", ...DEPENDENCY_FOLDERS.flatMap((pattern) => ["-e", pattern])]);
+      await this.git(directory, ["clean", "-ffdq"]);
+    }
     return { directory, head: await this.head(directory), branchExists };
   }
 

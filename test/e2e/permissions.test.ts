@@ -87,6 +87,10 @@ describe("who is obeyed, and what is trusted", () => {
     expect(await harness.app.store.listMissions()).toHaveLength(1);
     expect(botComments(issue).filter((comment) => comment.body.includes("Validation contract"))).toHaveLength(1);
     expect(botComments(issue).filter((comment) => comment.body.includes("<!-- missions:control"))).toHaveLength(1);
+    // /health counts active missions in the store (without loading them).
+    const active = (await harness.app.store.listMissions({ active: true })).length;
+    expect(active).toBeGreaterThan(0);
+    expect(await (await fetch(`${harness.app.url}/health`)).json()).toEqual({ status: "ok", activeMissions: active });
   });
 
   it("answers `/mission help` and unknown commands with the list of commands, to anyone", async () => {

@@ -123,6 +123,42 @@ describe("GitWorkspace.prepare", () => {
     expect(git(directory, "status", "--porcelain", "--ignored")).toBe("");
   });
 
+  it("keeps the dependency folders the repository ignores between steps, and removes everything else", async () => {
+    const seed = join(scratch, "seed");
+    await writeFile(join(seed, ".gitignore"), "node_modules/\n.venv/\ndist/\n*.log\n");
+    git(seed, "add", ".gitignore");
+    git(seed, "commit", "--quiet", "-m", "Ignore what builds make");
+    git(seed, "push", "--quiet", "origin", "main");
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    const left = ["node_modules/left-pad/index.js", "packages/web/node_modules/react/index.js", ".venv/bin/python", "dist/out.js", "debug.log", "stray.txt", "src/half.ts"];
+    for (const file of left) {
+      await mkdir(join(directory, file, ".."), { recursive: true });
+      await writeFile(join(directory, file), "x");
+    }
+
+    await workspace.prepare("m1", remote, "feature", "main");
+    const kept = left.filter((file) => existsSync(join(directory, file)));
+    expect(kept).toEqual(["node_modules/left-pad/index.js", "packages/web/node_modules/react/index.js", ".venv/bin/python"]);
+    expect(git(directory, "status", "--porcelain")).toBe("");
+
+    // Validators start from a clean checkout: nothing a worker installed reaches them.
+    await workspace.prepare("m1", remote, "feature", "main", { keepDependencies: false });
+    expect(left.filter((file) => existsSync(join(directory, file)))).toEqual([]);
+  });
+
+  it("removes a dependency folder the repository does not ignore, even when a step's own .gitignore did", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await mkdir(join(directory, "node_modules", "left-pad"), { recursive: true });
+    await writeFile(join(directory, "node_modules", "left-pad", "index.js"), "x");
+    await writeFile(join(directory, ".gitignore"), "node_modules/\n");
+
+    await workspace.prepare("m1", remote, "feature", "main");
+    // Kept, it would be committed with the next feature.
+    expect(existsSync(join(directory, "node_modules"))).toBe(false);
+    expect(existsSync(join(directory, ".gitignore"))).toBe(false);
+    expect(git(directory, "status", "--porcelain", "--ignored")).toBe("");
+  });
+
   it("discards an unpushed local commit of a crashed step", async () => {
     const { directory } = await workspace.prepare("m1", remote, "feature", "main");
     await writeFile(join(directory, "local.txt"), "x");

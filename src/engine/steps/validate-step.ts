@@ -28,7 +28,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   await context.runner.ready();
   if (userAssertions.length > 0 && mission.settings.app) await checkBrowser(context.settings.chromiumPath);
   const remote = await remoteAccess(context, mission);
-  const { directory, head } = await context.workspace.prepare(mission.id, remote, mission.branch!, mission.repo.defaultBranch);
+  // A clean checkout: nothing a worker installed, and no diff shows, reaches the validators.
+  const { directory, head } = await context.workspace.prepare(mission.id, remote, mission.branch!, mission.repo.defaultBranch, { keepDependencies: false });
   const repo = repoRef(mission);
   const name = `Mission scrutiny · ${milestone.title}`.slice(0, 100);
   const title = `Milestone ${milestone.id}: ${milestone.title}`;

@@ -1,0 +1,111 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
+import { afterEach, describe, expect, it } from "vitest";
+import { SqliteMissionStore } from "../../src/store/index.ts";
+import { LOOKUPS } from "../../src/store/sqlite-store.ts";
+import { mission } from "../mission/fixtures.ts";
+
+const usage = { role: "worker", model: "anthropic/x", inputTokens: 10, outputTokens: 2, cacheReadTokens: 3, cacheWriteTokens: 1, latencyMs: 5, retries: 0, at: "t" };
+
+describe("SqliteMissionStore lookups", () => {
+  const dirs: string[] = [];
+  const pathOf = () => {
+    const dir = mkdtempSync(join(tmpdir(), "store-"));
+    dirs.push(dir);
+    return join(dir, "missions.db");
+  };
+  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it("finds a mission by its pull request and by its check runs, as they are now", async () => {
+    const store = new SqliteMissionStore(pathOf());
+    await store.createMission(mission({ id: "old", status: "done", createdAt: "2026-01-01T00:00:00.000Z" }));
+    await store.createMission(mission({ id: "other-repo", repo: { owner: "acme", name: "site", installationId: 1, defaultBranch: "main" } }));
+    await store.saveMission({ ...mission({ id: "old", status: "done" }), pr: { number: 12, nodeId: "n", ready: true }, milestones: { M1: { status: "passed", round: 0, checkRunId: 101 } } });
+    await store.createMission(mission({ id: "new", issue: { number: 8, title: "t" }, createdAt: "2026-02-01T00:00:00.000Z" }));
+    await store.saveMission({
+      ...mission({ id: "new", issue: { number: 8, title: "t" }, createdAt: "2026-02-01T00:00:00.000Z" }),
+      pr: { number: 12, nodeId: "n2", ready: false },
+      milestones: { M1: { status: "passed", round: 0, checkRunId: 201 }, M2: { status: "failed", round: 1, checkRunId: 202, userTestingCheckRunId: 203 } },
+    });
+    expect((await store.findMissionByPull("ACME", "App", 12))?.id).toBe("new");
+    expect(await store.findMissionByPull("acme", "site", 12)).toBeUndefined();
+    expect(await store.findMissionByPull("acme", "app", 13)).toBeUndefined();
+    const byUserTesting = await store.findMissionByCheckRun("acme", "APP", 203);
+    expect([byUserTesting?.mission.id, byUserTesting?.milestoneId]).toEqual(["new", "M2"]);
+    expect((await store.findMissionByCheckRun("acme", "app", 101))?.mission.id).toBe("old");
+    expect(await store.findMissionByCheckRun("acme", "site", 101)).toBeUndefined();
+    // A re-run reports as a new check run: the milestone's old one no longer leads to it.
+    await store.saveMission({ ...(await store.getMission("new"))!, milestones: { M1: { status: "passed", round: 0, checkRunId: 301 } } });
+    expect(await store.findMissionByCheckRun("acme", "app", 201)).toBeUndefined();
+    expect((await store.findMissionByCheckRun("acme", "app", 301))?.milestoneId).toBe("M1");
+    expect(await store.countMissionsByStatus()).toEqual({ done: 1, planning: 2 });
+    await store.close();
+  });
+
+  it("answers every per-webhook, per-scrape and per-model-call read from an index, never a scan", async () => {
+    const path = pathOf();
+    await new SqliteMissionStore(path).close();
+    const raw = new DatabaseSync(path, { readOnly: true });
+    for (const [name, sql] of Object.entries(LOOKUPS)) {
+      const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((row) => row.detail).join("; ");
+      expect(plan, name).not.toContain("ledger");
+      // A scan is acceptable only over a covering index (counting statuses reads one small index, no
+      // mission) or over the summary, which has a row per role and model, however long the history.
+      const scans = plan.split("; ").filter((detail) => detail.startsWith("SCAN") && !detail.startsWith("SCAN usage_summary"));
+      for (const step of scans) expect(step, name).toMatch(/USING COVERING INDEX/);
+      expect(plan, name).toMatch(/USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY|USING PRIMARY KEY/);
+    }
+    raw.close();
+  });
+
+  it("keeps spending as running totals equal to the ledger, to the micro-dollar", async () => {
+    const store = new SqliteMissionStore(pathOf());
+    for (let call = 0; call < 50; call++) await store.recordUsage({ ...usage, missionId: call % 2 ? "a" : "b", usd: 0.1, role: call % 5 ? "worker" : "scrutiny" });
+    const ledger = await store.usage("a");
+    expect(ledger).toHaveLength(25);
+    expect(await store.usageTotals("a")).toEqual({ usd: 2.5, calls: 25, inputTokens: 250, outputTokens: 50, cacheReadTokens: 75, cacheWriteTokens: 25 });
+    expect(await store.usageTotals("none")).toEqual({ usd: 0, calls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 });
+    expect((await store.usageSummary()).map((row) => [row.role, row.calls, row.usd])).toEqual([["scrutiny", 10, 1], ["worker", 40, 4]]);
+    await store.close();
+  });
+
+  it("upgrades a store written by schema version 4: its pull requests, check runs and spending are found by index", async () => {
+    const path = pathOf();
+    const raw = new DatabaseSync(path);
+    // Version 4, as the previous release wrote it.
+    raw.exec(`CREATE TABLE missions (id TEXT PRIMARY KEY, owner TEXT NOT NULL, repo TEXT NOT NULL, issue INTEGER NOT NULL,
+        status TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
+      CREATE UNIQUE INDEX missions_active_issue ON missions (owner, repo, issue) WHERE status IN ('planning', 'questions', 'awaiting-approval', 'running', 'paused', 'blocked');
+      CREATE TABLE deliveries (id TEXT PRIMARY KEY, event TEXT NOT NULL, payload TEXT NOT NULL, received_at TEXT NOT NULL, processed_at TEXT, error TEXT);
+      CREATE TABLE intents (seq INTEGER PRIMARY KEY AUTOINCREMENT, mission_id TEXT NOT NULL, data TEXT NOT NULL, created_at TEXT NOT NULL, applied_at TEXT, source TEXT);
+      CREATE INDEX intents_pending ON intents (mission_id) WHERE applied_at IS NULL;
+      CREATE UNIQUE INDEX intents_source ON intents (mission_id, source) WHERE source IS NOT NULL;
+      CREATE TABLE events (seq INTEGER PRIMARY KEY AUTOINCREMENT, mission_id TEXT NOT NULL, kind TEXT NOT NULL, at TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE INDEX events_mission ON events (mission_id, seq);
+      CREATE TABLE ledger (seq INTEGER PRIMARY KEY AUTOINCREMENT, mission_id TEXT NOT NULL, role TEXT NOT NULL, feature_id TEXT,
+        model TEXT NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cache_read_tokens INTEGER NOT NULL,
+        cache_write_tokens INTEGER NOT NULL, usd REAL NOT NULL, latency_ms INTEGER NOT NULL, retries INTEGER NOT NULL, at TEXT NOT NULL);
+      CREATE INDEX ledger_mission ON ledger (mission_id, seq);
+      CREATE INDEX deliveries_pending ON deliveries (processed_at) WHERE processed_at IS NULL;
+      PRAGMA user_version = 4;`);
+    const stored = { ...mission({ id: "v4", status: "running" }), pr: { number: 12, nodeId: "n", ready: false }, milestones: { M1: { status: "pending", round: 0, checkRunId: 101, userTestingCheckRunId: 102 } } };
+    raw.prepare("INSERT INTO missions VALUES ('v4', 'acme', 'app', 7, 'running', ?, 't', 't')").run(JSON.stringify(stored));
+    const row = raw.prepare("INSERT INTO ledger (mission_id, role, model, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, usd, latency_ms, retries, at) VALUES ('v4', ?, 'anthropic/x', 1, 2, 3, 4, ?, 1, 0, 't')");
+    row.run("worker", 0.1);
+    row.run("worker", 0.2);
+    row.run("scrutiny", 0.000001);
+    raw.close();
+
+    const store = new SqliteMissionStore(path);
+    expect((await store.findMissionByPull("acme", "app", 12))?.id).toBe("v4");
+    expect((await store.findMissionByCheckRun("acme", "app", 102))?.milestoneId).toBe("M1");
+    expect(await store.countMissionsByStatus()).toEqual({ running: 1 });
+    expect(await store.usageTotals("v4")).toEqual({ usd: 0.300001, calls: 3, inputTokens: 3, outputTokens: 6, cacheReadTokens: 9, cacheWriteTokens: 12 });
+    await store.recordUsage({ ...usage, missionId: "v4", usd: 0.7 });
+    expect((await store.usageTotals("v4")).usd).toBe(1.000001);
+    expect((await store.usageSummary()).map((summary) => [summary.role, summary.usd])).toEqual([["scrutiny", 0.000001], ["worker", 1]]);
+    await store.close();
+  });
+});
