@@ -17,6 +17,11 @@ describe("glob, grep and bash", () => {
     writeFileSync(join(root, "src/a.ts"), "export const answer = 42;\n");
     writeFileSync(join(root, "src/nested/b.ts"), "// TODO: answer later\n");
     writeFileSync(join(root, "node_modules/dep/index.ts"), "answer\n");
+    // Dependency folders kept between steps: a Python virtualenv, a Rust build.
+    mkdirSync(join(root, ".venv/lib"), { recursive: true });
+    writeFileSync(join(root, ".venv/lib/site.ts"), "answer\n");
+    mkdirSync(join(root, "target/debug"), { recursive: true });
+    writeFileSync(join(root, "target/debug/out.ts"), "answer\n");
     writeFileSync(join(outside, "secret.ts"), "answer = 'secret'\n");
     symlinkSync(outside, join(root, "linked"));
     context = {

@@ -4,11 +4,12 @@ import { defineTool, ToolError } from "../tool.ts";
 import { resolveInRoot } from "./resolve-in-root.ts";
 
 const MAX_MATCHES = 500;
-const SKIPPED = /(^|\/)(\.git|node_modules)(\/|$)/;
+// The checkout's own git data, and the dependency folders kept between steps (see DEPENDENCY_FOLDERS).
+const SKIPPED = /(^|\/)(\.git|node_modules)(\/|$)|^(\.venv|vendor\/bundle|target)(\/|$)/;
 
 export const globTool = defineTool({
   name: "glob",
-  description: "Find files by name pattern, e.g. `src/**/*.ts` or `**/*.test.*`. Paths are relative to the repository root; .git and node_modules are skipped.",
+  description: "Find files by name pattern, e.g. `src/**/*.ts` or `**/*.test.*`. Paths are relative to the repository root; .git, node_modules and the top-level .venv, vendor/bundle and target are skipped.",
   parameters: z.object({
     pattern: z.string().min(1).describe("A glob pattern relative to the repository root"),
   }),
