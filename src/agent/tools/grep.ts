@@ -8,7 +8,7 @@ const MAX_OUTPUT = 30_000;
 export const grepTool = defineTool({
   name: "grep",
   description:
-    "Search file contents with ripgrep (Rust regular expressions). Returns `path:line:text`. Respects .gitignore; skips .git and node_modules. Narrow with `path` and `glob`.",
+    "Search file contents with ripgrep (Rust regular expressions). Returns `path:line:text`. Respects .gitignore; skips .git, node_modules and the top-level .venv, vendor/bundle and target. Narrow with `path` and `glob`.",
   parameters: z.object({
     pattern: z.string().min(1).describe("The regular expression to search for"),
     path: z.string().optional().describe("File or directory to search, relative to the repository root (default: the root)"),
@@ -17,7 +17,7 @@ export const grepTool = defineTool({
   }),
   async execute({ pattern, path = ".", glob, ignore_case }, context) {
     const target = resolveInRoot(context.root, path, { forWrite: false });
-    const args = ["--line-number", "--no-heading", "--color", "never", "--max-columns", "400", "--glob", "!.git", "--glob", "!node_modules"];
+    const args = ["--line-number", "--no-heading", "--color", "never", "--max-columns", "400", "--glob", "!.git", "--glob", "!node_modules", "--glob", "!/.venv", "--glob", "!/vendor/bundle", "--glob", "!/target"];
     if (ignore_case) args.push("--ignore-case");
     if (glob) args.push("--glob", glob);
     args.push("--regexp", pattern, "--", target);
