@@ -10,6 +10,8 @@ export interface FeatureCommit {
   handoff: Handoff;
   commitSha: string;
   files: string[];
+  /** Where the feature's work started, when it went through checkpoints (not its commit's parent). */
+  from?: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export function recordHandoff(mission: Mission, commit: FeatureCommit): Mission 
     bulletin: [...mission.bulletin, ...discoveries].slice(-BULLETIN_ENTRIES),
     features: {
       ...mission.features,
-      [featureId]: { ...state, status: "done", commitSha: commit.commitSha, handoff, files: commit.files, attempts: state.attempts + 1 },
+      [featureId]: { ...state, status: "done", commitSha: commit.commitSha, handoff, files: commit.files, attempts: state.attempts + 1, ...(commit.from ? { from: commit.from } : {}) },
     },
   };
   if (handoff.status === "partial") {

@@ -54,6 +54,12 @@ describe("checkpoints, not cliffs", () => {
     expect(firstText(f1[3]!)).toContain("ran out of turns before it handed off");
     expect(firstText(f1[3]!)).toContain("greeting.txt");
 
+    // The review of F1 and the milestone's scrutiny see the checkpoint's work, not only the last commit.
+    const review = harness.models.calls.map((call) => call.request).find((request) => firstText(request).startsWith("# Review of feature F1:"))!;
+    expect(firstText(review)).toContain("+++ b/greeting.txt");
+    const scrutiny = harness.models.calls.map((call) => call.request).find((request) => request.tools.some((tool) => tool.name === "submit_verdicts"))!;
+    expect(firstText(scrutiny)).toContain("+++ b/greeting.txt");
+
     const [mission] = await harness.app.store.listMissions();
     expect(mission!.status).toBe("done");
     const comments = harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot");

@@ -100,10 +100,10 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     if (refused) return refused;
   }
   // A feature continued from checkpoints changed the files of all its commits.
-  const from = mission.features[featureId]?.checkpoint?.from ?? `${sha}~1`;
-  const files = await context.workspace.changedFiles(directory, from, sha).catch(() => []);
+  const from = mission.features[featureId]?.checkpoint?.from;
+  const files = await context.workspace.changedFiles(directory, from ?? `${sha}~1`, sha).catch(() => []);
   context.log.info({ feature: featureId, sha, files: files.length, status: handoff.status }, "feature committed");
-  let next = recordHandoff(mission, { featureId, handoff, commitSha: sha, files });
+  let next = recordHandoff(mission, { featureId, handoff, commitSha: sha, files, from });
   if (!next.pr) {
     const pull = await ensurePullRequest(context, next, renderPullBody(next, { githubWebUrl: context.settings.githubWebUrl }));
     next = { ...next, pr: { number: pull.number, nodeId: pull.nodeId, ready: !pull.draft } };
