@@ -101,6 +101,32 @@ describe("checkpoints, not cliffs", () => {
     expect(git(harness.gitDir, "show", `${BRANCH}:greeting.txt`)).toBe("hello\n");
   });
 
+  it("a worker that continues from a checkpoint and is blocked keeps the checkpoint: after /mission resume a worker continues from it", async () => {
+    harness = await startHarness({ files: { ...FIXTURE_FILES, ".github/missions.yml": LIMITS } });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    harness.models.script((request: NormalizedRequest): Reply => {
+      if (!isWorkerOn(request, "F1")) return normal(request);
+      if (firstText(request).includes("Keep the greeting short")) return handoffDone("Kept the greeting from the checkpoint.");
+      if (firstText(request).includes("## Continuing from a checkpoint")) {
+        return { toolCalls: [{ name: "submit_handoff", arguments: { status: "blocked", summary: "Which greeting?", completed: [], leftUndone: ["choose the greeting"], issuesDiscovered: [], testsWrittenFirst: false } }] };
+      }
+      return wanderer(request);
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [checkpoint] = commitsOn(harness.gitDir, BRANCH, "main");
+    const blocked = (await harness.app.store.listMissions())[0]!;
+    expect(blocked.status).toBe("blocked");
+    expect(blocked.features.F1!.checkpoint?.sha).toBe(checkpoint!.sha);
+
+    const workerCalls = () => harness.models.calls.filter((call) => isWorkerOn(call.request, "F1")).length;
+    const before = workerCalls();
+    await harness.say(issue, "/mission resume Keep the greeting short.");
+    expect(workerCalls()).toBe(before + 1);
+    expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => `${commit.trailers.Feature}:${commit.trailers.Handoff}`)).toEqual(["F1:checkpoint", "F1:done", "F2:done"]);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+  });
+
   it("a checkpoint pushed just before a crash (state not saved) is recognised by its trailer and recorded, not run again", async () => {
     harness = await startHarness({ files: { ...FIXTURE_FILES, ".github/missions.yml": LIMITS } });
     const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });

@@ -91,7 +91,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       return checkpoint(context, mission, directory, featureId, outcome, limits.continuations);
     }
     handoff = outcome.handoff;
-    if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state.attempts + 1);
+    if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state);
     const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", "), Handoff: handoff.status };
     const identity = await context.github.identity(repoRef(mission));
     const body = [handoff.summary, ...(handoff.leftUndone.length > 0 ? ["", "Left undone:", ...handoff.leftUndone.map((item) => `- ${item}`)] : [])].join("\n");
@@ -169,14 +169,18 @@ async function keptFeatureCommit(context: StepContext, directory: string, missio
   return context.workspace.findFeatureCommit(directory, `${head}..${kept}`, mission.issue.number, featureId);
 }
 
-/** A blocked worker's changes are not committed: the feature stays pending and the humans are asked. */
-function blocked(mission: Mission, featureId: string, title: string, handoff: Handoff, attempts: number): Mission {
+/**
+ * A blocked worker's changes are not committed: the feature stays pending and the humans are asked.
+ * What the feature had (its checkpoint above all) is kept, so the next worker continues from it.
+ */
+function blocked(mission: Mission, featureId: string, title: string, handoff: Handoff, state: Mission["features"][string]): Mission {
+  const attempts = state.attempts + 1;
   return {
     ...mission,
     status: "blocked",
     pausedFrom: "running",
     reason: `the worker on ${featureId} is blocked`,
-    features: { ...mission.features, [featureId]: { status: "pending", handoff, attempts } },
+    features: { ...mission.features, [featureId]: { ...state, status: "pending", handoff, attempts } },
     notices: [
       ...mission.notices,
       {
