@@ -44,6 +44,11 @@ const FeatureStateSchema = z.object({
   checkpoint: z
     .object({ sha: z.string(), from: z.string(), count: z.number().int(), limit: z.enum(["turns", "time"]), handoff: HandoffSchema })
     .optional(),
+  /**
+   * This feature finishes what an earlier one handed off as `partial`: `root` is the feature the chain
+   * began with, `count` how many continuations in a row led here. Bounded like checkpoints.
+   */
+  chain: z.object({ root: z.string(), count: z.number().int() }).optional(),
 });
 
 const MilestoneStateSchema = z.object({

@@ -127,6 +127,42 @@ describe("checkpoints, not cliffs", () => {
     expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
   });
 
+  it("a worker that always hands off partial is bounded like checkpoints; the notice's commands work as written", async () => {
+    harness = await startHarness({ files: { ...FIXTURE_FILES, ".github/missions.yml": LIMITS } });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    const onGreeting = (request: NormalizedRequest) => isWorkerOn(request, "F1") || (request.tools.some((tool) => tool.name === "submit_handoff") && firstText(request).includes(": Finish: Add the greeting file"));
+    harness.models.script((request: NormalizedRequest): Reply => {
+      if (!onGreeting(request)) return normal(request);
+      if (firstText(request).includes("Hand it off as it is")) {
+        return request.messages.length === 1 ? { toolCalls: [{ name: "bash", arguments: { command: "printf 'hello\\n' > greeting.txt" } }] } : handoffDone("Wrote the greeting as the maintainer asked.");
+      }
+      // Obeys every wrap-up to the letter: hands off partial, always.
+      return { toolCalls: [{ name: "submit_handoff", arguments: { status: "partial", summary: "Part of it.", completed: [], leftUndone: ["the greeting"], issuesDiscovered: [], testsWrittenFirst: false } }] };
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+
+    const notices = () => harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot" && comment.body.includes("is not finished after"));
+    const partials = () => commitsOn(harness.gitDir, BRANCH, "main").filter((commit) => commit.trailers.Handoff === "partial");
+    expect(partials()).toHaveLength(2);
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]!.body).toContain("### ⛔ F1 (Add the greeting file) is not finished after 2 workers in a row");
+    expect(commitsOn(harness.gitDir, BRANCH, "main").some((commit) => commit.subject.startsWith("Finish: Finish:"))).toBe(false);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("blocked");
+
+    const retry = /`(\/mission retry)`/.exec(notices()[0]!.body)![1]!;
+    await harness.say(issue, retry);
+    expect(partials()).toHaveLength(4);
+    expect(notices()).toHaveLength(2);
+
+    const resume = /`(\/mission resume) <[^>]+>`/.exec(notices()[1]!.body)![1]!;
+    await harness.say(issue, `${resume} Hand it off as it is: write the greeting.`);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+    expect(partials()).toHaveLength(4);
+    expect(notices()).toHaveLength(2);
+    expect(git(harness.gitDir, "show", `${BRANCH}:greeting.txt`)).toBe("hello\n");
+  });
+
   it("a checkpoint pushed just before a crash (state not saved) is recognised by its trailer and recorded, not run again", async () => {
     harness = await startHarness({ files: { ...FIXTURE_FILES, ".github/missions.yml": LIMITS } });
     const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });

@@ -103,7 +103,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   const from = mission.features[featureId]?.checkpoint?.from;
   const files = await context.workspace.changedFiles(directory, from ?? `${sha}~1`, sha).catch(() => []);
   context.log.info({ feature: featureId, sha, files: files.length, status: handoff.status }, "feature committed");
-  let next = recordHandoff(mission, { featureId, handoff, commitSha: sha, files, from });
+  let next = recordHandoff(mission, { featureId, handoff, commitSha: sha, files, from, continuations: limits.continuations, branch });
   if (!next.pr) {
     const pull = await ensurePullRequest(context, next, renderPullBody(next, { githubWebUrl: context.settings.githubWebUrl }));
     next = { ...next, pr: { number: pull.number, nodeId: pull.nodeId, ready: !pull.draft } };
