@@ -163,6 +163,33 @@ describe("checkpoints, not cliffs", () => {
     expect(git(harness.gitDir, "show", `${BRANCH}:greeting.txt`)).toBe("hello\n");
   });
 
+  it("a feature commit whose summary quotes a checkpoint trailer is still a finished feature after a crash", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    harness.models.script((request: NormalizedRequest): Reply => {
+      if (!isWorkerOn(request, "F1")) return normal(request);
+      return request.messages.length === 1
+        ? { toolCalls: [{ name: "bash", arguments: { command: "printf 'hello\\n' > greeting.txt" } }] }
+        : handoffDone("Wrote the greeting. Not a checkpoint:\nHandoff: checkpoint");
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.status).toBe("done");
+    await harness.app.stop();
+    // As if the app died between pushing F1 and saving it.
+    const { SqliteMissionStore } = await import("../../src/store/index.ts");
+    const store = new SqliteMissionStore(harness.env.DATABASE_URL!.slice("sqlite:".length));
+    const saved = (await store.getMission(mission!.id))!;
+    await store.saveMission({ ...saved, status: "running", features: { ...saved.features, F1: { status: "pending", attempts: 0 }, F2: { status: "pending", attempts: 0 } }, milestones: {} });
+    await store.close();
+    await harness.restart();
+    await harness.settle();
+    const recovered = (await harness.app.store.getMission(mission!.id))!;
+    expect(recovered.features.F1).toMatchObject({ status: "done" });
+    expect(recovered.features.F1!.checkpoint).toBeUndefined();
+  });
+
   it("a checkpoint pushed just before a crash (state not saved) is recognised by its trailer and recorded, not run again", async () => {
     harness = await startHarness({ files: { ...FIXTURE_FILES, ".github/missions.yml": LIMITS } });
     const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
