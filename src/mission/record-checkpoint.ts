@@ -49,7 +49,6 @@ export function checkpointCommitBody(handoff: Handoff): string {
  */
 export function recordCheckpoint(mission: Mission, checkpoint: FeatureCheckpoint): Mission {
   const { featureId } = checkpoint;
-  const feature = allFeatures(mission).find((candidate) => candidate.id === featureId)!;
   const state = mission.features[featureId] ?? { status: "pending" as const, attempts: 0 };
   const count = (state.checkpoint?.count ?? 0) + 1;
   const handoff = checkpointHandoff(checkpoint.limit, checkpoint.files, checkpoint.commandsRun);
