@@ -18,6 +18,8 @@ export interface AgentRun<Schema extends z.ZodType> {
   maxTurns?: number;
   /** Wall-clock limit of the whole run. */
   maxWallMs?: number;
+  /** The clock, in milliseconds (default `Date.now`); tests pass their own. */
+  now?: () => number;
   /**
    * Told to the model once, with the tool results, when few turns or little time are left: hand off
    * now, while it still can. Without it the run just ends at its limit.
@@ -74,10 +76,13 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
   let nudges = 0;
   let invalidFinal = 0;
   let wrappedUp = false;
-  const started = Date.now();
+  const now = run.now ?? Date.now;
+  const started = now();
+  // Tools see what is left of the wall clock, so no command runs past the end of the run.
+  const context: ToolContext = run.maxWallMs === undefined ? run.context : { ...run.context, timeLeftMs: () => run.maxWallMs! - (now() - started) };
   for (let turn = 1; turn <= maxTurns; turn++) {
     if (run.context.signal?.aborted) throw new AgentError("the run was cancelled", { isRetryable: true });
-    if (run.maxWallMs !== undefined && Date.now() - started > run.maxWallMs) {
+    if (run.maxWallMs !== undefined && now() - started > run.maxWallMs) {
       throw new AgentLimitError(`${run.model.id} did not finish within ${Math.round(run.maxWallMs / 60_000)} minutes`, "time");
     }
     pruneToolOutputs(messages, run.contextBudgetChars ?? 400_000);
@@ -128,12 +133,12 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
         results.push({ type: "tool-result", toolCallId: call.id, toolName: call.name, output: outcome.error, isError: true });
         continue;
       }
-      const result = await runTool(tools.get(call.name), call, run.context);
+      const result = await runTool(tools.get(call.name), call, context);
       await run.onToolCall?.({ name: call.name, input: call.input, output: result.output, isError: result.isError });
       results.push({ type: "tool-result", toolCallId: call.id, toolName: call.name, ...result });
     }
     if (run.wrapUp && !wrappedUp) {
-      const timeLeft = run.maxWallMs === undefined ? Infinity : run.maxWallMs - (Date.now() - started);
+      const timeLeft = run.maxWallMs === undefined ? Infinity : run.maxWallMs - (now() - started);
       if (maxTurns - turn <= run.wrapUp.turnsLeft || timeLeft <= run.wrapUp.msLeft) {
         wrappedUp = true;
         results.push({ type: "text", text: run.wrapUp.message });

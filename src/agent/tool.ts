@@ -17,6 +17,8 @@ export interface ToolContext {
   };
   /** The running app and a browser on it, for the user-testing validator. */
   app?: AppDriver;
+  /** What is left of the run's wall-clock limit, in milliseconds, when it has one: no command may outlast it. */
+  timeLeftMs?: () => number;
 }
 
 /** What the browser tools drive; every method answers with text for the model. */

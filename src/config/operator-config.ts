@@ -111,6 +111,20 @@ const wholeNumber = (fallback: number) =>
       return number;
     });
 
+const positiveInteger = (fallback: number) =>
+  z
+    .string()
+    .optional()
+    .transform((value, context) => {
+      if (value === undefined || value === "") return fallback;
+      const number = Number(value);
+      if (!Number.isInteger(number) || number <= 0) {
+        context.addIssue({ code: "custom", message: `expected a positive whole number, got "${value}"` });
+        return z.NEVER;
+      }
+      return number;
+    });
+
 /** A package mirror's address: every command sees it, so it may not carry credentials. */
 const mirrorUrl = () =>
   z
@@ -139,13 +153,14 @@ const EnvSchema = z.object({
   MISSIONS_BUDGET_USD: positiveNumber(20),
   MISSIONS_BUDGET_MAX_USD: positiveNumber(100),
   MISSIONS_COMMAND_TIMEOUT_SECONDS: positiveNumber(600),
-  MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS: positiveNumber(3600),
-  MISSIONS_WORKER_TURNS: positiveNumber(80),
-  MISSIONS_WORKER_TURNS_MAX: positiveNumber(200),
+  // A maximum left unset is the default itself: repositories may raise a limit only once the operator opts in.
+  MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS: positiveNumber(Number.NaN),
+  MISSIONS_WORKER_TURNS: positiveInteger(80),
+  MISSIONS_WORKER_TURNS_MAX: positiveInteger(Number.NaN),
   MISSIONS_WORKER_MINUTES: positiveNumber(60),
-  MISSIONS_WORKER_MINUTES_MAX: positiveNumber(240),
+  MISSIONS_WORKER_MINUTES_MAX: positiveNumber(Number.NaN),
   MISSIONS_CONTINUATIONS: wholeNumber(3),
-  MISSIONS_CONTINUATIONS_MAX: wholeNumber(10),
+  MISSIONS_CONTINUATIONS_MAX: wholeNumber(Number.NaN),
   MISSIONS_MODEL_TIMEOUT_SECONDS: positiveNumber(600),
   MISSIONS_PRICES: z.string().optional(),
   MISSIONS_SANDBOX: z.enum(["on", "off"]).optional(),
@@ -227,18 +242,19 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
   if (values.MISSIONS_BUDGET_USD > values.MISSIONS_BUDGET_MAX_USD) {
     throw new Error("Invalid configuration: MISSIONS_BUDGET_USD is above MISSIONS_BUDGET_MAX_USD");
   }
+  const orDefault = (max: number, fallback: number) => (Number.isNaN(max) ? fallback : max);
   const limits = {
     defaults: {
-      workerTurns: Math.round(values.MISSIONS_WORKER_TURNS),
+      workerTurns: values.MISSIONS_WORKER_TURNS,
       workerMinutes: values.MISSIONS_WORKER_MINUTES,
       commandTimeoutSeconds: values.MISSIONS_COMMAND_TIMEOUT_SECONDS,
       continuations: values.MISSIONS_CONTINUATIONS,
     },
     max: {
-      workerTurns: Math.round(values.MISSIONS_WORKER_TURNS_MAX),
-      workerMinutes: values.MISSIONS_WORKER_MINUTES_MAX,
-      commandTimeoutSeconds: values.MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS,
-      continuations: values.MISSIONS_CONTINUATIONS_MAX,
+      workerTurns: orDefault(values.MISSIONS_WORKER_TURNS_MAX, values.MISSIONS_WORKER_TURNS),
+      workerMinutes: orDefault(values.MISSIONS_WORKER_MINUTES_MAX, values.MISSIONS_WORKER_MINUTES),
+      commandTimeoutSeconds: orDefault(values.MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS, values.MISSIONS_COMMAND_TIMEOUT_SECONDS),
+      continuations: orDefault(values.MISSIONS_CONTINUATIONS_MAX, values.MISSIONS_CONTINUATIONS),
     },
   };
   for (const [variable, key] of [["MISSIONS_WORKER_TURNS", "workerTurns"], ["MISSIONS_WORKER_MINUTES", "workerMinutes"], ["MISSIONS_COMMAND_TIMEOUT_SECONDS", "commandTimeoutSeconds"], ["MISSIONS_CONTINUATIONS", "continuations"]] as const) {

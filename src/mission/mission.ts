@@ -32,6 +32,11 @@ const FeatureStateSchema = z.object({
   files: z.array(z.string()).optional(),
   attempts: z.number().int().default(0),
   /**
+   * The commit the feature's work started on, when that is not its commit's parent (it went through
+   * checkpoints): reviews and the milestone's diff start here so they see all of the feature's work.
+   */
+  from: z.string().optional(),
+  /**
    * A worker ran out of turns or time: the app committed what it had (trailer `Handoff: checkpoint`)
    * and a fresh worker continues from it. `count` is the length of the current chain of checkpoints;
    * `from` is the commit before the feature's first checkpoint, so the feature's files span them all.
@@ -39,6 +44,11 @@ const FeatureStateSchema = z.object({
   checkpoint: z
     .object({ sha: z.string(), from: z.string(), count: z.number().int(), limit: z.enum(["turns", "time"]), handoff: HandoffSchema })
     .optional(),
+  /**
+   * This feature finishes what an earlier one handed off as `partial`: `root` is the feature the chain
+   * began with, `count` how many continuations in a row led here. Bounded like checkpoints.
+   */
+  chain: z.object({ root: z.string(), count: z.number().int() }).optional(),
 });
 
 const MilestoneStateSchema = z.object({

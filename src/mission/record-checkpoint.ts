@@ -49,7 +49,6 @@ export function checkpointCommitBody(handoff: Handoff): string {
  */
 export function recordCheckpoint(mission: Mission, checkpoint: FeatureCheckpoint): Mission {
   const { featureId } = checkpoint;
-  const feature = allFeatures(mission).find((candidate) => candidate.id === featureId)!;
   const state = mission.features[featureId] ?? { status: "pending" as const, attempts: 0 };
   const count = (state.checkpoint?.count ?? 0) + 1;
   const handoff = checkpointHandoff(checkpoint.limit, checkpoint.files, checkpoint.commandsRun);
@@ -66,22 +65,53 @@ export function recordCheckpoint(mission: Mission, checkpoint: FeatureCheckpoint
       },
     },
   };
-  if (count <= checkpoint.continuations) return next;
+  // Checkpoints of a feature that itself finishes a partial one count on from that chain.
+  const inARow = (state.chain?.count ?? 0) + count;
+  if (inARow <= checkpoint.continuations) return next;
+  return continuationBound(next, {
+    rootId: state.chain?.root ?? featureId,
+    count: inARow,
+    key: `checkpoint-bound-${featureId}-${attempts}`,
+    reason: `the workers on ${featureId} ran out of ${checkpoint.limit} ${count} times in a row`,
+    what: `Each ran out of ${checkpoint.limit} before it handed off. Their work is committed on \`${checkpoint.branch}\` as checkpoints (trailer \`Handoff: checkpoint\`), the latest ${checkpoint.sha.slice(0, 12)}; nothing is lost.`,
+    continuations: checkpoint.continuations,
+  });
+}
+
+/** How many fresh workers in a row a feature's state already stands for: partial handoffs before it, and its checkpoints. */
+export function continuationsInARow(state: Mission["features"][string] | undefined): number {
+  return (state?.chain?.count ?? 0) + (state?.checkpoint?.count ?? 0);
+}
+
+export interface ContinuationBound {
+  /** The feature the chain began with, named in the notice. */
+  rootId: string;
+  count: number;
+  key: string;
+  reason: string;
+  /** What the workers did and where their work is. */
+  what: string;
+  continuations: number;
+}
+
+/** A chain of continuations reached its bound: the mission is blocked and the people are asked, naming commands that work. */
+export function continuationBound(mission: Mission, bound: ContinuationBound): Mission {
+  const root = allFeatures(mission).find((candidate) => candidate.id === bound.rootId);
   return {
-    ...next,
+    ...mission,
     status: "blocked",
     pausedFrom: "running",
-    reason: `the workers on ${featureId} ran out of ${checkpoint.limit} ${count} times in a row`,
+    reason: bound.reason,
     notices: [
-      ...next.notices,
+      ...mission.notices,
       {
-        key: `checkpoint-bound-${featureId}-${attempts}`,
+        key: bound.key,
         body: [
-          `### ⛔ ${featureId} (${feature.title}) is not finished after ${count} workers in a row`,
+          `### ⛔ ${bound.rootId} (${root?.title ?? bound.rootId}) is not finished after ${bound.count} workers in a row`,
           "",
-          `Each ran out of ${checkpoint.limit} before it handed off. Their work is committed on \`${checkpoint.branch}\` as checkpoints (trailer \`Handoff: checkpoint\`), the latest ${checkpoint.sha.slice(0, 12)}; nothing is lost.`,
+          bound.what,
           "",
-          `- \`/mission retry\` lets fresh workers continue from the latest checkpoint (up to ${checkpoint.continuations + 1} more in a row).`,
+          `- \`/mission retry\` lets fresh workers continue from where the last one stopped (up to ${bound.continuations + 1} more in a row).`,
           "- `/mission resume <what the worker needs to know>` does the same with your guidance, e.g. how to split the work or what to leave out.",
           "- `/mission abort` stops the mission; the branch stays as it is.",
           "",
@@ -95,7 +125,14 @@ export function recordCheckpoint(mission: Mission, checkpoint: FeatureCheckpoint
 /** A person let a blocked mission go on: every feature's chain of continuations starts afresh. */
 export function freshContinuations(mission: Mission): Mission {
   const features = Object.fromEntries(
-    Object.entries(mission.features).map(([id, state]) => [id, state.checkpoint ? { ...state, checkpoint: { ...state.checkpoint, count: 0 } } : state]),
+    Object.entries(mission.features).map(([id, state]) => [
+      id,
+      {
+        ...state,
+        ...(state.checkpoint ? { checkpoint: { ...state.checkpoint, count: 0 } } : {}),
+        ...(state.chain ? { chain: { ...state.chain, count: 0 } } : {}),
+      },
+    ]),
   );
   return { ...mission, features };
 }

@@ -1,5 +1,6 @@
 import type { Mission } from "./mission.ts";
 import { allFeatures, nextFeatureId } from "./plan-features.ts";
+import { continuationBound, continuationsInARow } from "./record-checkpoint.ts";
 import type { Handoff } from "./schemas.ts";
 
 const BULLETIN_ENTRIES = 20;
@@ -10,11 +11,17 @@ export interface FeatureCommit {
   handoff: Handoff;
   commitSha: string;
   files: string[];
+  /** Where the feature's work started, when it went through checkpoints (not its commit's parent). */
+  from?: string;
+  /** How many continuations in a row a feature may have before a person is asked (default: no bound). */
+  continuations?: number;
+  branch?: string;
 }
 
 /**
  * A feature's work is committed. Its discoveries go on the bulletin every later worker and validator
- * reads; what a `partial` handoff left undone becomes a follow-up feature in the same milestone.
+ * reads; what a `partial` handoff left undone becomes a follow-up feature in the same milestone — a
+ * continuation, bounded like checkpoints: at the bound the follow-up waits and people are asked.
  */
 export function recordHandoff(mission: Mission, commit: FeatureCommit): Mission {
   const { featureId, handoff } = commit;
@@ -29,31 +36,41 @@ export function recordHandoff(mission: Mission, commit: FeatureCommit): Mission 
     bulletin: [...mission.bulletin, ...discoveries].slice(-BULLETIN_ENTRIES),
     features: {
       ...mission.features,
-      [featureId]: { ...state, status: "done", commitSha: commit.commitSha, handoff, files: commit.files, attempts: state.attempts + 1 },
+      [featureId]: { ...state, status: "done", commitSha: commit.commitSha, handoff, files: commit.files, attempts: state.attempts + 1, ...(commit.from ? { from: commit.from } : {}) },
     },
   };
-  if (handoff.status === "partial") {
-    const id = nextFeatureId(next);
-    next = {
-      ...next,
-      extraFeatures: [
-        ...next.extraFeatures,
-        {
-          id,
-          milestoneId: feature.milestoneId,
-          title: `Finish: ${feature.title}`.slice(0, 100),
-          description: [
-            `${featureId} (${feature.title}) was handed off as partial. What it left undone:`,
-            ...(handoff.leftUndone.length > 0 ? handoff.leftUndone.map((item) => `- ${item}`) : ["- (not listed; compare the feature's description with the code)"]),
-            "",
-            `The original description:\n${feature.description}`,
-          ].join("\n"),
-          assertionIds: feature.assertionIds,
-          ...(feature.skills ? { skills: feature.skills } : {}),
-        },
-      ],
-      features: { ...next.features, [id]: { status: "pending", attempts: 0 } },
-    };
-  }
-  return next;
+  if (handoff.status !== "partial") return next;
+  const id = nextFeatureId(next);
+  const chain = { root: state.chain?.root ?? featureId, count: continuationsInARow(state) + 1 };
+  const root = allFeatures(mission).find((candidate) => candidate.id === chain.root) ?? feature;
+  next = {
+    ...next,
+    extraFeatures: [
+      ...next.extraFeatures,
+      {
+        id,
+        milestoneId: feature.milestoneId,
+        // Named after the chain's first feature: never "Finish: Finish: …".
+        title: `Finish: ${root.title}`.slice(0, 100),
+        description: [
+          `${featureId} (${feature.title}) was handed off as partial. What it left undone:`,
+          ...(handoff.leftUndone.length > 0 ? handoff.leftUndone.map((item) => `- ${item}`) : ["- (not listed; compare the feature's description with the code)"]),
+          "",
+          `The original description:\n${root.description}`,
+        ].join("\n"),
+        assertionIds: feature.assertionIds,
+        ...(feature.skills ? { skills: feature.skills } : {}),
+      },
+    ],
+    features: { ...next.features, [id]: { status: "pending", attempts: 0, chain } },
+  };
+  if (commit.continuations === undefined || chain.count <= commit.continuations) return next;
+  return continuationBound(next, {
+    rootId: chain.root,
+    count: chain.count,
+    key: `checkpoint-bound-${id}`,
+    reason: `the workers on ${chain.root} handed off partial work ${chain.count} times in a row`,
+    what: `Each handed off part of the work. What they did is committed${commit.branch ? ` on \`${commit.branch}\`` : ""}; what is left waits as ${id} (${`Finish: ${root.title}`.slice(0, 100)}).`,
+    continuations: commit.continuations,
+  });
 }

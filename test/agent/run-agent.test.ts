@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { AgentError, AgentLimitError, defineTool, readFileTool, runAgent, ToolError } from "../../src/agent/index.ts";
+import { AgentError, AgentLimitError, bashTool, defineTool, readFileTool, runAgent, ToolError } from "../../src/agent/index.ts";
 import type { AgentTool, FinalTool, ToolContext } from "../../src/agent/index.ts";
 import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse, StopReason, ToolCall, UserPart } from "../../src/models/index.ts";
 
@@ -285,12 +285,26 @@ describe("runAgent", () => {
   });
 
   it("tells the model to wrap up when little time is left, and ends at the time limit as a time limit", async () => {
-    const slowEcho = defineTool({ name: "echo", description: "Echo slowly.", parameters: z.object({ message: z.string() }), execute: async () => new Promise<string>((resolve) => setTimeout(() => resolve("ok"), 30)) });
+    // A clock of the test's own: each tool call takes 30 ms of it, whatever the machine's load.
+    let clock = 0;
+    const slowEcho = defineTool({ name: "echo", description: "Echo slowly.", parameters: z.object({ message: z.string() }), execute: async () => ((clock += 30), "ok") });
     const model = new ScriptedModel([1, 2, 3].map((index) => reply([call("echo", { message: String(index) })])));
-    const error = await rejection(runAgent({ model, system: "S", prompt: "P", tools: [slowEcho], final: finish, context, maxTurns: 10, maxWallMs: 40, wrapUp: { message: "WRAP UP", turnsLeft: 1, msLeft: 20 } }));
+    const error = await rejection(runAgent({ model, system: "S", prompt: "P", tools: [slowEcho], final: finish, context, maxTurns: 10, maxWallMs: 40, now: () => clock, wrapUp: { message: "WRAP UP", turnsLeft: 1, msLeft: 20 } }));
     expect(error).toBeInstanceOf(AgentLimitError);
     expect((error as AgentLimitError).limit).toBe("time");
     expect(model.textAfter(1)).toBe("WRAP UP");
+    // Turn 2 starts at 30 ms (within 40); turn 3 would start at 60 ms.
+    expect(model.requests).toHaveLength(2);
+  });
+
+  it("never lets a command outlast the run: bash's timeout is cut to the time left", async () => {
+    let clock = 0;
+    const timeouts: number[] = [];
+    const runner = { run: async (_command: string, options: { timeoutMs: number }) => (timeouts.push(options.timeoutMs), (clock += 50_000), { exitCode: 0, output: "", timedOut: false, durationMs: 1, command: "" }) };
+    const shellContext = { ...context, shell: { runner: runner as never, env: {}, maxTimeoutMs: 600_000, ran: [] } };
+    const model = new ScriptedModel([reply([call("bash", { command: "npm test", timeout_seconds: 600 })]), reply([call("bash", { command: "npm test", timeout_seconds: 600 })]), reply([call("finish", { summary: "done", files: [] })])]);
+    await runAgent({ model, system: "S", prompt: "P", tools: [bashTool], final: finish, context: shellContext, maxWallMs: 120_000, now: () => clock });
+    expect(timeouts).toEqual([120_000, 70_000]);
   });
 
   it("throws a retryable AgentError without calling the model when the signal is aborted", async () => {

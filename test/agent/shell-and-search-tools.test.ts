@@ -56,4 +56,10 @@ describe("glob, grep and bash", () => {
     expect(context.shell!.ran).toEqual([{ command: "ls src && exit 3", exitCode: 3 }, { command: "sleep 10", exitCode: 137 }]);
     await expect(bashTool.execute({ command: "true" }, { root, readFiles: new Set() })).rejects.toThrow(/no shell/);
   });
+
+  it("bash keeps a command within the mission's command limit, says so, and runs none once the run's time is up", async () => {
+    const limited = { ...context, shell: { ...context.shell!, maxTimeoutMs: 1_000 } };
+    expect(await bashTool.execute({ command: "sleep 10", timeout_seconds: 3600 }, limited)).toMatch(/^killed after 1s \(timed out \(limited from 3600s: the mission's command limit is 1s/);
+    await expect(bashTool.execute({ command: "true" }, { ...context, timeLeftMs: () => 0 })).rejects.toThrow(/time is up/);
+  });
 });

@@ -83,7 +83,7 @@ describe("readOperatorConfig and limits", () => {
   it("has default limits and maxima, each settable", () => {
     expect(readOperatorConfig({ ANTHROPIC_API_KEY: "k" }).limits).toEqual({
       defaults: { workerTurns: 80, workerMinutes: 60, commandTimeoutSeconds: 600, continuations: 3 },
-      max: { workerTurns: 200, workerMinutes: 240, commandTimeoutSeconds: 3600, continuations: 10 },
+      max: { workerTurns: 80, workerMinutes: 60, commandTimeoutSeconds: 600, continuations: 3 },
     });
     const config = readOperatorConfig({
       ANTHROPIC_API_KEY: "k",
@@ -102,11 +102,21 @@ describe("readOperatorConfig and limits", () => {
     });
   });
 
-  it("refuses a default above its maximum, and a continuation count that is not a whole number", () => {
-    expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_COMMAND_TIMEOUT_SECONDS: "4000" })).toThrow(
+  it("keeps an operator's limit a cap after an upgrade: an unset maximum is the default, so repositories cannot raise it", () => {
+    const config = readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_COMMAND_TIMEOUT_SECONDS: "300" });
+    expect(config.limits.max.commandTimeoutSeconds).toBe(300);
+    // A long default set before maxima existed still starts, and is its own maximum.
+    expect(readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_COMMAND_TIMEOUT_SECONDS: "7200" }).limits.max.commandTimeoutSeconds).toBe(7200);
+    expect(readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_WORKER_TURNS: "300" }).limits.max.workerTurns).toBe(300);
+  });
+
+  it("refuses a default above an explicit maximum, and limits that are not whole numbers where they must be", () => {
+    expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_COMMAND_TIMEOUT_SECONDS: "4000", MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS: "3600" })).toThrow(
       "MISSIONS_COMMAND_TIMEOUT_SECONDS (4000) is above MISSIONS_COMMAND_TIMEOUT_MAX_SECONDS (3600)",
     );
-    expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_WORKER_TURNS: "300" })).toThrow("MISSIONS_WORKER_TURNS (300) is above MISSIONS_WORKER_TURNS_MAX (200)");
+    expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_WORKER_TURNS: "300", MISSIONS_WORKER_TURNS_MAX: "200" })).toThrow("MISSIONS_WORKER_TURNS (300) is above MISSIONS_WORKER_TURNS_MAX (200)");
     expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_CONTINUATIONS: "1.5" })).toThrow('MISSIONS_CONTINUATIONS: expected a whole number, got "1.5"');
+    expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_WORKER_TURNS: "0.4" })).toThrow('MISSIONS_WORKER_TURNS: expected a positive whole number, got "0.4"');
+    expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_WORKER_TURNS_MAX: "12.5" })).toThrow('MISSIONS_WORKER_TURNS_MAX: expected a positive whole number, got "12.5"');
   });
 });

@@ -54,6 +54,12 @@ describe("checkpoints, not cliffs", () => {
     expect(firstText(f1[3]!)).toContain("ran out of turns before it handed off");
     expect(firstText(f1[3]!)).toContain("greeting.txt");
 
+    // The review of F1 and the milestone's scrutiny see the checkpoint's work, not only the last commit.
+    const review = harness.models.calls.map((call) => call.request).find((request) => firstText(request).startsWith("# Review of feature F1:"))!;
+    expect(firstText(review)).toContain("+++ b/greeting.txt");
+    const scrutiny = harness.models.calls.map((call) => call.request).find((request) => request.tools.some((tool) => tool.name === "submit_verdicts"))!;
+    expect(firstText(scrutiny)).toContain("+++ b/greeting.txt");
+
     const [mission] = await harness.app.store.listMissions();
     expect(mission!.status).toBe("done");
     const comments = harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot");
@@ -93,6 +99,95 @@ describe("checkpoints, not cliffs", () => {
     expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
     expect(notices()).toHaveLength(2);
     expect(git(harness.gitDir, "show", `${BRANCH}:greeting.txt`)).toBe("hello\n");
+  });
+
+  it("a worker that continues from a checkpoint and is blocked keeps the checkpoint: after /mission resume a worker continues from it", async () => {
+    harness = await startHarness({ files: { ...FIXTURE_FILES, ".github/missions.yml": LIMITS } });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    harness.models.script((request: NormalizedRequest): Reply => {
+      if (!isWorkerOn(request, "F1")) return normal(request);
+      if (firstText(request).includes("Keep the greeting short")) return handoffDone("Kept the greeting from the checkpoint.");
+      if (firstText(request).includes("## Continuing from a checkpoint")) {
+        return { toolCalls: [{ name: "submit_handoff", arguments: { status: "blocked", summary: "Which greeting?", completed: [], leftUndone: ["choose the greeting"], issuesDiscovered: [], testsWrittenFirst: false } }] };
+      }
+      return wanderer(request);
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [checkpoint] = commitsOn(harness.gitDir, BRANCH, "main");
+    const blocked = (await harness.app.store.listMissions())[0]!;
+    expect(blocked.status).toBe("blocked");
+    expect(blocked.features.F1!.checkpoint?.sha).toBe(checkpoint!.sha);
+
+    const workerCalls = () => harness.models.calls.filter((call) => isWorkerOn(call.request, "F1")).length;
+    const before = workerCalls();
+    await harness.say(issue, "/mission resume Keep the greeting short.");
+    expect(workerCalls()).toBe(before + 1);
+    expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => `${commit.trailers.Feature}:${commit.trailers.Handoff}`)).toEqual(["F1:checkpoint", "F1:done", "F2:done"]);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+  });
+
+  it("a worker that always hands off partial is bounded like checkpoints; the notice's commands work as written", async () => {
+    harness = await startHarness({ files: { ...FIXTURE_FILES, ".github/missions.yml": LIMITS } });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    const onGreeting = (request: NormalizedRequest) => isWorkerOn(request, "F1") || (request.tools.some((tool) => tool.name === "submit_handoff") && firstText(request).includes(": Finish: Add the greeting file"));
+    harness.models.script((request: NormalizedRequest): Reply => {
+      if (!onGreeting(request)) return normal(request);
+      if (firstText(request).includes("Hand it off as it is")) {
+        return request.messages.length === 1 ? { toolCalls: [{ name: "bash", arguments: { command: "printf 'hello\\n' > greeting.txt" } }] } : handoffDone("Wrote the greeting as the maintainer asked.");
+      }
+      // Obeys every wrap-up to the letter: hands off partial, always.
+      return { toolCalls: [{ name: "submit_handoff", arguments: { status: "partial", summary: "Part of it.", completed: [], leftUndone: ["the greeting"], issuesDiscovered: [], testsWrittenFirst: false } }] };
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+
+    const notices = () => harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot" && comment.body.includes("is not finished after"));
+    const partials = () => commitsOn(harness.gitDir, BRANCH, "main").filter((commit) => commit.trailers.Handoff === "partial");
+    expect(partials()).toHaveLength(2);
+    expect(notices()).toHaveLength(1);
+    expect(notices()[0]!.body).toContain("### ⛔ F1 (Add the greeting file) is not finished after 2 workers in a row");
+    expect(commitsOn(harness.gitDir, BRANCH, "main").some((commit) => commit.subject.startsWith("Finish: Finish:"))).toBe(false);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("blocked");
+
+    const retry = /`(\/mission retry)`/.exec(notices()[0]!.body)![1]!;
+    await harness.say(issue, retry);
+    expect(partials()).toHaveLength(4);
+    expect(notices()).toHaveLength(2);
+
+    const resume = /`(\/mission resume) <[^>]+>`/.exec(notices()[1]!.body)![1]!;
+    await harness.say(issue, `${resume} Hand it off as it is: write the greeting.`);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+    expect(partials()).toHaveLength(4);
+    expect(notices()).toHaveLength(2);
+    expect(git(harness.gitDir, "show", `${BRANCH}:greeting.txt`)).toBe("hello\n");
+  });
+
+  it("a feature commit whose summary quotes a checkpoint trailer is still a finished feature after a crash", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    harness.models.script((request: NormalizedRequest): Reply => {
+      if (!isWorkerOn(request, "F1")) return normal(request);
+      return request.messages.length === 1
+        ? { toolCalls: [{ name: "bash", arguments: { command: "printf 'hello\\n' > greeting.txt" } }] }
+        : handoffDone("Wrote the greeting. Not a checkpoint:\nHandoff: checkpoint");
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.status).toBe("done");
+    await harness.app.stop();
+    // As if the app died between pushing F1 and saving it.
+    const { SqliteMissionStore } = await import("../../src/store/index.ts");
+    const store = new SqliteMissionStore(harness.env.DATABASE_URL!.slice("sqlite:".length));
+    const saved = (await store.getMission(mission!.id))!;
+    await store.saveMission({ ...saved, status: "running", features: { ...saved.features, F1: { status: "pending", attempts: 0 }, F2: { status: "pending", attempts: 0 } }, milestones: {} });
+    await store.close();
+    await harness.restart();
+    await harness.settle();
+    const recovered = (await harness.app.store.getMission(mission!.id))!;
+    expect(recovered.features.F1).toMatchObject({ status: "done" });
+    expect(recovered.features.F1!.checkpoint).toBeUndefined();
   });
 
   it("a checkpoint pushed just before a crash (state not saved) is recognised by its trailer and recorded, not run again", async () => {

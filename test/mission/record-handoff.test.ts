@@ -38,6 +38,37 @@ describe("recordHandoff", () => {
       expect.objectContaining({ id: "F3", milestoneId: "M1", title: "Finish: One", assertionIds: ["VAL-A-001"] }),
     ]);
     expect(next.extraFeatures[0]!.description).toContain("- the error path");
-    expect(next.features.F3).toEqual({ status: "pending", attempts: 0 });
+    expect(next.features.F3).toEqual({ status: "pending", attempts: 0, chain: { root: "F1", count: 1 } });
+  });
+
+  it("bounds a chain of partial handoffs like checkpoints: at the bound people are asked once, and a retry gives the chain a fresh start", () => {
+    const partial = handoff({ status: "partial", leftUndone: ["the rest"] });
+    let mission = recordHandoff(approved(), { featureId: "F1", handoff: partial, commitSha: "a", files: [], continuations: 1, branch: "mission/1-x" });
+    expect(mission.status).toBe("running");
+    mission = recordHandoff(mission, { featureId: "F3", handoff: partial, commitSha: "b", files: [], continuations: 1, branch: "mission/1-x" });
+    expect(mission.status).toBe("blocked");
+    // Named after the chain's first feature, never "Finish: Finish: …"; what is left still waits as a feature.
+    expect(mission.extraFeatures.map((feature) => [feature.id, feature.title])).toEqual([["F3", "Finish: One"], ["F4", "Finish: One"]]);
+    expect(mission.features.F4).toMatchObject({ status: "pending", chain: { root: "F1", count: 2 } });
+    expect(mission.notices).toHaveLength(1);
+    expect(mission.notices[0]!.body).toContain("### ⛔ F1 (One) is not finished after 2 workers in a row");
+    for (const command of ["`/mission retry`", "`/mission resume <what the worker needs to know>`", "`/mission abort`"]) expect(mission.notices[0]!.body).toContain(command);
+
+    mission = applyIntent(mission, intent("retry"), "t", { maxBudgetUsd: 10 });
+    expect(mission.status).toBe("running");
+    expect(mission.features.F4!.chain).toEqual({ root: "F1", count: 0 });
+    mission = recordHandoff(mission, { featureId: "F4", handoff: partial, commitSha: "c", files: [], continuations: 1, branch: "mission/1-x" });
+    expect(mission.status).toBe("running");
+    mission = recordHandoff(mission, { featureId: "F5", handoff: partial, commitSha: "d", files: [], continuations: 1, branch: "mission/1-x" });
+    expect(mission.status).toBe("blocked");
+    expect(new Set(mission.notices.map((notice) => notice.key)).size).toBe(2);
+  });
+
+  it("counts a partial handoff after checkpoints as one more continuation of the same chain", () => {
+    const approvedMission = approved();
+    const mission = { ...approvedMission, features: { ...approvedMission.features, F1: { status: "pending" as const, attempts: 1, checkpoint: { sha: "c1", from: "p", count: 1, limit: "turns" as const, handoff: handoff() } } } };
+    const next = recordHandoff(mission, { featureId: "F1", handoff: handoff({ status: "partial" }), commitSha: "a", files: [], continuations: 1 });
+    expect(next.features.F3!.chain).toEqual({ root: "F1", count: 2 });
+    expect(next.status).toBe("blocked");
   });
 });

@@ -4,14 +4,17 @@ import { defineTool, ToolError } from "../tool.ts";
 export const bashTool = defineTool({
   name: "bash",
   description:
-    "Run a shell command in the repository's root, in a sandbox: the repository is writable (its .git is not), the network reaches only package registries, and the command is killed at its timeout. Use it to install dependencies, build, and run tests. Output is capped.",
+    "Run a shell command in the repository's root, in a sandbox: the repository is writable (its .git is not), the network reaches only package registries, and the command is killed at its timeout (at most the mission's command limit and the time your run has left). Use it to install dependencies, build, and run tests. Output is capped.",
   parameters: z.object({
     command: z.string().min(1).describe("The command, run with bash -c in the repository root"),
-    timeout_seconds: z.number().int().min(1).max(1800).optional().describe("Kill the command after this many seconds (default 300)"),
+    timeout_seconds: z.number().int().min(1).optional().describe("Kill the command after this many seconds (default 300; never more than the mission's command limit or the time left)"),
   }),
   async execute({ command, timeout_seconds = 300 }, context) {
     if (!context.shell) throw new ToolError("This role has no shell.");
-    const timeoutMs = Math.min(timeout_seconds * 1000, context.shell.maxTimeoutMs);
+    // The operator's and repository's command limit, and never past the end of the run: a command cannot outlive its worker.
+    const timeLeftMs = context.timeLeftMs?.() ?? Infinity;
+    if (timeLeftMs <= 0) throw new ToolError("Your time is up: no command runs now. Hand off what you have.");
+    const timeoutMs = Math.max(1000, Math.min(timeout_seconds * 1000, context.shell.maxTimeoutMs, Math.floor(timeLeftMs)));
     const result = await context.shell.runner.run(command, {
       cwd: context.root,
       timeoutMs,
@@ -20,7 +23,8 @@ export const bashTool = defineTool({
       signal: context.signal,
     });
     context.shell.ran.push({ command, exitCode: result.exitCode });
-    const status = result.timedOut ? `killed after ${timeoutMs / 1000}s (timed out), exit ${result.exitCode}` : `exit ${result.exitCode}`;
+    const limited = timeoutMs < timeout_seconds * 1000 ? ` (limited from ${timeout_seconds}s: the mission's command limit is ${Math.round(context.shell.maxTimeoutMs / 1000)}s, and a command cannot outlast your run)` : "";
+    const status = result.timedOut ? `killed after ${Math.round(timeoutMs / 1000)}s (timed out${limited}), exit ${result.exitCode}` : `exit ${result.exitCode}`;
     return `${status}\n${result.output || "(no output)"}`;
   },
 });

@@ -37,7 +37,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     : undefined;
   const limits = limitsFor(context, mission);
   if (sha && sha === state.checkpoint?.sha) sha = undefined; // the checkpoint this worker continues from
-  if (sha && (await commitBody(context, directory, sha)).includes("\nHandoff: checkpoint")) {
+  if (sha && (await handoffTrailer(context, directory, sha)) === "checkpoint") {
     // A checkpoint pushed before the app could save it: recorded now, and the next step continues from it.
     context.log.info({ feature: featureId, sha }, "checkpoint commit already on the branch; recording it");
     const body = await commitBody(context, directory, sha);
@@ -58,11 +58,11 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   if (mission.redoRefusedFeature) mission = { ...mission, redoRefusedFeature: undefined };
   if (sha) {
     context.log.info({ feature: featureId, sha }, "feature commit already on the branch; not running it again");
-    handoff = recoveredHandoff((await context.workspace.git(directory, ["log", "-1", "--format=%b", sha])).stdout);
+    handoff = recoveredHandoff((await context.workspace.git(directory, ["log", "-1", "--format=%b", sha])).stdout, await handoffTrailer(context, directory, sha));
   } else if (kept) {
     context.log.info({ feature: featureId, sha: kept }, "pushing the feature's commit GitHub refused before; not running it again");
     await context.workspace.git(directory, ["reset", "--quiet", "--hard", kept]);
-    handoff = recoveredHandoff((await context.workspace.git(directory, ["log", "-1", "--format=%b", kept])).stdout);
+    handoff = recoveredHandoff((await context.workspace.git(directory, ["log", "-1", "--format=%b", kept])).stdout, await handoffTrailer(context, directory, kept));
     sha = kept;
     const refused = await pushOrPause(context, mission, directory, featureId);
     if (refused) return refused;
@@ -91,7 +91,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       return checkpoint(context, mission, directory, featureId, outcome, limits.continuations);
     }
     handoff = outcome.handoff;
-    if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state.attempts + 1);
+    if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state);
     const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", "), Handoff: handoff.status };
     const identity = await context.github.identity(repoRef(mission));
     const body = [handoff.summary, ...(handoff.leftUndone.length > 0 ? ["", "Left undone:", ...handoff.leftUndone.map((item) => `- ${item}`)] : [])].join("\n");
@@ -100,10 +100,10 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     if (refused) return refused;
   }
   // A feature continued from checkpoints changed the files of all its commits.
-  const from = mission.features[featureId]?.checkpoint?.from ?? `${sha}~1`;
-  const files = await context.workspace.changedFiles(directory, from, sha).catch(() => []);
+  const from = mission.features[featureId]?.checkpoint?.from;
+  const files = await context.workspace.changedFiles(directory, from ?? `${sha}~1`, sha).catch(() => []);
   context.log.info({ feature: featureId, sha, files: files.length, status: handoff.status }, "feature committed");
-  let next = recordHandoff(mission, { featureId, handoff, commitSha: sha, files });
+  let next = recordHandoff(mission, { featureId, handoff, commitSha: sha, files, from, continuations: limits.continuations, branch });
   if (!next.pr) {
     const pull = await ensurePullRequest(context, next, renderPullBody(next, { githubWebUrl: context.settings.githubWebUrl }));
     next = { ...next, pr: { number: pull.number, nodeId: pull.nodeId, ready: !pull.draft } };
@@ -138,6 +138,12 @@ async function commitBody(context: StepContext, directory: string, sha: string):
   return `\n${(await context.workspace.git(directory, ["log", "-1", "--format=%B", sha])).stdout}`;
 }
 
+/** The commit's `Handoff:` trailer, as git reads trailers: a line in the worker's summary is not one. */
+async function handoffTrailer(context: StepContext, directory: string, sha: string): Promise<string | undefined> {
+  const { stdout } = await context.workspace.git(directory, ["log", "-1", "--format=%(trailers:key=Handoff,valueonly,unfold)", sha]);
+  return stdout.split("\n").map((line) => line.trim()).filter(Boolean).at(-1);
+}
+
 /** Pushes the feature's commit; a push GitHub refuses for want of the `workflows` permission pauses the mission instead. */
 async function pushOrPause(context: StepContext, mission: Mission, directory: string, featureId: string): Promise<Mission | undefined> {
   try {
@@ -169,14 +175,18 @@ async function keptFeatureCommit(context: StepContext, directory: string, missio
   return context.workspace.findFeatureCommit(directory, `${head}..${kept}`, mission.issue.number, featureId);
 }
 
-/** A blocked worker's changes are not committed: the feature stays pending and the humans are asked. */
-function blocked(mission: Mission, featureId: string, title: string, handoff: Handoff, attempts: number): Mission {
+/**
+ * A blocked worker's changes are not committed: the feature stays pending and the humans are asked.
+ * What the feature had (its checkpoint above all) is kept, so the next worker continues from it.
+ */
+function blocked(mission: Mission, featureId: string, title: string, handoff: Handoff, state: Mission["features"][string]): Mission {
+  const attempts = state.attempts + 1;
   return {
     ...mission,
     status: "blocked",
     pausedFrom: "running",
     reason: `the worker on ${featureId} is blocked`,
-    features: { ...mission.features, [featureId]: { status: "pending", handoff, attempts } },
+    features: { ...mission.features, [featureId]: { ...state, status: "pending", handoff, attempts } },
     notices: [
       ...mission.notices,
       {
@@ -201,11 +211,12 @@ function preview(text: string): string {
 
 /**
  * The handoff of a feature whose commit landed before the app could save it, rebuilt from the
- * commit: its summary, what it left undone, and its status from the `Handoff:` trailer.
+ * commit: its summary, what it left undone, and its status from the `Handoff:` trailer (read by git,
+ * never from the model-written text).
  */
-export function recoveredHandoff(body: string): Handoff {
+export function recoveredHandoff(body: string, handoffTrailer: string | undefined): Handoff {
   // A checkpoint kept from a refused push continues as a `partial` would: a follow-up feature.
-  const trailer = /^Handoff: (done|partial|blocked|checkpoint)$/m.exec(body)?.[1];
+  const trailer = ["done", "partial", "blocked", "checkpoint"].includes(handoffTrailer ?? "") ? handoffTrailer : undefined;
   const status = (trailer === "checkpoint" ? "partial" : trailer) as Handoff["status"] | undefined;
   const [summary = "", ...rest] = body.split("\n\n");
   const undone = rest.find((part) => part.startsWith("Left undone:"));

@@ -50,8 +50,13 @@ export async function validateStep(context: StepContext, mission: Mission, miles
       context.log.info({ command: key, exitCode: result.exitCode, ms: result.durationMs }, "validation command finished");
       if (key === "install" && result.exitCode !== 0) break;
     }
-    const firstFeature = featuresOf(mission, milestoneId).map((feature) => mission.features[feature.id]?.commitSha).find(Boolean);
-    const base = firstFeature ? `${firstFeature}~1` : `origin/${mission.repo.defaultBranch}`;
+    // A feature continued from checkpoints started before its first checkpoint, not at its commit's parent.
+    const workStart = (featureId: string) => {
+      const state = mission.features[featureId]!;
+      return state.from ?? `${state.commitSha}~1`;
+    };
+    const firstFeature = featuresOf(mission, milestoneId).find((feature) => mission.features[feature.id]?.commitSha);
+    const base = firstFeature ? workStart(firstFeature.id) : `origin/${mission.repo.defaultBranch}`;
     const diff = await context.workspace.diff(directory, base, head).catch(() => "");
     // One review per feature not reviewed yet, all at once, alongside the scrutiny agent: read-only work runs in parallel.
     const toReview = featuresOf(mission, milestoneId).filter((feature) => mission.features[feature.id]?.commitSha && !mission.features[feature.id]?.reviewed);
@@ -77,7 +82,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           missionId: mission.id,
           feature,
           assertions: plan.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)),
-          diff: await context.workspace.diff(directory, `${sha}~1`, sha).catch(() => ""),
+          diff: await context.workspace.diff(directory, workStart(feature.id), sha).catch(() => ""),
           directory,
           signal: context.signal,
         });
