@@ -17,7 +17,9 @@ export const grepTool = defineTool({
   }),
   async execute({ pattern, path = ".", glob, ignore_case }, context) {
     const target = resolveInRoot(context.root, path, { forWrite: false });
-    const args = ["--line-number", "--no-heading", "--color", "never", "--max-columns", "400", "--glob", "!.git", "--glob", "!node_modules", "--glob", "!/.venv", "--glob", "!/vendor/bundle", "--glob", "!/target"];
+    // Sorted by path: ripgrep's threads otherwise print files in whatever order they finish, so the same
+    // search could read differently twice (and break the prompt cache's prefix).
+    const args = ["--sort", "path", "--line-number", "--no-heading", "--color", "never", "--max-columns", "400", "--glob", "!.git", "--glob", "!node_modules", "--glob", "!/.venv", "--glob", "!/vendor/bundle", "--glob", "!/target"];
     if (ignore_case) args.push("--ignore-case");
     if (glob) args.push("--glob", glob);
     args.push("--regexp", pattern, "--", target);
