@@ -83,47 +83,23 @@ export interface OperatorConfig {
   envFile: string;
 }
 
-const positiveNumber = (fallback: number) =>
+/** A number variable: unset or empty is `fallback`; anything `accepts` refuses is a problem named `expected …`. */
+const numberVariable = (fallback: number, accepts: (number: number) => boolean, expected: string) =>
   z
     .string()
     .optional()
     .transform((value, context) => {
       if (value === undefined || value === "") return fallback;
       const number = Number(value);
-      if (!Number.isFinite(number) || number <= 0) {
-        context.addIssue({ code: "custom", message: `expected a positive number, got "${value}"` });
+      if (!accepts(number)) {
+        context.addIssue({ code: "custom", message: `expected ${expected}, got "${value}"` });
         return z.NEVER;
       }
       return number;
     });
-
-const wholeNumber = (fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value === "") return fallback;
-      const number = Number(value);
-      if (!Number.isInteger(number) || number < 0) {
-        context.addIssue({ code: "custom", message: `expected a whole number, got "${value}"` });
-        return z.NEVER;
-      }
-      return number;
-    });
-
-const positiveInteger = (fallback: number) =>
-  z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined || value === "") return fallback;
-      const number = Number(value);
-      if (!Number.isInteger(number) || number <= 0) {
-        context.addIssue({ code: "custom", message: `expected a positive whole number, got "${value}"` });
-        return z.NEVER;
-      }
-      return number;
-    });
+const positiveNumber = (fallback: number) => numberVariable(fallback, (number) => Number.isFinite(number) && number > 0, "a positive number");
+const wholeNumber = (fallback: number) => numberVariable(fallback, (number) => Number.isInteger(number) && number >= 0, "a whole number");
+const positiveInteger = (fallback: number) => numberVariable(fallback, (number) => Number.isInteger(number) && number > 0, "a positive whole number");
 
 /** A package mirror's address: every command sees it, so it may not carry credentials. */
 const mirrorUrl = () =>
@@ -184,18 +160,7 @@ const EnvSchema = z.object({
   WEBHOOK_PROXY_URL: z.string().url().optional(),
   NO_SMEE_SETUP: z.string().optional(),
   GH_ORG: z.string().optional(),
-  MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS: z
-    .string()
-    .optional()
-    .transform((value, context) => {
-      if (value === undefined) return 5;
-      const number = Number(value);
-      if (!Number.isFinite(number) || number < 0) {
-        context.addIssue({ code: "custom", message: `expected a number of seconds, got "${value}"` });
-        return z.NEVER;
-      }
-      return number;
-    }),
+  MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS: numberVariable(5, (number) => Number.isFinite(number) && number >= 0, "a number of seconds"),
 });
 
 const DEFAULT_MODELS: Record<string, string> = {
