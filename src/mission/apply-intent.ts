@@ -60,8 +60,9 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
         return { ...mission, guidance, redoRefusedFeature, status: mission.pausedFrom ?? "running", pausedFrom: undefined, pauseCause: undefined, reason: undefined };
       }
       if (mission.status === "blocked") {
-        // A chain of continuations that reached its bound gets a fresh one: that is what the notice offers.
-        return { ...freshContinuations(mission), guidance, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined, stepFailures: 0 };
+        // A chain of continuations that reached its bound gets a fresh one, and a milestone past its
+        // repair rounds a fresh set of rounds: that is what the blocked notices offer.
+        return { ...freshContinuations(mission), milestones: freshRepairRounds(mission), guidance, status: mission.pausedFrom ?? "running", pausedFrom: undefined, reason: undefined, stepFailures: 0 };
       }
       return reply(`there is nothing to ${intent.verb}: the mission is **${mission.status}**.`);
     }
@@ -187,4 +188,15 @@ function fix(mission: Mission, intent: Intent, reply: (text: string) => Mission)
       [lastMilestone.id]: { ...state, status: "pending", repair: { ...previous, problems: [...previous.problems, `Review by @${intent.author}: ${intent.text}`] } },
     },
   };
+}
+
+/**
+ * A milestone blocked after its repair rounds gets a fresh set when people retry: it is validated
+ * again (on whatever they pushed) and, if it still fails, repaired again — instead of failing once
+ * more and blocking at once.
+ */
+function freshRepairRounds(mission: Mission): Mission["milestones"] {
+  return Object.fromEntries(
+    Object.entries(mission.milestones).map(([id, state]) => [id, state.status === "failed" ? { ...state, status: "pending" as const, round: 0, repair: undefined } : state]),
+  );
 }

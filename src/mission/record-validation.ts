@@ -54,7 +54,7 @@ export function recordValidation(mission: Mission, result: ValidationResult, now
             "",
             ...what,
             "",
-            "Push a fix to the branch and comment `/mission retry`, change the plan with `/mission revise <feedback>` after `/mission abort`, or stop with `/mission abort`.",
+            `Comment \`/mission retry\` to validate again with ${mission.settings.maxRemediationRounds} fresh repair round${mission.settings.maxRemediationRounds === 1 ? "" : "s"} (push a fix to \`${mission.branch ?? "the branch"}\` first if you have one), \`/mission retry <guidance>\` to tell the repairing workers what you know, or stop with \`/mission abort\`.`,
           ].join("\n"),
         },
       ],

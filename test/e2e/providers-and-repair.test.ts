@@ -55,11 +55,12 @@ describe("providers and repair rounds", () => {
     expect(control!.body).toMatch(/✅ Done/);
   });
 
-  it("blocks with one comment saying what fails once the repair rounds are spent", async () => {
+  it("blocks with one comment saying what fails once the repair rounds are spent; /mission retry, as the comment says, grants fresh rounds and the mission finishes", async () => {
     harness = await startHarness({
       files: { ...FIXTURE_FILES, "test.sh": "#!/bin/sh\necho 'expected hello, got nothing' >&2\nexit 1\n", ".github/missions.yml": "commands:\n  test: sh test.sh\nremediation:\n  rounds: 1\n" },
     });
-    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: { ...GREETING_FILES, F3: { "greeting.txt": "hello again\n" } } }));
+    // The first repair misses the cause; the one after the retry mends the test script.
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: { ...GREETING_FILES, F3: { "greeting.txt": "hello again\n" }, F4: { "test.sh": "#!/bin/sh\ngrep -q hello greeting.txt\n" } } }));
     const issue = await runMission();
     const checks = harness.github.checkRuns(OWNER, REPO);
     expect(checks.map((check) => check.conclusion)).toEqual(["failure", "failure"]);
@@ -70,5 +71,16 @@ describe("providers and repair rounds", () => {
     expect(blocked[0]!.body).toContain("`sh test.sh` exited with 1");
     expect(comments[0]!.body).toMatch(/⛔ Blocked/);
     expect(harness.github.pulls(OWNER, REPO)[0]!.draft).toBe(true);
+    expect(blocked[0]!.body).toContain("Comment `/mission retry` to validate again with 1 fresh repair round");
+    expect(blocked[0]!.body).not.toContain("/mission revise");
+
+    // A maintainer follows the comment literally.
+    await harness.say(issue, "/mission retry");
+    const [done] = await harness.app.store.listMissions();
+    expect(done!.status).toBe("done");
+    // Validated again on the same head (its check run updated), repaired, and green on the new head.
+    expect(harness.github.checkRuns(OWNER, REPO).map((check) => check.conclusion)).toEqual(["failure", "failure", "success"]);
+    expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2", "F3", "F4"]);
+    expect(harness.github.pulls(OWNER, REPO)[0]!.draft).toBe(false);
   });
 });

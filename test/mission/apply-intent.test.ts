@@ -65,6 +65,18 @@ describe("applyIntent", () => {
     expect(replyOf(applyIntent(mission({ status: "running" }), intent("resume"), NOW, limits))).toContain("nothing to resume");
   });
 
+  it("gives a milestone blocked past its repair rounds a fresh set on retry or resume, and leaves passed ones alone", () => {
+    const blocked = mission({
+      status: "blocked",
+      pausedFrom: "running",
+      milestones: { M1: { status: "passed", round: 1 }, M2: { status: "failed", round: 4, headSha: "abc" } },
+    });
+    for (const verb of ["retry", "resume"] as const) {
+      const next = applyIntent(blocked, intent(verb), NOW, limits);
+      expect(next.milestones).toEqual({ M1: { status: "passed", round: 1 }, M2: { status: "pending", round: 0, headSha: "abc" } });
+    }
+  });
+
   it("retries a blocked mission from where it was blocked", () => {
     const blocked = mission({ status: "blocked", pausedFrom: "running", stepFailures: 2, reason: "x" });
     expect(applyIntent(blocked, intent("retry"), NOW, limits)).toMatchObject({ status: "running", stepFailures: 0, reason: undefined });
