@@ -175,17 +175,24 @@ function fix(mission: Mission, intent: Intent, reply: (text: string) => Mission)
   const plan = approvedPlan(mission);
   if (!plan || !mission.pr) return reply("`/mission fix` works once the mission has a pull request.");
   if (intent.text === "") return reply("say what to fix: `/mission fix <text>`.");
-  const lastMilestone = plan.milestones.at(-1)!;
-  const state = mission.milestones[lastMilestone.id] ?? { status: "pending" as const, round: 0 };
+  // The milestone the feedback concerns: the blocked one, else the one in progress, else the last.
+  const target =
+    plan.milestones.find((milestone) => mission.milestones[milestone.id]?.status === "failed") ??
+    plan.milestones.find((milestone) => mission.milestones[milestone.id]?.status !== "passed") ??
+    plan.milestones.at(-1)!;
+  const state = mission.milestones[target.id] ?? { status: "pending" as const, round: 0 };
   const previous = state.repair ?? { failedAssertions: [], problems: [] };
-  // Review feedback is repaired like a validator's finding: the orchestrator plans it, the milestone is validated again.
+  // Review feedback is repaired like a validator's finding: the orchestrator plans it, the milestone is
+  // validated again — with fresh repair rounds when it was blocked past them (a person asked anew).
+  const blocked = mission.status === "blocked";
   return {
     ...mission,
     status: "running",
     finishedAt: undefined,
+    ...(blocked ? { pausedFrom: undefined, reason: undefined, stepFailures: 0 } : {}),
     milestones: {
       ...mission.milestones,
-      [lastMilestone.id]: { ...state, status: "pending", repair: { ...previous, problems: [...previous.problems, `Review by @${intent.author}: ${intent.text}`] } },
+      [target.id]: { ...state, status: "pending", ...(state.status === "failed" ? { round: 0 } : {}), repair: { ...previous, problems: [...previous.problems, `Review by @${intent.author}: ${intent.text}`] } },
     },
   };
 }

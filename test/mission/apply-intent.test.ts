@@ -94,6 +94,24 @@ describe("applyIntent", () => {
     expect(replyOf(applyIntent(mission(), intent("budget", "lots"), NOW, limits))).toContain("US dollars");
   });
 
+  it("sends `/mission fix` to the milestone it concerns: the blocked one (with fresh rounds), else the one in progress", () => {
+    const twoMilestones = {
+      ...PLAN,
+      milestones: [{ id: "M1", title: "First" }, { id: "M2", title: "Second" }],
+      features: [PLAN.features[0]!, { ...PLAN.features[1]!, milestoneId: "M2" }],
+      assertions: [PLAN.assertions[0]!, { ...PLAN.assertions[1]!, milestoneId: "M2" }],
+    };
+    const approved = applyIntent(awaitingApproval({ contracts: [{ version: 1, plan: twoMilestones, commentId: 2, createdAt: "2026-01-01T10:00:00.000Z" }] }), intent("approve"), NOW, limits);
+    const pr = { number: 8, nodeId: "PR_8", ready: false };
+    const blocked: Mission = { ...approved, status: "blocked", pausedFrom: "running", reason: "M1 fails", pr, milestones: { M1: { status: "failed", round: 4 }, M2: { status: "pending", round: 0 } } };
+    const fixed = applyIntent(blocked, intent("fix", "the greeting needs a comma"), NOW, limits);
+    expect(fixed).toMatchObject({ status: "running", reason: undefined, pausedFrom: undefined });
+    expect(fixed.milestones.M1).toEqual({ status: "pending", round: 0, repair: { failedAssertions: [], problems: ["Review by @alice: the greeting needs a comma"] } });
+    expect(fixed.milestones.M2).toEqual({ status: "pending", round: 0 });
+    const inProgress: Mission = { ...approved, status: "running", pr, milestones: { M1: { status: "passed", round: 0 }, M2: { status: "pending", round: 1 } } };
+    expect(applyIntent(inProgress, intent("fix", "x"), NOW, limits).milestones.M2?.repair?.problems).toEqual(["Review by @alice: x"]);
+  });
+
   it("turns `/mission fix` on the PR into a repair of the last milestone, validated again", () => {
     const done = applyIntent(awaitingApproval(), intent("approve"), NOW, limits);
     const withPr: Mission = { ...done, status: "done", pr: { number: 8, nodeId: "PR_8", ready: true }, milestones: { M1: { status: "passed", round: 0 } } };
