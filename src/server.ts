@@ -65,12 +65,13 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   listeners.push((change) => metrics.observe(change));
   const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
   // A start that fails after this point lets go of the store's lock and the scratch root.
-  const commands = await Promise.resolve()
-    .then(() => commandSetup(config))
-    .catch(async (error: unknown) => {
-      await store.close();
-      throw error;
-    });
+  let commands: ReturnType<typeof commandSetup>;
+  try {
+    commands = commandSetup(config);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const runner: CommandRunner = options.runner ?? commands.runner;
   if (!config.sandbox) log.warn("MISSIONS_SANDBOX=off: repository and agent commands run without a sandbox");
   let intake: Intake | undefined;

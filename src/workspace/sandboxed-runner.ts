@@ -75,8 +75,17 @@ export class SandboxedRunner implements CommandRunner {
   }
 
   /** What every confined process must not read or write: the app under test's sandbox uses it too. */
-  get confinement(): { hidden: string[]; readable: string[]; denyWrite: string[]; scratchRoot: string } {
-    return { hidden: this.#hidden, readable: [...(this.#policy.readable ?? [])], denyWrite: [...SHARED_WRITABLE], scratchRoot: this.#policy.scratchRoot };
+  /**
+   * What a confined process working in `own` must not read or write — the hidden paths, and the host's
+   * sockets outside them (looked up now) — and what it may read besides `own`. Every command gets it;
+   * the app under test's sandbox uses it too.
+   */
+  async confinement(own: string[]): Promise<{ hidden: string[]; readable: string[]; denyWrite: string[] }> {
+    return {
+      hidden: [...this.#hidden, ...(await hostSockets([...this.#hidden, ...own]))],
+      readable: [...(this.#policy.readable ?? [])],
+      denyWrite: [...SHARED_WRITABLE],
+    };
   }
 
   get #hidden(): string[] {
@@ -125,6 +134,7 @@ export class SandboxedRunner implements CommandRunner {
       // The library sets its own TMPDIR inside the sandbox; the command's own comes last and wins.
       const prelude = `export HOME=${shellQuote(scratch)} TMPDIR=${shellQuote(scratch)}; ulimit -u ${MAX_PROCESSES} 2>/dev/null; `;
       const own = [options.cwd, scratch];
+      const confinement = await this.confinement(own);
       let wrapped: string;
       try {
         wrapped = await (await sandboxManager()).wrapWithSandbox(
@@ -132,12 +142,11 @@ export class SandboxedRunner implements CommandRunner {
           undefined,
           {
             filesystem: {
-              // Sockets elsewhere on the host (a database's, a container daemon's under /var/lib) are hidden one by one.
-              denyRead: [...this.#hidden, ...(await hostSockets([...this.#hidden, ...own]))],
-              allowRead: [...own, ...(this.#policy.readable ?? [])],
+              denyRead: confinement.hidden,
+              allowRead: [...own, ...confinement.readable],
               allowWrite: own,
               // Host-side git reads .git/config: a command that could write it could make git run code outside.
-              denyWrite: [join(options.cwd, ".git"), ...SHARED_WRITABLE],
+              denyWrite: [join(options.cwd, ".git"), ...confinement.denyWrite],
             },
           },
           options.signal,
@@ -164,8 +173,9 @@ export class SandboxedRunner implements CommandRunner {
 const COMMAND_ENVIRONMENT = { NODE_USE_ENV_PROXY: "1" };
 
 /**
- * The host's bound Unix sockets outside the hidden directories (the kernel lists them in
- * /proc/net/unix): commands may use Unix sockets, so the host's own must be out of their sight.
+ * The host's bound Unix sockets outside the hidden directories — a database's, a container daemon's
+ * under /var/lib — as the kernel lists them in /proc/net/unix: confined processes may use Unix
+ * sockets, so the host's own must be out of their sight.
  * Sockets of other network namespaces are not listed; their directories belong in MISSIONS_HIDDEN_PATHS.
  */
 async function hostSockets(covered: string[]): Promise<string[]> {

@@ -16,11 +16,10 @@ describe("the mission's pull request, merged or closed by a person", () => {
 
   const botComments = (issue: number) => harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot");
   const control = (issue: number) => botComments(issue).find((comment) => comment.body.includes("<!-- missions:control"))!.body;
-
-  it("closed without merging while the mission waits: the mission stops, says so, and pushes nothing more", async () => {
+  /** F2's worker is stuck: the mission waits for people, with F1 pushed and its draft PR open. */
+  const missionWaitingOnF2 = async () => {
     harness = await startHarness({ files: FIXTURE_FILES });
     const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
-    // F2's worker is stuck: the mission waits for people, with F1 pushed and its draft PR open.
     harness.models.script((request): Reply =>
       request.tools.some((tool) => tool.name === "submit_handoff") && /^# Feature F2:/m.test(firstUser(request))
         ? { toolCalls: [{ name: "submit_handoff", arguments: { status: "blocked", summary: "Needs a decision on the wording.", completed: [], leftUndone: ["farewell.txt"], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: false } }] }
@@ -28,6 +27,11 @@ describe("the mission's pull request, merged or closed by a person", () => {
     );
     const issue = await harness.startMission();
     await harness.say(issue, "/mission approve");
+    return issue;
+  };
+
+  it("closed without merging while the mission waits: the mission stops, says so, and pushes nothing more", async () => {
+    const issue = await missionWaitingOnF2();
     expect((await harness.app.store.listMissions())[0]!.status).toBe("blocked");
     const [pull] = harness.github.pulls(OWNER, REPO);
     expect(pull).toMatchObject({ state: "open", draft: true });
@@ -76,15 +80,7 @@ describe("the mission's pull request, merged or closed by a person", () => {
   });
 
   it("closed by someone with only triage, or another pull request closed: the mission goes on; merged by the merge queue (a bot): learnt", async () => {
-    harness = await startHarness({ files: FIXTURE_FILES });
-    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
-    harness.models.script((request): Reply =>
-      request.tools.some((tool) => tool.name === "submit_handoff") && /^# Feature F2:/m.test(firstUser(request))
-        ? { toolCalls: [{ name: "submit_handoff", arguments: { status: "blocked", summary: "Needs a decision on the wording.", completed: [], leftUndone: ["farewell.txt"], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: false } }] }
-        : normal(request),
-    );
-    const issue = await harness.startMission();
-    await harness.say(issue, "/mission approve");
+    const issue = await missionWaitingOnF2();
     const [pull] = harness.github.pulls(OWNER, REPO);
     harness.github.setPermission(OWNER, REPO, "trudy", "triage");
 

@@ -1,9 +1,17 @@
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { GREETER_FILES, FIXED_GREET } from "../fixtures/greeter/index.ts";
+import { freePort } from "../helpers/free-port.ts";
 import type { ScriptedPlan } from "./mission-script.ts";
 
 /** The greeter form mission: one scrutiny and one user-testing assertion, and a QA agent's session. */
-export const CONFIG = "app:\n  start: node server.js\n  url: http://localhost:3000\n  ready: /health\n  timeout: 30\n";
+/**
+ * The repository's `app:` settings on a port free on this host: the app under test listens inside its
+ * sandbox's own network, but with the sandbox off it would take a host port another program may hold.
+ */
+export async function appConfig(): Promise<string> {
+  const port = await freePort();
+  return `app:\n  start: PORT=${port} node server.js\n  url: http://localhost:${port}\n  ready: /health\n  timeout: 30\n`;
+}
 export const FORM_PLAN: ScriptedPlan = {
   summary: "A form that greets people by name.",
   milestones: [{ id: "M1", title: "Greeting form" }],

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { commitsOn } from "../helpers/git.ts";
 import { missionResponder } from "./mission-script.ts";
-import { BUGGY, CONFIG, FIXED, FORM_PLAN, isUserTesting, qa, text } from "./user-testing-script.ts";
+import { appConfig, BUGGY, FIXED, FORM_PLAN, isUserTesting, qa, text } from "./user-testing-script.ts";
 import { startHarness, type Harness } from "./harness.ts";
 
 const BRANCH = "mission/1-add-greetings";
@@ -12,7 +12,7 @@ describe("user testing in a real browser", () => {
   });
 
   it("drives the app in headless Chromium, fails an assertion, and passes after the repair", async () => {
-    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": CONFIG } });
+    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() } });
     harness.models.script(missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY }, F2: { "server.js": FIXED } }, userTest: qa }));
     const issue = await harness.startMission();
     await harness.say(issue);
@@ -62,7 +62,7 @@ describe("user testing in a real browser", () => {
   });
 
   it("pauses the mission with what to install when the host has no browser", async () => {
-    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": CONFIG }, env: { MISSIONS_CHROMIUM: "/nonexistent/chromium" } });
+    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() }, env: { MISSIONS_CHROMIUM: "/nonexistent/chromium" } });
     harness.models.script(missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: qa }));
     const issue = await harness.startMission();
     await harness.say(issue);
@@ -75,7 +75,7 @@ describe("user testing in a real browser", () => {
   });
 
   it("fails the check with the app's own output when the app does not start, without asking a model", async () => {
-    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": CONFIG.replace("node server.js", "node missing.js") } });
+    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": (await appConfig()).replace("node server.js", "node missing.js") } });
     harness.models.script(missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: qa }));
     const issue = await harness.startMission();
     await harness.say(issue);

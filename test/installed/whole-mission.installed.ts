@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/github/index.ts";
 import { startFakeModels, type FakeModels } from "../fakes/models/index.ts";
 import { missionResponder } from "../e2e/mission-script.ts";
-import { BUGGY, CONFIG, FIXED, FORM_PLAN, qa } from "../e2e/user-testing-script.ts";
+import { appConfig, BUGGY, FIXED, FORM_PLAN, qa } from "../e2e/user-testing-script.ts";
 import { commitsOn } from "../helpers/git.ts";
 import { InstalledApp, freePort } from "./installed-app.ts";
 
@@ -59,7 +59,7 @@ describe("the app as installed: a fresh clone under the home directory, npm ci, 
   });
 
   it("runs a whole mission with a user-testing milestone: label, contract, approve, commits, both checks green, PR ready", async () => {
-    const repo = await github.createRepo({ owner: OWNER, name: REPO, files: { "README.md": "# Greeter\n", ".github/missions.yml": `${CONFIG}commands:\n  test: node --check server.js && node --version\n` } });
+    const repo = await github.createRepo({ owner: OWNER, name: REPO, files: { "README.md": "# Greeter\n", ".github/missions.yml": `${await appConfig()}commands:\n  test: node --check server.js && node --version\n` } });
     github.setPermission(OWNER, REPO, MAINTAINER, "write");
     models.script(missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY }, F2: { "server.js": FIXED } }, userTest: qa }));
     const port = await freePort();

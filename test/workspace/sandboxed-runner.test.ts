@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { homedir, tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AppUnderTest } from "../../src/browser/index.ts";
 import { commandPath, prepareScratchRoot, removeScratchRoot, SandboxedRunner, SOCKET_DIRECTORIES, trustEnvironment } from "../../src/workspace/index.ts";
 
 /**
@@ -135,6 +136,31 @@ describe("the host's Unix sockets outside the hidden directories", () => {
     const result = await runner.run(`${connect(socketPath)}; cat ${join(work, "notes.txt")}`, { cwd: checkout, timeoutMs: 30_000, env: { PATH: "/usr/local/bin:/usr/bin:/bin" } });
     expect(result.output).not.toContain("HOST-DAEMON");
     expect(result.output).toMatch(/^(ENOENT|ECONNREFUSED|ENOTSOCK|EACCES)\nreadable\n$/);
+  });
+
+  it("are out of reach of the app under test too, which shares the commands' confinement", async () => {
+    // The repository's app tries the host's socket as it starts, and says what it got in its log.
+    writeFileSync(join(checkout, "server.js"), `require("net").connect(${JSON.stringify(socketPath)}).on("data", (d) => console.log("got " + d)).on("error", (e) => console.log("socket " + e.code));
+require("http").createServer((q, r) => r.end("ok")).listen(4321, "127.0.0.1");
+`);
+    const session = await AppUnderTest.start({
+      cwd: checkout,
+      app: { start: "node server.js", url: "http://localhost:4321", timeoutSeconds: 20 },
+      sandbox: await runner.confinement([checkout]),
+      scratchRoot: runner.scratchRoot,
+      evidenceDir: join(work, "evidence"),
+      toolPath: "/usr/local/bin:/usr/bin:/bin",
+      chromiumPath: "/usr/bin/chromium",
+    });
+    try {
+      const deadline = Date.now() + 10_000;
+      while (!/socket |got /.test(await session.logs()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      const logs = await session.logs();
+      expect(logs).not.toContain("HOST-DAEMON");
+      expect(logs).toMatch(/socket (ENOENT|ECONNREFUSED|ENOTSOCK|EACCES)/);
+    } finally {
+      await session.stop();
+    }
   });
 });
 

@@ -174,7 +174,7 @@ async function userTest(
     (rerun ? undefined : await context.github.findCheckRun(repo, head, name)) ??
     (await context.github.createCheckRun(repo, { name, headSha: head, status: "in_progress", title, summary: "Starting the app and a browser…", externalId: mission.id }));
   const settings = mission.settings.app;
-  const confinement = context.runner instanceof SandboxedRunner ? context.runner.confinement : undefined;
+  const confinement = context.runner instanceof SandboxedRunner ? await context.runner.confinement([directory]) : undefined;
   let app: AppUnderTest | undefined;
   let appProblem: string | undefined;
   if (settings) {
