@@ -80,7 +80,7 @@ describe("the mission's pull request, merged or closed by a person", () => {
   });
 
   it("closed by someone with only triage, or another pull request closed: the mission goes on; merged by the merge queue (a bot): learnt", async () => {
-    const issue = await missionWaitingOnF2();
+    await missionWaitingOnF2();
     const [pull] = harness.github.pulls(OWNER, REPO);
     harness.github.setPermission(OWNER, REPO, "trudy", "triage");
 
