@@ -54,8 +54,13 @@ export function renderControl(mission: Mission, now: Date, links: ControlLinks, 
   const activity = describeActivity(mission);
   if (activity) rows.push(["Now", activity]);
   if (mission.approvedVersion !== undefined) {
-    rows.push(["Features", `${bar(done, features.length)} ${done}/${features.length}`]);
-    rows.push(["Assertions", `${bar(passed, assertionIds.length)} ${passed}/${assertionIds.length} passed`]);
+    // Skipped work is out of the count, and said so: a person or the orchestrator set it aside.
+    const skippedFeatures = features.filter((feature) => mission.features[feature.id]?.status === "skipped").length;
+    const skippedAssertions = assertionIds.filter((id) => mission.assertions[id]?.verdict === "skipped").length;
+    const toDo = features.length - skippedFeatures;
+    const toPass = assertionIds.length - skippedAssertions;
+    rows.push(["Features", `${bar(done, toDo)} ${done}/${toDo}${skippedFeatures > 0 ? ` · ${skippedFeatures} skipped` : ""}`]);
+    rows.push(["Assertions", `${bar(passed, toPass)} ${passed}/${toPass} passed${skippedAssertions > 0 ? ` · ${skippedAssertions} skipped, not verified` : ""}`]);
   } else if (plan) {
     rows.push(["Contract", `v${latestContract(mission)!.version}: ${plan.features.length} features, ${plan.assertions.length} assertions`]);
   }
@@ -79,10 +84,11 @@ export function renderControl(mission: Mission, now: Date, links: ControlLinks, 
     for (const milestone of plan.milestones) {
       const own = features.filter((feature) => feature.milestoneId === milestone.id);
       const ownDone = own.filter((feature) => mission.features[feature.id]?.status === "done").length;
+      const ownToDo = own.filter((feature) => mission.features[feature.id]?.status !== "skipped").length;
       const state = mission.milestones[milestone.id];
       const validation = state?.status === "passed" ? "✅ passed" : state?.status === "failed" ? "❌ failed" : state?.round ? `🔁 repair round ${state.round}` : "⏳";
       const check = state?.checkRunId !== undefined ? ` · [check run](${links.repositoryUrl}/runs/${state.checkRunId})` : "";
-      lines.push(`| ${milestone.id} ${escapeCell(milestone.title)} | ${ownDone}/${own.length} | ${validation}${check} |`);
+      lines.push(`| ${milestone.id} ${escapeCell(milestone.title)} | ${ownDone}/${ownToDo} | ${validation}${check} |`);
     }
   }
   const latest = [...features].reverse().find((feature) => mission.features[feature.id]?.handoff);
@@ -129,6 +135,10 @@ function describeActivity(mission: Mission): string | undefined {
       return `scrutiny validator on milestone **${step.milestoneId}**`;
     case "plan-repair":
       return `orchestrator is planning the repair of milestone **${step.milestoneId}**`;
+    case "review-milestone":
+      return `orchestrator is reviewing milestone **${step.milestoneId}** before the next one`;
+    case "curate-bulletin":
+      return "orchestrator is curating the bulletin";
     case "finish":
       return "opening the pull request for review";
     default:

@@ -3,6 +3,7 @@ import { applyIntent, controlMarker, isTerminal, nextStep, type Mission, type St
 import type { EngineDeps, StepContext } from "./engine-deps.ts";
 import { chooseBranchStep } from "./steps/choose-branch-step.ts";
 import { planRepairStep } from "./steps/plan-repair-step.ts";
+import { curateBulletinStep, reviewMilestoneStep } from "./steps/review-milestone-step.ts";
 import { finishStep } from "./steps/finish-step.ts";
 import { implementStep } from "./steps/implement-step.ts";
 import { planStep } from "./steps/plan-step.ts";
@@ -213,6 +214,10 @@ export class Engine {
         return implementStep(context, mission, step.featureId);
       case "validate":
         return validateStep(context, mission, step.milestoneId);
+      case "review-milestone":
+        return reviewMilestoneStep(context, mission, step.milestoneId);
+      case "curate-bulletin":
+        return curateBulletinStep(context, mission);
       case "finish":
         return finishStep(context, mission);
     }

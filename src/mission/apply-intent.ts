@@ -2,6 +2,9 @@ import type { Intent } from "./intent.ts";
 import { isTerminal, type Mission } from "./mission.ts";
 import { approvedPlan, latestContract } from "./plan-features.ts";
 import { freshContinuations } from "./record-checkpoint.ts";
+import { freshRepairRounds } from "./record-validation.ts";
+import { adoptRevision, startRevision } from "./revise.ts";
+import { applySkip } from "./skip.ts";
 
 export interface IntentLimits {
   /** The operator's ceiling for `/mission budget`. */
@@ -19,7 +22,7 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
   });
   if (intent.verb === "pull-closed") return pullClosed(mission, intent, now);
   // A done mission's pull request can still be fixed or validated again — until someone merged or closed it.
-  const fixingDone = (intent.verb === "fix" || intent.verb === "revalidate") && mission.status === "done" && !mission.pr?.closedAs;
+  const fixingDone = (intent.verb === "fix" || intent.verb === "revalidate" || intent.verb === "revise") && mission.status === "done" && !mission.pr?.closedAs;
   if (isTerminal(mission.status) && !fixingDone && intent.verb !== "status") {
     return reply(`this mission is already **${mission.status}**; add the \`mission\` label again to start a new one.`);
   }
@@ -27,10 +30,15 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
     case "approve":
       return approve(mission, intent, now, reply);
     case "revise": {
+      if (intent.text === "") return reply("say what to change: `/mission revise <feedback>`.");
+      if (mission.status === "planning") return reply("the orchestrator is writing a new version already; give your feedback on it when it is posted.");
+      // Under way: contract v(n+1) keeps what is done and passed, and the work waits for its approval.
+      if (mission.approvedVersion !== undefined && mission.status !== "awaiting-approval" && mission.status !== "questions") {
+        return startRevision(mission, { author: intent.author, text: intent.text, at: now });
+      }
       if (mission.status !== "awaiting-approval" && mission.status !== "questions") {
         return reply(`there is no contract waiting for approval (the mission is **${mission.status}**).`);
       }
-      if (intent.text === "") return reply("say what to change: `/mission revise <feedback>`.");
       return {
         ...mission,
         status: "planning",
@@ -41,6 +49,17 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
     case "answer": {
       if (mission.status !== "questions") return reply("there are no open questions to answer.");
       if (intent.text === "") return reply("the answer is empty: `/mission answer <text>`.");
+      if (mission.questions?.during === "work") {
+        // Asked at a milestone boundary: the answer goes to the workers, and the work goes on.
+        return {
+          ...mission,
+          status: "running",
+          questions: undefined,
+          reason: undefined,
+          guidance: [...mission.guidance, { author: intent.author, text: intent.text, at: now }],
+          conversation: [...mission.conversation, { kind: "answer", author: intent.author, text: intent.text, at: now }],
+        };
+      }
       return {
         ...mission,
         status: "planning",
@@ -83,6 +102,8 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
     }
     case "fix":
       return fix(mission, intent, reply);
+    case "skip":
+      return applySkip(mission, intent, now, reply);
     case "status":
       return mission;
     case "revalidate": {
@@ -153,11 +174,21 @@ function approve(mission: Mission, intent: Intent, now: string, reply: (text: st
       ? latest
       : mission.contracts.filter((contract) => contract.commentId !== undefined && contract.commentId < intent.commentId!).at(-1);
   const version = named ? Number(named[1]) : (seen?.version ?? latest.version);
+  if (mission.approvedVersion !== undefined && version === mission.approvedVersion && version !== latest.version) {
+    // A revision waits, and the person chose the contract the work already runs on: it goes on, unchanged.
+    return {
+      ...mission,
+      status: "running",
+      reason: undefined,
+      notices: [...mission.notices, { key: `reply-${intent.seq}`, body: `@${intent.author} the work goes on under contract v${version}; v${latest.version} is set aside.` }],
+    };
+  }
   if (version !== latest.version) {
     return reply(
       `contract v${version} is not the latest: v${latest.version} replaced it. Review v${latest.version} and approve that one.`,
     );
   }
+  if (mission.approvedVersion !== undefined) return adoptRevision(mission, latest.version, now);
   const plan = latest.plan;
   return {
     ...mission,
@@ -195,15 +226,4 @@ function fix(mission: Mission, intent: Intent, reply: (text: string) => Mission)
       [target.id]: { ...state, status: "pending", ...(state.status === "failed" ? { round: 0 } : {}), repair: { ...previous, problems: [...previous.problems, `Review by @${intent.author}: ${intent.text}`] } },
     },
   };
-}
-
-/**
- * A milestone blocked after its repair rounds gets a fresh set when people retry: it is validated
- * again (on whatever they pushed) and, if it still fails, repaired again — instead of failing once
- * more and blocking at once.
- */
-function freshRepairRounds(mission: Mission): Mission["milestones"] {
-  return Object.fromEntries(
-    Object.entries(mission.milestones).map(([id, state]) => [id, state.status === "failed" ? { ...state, status: "pending" as const, round: 0, repair: undefined } : state]),
-  );
 }

@@ -10,6 +10,7 @@ export const COMMAND_VERBS = [
   "budget",
   "retry",
   "fix",
+  "skip",
   "help",
 ] as const;
 export type CommandVerb = (typeof COMMAND_VERBS)[number];
@@ -20,7 +21,7 @@ export type Command =
 
 export const COMMAND_HELP: Record<CommandVerb, string> = {
   approve: "approve the latest validation contract and start the work",
-  revise: "`/mission revise <feedback>` — ask for a new version of the plan and contract",
+  revise: "`/mission revise <feedback>` — ask for a new version of the plan and contract; while the work runs, what is done and passed is kept and work waits for your approval",
   answer: "`/mission answer <text>` — answer the open questions (a plain reply works too)",
   pause: "stop at the next step boundary; nothing is lost",
   resume: "continue a paused or blocked mission; `/mission resume <guidance>` passes guidance to the workers",
@@ -29,10 +30,11 @@ export const COMMAND_HELP: Record<CommandVerb, string> = {
   budget: "`/mission budget <usd>` — set the mission's budget, up to the operator's maximum",
   retry: "run the failed step again",
   fix: "`/mission fix <text>` — on the pull request: turn review feedback into follow-up work",
+  skip: "`/mission skip <feature or assertion> <reason>` — set a feature (`F3`) or an assertion (`VAL-API-002`) aside; the pull request lists it as not verified",
   help: "list these commands",
 };
 
-const TAKES_TEXT: ReadonlySet<string> = new Set(["revise", "answer", "fix", "budget", "resume", "retry"]);
+const TAKES_TEXT: ReadonlySet<string> = new Set(["revise", "answer", "fix", "budget", "resume", "retry", "skip"]);
 const COMMAND_LINE = /^\/mission(?:\s+(\S+))?(?:[ \t]+(.*))?$/;
 
 /**

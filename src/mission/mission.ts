@@ -22,8 +22,26 @@ const ContractSchema = z.object({
   createdAt: z.string(),
 });
 
+/** Who set something aside, and why: a person's `/mission skip`, or the orchestrator at a milestone boundary. */
+const SkipSchema = z.object({
+  /** A person's login; for the orchestrator or a revised contract, the words that name them. */
+  author: z.string(),
+  by: z.enum(["person", "orchestrator", "contract"]).default("person"),
+  reason: z.string(),
+  at: z.string(),
+});
+export type Skip = z.infer<typeof SkipSchema>;
+
+/** Who set something aside, for people to read: a login is mentioned, the app's own roles are named. */
+export function skippedBy(skip: Skip): string {
+  return skip.by === "person" ? `@${skip.author}` : skip.author;
+}
+
 const FeatureStateSchema = z.object({
-  status: z.enum(["pending", "done"]),
+  status: z.enum(["pending", "done", "skipped"]),
+  skipped: SkipSchema.optional(),
+  /** What the orchestrator learned for this feature at a milestone boundary; the worker reads it. */
+  notes: z.array(z.string()).optional(),
   commitSha: z.string().optional(),
   handoff: HandoffSchema.optional(),
   /** Whether a code review has looked at this feature's commit. */
@@ -60,12 +78,16 @@ const MilestoneStateSchema = z.object({
   userTestingCheckRunId: z.number().int().optional(),
   /** A person asked for this validation again: report it as a new check run. */
   rerun: z.boolean().optional(),
+  /** The orchestrator read the milestone's handoffs and results and adjusted the rest of the plan. */
+  reviewed: z.boolean().optional(),
   /** What must be repaired before the next validation: the orchestrator turns it into features. */
   repair: z.object({ failedAssertions: z.array(z.string()), problems: z.array(z.string()) }).optional(),
 });
 
 const AssertionStateSchema = z.object({
-  verdict: z.enum(["pending", "pass", "fail"]),
+  /** `skipped`: a person set it aside (`/mission skip`); it is not validated and the PR lists it as not verified. */
+  verdict: z.enum(["pending", "pass", "fail", "skipped"]),
+  skipped: SkipSchema.optional(),
   evidence: z.string().optional(),
   commitSha: z.string().optional(),
   /** The check run whose validator gave the verdict: the evidence's link. */
@@ -147,7 +169,15 @@ export const MissionSchema = z.object({
   controlCommentId: z.number().int().optional(),
   conversation: z.array(ConversationEntrySchema).default([]),
   /** Open clarifying questions; posted once, answered by `/mission answer` or a plain reply. */
-  questions: z.object({ items: z.array(z.string()), commentId: z.number().int().optional() }).optional(),
+  questions: z
+    .object({
+      items: z.array(z.string()),
+      commentId: z.number().int().optional(),
+      /** Asked while the work runs (at a milestone boundary): the answer goes to the workers, and the work goes on. */
+      during: z.enum(["planning", "work"]).optional(),
+      milestoneId: z.string().optional(),
+    })
+    .optional(),
   contracts: z.array(ContractSchema).default([]),
   approvedVersion: z.number().int().optional(),
   /** Features added after approval (remediation), appended to the approved plan's list. */

@@ -1,5 +1,6 @@
 import type { Mission } from "./mission.ts";
 import { approvedPlan, featuresOf, latestContract } from "./plan-features.ts";
+import { BULLETIN_LIMIT } from "./record-handoff.ts";
 
 /** The engine's next move: a pure function of the persisted mission. */
 export type Step =
@@ -12,6 +13,8 @@ export type Step =
   | { kind: "plan-repair"; milestoneId: string }
   | { kind: "implement"; featureId: string }
   | { kind: "validate"; milestoneId: string }
+  | { kind: "review-milestone"; milestoneId: string }
+  | { kind: "curate-bulletin" }
   | { kind: "finish" }
   | { kind: "wait"; reason: string };
 
@@ -42,11 +45,23 @@ function nextWorkStep(mission: Mission): Step {
   const plan = approvedPlan(mission);
   if (!plan) return { kind: "wait", reason: "no approved contract" };
   if (!mission.branch) return { kind: "choose-branch" };
-  for (const milestone of plan.milestones) {
-    if (mission.milestones[milestone.id]?.repair) return { kind: "plan-repair", milestoneId: milestone.id };
-    const pending = featuresOf(mission, milestone.id).find((feature) => mission.features[feature.id]?.status !== "done");
+  // Past its fixed size the bulletin is curated (merged, deduplicated) before anyone reads it again.
+  if (mission.bulletin.length > BULLETIN_LIMIT) return { kind: "curate-bulletin" };
+  for (const [index, milestone] of plan.milestones.entries()) {
+    const state = mission.milestones[milestone.id];
+    if (state?.repair) return { kind: "plan-repair", milestoneId: milestone.id };
+    const pending = featuresOf(mission, milestone.id).find((feature) => isPending(mission, feature.id));
     if (pending) return { kind: "implement", featureId: pending.id };
-    if (mission.milestones[milestone.id]?.status !== "passed") return { kind: "validate", milestoneId: milestone.id };
+    if (state?.status !== "passed") return { kind: "validate", milestoneId: milestone.id };
+    // A milestone boundary: the orchestrator reads what the milestone taught before the next one starts.
+    const laterWork = plan.milestones.slice(index + 1).some((later) => featuresOf(mission, later.id).some((feature) => isPending(mission, feature.id)));
+    if (!state.reviewed && laterWork) return { kind: "review-milestone", milestoneId: milestone.id };
   }
   return { kind: "finish" };
+}
+
+/** A feature still to build: neither done nor set aside. */
+function isPending(mission: Mission, featureId: string): boolean {
+  const status = mission.features[featureId]?.status;
+  return status !== "done" && status !== "skipped";
 }

@@ -3,8 +3,13 @@ import { allFeatures, nextFeatureId } from "./plan-features.ts";
 import { continuationBound, continuationsInARow } from "./record-checkpoint.ts";
 import type { Handoff } from "./schemas.ts";
 
-const BULLETIN_ENTRIES = 20;
-const BULLETIN_ENTRY = 300;
+/**
+ * The bulletin's fixed size: past this many entries the orchestrator curates it (merges, drops what
+ * no longer holds) before anyone reads it again — it is never cut silently. One entry's length is
+ * bounded too, with a visible ellipsis.
+ */
+export const BULLETIN_LIMIT = 20;
+export const BULLETIN_ENTRY = 300;
 
 export interface FeatureCommit {
   featureId: string;
@@ -29,11 +34,11 @@ export function recordHandoff(mission: Mission, commit: FeatureCommit): Mission 
   const state = mission.features[featureId] ?? { status: "pending" as const, attempts: 0 };
   const discoveries = handoff.issuesDiscovered.map((issue) => {
     const text = `${featureId}: ${issue.replace(/\s+/g, " ").trim()}`;
-    return text.length > BULLETIN_ENTRY ? `${text.slice(0, BULLETIN_ENTRY - 1)}…` : text;
+    return boundedEntry(text);
   });
   let next: Mission = {
     ...mission,
-    bulletin: [...mission.bulletin, ...discoveries].slice(-BULLETIN_ENTRIES),
+    bulletin: [...mission.bulletin, ...discoveries.filter((entry) => !mission.bulletin.includes(entry))],
     features: {
       ...mission.features,
       [featureId]: { ...state, status: "done", commitSha: commit.commitSha, handoff, files: commit.files, attempts: state.attempts + 1, ...(commit.from ? { from: commit.from } : {}) },
@@ -73,4 +78,10 @@ export function recordHandoff(mission: Mission, commit: FeatureCommit): Mission 
     what: `Each handed off part of the work. What they did is committed${commit.branch ? ` on \`${commit.branch}\`` : ""}; what is left waits as ${id} (${`Finish: ${root.title}`.slice(0, 100)}).`,
     continuations: commit.continuations,
   });
+}
+
+/** One bulletin entry on one line, at most BULLETIN_ENTRY characters (an ellipsis shows a cut). */
+export function boundedEntry(text: string): string {
+  const flat = text.replace(/\s+/g, " ").trim();
+  return flat.length > BULLETIN_ENTRY ? `${flat.slice(0, BULLETIN_ENTRY - 1)}…` : flat;
 }

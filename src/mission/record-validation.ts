@@ -73,3 +73,14 @@ export function recordValidation(mission: Mission, result: ValidationResult, now
     updatedAt: now,
   };
 }
+
+/**
+ * A milestone blocked after its repair rounds gets a fresh set when people retry: it is validated
+ * again (on whatever they pushed) and, if it still fails, repaired again — instead of failing once
+ * more and blocking at once.
+ */
+export function freshRepairRounds(mission: Mission): Mission["milestones"] {
+  return Object.fromEntries(
+    Object.entries(mission.milestones).map(([id, state]) => [id, state.status === "failed" ? { ...state, status: "pending" as const, round: 0, repair: undefined } : state]),
+  );
+}

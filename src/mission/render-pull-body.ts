@@ -1,8 +1,8 @@
 import { defuseMarkers, escapeCell } from "./markdown.ts";
-import type { Mission } from "./mission.ts";
+import { skippedBy, type Mission } from "./mission.ts";
 import { allFeatures, approvedPlan } from "./plan-features.ts";
 
-const VERDICT = { pass: "✅ pass", fail: "❌ fail", pending: "⏳ pending" } as const;
+const VERDICT = { pass: "✅ pass", fail: "❌ fail", pending: "⏳ pending", skipped: "⏭️ skipped — not verified" } as const;
 
 /** The pull request body: the contract with every assertion's verdict, evidence and commit. */
 export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string; costUsd?: number; githubWebUrl?: string } = {}): string {
@@ -20,15 +20,26 @@ export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string;
     lines.push("", `### ${milestone.id} — ${escapeCell(milestone.title)}`, "", "| Assertion | Verdict | Evidence | Commit |", "|---|---|---|---|");
     for (const assertion of plan.assertions.filter((a) => a.milestoneId === milestone.id)) {
       const state = mission.assertions[assertion.id] ?? { verdict: "pending" as const };
+      const evidence = state.skipped ? `skipped by ${skippedBy(state.skipped)}: ${state.skipped.reason}` : (state.evidence ?? "");
       lines.push(
-        `| \`${assertion.id}\` ${escapeCell(assertion.statement)} | ${VERDICT[state.verdict]} | ${escapeCell(state.evidence ?? "")}${"checkRunId" in state && state.checkRunId ? ` ([check run](${runUrl(state.checkRunId)}))` : ""} | ${state.commitSha ? state.commitSha.slice(0, 7) : ""} |`,
+        `| \`${assertion.id}\` ${escapeCell(assertion.statement)} | ${VERDICT[state.verdict]} | ${escapeCell(evidence)}${"checkRunId" in state && state.checkRunId ? ` ([check run](${runUrl(state.checkRunId)}))` : ""} | ${state.commitSha ? state.commitSha.slice(0, 7) : ""} |`,
       );
+    }
+  }
+  const notVerified = plan.assertions.filter((assertion) => mission.assertions[assertion.id]?.verdict === "skipped");
+  if (notVerified.length > 0) {
+    lines.push("", "## ⚠️ Not verified", "", "These assertions were skipped and no validator checked them:", "");
+    for (const assertion of notVerified) {
+      const skipped = mission.assertions[assertion.id]!.skipped;
+      lines.push(`- \`${assertion.id}\` ${escapeCell(assertion.statement)}${skipped ? ` — skipped by ${escapeCell(skippedBy(skipped))}: ${escapeCell(skipped.reason)}` : ""}`);
     }
   }
   lines.push("", "## Features", "");
   for (const feature of allFeatures(mission)) {
     const state = mission.features[feature.id];
-    lines.push(`- ${state?.status === "done" ? "✅" : "⏳"} **${feature.id}** ${escapeCell(feature.title)}${state?.commitSha ? ` — ${state.commitSha.slice(0, 7)}` : ""}`);
+    const mark = state?.status === "done" ? "✅" : state?.status === "skipped" ? "⏭️" : "⏳";
+    const skipped = state?.status === "skipped" && state.skipped ? ` — skipped by ${escapeCell(skippedBy(state.skipped))}: ${escapeCell(state.skipped.reason)}` : "";
+    lines.push(`- ${mark} **${feature.id}** ${escapeCell(feature.title)}${state?.commitSha ? ` — ${state.commitSha.slice(0, 7)}` : ""}${skipped}`);
   }
   const started = Date.parse(mission.createdAt);
   const ended = Date.parse(mission.finishedAt ?? mission.updatedAt);

@@ -7,3 +7,4 @@ export { loadPrompt } from "./load-prompt.ts";
 export { untrusted } from "./untrusted.ts";
 export { loadSkills, parseSkill, type Skill } from "./skills.ts";
 export { testAsUser, type UserTestingInput } from "./user-tester.ts";
+export { curateBulletin, reviewMilestone, type CurateInput, type MilestoneReviewInput } from "./milestone-review.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type AgentRun, READ_ONLY_TOOLS, runAgent } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
-import { checkPlan, PlanSchema, type Mission, type Plan } from "../mission/index.ts";
+import { checkPlan, checkRevision, currentPlan, PlanSchema, type Mission, type Plan } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
 import { repositoryOverview } from "./repository-overview.ts";
 import { loadSkills } from "./skills.ts";
@@ -36,9 +36,11 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
     untrusted("issue title", input.issue.title),
     untrusted("issue body", input.issue.body || "(empty)"),
     ...(conversation.length > 0 ? ["", "## Questions, answers and feedback so far", ...conversation] : []),
-    ...(previous
-      ? ["", `## The previous contract (v${previous.version}); write a revised one that addresses the feedback`, "```json", JSON.stringify(previous.plan, null, 2), "```"]
-      : []),
+    ...(mission.approvedVersion !== undefined
+      ? underWay(mission)
+      : previous
+        ? ["", `## The previous contract (v${previous.version}); write a revised one that addresses the feedback`, "```json", JSON.stringify(previous.plan, null, 2), "```"]
+        : []),
     ...(mission.conversation.some((entry) => entry.kind === "answer") ? ["", "Your questions were answered: write the plan now unless something essential is still unclear."] : []),
     "",
     "## How the product can be used by the user-testing validator",
@@ -68,7 +70,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
         const unknownSkills = submitted.plan.features.flatMap((feature) =>
           (feature.skills ?? []).filter((name) => !known.has(name)).map((name) => `feature ${feature.id} names skill "${name}", which is not offered`),
         );
-        return [...checkPlan(submitted.plan), ...unknownSkills];
+        return [...checkPlan(submitted.plan), ...checkRevision(mission, submitted.plan), ...unknownSkills];
       },
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal },
@@ -77,4 +79,33 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
     onModelCall: input.onModelCall,
   });
   return value.plan ? { kind: "plan", plan: value.plan } : { kind: "questions", questions: value.questions ?? [] };
+}
+
+/**
+ * A revision while the work runs: the plan as it stands (the approved contract and the follow-ups
+ * added since), how far the work got, and the rules that keep finished work finished.
+ */
+function underWay(mission: Mission): string[] {
+  const plan = currentPlan(mission)!;
+  const latest = mission.contracts.at(-1)!;
+  const done = plan.features.filter((feature) => mission.features[feature.id]?.status === "done").map((feature) => `${feature.id} (commit ${mission.features[feature.id]?.commitSha?.slice(0, 7) ?? "?"})`);
+  const passed = plan.assertions.filter((assertion) => mission.assertions[assertion.id]?.verdict === "pass").map((assertion) => assertion.id);
+  const skipped = [
+    ...plan.features.filter((feature) => mission.features[feature.id]?.status === "skipped").map((feature) => feature.id),
+    ...plan.assertions.filter((assertion) => mission.assertions[assertion.id]?.verdict === "skipped").map((assertion) => assertion.id),
+  ];
+  const highest = Math.max(0, ...[...plan.features.map((feature) => feature.id), ...Object.keys(mission.features)].map((id) => Number(id.slice(1)) || 0));
+  return [
+    "",
+    `## The work is under way on contract v${mission.approvedVersion}: write v${latest.version + 1}, a revision that addresses the feedback`,
+    "The plan as it stands (the approved contract with the follow-up features added since):",
+    "```json",
+    JSON.stringify(plan, null, 2),
+    "```",
+    ...(latest.version > mission.approvedVersion! ? [`A revision, v${latest.version}, was proposed and got the feedback below; it is not approved:`, "```json", JSON.stringify(latest.plan, null, 2), "```"] : []),
+    `Done (committed on the branch): ${done.join(", ") || "none yet"}. Passed validation: ${passed.join(", ") || "none yet"}.${skipped.length > 0 ? ` Skipped by people: ${skipped.join(", ")}.` : ""}`,
+    "Rules for the revision: keep every done feature (same id, same milestone) and every passed assertion word for word; " +
+      "you may add, change or drop features, assertions and milestones that are not done; " +
+      `new features take ids from F${highest + 1} on. Give the whole plan, including what is kept.`,
+  ];
 }

@@ -84,6 +84,7 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
     "",
     feature.description,
     "",
+    ...orchestratorNotes(mission, feature),
     "## Assertions this feature must make true",
     ...assertionLines(assertions),
     ...skills.flatMap((skill) => ["", `## Skill: ${skill.name}`, skill.source === "repository" ? untrusted(`skill ${skill.name} from the repository`, skill.body) : skill.body]),
@@ -95,6 +96,13 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
       : []),
   ].join("\n");
   return { context, task };
+}
+
+/** What the orchestrator learned for this feature at milestone boundaries (the latest few). */
+function orchestratorNotes(mission: Mission, feature: Feature): string[] {
+  const notes = mission.features[feature.id]?.notes ?? [];
+  if (notes.length === 0) return [];
+  return ["## Notes from the orchestrator (what earlier milestones taught)", ...notes.slice(-3).map((note) => `- ${note}`), ""];
 }
 
 /** What a continuing worker learns of the checkpoint it starts from: what the app knows, never a transcript. */

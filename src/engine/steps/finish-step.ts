@@ -13,6 +13,8 @@ export async function finishStep(context: StepContext, mission: Mission): Promis
   await context.github.updatePull(repo, pull.number, { body });
   if (pull.draft) await context.github.markReadyForReview(repo, pull);
   const passed = Object.values(mission.assertions).filter((state) => state.verdict === "pass").length;
+  const skipped = Object.values(mission.assertions).filter((state) => state.verdict === "skipped").length;
+  const verified = skipped > 0 ? `${passed} assertions of contract v${mission.approvedVersion} pass; ${skipped} ${skipped === 1 ? "was" : "were"} skipped and not verified (listed in the pull request).` : `All ${passed} assertions of contract v${mission.approvedVersion} pass.`;
   return {
     ...finished,
     status: "done",
@@ -22,7 +24,7 @@ export async function finishStep(context: StepContext, mission: Mission): Promis
       ...finished.notices,
       {
         key: `done-${pull.number}-${Object.keys(mission.features).length}`,
-        body: `### ✅ Mission complete\n\nAll ${passed} assertions of contract v${mission.approvedVersion} pass. Pull request #${pull.number} is ready for your review.`,
+        body: `### ✅ Mission complete\n\n${verified} Pull request #${pull.number} is ready for your review.`,
       },
     ],
   };

@@ -1,5 +1,8 @@
 import {
   contractMarker,
+  currentPlan,
+  describeRevision,
+  isRevision,
   noticeMarker,
   questionsMarker,
   renderContract,
@@ -18,14 +21,17 @@ export async function postNotice(context: StepContext, mission: Mission, key: st
 
 export async function postQuestions(context: StepContext, mission: Mission): Promise<Mission> {
   const round = mission.conversation.filter((entry) => entry.kind === "question").length;
-  const body = renderQuestions(mission.id, mission.questions?.items ?? [], round);
+  const during = mission.questions?.during === "work" && mission.questions.milestoneId ? { milestoneId: mission.questions.milestoneId } : undefined;
+  const body = renderQuestions(mission.id, mission.questions?.items ?? [], round, during);
   const commentId = await postCommentOnce(context, mission, questionsMarker(mission.id, round), body);
-  return { ...mission, questions: { items: mission.questions?.items ?? [], commentId } };
+  return { ...mission, questions: { ...mission.questions, items: mission.questions?.items ?? [], commentId } };
 }
 
 export async function postContract(context: StepContext, mission: Mission, version: number): Promise<Mission> {
   const contract = mission.contracts.find((candidate) => candidate.version === version)!;
-  const body = renderContract(mission.id, contract, mission.issue.title);
+  const before = isRevision(mission, version) ? currentPlan(mission) : undefined;
+  const revision = before ? { version: mission.approvedVersion!, plan: before, mission, changes: describeRevision(before, contract.plan) } : undefined;
+  const body = renderContract(mission.id, contract, mission.issue.title, revision);
   const commentId = await postCommentOnce(context, mission, contractMarker(mission.id, version), body);
   return {
     ...mission,

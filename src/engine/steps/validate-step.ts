@@ -21,7 +21,8 @@ const COMMAND_ORDER = ["install", "typecheck", "lint", "test"] as const;
 export async function validateStep(context: StepContext, mission: Mission, milestoneId: string): Promise<Mission> {
   const plan = approvedPlan(mission)!;
   const milestone = plan.milestones.find((candidate) => candidate.id === milestoneId)!;
-  const assertions = plan.assertions.filter((assertion) => assertion.milestoneId === milestoneId);
+  // A skipped assertion is not validated: the pull request lists it as not verified.
+  const assertions = plan.assertions.filter((assertion) => assertion.milestoneId === milestoneId && mission.assertions[assertion.id]?.verdict !== "skipped");
   const scrutinyAssertions = assertions.filter((assertion) => validatorOf(assertion) === "scrutiny");
   const userAssertions = assertions.filter((assertion) => validatorOf(assertion) === "user-testing");
   // Before any work: a host without a sandbox or a browser pauses the mission for the operator, not half-way through.
