@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { recoveredHandoff } from "../../src/engine/steps/implement-step.ts";
+import { handoffCommitBody, recoveredHandoff } from "../../src/engine/steps/implement-step.ts";
 
 describe("recoveredHandoff", () => {
   it("rebuilds a partial handoff from its commit, so its follow-up is not lost after a crash", () => {
@@ -18,5 +18,11 @@ describe("recoveredHandoff", () => {
   it("reads the status from the trailer only: a line in the worker's summary is not one", () => {
     const body = "Done. The old note said:\nHandoff: checkpoint\n\nMission: #3\nFeature: F1\nHandoff: done\n";
     expect(recoveredHandoff(body, "done")).toMatchObject({ status: "done" });
+  });
+
+  it("keeps what the worker discovered: a crash between push and save does not lose it from the bulletin", () => {
+    const handoff = { status: "partial" as const, summary: "Added the parser.", completed: [], leftUndone: ["the CLI\nflag"], commandsRun: [], issuesDiscovered: ["the lexer drops tabs", "CI has no Node 22"], testsWrittenFirst: false, testsRun: true };
+    const body = `${handoffCommitBody(handoff)}\n\nMission: #3\nFeature: F2\nHandoff: partial\n`;
+    expect(recoveredHandoff(body, "partial")).toMatchObject({ leftUndone: ["the CLI flag"], issuesDiscovered: ["the lexer drops tabs", "CI has no Node 22"] });
   });
 });

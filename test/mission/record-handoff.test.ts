@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyIntent, recordHandoff, type Handoff } from "../../src/mission/index.ts";
+import { applyIntent, nextStep, recordHandoff, type Handoff } from "../../src/mission/index.ts";
 import { awaitingApproval, intent } from "./fixtures.ts";
 
 const approved = () => applyIntent(awaitingApproval(), intent("approve"), "t", { maxBudgetUsd: 10 });
@@ -22,12 +22,13 @@ describe("recordHandoff", () => {
     expect(next.extraFeatures).toEqual([]);
   });
 
-  it("puts discoveries on the bulletin, bounded and attributed", () => {
+  it("puts discoveries on the bulletin, each entry bounded and attributed, none dropped (curation bounds the whole)", () => {
     let mission = approved();
     for (let index = 0; index < 30; index++) {
       mission = recordHandoff(mission, { featureId: "F1", handoff: handoff({ issuesDiscovered: [`issue ${index}\n${"x".repeat(400)}`] }), commitSha: "a", files: [] });
     }
-    expect(mission.bulletin).toHaveLength(20);
+    expect(mission.bulletin).toHaveLength(30);
+    expect(nextStep({ ...mission, branch: "b" })).toEqual({ kind: "curate-bulletin" });
     expect(mission.bulletin.at(-1)).toMatch(/^F1: issue 29 x+…$/);
     expect(mission.bulletin.at(-1)!.length).toBe(300);
   });

@@ -94,7 +94,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state);
     const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", "), Handoff: handoff.status };
     const identity = await context.github.identity(repoRef(mission));
-    const body = [handoff.summary, ...(handoff.leftUndone.length > 0 ? ["", "Left undone:", ...handoff.leftUndone.map((item) => `- ${item}`)] : [])].join("\n");
+    const body = handoffCommitBody(handoff);
     sha = await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, feature.title, body, trailers);
     const refused = await pushOrPause(context, mission, directory, featureId);
     if (refused) return refused;
@@ -219,15 +219,29 @@ export function recoveredHandoff(body: string, handoffTrailer: string | undefine
   const trailer = ["done", "partial", "blocked", "checkpoint"].includes(handoffTrailer ?? "") ? handoffTrailer : undefined;
   const status = (trailer === "checkpoint" ? "partial" : trailer) as Handoff["status"] | undefined;
   const [summary = "", ...rest] = body.split("\n\n");
-  const undone = rest.find((part) => part.startsWith("Left undone:"));
+  const list = (heading: string) => {
+    const part = rest.find((candidate) => candidate.startsWith(heading));
+    return part ? part.split("\n").slice(1).filter((line) => line.startsWith("- ")).map((line) => line.slice(2)) : [];
+  };
   return {
     status: status ?? "done",
     summary: summary.trim() || "(recovered from the commit)",
     completed: [],
-    leftUndone: undone ? undone.split("\n").slice(1).filter((line) => line.startsWith("- ")).map((line) => line.slice(2)) : [],
+    leftUndone: list("Left undone:"),
     commandsRun: [],
-    issuesDiscovered: [],
+    // What the worker discovered survives a crash between push and save: it is in the commit too.
+    issuesDiscovered: list("Discovered:"),
     testsWrittenFirst: false,
     testsRun: false,
   };
+}
+
+/** The feature commit's body: the handoff's summary, what was left undone and what was discovered — enough to rebuild it after a crash. */
+export function handoffCommitBody(handoff: Handoff): string {
+  const flat = (item: string) => `- ${item.replace(/\s+/g, " ").trim()}`;
+  return [
+    handoff.summary,
+    ...(handoff.leftUndone.length > 0 ? ["", "Left undone:", ...handoff.leftUndone.map(flat)] : []),
+    ...(handoff.issuesDiscovered.length > 0 ? ["", "Discovered:", ...handoff.issuesDiscovered.map(flat)] : []),
+  ].join("\n");
 }

@@ -1,0 +1,279 @@
+import { describe, expect, it } from "vitest";
+import {
+  applyCuratedBulletin,
+  applyIntent,
+  applyMilestoneReview,
+  BULLETIN_LIMIT,
+  checkMilestoneReview,
+  checkRevision,
+  currentPlan,
+  describeRevision,
+  nextStep,
+  recordHandoff,
+  renderContract,
+  renderPullBody,
+  renderQuestions,
+  type MilestoneReview,
+  type Mission,
+  type Plan,
+} from "../../src/mission/index.ts";
+import { intent, mission } from "./fixtures.ts";
+
+const NOW = "2026-01-02T00:00:00.000Z";
+const limits = { maxBudgetUsd: 50 };
+const replyOf = (next: Mission) => next.notices.at(-1)?.body ?? "";
+
+/** Two milestones: M1 (F1, F2; VAL-A-001, VAL-A-002) and M2 (F3, F4; VAL-B-001, VAL-B-002). */
+const TWO: Plan = {
+  summary: "Two milestones.",
+  milestones: [
+    { id: "M1", title: "First" },
+    { id: "M2", title: "Second" },
+  ],
+  features: [
+    { id: "F1", milestoneId: "M1", title: "One", description: "Do one.", assertionIds: ["VAL-A-001"] },
+    { id: "F2", milestoneId: "M1", title: "Two", description: "Do two.", assertionIds: ["VAL-A-002"] },
+    { id: "F3", milestoneId: "M2", title: "Three", description: "Do three.", assertionIds: ["VAL-B-001"] },
+    { id: "F4", milestoneId: "M2", title: "Four", description: "Do four.", assertionIds: ["VAL-B-002"] },
+  ],
+  assertions: [
+    { id: "VAL-A-001", milestoneId: "M1", statement: "one works", verification: "test" },
+    { id: "VAL-A-002", milestoneId: "M1", statement: "two works", verification: "test" },
+    { id: "VAL-B-001", milestoneId: "M2", statement: "three works", verification: "test" },
+    { id: "VAL-B-002", milestoneId: "M2", statement: "four works", verification: "test" },
+  ],
+};
+
+const handoff = (summary: string, issuesDiscovered: string[] = []) => ({
+  status: "done" as const,
+  summary,
+  completed: [],
+  leftUndone: [],
+  commandsRun: [],
+  issuesDiscovered,
+  testsWrittenFirst: true,
+  testsRun: true,
+});
+
+/** M1 done and passed, M2 not started. */
+function underWay(overrides: Partial<Mission> = {}): Mission {
+  return mission({
+    status: "running",
+    branch: "mission/7-do-things",
+    contracts: [{ version: 1, plan: TWO, commentId: 2, createdAt: "2026-01-01T10:00:00.000Z" }],
+    approvedVersion: 1,
+    features: {
+      F1: { status: "done", attempts: 1, commitSha: "a".repeat(40), handoff: handoff("did one", ["the lexer drops tabs"]) },
+      F2: { status: "done", attempts: 1, commitSha: "b".repeat(40), handoff: handoff("did two") },
+      F3: { status: "pending", attempts: 0 },
+      F4: { status: "pending", attempts: 0 },
+    },
+    milestones: { M1: { status: "passed", round: 0, checkRunId: 5 }, M2: { status: "pending", round: 0 } },
+    assertions: {
+      "VAL-A-001": { verdict: "pass", evidence: "ok" },
+      "VAL-A-002": { verdict: "pass", evidence: "ok" },
+      "VAL-B-001": { verdict: "pending" },
+      "VAL-B-002": { verdict: "pending" },
+    },
+    ...overrides,
+  });
+}
+
+const REVISED: Plan = {
+  ...TWO,
+  features: [...TWO.features, { id: "F5", milestoneId: "M2", title: "Five", description: "Export as CSV.", assertionIds: ["VAL-B-003"] }],
+  assertions: [...TWO.assertions, { id: "VAL-B-003", milestoneId: "M2", statement: "export works", verification: "test" }],
+};
+
+describe("/mission revise while the work runs", () => {
+  it("stops the work at the step boundary and asks the orchestrator for contract v(n+1)", () => {
+    const next = applyIntent(underWay(), intent("revise", "Also export as CSV"), NOW, limits);
+    expect(next.status).toBe("planning");
+    expect(next.approvedVersion).toBe(1);
+    expect(next.conversation.at(-1)).toMatchObject({ kind: "feedback", text: "Also export as CSV" });
+    expect(nextStep(next)).toEqual({ kind: "plan" });
+    // Blocked, paused, and done with the pull request open are under way too; a closed one is not.
+    for (const status of ["blocked", "paused"] as const) expect(applyIntent(underWay({ status }), intent("revise", "x"), NOW, limits).status).toBe("planning");
+    const done = underWay({ status: "done", pr: { number: 9, nodeId: "n", ready: true } });
+    expect(applyIntent(done, intent("revise", "x"), NOW, limits).status).toBe("planning");
+    const merged = underWay({ status: "done", pr: { number: 9, nodeId: "n", ready: true, closedAs: "merged" } });
+    expect(replyOf(applyIntent(merged, intent("revise", "x"), NOW, limits))).toContain("already **done**");
+    expect(replyOf(applyIntent(underWay(), intent("revise"), NOW, limits))).toContain("say what to change");
+  });
+
+  it("accepts only a revision that keeps what is done and passed, with new ids for new work", () => {
+    expect(checkRevision(underWay(), REVISED)).toEqual([]);
+    const droppedDone = { ...REVISED, features: REVISED.features.filter((feature) => feature.id !== "F1") };
+    expect(checkRevision(underWay(), droppedDone)).toEqual([expect.stringContaining("feature F1 is done")]);
+    const changedPassed = { ...REVISED, assertions: REVISED.assertions.map((a) => (a.id === "VAL-A-002" ? { ...a, statement: "two works fast" } : a)) };
+    expect(checkRevision(underWay(), changedPassed)).toEqual([expect.stringContaining("assertion VAL-A-002 passed")]);
+    const reused = underWay({ features: { ...underWay().features, F9: { status: "skipped", attempts: 0 } } });
+    const withF9 = { ...REVISED, features: [...REVISED.features, { ...REVISED.features[4]!, id: "F9" }] };
+    expect(checkRevision(reused, withF9)).toEqual([expect.stringContaining("F9 was used before")]);
+    // Pending work may change freely.
+    const changedPending = { ...REVISED, features: REVISED.features.map((f) => (f.id === "F3" ? { ...f, description: "Do three, differently." } : f)) };
+    expect(checkRevision(underWay(), changedPending)).toEqual([]);
+  });
+
+  it("shows the difference and both ways on: approve the new version, or keep the old one", () => {
+    const lines = describeRevision(currentPlan(underWay())!, REVISED);
+    expect(lines).toEqual([expect.stringContaining("added feature `F5`"), expect.stringContaining("added assertion `VAL-B-003`")]);
+    const body = renderContract("m1", { version: 2, plan: REVISED, createdAt: NOW }, "Do things", { version: 1, plan: TWO, mission: underWay(), changes: lines });
+    expect(body).toContain("Changes from v1");
+    expect(body).toContain("✅ **F1 — One**");
+    expect(body).toContain("`/mission approve v1`");
+  });
+
+  it("adopts an approved revision: done and passed stay, new work is pending, the passed milestone that gained work is validated again", () => {
+    const revising = applyIntent(underWay(), intent("revise", "Also export"), NOW, limits);
+    const proposed: Mission = { ...revising, status: "awaiting-approval", contracts: [...revising.contracts, { version: 2, plan: REVISED, commentId: 40, createdAt: NOW }] };
+    const next = applyIntent(proposed, { ...intent("approve"), commentId: 41 }, NOW, limits);
+    expect(next.status).toBe("running");
+    expect(next.approvedVersion).toBe(2);
+    expect(next.features.F1).toMatchObject({ status: "done", commitSha: "a".repeat(40) });
+    expect(next.features.F5).toEqual({ status: "pending", attempts: 0 });
+    expect(next.assertions["VAL-A-001"]).toMatchObject({ verdict: "pass" });
+    expect(next.assertions["VAL-B-003"]).toEqual({ verdict: "pending" });
+    expect(next.milestones.M1!.status).toBe("passed");
+    expect(nextStep(next)).toEqual({ kind: "review-milestone", milestoneId: "M1" });
+    // Keeping the old version instead: the work goes on as it was.
+    const kept = applyIntent(proposed, { ...intent("approve", "v1"), commentId: 41 }, NOW, limits);
+    expect(kept).toMatchObject({ status: "running", approvedVersion: 1 });
+    expect(replyOf(kept)).toContain("goes on under contract v1");
+  });
+
+  it("re-validates a passed milestone that gained an assertion, and gives a blocked one fresh rounds", () => {
+    const plan: Plan = {
+      ...TWO,
+      features: [...TWO.features, { id: "F5", milestoneId: "M1", title: "Five", description: "Also.", assertionIds: ["VAL-A-003"] }],
+      assertions: [...TWO.assertions, { id: "VAL-A-003", milestoneId: "M1", statement: "also", verification: "test" }],
+    };
+    const blocked = underWay({ status: "planning", milestones: { M1: { status: "passed", round: 0 }, M2: { status: "failed", round: 4 } } });
+    const next = applyIntent({ ...blocked, status: "awaiting-approval", contracts: [...blocked.contracts, { version: 2, plan, createdAt: NOW }] }, intent("approve", "v2"), NOW, limits);
+    expect(next.milestones.M1).toMatchObject({ status: "pending", round: 0 });
+    expect(next.milestones.M2).toMatchObject({ status: "pending", round: 0 });
+    expect(nextStep(next)).toEqual({ kind: "implement", featureId: "F5" });
+  });
+
+  it("takes over follow-up features and records dropped pending work as skipped, so its id is never reused", () => {
+    const withRepair = underWay({ extraFeatures: [{ id: "F5", milestoneId: "M2", title: "Repair", description: "Fix.", assertionIds: ["VAL-B-001"] }], features: { ...underWay().features, F5: { status: "pending", attempts: 0 } } });
+    const plan = { ...TWO, features: TWO.features.filter((feature) => feature.id !== "F4").map((f) => (f.id === "F3" ? { ...f, assertionIds: ["VAL-B-001", "VAL-B-002"] } : f)) };
+    const next = applyIntent({ ...withRepair, status: "awaiting-approval", contracts: [...withRepair.contracts, { version: 2, plan, createdAt: NOW }] }, intent("approve", "v2"), NOW, limits);
+    expect(next.extraFeatures).toEqual([]);
+    expect(next.features.F4).toMatchObject({ status: "skipped", skipped: { by: "contract", reason: "dropped from the plan" } });
+    expect(next.features.F5).toMatchObject({ status: "skipped" });
+  });
+});
+
+describe("/mission skip", () => {
+  it("sets a pending feature aside, and says which assertion is left without a feature", () => {
+    const next = applyIntent(underWay(), intent("skip", "F4 the export is not needed"), NOW, limits);
+    expect(next.features.F4).toMatchObject({ status: "skipped", skipped: { author: "alice", by: "person", reason: "the export is not needed" } });
+    expect(replyOf(next)).toContain("`/mission skip VAL-B-002 <reason>`");
+    expect(nextStep({ ...next, notices: [] })).toEqual({ kind: "review-milestone", milestoneId: "M1" });
+  });
+
+  it("sets an assertion aside: not validated, and the pull request lists it as not verified", () => {
+    const next = applyIntent(underWay(), intent("skip", "VAL-B-002 needs a real printer"), NOW, limits);
+    expect(next.assertions["VAL-B-002"]).toMatchObject({ verdict: "skipped", skipped: { reason: "needs a real printer" } });
+    const body = renderPullBody(next);
+    expect(body).toContain("## ⚠️ Not verified");
+    expect(body).toContain("skipped by @alice: needs a real printer");
+  });
+
+  it("unblocks a milestone blocked on the assertion it skips, with fresh repair rounds", () => {
+    const blocked = underWay({ status: "blocked", pausedFrom: "running", milestones: { M1: { status: "passed", round: 0 }, M2: { status: "failed", round: 4 } } });
+    const next = applyIntent(blocked, intent("skip", "VAL-B-001 flaky hardware"), NOW, limits);
+    expect(next.status).toBe("running");
+    expect(next.milestones.M2).toMatchObject({ status: "pending", round: 0 });
+  });
+
+  it("explains every refusal with a command that works", () => {
+    expect(replyOf(applyIntent(underWay(), intent("skip", ""), NOW, limits))).toContain("`/mission skip F3 <reason>`");
+    expect(replyOf(applyIntent(underWay(), intent("skip", "F3"), NOW, limits))).toContain("say why F3 is skipped");
+    expect(replyOf(applyIntent(underWay(), intent("skip", "F1 no"), NOW, limits))).toContain("already done");
+    expect(replyOf(applyIntent(underWay(), intent("skip", "VAL-A-001 no"), NOW, limits))).toContain("already passed");
+    expect(replyOf(applyIntent(underWay(), intent("skip", "F77 no"), NOW, limits))).toContain("neither a feature nor an assertion");
+    expect(replyOf(applyIntent(mission({ status: "planning" }), intent("skip", "F1 x"), NOW, limits))).toContain("no approved contract");
+  });
+});
+
+describe("the milestone boundary", () => {
+  const review = (overrides: Partial<MilestoneReview> = {}): MilestoneReview => ({ bulletin: ["F1: the lexer drops tabs"], notes: [], add: [], drop: [], questions: [], ...overrides });
+
+  it("is reviewed once, after the milestone passed and before the next milestone's first feature", () => {
+    expect(nextStep(underWay())).toEqual({ kind: "review-milestone", milestoneId: "M1" });
+    const reviewed = applyMilestoneReview(underWay(), "M1", review(), NOW);
+    expect(reviewed.milestones.M1!.reviewed).toBe(true);
+    expect(nextStep(reviewed)).toEqual({ kind: "implement", featureId: "F3" });
+    // The last milestone has nothing after it to adjust.
+    const last = underWay({ milestones: { M1: { status: "passed", round: 0, reviewed: true }, M2: { status: "passed", round: 0 } }, features: { ...underWay().features, F3: { status: "done", attempts: 1 }, F4: { status: "done", attempts: 1 } } });
+    expect(nextStep(last)).toEqual({ kind: "finish" });
+  });
+
+  it("adds work the discoveries call for, drops what became moot, and leaves notes for later workers", () => {
+    const next = applyMilestoneReview(
+      underWay(),
+      "M1",
+      review({
+        add: [{ milestoneId: "M2", title: "Handle tabs", description: "The lexer drops tabs.", assertionIds: ["VAL-B-001"] }],
+        drop: [{ featureId: "F4", reason: "F3 covers it" }],
+        notes: [{ featureId: "F3", note: "the lexer drops tabs; test with them" }],
+      }),
+      NOW,
+    );
+    expect(next.extraFeatures).toEqual([expect.objectContaining({ id: "F5", milestoneId: "M2", title: "Handle tabs" })]);
+    expect(next.features.F4).toMatchObject({ status: "skipped", skipped: { by: "orchestrator", reason: "F3 covers it" } });
+    expect(next.features.F3!.notes).toEqual(["After M1: the lexer drops tabs; test with them"]);
+    expect(renderPullBody(next)).toContain("skipped by the orchestrator: F3 covers it");
+  });
+
+  it("refuses a review that reaches outside the approved contract or leaves an assertion unserved", () => {
+    const mission = underWay();
+    expect(checkMilestoneReview(mission, "M1", review())).toEqual([]);
+    expect(checkMilestoneReview(mission, "M1", review({ add: [{ milestoneId: "M2", title: "New", description: "d", assertionIds: ["VAL-Z-001"] }] }))).toEqual([
+      expect.stringContaining("new assertions need /mission revise"),
+    ]);
+    expect(checkMilestoneReview(mission, "M1", review({ drop: [{ featureId: "F4", reason: "moot" }] }))).toEqual([expect.stringContaining("no feature serves VAL-B-002")]);
+    expect(checkMilestoneReview(mission, "M1", review({ drop: [{ featureId: "F1", reason: "x" }] }))[0]).toContain("F1 cannot be dropped");
+    expect(checkMilestoneReview(mission, "M1", review({ notes: [{ featureId: "F2", note: "x" }] }))[0]).toContain("note for F2");
+    expect(checkMilestoneReview(mission, "M1", review({ add: [{ milestoneId: "M1", title: "Back", description: "d", assertionIds: ["VAL-A-001"] }] }))[0]).toContain("later milestone");
+    expect(checkMilestoneReview(mission, "M1", review({ bulletin: Array.from({ length: 13 }, (_, i) => `e${i}`) }))[0]).toContain("at most 12");
+  });
+
+  it("asks people what only they can decide; the answer goes to the workers and the work goes on", () => {
+    const asking = applyMilestoneReview(underWay(), "M1", review({ questions: ["Keep the old CSV format?"] }), NOW);
+    expect(asking.status).toBe("questions");
+    expect(asking.questions).toEqual({ items: ["Keep the old CSV format?"], during: "work", milestoneId: "M1" });
+    expect(nextStep(asking)).toEqual({ kind: "post-questions" });
+    const text = renderQuestions("m1", asking.questions!.items, 1, { milestoneId: "M1" });
+    expect(text).toContain("Questions after milestone M1");
+    expect(text).toContain("`/mission answer <text>`");
+    const answered = applyIntent({ ...asking, questions: { ...asking.questions!, commentId: 50 } }, intent("answer", "Yes, keep it"), NOW, limits);
+    expect(answered.status).toBe("running");
+    expect(answered.guidance.at(-1)).toMatchObject({ text: "Yes, keep it" });
+    expect(nextStep(answered)).toEqual({ kind: "implement", featureId: "F3" });
+    // Or the person changes the contract instead.
+    expect(applyIntent({ ...asking, questions: { ...asking.questions!, commentId: 50 } }, intent("revise", "Use JSON instead"), NOW, limits).status).toBe("planning");
+  });
+});
+
+describe("the bulletin", () => {
+  it("grows without silent loss and is curated past its fixed size", () => {
+    let state = underWay({ milestones: { M1: { status: "passed", round: 0, reviewed: true }, M2: { status: "pending", round: 0 } } });
+    const many = Array.from({ length: BULLETIN_LIMIT + 1 }, (_, i) => `finding ${i}`);
+    state = recordHandoff(state, { featureId: "F3", handoff: handoff("did three", many), commitSha: "c".repeat(40), files: ["x"] });
+    expect(state.bulletin).toHaveLength(BULLETIN_LIMIT + 1);
+    expect(state.bulletin[0]).toBe("F3: finding 0");
+    expect(nextStep(state)).toEqual({ kind: "curate-bulletin" });
+    const curated = applyCuratedBulletin(state, ["F3: findings 0–20 are one problem: tabs"]);
+    expect(curated.bulletin).toEqual(["F3: findings 0–20 are one problem: tabs"]);
+    expect(nextStep(curated)).toEqual({ kind: "implement", featureId: "F4" });
+  });
+
+  it("does not repeat an entry it already holds", () => {
+    const state = underWay({ bulletin: ["F3: the lexer drops tabs"] });
+    const next = recordHandoff(state, { featureId: "F3", handoff: handoff("again", ["the lexer drops tabs"]), commitSha: "c".repeat(40), files: [] });
+    expect(next.bulletin).toEqual(["F3: the lexer drops tabs"]);
+  });
+});
