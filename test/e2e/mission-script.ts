@@ -15,6 +15,8 @@ export interface MissionScript {
   plans: ScriptedPlan[];
   /** Files each feature writes, by feature id. */
   files: Record<string, Record<string, string>>;
+  /** What each feature's worker reports as discovered, by feature id (default: nothing). */
+  discoveries?: Record<string, string[]>;
   /** A shell command each worker runs before it writes its files (default: none). */
   shell?: string;
   /** Verdict for an assertion (default: pass). */
@@ -23,6 +25,8 @@ export interface MissionScript {
   review?: (featureId: string, request: NormalizedRequest) => Array<{ path: string; line: number; severity: "blocker" | "major" | "minor" | "nit"; message: string }>;
   /** The user-testing QA agent's turns (default: every assertion passes untested). */
   userTest?: (request: NormalizedRequest) => Reply;
+  /** The orchestrator's review at a milestone boundary (default: the bulletin kept, nothing else changed). */
+  milestoneReview?: (milestoneId: string, request: NormalizedRequest) => Record<string, unknown>;
 }
 
 /**
@@ -70,7 +74,7 @@ export function missionResponder(script: MissionScript) {
               completed: [`${featureId} files`],
               leftUndone: [],
               commandsRun: [],
-              issuesDiscovered: [],
+              issuesDiscovered: script.discoveries?.[featureId] ?? [],
               testsWrittenFirst: false,
             },
           },
@@ -96,6 +100,17 @@ export function missionResponder(script: MissionScript) {
           },
         }],
       };
+    }
+    if (tools.includes("submit_milestone_review")) {
+      rolesSeen.push("milestone-review");
+      const milestone = /^# Milestone (M\d+) /m.exec(firstUser)?.[1] ?? "M?";
+      const bulletin = [...(firstUser.split("## The bulletin")[1]?.split("## What is still to do")[0] ?? "").matchAll(/^- (.+)$/gm)].map((match) => match[1]!).slice(0, 12);
+      return { toolCalls: [{ name: "submit_milestone_review", arguments: script.milestoneReview?.(milestone, request) ?? { bulletin, notes: [], add: [], drop: [], questions: [] } }] };
+    }
+    if (tools.includes("submit_bulletin")) {
+      rolesSeen.push("curator");
+      const entries = [...firstUser.matchAll(/^- (.+)$/gm)].map((match) => match[1]!);
+      return { toolCalls: [{ name: "submit_bulletin", arguments: { bulletin: entries.slice(-12) } }] };
     }
     if (tools.includes("submit_review")) {
       rolesSeen.push("reviewer");
