@@ -198,4 +198,29 @@ describe("a long mission: three milestones, ten features, steered from GitHub", 
     expect(pull.draft).toBe(false);
     expect(pull.body).toContain("Validation contract v2");
   });
+
+  it("a question the orchestrator asks at a milestone boundary is answered as its comment says, and the answer reaches the next workers", async () => {
+    harness = await startHarness({ files: FILES });
+    const twoMilestones: ScriptedPlan = { ...V1, milestones: V1.milestones.slice(0, 2), features: V1.features.slice(0, 6), assertions: V1.assertions.slice(0, 6).map((a) => (a.id === "VAL-TWO-002" ? { ...a, statement: "part 5 is there" } : a)) };
+    harness.models.script(
+      missionResponder({
+        plans: [twoMilestones],
+        files: PART_FILES,
+        milestoneReview: (milestoneId) => ({ bulletin: [], notes: [], add: [], drop: [], questions: milestoneId === "M1" ? ["Should part 4 be upper case?"] : [] }),
+      }),
+    );
+    const issue = await harness.startMission("Assemble the parts");
+    await harness.say(issue);
+    const question = harness.github.comments(OWNER, REPO, issue).find((comment) => comment.body.startsWith("### ❓ Questions after milestone M1"))!;
+    expect(question.body).toContain("Should part 4 be upper case?");
+    expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2", "F3"]);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("questions");
+
+    const answer = /`(\/mission answer) <text>`/.exec(question.body)![1]!;
+    await harness.say(issue, `${answer} No, keep it lower case.`);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+    expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2", "F3", "F4", "F5", "F6"]);
+    const f4 = harness.models.calls.map((call) => call.request).find((request) => workerOn(request) === "F4")!;
+    expect(firstText(f4)).toContain("No, keep it lower case.");
+  });
 });
