@@ -17,3 +17,4 @@ export { escapeCell, defuseMarkers } from "./markdown.ts";
 export { allFeatures, approvedPlan, featuresOf, latestContract, nextFeatureId } from "./plan-features.ts";
 export { renderPullBody, formatDuration } from "./render-pull-body.ts";
 export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.ts";
+export { blockOnStep, describeStep, pauseForBudget, pauseForHost, pauseForOutage, type BudgetReached, type HostFault, type StepFailure } from "./step-failure.ts";
