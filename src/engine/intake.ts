@@ -6,6 +6,7 @@ import { newMission, parseCommands, renderHelp, type Command, type Mission, type
 import type { Delivery, MissionStore } from "../store/index.ts";
 import type { Engine } from "./engine.ts";
 import { isRetryable } from "./is-retryable.ts";
+import { delayBeforeRetry, deliveryRetryPolicy } from "./retry-policy.ts";
 import { WebhookPayloadSchemas } from "./webhook-payloads.ts";
 
 export interface IntakeDeps {
@@ -110,9 +111,9 @@ export class Intake {
       return true;
     } catch (error) {
       const attempts = (this.#attempts.get(delivery.id) ?? 0) + 1;
-      if (isRetryable(error) && attempts < (this.#deps.maxAttempts ?? 8)) {
+      const delay = isRetryable(error) ? delayBeforeRetry(deliveryRetryPolicy(this.#deps), attempts) : undefined;
+      if (delay !== undefined) {
         this.#attempts.set(delivery.id, attempts);
-        const delay = (this.#deps.retryDelayMs ?? 2_000) * 2 ** (attempts - 1);
         log.warn({ err: error, attempts, delay }, "delivery failed for a passing reason; will retry");
         const timer = setTimeout(() => {
           this.#timers.delete(timer);
