@@ -18,3 +18,4 @@ export { allFeatures, approvedPlan, featuresOf, latestContract, nextFeatureId } 
 export { renderPullBody, formatDuration } from "./render-pull-body.ts";
 export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.ts";
 export { blockOnStep, describeStep, pauseForBudget, pauseForHost, pauseForOutage, type BudgetReached, type HostFault, type StepFailure } from "./step-failure.ts";
+export { commandRefusal, configProblemsReply, helpReply, labelRefusal, noMissionReply } from "./replies.ts";
