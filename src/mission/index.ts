@@ -19,3 +19,6 @@ export { renderPullBody, formatDuration } from "./render-pull-body.ts";
 export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.ts";
 export { blockOnStep, describeStep, pauseForBudget, pauseForHost, pauseForOutage, type BudgetReached, type HostFault, type StepFailure } from "./step-failure.ts";
 export { commandRefusal, configProblemsReply, helpReply, labelRefusal, noMissionReply } from "./replies.ts";
+export { completeMission } from "./complete-mission.ts";
+export { blockOnWorker } from "./block-on-worker.ts";
+export { recordPlan, type PlanningOutcome } from "./record-plan.ts";
