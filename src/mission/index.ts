@@ -22,3 +22,4 @@ export { commandRefusal, configProblemsReply, helpReply, labelRefusal, noMission
 export { completeMission } from "./complete-mission.ts";
 export { blockOnWorker } from "./block-on-worker.ts";
 export { recordPlan, type PlanningOutcome } from "./record-plan.ts";
+export { renderCheckSummary, renderUserTestingSummary, scrutinyFailures, stoppedCheckSummary, type CommandRun, type ReviewFinding } from "./render-check-summary.ts";
