@@ -1,22 +1,13 @@
 import { ControlThrottle, renderControl } from "../control/index.ts";
-import { applyIntent, controlMarker, isTerminal, nextStep, type Mission, type Step } from "../mission/index.ts";
-import type { EngineDeps, StepContext } from "./engine-deps.ts";
-import { chooseBranchStep } from "./steps/choose-branch-step.ts";
-import { planRepairStep } from "./steps/plan-repair-step.ts";
-import { curateBulletinStep, reviewMilestoneStep } from "./steps/review-milestone-step.ts";
-import { finishStep } from "./steps/finish-step.ts";
-import { implementStep } from "./steps/implement-step.ts";
-import { planStep } from "./steps/plan-step.ts";
-import { postCommentOnce } from "./steps/post-comment-once.ts";
-import { postContract, postNotice, postQuestions } from "./steps/post-steps.ts";
-import { repoRef } from "./steps/remote-access.ts";
-import { validateStep } from "./steps/validate-step.ts";
-import { isRetryable } from "./is-retryable.ts";
-import { stepEvents } from "./step-events.ts";
-import { BudgetExceededError } from "../models/index.ts";
-import { BrowserUnavailableError } from "../browser/index.ts";
-import { SandboxUnavailableError } from "../workspace/index.ts";
+import { applyIntent, blockOnStep, controlMarker, isTerminal, nextStep, pauseForBudget, pauseForHost, pauseForOutage, type Mission } from "../mission/index.ts";
 import type { MissionEvent } from "../store/index.ts";
+import type { EngineDeps, StepContext } from "./engine-deps.ts";
+import { stepRetryPolicy } from "./retry-policy.ts";
+import { stepDisposition } from "./step-disposition.ts";
+import { stepEvents } from "./step-events.ts";
+import { runStep, stepTable, type WorkStep } from "./step-table.ts";
+import { postCommentOnce } from "./steps/post-comment-once.ts";
+import { repoRef } from "./steps/remote-access.ts";
 
 interface Drive {
   promise: Promise<void>;
@@ -33,6 +24,7 @@ export class Engine {
   readonly #drives = new Map<string, Drive>();
   readonly #control: ControlThrottle;
   readonly #abort = new AbortController();
+  readonly #steps = stepTable((context, mission) => this.#postControl(context, mission));
   #stopping = false;
 
   constructor(deps: EngineDeps) {
@@ -129,11 +121,11 @@ export class Engine {
   }
 
   /** Runs a step; a passing failure is retried with growing delays, a lasting one pauses or blocks the mission. */
-  async #attempt(context: StepContext, mission: Mission, step: Exclude<Step, { kind: "wait" }>, events: MissionEvent[]): Promise<Mission | undefined> {
+  async #attempt(context: StepContext, mission: Mission, step: WorkStep, events: MissionEvent[]): Promise<Mission | undefined> {
     const started = context.now();
     await this.#deps.store.appendEvent({ missionId: mission.id, kind: "step-start", at: started.toISOString(), data: { ...step } });
     try {
-      const next = await this.#run(context, mission, step);
+      const next = await runStep(this.#steps, context, mission, step);
       // Saved with the mission, in one transaction: a kill between the two cannot record a handoff or verdict twice.
       events.push({ missionId: mission.id, kind: "step-end", at: context.now().toISOString(), data: { ...step, ms: context.now().getTime() - started.getTime() } });
       for (const event of stepEvents(mission, next, step)) events.push({ missionId: mission.id, at: context.now().toISOString(), ...event });
@@ -141,85 +133,34 @@ export class Engine {
       return { ...next, stepFailures: 0, updatedAt: context.now().toISOString() };
     } catch (error) {
       if (this.#stopping) return undefined;
-      if (error instanceof BudgetExceededError) return budgetPause(mission, error, this.#deps.settings.maxBudgetUsd);
-      if ((error as { hostFault?: unknown }).hostFault === true) {
-        // The operator must fix the host (sandbox, browser): the comment says why and how; the raw detail goes to the log.
-        const browser = error instanceof BrowserUnavailableError;
-        context.log.error({ err: error, detail: (error as SandboxUnavailableError).detail, step: step.kind }, "the app's host cannot run this step");
-        await this.#deps.store.appendEvent({ missionId: mission.id, kind: "step-fail", at: context.now().toISOString(), data: { ...step, message: (error as Error).message, retryable: false } });
-        return {
-          ...mission,
-          status: "paused",
-          pausedFrom: mission.status,
-          pauseCause: "outage",
-          reason: browser ? "the app's host cannot run the user-testing browser" : "the sandbox cannot start on the app's host",
-          notices: [...mission.notices, { key: `sandbox-${mission.notices.length}`, body: `### ⏸️ Mission paused: ${browser ? "no browser" : "no sandbox"}\n\n${(error as Error).message}` }],
-        };
-      }
-      const retryable = isRetryable(error);
-      const failures = mission.stepFailures + 1;
-      const message = (error as Error).message ?? String(error);
-      context.log.warn({ err: error, step: step.kind, failures, retryable }, "step failed");
-      await this.#deps.store.appendEvent({ missionId: mission.id, kind: "step-fail", at: context.now().toISOString(), data: { ...step, message, retryable } });
-      if (retryable && failures <= this.#deps.settings.maxStepRetries) {
-        await sleep(this.#deps.settings.retryDelayMs * 2 ** (failures - 1), this.#abort.signal);
-        return { ...mission, stepFailures: failures };
-      }
-      const status = retryable ? "paused" : "blocked";
-      return {
-        ...mission,
-        status,
-        pausedFrom: mission.status,
-        ...(retryable ? { pauseCause: "outage" as const } : {}),
-        reason: `${describeStep(step)} failed`,
-        stepFailures: 0,
-        notices: [
-          ...mission.notices,
-          {
-            key: `step-${step.kind}-${mission.notices.length}`,
-            body: [
-              `### ${retryable ? "⏸️ Mission paused" : "⛔ Mission blocked"}: ${describeStep(step)} failed`,
-              "",
-              "```",
-              message.slice(0, 2000).replace(/```/g, "ʼʼʼ"),
-              "```",
-              "",
-              retryable
-                ? `This looks like an outage that outlasted ${this.#deps.settings.maxStepRetries} retries. Comment \`/mission resume\` when it is over; nothing is lost.`
-                : "Comment `/mission retry` to run the step again, or `/mission abort`.",
-            ].join("\n"),
-          },
-        ],
-      };
+      return this.#failed(context, mission, step, error);
     }
   }
 
-  #run(context: StepContext, mission: Mission, step: Exclude<Step, { kind: "wait" }>): Promise<Mission> {
-    switch (step.kind) {
-      case "post-control":
-        return this.#postControl(context, mission);
-      case "post-notice":
-        return postNotice(context, mission, step.key);
-      case "plan":
-        return planStep(context, mission);
-      case "post-questions":
-        return postQuestions(context, mission);
-      case "post-contract":
-        return postContract(context, mission, step.version);
-      case "choose-branch":
-        return chooseBranchStep(context, mission);
-      case "plan-repair":
-        return planRepairStep(context, mission, step.milestoneId);
-      case "implement":
-        return implementStep(context, mission, step.featureId);
-      case "validate":
-        return validateStep(context, mission, step.milestoneId);
-      case "review-milestone":
-        return reviewMilestoneStep(context, mission, step.milestoneId);
-      case "curate-bulletin":
-        return curateBulletinStep(context, mission);
-      case "finish":
-        return finishStep(context, mission);
+  /** What a failed step leads to, as `stepDisposition` classifies its error: logged, recorded, then the mission's transition. */
+  async #failed(context: StepContext, mission: Mission, step: WorkStep, error: unknown): Promise<Mission> {
+    const failures = mission.stepFailures + 1;
+    const disposition = stepDisposition(error, failures, stepRetryPolicy(this.#deps.settings));
+    const failed = (message: string, retryable: boolean) =>
+      this.#deps.store.appendEvent({ missionId: mission.id, kind: "step-fail", at: context.now().toISOString(), data: { ...step, message, retryable } });
+    if (disposition.kind === "pause-budget") return pauseForBudget(mission, { ...disposition, maxUsd: this.#deps.settings.maxBudgetUsd });
+    if (disposition.kind === "pause-operator" && disposition.cause === "host") {
+      // The operator must fix the host (sandbox, browser): the comment says why and how; the raw detail goes to the log.
+      context.log.error({ err: error, detail: disposition.detail, step: step.kind }, "the app's host cannot run this step");
+      await failed(disposition.message, false);
+      return pauseForHost(mission, disposition);
+    }
+    const retryable = disposition.kind !== "block";
+    context.log.warn({ err: error, step: step.kind, failures, retryable }, "step failed");
+    await failed(disposition.message, retryable);
+    switch (disposition.kind) {
+      case "retry":
+        await sleep(disposition.delayMs, this.#abort.signal);
+        return { ...mission, stepFailures: failures };
+      case "pause-operator":
+        return pauseForOutage(mission, { step, message: disposition.message, retries: disposition.retries });
+      case "block":
+        return blockOnStep(mission, { step, message: disposition.message });
     }
   }
 
@@ -254,19 +195,6 @@ export class Engine {
   }
 }
 
-function describeStep(step: Step): string {
-  switch (step.kind) {
-    case "implement":
-      return `implementing ${step.featureId}`;
-    case "validate":
-      return `validating milestone ${step.milestoneId}`;
-    case "plan":
-      return "planning";
-    default:
-      return step.kind.replace("-", " ");
-  }
-}
-
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(resolve, ms);
@@ -275,28 +203,4 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }, { once: true });
   });
-}
-
-function budgetPause(mission: Mission, error: BudgetExceededError, maxUsd: number): Mission {
-  const money = (usd: number) => `$${usd.toFixed(2)}`;
-  return {
-    ...mission,
-    status: "paused",
-    pausedFrom: mission.status,
-    pauseCause: "budget",
-    reason: `budget reached (${money(error.spentUsd)} of ${money(error.capUsd)})`,
-    notices: [
-      ...mission.notices,
-      {
-        key: `budget-${mission.notices.length}`,
-        body: [
-          "### 💸 Mission paused: budget reached",
-          "",
-          `${money(error.spentUsd)} of the ${money(error.capUsd)} budget is spent, and the next model call could cost up to ${money(error.nextCallUsd)}.`,
-          "",
-          `Comment \`/mission budget <usd>\` (at most ${money(maxUsd)}) to continue where it stopped; nothing is lost.`,
-        ].join("\n"),
-      },
-    ],
-  };
 }

@@ -2,10 +2,11 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { parseRepositoryConfig, REPOSITORY_CONFIG_PATH } from "../config/index.ts";
 import { hasWriteAccess, type GitHubPort, type RepoRef } from "../github/index.ts";
-import { newMission, parseCommands, renderHelp, type Command, type Mission, type MissionLimits } from "../mission/index.ts";
+import { commandRefusal, configProblemsReply, helpReply, labelRefusal, newMission, noMissionReply, parseCommands, type Command, type Mission, type MissionLimits } from "../mission/index.ts";
 import type { Delivery, MissionStore } from "../store/index.ts";
 import type { Engine } from "./engine.ts";
 import { isRetryable } from "./is-retryable.ts";
+import { delayBeforeRetry, deliveryRetryPolicy } from "./retry-policy.ts";
 import { WebhookPayloadSchemas } from "./webhook-payloads.ts";
 
 export interface IntakeDeps {
@@ -110,9 +111,9 @@ export class Intake {
       return true;
     } catch (error) {
       const attempts = (this.#attempts.get(delivery.id) ?? 0) + 1;
-      if (isRetryable(error) && attempts < (this.#deps.maxAttempts ?? 8)) {
+      const delay = isRetryable(error) ? delayBeforeRetry(deliveryRetryPolicy(this.#deps), attempts) : undefined;
+      if (delay !== undefined) {
         this.#attempts.set(delivery.id, attempts);
-        const delay = (this.#deps.retryDelayMs ?? 2_000) * 2 ** (attempts - 1);
         log.warn({ err: error, attempts, delay }, "delivery failed for a passing reason; will retry");
         const timer = setTimeout(() => {
           this.#timers.delete(timer);
@@ -136,11 +137,7 @@ export class Intake {
     if (!hasWriteAccess(await this.#deps.github.permission(repo, sender))) {
       log.info({ sender }, "label from someone without write access; refused");
       if (!this.#mayReply(repo, payload.issue.number, sender, `label:${payload.issue.number}:${payload.label?.name}`, log)) return;
-      await this.#deps.github.postComment(
-        repo,
-        payload.issue.number,
-        `@${sender} thanks for the interest — only people with write access to this repository can start a mission. A maintainer can add the \`${this.#deps.settings.label}\` label.`,
-      );
+      await this.#deps.github.postComment(repo, payload.issue.number, labelRefusal(sender, this.#deps.settings.label));
       return;
     }
     if (await this.#deps.store.findActiveMission(repo.owner, repo.name, payload.issue.number)) return;
@@ -151,19 +148,7 @@ export class Intake {
       maxLimits: this.#deps.settings.maxLimits,
     });
     if (!config.ok) {
-      await this.#deps.github.postComment(
-        repo,
-        payload.issue.number,
-        [
-          `### ⚠️ The mission could not start`,
-          "",
-          `\`${REPOSITORY_CONFIG_PATH}\` has problems:`,
-          "",
-          ...config.problems.map((problem) => `- ${problem}`),
-          "",
-          `Fix the file on the default branch, then remove and add the \`${this.#deps.settings.label}\` label again.`,
-        ].join("\n"),
-      );
+      await this.#deps.github.postComment(repo, payload.issue.number, configProblemsReply(REPOSITORY_CONFIG_PATH, config.problems, this.#deps.settings.label));
       return;
     }
     const now = (this.#deps.now?.() ?? new Date()).toISOString();
@@ -201,23 +186,19 @@ export class Intake {
     const replyOnce = () => this.#mayReply(repo, payload.issue.number, author, `comment:${payload.comment.id}`, log);
     if (commands.some((command) => command.verb === "help" || command.verb === "unknown") && replyOnce()) {
       const unknown = commands.find((command): command is Extract<Command, { verb: "unknown" }> => command.verb === "unknown");
-      await this.#deps.github.postComment(repo, payload.issue.number, renderHelp(unknown ? `\`/mission ${unknown.given}\` is not a command I know. These are:` : undefined));
+      await this.#deps.github.postComment(repo, payload.issue.number, helpReply(unknown?.given));
     }
     const actionable = commands.filter((command) => command.verb !== "help" && command.verb !== "unknown");
     if (actionable.length === 0) return;
     if (!(await mayWrite())) {
       log.info({ author }, "command from someone without write access; refused");
       if (!replyOnce()) return;
-      await this.#deps.github.postComment(
-        repo,
-        payload.issue.number,
-        `@${author} sorry — only people with write access to this repository can steer a mission, so I did not act on \`/mission ${actionable[0]!.verb}\`.`,
-      );
+      await this.#deps.github.postComment(repo, payload.issue.number, commandRefusal(author, actionable[0]!.verb));
       return;
     }
     if (!mission) {
       if (!replyOnce()) return;
-      await this.#deps.github.postComment(repo, payload.issue.number, `@${author} there is no mission on this ${payload.issue.pull_request ? "pull request" : "issue"}. Add the \`${this.#deps.settings.label}\` label to an issue to start one.`);
+      await this.#deps.github.postComment(repo, payload.issue.number, noMissionReply(author, payload.issue.pull_request ? "pull request" : "issue", this.#deps.settings.label));
       return;
     }
     for (const [index, command] of actionable.entries()) {

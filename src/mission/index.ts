@@ -20,3 +20,9 @@ export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.
 export { adoptRevision, checkRevision, currentPlan, describeRevision, isRevision, startRevision } from "./revise.ts";
 export { applySkip } from "./skip.ts";
 export { applyCuratedBulletin, applyMilestoneReview, checkMilestoneReview, CURATED_BULLETIN, type MilestoneReview } from "./milestone-review.ts";
+export { blockOnStep, describeStep, pauseForBudget, pauseForHost, pauseForOutage, type BudgetReached, type HostFault, type StepFailure } from "./step-failure.ts";
+export { commandRefusal, configProblemsReply, helpReply, labelRefusal, noMissionReply } from "./replies.ts";
+export { completeMission } from "./complete-mission.ts";
+export { blockOnWorker } from "./block-on-worker.ts";
+export { recordPlan, type PlanningOutcome } from "./record-plan.ts";
+export { renderCheckSummary, renderUserTestingSummary, scrutinyFailures, stoppedCheckSummary, type CommandRun, type ReviewFinding } from "./render-check-summary.ts";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type AgentRun, READ_ONLY_TOOLS, runAgent } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
-import { checkPlan, checkRevision, currentPlan, PlanSchema, type Mission, type Plan } from "../mission/index.ts";
+import { checkPlan, checkRevision, currentPlan, PlanSchema, type Mission, type PlanningOutcome } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
 import { repositoryOverview } from "./repository-overview.ts";
 import { loadSkills } from "./skills.ts";
@@ -11,8 +11,6 @@ const SubmitPlanSchema = z.object({
   questions: z.array(z.string().min(1).max(500)).max(5).optional().describe("Clarifying questions, when the issue is genuinely ambiguous"),
   plan: PlanSchema.optional().describe("The plan and validation contract"),
 });
-
-export type PlanningOutcome = { kind: "questions"; questions: string[] } | { kind: "plan"; plan: Plan };
 
 export interface PlanInput {
   model: LanguageModel;

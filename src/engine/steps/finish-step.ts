@@ -1,4 +1,4 @@
-import { renderPullBody, type Mission } from "../../mission/index.ts";
+import { completeMission, renderPullBody, type Mission } from "../../mission/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
 import { repoRef } from "./remote-access.ts";
@@ -12,20 +12,5 @@ export async function finishStep(context: StepContext, mission: Mission): Promis
   const pull = await ensurePullRequest(context, finished, body);
   await context.github.updatePull(repo, pull.number, { body });
   if (pull.draft) await context.github.markReadyForReview(repo, pull);
-  const passed = Object.values(mission.assertions).filter((state) => state.verdict === "pass").length;
-  const skipped = Object.values(mission.assertions).filter((state) => state.verdict === "skipped").length;
-  const verified = skipped > 0 ? `${passed} assertions of contract v${mission.approvedVersion} pass; ${skipped} ${skipped === 1 ? "was" : "were"} skipped and not verified (listed in the pull request).` : `All ${passed} assertions of contract v${mission.approvedVersion} pass.`;
-  return {
-    ...finished,
-    status: "done",
-    reason: undefined,
-    pr: { number: pull.number, nodeId: pull.nodeId, ready: true },
-    notices: [
-      ...finished.notices,
-      {
-        key: `done-${pull.number}-${Object.keys(mission.features).length}`,
-        body: `### ✅ Mission complete\n\n${verified} Pull request #${pull.number} is ready for your review.`,
-      },
-    ],
-  };
+  return completeMission(mission, { pull, now });
 }

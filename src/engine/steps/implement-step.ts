@@ -1,5 +1,6 @@
 import {
   allFeatures,
+  blockOnWorker,
   checkpointCommitBody,
   checkpointHandoff,
   pauseForWorkflows,
@@ -91,7 +92,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       return checkpoint(context, mission, directory, featureId, outcome, limits.continuations);
     }
     handoff = outcome.handoff;
-    if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state);
+    if (handoff.status === "blocked") return blockOnWorker(mission, { featureId, handoff });
     const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", "), Handoff: handoff.status };
     const identity = await context.github.identity(repoRef(mission));
     const body = handoffCommitBody(handoff);
@@ -173,35 +174,6 @@ async function keptFeatureCommit(context: StepContext, directory: string, missio
   const kept = await context.workspace.unpushedCommit(directory, mission.branch!, head);
   if (!kept) return undefined;
   return context.workspace.findFeatureCommit(directory, `${head}..${kept}`, mission.issue.number, featureId);
-}
-
-/**
- * A blocked worker's changes are not committed: the feature stays pending and the humans are asked.
- * What the feature had (its checkpoint above all) is kept, so the next worker continues from it.
- */
-function blocked(mission: Mission, featureId: string, title: string, handoff: Handoff, state: Mission["features"][string]): Mission {
-  const attempts = state.attempts + 1;
-  return {
-    ...mission,
-    status: "blocked",
-    pausedFrom: "running",
-    reason: `the worker on ${featureId} is blocked`,
-    features: { ...mission.features, [featureId]: { ...state, status: "pending", handoff, attempts } },
-    notices: [
-      ...mission.notices,
-      {
-        key: `worker-blocked-${featureId}-${attempts}`,
-        body: [
-          `### ⛔ The worker on ${featureId} (${title}) is blocked`,
-          "",
-          handoff.summary,
-          ...handoff.leftUndone.map((item) => `- ${item}`),
-          "",
-          "Its changes were not committed. Comment `/mission resume <what the worker needs to know>` to run the feature again with your guidance, or `/mission abort`.",
-        ].join("\n"),
-      },
-    ],
-  };
 }
 
 /** Enough of a tool call for a person following along; full outputs stay out of the store. */

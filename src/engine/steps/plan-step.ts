@@ -1,4 +1,4 @@
-import type { Mission } from "../../mission/index.ts";
+import { recordPlan, type Mission } from "../../mission/index.ts";
 import { planMission } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
@@ -17,24 +17,7 @@ export async function planStep(context: StepContext, mission: Mission): Promise<
     directory,
     signal: context.signal,
   });
-  const now = context.now().toISOString();
-  if (outcome.kind === "questions") {
-    return {
-      ...mission,
-      status: "questions",
-      questions: { items: outcome.questions },
-      conversation: [
-        ...mission.conversation,
-        ...outcome.questions.map((text) => ({ kind: "question" as const, author: "orchestrator", text, at: now })),
-      ],
-    };
-  }
-  const version = (mission.contracts.at(-1)?.version ?? 0) + 1;
-  return {
-    ...mission,
-    status: "awaiting-approval",
-    contracts: [...mission.contracts, { version, plan: outcome.plan, createdAt: now }],
-  };
+  return recordPlan(mission, outcome, context.now().toISOString());
 }
 
 /** GitHub's own limit for an issue body: more is not a specification but a way to flood the orchestrator's context. */

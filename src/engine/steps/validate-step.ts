@@ -1,6 +1,19 @@
 import { join } from "node:path";
 import { AppStartError, AppUnderTest, checkBrowser } from "../../browser/index.ts";
-import { approvedPlan, escapeCell, featuresOf, recordValidation, validatorOf, type Assertion, type Milestone, type Mission, type Verdict } from "../../mission/index.ts";
+import {
+  approvedPlan,
+  featuresOf,
+  recordValidation,
+  renderCheckSummary,
+  renderUserTestingSummary,
+  scrutinyFailures,
+  stoppedCheckSummary,
+  validatorOf,
+  type Assertion,
+  type Milestone,
+  type Mission,
+  type Verdict,
+} from "../../mission/index.ts";
 import { reviewFeature, scrutinize, testAsUser, type Finding } from "../../roles/index.ts";
 import type { Annotation } from "../../github/index.ts";
 import { detectCommands, SandboxedRunner, type CommandResult } from "../../workspace/index.ts";
@@ -90,11 +103,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
       }),
     ]);
     const findings = reviews.flat();
-    const serious = findings.filter((finding) => finding.severity === "blocker" || finding.severity === "major");
-    const failures = [
-      ...commands.filter((result) => result.exitCode !== 0).map((result) => `\`${result.command}\` exited with ${result.exitCode}${result.timedOut ? " (timed out)" : ""}`),
-      ...serious.map((finding) => `review of ${finding.featureId} (${finding.severity}) at ${finding.path}:${finding.line}: ${finding.message}`),
-    ];
+    const failures = scrutinyFailures(commands, findings);
     const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
     // With no command to run, a pass rests on reading the code alone: say so with a neutral check.
     const conclusion = !passed ? "failure" : commands.length === 0 ? "neutral" : "success";
@@ -140,7 +149,7 @@ async function cancelOnError<T>(context: StepContext, mission: Mission, checkRun
         status: "completed",
         conclusion: "cancelled",
         title: `${check.title} — stopped`,
-        summary: `Validation stopped before it finished: ${((error as Error).message ?? String(error)).split("\n")[0]!.slice(0, 500)}. It runs again when the mission goes on.`,
+        summary: stoppedCheckSummary((error as Error).message ?? String(error)),
         externalId: mission.id,
       })
       .catch(() => {});
@@ -234,24 +243,6 @@ async function userTest(
   });
 }
 
-export function renderUserTestingSummary(
-  settings: Mission["settings"]["app"],
-  appProblem: string | undefined,
-  verdicts: Verdict[],
-  assertions: Array<{ id: string; statement: string }>,
-): string {
-  const lines = ["### The app", ""];
-  if (!settings) lines.push("No `app:` in `.github/missions.yml`: the product was tested through the shell.");
-  else lines.push(`\`${escapeCell(settings.start)}\` at ${escapeCell(settings.url)}: ${appProblem ? "❌ did not start" : "✅ started, driven in headless Chromium"}`);
-  lines.push("", "### Assertions", "", "| Assertion | Verdict | Steps and observations |", "|---|---|---|");
-  for (const assertion of assertions) {
-    const verdict = verdicts.find((candidate) => candidate.assertionId === assertion.id);
-    lines.push(`| \`${assertion.id}\` ${escapeCell(assertion.statement)} | ${verdict?.verdict === "pass" ? "✅ pass" : "❌ fail"} | ${escapeCell(verdict?.evidence ?? "")} |`);
-  }
-  if (appProblem) lines.push("", "### Why the app did not start", "", "```", appProblem.slice(-12_000).replace(/```/g, "ʼʼʼ"), "```");
-  return lines.join("\n");
-}
-
 const LEVEL = { blocker: "failure", major: "failure", minor: "warning", nit: "notice" } as const;
 
 /** Findings as line annotations — only on files the reviewed commits changed, which GitHub can place. */
@@ -266,39 +257,4 @@ export function toAnnotations(findings: Finding[], changed: Set<string>): Annota
       title: `${finding.severity} · review of ${finding.featureId}`,
       message: finding.message,
     }));
-}
-
-export function renderCheckSummary(
-  commands: CommandResult[],
-  verdicts: Verdict[],
-  assertions: Array<{ id: string; statement: string }>,
-  failures: string[],
-  findings: Finding[] = [],
-): string {
-  const lines = ["### Commands", ""];
-  if (commands.length === 0) {
-    lines.push("No command ran: `.github/missions.yml` names none (`commands:`) and none was detected, so the verdicts below rest on reading the code.");
-  }
-  else {
-    lines.push("| Command | Result | Time |", "|---|---|---|");
-    for (const result of commands) {
-      lines.push(`| \`${escapeCell(result.command)}\` | ${result.exitCode === 0 ? "✅ exit 0" : `❌ exit ${result.exitCode}${result.timedOut ? " (timed out)" : ""}`} | ${(result.durationMs / 1000).toFixed(1)}s |`);
-    }
-  }
-  lines.push("", "### Assertions", "", "| Assertion | Verdict | Evidence |", "|---|---|---|");
-  for (const assertion of assertions) {
-    const verdict = verdicts.find((candidate) => candidate.assertionId === assertion.id);
-    lines.push(`| \`${assertion.id}\` ${escapeCell(assertion.statement)} | ${verdict?.verdict === "pass" ? "✅ pass" : "❌ fail"} | ${escapeCell(verdict?.evidence ?? "")} |`);
-  }
-  for (const result of commands.filter((candidate) => candidate.exitCode !== 0)) {
-    lines.push("", `### Output of \`${escapeCell(result.command)}\``, "", "```", result.output.slice(-12_000).replace(/```/g, "ʼʼʼ"), "```");
-  }
-  if (findings.length > 0) {
-    lines.push("", "### Code reviews", "", "| Feature | Severity | Where | Finding |", "|---|---|---|---|");
-    for (const finding of findings) {
-      lines.push(`| ${finding.featureId} | ${finding.severity} | \`${escapeCell(finding.path)}:${finding.line}\` | ${escapeCell(finding.message)} |`);
-    }
-  }
-  if (failures.length > 0) lines.push("", `**Failed:** ${failures.map((failure) => escapeCell(failure)).join("; ")}`);
-  return lines.join("\n");
 }

@@ -1,0 +1,39 @@
+import { renderHelp } from "./commands.ts";
+
+/**
+ * What the app answers people on an issue before any mission steers it: refusals, a configuration
+ * that keeps a mission from starting, commands on an issue without a mission, help.
+ */
+
+/** Someone without write access added the mission label. */
+export function labelRefusal(sender: string, label: string): string {
+  return `@${sender} thanks for the interest — only people with write access to this repository can start a mission. A maintainer can add the \`${label}\` label.`;
+}
+
+/** The repository's configuration file keeps the mission from starting. */
+export function configProblemsReply(configPath: string, problems: string[], label: string): string {
+  return [
+    `### ⚠️ The mission could not start`,
+    "",
+    `\`${configPath}\` has problems:`,
+    "",
+    ...problems.map((problem) => `- ${problem}`),
+    "",
+    `Fix the file on the default branch, then remove and add the \`${label}\` label again.`,
+  ].join("\n");
+}
+
+/** Someone without write access gave a command. */
+export function commandRefusal(author: string, verb: string): string {
+  return `@${author} sorry — only people with write access to this repository can steer a mission, so I did not act on \`/mission ${verb}\`.`;
+}
+
+/** A command on an issue or pull request that has no mission. */
+export function noMissionReply(author: string, where: "issue" | "pull request", label: string): string {
+  return `@${author} there is no mission on this ${where}. Add the \`${label}\` label to an issue to start one.`;
+}
+
+/** `/mission help`, or the list of commands after one the app does not know (`given`). */
+export function helpReply(unknown?: string): string {
+  return renderHelp(unknown === undefined ? undefined : `\`/mission ${unknown}\` is not a command I know. These are:`);
+}

@@ -1,0 +1,127 @@
+import type { Mission } from "./mission.ts";
+import type { Step } from "./next-step.ts";
+
+/** A step in a sentence for people: "implementing F1", "validating milestone M1", "choose branch". */
+export function describeStep(step: Step): string {
+  switch (step.kind) {
+    case "implement":
+      return `implementing ${step.featureId}`;
+    case "validate":
+      return `validating milestone ${step.milestoneId}`;
+    case "plan":
+      return "planning";
+    default:
+      return step.kind.replace("-", " ");
+  }
+}
+
+export interface BudgetReached {
+  spentUsd: number;
+  capUsd: number;
+  /** What the next model call could cost at most. */
+  nextCallUsd: number;
+  /** The operator's ceiling for `/mission budget`. */
+  maxUsd: number;
+}
+
+/** The next model call could overrun the mission's budget: it waits for a person to raise it. */
+export function pauseForBudget(mission: Mission, budget: BudgetReached): Mission {
+  const money = (usd: number) => `$${usd.toFixed(2)}`;
+  return {
+    ...mission,
+    status: "paused",
+    pausedFrom: mission.status,
+    pauseCause: "budget",
+    reason: `budget reached (${money(budget.spentUsd)} of ${money(budget.capUsd)})`,
+    notices: [
+      ...mission.notices,
+      {
+        key: `budget-${mission.notices.length}`,
+        body: [
+          "### 💸 Mission paused: budget reached",
+          "",
+          `${money(budget.spentUsd)} of the ${money(budget.capUsd)} budget is spent, and the next model call could cost up to ${money(budget.nextCallUsd)}.`,
+          "",
+          `Comment \`/mission budget <usd>\` (at most ${money(budget.maxUsd)}) to continue where it stopped; nothing is lost.`,
+        ].join("\n"),
+      },
+    ],
+  };
+}
+
+export interface HostFault {
+  /** What the app's host cannot provide. */
+  host: "sandbox" | "browser";
+  /** Why, and what the operator should do — it is posted on the issue as it is. */
+  message: string;
+}
+
+/**
+ * The app's host cannot run the step (no sandbox, no browser): no retry and no repair of the code
+ * can help, so the mission waits for the operator to fix the host and a person to resume it.
+ */
+export function pauseForHost(mission: Mission, fault: HostFault): Mission {
+  const browser = fault.host === "browser";
+  return {
+    ...mission,
+    status: "paused",
+    pausedFrom: mission.status,
+    pauseCause: "outage",
+    reason: browser ? "the app's host cannot run the user-testing browser" : "the sandbox cannot start on the app's host",
+    notices: [...mission.notices, { key: `sandbox-${mission.notices.length}`, body: `### ⏸️ Mission paused: ${browser ? "no browser" : "no sandbox"}\n\n${fault.message}` }],
+  };
+}
+
+export interface StepFailure {
+  step: Step;
+  /** The error's message, shown to people in a code block. */
+  message: string;
+}
+
+/** A step kept failing for a passing reason after every retry: the mission waits for the outage to end. */
+export function pauseForOutage(mission: Mission, failure: StepFailure & { retries: number }): Mission {
+  return {
+    ...mission,
+    status: "paused",
+    pausedFrom: mission.status,
+    pauseCause: "outage",
+    reason: `${describeStep(failure.step)} failed`,
+    stepFailures: 0,
+    notices: [
+      ...mission.notices,
+      stepNotice(
+        mission,
+        failure,
+        "⏸️ Mission paused",
+        `This looks like an outage that outlasted ${failure.retries} retries. Comment \`/mission resume\` when it is over; nothing is lost.`,
+      ),
+    ],
+  };
+}
+
+/** A step failed for a reason that trying again would not change: people decide (`/mission retry` or `/mission abort`). */
+export function blockOnStep(mission: Mission, failure: StepFailure): Mission {
+  return {
+    ...mission,
+    status: "blocked",
+    pausedFrom: mission.status,
+    reason: `${describeStep(failure.step)} failed`,
+    stepFailures: 0,
+    notices: [...mission.notices, stepNotice(mission, failure, "⛔ Mission blocked", "Comment `/mission retry` to run the step again, or `/mission abort`.")],
+  };
+}
+
+function stepNotice(mission: Mission, failure: StepFailure, title: string, advice: string): Mission["notices"][number] {
+  return {
+    key: `step-${failure.step.kind}-${mission.notices.length}`,
+    body: [
+      `### ${title}: ${describeStep(failure.step)} failed`,
+      "",
+      "```",
+      failure.message.slice(0, 2000).replace(/```/g, "ʼʼʼ"),
+      "```",
+      "",
+      advice,
+    ].join("\n"),
+  };
+}
