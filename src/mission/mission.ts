@@ -170,6 +170,15 @@ export const MissionSchema = z.object({
   stepFailures: z.number().int().default(0),
   /** What workers discovered that every later worker and validator should know (the broadcast). */
   bulletin: z.array(z.string()).default([]),
+  /**
+   * The latest `partial` handoffs in a row whose reasons are alike: the reason the first gave, and each
+   * feature with its own reason and the follow-up that waits for it. A `done` handoff ends the run; at
+   * its bound the mission is blocked and people are asked, instead of queuing follow-ups that would
+   * stop for the same reason.
+   */
+  partialStreak: z
+    .object({ reason: z.string(), features: z.array(z.object({ id: z.string(), reason: z.string(), followUp: z.string() })) })
+    .optional(),
   /** What maintainers told the workers with `/mission resume <text>` or `/mission retry <text>`. */
   guidance: z.array(z.object({ author: z.string(), text: z.string(), at: z.string() })).default([]),
   /**
