@@ -20,6 +20,11 @@ export interface WorkerInput {
   onToolCall?: AgentRun<z.ZodType>["onToolCall"];
   /** How many turns and minutes the worker has (default 80 and 60). */
   limits?: { turns: number; minutes: number };
+  /**
+   * Whether the feature's work changed nothing (asked when the worker hands off `done`): then the
+   * worker is asked, before its run ends, to make the change or say why none is needed.
+   */
+  unchanged?: () => Promise<boolean>;
 }
 
 /** How a worker's run ended: with its own handoff, or at its turn or time limit without one. */
@@ -45,6 +50,7 @@ export async function implementFeature(input: WorkerInput): Promise<WorkerOutcom
       name: "submit_handoff",
       description: "Finish the feature with an honest, structured handoff. Call once, last.",
       parameters: SubmittedHandoffSchema,
+      check: async (handoff) => (handoff.status === "done" && !handoff.noChangeReason?.trim() && (await input.unchanged?.()) ? [NO_CHANGE] : []),
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal, ...(input.shell ? { shell: { ...input.shell, ran } } : {}) },
     maxTurns: turns,
@@ -64,6 +70,12 @@ export async function implementFeature(input: WorkerInput): Promise<WorkerOutcom
     throw error;
   }
 }
+
+/** What a worker that hands off `done` with nothing changed is told, in its run, before it ends. */
+export const NO_CHANGE =
+  "The checkout has no change: no file was written, edited or deleted for this feature, so its commit would be empty. " +
+  "If the feature needs a change, make it, then call submit_handoff again. If it needs none (it already exists, say), " +
+  "call submit_handoff again with `noChangeReason` saying why, citing the files that already do what the feature asks.";
 
 export async function workerPrompt(mission: Mission, feature: Feature, directory: string): Promise<{ context: string; task: string }> {
   const plan = approvedPlan(mission);

@@ -85,6 +85,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       },
       shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limits.commandTimeoutSeconds * 1000 },
       limits: { turns: limits.workerTurns, minutes: limits.workerMinutes },
+      unchanged: () => unchanged(context, directory, mission.features[featureId]?.checkpoint?.from),
     });
     if (outcome.kind === "ran-out") {
       context.log.warn({ feature: featureId, limit: outcome.limit }, "the worker ran out before it handed off; committing a checkpoint");
@@ -94,7 +95,12 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state);
     const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", "), Handoff: handoff.status };
     const identity = await context.github.identity(repoRef(mission));
-    const body = [handoff.summary, ...(handoff.leftUndone.length > 0 ? ["", "Left undone:", ...handoff.leftUndone.map((item) => `- ${item}`)] : [])].join("\n");
+    const body = [
+      handoff.summary,
+      ...(handoff.leftUndone.length > 0 ? ["", "Left undone:", ...handoff.leftUndone.map((item) => `- ${item}`)] : []),
+      // A feature that needed no change is still its one commit — an empty one that says why.
+      ...(handoff.noChangeReason?.trim() ? ["", `No change needed: ${handoff.noChangeReason.trim()}`] : []),
+    ].join("\n");
     sha = await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, feature.title, body, trailers);
     const refused = await pushOrPause(context, mission, directory, featureId);
     if (refused) return refused;
@@ -132,6 +138,14 @@ async function checkpoint(
   if (refused) return refused;
   context.log.info({ feature: featureId, sha, files: files.length }, "checkpoint committed");
   return recordCheckpoint(mission, { featureId, sha, parent, limit: outcome.limit, files, commandsRun: outcome.commandsRun, continuations, branch: mission.branch! });
+}
+
+/** Whether the feature's work changed no file: nothing in the checkout, and nothing in its checkpoints. */
+async function unchanged(context: StepContext, directory: string, checkpointFrom: string | undefined): Promise<boolean> {
+  const status = (await context.workspace.git(directory, ["status", "--porcelain", "--untracked-files=all"])).stdout.trim();
+  if (status !== "") return false;
+  if (!checkpointFrom) return true;
+  return (await context.workspace.git(directory, ["diff", "--name-only", "--no-ext-diff", "--no-textconv", checkpointFrom, "HEAD"])).stdout.trim() === "";
 }
 
 async function commitBody(context: StepContext, directory: string, sha: string): Promise<string> {
@@ -220,6 +234,7 @@ export function recoveredHandoff(body: string, handoffTrailer: string | undefine
   const status = (trailer === "checkpoint" ? "partial" : trailer) as Handoff["status"] | undefined;
   const [summary = "", ...rest] = body.split("\n\n");
   const undone = rest.find((part) => part.startsWith("Left undone:"));
+  const noChange = rest.find((part) => part.startsWith("No change needed: "));
   return {
     status: status ?? "done",
     summary: summary.trim() || "(recovered from the commit)",
@@ -229,5 +244,6 @@ export function recoveredHandoff(body: string, handoffTrailer: string | undefine
     issuesDiscovered: [],
     testsWrittenFirst: false,
     testsRun: false,
+    ...(noChange ? { noChangeReason: noChange.slice("No change needed: ".length).trim() } : {}),
   };
 }

@@ -1,0 +1,46 @@
+import { afterEach, describe, expect, it } from "vitest";
+import type { NormalizedRequest } from "../fakes/models/index.ts";
+import { commitsOn, git } from "../helpers/git.ts";
+import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
+import { OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+
+const BRANCH = "mission/1-add-greetings";
+const firstText = (request: NormalizedRequest) => (request.messages[0]?.role === "user" ? request.messages[0].text : "");
+const isWorker = (request: NormalizedRequest) => request.tools.some((tool) => tool.name === "submit_handoff");
+const lastResults = (request: NormalizedRequest) => {
+  const last = request.messages.at(-1);
+  return last?.role === "user" ? last.toolResults : [];
+};
+
+describe("handoffs the app questions", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+  const botComments = (issue: number) => harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type === "Bot");
+
+  it("a worker that hands off done with nothing changed is asked, in its run, to account for it; its reason goes into the feature's one (empty) commit", async () => {
+    // The farewell is already there: F2 needs no change.
+    harness = await startHarness({ files: { ...FIXTURE_FILES, "farewell.txt": "goodbye\n" } });
+    const responder = missionResponder({ plans: [GREETING_PLAN], files: { F1: GREETING_FILES.F1 } });
+    harness.models.script(responder);
+    const issue = await harness.startMission();
+    await harness.say(issue);
+
+    const f2 = harness.models.calls.filter((call) => isWorker(call.request) && firstText(call.request).includes("# Feature F2:")).map((call) => call.request);
+    // One run: the handoff, the question, the handoff with its reason.
+    expect(f2).toHaveLength(2);
+    expect(f2[0]!.messages).toHaveLength(1);
+    const asked = lastResults(f2[1]!)[0]!;
+    expect(asked.isError).toBe(true);
+    expect(asked.content).toContain("The checkout has no change");
+    expect(asked.content).toContain("noChangeReason");
+
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits.map((commit) => `${commit.trailers.Feature}:${commit.trailers.Handoff}`)).toEqual(["F1:done", "F2:done"]);
+    expect(git(harness.gitDir, "diff", "--name-only", `${commits[1]!.sha}~1`, commits[1]!.sha).trim()).toBe("");
+    expect(git(harness.gitDir, "log", "-1", "--format=%B", commits[1]!.sha)).toContain("No change needed: F2 needs no change: what it asks for is already in the code.");
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+    expect(botComments(issue).filter((comment) => comment.body.includes("Mission complete"))).toHaveLength(1);
+  });
+});
