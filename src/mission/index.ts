@@ -9,6 +9,7 @@ export { checkPlan } from "./check-plan.ts";
 export { branchName } from "./branch-name.ts";
 export { recordValidation, type ValidationResult } from "./record-validation.ts";
 export { recordHandoff, type FeatureCommit } from "./record-handoff.ts";
+export { finishNotice } from "./finish-notice.ts";
 export { partialReason, reasonWords, sameReason, SAME_REASON_IN_A_ROW } from "./same-reason.ts";
 export { checkpointCommitBody, checkpointHandoff, freshContinuations, recordCheckpoint, type FeatureCheckpoint } from "./record-checkpoint.ts";
 export { applyRepair, type RepairFeature } from "./apply-repair.ts";

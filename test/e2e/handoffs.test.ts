@@ -43,4 +43,32 @@ describe("handoffs the app questions", () => {
     expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
     expect(botComments(issue).filter((comment) => comment.body.includes("Mission complete"))).toHaveLength(1);
   });
+
+  it("review feedback whose fix changes nothing is not a second 'Mission complete': the people are told, once, that it needed no change", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    // The fix's worker finds nothing to change (the script has no files for it) and says why when asked.
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+    const complete = () => botComments(issue).filter((comment) => comment.body.includes("Mission complete"));
+    const unchanged = () => botComments(issue).filter((comment) => comment.body.includes("No change needed"));
+    expect(complete()).toHaveLength(1);
+
+    await harness.say(issue, "/mission fix The farewell should say goodbye.");
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits.map((commit) => `${commit.trailers.Feature}:${commit.trailers.Handoff}`)).toEqual(["F1:done", "F2:done", "F3:done"]);
+    expect(git(harness.gitDir, "log", "-1", "--format=%B", commits[2]!.sha)).toContain("No change needed: F3 needs no change");
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+    expect(complete()).toHaveLength(1);
+    expect(unchanged()).toHaveLength(1);
+    expect(unchanged()[0]!.body).toContain("- F3 (Fix milestone M1): F3 needs no change: what it asks for is already in the code.");
+    expect(unchanged()[0]!.body).toContain("`/mission fix <what to change>`");
+    expect(harness.github.pulls(OWNER, REPO)[0]!.draft).toBe(false);
+
+    // Another fix that changes nothing: answered once, for that one; still no second "complete".
+    await harness.say(issue, "/mission fix Check the greeting once more.");
+    expect(complete()).toHaveLength(1);
+    expect(unchanged()).toHaveLength(2);
+  });
 });

@@ -1,9 +1,12 @@
-import { renderPullBody, type Mission } from "../../mission/index.ts";
+import { finishNotice, renderPullBody, type Mission } from "../../mission/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
 import { repoRef } from "./remote-access.ts";
 
-/** Every assertion passed: the PR body becomes the contract with verdicts, and it goes to review. */
+/**
+ * Every assertion passed: the PR body becomes the contract with verdicts, and it goes to review — once;
+ * finished again after a fix that changed nothing, the people are told so instead (see `finishNotice`).
+ */
 export async function finishStep(context: StepContext, mission: Mission): Promise<Mission> {
   const now = context.now().toISOString();
   const finished: Mission = { ...mission, finishedAt: now, updatedAt: now };
@@ -11,19 +14,14 @@ export async function finishStep(context: StepContext, mission: Mission): Promis
   const body = renderPullBody(finished, { costUsd: (await context.store.usageTotals(mission.id)).usd, githubWebUrl: context.settings.githubWebUrl });
   const pull = await ensurePullRequest(context, finished, body);
   await context.github.updatePull(repo, pull.number, { body });
-  if (pull.draft) await context.github.markReadyForReview(repo, pull);
-  const passed = Object.values(mission.assertions).filter((state) => state.verdict === "pass").length;
+  const { notice, changed } = finishNotice(mission, pull.number);
+  // Finished again with no new change: a pull request a person turned back to draft stays so.
+  if (pull.draft && changed) await context.github.markReadyForReview(repo, pull);
   return {
     ...finished,
     status: "done",
     reason: undefined,
-    pr: { number: pull.number, nodeId: pull.nodeId, ready: true },
-    notices: [
-      ...finished.notices,
-      {
-        key: `done-${pull.number}-${Object.keys(mission.features).length}`,
-        body: `### ✅ Mission complete\n\nAll ${passed} assertions of contract v${mission.approvedVersion} pass. Pull request #${pull.number} is ready for your review.`,
-      },
-    ],
+    pr: { number: pull.number, nodeId: pull.nodeId, ready: !pull.draft || changed },
+    notices: [...finished.notices, ...(notice ? [notice] : [])],
   };
 }
