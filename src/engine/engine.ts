@@ -1,5 +1,5 @@
 import { ControlThrottle, renderControl } from "../control/index.ts";
-import { applyIntent, controlMarker, isTerminal, nextStep, type Mission, type Step } from "../mission/index.ts";
+import { applyIntent, controlMarker, isTerminal, nextStep, pauseForBudget, type Mission, type Step } from "../mission/index.ts";
 import type { EngineDeps, StepContext } from "./engine-deps.ts";
 import { chooseBranchStep } from "./steps/choose-branch-step.ts";
 import { planRepairStep } from "./steps/plan-repair-step.ts";
@@ -140,7 +140,7 @@ export class Engine {
       return { ...next, stepFailures: 0, updatedAt: context.now().toISOString() };
     } catch (error) {
       if (this.#stopping) return undefined;
-      if (error instanceof BudgetExceededError) return budgetPause(mission, error, this.#deps.settings.maxBudgetUsd);
+      if (error instanceof BudgetExceededError) return pauseForBudget(mission, error, this.#deps.settings.maxBudgetUsd);
       if ((error as { hostFault?: unknown }).hostFault === true) {
         // The operator must fix the host (sandbox, browser): the comment says why and how; the raw detail goes to the log.
         const browser = error instanceof BrowserUnavailableError;
@@ -270,28 +270,4 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
       resolve();
     }, { once: true });
   });
-}
-
-function budgetPause(mission: Mission, error: BudgetExceededError, maxUsd: number): Mission {
-  const money = (usd: number) => `$${usd.toFixed(2)}`;
-  return {
-    ...mission,
-    status: "paused",
-    pausedFrom: mission.status,
-    pauseCause: "budget",
-    reason: `budget reached (${money(error.spentUsd)} of ${money(error.capUsd)})`,
-    notices: [
-      ...mission.notices,
-      {
-        key: `budget-${mission.notices.length}`,
-        body: [
-          "### 💸 Mission paused: budget reached",
-          "",
-          `${money(error.spentUsd)} of the ${money(error.capUsd)} budget is spent, and the next model call could cost up to ${money(error.nextCallUsd)}.`,
-          "",
-          `Comment \`/mission budget <usd>\` (at most ${money(maxUsd)}) to continue where it stopped; nothing is lost.`,
-        ].join("\n"),
-      },
-    ],
-  };
 }

@@ -11,11 +11,12 @@ export { recordValidation, type ValidationResult } from "./record-validation.ts"
 export { recordHandoff, type FeatureCommit } from "./record-handoff.ts";
 export { finishNotice } from "./finish-notice.ts";
 export { partialReason, reasonWords, sameReason, SAME_REASON_IN_A_ROW } from "./same-reason.ts";
-export { checkpointCommitBody, checkpointHandoff, freshContinuations, recordCheckpoint, type FeatureCheckpoint } from "./record-checkpoint.ts";
+export { checkpointCommitBody, checkpointHandoff, freshContinuations, recordCheckpoint, type CheckpointLimit, type FeatureCheckpoint } from "./record-checkpoint.ts";
 export { applyRepair, type RepairFeature } from "./apply-repair.ts";
 export * from "./markers.ts";
 export { renderContract, renderQuestions } from "./render-contract.ts";
 export { escapeCell, defuseMarkers } from "./markdown.ts";
 export { allFeatures, approvedPlan, featuresOf, latestContract, nextFeatureId } from "./plan-features.ts";
 export { renderPullBody, formatDuration } from "./render-pull-body.ts";
+export { pauseForBudget, type BudgetReached } from "./pause-for-budget.ts";
 export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.ts";

@@ -37,12 +37,12 @@ const FeatureStateSchema = z.object({
    */
   from: z.string().optional(),
   /**
-   * A worker ran out of turns or time: the app committed what it had (trailer `Handoff: checkpoint`)
+   * A worker ran out of turns or time, or the budget ran out under it: the app committed what it had (trailer `Handoff: checkpoint`)
    * and a fresh worker continues from it. `count` is the length of the current chain of checkpoints;
    * `from` is the commit before the feature's first checkpoint, so the feature's files span them all.
    */
   checkpoint: z
-    .object({ sha: z.string(), from: z.string(), count: z.number().int(), limit: z.enum(["turns", "time"]), handoff: HandoffSchema })
+    .object({ sha: z.string(), from: z.string(), count: z.number().int(), limit: z.enum(["turns", "time", "budget"]), handoff: HandoffSchema })
     .optional(),
   /**
    * This feature finishes what an earlier one handed off as `partial`: `root` is the feature the chain

@@ -2,10 +2,12 @@ import {
   allFeatures,
   checkpointCommitBody,
   checkpointHandoff,
+  pauseForBudget,
   pauseForWorkflows,
   recordCheckpoint,
   recordHandoff,
   renderPullBody,
+  type CheckpointLimit,
   type Handoff,
   type Mission,
 } from "../../mission/index.ts";
@@ -45,7 +47,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       featureId,
       sha,
       parent: (await context.workspace.git(directory, ["rev-parse", `${sha}~1`])).stdout.trim(),
-      limit: /ran out of time/.test(body) ? "time" : "turns",
+      limit: /ran out of time/.test(body) ? "time" : /budget ran out/.test(body) ? "budget" : "turns",
       files: await context.workspace.changedFiles(directory, `${sha}~1`, sha).catch(() => []),
       commandsRun: [],
       continuations: limits.continuations,
@@ -91,6 +93,15 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       context.log.warn({ feature: featureId, limit: outcome.limit }, "the worker ran out before it handed off; committing a checkpoint");
       return checkpoint(context, mission, directory, featureId, outcome, limits.continuations);
     }
+    if (outcome.kind === "budget") {
+      // Paused for money, the worker's work is kept: `/mission budget <usd>` continues from the checkpoint.
+      if (await unchanged(context, directory, undefined)) throw outcome.error;
+      context.log.warn({ feature: featureId }, "the budget ran out under the worker; committing a checkpoint before pausing");
+      const kept = await checkpoint(context, mission, directory, featureId, { limit: "budget", commandsRun: outcome.commandsRun }, limits.continuations);
+      if (kept.status !== "running") return kept;
+      const sha = kept.features[featureId]?.checkpoint?.sha ?? "";
+      return pauseForBudget(kept, outcome.error, context.settings.maxBudgetUsd, `The worker on ${featureId} was stopped mid-way: its work is committed on \`${branch}\` as a checkpoint (${sha.slice(0, 12)}, trailer \`Handoff: checkpoint\`), and a fresh worker continues from it.`);
+    }
     handoff = outcome.handoff;
     if (handoff.status === "blocked") return blocked(mission, featureId, feature.title, handoff, state);
     const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", "), Handoff: handoff.status };
@@ -123,7 +134,7 @@ async function checkpoint(
   mission: Mission,
   directory: string,
   featureId: string,
-  outcome: { limit: "turns" | "time"; commandsRun: Handoff["commandsRun"] },
+  outcome: { limit: CheckpointLimit; commandsRun: Handoff["commandsRun"] },
   continuations: number,
 ): Promise<Mission> {
   const feature = allFeatures(mission).find((candidate) => candidate.id === featureId)!;
