@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import type { NormalizedRequest } from "../fakes/models/index.ts";
+import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn, git } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
 import { OWNER, REPO, startHarness, type Harness } from "./harness.ts";
@@ -41,6 +41,46 @@ describe("handoffs the app questions", () => {
     expect(git(harness.gitDir, "diff", "--name-only", `${commits[1]!.sha}~1`, commits[1]!.sha).trim()).toBe("");
     expect(git(harness.gitDir, "log", "-1", "--format=%B", commits[1]!.sha)).toContain("No change needed: F2 needs no change: what it asks for is already in the code.");
     expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+    expect(botComments(issue).filter((comment) => comment.body.includes("Mission complete"))).toHaveLength(1);
+  });
+
+  it("features that hand off partial for the same reason block the mission once; the notice's /mission retry <guidance>, followed literally, finishes it", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    const guidance = "The browser cannot be installed here: hand off done once the file is written.";
+    harness.models.script((request: NormalizedRequest): Reply => {
+      if (!isWorker(request) || firstText(request).includes(guidance)) return normal(request);
+      // Writes its file, then cannot run the tests: the same obstacle for every feature.
+      const reply = normal(request) as { toolCalls: Array<{ name: string; arguments: Record<string, unknown> }> };
+      if (reply.toolCalls[0]!.name !== "submit_handoff") return reply;
+      const featureId = /^# Feature (F\d+):/m.exec(firstText(request))![1]!;
+      const stoppedBy = featureId === "F1" ? "could not run the tests: the browser is missing" : "the tests could not run because no browser is installed";
+      return { toolCalls: [{ name: "submit_handoff", arguments: { status: "partial", summary: `Wrote ${featureId}'s file.`, completed: ["the file"], leftUndone: ["run the browser tests"], stoppedBy, issuesDiscovered: [], testsWrittenFirst: false } }] };
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+
+    const handoffs = () => commitsOn(harness.gitDir, BRANCH, "main").map((commit) => `${commit.trailers.Feature}:${commit.trailers.Handoff}`);
+    const notices = () => botComments(issue).filter((comment) => comment.body.startsWith("### ⛔") && comment.body.includes("for the same reason"));
+    expect(handoffs()).toEqual(["F1:partial", "F2:partial"]);
+    const blocked = (await harness.app.store.listMissions())[0]!;
+    expect(blocked.status).toBe("blocked");
+    // The follow-ups wait; none ran, and no more were queued.
+    expect(blocked.extraFeatures.map((feature) => `${feature.id} ${feature.title}`)).toEqual(["F3 Finish: Add the greeting file", "F4 Finish: Add the farewell file"]);
+    expect(notices()).toHaveLength(1);
+    const notice = notices()[0]!.body;
+    expect(notice).toContain("### ⛔ 2 features in a row were handed off partial for the same reason");
+    expect(notice).toContain("> could not run the tests: the browser is missing");
+    expect(notice).toContain("- F1 (Add the greeting file): could not run the tests");
+    expect(notice).toContain("- F2 (Add the farewell file): the tests could not run");
+    expect(notice).toContain("what they left waits as F3, F4");
+
+    // As a person would: the notice's command with guidance, typed as it is written.
+    const retry = /`(\/mission retry) <[^>]+>`/.exec(notice)![1]!;
+    await harness.say(issue, `${retry} ${guidance}`);
+    expect(handoffs()).toEqual(["F1:partial", "F2:partial", "F3:done", "F4:done"]);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+    expect(notices()).toHaveLength(1);
     expect(botComments(issue).filter((comment) => comment.body.includes("Mission complete"))).toHaveLength(1);
   });
 
