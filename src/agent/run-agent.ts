@@ -125,7 +125,7 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
     const results: UserPart[] = [];
     for (const call of calls) {
       if (call.name === run.final.name) {
-        const outcome = checkFinal(run.final, call.input);
+        const outcome = await checkFinal(run.final, call.input);
         if (outcome.ok) return { value: outcome.value, turns: turn };
         if (++invalidFinal >= MAX_INVALID_FINAL) {
           throw new AgentError(`${run.model.id} gave an invalid ${run.final.name} ${MAX_INVALID_FINAL} times; the last problems:\n${outcome.error}`);
@@ -149,9 +149,10 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
   throw new AgentLimitError(`${run.model.id} did not call ${run.final.name} within ${maxTurns} turns`, "turns");
 }
 
-function checkFinal<Schema extends z.ZodType>(final: FinalTool<Schema>, input: unknown):
+async function checkFinal<Schema extends z.ZodType>(final: FinalTool<Schema>, input: unknown): Promise<
   | { ok: true; value: z.infer<Schema> }
-  | { ok: false; error: string } {
+  | { ok: false; error: string }
+> {
   if (typeof input === "string") {
     return { ok: false, error: `The arguments were not valid JSON. Call ${final.name} again with a JSON object.` };
   }
@@ -159,7 +160,7 @@ function checkFinal<Schema extends z.ZodType>(final: FinalTool<Schema>, input: u
   if (!parsed.success) {
     return { ok: false, error: `Rewrite the input so it satisfies the schema:\n${describeIssues(parsed.error)}` };
   }
-  const problems = final.check?.(parsed.data) ?? [];
+  const problems = (await final.check?.(parsed.data)) ?? [];
   if (problems.length > 0) {
     return { ok: false, error: `Not accepted. Fix these and call ${final.name} again:\n- ${problems.join("\n- ")}` };
   }

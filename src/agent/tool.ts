@@ -42,12 +42,15 @@ export interface AgentTool<Schema extends z.ZodType = z.ZodType> {
   execute(args: z.infer<Schema>, context: ToolContext): Promise<string>;
 }
 
-/** The tool that ends a run with a structured result; `check` adds rules beyond the schema. */
+/**
+ * The tool that ends a run with a structured result; `check` adds rules beyond the schema — and may
+ * look at the checkout (is anything changed?), so it may be async. Its problems go back to the model.
+ */
 export interface FinalTool<Schema extends z.ZodType = z.ZodType> {
   name: string;
   description: string;
   parameters: Schema;
-  check?(value: z.infer<Schema>): string[];
+  check?(value: z.infer<Schema>): string[] | Promise<string[]>;
 }
 
 /** An error the model can act on: it is returned to the model as text, never thrown out of the loop. */

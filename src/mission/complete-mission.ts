@@ -1,27 +1,20 @@
+import { finishNotice } from "./finish-notice.ts";
 import type { Mission } from "./mission.ts";
 
-/** Every assertion passed and the pull request is ready for review: the mission is done, and says so. */
-export function completeMission(mission: Mission, outcome: { pull: { number: number; nodeId: string }; now: string }): Mission {
+/**
+ * Every assertion passed (or was skipped by a person): the mission is done, and says so — once; after
+ * a fix that changed nothing, it says that instead and a pull request turned back to draft stays so.
+ */
+export function completeMission(mission: Mission, outcome: { pull: { number: number; nodeId: string; draft?: boolean }; now: string }): Mission {
   const { pull, now } = outcome;
-  const passed = Object.values(mission.assertions).filter((state) => state.verdict === "pass").length;
-  const skipped = Object.values(mission.assertions).filter((state) => state.verdict === "skipped").length;
-  const verified =
-    skipped > 0
-      ? `${passed} assertions of contract v${mission.approvedVersion} pass; ${skipped} ${skipped === 1 ? "was" : "were"} skipped and not verified (listed in the pull request).`
-      : `All ${passed} assertions of contract v${mission.approvedVersion} pass.`;
+  const { notice, changed } = finishNotice(mission, pull.number);
   return {
     ...mission,
     finishedAt: now,
     updatedAt: now,
     status: "done",
     reason: undefined,
-    pr: { number: pull.number, nodeId: pull.nodeId, ready: true },
-    notices: [
-      ...mission.notices,
-      {
-        key: `done-${pull.number}-${Object.keys(mission.features).length}`,
-        body: `### ✅ Mission complete\n\n${verified} Pull request #${pull.number} is ready for your review.`,
-      },
-    ],
+    pr: { number: pull.number, nodeId: pull.nodeId, ready: !pull.draft || changed },
+    notices: [...mission.notices, ...(notice ? [notice] : [])],
   };
 }

@@ -55,12 +55,12 @@ const FeatureStateSchema = z.object({
    */
   from: z.string().optional(),
   /**
-   * A worker ran out of turns or time: the app committed what it had (trailer `Handoff: checkpoint`)
+   * A worker ran out of turns or time, or the budget ran out under it: the app committed what it had (trailer `Handoff: checkpoint`)
    * and a fresh worker continues from it. `count` is the length of the current chain of checkpoints;
    * `from` is the commit before the feature's first checkpoint, so the feature's files span them all.
    */
   checkpoint: z
-    .object({ sha: z.string(), from: z.string(), count: z.number().int(), limit: z.enum(["turns", "time"]), handoff: HandoffSchema })
+    .object({ sha: z.string(), from: z.string(), count: z.number().int(), limit: z.enum(["turns", "time", "budget"]), handoff: HandoffSchema })
     .optional(),
   /**
    * This feature finishes what an earlier one handed off as `partial`: `root` is the feature the chain
@@ -200,6 +200,15 @@ export const MissionSchema = z.object({
   stepFailures: z.number().int().default(0),
   /** What workers discovered that every later worker and validator should know (the broadcast). */
   bulletin: z.array(z.string()).default([]),
+  /**
+   * The latest `partial` handoffs in a row whose reasons are alike: the reason the first gave, and each
+   * feature with its own reason and the follow-up that waits for it. A `done` handoff ends the run; at
+   * its bound the mission is blocked and people are asked, instead of queuing follow-ups that would
+   * stop for the same reason.
+   */
+  partialStreak: z
+    .object({ reason: z.string(), features: z.array(z.object({ id: z.string(), reason: z.string(), followUp: z.string() })) })
+    .optional(),
   /** What maintainers told the workers with `/mission resume <text>` or `/mission retry <text>`. */
   guidance: z.array(z.object({ author: z.string(), text: z.string(), at: z.string() })).default([]),
   /**

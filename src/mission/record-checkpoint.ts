@@ -2,13 +2,16 @@ import type { Mission } from "./mission.ts";
 import { allFeatures } from "./plan-features.ts";
 import type { Handoff } from "./schemas.ts";
 
+export type CheckpointLimit = "turns" | "time" | "budget";
+
 export interface FeatureCheckpoint {
   featureId: string;
   /** The checkpoint commit, pushed. */
   sha: string;
   /** The commit it was made on. */
   parent: string;
-  limit: "turns" | "time";
+  /** What the worker ran out of: its turns, its time, or the mission's budget (which does not count towards the bound). */
+  limit: CheckpointLimit;
   /** The files the checkpoint changed, as git says. */
   files: string[];
   /** What the worker's shell ran, with exit codes. */
@@ -22,11 +25,12 @@ export interface FeatureCheckpoint {
  * The handoff the app writes for a worker that ran out before it wrote its own: only what the app
  * knows — the files git saw change and the commands the shell ran.
  */
-export function checkpointHandoff(limit: "turns" | "time", files: string[], commandsRun: Handoff["commandsRun"]): Handoff {
+export function checkpointHandoff(limit: CheckpointLimit, files: string[], commandsRun: Handoff["commandsRun"]): Handoff {
   const listed = files.length > 0 ? `Files changed: ${files.slice(0, 30).join(", ")}${files.length > 30 ? ` and ${files.length - 30} more` : ""}.` : "No files were changed.";
+  const why = limit === "budget" ? "The mission's budget ran out before the worker handed off" : `The worker ran out of ${limit} before it handed off`;
   return {
     status: "partial",
-    summary: `The worker ran out of ${limit} before it handed off; the app committed the checkout as a checkpoint. ${listed}`,
+    summary: `${why}; the app committed the checkout as a checkpoint. ${listed}`,
     completed: [],
     leftUndone: ["the rest of the feature: the worker did not say what is left; compare the description and assertions with the code"],
     commandsRun,
@@ -43,14 +47,15 @@ export function checkpointCommitBody(handoff: Handoff): string {
 }
 
 /**
- * A worker ran out of turns or time and its work is committed as a checkpoint: the feature stays
+ * A worker ran out of turns or time (or the mission's budget ran out) and its work is committed as a checkpoint: the feature stays
  * pending and a fresh worker continues from it — until the chain of continuations reaches its
  * bound, where the mission is blocked and the people are asked, once per chain.
  */
 export function recordCheckpoint(mission: Mission, checkpoint: FeatureCheckpoint): Mission {
   const { featureId } = checkpoint;
   const state = mission.features[featureId] ?? { status: "pending" as const, attempts: 0 };
-  const count = (state.checkpoint?.count ?? 0) + 1;
+  // The budget running out is not the worker's doing: its checkpoint does not count towards the bound.
+  const count = (state.checkpoint?.count ?? 0) + (checkpoint.limit === "budget" ? 0 : 1);
   const handoff = checkpointHandoff(checkpoint.limit, checkpoint.files, checkpoint.commandsRun);
   const attempts = state.attempts + 1;
   const next: Mission = {
@@ -67,7 +72,7 @@ export function recordCheckpoint(mission: Mission, checkpoint: FeatureCheckpoint
   };
   // Checkpoints of a feature that itself finishes a partial one count on from that chain.
   const inARow = (state.chain?.count ?? 0) + count;
-  if (inARow <= checkpoint.continuations) return next;
+  if (inARow <= checkpoint.continuations || checkpoint.limit === "budget") return next;
   return continuationBound(next, {
     rootId: state.chain?.root ?? featureId,
     count: inARow,

@@ -1,6 +1,7 @@
 import type { Mission } from "./mission.ts";
 import { allFeatures, nextFeatureId } from "./plan-features.ts";
 import { continuationBound, continuationsInARow } from "./record-checkpoint.ts";
+import { extendStreak, SAME_REASON_IN_A_ROW, sameReasonBound } from "./same-reason.ts";
 import type { Handoff } from "./schemas.ts";
 
 /**
@@ -20,13 +21,17 @@ export interface FeatureCommit {
   from?: string;
   /** How many continuations in a row a feature may have before a person is asked (default: no bound). */
   continuations?: number;
+  /** How many features in a row may hand off `partial` for the same reason before a person is asked (default 2). */
+  sameReason?: number;
   branch?: string;
 }
 
 /**
  * A feature's work is committed. Its discoveries go on the bulletin every later worker and validator
  * reads; what a `partial` handoff left undone becomes a follow-up feature in the same milestone — a
- * continuation, bounded like checkpoints: at the bound the follow-up waits and people are asked.
+ * continuation, bounded like checkpoints: at the bound the follow-up waits and people are asked. Features
+ * in a row (of one chain or not) that stop for the same reason are bounded too: the follow-up waits,
+ * and people are asked once, instead of follow-up after follow-up stopping for it again.
  */
 export function recordHandoff(mission: Mission, commit: FeatureCommit): Mission {
   const { featureId, handoff } = commit;
@@ -44,7 +49,8 @@ export function recordHandoff(mission: Mission, commit: FeatureCommit): Mission 
       [featureId]: { ...state, status: "done", commitSha: commit.commitSha, handoff, files: commit.files, attempts: state.attempts + 1, ...(commit.from ? { from: commit.from } : {}) },
     },
   };
-  if (handoff.status !== "partial") return next;
+  // A feature that is done ends any run of partial handoffs.
+  if (handoff.status !== "partial") return { ...next, partialStreak: undefined };
   const id = nextFeatureId(next);
   const chain = { root: state.chain?.root ?? featureId, count: continuationsInARow(state) + 1 };
   const root = allFeatures(mission).find((candidate) => candidate.id === chain.root) ?? feature;
@@ -69,8 +75,14 @@ export function recordHandoff(mission: Mission, commit: FeatureCommit): Mission 
     ],
     features: { ...next.features, [id]: { status: "pending", attempts: 0, chain } },
   };
-  if (commit.continuations === undefined || chain.count <= commit.continuations) return next;
-  return continuationBound(next, {
+  const streak = extendStreak(mission.partialStreak, featureId, handoff, id);
+  next = { ...next, partialStreak: streak };
+  if (commit.continuations === undefined || chain.count <= commit.continuations) {
+    if (streak && streak.features.length >= (commit.sameReason ?? SAME_REASON_IN_A_ROW)) return sameReasonBound(next, streak, commit.branch);
+    return next;
+  }
+  // One notice at a time: the chain's bound asks the people, and the run of reasons starts afresh.
+  return continuationBound({ ...next, partialStreak: undefined }, {
     rootId: chain.root,
     count: chain.count,
     key: `checkpoint-bound-${id}`,

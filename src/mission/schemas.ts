@@ -49,6 +49,16 @@ export const HandoffSchema = z.object({
   issuesDiscovered: z.array(z.string()).default([]).describe("Problems found that others should know about"),
   testsWrittenFirst: z.boolean().default(false).describe("Whether tests were written before the implementation"),
   testsRun: z.boolean().default(false).describe("Whether you ran the tests after implementing, and they passed"),
+  stoppedBy: z
+    .string()
+    .max(300)
+    .optional()
+    .describe("For partial: what stopped you from finishing, in one short line (e.g. \"the tests cannot run: no browser installed\")"),
+  noChangeReason: z
+    .string()
+    .max(1000)
+    .optional()
+    .describe("For done with no change to any file: why the feature needs none (it already exists, say); it goes into the feature's commit"),
 });
 
 /** What the worker submits: the commands it ran are the shell's record, not its own account. */

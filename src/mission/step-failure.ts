@@ -22,6 +22,8 @@ export interface BudgetReached {
   nextCallUsd: number;
   /** The operator's ceiling for `/mission budget`. */
   maxUsd: number;
+  /** Where a worker's interrupted work was kept (its checkpoint), in a sentence for people. */
+  kept?: string;
 }
 
 /** The next model call could overrun the mission's budget: it waits for a person to raise it. */
@@ -41,6 +43,7 @@ export function pauseForBudget(mission: Mission, budget: BudgetReached): Mission
           "### 💸 Mission paused: budget reached",
           "",
           `${money(budget.spentUsd)} of the ${money(budget.capUsd)} budget is spent, and the next model call could cost up to ${money(budget.nextCallUsd)}.`,
+          ...(budget.kept ? ["", budget.kept] : []),
           "",
           `Comment \`/mission budget <usd>\` (at most ${money(budget.maxUsd)}) to continue where it stopped; nothing is lost.`,
         ].join("\n"),

@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { AgentLimitError, bashTool, editFileTool, READ_ONLY_TOOLS, runAgent, writeFileTool, type AgentRun, type ToolContext } from "../agent/index.ts";
-import type { LanguageModel } from "../models/index.ts";
+import { BudgetExceededError, type LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, SubmittedHandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
 import { agentInstructions } from "./repository-overview.ts";
@@ -20,12 +20,19 @@ export interface WorkerInput {
   onToolCall?: AgentRun<z.ZodType>["onToolCall"];
   /** How many turns and minutes the worker has (default 80 and 60). */
   limits?: { turns: number; minutes: number };
+  /**
+   * Whether the feature's work changed nothing (asked when the worker hands off `done`): then the
+   * worker is asked, before its run ends, to make the change or say why none is needed.
+   */
+  unchanged?: () => Promise<boolean>;
 }
 
-/** How a worker's run ended: with its own handoff, or at its turn or time limit without one. */
+/** How a worker's run ended: with its own handoff, or at its turn or time limit (or the budget's) without one. */
 export type WorkerOutcome =
   | { kind: "handoff"; handoff: Handoff }
-  | { kind: "ran-out"; limit: "turns" | "time"; message: string; commandsRun: Handoff["commandsRun"] };
+  | { kind: "ran-out"; limit: "turns" | "time"; message: string; commandsRun: Handoff["commandsRun"] }
+  /** The mission's budget ran out for the next model call: what the worker did may still be worth keeping. */
+  | { kind: "budget"; error: BudgetExceededError; commandsRun: Handoff["commandsRun"] };
 
 /**
  * One feature in a fresh context: the first message carries the feature, its assertions, short
@@ -45,6 +52,7 @@ export async function implementFeature(input: WorkerInput): Promise<WorkerOutcom
       name: "submit_handoff",
       description: "Finish the feature with an honest, structured handoff. Call once, last.",
       parameters: SubmittedHandoffSchema,
+      check: async (handoff) => (handoff.status === "done" && !handoff.noChangeReason?.trim() && (await input.unchanged?.()) ? [NO_CHANGE] : []),
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal, ...(input.shell ? { shell: { ...input.shell, ran } } : {}) },
     maxTurns: turns,
@@ -61,9 +69,16 @@ export async function implementFeature(input: WorkerInput): Promise<WorkerOutcom
     return { kind: "handoff", handoff: { ...value, commandsRun: ran } };
   } catch (error) {
     if (error instanceof AgentLimitError) return { kind: "ran-out", limit: error.limit, message: error.message, commandsRun: ran };
+    if (error instanceof BudgetExceededError) return { kind: "budget", error, commandsRun: ran };
     throw error;
   }
 }
+
+/** What a worker that hands off `done` with nothing changed is told, in its run, before it ends. */
+export const NO_CHANGE =
+  "The checkout has no change: no file was written, edited or deleted for this feature, so its commit would be empty. " +
+  "If the feature needs a change, make it, then call submit_handoff again. If it needs none (it already exists, say), " +
+  "call submit_handoff again with `noChangeReason` saying why, citing the files that already do what the feature asks.";
 
 export async function workerPrompt(mission: Mission, feature: Feature, directory: string): Promise<{ context: string; task: string }> {
   const plan = approvedPlan(mission);
@@ -113,7 +128,7 @@ function continuationSection(mission: Mission, feature: Feature): string[] {
   return [
     "",
     "## Continuing from a checkpoint",
-    `An earlier worker on this feature ran out of ${checkpoint.limit} before it handed off. The app committed what the checkout held (commit ${checkpoint.sha.slice(0, 12)}); you start from that code. Read it, keep what is right, and finish the feature.`,
+    `An earlier worker on this feature ${checkpoint.limit === "budget" ? "was stopped when the mission's budget ran out" : `ran out of ${checkpoint.limit}`} before it handed off. The app committed what the checkout held (commit ${checkpoint.sha.slice(0, 12)}); you start from that code. Read it, keep what is right, and finish the feature.`,
     handoff.summary,
     ...(handoff.commandsRun.length > 0 ? ["", "Commands it ran (exit codes):", ...handoff.commandsRun.slice(-15).map((command) => `- \`${command.command.slice(0, 200)}\` → exit ${command.exitCode}`)] : []),
   ];

@@ -163,6 +163,51 @@ describe("checkpoints, not cliffs", () => {
     expect(git(harness.gitDir, "show", `${BRANCH}:greeting.txt`)).toBe("hello\n");
   });
 
+  it("when the budget runs out mid-worker its work is kept as a checkpoint; /mission budget, as the notice says, continues from it", async () => {
+    // Only the worker costs money, priced so that its second turn (after a long command output) is past the budget.
+    const free = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cacheWriteLong: 0 };
+    const dear = { input: 1000, output: 0, cacheRead: 1000, cacheWrite: 1000, cacheWriteLong: 1000 };
+    harness = await startHarness({
+      files: FIXTURE_FILES,
+      env: {
+        MISSIONS_MODEL_WORKER: "anthropic/claude-opus-5-5",
+        MISSIONS_PRICES: JSON.stringify({ "anthropic/claude-sonnet-5-5": free, "anthropic/claude-opus-5-5": dear }),
+        MISSIONS_BUDGET_USD: "12",
+      },
+    });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    harness.models.script((request: NormalizedRequest): Reply => {
+      if (!isWorkerOn(request, "F1")) return normal(request);
+      if (firstText(request).includes("## Continuing from a checkpoint")) return handoffDone("Checked the greeting from the checkpoint; it is complete.");
+      // Writes the greeting and looks at something long; the next turn does not fit the budget.
+      return { toolCalls: [{ name: "bash", arguments: { command: "printf 'hello\\n' > greeting.txt; head -c 90000 /dev/zero | tr '\\0' x" } }] };
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+
+    const handoffs = () => commitsOn(harness.gitDir, BRANCH, "main").map((commit) => `${commit.trailers.Feature}:${commit.trailers.Handoff}`);
+    const paused = (await harness.app.store.listMissions())[0]!;
+    expect(paused).toMatchObject({ status: "paused", pauseCause: "budget" });
+    expect(handoffs()).toEqual(["F1:checkpoint"]);
+    const [kept] = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(git(harness.gitDir, "show", `${kept!.sha}:greeting.txt`)).toBe("hello\n");
+    expect(git(harness.gitDir, "log", "-1", "--format=%B", kept!.sha)).toContain("The mission's budget ran out before the worker handed off");
+    const notice = harness.github.comments(OWNER, REPO, issue).find((comment) => comment.user.type === "Bot" && comment.body.includes("Mission paused: budget reached"))!;
+    expect(notice.body).toContain(`its work is committed on \`${BRANCH}\` as a checkpoint (${kept!.sha.slice(0, 12)}`);
+
+    // As a person would: the command the notice names, with an amount.
+    const command = /`(\/mission budget) <usd>`/.exec(notice.body)![1]!;
+    await harness.say(issue, `${command} 50`);
+    expect(handoffs()).toEqual(["F1:checkpoint", "F1:done", "F2:done"]);
+    const continued = harness.models.calls.map((call) => call.request).filter((request) => isWorkerOn(request, "F1")).at(-1)!;
+    expect(firstText(continued)).toContain("was stopped when the mission's budget ran out before it handed off");
+    const done = (await harness.app.store.listMissions())[0]!;
+    expect(done.status).toBe("done");
+    // The budget's checkpoint is no continuation of the worker's making: no one was asked.
+    expect(harness.github.comments(OWNER, REPO, issue).some((comment) => comment.user.type === "Bot" && comment.body.includes("⛔"))).toBe(false);
+    expect(git(harness.gitDir, "show", `${BRANCH}:greeting.txt`)).toBe("hello\n");
+  });
+
   it("a feature commit whose summary quotes a checkpoint trailer is still a finished feature after a crash", async () => {
     harness = await startHarness({ files: FIXTURE_FILES });
     const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });

@@ -64,12 +64,15 @@ export function missionResponder(script: MissionScript) {
         const [path, content] = writes[done]!;
         return { toolCalls: [{ name: "write_file", arguments: { path, content } }] };
       }
+      // Asked to account for a `done` that changed nothing, it says why, as a real model would.
+      const askedWhy = lastResults.some((result) => result.isError && result.content.includes("noChangeReason"));
       return {
         toolCalls: [
           {
             name: "submit_handoff",
             arguments: {
               status: "done",
+              ...(askedWhy ? { noChangeReason: `${featureId} needs no change: what it asks for is already in the code.` } : {}),
               summary: `Implemented ${featureId}: wrote ${writes.map(([path]) => path).join(", ") || "nothing"}.`,
               completed: [`${featureId} files`],
               leftUndone: [],

@@ -15,6 +15,11 @@ describe("recoveredHandoff", () => {
     expect(recoveredHandoff("The worker ran out of turns.\n\nMission: #3\nFeature: F1\nHandoff: checkpoint\n", "checkpoint")).toMatchObject({ status: "partial" });
   });
 
+  it("keeps the reason a feature needed no change", () => {
+    const body = "Checked it.\n\nNo change needed: the farewell is already in farewell.txt.\n\nMission: #3\nFeature: F2\nHandoff: done\n";
+    expect(recoveredHandoff(body, "done")).toMatchObject({ status: "done", noChangeReason: "the farewell is already in farewell.txt." });
+  });
+
   it("reads the status from the trailer only: a line in the worker's summary is not one", () => {
     const body = "Done. The old note said:\nHandoff: checkpoint\n\nMission: #3\nFeature: F1\nHandoff: done\n";
     expect(recoveredHandoff(body, "done")).toMatchObject({ status: "done" });

@@ -26,6 +26,15 @@ describe("recordCheckpoint", () => {
     expect(next.notices).toEqual([]);
   });
 
+  it("a checkpoint made because the budget ran out keeps the work but does not count towards the bound", () => {
+    let mission = recordCheckpoint(approved(), checkpoint("c1"));
+    mission = recordCheckpoint(mission, checkpoint("c2", { limit: "budget" }));
+    expect(mission.status).toBe("running");
+    expect(mission.features.F1!.checkpoint).toMatchObject({ sha: "c2", from: "c1-parent", count: 1, limit: "budget" });
+    expect(mission.features.F1!.checkpoint!.handoff.summary).toContain("The mission's budget ran out before the worker handed off");
+    expect(mission.notices).toEqual([]);
+  });
+
   it("blocks once at the bound of the chain, naming commands that work; a person's retry grants a fresh chain", () => {
     let mission = recordCheckpoint(recordCheckpoint(approved(), checkpoint("c1")), checkpoint("c2", { limit: "time" }));
     expect(mission.status).toBe("blocked");

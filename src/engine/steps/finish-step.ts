@@ -1,9 +1,12 @@
-import { completeMission, renderPullBody, type Mission } from "../../mission/index.ts";
+import { completeMission, finishNotice, renderPullBody, type Mission } from "../../mission/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
 import { repoRef } from "./remote-access.ts";
 
-/** Every assertion passed: the PR body becomes the contract with verdicts, and it goes to review. */
+/**
+ * Every assertion passed: the PR body becomes the contract with verdicts, and it goes to review — once;
+ * finished again after a fix that changed nothing, the people are told so instead (see `finishNotice`).
+ */
 export async function finishStep(context: StepContext, mission: Mission): Promise<Mission> {
   const now = context.now().toISOString();
   const finished: Mission = { ...mission, finishedAt: now, updatedAt: now };
@@ -11,6 +14,7 @@ export async function finishStep(context: StepContext, mission: Mission): Promis
   const body = renderPullBody(finished, { costUsd: (await context.store.usageTotals(mission.id)).usd, githubWebUrl: context.settings.githubWebUrl });
   const pull = await ensurePullRequest(context, finished, body);
   await context.github.updatePull(repo, pull.number, { body });
-  if (pull.draft) await context.github.markReadyForReview(repo, pull);
+  // Finished again with no new change: a pull request a person turned back to draft stays so.
+  if (pull.draft && finishNotice(mission, pull.number).changed) await context.github.markReadyForReview(repo, pull);
   return completeMission(mission, { pull, now });
 }

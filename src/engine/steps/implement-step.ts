@@ -3,10 +3,12 @@ import {
   blockOnWorker,
   checkpointCommitBody,
   checkpointHandoff,
+  pauseForBudget,
   pauseForWorkflows,
   recordCheckpoint,
   recordHandoff,
   renderPullBody,
+  type CheckpointLimit,
   type Handoff,
   type Mission,
 } from "../../mission/index.ts";
@@ -46,7 +48,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       featureId,
       sha,
       parent: (await context.workspace.git(directory, ["rev-parse", `${sha}~1`])).stdout.trim(),
-      limit: /ran out of time/.test(body) ? "time" : "turns",
+      limit: /ran out of time/.test(body) ? "time" : /budget ran out/.test(body) ? "budget" : "turns",
       files: await context.workspace.changedFiles(directory, `${sha}~1`, sha).catch(() => []),
       commandsRun: [],
       continuations: limits.continuations,
@@ -86,10 +88,20 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       },
       shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limits.commandTimeoutSeconds * 1000 },
       limits: { turns: limits.workerTurns, minutes: limits.workerMinutes },
+      unchanged: () => unchanged(context, directory, mission.features[featureId]?.checkpoint?.from),
     });
     if (outcome.kind === "ran-out") {
       context.log.warn({ feature: featureId, limit: outcome.limit }, "the worker ran out before it handed off; committing a checkpoint");
       return checkpoint(context, mission, directory, featureId, outcome, limits.continuations);
+    }
+    if (outcome.kind === "budget") {
+      // Paused for money, the worker's work is kept: `/mission budget <usd>` continues from the checkpoint.
+      if (await unchanged(context, directory, undefined)) throw outcome.error;
+      context.log.warn({ feature: featureId }, "the budget ran out under the worker; committing a checkpoint before pausing");
+      const kept = await checkpoint(context, mission, directory, featureId, { limit: "budget", commandsRun: outcome.commandsRun }, limits.continuations);
+      if (kept.status !== "running") return kept;
+      const sha = kept.features[featureId]?.checkpoint?.sha ?? "";
+      return pauseForBudget(kept, { spentUsd: outcome.error.spentUsd, capUsd: outcome.error.capUsd, nextCallUsd: outcome.error.nextCallUsd, maxUsd: context.settings.maxBudgetUsd, kept: `The worker on ${featureId} was stopped mid-way: its work is committed on \`${branch}\` as a checkpoint (${sha.slice(0, 12)}, trailer \`Handoff: checkpoint\`), and a fresh worker continues from it.` });
     }
     handoff = outcome.handoff;
     if (handoff.status === "blocked") return blockOnWorker(mission, { featureId, handoff });
@@ -118,7 +130,7 @@ async function checkpoint(
   mission: Mission,
   directory: string,
   featureId: string,
-  outcome: { limit: "turns" | "time"; commandsRun: Handoff["commandsRun"] },
+  outcome: { limit: CheckpointLimit; commandsRun: Handoff["commandsRun"] },
   continuations: number,
 ): Promise<Mission> {
   const feature = allFeatures(mission).find((candidate) => candidate.id === featureId)!;
@@ -133,6 +145,14 @@ async function checkpoint(
   if (refused) return refused;
   context.log.info({ feature: featureId, sha, files: files.length }, "checkpoint committed");
   return recordCheckpoint(mission, { featureId, sha, parent, limit: outcome.limit, files, commandsRun: outcome.commandsRun, continuations, branch: mission.branch! });
+}
+
+/** Whether the feature's work changed no file: nothing in the checkout, and nothing in its checkpoints. */
+async function unchanged(context: StepContext, directory: string, checkpointFrom: string | undefined): Promise<boolean> {
+  const status = (await context.workspace.git(directory, ["status", "--porcelain", "--untracked-files=all"])).stdout.trim();
+  if (status !== "") return false;
+  if (!checkpointFrom) return true;
+  return (await context.workspace.git(directory, ["diff", "--name-only", "--no-ext-diff", "--no-textconv", checkpointFrom, "HEAD"])).stdout.trim() === "";
 }
 
 async function commitBody(context: StepContext, directory: string, sha: string): Promise<string> {
@@ -195,6 +215,7 @@ export function recoveredHandoff(body: string, handoffTrailer: string | undefine
     const part = rest.find((candidate) => candidate.startsWith(heading));
     return part ? part.split("\n").slice(1).filter((line) => line.startsWith("- ")).map((line) => line.slice(2)) : [];
   };
+  const noChange = rest.find((part) => part.startsWith("No change needed: "));
   return {
     status: status ?? "done",
     summary: summary.trim() || "(recovered from the commit)",
@@ -205,6 +226,7 @@ export function recoveredHandoff(body: string, handoffTrailer: string | undefine
     issuesDiscovered: list("Discovered:"),
     testsWrittenFirst: false,
     testsRun: false,
+    ...(noChange ? { noChangeReason: noChange.slice("No change needed: ".length).trim() } : {}),
   };
 }
 
@@ -215,5 +237,7 @@ export function handoffCommitBody(handoff: Handoff): string {
     handoff.summary,
     ...(handoff.leftUndone.length > 0 ? ["", "Left undone:", ...handoff.leftUndone.map(flat)] : []),
     ...(handoff.issuesDiscovered.length > 0 ? ["", "Discovered:", ...handoff.issuesDiscovered.map(flat)] : []),
+    // A feature that needed no change is still its one commit — an empty one that says why.
+    ...(handoff.noChangeReason?.trim() ? ["", `No change needed: ${handoff.noChangeReason.replace(/\s+/g, " ").trim()}`] : []),
   ].join("\n");
 }
