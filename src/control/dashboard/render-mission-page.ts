@@ -1,8 +1,7 @@
-import { allFeatures, approvedPlan, formatDuration, latestContract, type Mission } from "../../mission/index.ts";
+import { allFeatures, approvedPlan, formatDuration, latestContract, missionProgress, type Mission } from "../../mission/index.ts";
 import type { MissionEvent, UsageEntry } from "../../store/index.ts";
 import { describeCheckpoint } from "../render-control.ts";
 import { escapeHtml, money, progress, tokens } from "./html.ts";
-import { missionProgress } from "./mission-progress.ts";
 import { renderChart } from "./render-chart.ts";
 
 export interface MissionView {
