@@ -9,6 +9,7 @@ export const WEBHOOK_EVENTS = [
   "issue_comment.edited",
   "pull_request.closed",
   "pull_request_review.submitted",
+  "pull_request_review_comment.created",
   "check_run.rerequested",
 ] as const;
 

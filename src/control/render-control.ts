@@ -64,6 +64,13 @@ export function renderControl(mission: Mission, now: Date, links: ControlLinks, 
   } else if (plan) {
     rows.push(["Contract", `v${latestContract(mission)!.version}: ${plan.features.length} features, ${plan.assertions.length} assertions`]);
   }
+  const checkpoints = features.flatMap((feature) => {
+    const state = mission.features[feature.id];
+    if (state?.status !== "pending" || !state.checkpoint) return [];
+    const { sha } = state.checkpoint;
+    return [`**${feature.id}** ${describeCheckpoint(state.checkpoint)} at [\`${sha.slice(0, 7)}\`](${links.repositoryUrl}/commit/${sha})`];
+  });
+  if (checkpoints.length > 0) rows.push(["Checkpoint", checkpoints.join("<br>")]);
   if (mission.branch) rows.push(["Branch", `[\`${mission.branch}\`](${links.repositoryUrl}/tree/${mission.branch})`]);
   if (mission.pr) rows.push(["Pull request", `[#${mission.pr.number}](${links.repositoryUrl}/pull/${mission.pr.number})${pullState(mission.pr)}`]);
   if (usage && mission.settings.budgetUsd !== undefined) rows.push(["Budget", describeBudget(usage, mission.settings.budgetUsd)]);
@@ -144,6 +151,14 @@ function describeActivity(mission: Mission): string | undefined {
     default:
       return undefined;
   }
+}
+
+/**
+ * A worker ran out of turns or time and the app committed its work: a fresh worker goes on from that
+ * commit. Shown, so a supervisor sees the feature progressing in pieces rather than starting over.
+ */
+export function describeCheckpoint(checkpoint: { count: number; limit: "turns" | "time" | "budget" }): string {
+  return `continuing from checkpoint ${checkpoint.count} (${{ turns: "turn limit", time: "time limit", budget: "budget reached" }[checkpoint.limit]})`;
 }
 
 function bar(value: number, total: number, width = 10): string {

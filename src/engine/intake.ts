@@ -7,6 +7,7 @@ import type { Delivery, MissionStore } from "../store/index.ts";
 import type { Engine } from "./engine.ts";
 import { isRetryable } from "./is-retryable.ts";
 import { delayBeforeRetry, deliveryRetryPolicy } from "./retry-policy.ts";
+import { commentLocation, reviewFeedback } from "./review-feedback.ts";
 import { WebhookPayloadSchemas } from "./webhook-payloads.ts";
 
 export interface IntakeDeps {
@@ -24,7 +25,7 @@ export interface IntakeDeps {
 /** Help and refusal replies one person can get on one issue within an hour. */
 const REPLIES_PER_HOUR = 2;
 
-const EVENTS = new Set(["issues", "issue_comment", "pull_request", "pull_request_review", "check_run"]);
+const EVENTS = new Set(["issues", "issue_comment", "pull_request", "pull_request_review", "pull_request_review_comment", "check_run"]);
 
 /**
  * Webhooks in: each delivery is stored (GitHub redelivers; the id makes that harmless) and
@@ -103,6 +104,8 @@ export class Intake {
         await this.#pullClosed(parsed.data as never, log);
       } else if (delivery.event === "pull_request_review") {
         await this.#reviewed(parsed.data as never, log);
+      } else if (delivery.event === "pull_request_review_comment") {
+        await this.#reviewCommented(parsed.data as never, log);
       } else if (delivery.event === "check_run") {
         await this.#rerequested(parsed.data as never, log);
       }
@@ -166,7 +169,11 @@ export class Intake {
     }
   }
 
-  async #commented(payload: CommentPayload, log: Logger): Promise<void> {
+  /**
+   * `inline`: the comment is on a line of the pull request's diff (a review comment), not in its
+   * conversation — a `/mission fix` there says where, and replies and reactions go where it is.
+   */
+  async #commented(payload: CommentPayload, log: Logger, inline?: { location: string }): Promise<void> {
     if (payload.action !== "created") return; // an edited comment is never obeyed again
     const repo = toRepo(payload);
     const author = payload.comment.user.login;
@@ -183,7 +190,8 @@ export class Intake {
       if (!(await mayWrite())) return;
       commands.push({ verb: "answer", text: payload.comment.body.trim() });
     }
-    const replyOnce = () => this.#mayReply(repo, payload.issue.number, author, `comment:${payload.comment.id}`, log);
+    const source = `${inline ? "review-comment" : "comment"}:${payload.comment.id}`;
+    const replyOnce = () => this.#mayReply(repo, payload.issue.number, author, source, log);
     if (commands.some((command) => command.verb === "help" || command.verb === "unknown") && replyOnce()) {
       const unknown = commands.find((command): command is Extract<Command, { verb: "unknown" }> => command.verb === "unknown");
       await this.#deps.github.postComment(repo, payload.issue.number, helpReply(unknown?.given));
@@ -204,14 +212,15 @@ export class Intake {
     for (const [index, command] of actionable.entries()) {
       await this.#deps.store.addIntent(mission.id, {
         verb: command.verb as never,
-        text: command.text,
+        text: inline && command.verb === "fix" && command.text ? `${inline.location}: ${command.text}` : command.text,
         author,
         at: payload.comment.created_at,
-        commentId: payload.comment.id,
-        source: `comment:${payload.comment.id}:${index}`,
+        // Review comments are numbered apart from issue comments: their id says nothing of which contract was seen.
+        ...(inline ? {} : { commentId: payload.comment.id }),
+        source: `${source}:${index}`,
       });
     }
-    await this.#deps.github.react(repo, payload.comment.id, "eyes").catch((error) => log.warn({ err: error }, "could not react"));
+    await this.#deps.github.react(repo, payload.comment.id, "eyes", inline ? "review" : "issue").catch((error) => log.warn({ err: error }, "could not react"));
     void this.#deps.engine.kick(mission.id);
   }
 
@@ -240,15 +249,46 @@ export class Intake {
     const mission = await this.#missionForPull(repo, payload.pull_request.number);
     if (!mission) return;
     if (!hasWriteAccess(await this.#deps.github.permission(repo, payload.review.user.login))) return;
+    // Inline comments with commands were obeyed on their own delivery (`#reviewCommented`); the rest are this review's.
+    // A review deleted since (404) still said what its payload says.
+    const all = await this.#deps.github.reviewComments(repo, payload.pull_request.number, payload.review.id).catch((error: unknown) => {
+      if ((error as { status?: number }).status === 404) return [];
+      throw error;
+    });
+    const comments = all.filter((comment) => parseCommands(comment.body).length === 0);
+    const feedback = reviewFeedback(payload.review.body ?? "", comments);
+    // Nothing but commands, each already recorded with its own location: nothing more to fix.
+    if (!feedback && all.length > 0) return;
     await this.#deps.store.addIntent(mission.id, {
       verb: "fix",
-      text: payload.review.body?.trim() || "Address the review comments on the pull request.",
+      text: feedback || "Address the review comments on the pull request.",
       author: payload.review.user.login,
       at: payload.review.submitted_at ?? new Date().toISOString(),
       source: `review:${payload.review.id}`,
     });
     log.info({ mission: mission.id }, "review requesting changes recorded");
     void this.#deps.engine.kick(mission.id);
+  }
+
+  /**
+   * A comment on a line of the pull request's diff. With `/mission` commands it is obeyed as a comment
+   * in the conversation is; without, it belongs to its review, which reads it when submitted.
+   */
+  async #reviewCommented(payload: ReviewCommentPayload, log: Logger): Promise<void> {
+    if (payload.action !== "created" || parseCommands(payload.comment.body).length === 0) return;
+    const { comment, pull_request: pull } = payload;
+    await this.#commented(
+      {
+        action: payload.action,
+        issue: { number: pull.number, title: pull.title ?? "", pull_request: {} },
+        comment: { id: comment.id, body: comment.body, user: comment.user, created_at: comment.created_at },
+        repository: payload.repository,
+        sender: payload.sender,
+        installation: payload.installation,
+      },
+      log,
+      { location: commentLocation({ path: comment.path, line: comment.line ?? comment.original_line }) },
+    );
   }
 
   /** Someone merged or closed the mission's pull request: the mission learns it (see `applyIntent`). */
@@ -305,6 +345,7 @@ type Payloads = { [K in keyof typeof WebhookPayloadSchemas]: import("zod").infer
 type LabeledPayload = Payloads["issues"];
 type CommentPayload = Payloads["issue_comment"];
 type ReviewPayload = Payloads["pull_request_review"];
+type ReviewCommentPayload = Payloads["pull_request_review_comment"];
 type PullPayload = Payloads["pull_request"];
 type RerequestPayload = Payloads["check_run"];
 

@@ -42,6 +42,24 @@ export const WebhookPayloadSchemas = {
     sender: Actor,
     installation: Installation,
   }),
+  pull_request_review_comment: z.object({
+    action: z.string(),
+    comment: z.object({
+      id: z.number().int(),
+      body: z.string().max(262_144),
+      user: Actor,
+      created_at: z.string(),
+      path: z.string().max(4_096),
+      /** The line in the pull request's head; null when the comment is on a whole file or outdated. */
+      line: z.number().int().nullable().optional(),
+      original_line: z.number().int().nullable().optional(),
+      pull_request_review_id: z.number().int().nullable().optional(),
+    }),
+    pull_request: z.object({ number: z.number().int(), title: z.string().optional() }),
+    repository: Repository,
+    sender: Actor,
+    installation: Installation,
+  }),
   pull_request_review: z.object({
     action: z.string(),
     review: z.object({ id: z.number().int(), state: z.string(), body: z.string().nullable().optional(), user: Actor, submitted_at: z.string().nullable().optional() }),

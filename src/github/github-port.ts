@@ -43,6 +43,14 @@ export interface PullRequest {
   htmlUrl: string;
 }
 
+/** An inline comment of a pull-request review: on a line of a file (or on a whole file, without `line`). */
+export interface ReviewComment {
+  id: number;
+  path: string;
+  line?: number;
+  body: string;
+}
+
 export interface GitHubPort {
   /** Who the app is on GitHub; the bot user is read with an installation's token. */
   identity(repo: RepoRef): Promise<AppIdentity>;
@@ -56,7 +64,10 @@ export interface GitHubPort {
   updateComment(repo: RepoRef, commentId: number, body: string): Promise<void>;
   /** The app's own comment holding `marker`: comments by anyone else are never considered. */
   findOwnComment(repo: RepoRef, issue: number, marker: string): Promise<{ id: number; body: string } | undefined>;
-  react(repo: RepoRef, commentId: number, content: "+1" | "eyes" | "rocket" | "confused"): Promise<void>;
+  /** Reacts to an issue (or pull request conversation) comment, or with `on: "review"` to an inline review comment. */
+  react(repo: RepoRef, commentId: number, content: "+1" | "eyes" | "rocket" | "confused", on?: "issue" | "review"): Promise<void>;
+  /** The inline comments of one review of a pull request, oldest first (every page). */
+  reviewComments(repo: RepoRef, pull: number, reviewId: number): Promise<ReviewComment[]>;
   /** A token for git; `fresh` mints a new one (a token keeps the permissions it was made with). */
   installationToken(repo: RepoRef, options?: { fresh?: boolean }): Promise<string>;
   /** The installation's settings page on GitHub, where an owner accepts the permissions the app asks for. */

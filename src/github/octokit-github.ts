@@ -1,5 +1,5 @@
 import type { Probot, ProbotOctokit } from "probot";
-import type { AppIdentity, CheckRunInput, GitHubPort, Permission, PullRequest, RepoRef } from "./github-port.ts";
+import type { AppIdentity, CheckRunInput, GitHubPort, Permission, PullRequest, RepoRef, ReviewComment } from "./github-port.ts";
 import { toCheckRunRequests } from "./check-run-requests.ts";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -118,9 +118,27 @@ export class OctokitGitHub implements GitHubPort {
     return own ? { id: own.id, body: own.body ?? "" } : undefined;
   }
 
-  async react(repo: RepoRef, commentId: number, content: "+1" | "eyes" | "rocket" | "confused"): Promise<void> {
+  async react(repo: RepoRef, commentId: number, content: "+1" | "eyes" | "rocket" | "confused", on: "issue" | "review" = "issue"): Promise<void> {
     const octokit = await this.#octokit(repo);
-    await octokit.rest.reactions.createForIssueComment({ owner: repo.owner, repo: repo.name, comment_id: commentId, content });
+    const target = { owner: repo.owner, repo: repo.name, comment_id: commentId, content };
+    if (on === "review") await octokit.rest.reactions.createForPullRequestReviewComment(target);
+    else await octokit.rest.reactions.createForIssueComment(target);
+  }
+
+  async reviewComments(repo: RepoRef, pull: number, reviewId: number): Promise<ReviewComment[]> {
+    const octokit = await this.#octokit(repo);
+    const comments = await octokit.paginate(octokit.rest.pulls.listCommentsForReview, {
+      owner: repo.owner,
+      repo: repo.name,
+      pull_number: pull,
+      review_id: reviewId,
+      per_page: 100,
+    });
+    // An outdated comment has no line in the head any more: the line it was written on says where.
+    return comments.map((comment) => {
+      const line = (comment as { line?: number | null }).line ?? (comment as { original_line?: number | null }).original_line ?? undefined;
+      return { id: comment.id, path: comment.path, body: comment.body ?? "", ...(line ? { line } : {}) };
+    });
   }
 
   async installationToken(repo: RepoRef, options: { fresh?: boolean } = {}): Promise<string> {

@@ -17,6 +17,7 @@ export * from "./markers.ts";
 export { renderContract, renderQuestions, type RevisionBase } from "./render-contract.ts";
 export { escapeCell, defuseMarkers } from "./markdown.ts";
 export { allFeatures, approvedPlan, featuresOf, latestContract, nextFeatureId } from "./plan-features.ts";
+export { missionProgress, type MissionProgress } from "./mission-progress.ts";
 export { renderPullBody, formatDuration } from "./render-pull-body.ts";
 export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.ts";
 export { adoptRevision, checkRevision, currentPlan, describeRevision, isRevision, startRevision } from "./revise.ts";

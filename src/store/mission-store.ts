@@ -46,6 +46,31 @@ export interface MissionEvent {
   data: Record<string, unknown>;
 }
 
+/** One row of the dashboard's mission list: what it shows, kept beside the mission so no list loads one. */
+export interface MissionSummary {
+  id: string;
+  /** As GitHub spells them (the store's lookup columns are lower-cased). */
+  owner: string;
+  repo: string;
+  issue: number;
+  title: string;
+  status: Mission["status"];
+  featuresDone: number;
+  featuresTotal: number;
+  budgetUsd?: number;
+  spentUsd: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface SummaryQuery {
+  status?: string;
+  /** `owner/name`, any case; undefined: every repository. */
+  repositories?: string[];
+  limit: number;
+  offset: number;
+}
+
 /**
  * Durable mission state. The webhook intake writes deliveries, new missions and intents; the engine
  * is the only writer of an existing mission's state.
@@ -67,8 +92,12 @@ export interface MissionStore {
   findMissionByCheckRun(owner: string, repo: string, checkRunId: number): Promise<{ mission: Mission; milestoneId: string } | undefined>;
   /** How many missions are in each status, counted by the store without loading any. */
   countMissionsByStatus(): Promise<Record<string, number>>;
-  /** Every mission (or every active one), loaded and validated: for boot and the dashboard, never per webhook. */
+  /** Every mission (or every active one), loaded and validated: for boot, never per webhook or page. */
   listMissions(filter?: { active?: boolean }): Promise<Mission[]>;
+  /** One page of mission summaries, newest first, read by index without loading missions. */
+  listMissionSummaries(query: SummaryQuery): Promise<MissionSummary[]>;
+  /** Every repository that has a mission (`owner/name`, lower-case), sorted. */
+  missionRepositories(): Promise<string[]>;
 
   /** Records a command; undefined when the same `source` was recorded before. */
   addIntent(missionId: string, intent: Omit<Intent, "seq">): Promise<number | undefined>;

@@ -1,5 +1,5 @@
 import type { Intent, Mission } from "../mission/index.ts";
-import type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
+import type { Delivery, MissionEvent, MissionStore, MissionSummary, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 
 /** A write the store accepted: what the dashboard's live pages and the metrics listen to. */
 export type StoreChange =
@@ -62,6 +62,12 @@ export class ObservedStore implements MissionStore {
   }
   listMissions(filter?: { active?: boolean }): Promise<Mission[]> {
     return this.#inner.listMissions(filter);
+  }
+  listMissionSummaries(query: SummaryQuery): Promise<MissionSummary[]> {
+    return this.#inner.listMissionSummaries(query);
+  }
+  missionRepositories(): Promise<string[]> {
+    return this.#inner.missionRepositories();
   }
   addIntent(missionId: string, intent: Omit<Intent, "seq">): Promise<number | undefined> {
     return this.#inner.addIntent(missionId, intent);

@@ -1,11 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { ACTIVE_STATUSES, loadMission, type Intent, type Mission } from "../mission/index.ts";
+import { ACTIVE_STATUSES, loadMission, missionProgress, type Intent, type Mission } from "../mission/index.ts";
 import { lockStore, type StoreLock } from "./store-lock.ts";
-import type { Delivery, MissionEvent, MissionStore, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
+import type { Delivery, MissionEvent, MissionStore, MissionSummary, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 
-const STORE_SCHEMA_VERSION = 5;
+const STORE_SCHEMA_VERSION = 6;
 // Costs are summed as whole micro-dollars (what `costOf` records): a sum of floating-point dollars
 // drifts (0.1 + 0.2 is 0.30000000000000004), and that would show in /metrics and the totals.
 const MICROS_OF_USD = "CAST(ROUND(usd * 1000000) AS INTEGER)";
@@ -68,6 +68,13 @@ const MIGRATIONS: string[] = [
      output INTEGER NOT NULL, cache_read INTEGER NOT NULL, cache_write INTEGER NOT NULL, PRIMARY KEY (role, model));
    INSERT INTO usage_summary SELECT role, model, SUM(${MICROS_OF_USD}), COUNT(*), SUM(input_tokens), SUM(output_tokens),
      SUM(cache_read_tokens), SUM(cache_write_tokens) FROM ledger GROUP BY role, model;`,
+  // v6: the dashboard's list reads a page of summaries, newest first, by index: what a row shows is kept
+  // beside the mission when it is saved. Missions saved before have none until their next save; the
+  // list reads those few from their data.
+  `ALTER TABLE missions ADD COLUMN summary TEXT;
+   CREATE INDEX missions_created ON missions (created_at);
+   CREATE INDEX missions_status_created ON missions (status, created_at);
+   CREATE INDEX missions_repo_created ON missions (owner, repo, created_at);`,
 ];
 
 /**
@@ -83,6 +90,48 @@ export const LOOKUPS = {
   missionsByStatus: "SELECT status, COUNT(*) AS count FROM missions GROUP BY status",
   usageTotals: "SELECT * FROM usage_totals WHERE mission_id = ?",
   usageSummary: "SELECT * FROM usage_summary ORDER BY role, model",
+} as const;
+
+/**
+ * A page of the dashboard's list. The mission's data is read only for a row saved before summaries
+ * were kept. With many repositories to filter by, the scan goes newest first and stops at the page.
+ */
+function summaryQuery(filter: { status?: boolean; repositories?: number }): string {
+  const where = [
+    ...(filter.status ? ["missions.status = ?"] : []),
+    ...(filter.repositories === 1 ? ["missions.owner = ? AND missions.repo = ?"] : []),
+    ...(filter.repositories && filter.repositories > 1 ? ["(missions.owner || '/' || missions.repo) IN (SELECT value FROM json_each(?))"] : []),
+  ];
+  return `SELECT missions.id, missions.status, missions.issue, missions.created_at, missions.updated_at, missions.summary,
+      CASE WHEN missions.summary IS NULL THEN missions.data END AS data, usage_totals.usd_micros
+    FROM missions LEFT JOIN usage_totals ON usage_totals.mission_id = missions.id
+    ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY missions.created_at DESC, missions.rowid DESC LIMIT ? OFFSET ?`;
+}
+
+/** What a list row shows of a mission, stored with it on every save. */
+function summaryOf(mission: Mission): string {
+  const progress = missionProgress(mission);
+  return JSON.stringify({
+    owner: mission.repo.owner,
+    repo: mission.repo.name,
+    title: mission.issue.title,
+    featuresDone: progress.featuresDone,
+    featuresTotal: progress.featuresTotal,
+    ...(mission.settings.budgetUsd !== undefined ? { budgetUsd: mission.settings.budgetUsd } : {}),
+  });
+}
+
+/**
+ * The dashboard list's reads: a page at a time, in index order (a test reads their query plans), so a
+ * page costs the same whatever the store's size; the repositories are read from an index alone.
+ */
+export const LIST_QUERIES = {
+  missionSummaries: summaryQuery({}),
+  missionSummariesByStatus: summaryQuery({ status: true }),
+  missionSummariesByRepository: summaryQuery({ repositories: 1 }),
+  missionSummariesByStatusAndRepository: summaryQuery({ status: true, repositories: 1 }),
+  missionRepositories: "SELECT DISTINCT owner, repo FROM missions ORDER BY owner, repo",
 } as const;
 
 /** Adds one ledger row to a running-totals table (`usage_totals` or `usage_summary`). */
@@ -161,7 +210,7 @@ export class SqliteMissionStore implements MissionStore {
     return this.#transaction(() => {
       const result = this.#db
         .prepare(
-          "INSERT OR IGNORE INTO missions (id, owner, repo, issue, status, data, created_at, updated_at, pr_number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          "INSERT OR IGNORE INTO missions (id, owner, repo, issue, status, data, created_at, updated_at, pr_number, summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .run(
           mission.id,
@@ -173,6 +222,7 @@ export class SqliteMissionStore implements MissionStore {
           mission.createdAt,
           mission.updatedAt,
           mission.pr?.number ?? null,
+          summaryOf(mission),
         );
       if (Number(result.changes) !== 1) return false;
       this.#indexCheckRuns(mission);
@@ -235,6 +285,40 @@ export class SqliteMissionStore implements MissionStore {
     return rows.map((row) => loadMission(JSON.parse(row.data)));
   }
 
+  async listMissionSummaries(query: SummaryQuery): Promise<MissionSummary[]> {
+    const repositories = query.repositories?.map((repository) => repository.toLowerCase());
+    if (repositories?.length === 0) return [];
+    const params: Array<string | number> = [];
+    if (query.status) params.push(query.status);
+    if (repositories?.length === 1) params.push(...(repositories[0]!.split("/", 2) as [string, string]));
+    else if (repositories) params.push(JSON.stringify(repositories));
+    params.push(Math.max(0, Math.floor(query.limit)), Math.max(0, Math.floor(query.offset)));
+    const sql = summaryQuery({ status: Boolean(query.status), repositories: repositories?.length });
+    const rows = this.#db.prepare(sql).all(...params) as Array<Record<string, string | number | null>>;
+    return rows.map((row) => {
+      const kept = row.summary ? (JSON.parse(String(row.summary)) as Record<string, unknown>) : (JSON.parse(summaryOf(loadMission(JSON.parse(String(row.data))))) as Record<string, unknown>);
+      return {
+        id: String(row.id),
+        owner: String(kept.owner),
+        repo: String(kept.repo),
+        issue: Number(row.issue),
+        title: String(kept.title),
+        status: String(row.status) as Mission["status"],
+        featuresDone: Number(kept.featuresDone),
+        featuresTotal: Number(kept.featuresTotal),
+        ...(typeof kept.budgetUsd === "number" ? { budgetUsd: kept.budgetUsd } : {}),
+        spentUsd: Number(row.usd_micros ?? 0) / 1_000_000,
+        createdAt: String(row.created_at),
+        updatedAt: String(row.updated_at),
+      };
+    });
+  }
+
+  async missionRepositories(): Promise<string[]> {
+    const rows = this.#db.prepare(LIST_QUERIES.missionRepositories).all() as Array<{ owner: string; repo: string }>;
+    return rows.map((row) => `${row.owner}/${row.repo}`);
+  }
+
   async addIntent(missionId: string, intent: Omit<Intent, "seq">): Promise<number | undefined> {
     const result = this.#db
       .prepare("INSERT OR IGNORE INTO intents (mission_id, data, created_at, source) VALUES (?, ?, ?, ?)")
@@ -255,8 +339,8 @@ export class SqliteMissionStore implements MissionStore {
       const insert = this.#db.prepare("INSERT INTO events (mission_id, kind, at, data) VALUES (?, ?, ?, ?)");
       for (const event of events) insert.run(event.missionId, event.kind, event.at, JSON.stringify(event.data));
       this.#db
-        .prepare("UPDATE missions SET status = ?, data = ?, updated_at = ?, pr_number = ? WHERE id = ?")
-        .run(mission.status, JSON.stringify(mission), mission.updatedAt, mission.pr?.number ?? null, mission.id);
+        .prepare("UPDATE missions SET status = ?, data = ?, updated_at = ?, pr_number = ?, summary = ? WHERE id = ?")
+        .run(mission.status, JSON.stringify(mission), mission.updatedAt, mission.pr?.number ?? null, summaryOf(mission), mission.id);
       this.#indexCheckRuns(mission);
       const mark = this.#db.prepare("UPDATE intents SET applied_at = ? WHERE seq = ?");
       for (const seq of appliedIntents) mark.run(now, seq);

@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
-import { mkdir, readdir, rm } from "node:fs/promises";
+import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
@@ -59,6 +60,29 @@ const WORKFLOWS_REFUSAL = /refusing to allow a GitHub App to create or update wo
  */
 export const DEPENDENCY_FOLDERS = ["node_modules", "/.venv", "/vendor/bundle", "/target"];
 
+/**
+ * The files that decide what the kept dependency folders hold, at any depth (workspaces have their
+ * own). When one changes between steps the folders are stale — a package removed from the lockfile
+ * would still be importable, a changed version still the old one — so they are cleared with the rest.
+ * Cargo.lock is left out: `target` is a build cache Cargo keys by the lockfile itself.
+ */
+export const LOCKFILES = [
+  "package-lock.json",
+  "npm-shrinkwrap.json",
+  "yarn.lock",
+  "pnpm-lock.yaml",
+  "bun.lock",
+  "bun.lockb",
+  "requirements*.txt",
+  "poetry.lock",
+  "uv.lock",
+  "Pipfile.lock",
+  "Gemfile.lock",
+];
+
+/** Where the lockfiles' digest the kept folders were installed against is recorded: inside .git, which no clean touches. */
+const LOCKFILE_RECORD = "missions-lockfiles";
+
 /** One checkout per mission under a root directory, driven with the real git CLI. */
 export class GitWorkspace {
   readonly #root: string;
@@ -77,7 +101,8 @@ export class GitWorkspace {
   /**
    * Brings the checkout to the branch's pushed head (or the base branch when the branch is new),
    * discarding anything left by a crashed step: a re-run always starts clean — except, unless
-   * `keepDependencies` is false, the ignored dependency folders (see `DEPENDENCY_FOLDERS`).
+   * `keepDependencies` is false, the ignored dependency folders (see `DEPENDENCY_FOLDERS`), as long as
+   * the repository's lockfiles are those they were installed against (see `LOCKFILES`).
    */
   async prepare(
     missionId: string,
@@ -94,6 +119,9 @@ export class GitWorkspace {
       await this.git(directory, ["remote", "add", "origin", remote.url]);
     }
     await removeStaleLocks(join(directory, ".git"));
+    // What the folders were installed against: the lockfiles as the previous step left them (it may have
+    // changed one and installed without committing, then crashed), and as recorded when it started.
+    const leftBehind = await this.lockfileDigest(directory);
     await this.git(directory, ["remote", "set-url", "origin", remote.url]);
     await this.git(directory, ["fetch", "--quiet", "--prune", "origin", `+refs/heads/${base}:refs/remotes/origin/${base}`], remote);
     const branchExists = await this.remoteBranchExists(directory, remote, branch);
@@ -103,8 +131,13 @@ export class GitWorkspace {
     const start = branchExists ? `origin/${branch}` : `origin/${base}`;
     await this.git(directory, ["checkout", "--quiet", "--force", "-B", branch, start]);
     await this.git(directory, ["reset", "--quiet", "--hard", start]);
-    if (options.keepDependencies === false) {
+    const record = join(directory, ".git", LOCKFILE_RECORD);
+    const lockfiles = await this.lockfileDigest(directory);
+    const recorded = await readFile(record, "utf8").catch(() => undefined);
+    const stale = recorded !== lockfiles || leftBehind !== lockfiles;
+    if (options.keepDependencies === false || stale) {
       await this.git(directory, ["clean", "-ffdxq"]);
+      await writeFile(record, lockfiles);
     } else {
       // First everything but the folders (a stray .gitignore too), then whatever the repository's own
       // ignore rules do not ignore: a dependency folder it does not ignore would be committed with the next feature.
@@ -112,6 +145,21 @@ export class GitWorkspace {
       await this.git(directory, ["clean", "-ffdq"]);
     }
     return { directory, head: await this.head(directory), branchExists };
+  }
+
+  /**
+   * A digest of the lockfiles in the work tree (tracked, or new and not ignored): their paths and
+   * contents. Ignored ones — a package's own lockfile inside node_modules — do not count.
+   */
+  async lockfileDigest(directory: string): Promise<string> {
+    const pathspecs = LOCKFILES.map((name) => `:(glob)**/${name}`);
+    const { stdout } = await this.git(directory, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ...pathspecs]);
+    const hash = createHash("sha256");
+    for (const path of [...new Set(stdout.split("\0").filter(Boolean))].sort()) {
+      const content = await readFile(join(directory, path)).catch(() => undefined);
+      hash.update(`${path}\0${content ? createHash("sha256").update(content).digest("hex") : "missing"}\n`);
+    }
+    return hash.digest("hex");
   }
 
   async remoteBranchExists(directory: string, remote: RemoteAccess, branch: string): Promise<boolean> {

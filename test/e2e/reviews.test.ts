@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
-import { commitsOn } from "../helpers/git.ts";
+import { commitsOn, git } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
-import { startHarness, type Harness } from "./harness.ts";
+import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
 const BRANCH = "mission/1-add-greetings";
 const isReview = (request: NormalizedRequest) => request.tools.some((tool) => tool.name === "submit_review");
@@ -135,5 +135,92 @@ describe("the pull-request review loop", () => {
     const [mission] = await harness.app.store.listMissions();
     expect(mission!.status).toBe("done");
     expect(harness.github.pulls("acme", "greeter")[0]!.body).toContain("Fix milestone M1");
+  });
+});
+
+const firstUserText = (request: NormalizedRequest) => (request.messages[0]?.role === "user" ? request.messages[0].text : "");
+const isRepair = (request: NormalizedRequest) => request.tools.some((tool) => tool.name === "submit_repair");
+
+/**
+ * The mission's script, with a follow-up worker that fixes the file and line the feedback names, as a
+ * model reading its feature would: it only finds the place when the location reached it.
+ */
+function locatingResponder() {
+  const files: Record<string, Record<string, string>> = { ...GREETING_FILES };
+  const normal = missionResponder({ plans: [GREETING_PLAN], files });
+  return (request: NormalizedRequest): Reply => {
+    const text = firstUserText(request);
+    if (request.tools.some((tool) => tool.name === "submit_handoff") && /^# Feature F3:/m.test(text)) {
+      const [, path = "nowhere.txt", line = "0"] = /`([\w./-]+)` line (\d+):/.exec(text) ?? [];
+      files.F3 = { [path]: `${line === "1" ? "goodbye, with feeling" : "?"}\n` };
+    }
+    return normal(request);
+  };
+}
+
+describe("inline review comments", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("brings a review's inline comment, with its file and line, to the repair planner and into the fix commit", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    harness.models.script(locatingResponder());
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const pull = harness.github.pulls(OWNER, REPO)[0]!;
+    // No body: the inline comment is all the feedback there is.
+    await harness.github.submitReview({
+      owner: OWNER,
+      repo: REPO,
+      number: pull.number,
+      user: MAINTAINER,
+      state: "changes_requested",
+      comments: [{ path: "farewell.txt", line: 1, body: "Say goodbye with more feeling." }],
+    });
+    await harness.settle();
+    // One repair was planned (its first turn; the planner may read files in later ones).
+    const repairs = harness.models.calls.filter((call) => isRepair(call.request) && call.request.messages.length === 1);
+    expect(repairs).toHaveLength(1);
+    const prompt = firstUserText(repairs[0]!.request);
+    expect(prompt).toContain('<untrusted source="validation failures and review feedback">\n- Review by @alice: Inline comments:\n- `farewell.txt` line 1: Say goodbye with more feeling.');
+    // The comment's own delivery added nothing: the review carries it, once.
+    expect(prompt.match(/Say goodbye with more feeling/g)).toHaveLength(1);
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits.map((commit) => commit.subject)).toEqual(["Add the greeting file", "Add the farewell file", "Fix milestone M1"]);
+    expect(git(harness.gitDir, "diff", "--name-only", `${commits[1]!.sha}..${commits[2]!.sha}`).trim()).toBe("farewell.txt");
+    expect(git(harness.gitDir, "show", `${commits[2]!.sha}:farewell.txt`)).toBe("goodbye, with feeling\n");
+    expect((await harness.app.store.getMission((await harness.app.store.listMissions())[0]!.id))!.status).toBe("done");
+  });
+
+  it("obeys `/mission fix` on a line of the pull request from a writer, with the line's location, and refuses a stranger", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    harness.github.setPermission(OWNER, REPO, "mallory", "read");
+    harness.models.script(locatingResponder());
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const pull = harness.github.pulls(OWNER, REPO)[0]!;
+    const comment = (user: string) =>
+      harness.github.reviewComment({ owner: OWNER, repo: REPO, number: pull.number, user, path: "farewell.txt", line: 1, body: "/mission fix Say goodbye with more feeling." });
+
+    await comment("mallory");
+    await harness.settle();
+    const botComments = harness.github.comments(OWNER, REPO, pull.number).filter((candidate) => candidate.user.type === "Bot");
+    expect(botComments.at(-1)!.body).toMatch(/@mallory sorry — only people with write access to this repository can steer a mission, so I did not act on `\/mission fix`/);
+    expect(harness.models.calls.filter((call) => isRepair(call.request))).toHaveLength(0);
+    expect(commitsOn(harness.gitDir, BRANCH, "main")).toHaveLength(2);
+
+    const { commentId } = await comment(MAINTAINER);
+    await harness.settle();
+    // One repair was planned (its first turn; the planner may read files in later ones).
+    const repairs = harness.models.calls.filter((call) => isRepair(call.request) && call.request.messages.length === 1);
+    expect(repairs).toHaveLength(1);
+    expect(firstUserText(repairs[0]!.request)).toContain("- Review by @alice: `farewell.txt` line 1: Say goodbye with more feeling.");
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits.at(-1)!.subject).toBe("Fix milestone M1");
+    expect(git(harness.gitDir, "show", `${commits.at(-1)!.sha}:farewell.txt`)).toBe("goodbye, with feeling\n");
+    // Seen where it was written: the reaction is on the review comment.
+    expect(harness.github.requests.some((request) => request.method === "POST" && request.path === `/repos/${OWNER}/${REPO}/pulls/comments/${commentId}/reactions` && request.status === 201)).toBe(true);
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { renderControl } from "../../src/control/index.ts";
+import { renderMissionLive } from "../../src/control/dashboard/render-mission-page.ts";
 import { applyIntent, branchName, embeddableJson, formatDuration, renderContract, renderPullBody, renderQuestions } from "../../src/mission/index.ts";
 import { PLAN, awaitingApproval, intent } from "./fixtures.ts";
 
@@ -68,6 +69,30 @@ describe("what people read", () => {
     expect(body).toContain("$1.50 of $10.00 · 200.0k tokens in, 3.0k out · 75% of input read from cache");
     expect(body).toContain("| **Elapsed** | 12h 30m |");
     expect(body).toContain("| **Dashboard** | [live view](https://missions.example.com/missions/m1) |");
+  });
+
+  it("shows a feature continuing from a checkpoint, with the checkpoint commit, in the control comment and on the dashboard", () => {
+    const approved = applyIntent(awaitingApproval(), intent("approve"), "2026-01-01T12:00:00.000Z", { maxBudgetUsd: 10 });
+    const handoff = { status: "partial" as const, summary: "Half of two.", completed: [], leftUndone: ["the rest"], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: false, testsRun: false };
+    const sha = "abcdef0123456789abcdef0123456789abcdef01";
+    const checkpointed = {
+      ...approved,
+      features: {
+        F1: { status: "done" as const, attempts: 1 },
+        F2: { status: "pending" as const, attempts: 1, checkpoint: { sha, from: "0".repeat(40), count: 2, limit: "turns" as const, handoff } },
+      },
+    };
+    const links = { repositoryUrl: "https://github.com/acme/app" };
+    const body = renderControl(checkpointed, new Date("2026-01-01T12:30:00.000Z"), links);
+    expect(body).toContain(`| **Checkpoint** | **F2** continuing from checkpoint 2 (turn limit) at [\`abcdef0\`](https://github.com/acme/app/commit/${sha}) |`);
+    const page = renderMissionLive({ mission: checkpointed, events: [], usage: [], repositoryUrl: links.repositoryUrl, now: new Date("2026-01-01T12:30:00.000Z") });
+    expect(page).toContain(`<div class="muted small" data-checkpoint="2">continuing from checkpoint 2 (turn limit) · <a href="https://github.com/acme/app/commit/${sha}" rel="noreferrer"><code>abcdef0</code></a></div>`);
+    // A time limit says so; a finished feature no longer shows its checkpoints.
+    const timed = { ...checkpointed, features: { ...checkpointed.features, F2: { ...checkpointed.features.F2, checkpoint: { ...checkpointed.features.F2.checkpoint, limit: "time" as const, count: 1 } } } };
+    expect(renderControl(timed, new Date("2026-01-01T12:30:00.000Z"), links)).toContain("continuing from checkpoint 1 (time limit)");
+    const finished = { ...checkpointed, features: { ...checkpointed.features, F2: { ...checkpointed.features.F2, status: "done" as const } } };
+    expect(renderControl(finished, new Date("2026-01-01T12:30:00.000Z"), links)).not.toContain("Checkpoint");
+    expect(renderMissionLive({ mission: finished, events: [], usage: [], repositoryUrl: links.repositoryUrl, now: new Date() })).not.toContain("data-checkpoint");
   });
 
   it("renders the PR body as the contract with verdicts and commits", () => {

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { afterEach, describe, expect, it } from "vitest";
 import { SqliteMissionStore } from "../../src/store/index.ts";
-import { LOOKUPS } from "../../src/store/sqlite-store.ts";
+import { LIST_QUERIES, LOOKUPS } from "../../src/store/sqlite-store.ts";
 import { mission } from "../mission/fixtures.ts";
 
 const usage = { role: "worker", model: "anthropic/x", inputTokens: 10, outputTokens: 2, cacheReadTokens: 3, cacheWriteTokens: 1, latencyMs: 5, retries: 0, at: "t" };
@@ -58,6 +58,47 @@ describe("SqliteMissionStore lookups", () => {
       expect(plan, name).toMatch(/USING (COVERING )?INDEX|USING INTEGER PRIMARY KEY|USING PRIMARY KEY/);
     }
     raw.close();
+  });
+
+  it("lists mission summaries newest first, a page at a time, filtered by status and repository, without loading missions", async () => {
+    const path = pathOf();
+    const store = new SqliteMissionStore(path);
+    for (let index = 0; index < 12; index++) {
+      await store.createMission(
+        mission({
+          id: `m${index}`,
+          status: index % 3 === 0 ? "done" : "planning",
+          issue: { number: index + 1, title: `Issue ${index}` },
+          repo: { owner: "Acme", name: index % 2 ? "App" : "Site", installationId: 1, defaultBranch: "main" },
+          createdAt: `2026-01-01T00:00:${String(index).padStart(2, "0")}.000Z`,
+          settings: { commands: {}, models: {}, maxRemediationRounds: 3, budgetUsd: 5 },
+        }),
+      );
+    }
+    await store.recordUsage({ ...usage, missionId: "m11", usd: 0.25 });
+    const first = await store.listMissionSummaries({ limit: 5, offset: 0 });
+    expect(first.map((row) => row.id)).toEqual(["m11", "m10", "m9", "m8", "m7"]);
+    expect(first[0]).toMatchObject({ owner: "Acme", repo: "App", issue: 12, title: "Issue 11", status: "planning", featuresDone: 0, featuresTotal: 0, budgetUsd: 5, spentUsd: 0.25 });
+    expect((await store.listMissionSummaries({ limit: 5, offset: 10 })).map((row) => row.id)).toEqual(["m1", "m0"]);
+    expect((await store.listMissionSummaries({ status: "done", limit: 10, offset: 0 })).map((row) => row.id)).toEqual(["m9", "m6", "m3", "m0"]);
+    expect((await store.listMissionSummaries({ repositories: ["ACME/app"], limit: 3, offset: 0 })).map((row) => row.id)).toEqual(["m11", "m9", "m7"]);
+    expect((await store.listMissionSummaries({ status: "done", repositories: ["acme/app", "acme/site"], limit: 10, offset: 1 })).map((row) => row.id)).toEqual(["m6", "m3", "m0"]);
+    expect(await store.listMissionSummaries({ repositories: [], limit: 10, offset: 0 })).toEqual([]);
+    expect(await store.missionRepositories()).toEqual(["acme/app", "acme/site"]);
+    // A mission saved before summaries were kept is summarised from its data.
+    await store.close();
+    const raw = new DatabaseSync(path);
+    raw.exec("UPDATE missions SET summary = NULL WHERE id = 'm10'");
+    for (const [name, sql] of Object.entries(LIST_QUERIES)) {
+      const plan = (raw.prepare(`EXPLAIN QUERY PLAN ${sql}`).all() as Array<{ detail: string }>).map((row) => row.detail).join("; ");
+      // In index order: the page is read and the scan stops, never all sorted first.
+      expect(plan, name).not.toContain("TEMP B-TREE");
+      expect(plan, name).toMatch(/USING (COVERING )?INDEX missions_/);
+    }
+    raw.close();
+    const reopened = new SqliteMissionStore(path);
+    expect((await reopened.listMissionSummaries({ limit: 2, offset: 0 }))[1]).toMatchObject({ id: "m10", owner: "Acme", repo: "Site", title: "Issue 10", budgetUsd: 5 });
+    await reopened.close();
   });
 
   it("keeps spending as running totals equal to the ledger, to the micro-dollar", async () => {

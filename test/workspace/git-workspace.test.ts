@@ -146,6 +146,56 @@ describe("GitWorkspace.prepare", () => {
     expect(left.filter((file) => existsSync(join(directory, file)))).toEqual([]);
   });
 
+  it("clears the kept dependency folders when a lockfile changed between steps, pushed or left behind", async () => {
+    const seed = join(scratch, "seed");
+    await writeFile(join(seed, ".gitignore"), "node_modules/\n.venv/\n");
+    await mkdir(join(seed, "web"));
+    await writeFile(join(seed, "web", "package-lock.json"), '{"lockfileVersion":3}\n');
+    await writeFile(join(seed, "requirements-dev.txt"), "pytest==8.0\n");
+    git(seed, "add", "--all");
+    git(seed, "commit", "--quiet", "-m", "Lockfiles");
+    git(seed, "push", "--quiet", "origin", "main");
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    const install = async () => {
+      for (const file of ["web/node_modules/left-pad/index.js", ".venv/bin/python"]) {
+        await mkdir(join(directory, file, ".."), { recursive: true });
+        await writeFile(join(directory, file), "x");
+      }
+    };
+    const installed = () => existsSync(join(directory, "web", "node_modules", "left-pad", "index.js")) && existsSync(join(directory, ".venv", "bin", "python"));
+    await install();
+    // A package's own lockfile inside an ignored folder is not the repository's.
+    await writeFile(join(directory, "web", "node_modules", "left-pad", "package-lock.json"), "{}\n");
+
+    await workspace.prepare("m1", remote, "feature", "main");
+    expect(installed()).toBe(true);
+
+    // Someone pushed a change to a lockfile: what was installed no longer matches it.
+    await writeFile(join(seed, "web", "package-lock.json"), '{"lockfileVersion":3,"packages":{}}\n');
+    git(seed, "commit", "--quiet", "-am", "Update the lockfile");
+    git(seed, "push", "--quiet", "origin", "main");
+    await workspace.prepare("m1", remote, "feature", "main");
+    expect(installed()).toBe(false);
+    await install();
+    await workspace.prepare("m1", remote, "feature", "main");
+    expect(installed()).toBe(true);
+
+    // A step changed a requirements file and installed from it, then never committed (it crashed).
+    await writeFile(join(directory, "requirements-dev.txt"), "pytest==8.0\nhypothesis==6.0\n");
+    await workspace.prepare("m1", remote, "feature", "main");
+    expect(installed()).toBe(false);
+    expect(await readFile(join(directory, "requirements-dev.txt"), "utf8")).toBe("pytest==8.0\n");
+
+    // A new lockfile counts too.
+    await install();
+    await writeFile(join(seed, "yarn.lock"), "# yarn lockfile v1\n");
+    git(seed, "add", "yarn.lock");
+    git(seed, "commit", "--quiet", "-m", "Yarn");
+    git(seed, "push", "--quiet", "origin", "main");
+    await workspace.prepare("m1", remote, "feature", "main");
+    expect(installed()).toBe(false);
+  });
+
   it("removes a dependency folder the repository does not ignore, even when a step's own .gitignore did", async () => {
     const { directory } = await workspace.prepare("m1", remote, "feature", "main");
     await mkdir(join(directory, "node_modules", "left-pad"), { recursive: true });

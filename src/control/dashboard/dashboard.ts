@@ -6,7 +6,7 @@ import type { MissionStore } from "../../store/index.ts";
 import type { DashboardAuth, Session } from "./dashboard-auth.ts";
 import { escapeHtml, renderPage } from "./html.ts";
 import type { MissionFeed } from "./mission-feed.ts";
-import { renderMissionList, type MissionRow } from "./render-mission-list.ts";
+import { renderMissionList } from "./render-mission-list.ts";
 import { renderMissionLive, renderMissionPage, type MissionView } from "./render-mission-page.ts";
 
 export interface DashboardDeps {
@@ -26,6 +26,8 @@ export interface DashboardDeps {
 
 const MISSION_PATH = /^\/missions\/([A-Za-z0-9_-]{1,64})(\/events)?$/;
 const MAX_FORM_BYTES = 8 * 1024;
+/** Missions on one page of the list. */
+const PAGE_SIZE = 50;
 /** Live pages open at once: each holds a connection and re-renders on every change of its mission. */
 const MAX_STREAMS = 500;
 const MAX_STREAMS_PER_SESSION = 10;
@@ -110,19 +112,25 @@ export class Dashboard {
   async #list(response: ServerResponse, session: Session, query: URLSearchParams): Promise<void> {
     const status = query.get("status") || undefined;
     const repository = query.get("repository") || undefined;
-    const visible: Mission[] = [];
-    for (const mission of await this.#deps.store.listMissions()) {
-      if (await this.#deps.auth.canRead(session, mission.repo.owner, mission.repo.name)) visible.push(mission);
+    const page = Math.min(10_000, Math.max(1, Number.parseInt(query.get("page") ?? "1", 10) || 1));
+    // Access is decided per repository (few), never per mission (many): the store filters and pages.
+    const all = await this.#deps.store.missionRepositories();
+    const repositories: string[] = [];
+    for (const name of all) {
+      const [owner = "", repo = ""] = name.split("/", 2);
+      if (await this.#deps.auth.canRead(session, owner, repo)) repositories.push(name);
     }
-    const repositories = [...new Set(visible.map((mission) => `${mission.repo.owner}/${mission.repo.name}`))].sort();
-    const rows: MissionRow[] = [];
-    for (const mission of visible.reverse()) {
-      if (status && mission.status !== status) continue;
-      if (repository && `${mission.repo.owner}/${mission.repo.name}`.toLowerCase() !== repository.toLowerCase()) continue;
-      rows.push({ mission, spentUsd: (await this.#deps.store.usageTotals(mission.id)).usd, lastActivity: mission.updatedAt });
-    }
+    const wanted = repository ? repositories.filter((name) => name === repository.toLowerCase()) : repositories;
+    const everything = !repository && wanted.length === all.length;
+    // One more than a page: whether an older page exists, without counting every mission.
+    const found = await this.#deps.store.listMissionSummaries({
+      ...(status ? { status } : {}),
+      ...(everything ? {} : { repositories: wanted }),
+      limit: PAGE_SIZE + 1,
+      offset: (page - 1) * PAGE_SIZE,
+    });
     const signedInAs = session.viewer.kind === "github" ? `signed in as ${escapeHtml(session.viewer.login)}` : "operator";
-    const body = `${renderMissionList(rows, { status, repository }, repositories)}
+    const body = `${renderMissionList(found.slice(0, PAGE_SIZE), { status, repository }, repositories, { page, hasNext: found.length > PAGE_SIZE })}
 <form class="small muted" method="post" action="/missions/logout">${signedInAs} · <button type="submit">Sign out</button></form>`;
     this.#html(response, 200, "Missions", body);
   }

@@ -1,7 +1,7 @@
-import { allFeatures, approvedPlan, formatDuration, latestContract, type Mission } from "../../mission/index.ts";
+import { allFeatures, approvedPlan, formatDuration, latestContract, missionProgress, type Mission } from "../../mission/index.ts";
 import type { MissionEvent, UsageEntry } from "../../store/index.ts";
+import { describeCheckpoint } from "../render-control.ts";
 import { escapeHtml, money, progress, tokens } from "./html.ts";
-import { missionProgress } from "./mission-progress.ts";
 import { renderChart } from "./render-chart.ts";
 
 export interface MissionView {
@@ -18,7 +18,7 @@ const TIMELINE_LIMIT = 200;
 /** The live part of `/missions/<id>`: re-rendered on the server and swapped in when the mission changes. */
 export function renderMissionLive(view: MissionView): string {
   const { mission } = view;
-  return [renderSummary(view), renderCharts(view), renderFeatures(mission), renderAssertions(mission), renderFindings(view), renderTimeline(view)].join("\n");
+  return [renderSummary(view), renderCharts(view), renderFeatures(view), renderAssertions(mission), renderFindings(view), renderTimeline(view)].join("\n");
 }
 
 /** The page around the live part, with the script that keeps it live (server-sent events). */
@@ -119,7 +119,8 @@ function renderCharts(view: MissionView): string {
   return `<div class="grid-2"><section><h2>Budget burn</h2>${burn}</section><section><h2>Tokens</h2>${tokenChart}</section></div>`;
 }
 
-function renderFeatures(mission: Mission): string {
+function renderFeatures(view: MissionView): string {
+  const { mission } = view;
   const features = mission.approvedVersion !== undefined ? allFeatures(mission) : (latestContract(mission)?.plan.features ?? []);
   if (features.length === 0) return `<section><h2>Features</h2><p class="muted">No plan yet.</p></section>`;
   const rows = features.map((feature) => {
@@ -128,9 +129,16 @@ function renderFeatures(mission: Mission): string {
     const detail = handoff
       ? `<strong>${escapeHtml(handoff.status)}</strong>: ${escapeHtml(handoff.summary)}${handoff.leftUndone.length > 0 ? `<br><span class="muted">left undone: ${escapeHtml(handoff.leftUndone.join("; "))}</span>` : ""}${handoff.issuesDiscovered.length > 0 ? `<br><span class="muted">found: ${escapeHtml(handoff.issuesDiscovered.join("; "))}</span>` : ""}`
       : `<span class="muted">—</span>`;
-    return `<tr data-feature="${escapeHtml(feature.id)}"><td>${escapeHtml(feature.id)}</td><td>${escapeHtml(feature.title)}<div class="muted small">${escapeHtml(feature.milestoneId)}${state?.commitSha ? ` · <code>${escapeHtml(state.commitSha.slice(0, 7))}</code>` : ""}</div></td><td><span class="status status-${state?.status === "done" ? "done" : "pending"}">${escapeHtml(state?.status ?? "pending")}</span></td><td>${detail}</td></tr>`;
+    return `<tr data-feature="${escapeHtml(feature.id)}"><td>${escapeHtml(feature.id)}</td><td>${escapeHtml(feature.title)}<div class="muted small">${escapeHtml(feature.milestoneId)}${state?.commitSha ? ` · <code>${escapeHtml(state.commitSha.slice(0, 7))}</code>` : ""}</div></td><td><span class="status status-${state?.status === "done" ? "done" : "pending"}">${escapeHtml(state?.status ?? "pending")}</span>${renderCheckpoint(state, view.repositoryUrl)}</td><td>${detail}</td></tr>`;
   });
   return `<section><h2>Features</h2><div class="table-wrap"><table><thead><tr><th>Id</th><th>Feature</th><th>Status</th><th>Handoff</th></tr></thead><tbody>${rows.join("")}</tbody></table></div></section>`;
+}
+
+/** A pending feature continuing from a checkpoint commit (its worker ran out of turns or time). */
+function renderCheckpoint(state: Mission["features"][string] | undefined, repositoryUrl: string): string {
+  if (state?.status !== "pending" || !state.checkpoint) return "";
+  const { sha } = state.checkpoint;
+  return `<div class="muted small" data-checkpoint="${state.checkpoint.count}">${escapeHtml(describeCheckpoint(state.checkpoint))} · <a href="${escapeHtml(`${repositoryUrl}/commit/${sha}`)}" rel="noreferrer"><code>${escapeHtml(sha.slice(0, 7))}</code></a></div>`;
 }
 
 function renderAssertions(mission: Mission): string {

@@ -1,5 +1,5 @@
 import type { FakeState } from "./fake-state.ts";
-import type { CheckRunRecord, CommentRecord, IssueRecord, LabelRecord, ReactionRecord, RepoRecord, UserRecord } from "./records.ts";
+import type { CheckRunRecord, CommentRecord, IssueRecord, LabelRecord, ReactionRecord, RepoRecord, ReviewCommentRecord, ReviewRecord, UserRecord } from "./records.ts";
 import { nodeId } from "./node-id.ts";
 import type { Issue, LabelJson, ReactionSummary, UserJson } from "./types.ts";
 
@@ -36,7 +36,7 @@ export function appJson(state: FakeState): Record<string, unknown> {
     created_at: "2024-01-01T00:00:00Z",
     updated_at: "2024-01-01T00:00:00Z",
     permissions: appPermissions(),
-    events: ["issues", "issue_comment", "check_run", "pull_request", "pull_request_review", "push"],
+    events: ["issues", "issue_comment", "check_run", "pull_request", "pull_request_review", "pull_request_review_comment", "push"],
     installations_count: new Set(state.repos().map((repo) => repo.installationId)).size,
   };
 }
@@ -252,5 +252,48 @@ export function checkRunJson(state: FakeState, repo: RepoRecord, run: CheckRunRe
     check_suite: { id: run.checkSuiteId },
     app: appJson(state),
     pull_requests: [],
+  };
+}
+
+export function reviewJson(state: FakeState, repo: RepoRecord, review: ReviewRecord): Record<string, unknown> {
+  const api = `${state.apiUrl}/repos/${repo.owner.login}/${repo.name}`;
+  const html = `${state.baseUrl}/${repo.owner.login}/${repo.name}/pull/${review.pullNumber}`;
+  return {
+    id: review.id,
+    node_id: nodeId("PRR", review.id),
+    user: userJson(state, review.user),
+    body: review.body,
+    state: review.state,
+    html_url: `${html}#pullrequestreview-${review.id}`,
+    pull_request_url: `${api}/pulls/${review.pullNumber}`,
+    commit_id: review.commitId,
+    submitted_at: review.submittedAt,
+    author_association: authorAssociation(state, repo, review.user),
+  };
+}
+
+export function reviewCommentJson(state: FakeState, repo: RepoRecord, comment: ReviewCommentRecord): Record<string, unknown> {
+  const api = `${state.apiUrl}/repos/${repo.owner.login}/${repo.name}`;
+  return {
+    id: comment.id,
+    node_id: nodeId("PRRC", comment.id),
+    url: `${api}/pulls/comments/${comment.id}`,
+    pull_request_review_id: comment.reviewId,
+    diff_hunk: `@@ -${comment.line},1 +${comment.line},1 @@`,
+    path: comment.path,
+    commit_id: comment.commitId,
+    original_commit_id: comment.commitId,
+    user: userJson(state, comment.user),
+    body: comment.body,
+    created_at: comment.createdAt,
+    updated_at: comment.createdAt,
+    html_url: `${state.baseUrl}/${repo.owner.login}/${repo.name}/pull/${comment.pullNumber}#discussion_r${comment.id}`,
+    pull_request_url: `${api}/pulls/${comment.pullNumber}`,
+    author_association: authorAssociation(state, repo, comment.user),
+    line: comment.line,
+    original_line: comment.line,
+    side: "RIGHT",
+    subject_type: "line",
+    reactions: reactionSummary(`${api}/pulls/comments/${comment.id}/reactions`, comment.reactions),
   };
 }

@@ -17,6 +17,7 @@ import { addCommentRoutes } from "./routes/comment-routes.ts";
 import { addIssueRoutes } from "./routes/issue-routes.ts";
 import { addPullRoutes } from "./routes/pull-routes.ts";
 import { addRepoRoutes } from "./routes/repo-routes.ts";
+import { addReviewRoutes } from "./routes/review-routes.ts";
 import type { FakeGitHub, RecordedRequest, RequestHook, StartOptions } from "./types.ts";
 import { WebhookSender } from "./webhook-sender.ts";
 import { FakeOAuth } from "./oauth.ts";
@@ -43,6 +44,7 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
   addIssueRoutes(router);
   addCommentRoutes(router);
   addPullRoutes(router);
+  addReviewRoutes(router);
   addCheckRunRoutes(router);
 
   const oauth = new FakeOAuth(state);
@@ -95,6 +97,8 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
         comments: new Map(),
         labels: new Map(),
         checkRuns: new Map(),
+        reviews: new Map(),
+        reviewComments: new Map(),
         nextNumber: 1,
       });
       return { owner: input.owner, name: input.name, gitDir, cloneUrl: `${state.baseUrl}/${input.owner}/${input.name}.git` };
@@ -113,6 +117,8 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
     comment: (input) => people.comment(input),
     editComment: (input) => people.editComment(input),
     closePull: (input) => people.closePull(input),
+    submitReview: (input) => people.submitReview(input),
+    reviewComment: (input) => people.reviewComment(input),
     deliver: (event, payload, deliveryOptions) => webhooks.deliver(event, payload, deliveryOptions?.deliveryId),
     lastDelivery: () => webhooks.last(),
     deliveries: () => webhooks.log(),

@@ -1,12 +1,13 @@
 import type { FakeState } from "./fake-state.ts";
 import { applyLabels, openIssue, postComment, reviseComment } from "./issue-mutations.ts";
-import type { RepoRecord } from "./records.ts";
+import { reviewCommentJson, reviewJson } from "./github-json.ts";
+import type { RepoRecord, ReviewCommentRecord, ReviewRecord } from "./records.ts";
 import type { DeliveryResult } from "./types.ts";
 import { branchSha } from "./git-reads.ts";
 import { render as renderPull } from "./routes/pull-routes.ts";
 import { runGit } from "./run-git.ts";
 import { timestamp } from "./timestamp.ts";
-import { issueCommentPayload, issuesLabelPayload, pullRequestPayload } from "./webhook-payloads.ts";
+import { issueCommentPayload, issuesLabelPayload, pullRequestPayload, pullRequestReviewCommentPayload, pullRequestReviewPayload } from "./webhook-payloads.ts";
 import type { WebhookSender } from "./webhook-sender.ts";
 
 // What people do on GitHub's website, each followed by the webhook GitHub would send. Unlike the
@@ -85,6 +86,70 @@ export class PeopleActions {
     issue.updatedAt = now;
     const payload = pullRequestPayload(this.#state, repo, { action: "closed", number: issue.number, pull: await renderPull(this.#state, repo, issue), sender });
     return this.#webhooks.deliver("pull_request", payload, input.deliveryId);
+  }
+
+  /**
+   * A person submits a review of a pull request, with inline comments on lines of its files. As on
+   * GitHub, each inline comment is announced as `pull_request_review_comment` `created` (carrying the
+   * review's id), then the review as `pull_request_review` `submitted`.
+   */
+  async submitReview(input: {
+    owner: string;
+    repo: string;
+    number: number;
+    user: string;
+    state: "changes_requested" | "approved" | "commented";
+    body?: string;
+    comments?: Array<{ path: string; line: number; body: string }>;
+  }): Promise<{ reviewId: number; commentIds: number[]; results: DeliveryResult[] }> {
+    const repo = this.#state.repo(input.owner, input.repo);
+    const issue = this.#issue(repo, input.number);
+    if (!issue.pull || issue.state !== "open") throw new Error(`fake GitHub: #${input.number} is not an open pull request`);
+    const user = this.#state.user(input.user);
+    if (input.state !== "commented" && user.id === issue.user.id) throw new Error("fake GitHub: nobody reviews their own pull request but to comment");
+    if (input.state === "changes_requested" && !input.body?.trim() && !input.comments?.length) {
+      throw new Error("fake GitHub: a review requesting changes needs a body or a comment");
+    }
+    const commitId = (await branchSha(repo.gitDir, issue.pull.headRef)) ?? null;
+    const now = timestamp();
+    const review: ReviewRecord = {
+      id: this.#state.nextId(),
+      pullNumber: issue.number,
+      user,
+      state: input.state.toUpperCase() as ReviewRecord["state"],
+      body: input.body ?? "",
+      commitId,
+      submittedAt: now,
+    };
+    repo.reviews.set(review.id, review);
+    const comments = (input.comments ?? []).map((comment) => {
+      if (!comment.path || !Number.isInteger(comment.line) || comment.line < 1) throw new Error("fake GitHub: a review comment needs a path and a line");
+      const record: ReviewCommentRecord = { id: this.#state.nextId(), reviewId: review.id, pullNumber: issue.number, path: comment.path, line: comment.line, body: comment.body, user, commitId, createdAt: now, reactions: [] };
+      repo.reviewComments.set(record.id, record);
+      return record;
+    });
+    const pull = await renderPull(this.#state, repo, issue);
+    const results: DeliveryResult[] = [];
+    for (const comment of comments) {
+      const payload = pullRequestReviewCommentPayload(this.#state, repo, { action: "created", comment: reviewCommentJson(this.#state, repo, comment), pull, sender: user });
+      results.push(await this.#webhooks.deliver("pull_request_review_comment", payload));
+    }
+    const payload = pullRequestReviewPayload(this.#state, repo, { action: "submitted", review: reviewJson(this.#state, repo, review), pull, sender: user });
+    results.push(await this.#webhooks.deliver("pull_request_review", payload));
+    return { reviewId: review.id, commentIds: comments.map((comment) => comment.id), results };
+  }
+
+  /** "Add single comment" on a line of a pull request's diff: GitHub makes it a review of its own, state commented. */
+  async reviewComment(input: { owner: string; repo: string; number: number; user: string; path: string; line: number; body: string }): Promise<{ reviewId: number; commentId: number; results: DeliveryResult[] }> {
+    const { reviewId, commentIds, results } = await this.submitReview({
+      owner: input.owner,
+      repo: input.repo,
+      number: input.number,
+      user: input.user,
+      state: "commented",
+      comments: [{ path: input.path, line: input.line, body: input.body }],
+    });
+    return { reviewId, commentId: commentIds[0]!, results };
   }
 
   #issue(repo: RepoRecord, number: number) {

@@ -59,6 +59,31 @@ export interface IssueRecord {
   pull: PullRecord | null;
 }
 
+/** A submitted pull-request review; its inline comments are `ReviewCommentRecord`s with its id. */
+export interface ReviewRecord {
+  id: number;
+  pullNumber: number;
+  user: UserRecord;
+  state: "CHANGES_REQUESTED" | "APPROVED" | "COMMENTED";
+  body: string;
+  commitId: string | null;
+  submittedAt: string;
+}
+
+/** A comment on a line of a pull request's diff (GitHub's "review comment"); always part of a review. */
+export interface ReviewCommentRecord {
+  id: number;
+  reviewId: number;
+  pullNumber: number;
+  path: string;
+  line: number;
+  body: string;
+  user: UserRecord;
+  commitId: string | null;
+  createdAt: string;
+  reactions: ReactionRecord[];
+}
+
 export interface Annotation {
   path: string;
   start_line: number;
@@ -109,6 +134,8 @@ export interface RepoRecord {
   comments: Map<number, CommentRecord>;
   labels: Map<string, LabelRecord>;
   checkRuns: Map<number, CheckRunRecord>;
+  reviews: Map<number, ReviewRecord>;
+  reviewComments: Map<number, ReviewCommentRecord>;
   nextNumber: number;
 }
 

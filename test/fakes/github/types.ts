@@ -214,6 +214,21 @@ export interface FakeGitHub {
   editComment(input: { owner: string; repo: string; commentId: number; body: string; user: string }): Promise<DeliveryResult>;
   /** A person closes a pull request, merging it (a merge commit on its base; never a draft) or not; `pull_request` `closed` is delivered. */
   closePull(input: { owner: string; repo: string; number: number; user: string; merge: boolean; deliveryId?: string }): Promise<DeliveryResult>;
+  /**
+   * A person submits a review of a pull request, with inline comments on lines of files; each comment is
+   * delivered as `pull_request_review_comment` `created`, then the review as `pull_request_review` `submitted`.
+   */
+  submitReview(input: {
+    owner: string;
+    repo: string;
+    number: number;
+    user: string;
+    state: "changes_requested" | "approved" | "commented";
+    body?: string;
+    comments?: Array<{ path: string; line: number; body: string }>;
+  }): Promise<{ reviewId: number; commentIds: number[]; results: DeliveryResult[] }>;
+  /** "Add single comment" on a line of a pull request: a review of its own (state commented), delivered as `submitReview` does. */
+  reviewComment(input: { owner: string; repo: string; number: number; user: string; path: string; line: number; body: string }): Promise<{ reviewId: number; commentId: number; results: DeliveryResult[] }>;
   deliver(event: string, payload: object, options?: { deliveryId?: string }): Promise<DeliveryResult>;
   lastDelivery(): Delivery | undefined;
   deliveries(): Array<Delivery & { result?: DeliveryResult; error?: string }>;

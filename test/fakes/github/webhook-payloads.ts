@@ -54,3 +54,19 @@ export function pullRequestPayload(
 ): object {
   return { action: input.action, number: input.number, pull_request: input.pull, ...common(state, repo, input.sender) };
 }
+
+export function pullRequestReviewPayload(
+  state: FakeState,
+  repo: RepoRecord,
+  input: { action: "submitted"; review: Record<string, unknown>; pull: Record<string, unknown>; sender: UserRecord },
+): object {
+  return { action: input.action, review: input.review, pull_request: input.pull, ...common(state, repo, input.sender) };
+}
+
+export function pullRequestReviewCommentPayload(
+  state: FakeState,
+  repo: RepoRecord,
+  input: { action: "created"; comment: Record<string, unknown>; pull: Record<string, unknown>; sender: UserRecord },
+): object {
+  return { action: input.action, comment: input.comment, pull_request: input.pull, ...common(state, repo, input.sender) };
+}

@@ -57,7 +57,7 @@ function installationJson(state: FakeState, installationId: number): Record<stri
     target_type: "User",
     repository_selection: "all",
     permissions: state.installationPermissions(installationId),
-    events: ["issues", "issue_comment", "check_run", "pull_request", "pull_request_review", "push"],
+    events: ["issues", "issue_comment", "check_run", "pull_request", "pull_request_review", "pull_request_review_comment", "push"],
     access_tokens_url: `${state.apiUrl}/app/installations/${installationId}/access_tokens`,
     html_url: `${state.baseUrl}/settings/installations/${installationId}`,
     created_at: repo.createdAt,

@@ -87,7 +87,7 @@ function labelNames(body: JsonObject): string[] {
   });
 }
 
-function addReaction(ctx: RouteContext, reactions: ReactionRecord[]): RouteResult {
+export function addReaction(ctx: RouteContext, reactions: ReactionRecord[]): RouteResult {
   const content = optionalString(ctx.body, "content");
   if (!content || !REACTION_CONTENTS.includes(content)) {
     throw validationFailed(`Invalid reaction content: ${JSON.stringify(content)}`, "content");

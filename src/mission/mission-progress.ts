@@ -1,4 +1,5 @@
-import { allFeatures, approvedPlan, latestContract, type Mission } from "../../mission/index.ts";
+import type { Mission } from "./mission.ts";
+import { allFeatures, approvedPlan, latestContract } from "./plan-features.ts";
 
 export interface MissionProgress {
   featuresDone: number;
