@@ -114,6 +114,8 @@ describe("a long mission: three milestones, ten features, steered from GitHub", 
       // Repair workers: without a maintainer's guidance they try something that does not fix part 5.
       if (featureId && !(featureId in PART_FILES)) {
         if (turn(request) > 0) return handoff(`Repair attempt ${featureId}.`);
+        // The reviewer's inline comment, with its file and line, is all this worker knows of the review.
+        if (firstText(request).includes("`parts/f9.txt` line 1")) return write("parts/f9.txt", "ok f9, said with feeling\n");
         return firstText(request).includes("write that into parts/f5.txt") ? write("parts/f5.txt", "ok fixed\n") : write(`parts/try-${featureId}.txt`, "ok tried\n");
       }
       return normal(request);
@@ -178,6 +180,16 @@ describe("a long mission: three milestones, ten features, steered from GitHub", 
     expect(firstText(f5)).toContain("After M1: F1 found that parts files must contain ok");
     expect(firstText(f5)).toContain("F1: parts files must contain the word ok");
 
+    // The maintainer reviews the pull request: one inline comment, on line 1 of part 9.
+    const pull = harness.github.pulls(OWNER, REPO)[0]!;
+    expect(pull.draft).toBe(false);
+    expect(pull.body).toContain("Validation contract v2");
+    await harness.github.submitReview({ owner: OWNER, repo: REPO, number: pull.number, user: MAINTAINER, state: "changes_requested", comments: [{ path: "parts/f9.txt", line: 1, body: "Say it with feeling." }] });
+    await harness.settle();
+    const fix = commitsOn(harness.gitDir, BRANCH, "main").at(-1)!;
+    expect(git(harness.gitDir, "show", "--format=", "--unified=0", fix.sha)).toMatch(/\+\+\+ b\/parts\/f9\.txt\n@@ -1 \+1 @@\n-ok f9\n\+ok f9, said with feeling/);
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
+
     // Few human actions, and every notification one a person needed.
     const people = harness.github.comments(OWNER, REPO, issue).filter((comment) => comment.user.type !== "Bot");
     expect(people.map((comment) => comment.body.split(" ")[0] + (comment.body.startsWith("/mission") ? ` ${comment.body.split(" ")[1]}` : ""))).toEqual([
@@ -193,10 +205,10 @@ describe("a long mission: three milestones, ten features, steered from GitHub", 
       "## 📋 Validation contract v2",
       "### ⛔ Mission blocked on milestone M2",
       "### ✅ Mission complete",
+      "### ✅ Mission complete",
     ]);
-    const pull = harness.github.pulls(OWNER, REPO)[0]!;
-    expect(pull.draft).toBe(false);
-    expect(pull.body).toContain("Validation contract v2");
+    // Human actions: the label, four comments and one review. Notifications: five comments on the issue, the second "complete" after the review's fix.
+    expect(harness.github.comments(OWNER, REPO, pull.number).filter((comment) => comment.user.type === "Bot")).toEqual([]);
   });
 
   it("a question the orchestrator asks at a milestone boundary is answered as its comment says, and the answer reaches the next workers", async () => {
