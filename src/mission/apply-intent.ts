@@ -3,7 +3,7 @@ import { isTerminal, type Mission } from "./mission.ts";
 import { approvedPlan, latestContract } from "./plan-features.ts";
 import { freshContinuations } from "./record-checkpoint.ts";
 import { freshRepairRounds } from "./record-validation.ts";
-import { adoptRevision, startRevision } from "./revise.ts";
+import { adoptRevision, keepApproved, startRevision } from "./revise.ts";
 import { applySkip } from "./skip.ts";
 
 export interface IntentLimits {
@@ -176,12 +176,8 @@ function approve(mission: Mission, intent: Intent, now: string, reply: (text: st
   const version = named ? Number(named[1]) : (seen?.version ?? latest.version);
   if (mission.approvedVersion !== undefined && version === mission.approvedVersion && version !== latest.version) {
     // A revision waits, and the person chose the contract the work already runs on: it goes on, unchanged.
-    return {
-      ...mission,
-      status: "running",
-      reason: undefined,
-      notices: [...mission.notices, { key: `reply-${intent.seq}`, body: `@${intent.author} the work goes on under contract v${version}; v${latest.version} is set aside.` }],
-    };
+    const kept = keepApproved(mission);
+    return { ...kept, notices: [...kept.notices, { key: `reply-${intent.seq}`, body: `@${intent.author} contract v${version} stays; v${latest.version} is set aside. ${kept.status === "running" ? "The work goes on." : `The mission is **${kept.status}** again, as before the revise.`}` }] };
   }
   if (version !== latest.version) {
     return reply(
@@ -216,10 +212,12 @@ function fix(mission: Mission, intent: Intent, reply: (text: string) => Mission)
   // Review feedback is repaired like a validator's finding: the orchestrator plans it, the milestone is
   // validated again — with fresh repair rounds when it was blocked past them (a person asked anew).
   const blocked = mission.status === "blocked";
+  // While a revision is written or waits, questions are open, or a person paused it, the feedback is
+  // recorded on the milestone and repaired when the work goes on — it does not start the work itself.
+  const waiting = ["planning", "questions", "awaiting-approval", "paused"].includes(mission.status);
   return {
     ...mission,
-    status: "running",
-    finishedAt: undefined,
+    ...(waiting ? {} : { status: "running" as const, finishedAt: undefined }),
     ...(blocked ? { pausedFrom: undefined, reason: undefined, stepFailures: 0 } : {}),
     milestones: {
       ...mission.milestones,

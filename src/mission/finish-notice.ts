@@ -17,16 +17,19 @@ export function finishNotice(mission: Mission, pullNumber: number): { notice?: N
     skipped > 0
       ? `${passed} assertions of contract v${mission.approvedVersion} pass; ${skipped} ${skipped === 1 ? "was" : "were"} skipped and not verified (listed in the pull request).`
       : `All ${passed} assertions of contract v${mission.approvedVersion} pass.`;
+  const version = mission.approvedVersion ?? 0;
   const complete: Notice = {
-    key: `done-${pullNumber}-${ids.length}`,
+    key: `done-${pullNumber}-${ids.length}-v${version}`,
     body: `### ✅ Mission complete\n\n${verified} Pull request #${pullNumber} is ready for your review.`,
   };
-  const finishedWith = mission.notices
-    .map((notice) => new RegExp(`^done-(?:unchanged-)?${pullNumber}-(\\d+)$`).exec(notice.key))
-    .filter((match): match is RegExpExecArray => match !== null)
-    .map((match) => Number(match[1]));
-  if (finishedWith.length === 0) return { notice: complete, changed: true };
-  const before = finishedWith.at(-1)!;
+  const finishes = mission.notices
+    .map((notice) => new RegExp(`^done-(?:unchanged-)?${pullNumber}-(\\d+)(?:-v(\\d+))?$`).exec(notice.key))
+    .filter((match): match is RegExpExecArray => match !== null);
+  if (finishes.length === 0) return { notice: complete, changed: true };
+  const last = finishes.at(-1)!;
+  // Finished under another contract version (a revision after done): that is news, said once.
+  if (last[2] !== undefined && Number(last[2]) !== version) return { notice: complete, changed: true };
+  const before = Number(last[1]);
   // Validated again with no new feature: said already.
   if (before >= ids.length) return { changed: false };
   const added = ids.slice(before);
@@ -40,7 +43,7 @@ export function finishNotice(mission: Mission, pullNumber: number): { notice?: N
   return {
     changed: false,
     notice: {
-      key: `done-unchanged-${pullNumber}-${ids.length}`,
+      key: `done-unchanged-${pullNumber}-${ids.length}-v${version}`,
       body: [
         "### ✅ No change needed",
         "",

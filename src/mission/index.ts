@@ -20,7 +20,7 @@ export { allFeatures, approvedPlan, featuresOf, latestContract, nextFeatureId } 
 export { missionProgress, type MissionProgress } from "./mission-progress.ts";
 export { renderPullBody, formatDuration } from "./render-pull-body.ts";
 export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.ts";
-export { adoptRevision, checkRevision, currentPlan, describeRevision, isRevision, startRevision } from "./revise.ts";
+export { adoptRevision, checkRevision, currentPlan, describeRevision, isRevision, keepApproved, startRevision } from "./revise.ts";
 export { applySkip } from "./skip.ts";
 export { applyCuratedBulletin, applyMilestoneReview, checkMilestoneReview, CURATED_BULLETIN, type MilestoneReview } from "./milestone-review.ts";
 export { blockOnStep, describeStep, pauseForBudget, pauseForHost, pauseForOutage, type BudgetReached, type HostFault, type StepFailure } from "./step-failure.ts";

@@ -158,6 +158,13 @@ export const MissionSchema = z.object({
   status: MissionStatusSchema,
   /** The status to return to on `/mission resume`. */
   pausedFrom: MissionStatusSchema.optional(),
+  /**
+   * Where the work stood when `/mission revise` interrupted it: `/mission approve v<old>` (keep the
+   * contract the work ran on) returns there — a paused mission stays paused, a blocked one blocked.
+   */
+  revisingFrom: z
+    .object({ status: MissionStatusSchema, pausedFrom: MissionStatusSchema.optional(), pauseCause: z.enum(["person", "budget", "outage", "permission"]).optional(), reason: z.string().optional() })
+    .optional(),
   /** What paused it: a person, the budget, an outage that outlasted the retries, or a permission the app lacks on GitHub. */
   pauseCause: z.enum(["person", "budget", "outage", "permission"]).optional(),
   /** Why the mission is paused, blocked or failed, in words for humans. */

@@ -22,8 +22,11 @@ export function isRevision(mission: Mission, version: number): boolean {
  * stops at this step boundary and waits for the new version's approval; nothing done is undone.
  */
 export function startRevision(mission: Mission, feedback: { author: string; text: string; at: string }): Mission {
+  const { status, pausedFrom, pauseCause, reason } = mission;
   return {
     ...mission,
+    // A second revise before the first was decided keeps where the work stood before either.
+    revisingFrom: mission.revisingFrom ?? { status, pausedFrom, pauseCause, reason },
     status: "planning",
     pausedFrom: undefined,
     pauseCause: undefined,
@@ -79,7 +82,12 @@ export function adoptRevision(mission: Mission, version: number, now: string): M
   const plan = contract.plan;
   const before = currentPlan(mission);
   const oldAssertions = new Map((before?.assertions ?? []).map((assertion) => [assertion.id, assertion]));
-  const features = Object.fromEntries(plan.features.map((feature) => [feature.id, mission.features[feature.id] ?? { status: "pending" as const, attempts: 0 }]));
+  const inPlan = new Set(plan.features.map((feature) => feature.id));
+  // In the order the mission first knew them (earlier work first), then the new ones.
+  const features: Mission["features"] = Object.fromEntries([
+    ...Object.entries(mission.features).map(([id, state]) => [id, inPlan.has(id) ? state : dropped(state, version, now)] as const),
+    ...plan.features.filter((feature) => !(feature.id in mission.features)).map((feature) => [feature.id, { status: "pending" as const, attempts: 0 }] as const),
+  ]);
   const assertions = Object.fromEntries(
     plan.assertions.map((assertion) => {
       const old = oldAssertions.get(assertion.id);
@@ -105,7 +113,8 @@ export function adoptRevision(mission: Mission, version: number, now: string): M
     status: "running",
     approvedVersion: version,
     extraFeatures: [],
-    features: { ...droppedFeatures(mission, features, version, now), ...features },
+    features,
+    revisingFrom: undefined,
     assertions,
     milestones,
     pausedFrom: undefined,
@@ -117,12 +126,16 @@ export function adoptRevision(mission: Mission, version: number, now: string): M
   };
 }
 
-/** Features the new plan dropped stay on record as skipped, so their ids are never handed out again. */
-function droppedFeatures(mission: Mission, kept: Record<string, unknown>, version: number, now: string): Mission["features"] {
-  const dropped = Object.entries(mission.features).filter(([id, state]) => !(id in kept) && state.status !== "done");
-  return Object.fromEntries(
-    dropped.map(([id, state]) => [id, { ...state, status: "skipped" as const, skipped: state.skipped ?? { author: `contract v${version}`, by: "contract" as const, reason: "dropped from the plan", at: now } }]),
-  );
+/** A feature the new plan dropped stays on record as skipped, so its id is never handed out again (done work is never dropped). */
+function dropped(state: Mission["features"][string], version: number, now: string): Mission["features"][string] {
+  if (state.status === "done") return state;
+  return { ...state, status: "skipped", skipped: state.skipped ?? { author: `contract v${version}`, by: "contract", reason: "dropped from the plan", at: now } };
+}
+
+/** `/mission approve v<old>`: the revision is set aside and the work returns to where it stood when the revise came. */
+export function keepApproved(mission: Mission): Mission {
+  const before = mission.revisingFrom ?? { status: "running" as const };
+  return { ...mission, status: before.status, pausedFrom: before.pausedFrom, pauseCause: before.pauseCause, reason: before.reason, revisingFrom: undefined };
 }
 
 /** The difference between the plan the work ran on and a revision, in words for the contract comment. */

@@ -52,12 +52,13 @@ export function sameReason(a: string, b: string): boolean {
   return shared >= Math.min(2, left.size, right.size) && shared / all >= SIMILAR;
 }
 
-/** Why a `partial` handoff stopped: what the worker said stopped it, else what it left undone. */
+/**
+ * Why a `partial` handoff stopped, when the worker named an obstacle (`stoppedBy`). What it left
+ * undone is no reason: "write the unit tests" left by two long features is ordinary work for their
+ * follow-ups, not a shared obstacle — and workers that ran long are told to leave `stoppedBy` out.
+ */
 export function partialReason(handoff: Handoff): string | undefined {
-  const said = handoff.stoppedBy?.replace(/\s+/g, " ").trim();
-  if (said) return said;
-  const undone = handoff.leftUndone.map((item) => item.replace(/\s+/g, " ").trim()).filter(Boolean).join("; ");
-  return undone || undefined;
+  return handoff.stoppedBy?.replace(/\s+/g, " ").trim() || undefined;
 }
 
 export type PartialStreak = NonNullable<Mission["partialStreak"]>;

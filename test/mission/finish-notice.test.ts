@@ -34,7 +34,7 @@ const withFix = (mission: Mission, files: string[], noChangeReason?: string): Mi
 describe("finishNotice", () => {
   it("says the mission is complete the first time", () => {
     const [notice] = finished().notices;
-    expect(notice!.key).toBe("done-5-2");
+    expect(notice!.key).toBe("done-5-2-v1");
     expect(notice!.body).toContain("### ✅ Mission complete");
     expect(notice!.body).toContain("All 2 assertions of contract v1 pass. Pull request #5 is ready for your review.");
   });
@@ -43,7 +43,7 @@ describe("finishNotice", () => {
     const mission = withFix(finished(), [], "the farewell already says goodbye in farewell.txt");
     const { notice, changed } = finishNotice(mission, 5);
     expect(changed).toBe(false);
-    expect(notice!.key).toBe("done-unchanged-5-3");
+    expect(notice!.key).toBe("done-unchanged-5-3-v1");
     expect(notice!.body).toContain("### ✅ No change needed");
     expect(notice!.body).not.toContain("Mission complete");
     expect(notice!.body).toContain("- F3 (Fix the review): the farewell already says goodbye in farewell.txt");
@@ -55,10 +55,17 @@ describe("finishNotice", () => {
   it("after a fix that changed files: complete again, for the new work", () => {
     const { notice, changed } = finishNotice(withFix(finished(), ["a.ts"]), 5);
     expect(changed).toBe(true);
-    expect(notice).toMatchObject({ key: "done-5-3", body: expect.stringContaining("Mission complete") });
+    expect(notice).toMatchObject({ key: "done-5-3-v1", body: expect.stringContaining("Mission complete") });
   });
 
   it("validated again with no new feature: no second notice", () => {
     expect(finishNotice(finished(), 5)).toEqual({ changed: false });
+  });
+
+  it("after a revision approved once the mission was done: complete again under the new version, even with no new feature", () => {
+    const first = finishNotice(finished(), 5);
+    expect(first.changed).toBe(false);
+    const revised = { ...finished(), approvedVersion: 2 };
+    expect(finishNotice(revised, 5)).toMatchObject({ changed: true, notice: { key: "done-5-2-v2", body: expect.stringContaining("contract v2") } });
   });
 });

@@ -139,7 +139,7 @@ describe("/mission revise while the work runs", () => {
     // Keeping the old version instead: the work goes on as it was.
     const kept = applyIntent(proposed, { ...intent("approve", "v1"), commentId: 41 }, NOW, limits);
     expect(kept).toMatchObject({ status: "running", approvedVersion: 1 });
-    expect(replyOf(kept)).toContain("goes on under contract v1");
+    expect(replyOf(kept)).toContain("contract v1 stays; v2 is set aside. The work goes on.");
   });
 
   it("re-validates a passed milestone that gained an assertion, and gives a blocked one fresh rounds", () => {
@@ -162,6 +162,37 @@ describe("/mission revise while the work runs", () => {
     expect(next.extraFeatures).toEqual([]);
     expect(next.features.F4).toMatchObject({ status: "skipped", skipped: { by: "contract", reason: "dropped from the plan" } });
     expect(next.features.F5).toMatchObject({ status: "skipped" });
+  });
+});
+
+describe("commands that arrive while a revision or a question waits", () => {
+  const proposed = (from: Mission): Mission => {
+    const revising = applyIntent(from, intent("revise", "Also export"), NOW, limits);
+    return { ...revising, status: "awaiting-approval", contracts: [...revising.contracts, { version: 2, plan: REVISED, commentId: 40, createdAt: NOW }] };
+  };
+  const withPr = (overrides: Partial<Mission> = {}) => underWay({ pr: { number: 9, nodeId: "n", ready: false }, ...overrides });
+
+  it("review feedback is recorded on its milestone and waits: it neither loses the revision nor starts the work", () => {
+    for (const waiting of [applyIntent(withPr(), intent("revise", "x"), NOW, limits), proposed(withPr()), withPr({ status: "paused", pausedFrom: "running", pauseCause: "person" })]) {
+      const next = applyIntent(waiting, intent("fix", "Rename the button"), NOW, limits);
+      expect(next.status).toBe(waiting.status);
+      expect(next.milestones.M2!.repair?.problems).toEqual(["Review by @alice: Rename the button"]);
+    }
+    // The revision still waits for its approval, which still works.
+    const afterFix = applyIntent(proposed(withPr()), intent("fix", "Rename the button"), NOW, limits);
+    expect(applyIntent(afterFix, { ...intent("approve"), commentId: 41 }, NOW, limits)).toMatchObject({ status: "running", approvedVersion: 2 });
+  });
+
+  it("keeping the old contract returns the work to where it stood: a blocked mission stays blocked, a paused one paused", () => {
+    const blocked = underWay({ status: "blocked", pausedFrom: "running", reason: "milestone M2 still fails" });
+    const keptBlocked = applyIntent(proposed(blocked), { ...intent("approve", "v1"), commentId: 41 }, NOW, limits);
+    expect(keptBlocked).toMatchObject({ status: "blocked", pausedFrom: "running", reason: "milestone M2 still fails", approvedVersion: 1, revisingFrom: undefined });
+    expect(replyOf(keptBlocked)).toContain("**blocked** again");
+    const paused = underWay({ status: "paused", pausedFrom: "running", pauseCause: "person", reason: "paused by @bob" });
+    expect(applyIntent(proposed(paused), { ...intent("approve", "v1"), commentId: 41 }, NOW, limits)).toMatchObject({ status: "paused", pauseCause: "person" });
+    // Two revises before a decision: the second does not forget where the work stood.
+    const twice = applyIntent({ ...proposed(paused), status: "awaiting-approval" }, intent("revise", "and more"), NOW, limits);
+    expect(twice.revisingFrom).toMatchObject({ status: "paused", pauseCause: "person" });
   });
 });
 

@@ -86,8 +86,8 @@ describe("completeMission", () => {
       pr: { number: 12, nodeId: "PR_12", ready: true },
     });
     expect(next.notices).toEqual([
-      { key: "done-12-2", body: "### ✅ Mission complete\n\nAll 2 assertions of contract v1 pass. Pull request #12 is ready for your review." },
+      { key: "done-12-2-v1", body: "### ✅ Mission complete\n\nAll 2 assertions of contract v1 pass. Pull request #12 is ready for your review." },
     ]);
-    expect(nextStep(next)).toEqual({ kind: "post-notice", key: "done-12-2" });
+    expect(nextStep(next)).toEqual({ kind: "post-notice", key: "done-12-2-v1" });
   });
 });
