@@ -185,8 +185,11 @@ export class Intake {
     let writer: Promise<boolean> | undefined;
     const mayWrite = () => (writer ??= this.#deps.github.permission(repo, author).then(hasWriteAccess));
     if (commands.length === 0) {
-      // A plain reply answers open questions, when its author may steer the mission.
+      // A plain reply answers open questions, when its author may steer the mission — on the issue,
+      // written after the questions were posted: a passing remark on the pull request is no answer.
       if (mission?.status !== "questions" || !payload.comment.body.trim()) return;
+      if (payload.issue.pull_request || inline) return;
+      if (mission.questions?.commentId !== undefined && payload.comment.id < mission.questions.commentId) return;
       if (!(await mayWrite())) return;
       commands.push({ verb: "answer", text: payload.comment.body.trim() });
     }

@@ -228,6 +228,11 @@ describe("a long mission: three milestones, ten features, steered from GitHub", 
     expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2", "F3"]);
     expect((await harness.app.store.listMissions())[0]!.status).toBe("questions");
 
+    // A passing remark on the pull request is no answer.
+    const pull = harness.github.pulls(OWNER, REPO)[0]!;
+    await harness.say(pull.number, "Looks good so far.");
+    expect((await harness.app.store.listMissions())[0]!.status).toBe("questions");
+
     const answer = /`(\/mission answer) <text>`/.exec(question.body)![1]!;
     await harness.say(issue, `${answer} No, keep it lower case.`);
     expect((await harness.app.store.listMissions())[0]!.status).toBe("done");
