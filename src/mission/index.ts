@@ -22,7 +22,7 @@ export { renderPullBody, formatDuration } from "./render-pull-body.ts";
 export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.ts";
 export { adoptRevision, checkRevision, currentPlan, describeRevision, isRevision, keepApproved, startRevision } from "./revise.ts";
 export { applySkip } from "./skip.ts";
-export { applyCuratedBulletin, applyMilestoneReview, checkMilestoneReview, CURATED_BULLETIN, type MilestoneReview } from "./milestone-review.ts";
+export { applyCuratedBulletin, applyMilestoneReview, checkMilestoneReview, CURATED_BULLETIN, setAsideBulletin, type MilestoneReview } from "./milestone-review.ts";
 export { blockOnStep, describeStep, pauseForBudget, pauseForHost, pauseForOutage, type BudgetReached, type HostFault, type StepFailure } from "./step-failure.ts";
 export { commandRefusal, configProblemsReply, helpReply, labelRefusal, noMissionReply } from "./replies.ts";
 export { completeMission } from "./complete-mission.ts";

@@ -90,3 +90,14 @@ export function applyMilestoneReview(mission: Mission, milestoneId: string, revi
 export function applyCuratedBulletin(mission: Mission, bulletin: string[]): Mission {
   return { ...mission, bulletin: bulletin.slice(0, BULLETIN_LIMIT).map(boundedEntry) };
 }
+
+/**
+ * No curation to be had (the model gave no usable answer): the newest entries stay, and one line says
+ * how many older ones were set aside and where they are — never a silent cut.
+ */
+export function setAsideBulletin(mission: Mission): Mission {
+  if (mission.bulletin.length <= CURATED_BULLETIN) return mission;
+  const kept = mission.bulletin.slice(-(CURATED_BULLETIN - 1));
+  const older = mission.bulletin.length - kept.length;
+  return applyCuratedBulletin(mission, [`(${older} older entries were set aside uncurated; every handoff's discoveries are in the mission's timeline on the dashboard)`, ...kept]);
+}

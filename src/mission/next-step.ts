@@ -54,8 +54,10 @@ function nextWorkStep(mission: Mission): Step {
     if (pending) return { kind: "implement", featureId: pending.id };
     if (state?.status !== "passed") return { kind: "validate", milestoneId: milestone.id };
     // A milestone boundary: the orchestrator reads what the milestone taught before the next one starts.
-    const laterWork = plan.milestones.slice(index + 1).some((later) => featuresOf(mission, later.id).some((feature) => isPending(mission, feature.id)));
-    if (!state.reviewed && laterWork) return { kind: "review-milestone", milestoneId: milestone.id };
+    // Only before the next milestone's work started (a mission stored before reviews existed is not reviewed in the middle of it).
+    const later = plan.milestones.slice(index + 1).flatMap((next) => featuresOf(mission, next.id));
+    const boundary = later.some((feature) => isPending(mission, feature.id)) && !later.some((feature) => mission.features[feature.id]?.status === "done");
+    if (!state.reviewed && boundary) return { kind: "review-milestone", milestoneId: milestone.id };
   }
   return { kind: "finish" };
 }

@@ -62,7 +62,10 @@ export const HandoffSchema = z.object({
 });
 
 /** What the worker submits: the commands it ran are the shell's record, not its own account. */
-export const SubmittedHandoffSchema = HandoffSchema.omit({ commandsRun: true });
+export const SubmittedHandoffSchema = HandoffSchema.omit({ commandsRun: true }).extend({
+  // Bounded where the worker submits it (stored handoffs keep what they had): one handoff cannot flood the bulletin.
+  issuesDiscovered: z.array(z.string().max(1000)).max(10).default([]).describe("Problems found that others should know about: at most ten, the most important first"),
+});
 
 export const VerdictSchema = z.object({
   assertionId: AssertionIdSchema,

@@ -115,7 +115,6 @@ export async function reviewMilestone(input: MilestoneReviewInput): Promise<Mile
 export interface CurateInput {
   model: LanguageModel;
   mission: Mission;
-  directory: string;
   signal?: AbortSignal;
 }
 
@@ -132,13 +131,14 @@ export async function curateBulletin(input: CurateInput): Promise<string[]> {
     model: input.model,
     system: loadPrompt("orchestrator"),
     prompt,
-    tools: READ_ONLY_TOOLS,
+    // Only the bulletin is needed: no tools, so the run cannot wander off reading code.
+    tools: [],
     final: {
       name: "submit_bulletin",
       description: "Submit the curated bulletin. Call once.",
       parameters: z.object({ bulletin: BulletinSchema }),
     },
-    context: { root: input.directory, readFiles: new Set(), signal: input.signal },
+    context: { root: ".", readFiles: new Set(), signal: input.signal },
     maxTurns: 4,
     cacheKey: `${input.mission.id}:orchestrator`,
   });

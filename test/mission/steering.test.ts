@@ -6,6 +6,7 @@ import {
   BULLETIN_LIMIT,
   checkMilestoneReview,
   checkRevision,
+  CURATED_BULLETIN,
   currentPlan,
   describeRevision,
   nextStep,
@@ -13,6 +14,7 @@ import {
   renderContract,
   renderPullBody,
   renderQuestions,
+  setAsideBulletin,
   type MilestoneReview,
   type Mission,
   type Plan,
@@ -237,6 +239,9 @@ describe("the milestone boundary", () => {
     const reviewed = applyMilestoneReview(underWay(), "M1", review(), NOW);
     expect(reviewed.milestones.M1!.reviewed).toBe(true);
     expect(nextStep(reviewed)).toEqual({ kind: "implement", featureId: "F3" });
+    // A mission stored before reviews existed, already into M2, is not reviewed in the middle of it.
+    const midway = underWay({ features: { ...underWay().features, F3: { status: "done", attempts: 1 } } });
+    expect(nextStep(midway)).toEqual({ kind: "implement", featureId: "F4" });
     // The last milestone has nothing after it to adjust.
     const last = underWay({ milestones: { M1: { status: "passed", round: 0, reviewed: true }, M2: { status: "passed", round: 0 } }, features: { ...underWay().features, F3: { status: "done", attempts: 1 }, F4: { status: "done", attempts: 1 } } });
     expect(nextStep(last)).toEqual({ kind: "finish" });
@@ -300,6 +305,15 @@ describe("the bulletin", () => {
     const curated = applyCuratedBulletin(state, ["F3: findings 0–20 are one problem: tabs"]);
     expect(curated.bulletin).toEqual(["F3: findings 0–20 are one problem: tabs"]);
     expect(nextStep(curated)).toEqual({ kind: "implement", featureId: "F4" });
+  });
+
+  it("when curation gives no usable answer, keeps the newest entries and says how many older ones were set aside", () => {
+    const full = underWay({ bulletin: Array.from({ length: 25 }, (_, i) => `F3: finding ${i}`) });
+    const next = setAsideBulletin(full);
+    expect(next.bulletin).toHaveLength(CURATED_BULLETIN);
+    expect(next.bulletin[0]).toContain("14 older entries were set aside");
+    expect(next.bulletin.at(-1)).toBe("F3: finding 24");
+    expect(nextStep({ ...next, milestones: { M1: { status: "passed", round: 0, reviewed: true }, M2: { status: "pending", round: 0 } } })).toEqual({ kind: "implement", featureId: "F3" });
   });
 
   it("does not repeat an entry it already holds", () => {

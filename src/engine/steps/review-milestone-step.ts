@@ -1,20 +1,40 @@
-import { applyCuratedBulletin, applyMilestoneReview, type Mission } from "../../mission/index.ts";
+import { AgentError } from "../../agent/index.ts";
+import { applyCuratedBulletin, applyMilestoneReview, setAsideBulletin, type Mission } from "../../mission/index.ts";
 import { curateBulletin, reviewMilestone } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
 import { remoteAccess } from "./remote-access.ts";
 
-/** A milestone boundary: the orchestrator reads the milestone's handoffs and results, on the branch as it is, and adjusts the rest of the plan. */
+/** A model that would not give a usable answer (not an outage: those are retried as any step's). */
+const gaveNoAnswer = (error: unknown) => error instanceof AgentError && !error.isRetryable;
+
+/**
+ * A milestone boundary: the orchestrator reads the milestone's handoffs and results, on the branch as
+ * it is, and adjusts the rest of the plan. The review is advice: when the model gives no usable answer
+ * the plan goes on as approved (and the bulletin is set within its size), rather than blocking the work.
+ */
 export async function reviewMilestoneStep(context: StepContext, mission: Mission, milestoneId: string): Promise<Mission> {
   const { directory } = await context.workspace.prepare(mission.id, await remoteAccess(context, mission), mission.branch!, mission.repo.defaultBranch);
-  const review = await reviewMilestone({ model: modelFor(context, mission, "orchestrator"), mission, milestoneId, directory, signal: context.signal });
-  context.log.info({ milestone: milestoneId, added: review.add.length, dropped: review.drop.length, notes: review.notes.length, questions: review.questions.length }, "milestone reviewed");
-  return applyMilestoneReview(mission, milestoneId, review, context.now().toISOString());
+  try {
+    const review = await reviewMilestone({ model: modelFor(context, mission, "orchestrator"), mission, milestoneId, directory, signal: context.signal });
+    context.log.info({ milestone: milestoneId, added: review.add.length, dropped: review.drop.length, notes: review.notes.length, questions: review.questions.length }, "milestone reviewed");
+    return applyMilestoneReview(mission, milestoneId, review, context.now().toISOString());
+  } catch (error) {
+    if (!gaveNoAnswer(error)) throw error;
+    context.log.warn({ err: error, milestone: milestoneId }, "the milestone review gave no usable answer; the plan goes on as approved");
+    const state = mission.milestones[milestoneId]!;
+    return setAsideBulletin({ ...mission, milestones: { ...mission.milestones, [milestoneId]: { ...state, reviewed: true } } });
+  }
 }
 
 /** The bulletin outgrew its size between boundaries: the orchestrator curates it before the next worker reads it. */
 export async function curateBulletinStep(context: StepContext, mission: Mission): Promise<Mission> {
-  const { directory } = await context.workspace.prepare(mission.id, await remoteAccess(context, mission), mission.branch!, mission.repo.defaultBranch);
-  const bulletin = await curateBulletin({ model: modelFor(context, mission, "orchestrator"), mission, directory, signal: context.signal });
-  return applyCuratedBulletin(mission, bulletin);
+  try {
+    const bulletin = await curateBulletin({ model: modelFor(context, mission, "orchestrator"), mission, signal: context.signal });
+    return applyCuratedBulletin(mission, bulletin);
+  } catch (error) {
+    if (!gaveNoAnswer(error)) throw error;
+    context.log.warn({ err: error }, "the bulletin's curation gave no usable answer; the oldest entries are set aside, and said so");
+    return setAsideBulletin(mission);
+  }
 }
