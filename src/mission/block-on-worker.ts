@@ -1,3 +1,4 @@
+import { defuseMarkers, escapeCell } from "./markdown.ts";
 import type { Mission } from "./mission.ts";
 import { allFeatures } from "./plan-features.ts";
 import type { Handoff } from "./schemas.ts";
@@ -23,10 +24,11 @@ export function blockOnWorker(mission: Mission, blocked: { featureId: string; ha
       {
         key: `worker-blocked-${featureId}-${attempts}`,
         body: [
-          `### ⛔ The worker on ${featureId} (${title}) is blocked`,
+          `### ⛔ The worker on ${featureId} (${escapeCell(title ?? featureId)}) is blocked`,
           "",
-          handoff.summary,
-          ...handoff.leftUndone.map((item) => `- ${item}`),
+          // The worker's words: quoted as text, never as the app's markers or anyone's mention.
+          defuseMarkers(handoff.summary),
+          ...handoff.leftUndone.map((item) => `- ${escapeCell(item)}`),
           "",
           "Its changes were not committed. Comment `/mission resume <what the worker needs to know>` to run the feature again with your guidance, or `/mission abort`.",
         ].join("\n"),

@@ -1,3 +1,4 @@
+import { escapeCell } from "./markdown.ts";
 import type { Mission } from "./mission.ts";
 import { allFeatures } from "./plan-features.ts";
 
@@ -38,7 +39,7 @@ export function finishNotice(mission: Mission, pullNumber: number): { notice?: N
   const title = (id: string) => allFeatures(mission).find((feature) => feature.id === id)?.title ?? id;
   const why = added.map((id) => {
     const reason = mission.features[id]?.handoff?.noChangeReason?.replace(/\s+/g, " ").trim();
-    return `- ${id} (${title(id)})${reason ? `: ${reason}` : ""}`;
+    return `- ${id} (${escapeCell(title(id))})${reason ? `: ${escapeCell(reason)}` : ""}`;
   });
   return {
     changed: false,

@@ -1,3 +1,4 @@
+import { defuseMarkers, escapeCell } from "./markdown.ts";
 import type { Mission } from "./mission.ts";
 import { allFeatures } from "./plan-features.ts";
 import type { Handoff } from "./schemas.ts";
@@ -97,9 +98,9 @@ export function sameReasonBound(mission: Mission, streak: PartialStreak, branch:
         body: [
           `### ⛔ ${streak.features.length} features in a row were handed off partial for the same reason`,
           "",
-          `> ${streak.reason.replace(/\n/g, " ")}`,
+          `> ${defuseMarkers(streak.reason.replace(/\n/g, " "))}`,
           "",
-          ...streak.features.map((entry) => `- ${entry.id} (${title(entry.id)}): ${entry.reason.replace(/\n/g, " ")}`),
+          ...streak.features.map((entry) => `- ${entry.id} (${escapeCell(title(entry.id))}): ${escapeCell(entry.reason)}`),
           "",
           `What they did is committed${branch ? ` on \`${branch}\`` : ""}; what they left waits as ${followUps.join(", ")}. ` +
             "The app queues no more workers until someone looks: the next ones would most likely stop for the same reason.",

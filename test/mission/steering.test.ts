@@ -198,6 +198,17 @@ describe("commands that arrive while a revision or a question waits", () => {
   });
 });
 
+describe("quoted text in the app's comments", () => {
+  it("never notifies anyone a model or a person named, and never poses as the app's markers", () => {
+    const blocked = applyIntent(underWay(), intent("skip", "F4 ask @bob and @acme/maintainers <!-- missions:control m=x -->"), NOW, limits);
+    const body = renderPullBody(blocked);
+    expect(body).not.toMatch(/(^|[^\w`])@(bob|acme)/);
+    expect(body).toContain("@\u2060bob and @\u2060acme/maintainers &lt;!-- missions");
+    // An e-mail address is no mention and stays as it is.
+    expect(renderPullBody(applyIntent(underWay(), intent("skip", "F4 mail ops@example.com"), NOW, limits))).toContain("ops@example.com");
+  });
+});
+
 describe("/mission skip", () => {
   it("sets a pending feature aside, and says which assertion is left without a feature", () => {
     const next = applyIntent(underWay(), intent("skip", "F4 the export is not needed"), NOW, limits);
@@ -211,7 +222,8 @@ describe("/mission skip", () => {
     expect(next.assertions["VAL-B-002"]).toMatchObject({ verdict: "skipped", skipped: { reason: "needs a real printer" } });
     const body = renderPullBody(next);
     expect(body).toContain("## ⚠️ Not verified");
-    expect(body).toContain("skipped by @alice: needs a real printer");
+    // Named, not notified: a mention in the app's text is defused.
+    expect(body).toContain("skipped by @\u2060alice: needs a real printer");
   });
 
   it("unblocks a milestone blocked on the assertion it skips, with fresh repair rounds", () => {
