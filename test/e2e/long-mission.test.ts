@@ -163,7 +163,12 @@ describe("a long mission: three milestones, ten features, steered from GitHub", 
     const features = commits.map((commit) => commit.trailers.Feature!);
     // Every planned feature and the revision's one landed, each M2 feature before M3's, the repairs in M2.
     for (const id of ["F1", "F2", "F3", "F4", "F5", "F6", "F7", "F8", "F9", "F10"]) expect(features).toContain(id);
-    expect(features.indexOf("F7")).toBeGreaterThan(features.lastIndexOf("F12"));
+    // Milestone by milestone: every commit of M1's features (the checkpoint too) before M2's, every one of M2's (its repairs F11, F12 too) before M3's.
+    const milestoneOf = (id: string) => [...V2.features, ...mission.extraFeatures].find((feature) => feature.id === id)!.milestoneId;
+    expect(mission.extraFeatures.map((feature) => `${feature.id}:${feature.milestoneId}`)).toEqual(["F11:M2", "F12:M2"]);
+    const order = features.map(milestoneOf);
+    expect(order).toEqual([...order].sort());
+    expect(new Set(order)).toEqual(new Set(["M1", "M2", "M3"]));
     expect(git(harness.gitDir, "show", `${BRANCH}:parts/f5.txt`)).toBe("ok fixed\n");
     expect(git(harness.gitDir, "show", `${BRANCH}:CHANGELOG.md`)).toContain("parts 1 to 9");
     // Each milestone's check run: M1 once, M2 until it passed, M3 once.

@@ -121,7 +121,9 @@ export class Dashboard {
       if (await this.#deps.auth.canRead(session, owner, repo)) repositories.push(name);
     }
     const wanted = repository ? repositories.filter((name) => name === repository.toLowerCase()) : repositories;
-    const everything = !repository && wanted.length === all.length;
+    // Unfiltered only for the operator: a person's list is always limited to the repositories checked
+    // above, so a mission in a repository that appeared since then is never listed unchecked.
+    const everything = !repository && session.viewer.kind !== "github";
     // One more than a page: whether an older page exists, without counting every mission.
     const found = await this.#deps.store.listMissionSummaries({
       ...(status ? { status } : {}),
