@@ -1,3 +1,5 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn, git } from "../helpers/git.ts";
@@ -64,6 +66,14 @@ const PART_FILES: Record<string, Record<string, string>> = Object.fromEntries(
   Array.from({ length: 9 }, (_, index) => [`F${index + 1}`, { [`parts/f${index + 1}.txt`]: `ok f${index + 1}\n` }]),
 );
 PART_FILES.F10 = { "CHANGELOG.md": "# Changelog\n\n- parts 1 to 9\n" };
+
+/** With MISSIONS_DUMP_CORPUS set to a directory, the states worth keeping in the corpus of stored missions are written there. */
+async function dump(harness: Harness, name: string): Promise<void> {
+  const directory = process.env.MISSIONS_DUMP_CORPUS;
+  if (!directory) return;
+  const [mission] = await harness.app.store.listMissions();
+  writeFileSync(join(directory, `${name}.json`), `${JSON.stringify(mission, null, 2)}\n`);
+}
 
 const firstText = (request: NormalizedRequest) => (request.messages[0]?.role === "user" ? request.messages[0].text : "");
 const workerOn = (request: NormalizedRequest) => (request.tools.some((tool) => tool.name === "submit_handoff") ? /^# Feature (F\d+):/m.exec(firstText(request))?.[1] : undefined);
@@ -145,12 +155,14 @@ describe("a long mission: three milestones, ten features, steered from GitHub", 
     // The feature in flight finished; nothing more runs until v2 is decided.
     expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature).at(-1)).toBe("F4");
     expect((await harness.app.store.listMissions())[0]!.status).toBe("awaiting-approval");
+    await dump(harness, "revision-awaiting-approval");
 
     await harness.say(issue, /`(\/mission approve)`/.exec(v2.body)![1]!);
     // M2 fails past its repair round: blocked, once, with advice.
     const blockedNotice = botComments().find((comment) => comment.body.includes("Mission blocked on milestone M2"))!;
     expect(blockedNotice).toBeDefined();
     expect((await harness.app.store.listMissions())[0]!.status).toBe("blocked");
+    await dump(harness, "blocked-milestone-after-revision");
     // As a person would: the notice's "retry with guidance", typed as written, with what they know.
     const retryWithGuidance = /`(\/mission retry) <[^>]+>`/.exec(blockedNotice.body)![1]!;
     await harness.say(issue, `${retryWithGuidance} Part 5 must say exactly "ok fixed": write that into parts/f5.txt.`);
@@ -232,6 +244,7 @@ describe("a long mission: three milestones, ten features, steered from GitHub", 
     expect(question.body).toContain("Should part 4 be upper case?");
     expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2", "F3"]);
     expect((await harness.app.store.listMissions())[0]!.status).toBe("questions");
+    await dump(harness, "questions-during-work");
 
     // A passing remark on the pull request is no answer.
     const pull = harness.github.pulls(OWNER, REPO)[0]!;

@@ -13,6 +13,11 @@ const NEXT: Record<string, string> = {
   "blocked-worker.json": "wait",
   "done.json": "wait",
   "paused-workflows.json": "wait",
+  // Schema version 1 with what steering added: a revision waiting while the work ran, a milestone
+  // blocked after it, questions the orchestrator asked at a milestone boundary.
+  "revision-awaiting-approval.json": "wait",
+  "blocked-milestone-after-revision.json": "wait",
+  "questions-during-work.json": "wait",
 };
 
 // Missions saved by earlier releases keep loading: an upgrade never strands a mission that runs for days.
