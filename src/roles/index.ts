@@ -1,5 +1,5 @@
 export { planMission, type PlanInput } from "./orchestrator.ts";
-export { implementFeature, workerPrompt, type WorkerInput, type WorkerOutcome } from "./worker.ts";
+export { bulletinDigest, implementFeature, workerPrompt, type WorkerInput, type WorkerOutcome } from "./worker.ts";
 export { scrutinize, type ScrutinyInput } from "./scrutiny.ts";
 export { reviewFeature, FindingSchema, type Finding, type ReviewInput } from "./reviewer.ts";
 export { planRepair, type RepairInput } from "./repair-planner.ts";

@@ -80,7 +80,7 @@ export async function reviewMilestone(input: MilestoneReviewInput): Promise<Mile
     untrusted("handoffs", handoffs.join("\n\n") || "(none)"),
     "",
     "## Its validation",
-    ...verdicts,
+    untrusted("validators' evidence", verdicts.join("\n")),
     "",
     "## The bulletin (what workers found that everyone should know)",
     untrusted("bulletin", mission.bulletin.map((entry) => `- ${entry}`).join("\n") || "(empty)"),

@@ -4,6 +4,7 @@ import type { LanguageModel } from "../models/index.ts";
 import { VerdictSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import type { CommandResult } from "../workspace/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
+import { untrusted } from "./untrusted.ts";
 import { assertionLines, diffBlock, verdictProblems } from "./prompt-sections.ts";
 
 export interface ScrutinyInput {
@@ -34,7 +35,7 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
       ? input.commands.map((result) => `### \`${result.command}\` → exit ${result.exitCode}${result.timedOut ? " (timed out)" : ""}\n\`\`\`\n${truncateOutput(result.output, 8_000)}\n\`\`\``)
       : ["(the repository configures no commands)"]),
     "",
-    ...(input.bulletin?.length ? ["## Bulletin (discoveries shared with everyone)", ...input.bulletin.map((entry) => `- ${entry}`), ""] : []),
+    ...(input.bulletin?.length ? ["## Bulletin (discoveries shared with everyone)", untrusted("bulletin", input.bulletin.map((entry) => `- ${entry}`).join("\n")), ""] : []),
     "## The milestone's diff",
     ...diffBlock(input.diff),
   ].join("\n");

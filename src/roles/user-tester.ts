@@ -3,6 +3,7 @@ import { type AppDriver, bashTool, BROWSER_TOOLS, READ_ONLY_TOOLS, runAgent, typ
 import type { LanguageModel } from "../models/index.ts";
 import { AssertionIdSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
+import { untrusted } from "./untrusted.ts";
 import { assertionLines, verdictProblems } from "./prompt-sections.ts";
 
 const UserVerdictSchema = z.object({
@@ -46,7 +47,7 @@ export async function testAsUser(input: UserTestingInput): Promise<Verdict[]> {
       ? `Running at ${input.app.url}, with a browser open on it.`
       : (input.appProblem ?? "The repository configures no app to start (no `app:` in `.github/missions.yml`): test through the shell."),
     "",
-    ...(input.bulletin?.length ? ["## Bulletin (discoveries shared with everyone)", ...input.bulletin.map((entry) => `- ${entry}`), ""] : []),
+    ...(input.bulletin?.length ? ["## Bulletin (discoveries shared with everyone)", untrusted("bulletin", input.bulletin.map((entry) => `- ${entry}`).join("\n")), ""] : []),
   ].join("\n");
   const { value } = await runAgent({
     model: input.model,

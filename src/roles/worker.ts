@@ -35,8 +35,9 @@ export type WorkerOutcome =
   | { kind: "budget"; error: BudgetExceededError; commandsRun: Handoff["commandsRun"] };
 
 /**
- * One feature in a fresh context: the first message carries the feature, its assertions, short
- * summaries of earlier handoffs and the repository's agent instructions — never earlier transcripts.
+ * One feature in a fresh context: the first message carries the feature, its assertions, the latest
+ * few handoffs' summaries and bulletin entries and the repository's agent instructions — never
+ * earlier transcripts, and nothing that grows with the mission's history.
  */
 export async function implementFeature(input: WorkerInput): Promise<WorkerOutcome> {
   const { mission, feature } = input;
@@ -84,6 +85,7 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
   const plan = approvedPlan(mission);
   const assertions = plan?.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)) ?? [];
   const earlier = handoffDigest(mission);
+  const bulletin = bulletinDigest(mission.bulletin);
   const instructions = await agentInstructions(directory);
   const chosen = new Set(feature.skills ?? []);
   const skills = chosen.size > 0 ? (await loadSkills(directory)).filter((skill) => chosen.has(skill.name)) : [];
@@ -103,12 +105,11 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
     "## Assertions this feature must make true",
     ...assertionLines(assertions),
     ...skills.flatMap((skill) => ["", `## Skill: ${skill.name}`, skill.source === "repository" ? untrusted(`skill ${skill.name} from the repository`, skill.body) : skill.body]),
-    ...(mission.bulletin.length > 0 ? ["", "## Bulletin (what earlier workers found that everyone should know)", ...mission.bulletin.map((entry) => `- ${entry}`)] : []),
+    // Workers' and the orchestrator's words, from what the repository showed them: data, not instructions.
+    ...(bulletin.length > 0 ? ["", "## Bulletin (what earlier workers found that everyone should know)", untrusted("bulletin", bulletin.join("\n"))] : []),
     ...(earlier.length > 0 ? ["", "## Earlier features (handoff summaries)", ...earlier] : []),
     ...continuationSection(mission, feature),
-    ...(mission.guidance.length > 0
-      ? ["", "## Guidance from the maintainers", ...mission.guidance.slice(-5).map((entry) => untrusted(`guidance from @${entry.author}`, entry.text))]
-      : []),
+    ...guidanceSection(mission),
   ].join("\n");
   return { context, task };
 }
@@ -117,7 +118,9 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
 function orchestratorNotes(mission: Mission, feature: Feature): string[] {
   const notes = mission.features[feature.id]?.notes ?? [];
   if (notes.length === 0) return [];
-  return ["## Notes from the orchestrator (what earlier milestones taught)", ...notes.slice(-3).map((note) => `- ${note}`), ""];
+  // Bounded like the rest of the history: the latest two, each capped (the whole notes are in the mission's state).
+  const shown = notes.slice(-2).map((note) => cut(`- ${note.replace(/\s+/g, " ").trim()}`, NOTE_LINE));
+  return ["## Notes from the orchestrator (what earlier milestones taught)", untrusted("orchestrator's notes", shown.join("\n")), ""];
 }
 
 /** What a continuing worker learns of the checkpoint it starts from: what the app knows, never a transcript. */
@@ -129,24 +132,78 @@ function continuationSection(mission: Mission, feature: Feature): string[] {
     "",
     "## Continuing from a checkpoint",
     `An earlier worker on this feature ${checkpoint.limit === "budget" ? "was stopped when the mission's budget ran out" : `ran out of ${checkpoint.limit}`} before it handed off. The app committed what the checkout held (commit ${checkpoint.sha.slice(0, 12)}); you start from that code. Read it, keep what is right, and finish the feature.`,
-    handoff.summary,
+    cut(handoff.summary, CHECKPOINT_SUMMARY, " (cut here; the rest is in the checkpoint commit's message)"),
     ...(handoff.commandsRun.length > 0 ? ["", "Commands it ran (exit codes):", ...handoff.commandsRun.slice(-15).map((command) => `- \`${command.command.slice(0, 200)}\` → exit ${command.exitCode}`)] : []),
   ];
 }
 
-const DIGEST_ENTRIES = 5;
-const DIGEST_SUMMARY = 240;
+/** The maintainers' latest guidance, each comment capped: the whole comments stay on the issue. */
+function guidanceSection(mission: Mission): string[] {
+  if (mission.guidance.length === 0) return [];
+  const shown = mission.guidance.slice(-GUIDANCE_ENTRIES);
+  const older = mission.guidance.length - shown.length;
+  return [
+    "",
+    "## Guidance from the maintainers",
+    ...(older > 0 ? [`(${older} earlier guidance comment${older > 1 ? "s are" : " is"} not shown; the latest are below, and they are on the issue)`] : []),
+    ...shown.map((entry) => untrusted(`guidance from @${entry.author}`, cut(entry.text, GUIDANCE_TEXT, " (cut here; the whole comment is on the issue)"))),
+  ];
+}
+
+/*
+ * What the first message carries of the mission's history has a fixed size, so that a worker's
+ * context at feature 100 is the one it had at feature 1: the latest few handoffs and bulletin
+ * entries fit their budgets, and the message says what it left out — never a silent cut.
+ */
+const DIGEST_ENTRIES = 3;
+/** Characters of one handoff's line in the digest (id, title and summary). */
+const DIGEST_LINE = 110;
+/** Characters of the bulletin's entries the first message carries (the newest that fit). */
+const BULLETIN_BUDGET = 360;
+const GUIDANCE_ENTRIES = 5;
+/** Characters of one orchestrator's note on a feature. */
+const NOTE_LINE = 300;
+const GUIDANCE_TEXT = 1_500;
+const CHECKPOINT_SUMMARY = 1_500;
 
 /**
  * Short notes from earlier features — never their transcripts — bounded so the first message stays
- * the same size however long the mission runs: the latest few handoffs, the rest counted.
+ * the same size however long the mission runs: the latest few handoffs, each line capped, the rest
+ * counted and pointed at (each feature's commit message carries its summary).
  */
 export function handoffDigest(mission: Mission): string[] {
   const done = allFeatures(mission).filter((other) => mission.features[other.id]?.status === "done" && mission.features[other.id]?.handoff);
   const recent = done.slice(-DIGEST_ENTRIES).map((other) => {
-    const summary = mission.features[other.id]!.handoff!.summary.replace(/\s+/g, " ");
-    return `- ${other.id} ${other.title}: ${summary.length > DIGEST_SUMMARY ? `${summary.slice(0, DIGEST_SUMMARY - 1)}…` : summary}`;
+    const summary = mission.features[other.id]!.handoff!.summary.replace(/\s+/g, " ").trim();
+    return cut(`- ${other.id} ${other.title}: ${summary}`, DIGEST_LINE);
   });
   const older = done.length - recent.length;
-  return older > 0 ? [`- (${older} earlier feature${older > 1 ? "s are" : " is"} in the branch's history)`, ...recent] : recent;
+  if (older === 0) return recent;
+  return [`- (${older} earlier handoff${older > 1 ? "s" : ""} not shown; their commit messages carry their summaries: \`git log\`)`, ...recent];
+}
+
+/**
+ * The bulletin as the first message carries it: the newest entries that fit the budget, in the
+ * bulletin's order, and a line counting the older ones left out.
+ */
+export function bulletinDigest(bulletin: readonly string[]): string[] {
+  const shown: string[] = [];
+  let left = BULLETIN_BUDGET;
+  for (const entry of [...bulletin].reverse()) {
+    const line = `- ${entry.replace(/\s+/g, " ").trim()}`;
+    if (line.length > left) {
+      // The newest entry is always shown, cut to the budget if it alone is longer.
+      if (shown.length === 0) shown.push(cut(line, left));
+      break;
+    }
+    shown.push(line);
+    left -= line.length + 1;
+  }
+  const older = bulletin.length - shown.length;
+  return [...(older > 0 ? [`- (${older} older entr${older > 1 ? "ies" : "y"} not shown)`] : []), ...shown.reverse()];
+}
+
+/** `text` in at most `max` characters: cut with an ellipsis (and `note`, if given) when longer. */
+function cut(text: string, max: number, note = ""): string {
+  return text.length > max ? `${text.slice(0, Math.max(0, max - 1 - note.length))}…${note}` : text;
 }

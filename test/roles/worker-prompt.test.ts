@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { applyIntent, type Feature, type Mission } from "../../src/mission/index.ts";
-import { workerPrompt } from "../../src/roles/index.ts";
+import type { LanguageModel, ModelRequest } from "../../src/models/index.ts";
+import { applyIntent, recordHandoff, type Feature, type Mission } from "../../src/mission/index.ts";
+import { bulletinDigest, implementFeature, workerPrompt } from "../../src/roles/index.ts";
 import { awaitingApproval, intent, PLAN } from "../mission/fixtures.ts";
 
 const directory = mkdtempSync(join(tmpdir(), "worker-prompt-"));
@@ -53,8 +54,95 @@ describe("the worker's first message", () => {
     expect(sizes[1]! - sizes[0]!).toBeLessThanOrEqual(100);
     expect(sizes[2]! - sizes[1]!).toBeLessThanOrEqual(2);
     const { task: long } = await workerPrompt(missionWith(60), feature, directory);
-    expect(long).toContain("(55 earlier features are in the branch's history)");
+    expect(long).toContain("(57 earlier handoffs not shown; their commit messages carry their summaries: `git log`)");
     expect(long).toContain("- F62 Feature number 62");
-    expect(long).not.toContain("- F10 ");
+    expect(long).not.toContain("- F59 ");
+  });
+
+  it("carries what a worker at feature 100 needs in at most a tenth more than at feature 1, with realistic handoffs", async () => {
+    const first = await firstRequestSize(realisticMission(0), REALISTIC[0]!);
+    const hundredth = await firstRequestSize(realisticMission(99), REALISTIC[99]!);
+    expect(hundredth.size / first.size).toBeLessThanOrEqual(1.1);
+    // What it leaves out, it says.
+    expect(hundredth.text).toContain("96 earlier handoffs not shown");
+    expect(hundredth.text).toMatch(/\(\d+ older entries not shown\)/);
+    expect(hundredth.text).toContain("- F101 Add the report module 99: Implemented");
+    expect(hundredth.text).toContain("- F101: The test helper");
+    expect(first.text).not.toContain("## Bulletin");
+  });
+
+  it("shows the newest bulletin entries that fit, cutting only an entry longer than the whole budget", () => {
+    expect(bulletinDigest(["a", "b"])).toEqual(["- a", "- b"]);
+    const long = bulletinDigest(Array.from({ length: 30 }, (_, index) => `F${index}: ${"finding ".repeat(30)}`));
+    expect(long[0]).toMatch(/^- \(\d+ older entries not shown\)$/);
+    expect(long.at(-1)).toMatch(/^- F29: finding/);
+    expect(long.join("\n").length).toBeLessThanOrEqual(420);
+    const huge = bulletinDigest(["x".repeat(5_000)]);
+    expect(huge).toHaveLength(1);
+    expect(huge[0]!.length).toBeLessThanOrEqual(360);
+    expect(huge[0]!.endsWith("…")).toBe(true);
+  });
+
+  it("caps each guidance comment and counts the ones left out", async () => {
+    const guidance = Array.from({ length: 8 }, (_, index) => ({ author: "alice", text: `${index}: ${"please ".repeat(index === 7 ? 1_000 : 3)}`, at: "2026-01-01T10:00:00.000Z" }));
+    const { task } = await workerPrompt({ ...missionWith(0), guidance } as Mission, PLAN.features[0]!, directory);
+    expect(task).toContain("(3 earlier guidance comments are not shown");
+    expect(task).toContain("(cut here; the whole comment is on the issue)");
+    expect(task).not.toContain("2: please");
+    expect(task.length).toBeLessThan(4_000);
   });
 });
+
+/** A plan of 100 features the size real ones are: a paragraph of description, an assertion each. */
+const REALISTIC: Feature[] = Array.from({ length: 100 }, (_, index) => ({
+  // After the plan's F1 and F2.
+  id: `F${index + 3}`,
+  milestoneId: "M1",
+  title: `Add the report module ${index + 1}`,
+  description: `Create src/reports/report-${index + 1}.ts, which reads the day's orders from the store and renders them as a table; export it from src/reports/index.ts and cover it with a test.`,
+  assertionIds: ["VAL-A-001"],
+}));
+
+/**
+ * A mission whose first `done` features were handed off the way real workers hand off — a summary
+ * of a few hundred characters and one finding each — recorded as the app records them.
+ */
+function realisticMission(done: number): Mission {
+  const approved = applyIntent(awaitingApproval(), intent("approve"), "t", { maxBudgetUsd: 10 });
+  let mission: Mission = { ...approved, extraFeatures: REALISTIC, features: {} };
+  for (const feature of REALISTIC.slice(0, done)) {
+    mission = recordHandoff(mission, {
+      featureId: feature.id,
+      commitSha: "a".repeat(40),
+      files: [`src/reports/${feature.id}.ts`],
+      handoff: {
+        status: "done",
+        summary: `Implemented ${feature.title}: src/reports/${feature.id}.ts reads the day's orders through the existing store interface, groups them by customer and renders a table with totals. Exported it from src/reports/index.ts. Added a test with an empty day, a single order and a day with refunds; the test suite passes. No new dependencies.`,
+        completed: [feature.title],
+        leftUndone: [],
+        commandsRun: [{ command: "npm test", exitCode: 0 }],
+        issuesDiscovered: [`The test helper makeStore() in test/support/store.ts does not reset between tests, so ${feature.id}'s test creates its own store; later features should do the same until it is fixed.`],
+        testsWrittenFirst: true,
+        testsRun: true,
+      },
+    });
+  }
+  return mission;
+}
+
+/** The first request a worker's model receives (system prompt, tools and first message), and its size. */
+async function firstRequestSize(mission: Mission, feature: Feature): Promise<{ size: number; text: string }> {
+  let first: ModelRequest | undefined;
+  const model: LanguageModel = {
+    id: "scripted/model-1",
+    generate(request) {
+      first ??= structuredClone({ ...request, signal: undefined });
+      return Promise.reject(new Error("seen"));
+    },
+  };
+  const shell = { runner: { run: () => Promise.reject(new Error("no shell")) }, env: {}, maxTimeoutMs: 1_000 } as unknown as NonNullable<Parameters<typeof implementFeature>[0]["shell"]>;
+  await implementFeature({ model, mission, feature, directory, shell }).catch(() => undefined);
+  const { system, tools, messages } = first!;
+  const text = messages.flatMap((message) => message.content.map((part) => ("text" in part ? part.text : ""))).join("\n");
+  return { size: JSON.stringify({ system, tools, messages }).length, text };
+}
