@@ -45,7 +45,7 @@ describe("pause, resume and abort take effect at the next step boundary", () => 
     f1.open();
     await harness.settle();
     expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1"]);
-    expect(control(issue).body).toMatch(/Paused — paused by @alice/);
+    expect(control(issue).body).toMatch(/Paused — paused by @\u2060alice/);
     // The draft PR opened at the first push.
     expect(harness.github.pulls(OWNER, REPO)).toMatchObject([{ draft: true, head: { ref: BRANCH } }]);
 
@@ -62,7 +62,7 @@ describe("pause, resume and abort take effect at the next step boundary", () => 
     await harness.settle();
     expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1"]);
     expect(harness.github.checkRuns(OWNER, REPO)).toHaveLength(0);
-    expect(control(issue).body).toMatch(/Aborted — aborted by @alice/);
+    expect(control(issue).body).toMatch(/Aborted — aborted by @\u2060alice/);
     const calls = harness.models.calls.length;
     await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission resume" });
     await harness.settle();
@@ -78,6 +78,6 @@ describe("pause, resume and abort take effect at the next step boundary", () => 
     await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission abort" });
     f1.open();
     await harness.settle();
-    expect(control(issue).body).toMatch(/Aborted — aborted by @alice/);
+    expect(control(issue).body).toMatch(/Aborted — aborted by @\u2060alice/);
   });
 });

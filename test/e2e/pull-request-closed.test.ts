@@ -68,7 +68,7 @@ describe("the mission's pull request, merged or closed by a person", () => {
     expect(git(harness.gitDir, "show", "main:greeting.txt")).toBe("hello\n");
     const [done] = await harness.app.store.listMissions();
     expect(done).toMatchObject({ status: "done", reason: `pull request #${pull!.number} merged by @${MAINTAINER}`, pr: { closedAs: "merged" } });
-    expect(control(issue)).toMatch(/✅ Done — pull request #\d+ merged by @alice/);
+    expect(control(issue)).toMatch(/✅ Done — pull request #\d+ merged by @\u2060alice/);
     expect(control(issue)).toContain("(merged)");
     expect(botComments(issue)).toHaveLength(comments); // learnt, not announced: the person merged it
 
