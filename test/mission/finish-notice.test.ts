@@ -1,18 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { applyIntent, finishNotice, type Handoff, type Mission } from "../../src/mission/index.ts";
-import { awaitingApproval, intent } from "./fixtures.ts";
+import { applyIntent, finishNotice, type Mission } from "../../src/mission/index.ts";
+import { awaitingApproval, intent, handoff } from "./fixtures.ts";
 
-const handoff = (overrides: Partial<Handoff> = {}): Handoff => ({
-  status: "done",
-  summary: "Did it.",
-  completed: [],
-  leftUndone: [],
-  commandsRun: [],
-  issuesDiscovered: [],
-  testsWrittenFirst: false,
-  testsRun: true,
-  ...overrides,
-});
 
 /** Both features done and every assertion passed, the "Mission complete" notice posted for PR #5. */
 const finished = (): Mission => {

@@ -1,4 +1,4 @@
-import { newMission, type Intent, type Mission, type Plan } from "../../src/mission/index.ts";
+import { newMission, type Handoff, type Intent, type Mission, type Plan } from "../../src/mission/index.ts";
 
 export const PLAN: Plan = {
   summary: "Two features, one milestone.",
@@ -40,4 +40,9 @@ export function awaitingApproval(overrides: Partial<Mission> = {}): Mission {
 let seq = 0;
 export function intent(verb: Intent["verb"], text = "", at = "2026-01-01T12:00:00.000Z"): Intent {
   return { seq: ++seq, verb, text, author: "alice", at };
+}
+
+/** A worker's handoff: done, tests written first and run, unless told otherwise. */
+export function handoff(overrides: Partial<Handoff> = {}): Handoff {
+  return { status: "done", summary: "Did it.", completed: [], leftUndone: [], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: true, testsRun: true, ...overrides };
 }

@@ -18,22 +18,11 @@ import {
   type Handoff,
   type Mission,
 } from "../../src/mission/index.ts";
-import { PLAN, intent, mission } from "./fixtures.ts";
+import { PLAN, intent, mission, handoff } from "./fixtures.ts";
 
 const NOW = "2026-01-02T00:00:00.000Z";
 const limits = { maxBudgetUsd: 50 };
 
-const handoff = (overrides: Partial<Handoff> = {}): Handoff => ({
-  status: "done",
-  summary: "did it",
-  completed: [],
-  leftUndone: [],
-  commandsRun: [],
-  issuesDiscovered: [],
-  testsWrittenFirst: true,
-  testsRun: true,
-  ...overrides,
-});
 
 /** F1 is being worked on; M1 not validated yet. */
 function running(overrides: Partial<Mission> = {}): Mission {

@@ -1,19 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { applyIntent, nextStep, recordHandoff, type Handoff } from "../../src/mission/index.ts";
-import { awaitingApproval, intent } from "./fixtures.ts";
+import { applyIntent, nextStep, recordHandoff } from "../../src/mission/index.ts";
+import { awaitingApproval, intent, handoff } from "./fixtures.ts";
 
 const approved = () => applyIntent(awaitingApproval(), intent("approve"), "t", { maxBudgetUsd: 10 });
-const handoff = (overrides: Partial<Handoff> = {}): Handoff => ({
-  status: "done",
-  summary: "Did it.",
-  completed: [],
-  leftUndone: [],
-  commandsRun: [],
-  issuesDiscovered: [],
-  testsWrittenFirst: true,
-  testsRun: true,
-  ...overrides,
-});
 
 describe("recordHandoff", () => {
   it("marks the feature done with its commit and the files git reports", () => {

@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { applyIntent, partialReason, recordHandoff, sameReason, type Handoff, type Mission } from "../../src/mission/index.ts";
-import { awaitingApproval, intent, PLAN } from "./fixtures.ts";
+import { awaitingApproval, intent, PLAN, handoff as shared } from "./fixtures.ts";
 
-const handoff = (overrides: Partial<Handoff> = {}): Handoff => ({
-  status: "partial",
-  summary: "Did part of it.",
-  completed: [],
-  leftUndone: [],
-  commandsRun: [],
-  issuesDiscovered: [],
-  testsWrittenFirst: false,
-  testsRun: false,
-  ...overrides,
-});
+const handoff = (overrides: Partial<Handoff> = {}): Handoff => shared({ status: "partial", summary: "Did part of it.", leftUndone: [], testsWrittenFirst: false, testsRun: false, ...overrides });
 
 /** A plan of eight features in one milestone, approved. */
 const eight = (): Mission => {

@@ -1,19 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { applyIntent, blockOnWorker, completeMission, nextStep, recordPlan, type Handoff } from "../../src/mission/index.ts";
-import { awaitingApproval, intent, mission, PLAN } from "./fixtures.ts";
+import { awaitingApproval, intent, mission, PLAN, handoff as shared } from "./fixtures.ts";
 
 const running = () => ({ ...applyIntent(awaitingApproval(), intent("approve"), "2026-01-01T12:00:00.000Z", { maxBudgetUsd: 10 }), branch: "mission/7-do-things" });
-const handoff = (overrides: Partial<Handoff> = {}): Handoff => ({
-  status: "blocked",
-  summary: "The API key for the payment sandbox is missing.",
-  completed: [],
-  leftUndone: ["the checkout flow", "its tests"],
-  commandsRun: [],
-  issuesDiscovered: [],
-  testsWrittenFirst: false,
-  testsRun: false,
-  ...overrides,
-});
+const handoff = (overrides: Partial<Handoff> = {}): Handoff => shared({ status: "blocked", summary: "The API key for the payment sandbox is missing.", leftUndone: ["the checkout flow", "its tests"], testsWrittenFirst: false, testsRun: false, ...overrides });
 
 describe("recordPlan", () => {
   it("turns questions into open questions in the conversation", () => {
