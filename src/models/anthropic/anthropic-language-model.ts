@@ -1,4 +1,4 @@
-import Anthropic from "@anthropic-ai/sdk";
+import type Anthropic from "@anthropic-ai/sdk";
 import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse } from "../language-model.ts";
 import { toModelError } from "../model-error.ts";
 import { convertToAnthropicRequest } from "./convert-to-anthropic-messages.ts";
@@ -14,24 +14,29 @@ export interface AnthropicModelOptions {
 /** Anthropic's Messages API, streamed so long outputs never hit the SDK's non-streaming limits. */
 export class AnthropicLanguageModel implements LanguageModel {
   readonly id: string;
-  readonly #client: Anthropic;
+  readonly #options: AnthropicModelOptions;
+  #client: Promise<Anthropic> | undefined;
   readonly #model: string;
 
   constructor(model: string, options: AnthropicModelOptions) {
     this.#model = model;
     this.id = `anthropic/${model}`;
-    this.#client = new Anthropic({
-      apiKey: options.apiKey,
-      baseURL: options.baseUrl,
-      maxRetries: options.maxRetries ?? 2,
-      timeout: options.timeoutMs ?? 10 * 60_000,
-    });
+    this.#options = options;
+  }
+
+  /** The SDK is loaded at the first call, not at start: an idle app does not carry it. */
+  #sdk(): Promise<Anthropic> {
+    const options = this.#options;
+    return (this.#client ??= import("@anthropic-ai/sdk").then(
+      ({ default: Anthropic }) => new Anthropic({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: options.maxRetries ?? 2, timeout: options.timeoutMs ?? 10 * 60_000 }),
+    ));
   }
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const { system, tools, messages } = convertToAnthropicRequest(request);
     try {
-      const stream = this.#client.messages.stream(
+      const client = await this.#sdk();
+      const stream = client.messages.stream(
         { model: this.#model, max_tokens: request.maxOutputTokens, system, tools, messages },
         { signal: request.signal },
       );

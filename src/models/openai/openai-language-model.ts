@@ -1,4 +1,4 @@
-import OpenAI from "openai";
+import type OpenAI from "openai";
 import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse } from "../language-model.ts";
 import { toModelError } from "../model-error.ts";
 import { convertToOpenAIMessages, convertToOpenAITools } from "./convert-to-openai-messages.ts";
@@ -16,7 +16,8 @@ export interface OpenAIModelOptions {
 /** Chat Completions, for OpenAI and every OpenAI-compatible server (Ollama, vLLM, OpenRouter, gateways). */
 export class OpenAILanguageModel implements LanguageModel {
   readonly id: string;
-  readonly #client: OpenAI;
+  readonly #options: OpenAIModelOptions;
+  #client: Promise<OpenAI> | undefined;
   readonly #model: string;
   readonly #isOpenAI: boolean;
 
@@ -24,17 +25,21 @@ export class OpenAILanguageModel implements LanguageModel {
     this.#model = model;
     this.id = `${options.provider}/${model}`;
     this.#isOpenAI = options.provider === "openai";
-    this.#client = new OpenAI({
-      apiKey: options.apiKey,
-      baseURL: options.baseUrl,
-      maxRetries: options.maxRetries ?? 2,
-      timeout: options.timeoutMs ?? 10 * 60_000,
-    });
+    this.#options = options;
+  }
+
+  /** The SDK is loaded at the first call, not at start: an idle app does not carry it. */
+  #sdk(): Promise<OpenAI> {
+    const options = this.#options;
+    return (this.#client ??= import("openai").then(
+      ({ default: OpenAI }) => new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: options.maxRetries ?? 2, timeout: options.timeoutMs ?? 10 * 60_000 }),
+    ));
   }
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     try {
-      const completion = await this.#client.chat.completions.create(
+      const client = await this.#sdk();
+      const completion = await client.chat.completions.create(
         {
           model: this.#model,
           messages: convertToOpenAIMessages(request),
