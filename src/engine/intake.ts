@@ -158,7 +158,7 @@ export class Intake {
     const mission = newMission({
       id: randomBytes(6).toString("hex"),
       repo: { ...repo, defaultBranch: payload.repository.default_branch ?? "main" },
-      issue: { number: payload.issue.number, title: payload.issue.title },
+      issue: { number: payload.issue.number, title: payload.issue.title, body: payload.issue.body ?? "" },
       createdBy: sender,
       settings: { ...config.settings, budgetUsd: config.settings.budgetUsd ?? this.#deps.settings.defaultBudgetUsd },
       now,

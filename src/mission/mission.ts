@@ -154,7 +154,16 @@ export const MissionSchema = z.object({
     installationId: z.number().int(),
     defaultBranch: z.string(),
   }),
-  issue: z.object({ number: z.number().int(), title: z.string() }),
+  issue: z.object({
+    number: z.number().int(),
+    title: z.string(),
+    /**
+     * The issue's text when a maintainer added the label: what the mission is about is fixed then, so
+     * an author without write access cannot change the spec afterwards (people with write access change
+     * it with `/mission revise`). Missions stored before it existed read the issue as it is.
+     */
+    body: z.string().optional(),
+  }),
   status: MissionStatusSchema,
   /** The status to return to on `/mission resume`. */
   pausedFrom: MissionStatusSchema.optional(),

@@ -9,7 +9,8 @@ export async function planStep(context: StepContext, mission: Mission): Promise<
   const remote = await remoteAccess(context, mission);
   const base = mission.repo.defaultBranch;
   const { directory } = await context.workspace.prepare(mission.id, remote, base, base);
-  const issue = boundedIssue(await context.github.issueBody(repoRef(mission), mission.issue.number));
+  // The issue as it was when the label was added: later edits are no instructions (see `issue.body`).
+  const issue = boundedIssue(mission.issue.body !== undefined ? { title: mission.issue.title, body: mission.issue.body } : await context.github.issueBody(repoRef(mission), mission.issue.number));
   const outcome = await planMission({
     model: modelFor(context, mission, "orchestrator"),
     mission,

@@ -116,6 +116,7 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
     addLabel: (input) => people.addLabel(input),
     comment: (input) => people.comment(input),
     editComment: (input) => people.editComment(input),
+    editIssue: (input) => people.editIssue(input),
     closePull: (input) => people.closePull(input),
     submitReview: (input) => people.submitReview(input),
     reviewComment: (input) => people.reviewComment(input),

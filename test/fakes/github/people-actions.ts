@@ -7,7 +7,7 @@ import { branchSha } from "./git-reads.ts";
 import { render as renderPull } from "./routes/pull-routes.ts";
 import { runGit } from "./run-git.ts";
 import { timestamp } from "./timestamp.ts";
-import { issueCommentPayload, issuesLabelPayload, pullRequestPayload, pullRequestReviewCommentPayload, pullRequestReviewPayload } from "./webhook-payloads.ts";
+import { issueCommentPayload, issuesEditedPayload, issuesLabelPayload, pullRequestPayload, pullRequestReviewCommentPayload, pullRequestReviewPayload } from "./webhook-payloads.ts";
 import type { WebhookSender } from "./webhook-sender.ts";
 
 // What people do on GitHub's website, each followed by the webhook GitHub would send. Unlike the
@@ -66,6 +66,16 @@ export class PeopleActions {
     const sender = this.#state.user(input.user);
     const payload = issueCommentPayload(this.#state, repo, { action: "edited", issue, comment, sender, previousBody });
     return this.#webhooks.deliver("issue_comment", payload);
+  }
+
+  /** A person edits an issue's body on its page: `issues` `edited` is delivered. */
+  async editIssue(input: { owner: string; repo: string; issue: number; body: string; user: string }): Promise<DeliveryResult> {
+    const repo = this.#state.repo(input.owner, input.repo);
+    const issue = this.#issue(repo, input.issue);
+    const previousBody = issue.body ?? "";
+    issue.body = input.body;
+    issue.updatedAt = timestamp();
+    return this.#webhooks.deliver("issues", issuesEditedPayload(this.#state, repo, { issue, previousBody, sender: this.#state.user(input.user) }));
   }
 
   /** Closes a pull request as a person does on its page, merged (a merge commit on its base) or not. */

@@ -212,6 +212,8 @@ export interface FakeGitHub {
     deliveryId?: string;
   }): Promise<DeliveryResult & { commentId: number }>;
   editComment(input: { owner: string; repo: string; commentId: number; body: string; user: string }): Promise<DeliveryResult>;
+  /** A person edits an issue's body; `issues` `edited` is delivered. */
+  editIssue(input: { owner: string; repo: string; issue: number; body: string; user: string }): Promise<DeliveryResult>;
   /** A person closes a pull request, merging it (a merge commit on its base; never a draft) or not; `pull_request` `closed` is delivered. */
   closePull(input: { owner: string; repo: string; number: number; user: string; merge: boolean; deliveryId?: string }): Promise<DeliveryResult>;
   /**

@@ -27,6 +27,11 @@ export function issuesLabelPayload(
   };
 }
 
+/** `issues` `edited`: the issue as it is now, and what its body was. */
+export function issuesEditedPayload(state: FakeState, repo: RepoRecord, input: { issue: IssueRecord; previousBody: string; sender: UserRecord }): object {
+  return { action: "edited", issue: issueJson(state, repo, input.issue), changes: { body: { from: input.previousBody } }, ...common(state, repo, input.sender) };
+}
+
 export function issueCommentPayload(
   state: FakeState,
   repo: RepoRecord,
