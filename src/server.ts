@@ -15,6 +15,7 @@ import type { AddressInfo } from "node:net";
 import { ObservedStore, SqliteMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
 import { dirname, join, resolve } from "node:path";
 import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, removeScratchRoot, SandboxedRunner, SOCKET_DIRECTORIES, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
+import { boundWebhookBodies } from "./github/bounded-webhooks.ts";
 
 export interface MissionsServer {
   url: string;
@@ -189,6 +190,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     removeScratchRoot(commands.runner.scratchRoot);
     throw error;
   });
+  boundWebhookBodies(http, config.webhookPath ?? "/api/github/webhooks");
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   selfUrl = `http://${config.host ?? "localhost"}:${port}`;
