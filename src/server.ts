@@ -149,6 +149,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         controlEditIntervalMs: options.controlEditIntervalMs ?? config.controlEditIntervalMs,
         githubWebUrl: config.githubWebUrl,
         publicUrl: config.publicUrl,
+        branchPrefix: config.branchPrefix,
       },
     });
     intake = new Intake({

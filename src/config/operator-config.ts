@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { parseOperatorPrices, PriceTable, type ModelPrice } from "../models/prices.ts";
 import { findModelProblems, type ConfigProblem } from "./model-problems.ts";
-import type { MissionLimits } from "../mission/index.ts";
+import { DEFAULT_BRANCH_PREFIX, type MissionLimits } from "../mission/index.ts";
 
 export const ROLE_NAMES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -28,6 +28,8 @@ export interface OperatorConfig {
   databasePath: string;
   workspaceRoot: string;
   label: string;
+  /** Where mission branches start (`mission/` by default): workflows can leave them out by it. */
+  branchPrefix: string;
   providers: Record<string, ProviderSettings>;
   models: Record<RoleName, string>;
   /** Roles whose model the operator set explicitly (MISSIONS_MODEL_<ROLE>). */
@@ -122,6 +124,11 @@ const EnvSchema = z.object({
   DATABASE_URL: z.string().optional(),
   MISSIONS_WORKSPACES: z.string().optional(),
   MISSIONS_LABEL: z.string().optional(),
+  MISSIONS_BRANCH_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]{0,39}$/, "letters, digits, '.', '_', '/' and '-', at most 40, e.g. mission/ or bots/missions-")
+    .refine((value) => !value.includes("..") && !value.includes("//") && !value.endsWith(".") && !/\.lock(\/|$)/.test(value), "not a valid start of a git branch name")
+    .optional(),
   ANTHROPIC_API_KEY: z.string().optional(),
   ANTHROPIC_BASE_URL: z.string().url().optional(),
   OPENAI_API_KEY: z.string().optional(),
@@ -245,6 +252,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     databasePath: databasePath(values.DATABASE_URL),
     workspaceRoot: values.MISSIONS_WORKSPACES ?? ".data/workspaces",
     label: values.MISSIONS_LABEL ?? "mission",
+    branchPrefix: values.MISSIONS_BRANCH_PREFIX ?? DEFAULT_BRANCH_PREFIX,
     providers,
     models,
     pinnedRoles: ROLE_NAMES.filter((role) => !!env[roleVariable(role)]),

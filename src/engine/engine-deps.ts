@@ -17,6 +17,8 @@ export interface EngineDeps {
   log: Logger;
   settings: {
     commandTimeoutMs: number;
+    /** Where mission branches start (default `mission/`). */
+    branchPrefix?: string;
     /** The operator's default limits; a mission's repository may have chosen others (see `missionLimits`). */
     limits?: MissionLimits;
     toolPath: string;

@@ -1,5 +1,11 @@
-/** `mission/<issue>-<slug>`: readable, and valid as a git ref whatever the issue title holds. */
-export function branchName(issueNumber: number, title: string): string {
+/** The branch prefix when the operator chose none (`MISSIONS_BRANCH_PREFIX`). */
+export const DEFAULT_BRANCH_PREFIX = "mission/";
+
+/**
+ * `mission/<issue>-<slug>`: readable, and valid as a git ref whatever the issue title holds. The prefix
+ * is the operator's, so workflows can leave the app's branches out (`branches-ignore: ["mission/**"]`).
+ */
+export function branchName(issueNumber: number, title: string, prefix = DEFAULT_BRANCH_PREFIX): string {
   const slug = title
     .normalize("NFKD")
     .toLowerCase()
@@ -7,5 +13,5 @@ export function branchName(issueNumber: number, title: string): string {
     .replace(/^-+|-+$/g, "")
     .slice(0, 40)
     .replace(/-+$/, "");
-  return `mission/${issueNumber}${slug ? `-${slug}` : ""}`;
+  return `${prefix}${issueNumber}${slug ? `-${slug}` : ""}`;
 }

@@ -6,7 +6,7 @@ export type { Intent } from "./intent.ts";
 export { applyIntent, type IntentLimits } from "./apply-intent.ts";
 export { nextStep, type Step } from "./next-step.ts";
 export { checkPlan } from "./check-plan.ts";
-export { branchName } from "./branch-name.ts";
+export { branchName, DEFAULT_BRANCH_PREFIX } from "./branch-name.ts";
 export { freshRepairRounds, recordValidation, type ValidationResult } from "./record-validation.ts";
 export { BULLETIN_ENTRY, BULLETIN_LIMIT, boundedEntry, recordHandoff, type FeatureCommit } from "./record-handoff.ts";
 export { finishNotice } from "./finish-notice.ts";

@@ -10,6 +10,7 @@ describe("readOperatorConfig", () => {
       port: 3000,
       databasePath: ".data/missions.db",
       label: "mission",
+      branchPrefix: "mission/",
       budget: { defaultUsd: 20, maxUsd: 100 },
     });
     expect(config.models.worker).toMatch(/^anthropic\//);
@@ -34,6 +35,13 @@ describe("readOperatorConfig", () => {
     expect(() => readOperatorConfig({ MISSIONS_BUDGET_USD: "50", MISSIONS_BUDGET_MAX_USD: "10" })).toThrow(/above MISSIONS_BUDGET_MAX_USD/);
     expect(() => readOperatorConfig({ DATABASE_URL: "postgres://x" })).toThrow(/only SQLite/);
     expect(readOperatorConfig({ PORT: "" }).port).toBe(3000);
+  });
+
+  it("takes a branch prefix that starts valid git branch names, and refuses one that does not", () => {
+    expect(readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_BRANCH_PREFIX: "bots/missions-" }).branchPrefix).toBe("bots/missions-");
+    for (const bad of ["../x/", "a..b/", "-x/", "a b/", "x.lock/", "a//b"]) {
+      expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_BRANCH_PREFIX: bad }), bad).toThrow(/MISSIONS_BRANCH_PREFIX/);
+    }
   });
 });
 

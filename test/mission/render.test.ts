@@ -29,6 +29,7 @@ describe("what people read", () => {
   it("names branches mission/<issue>-<slug>, valid whatever the title", () => {
     expect(branchName(12, "Add OAuth login (GitHub) — fast!")).toBe("mission/12-add-oauth-login-github-fast");
     expect(branchName(3, "🚀🚀")).toBe("mission/3");
+    expect(branchName(3, "Fix it", "bots/missions-")).toBe("bots/missions-3-fix-it");
     expect(branchName(4, "x".repeat(100)).length).toBeLessThanOrEqual("mission/4-".length + 40);
   });
 

@@ -8,7 +8,7 @@ import { repoRef } from "./remote-access.ts";
  * another mission's commits. Nothing is pushed here, so re-running this step picks the same name.
  */
 export async function chooseBranchStep(context: StepContext, mission: Mission): Promise<Mission> {
-  const base = branchName(mission.issue.number, mission.issue.title);
+  const base = branchName(mission.issue.number, mission.issue.title, context.settings.branchPrefix);
   for (let attempt = 1; attempt < 100; attempt++) {
     const candidate = attempt === 1 ? base : `${base}-${attempt}`;
     if (!(await context.github.branchExists(repoRef(mission), candidate))) return { ...mission, branch: candidate };
