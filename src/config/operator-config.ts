@@ -126,7 +126,7 @@ const EnvSchema = z.object({
   MISSIONS_LABEL: z.string().optional(),
   MISSIONS_BRANCH_PREFIX: z
     .string()
-    .regex(/^[A-Za-z0-9][A-Za-z0-9._\/-]{0,39}$/, "letters, digits, '.', '_', '/' and '-', at most 40, e.g. mission/ or bots/missions-")
+    .regex(/^[A-Za-z0-9][A-Za-z0-9._/-]{0,39}$/, "letters, digits, '.', '_', '/' and '-', at most 40, e.g. mission/ or bots/missions-")
     .refine((value) => !value.includes("..") && !value.includes("//") && !value.endsWith(".") && !/\.lock(\/|$)/.test(value), "not a valid start of a git branch name")
     .optional(),
   ANTHROPIC_API_KEY: z.string().optional(),
