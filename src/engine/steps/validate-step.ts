@@ -3,6 +3,7 @@ import { AppStartError, AppUnderTest, checkBrowser } from "../../browser/index.t
 import {
   approvedPlan,
   featuresOf,
+  plannedFeature,
   recordValidation,
   renderCheckSummary,
   renderUserTestingSummary,
@@ -85,7 +86,6 @@ export async function validateStep(context: StepContext, mission: Mission, miles
             commands,
             diff,
             directory,
-            bulletin: mission.bulletin,
             signal: context.signal,
           }),
       userAssertions.length === 0 ? Promise.resolve(undefined) : userTest(context, mission, milestone, userAssertions, directory, head, rerun),
@@ -94,7 +94,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
         return reviewFeature({
           model: modelFor(context, mission, "reviewer", feature.id),
           missionId: mission.id,
-          feature,
+          // A `Finish:` follow-up's own description quotes the previous worker: the planned one instead.
+          feature: plannedFeature(mission, feature),
           assertions: plan.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)),
           diff: await context.workspace.diff(directory, workStart(feature.id), sha).catch(() => ""),
           directory,
@@ -221,7 +222,6 @@ async function userTest(
             directory,
             app,
             shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limitsFor(context, mission).commandTimeoutSeconds * 1000 },
-            bulletin: mission.bulletin,
             signal: context.signal,
           });
     } finally {
