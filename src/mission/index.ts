@@ -16,7 +16,7 @@ export { applyRepair, type RepairFeature } from "./apply-repair.ts";
 export * from "./markers.ts";
 export { renderContract, renderQuestions, type RevisionBase } from "./render-contract.ts";
 export { escapeCell, defuseMarkers, defuseMentions } from "./markdown.ts";
-export { allFeatures, approvedPlan, featuresOf, latestContract, nextFeatureId } from "./plan-features.ts";
+export { allFeatures, approvedPlan, featuresOf, latestContract, nextFeatureId, plannedFeature } from "./plan-features.ts";
 export { missionProgress, type MissionProgress } from "./mission-progress.ts";
 export { renderPullBody, formatDuration } from "./render-pull-body.ts";
 export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.ts";

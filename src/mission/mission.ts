@@ -214,7 +214,7 @@ export const MissionSchema = z.object({
   /** Comments a human must read (blocked, failed, done): posted once each, keyed for idempotence. */
   notices: z.array(NoticeSchema).default([]),
   stepFailures: z.number().int().default(0),
-  /** What workers discovered that every later worker and validator should know (the broadcast). */
+  /** What workers discovered that every later worker and the orchestrator should know (never shown to validators). */
   bulletin: z.array(z.string()).default([]),
   /**
    * The latest `partial` handoffs in a row whose reasons are alike: the reason the first gave, and each

@@ -23,3 +23,14 @@ export function nextFeatureId(mission: Mission): string {
 export function featuresOf(mission: Mission, milestoneId: string): Feature[] {
   return allFeatures(mission).filter((feature) => feature.milestoneId === milestoneId);
 }
+
+/**
+ * A feature as a validator may read it: a `Finish:` follow-up's own description quotes what the
+ * previous worker left undone, so it is given its chain's first feature's description instead — the
+ * planned one, with no worker's words in it.
+ */
+export function plannedFeature(mission: Mission, feature: Feature): Feature {
+  const root = mission.features[feature.id]?.chain?.root;
+  const planned = root ? allFeatures(mission).find((candidate) => candidate.id === root) : undefined;
+  return planned ? { ...feature, description: planned.description } : feature;
+}

@@ -27,7 +27,7 @@ export interface FeatureCommit {
 }
 
 /**
- * A feature's work is committed. Its discoveries go on the bulletin every later worker and validator
+ * A feature's work is committed. Its discoveries go on the bulletin every later worker and the orchestrator
  * reads; what a `partial` handoff left undone becomes a follow-up feature in the same milestone — a
  * continuation, bounded like checkpoints: at the bound the follow-up waits and people are asked. Features
  * in a row (of one chain or not) that stop for the same reason are bounded too: the follow-up waits,

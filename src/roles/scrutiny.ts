@@ -4,7 +4,6 @@ import type { LanguageModel } from "../models/index.ts";
 import { VerdictSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import type { CommandResult } from "../workspace/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
-import { untrusted } from "./untrusted.ts";
 import { assertionLines, diffBlock, verdictProblems } from "./prompt-sections.ts";
 
 export interface ScrutinyInput {
@@ -14,14 +13,16 @@ export interface ScrutinyInput {
   assertions: Assertion[];
   commands: CommandResult[];
   diff: string;
+  /** A snapshot of the milestone's head without `.git`: the code, never the commit messages. */
   directory: string;
-  /** What workers discovered that everyone should know (never their reasoning or handoffs). */
-  bulletin?: string[];
   signal?: AbortSignal;
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
 }
 
-/** The scrutiny validator: command results and the diff in, one verdict per assertion out. */
+/**
+ * The scrutiny validator: the contract, command results and the diff in, one verdict per assertion
+ * out. Nothing a worker wrote reaches it but the code: no bulletin, no handoff, no commit message.
+ */
 export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
   const wanted = new Set(input.assertions.map((assertion) => assertion.id));
   const prompt = [
@@ -35,7 +36,6 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
       ? input.commands.map((result) => `### \`${result.command}\` → exit ${result.exitCode}${result.timedOut ? " (timed out)" : ""}\n\`\`\`\n${truncateOutput(result.output, 8_000)}\n\`\`\``)
       : ["(the repository configures no commands)"]),
     "",
-    ...(input.bulletin?.length ? ["## Bulletin (discoveries shared with everyone)", untrusted("bulletin", input.bulletin.map((entry) => `- ${entry}`).join("\n")), ""] : []),
     "## The milestone's diff",
     ...diffBlock(input.diff),
   ].join("\n");

@@ -3,7 +3,6 @@ import { type AppDriver, bashTool, BROWSER_TOOLS, READ_ONLY_TOOLS, runAgent, typ
 import type { LanguageModel } from "../models/index.ts";
 import { AssertionIdSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
-import { untrusted } from "./untrusted.ts";
 import { assertionLines, verdictProblems } from "./prompt-sections.ts";
 
 const UserVerdictSchema = z.object({
@@ -26,11 +25,13 @@ export interface UserTestingInput {
   /** Why there is no app, when one was configured and could not start. */
   appProblem?: string;
   shell?: Omit<NonNullable<ToolContext["shell"]>, "ran">;
-  bulletin?: string[];
   signal?: AbortSignal;
 }
 
-/** The user-testing validator: a QA agent that uses the app and gives one verdict per assertion. */
+/**
+ * The user-testing validator: a QA agent that uses the app and gives one verdict per assertion. Like
+ * scrutiny it never reads what a worker wrote but the code: no bulletin, no handoff, no commit message.
+ */
 export async function testAsUser(input: UserTestingInput): Promise<Verdict[]> {
   const wanted = new Set(input.assertions.map((assertion) => assertion.id));
   const prompt = [
@@ -46,8 +47,6 @@ export async function testAsUser(input: UserTestingInput): Promise<Verdict[]> {
     input.app
       ? `Running at ${input.app.url}, with a browser open on it.`
       : (input.appProblem ?? "The repository configures no app to start (no `app:` in `.github/missions.yml`): test through the shell."),
-    "",
-    ...(input.bulletin?.length ? ["## Bulletin (discoveries shared with everyone)", untrusted("bulletin", input.bulletin.map((entry) => `- ${entry}`).join("\n")), ""] : []),
   ].join("\n");
   const { value } = await runAgent({
     model: input.model,

@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 
 const exec = promisify(execFile);
@@ -145,6 +145,25 @@ export class GitWorkspace {
       await this.git(directory, ["clean", "-ffdq"]);
     }
     return { directory, head: await this.head(directory), branchExists };
+  }
+
+  /**
+   * The tree of `commit` as plain files in `target` (replaced when there), with no `.git`: what
+   * validators read and run commands in. Made from the commit, not from the work tree, so nothing a
+   * process left in the checkout is in it — and no commit message is (the workers' handoffs): they stay
+   * in the checkout's object store. A checkout, not `git archive`, whose `export-subst` attribute would
+   * let a repository write commit messages into its files.
+   */
+  async snapshot(directory: string, commit: string, target: string): Promise<void> {
+    const to = resolve(target);
+    await rm(to, { recursive: true, force: true });
+    await mkdir(dirname(to), { recursive: true });
+    await this.git(dirname(to), ["clone", "--quiet", "--shared", "--no-checkout", resolve(directory), to]);
+    try {
+      await this.git(to, ["checkout", "--quiet", "--force", "--detach", commit]);
+    } finally {
+      await rm(join(to, ".git"), { recursive: true, force: true });
+    }
   }
 
   /**

@@ -19,7 +19,7 @@ describe("what each worker is given", () => {
     return issue;
   };
 
-  it("gets the skills the orchestrator chose, the bulletin of earlier discoveries, and a follow-up for what a partial handoff left", async () => {
+  it("gets the skills the orchestrator chose, the bulletin of earlier discoveries, and a follow-up for what a partial handoff left — none of which its validators see", async () => {
     harness = await startHarness({
       files: { ...FIXTURE_FILES, ".github/missions/skills/house-style/SKILL.md": "---\nname: house-style\ndescription: How this house writes text files.\n---\nEnd every file with a newline.\n" },
     });
@@ -49,8 +49,12 @@ describe("what each worker is given", () => {
     expect(firstText(workerFirst("F2").request)).toContain("- F1: test.sh only greps; it does not check punctuation");
     expect(firstText(workerFirst("F3").request)).toContain("- a comma after hello");
     const scrutiny = harness.models.calls.find((call) => call.request.tools.some((tool) => tool.name === "submit_verdicts"))!;
-    expect(firstText(scrutiny.request)).toContain("- F1: test.sh only greps");
-    expect(firstText(scrutiny.request)).not.toContain("Implemented F1");
+    // Validators never read what a worker wrote but the code: not the bulletin, not a handoff.
+    expect(JSON.stringify(scrutiny.request)).not.toContain("test.sh only greps");
+    expect(JSON.stringify(scrutiny.request)).not.toContain("Implemented F1");
+    const finishReview = harness.models.calls.find((call) => call.request.tools.some((tool) => tool.name === "submit_review") && firstText(call.request).includes("# Review of feature F3:"))!;
+    expect(firstText(finishReview.request)).toContain("Create greeting.txt containing hello.");
+    expect(JSON.stringify(finishReview.request)).not.toContain("a comma after hello");
     const commits = commitsOn(harness.gitDir, BRANCH, "main");
     expect(commits.map((commit) => commit.subject)).toEqual(["Add the greeting file", "Add the farewell file", "Finish: Add the greeting file"]);
   });

@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
-import { chmod, mkdir, mkdtemp, readFile, readdir, realpath, rm, writeFile } from "node:fs/promises";
+import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, readlink, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inspect } from "node:util";
@@ -405,5 +405,34 @@ describe("GitWorkspace.git errors", () => {
     expect(error.message).toMatch(/^git ls-remote failed: /);
     expect(error.message).toContain("/nowhere/***/repo.git");
     expect(error.message).not.toContain("secret-token-123");
+  });
+});
+
+describe("GitWorkspace.snapshot", () => {
+  it("writes the commit's tree with no .git — no commit message, nothing left in the work tree — and never expands export-subst", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await writeFile(join(directory, ".gitattributes"), "*.txt export-subst\n");
+    await writeFile(join(directory, "subst.txt"), "$Format:%B$\n");
+    await mkdir(join(directory, "bin"));
+    await writeFile(join(directory, "bin", "run"), "#!/bin/sh\necho run\n", { mode: 0o755 });
+    await symlink("../README.md", join(directory, "bin", "readme"));
+    const sha = await workspace.commitAll(directory, IDENTITY, "Add feature", "a handoff only the worker wrote", TRAILERS);
+    await writeFile(join(directory, "left-behind.txt"), "not committed\n");
+    const target = join(scratch, "workspaces", ".validation", "m1", "review");
+    await mkdir(target, { recursive: true });
+    await writeFile(join(target, "stale.txt"), "from an earlier validation\n");
+
+    await workspace.snapshot(directory, sha, target);
+
+    expect((await readdir(target)).sort()).toEqual([".gitattributes", "README.md", "bin", "src", "subst.txt"]);
+    expect(await readFile(join(target, "subst.txt"), "utf8")).toBe("$Format:%B$\n");
+    expect((await lstat(join(target, "bin", "run"))).mode & 0o111).not.toBe(0);
+    expect(await readlink(join(target, "bin", "readme"))).toBe("../README.md");
+    const files = (await readdir(target, { recursive: true })).map((path) => join(target, path));
+    const texts = await Promise.all(files.map(async (path) => ((await lstat(path)).isFile() ? readFile(path, "utf8") : "")));
+    expect(texts.filter((text) => text.includes("handoff only the worker"))).toEqual([]);
+    // The checkout itself is untouched: its work tree, index and history.
+    expect(existsSync(join(directory, "left-behind.txt"))).toBe(true);
+    expect(git(directory, "log", "-1", "--format=%B")).toContain("a handoff only the worker wrote");
   });
 });

@@ -1,8 +1,10 @@
-import { join } from "node:path";
+import { cp, lstat, rm } from "node:fs/promises";
+import { basename, join } from "node:path";
 import { AppStartError, AppUnderTest, checkBrowser } from "../../browser/index.ts";
 import {
   approvedPlan,
   featuresOf,
+  plannedFeature,
   recordValidation,
   renderCheckSummary,
   renderUserTestingSummary,
@@ -42,8 +44,12 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   await context.runner.ready();
   if (userAssertions.length > 0 && mission.settings.app) await checkBrowser(context.settings.chromiumPath);
   const remote = await remoteAccess(context, mission);
-  // A clean checkout: nothing a worker installed, and no diff shows, reaches the validators.
-  const { directory, head } = await context.workspace.prepare(mission.id, remote, mission.branch!, mission.repo.defaultBranch, { keepDependencies: false });
+  // The checkout at the pushed head, for the diff only: every worker step has ended (one step of a mission runs at a time).
+  const { directory: checkout, head } = await context.workspace.prepare(mission.id, remote, mission.branch!, mission.repo.defaultBranch, { keepDependencies: false });
+  // Validators work on a snapshot of the head commit with no `.git`: the code and nothing else a worker
+  // wrote (no commit message, no handoff). Hidden from other missions' commands like the checkouts.
+  const snapshots = join(checkout, "..", ".validation", basename(checkout));
+  const directory = join(snapshots, "review");
   const repo = repoRef(mission);
   const name = `Mission scrutiny · ${milestone.title}`.slice(0, 100);
   const title = `Milestone ${milestone.id}: ${milestone.title}`;
@@ -52,7 +58,14 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     (rerun ? undefined : await context.github.findCheckRun(repo, head, name)) ??
     (await context.github.createCheckRun(repo, { name, headSha: head, status: "in_progress", title, summary: "Running the repository's commands…", externalId: mission.id }));
 
-  return cancelOnError(context, mission, checkRunId, { name, headSha: head, title }, async () => {
+  try {
+    return await cancelOnError(context, mission, checkRunId, { name, headSha: head, title }, validate);
+  } finally {
+    await rm(snapshots, { recursive: true, force: true }).catch(() => {});
+  }
+
+  async function validate(): Promise<Mission> {
+    await context.workspace.snapshot(checkout, head, directory);
     const configured = mission.settings.commands;
     const chosen = Object.values(configured).some(Boolean) ? configured : detectCommands(directory);
     const commands: CommandResult[] = [];
@@ -71,7 +84,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     };
     const firstFeature = featuresOf(mission, milestoneId).find((feature) => mission.features[feature.id]?.commitSha);
     const base = firstFeature ? workStart(firstFeature.id) : `origin/${mission.repo.defaultBranch}`;
-    const diff = await context.workspace.diff(directory, base, head).catch(() => "");
+    // Computed here and given as text: a diff carries no commit message.
+    const diff = await context.workspace.diff(checkout, base, head).catch(() => "");
     // One review per feature not reviewed yet, all at once, alongside the scrutiny agent: read-only work runs in parallel.
     const toReview = featuresOf(mission, milestoneId).filter((feature) => mission.features[feature.id]?.commitSha && !mission.features[feature.id]?.reviewed);
     const [verdicts, userTesting, ...reviews] = await Promise.all([
@@ -85,18 +99,18 @@ export async function validateStep(context: StepContext, mission: Mission, miles
             commands,
             diff,
             directory,
-            bulletin: mission.bulletin,
             signal: context.signal,
           }),
-      userAssertions.length === 0 ? Promise.resolve(undefined) : userTest(context, mission, milestone, userAssertions, directory, head, rerun),
+      userAssertions.length === 0 ? Promise.resolve(undefined) : userTest(context, mission, milestone, userAssertions, { review: directory, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun),
       ...toReview.map(async (feature) => {
         const sha = mission.features[feature.id]!.commitSha!;
         return reviewFeature({
           model: modelFor(context, mission, "reviewer", feature.id),
           missionId: mission.id,
-          feature,
+          // A `Finish:` follow-up's own description quotes the previous worker: the planned one instead.
+          feature: plannedFeature(mission, feature),
           assertions: plan.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)),
-          diff: await context.workspace.diff(directory, workStart(feature.id), sha).catch(() => ""),
+          diff: await context.workspace.diff(checkout, workStart(feature.id), sha).catch(() => ""),
           directory,
           signal: context.signal,
         });
@@ -132,7 +146,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     const reviewed = Object.fromEntries(toReview.map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true }]));
     const milestones = { ...recorded.milestones, [milestoneId]: { ...recorded.milestones[milestoneId]!, rerun: undefined } };
     return { ...recorded, milestones, features: { ...recorded.features, ...reviewed } };
-  });
+  }
 }
 
 /**
@@ -173,7 +187,7 @@ async function userTest(
   mission: Mission,
   milestone: Milestone,
   assertions: Assertion[],
-  directory: string,
+  places: { review: string; app: string; evidence: string },
   head: string,
   rerun: boolean,
 ): Promise<UserTestingOutcome> {
@@ -184,6 +198,10 @@ async function userTest(
     (rerun ? undefined : await context.github.findCheckRun(repo, head, name)) ??
     (await context.github.createCheckRun(repo, { name, headSha: head, status: "in_progress", title, summary: "Starting the app and a browser…", externalId: mission.id }));
   const settings = mission.settings.app;
+  // The app and the QA agent's shell write where they run: a copy of their own (with what the commands
+  // built), never the snapshot the other validators read.
+  const directory = places.app;
+  await copyTree(places.review, directory);
   const confinement = context.runner instanceof SandboxedRunner ? await context.runner.confinement([directory]) : undefined;
   let app: AppUnderTest | undefined;
   let appProblem: string | undefined;
@@ -195,7 +213,7 @@ async function userTest(
         // The same confinement as every command: hidden secrets and socket directories, Unix sockets allowed.
         sandbox: confinement ? { hidden: confinement.hidden, readable: confinement.readable, denyWrite: confinement.denyWrite } : undefined,
         scratchRoot: context.runner.scratchRoot,
-        evidenceDir: join(directory, "..", ".evidence", mission.id, `${milestone.id}-${head.slice(0, 12)}`),
+        evidenceDir: join(places.evidence, mission.id, `${milestone.id}-${head.slice(0, 12)}`),
         toolPath: context.settings.toolPath,
         chromiumPath: context.settings.chromiumPath,
       });
@@ -221,7 +239,6 @@ async function userTest(
             directory,
             app,
             shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limitsFor(context, mission).commandTimeoutSeconds * 1000 },
-            bulletin: mission.bulletin,
             signal: context.signal,
           });
     } finally {
@@ -240,6 +257,19 @@ async function userTest(
       externalId: mission.id,
     });
     return { checkRunId, verdicts, failures };
+  });
+}
+
+/** A copy of a tree: links as links (relative ones still point inside the copy), sockets and pipes left out. */
+async function copyTree(from: string, to: string): Promise<void> {
+  await rm(to, { recursive: true, force: true });
+  await cp(from, to, {
+    recursive: true,
+    verbatimSymlinks: true,
+    filter: async (source) => {
+      const stat = await lstat(source);
+      return stat.isFile() || stat.isDirectory() || stat.isSymbolicLink();
+    },
   });
 }
 
