@@ -55,8 +55,9 @@ const WORKFLOWS_REFUSAL = /refusing to allow a GitHub App to create or update wo
  * Ignored folders a step's install fills and the next step's install would fill again the same way:
  * kept between a mission's steps, so a feature does not reinstall every dependency. Safe within a
  * mission: each mission has a checkout of its own, and only that mission's sandboxed commands write
- * these folders. Validation asks for a clean checkout instead (`keepDependencies: false`): validators
- * are independent of the workers, and a folder no diff shows must not be able to change their verdict.
+ * these folders. Validators never use them: they work on a snapshot of the head commit (`snapshot`),
+ * so a folder no diff shows cannot change their verdict. (`keepDependencies: false` still gives a
+ * fully clean checkout to a caller that wants one.)
  */
 export const DEPENDENCY_FOLDERS = ["node_modules", "/.venv", "/vendor/bundle", "/target"];
 

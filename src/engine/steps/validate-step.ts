@@ -45,7 +45,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   if (userAssertions.length > 0 && mission.settings.app) await checkBrowser(context.settings.chromiumPath);
   const remote = await remoteAccess(context, mission);
   // The checkout at the pushed head, for the diff only: every worker step has ended (one step of a mission runs at a time).
-  const { directory: checkout, head } = await context.workspace.prepare(mission.id, remote, mission.branch!, mission.repo.defaultBranch, { keepDependencies: false });
+  // Its dependency folders stay for the next worker: validators install in their own snapshot.
+  const { directory: checkout, head } = await context.workspace.prepare(mission.id, remote, mission.branch!, mission.repo.defaultBranch);
   // Validators work on a snapshot of the head commit with no `.git`: the code and nothing else a worker
   // wrote (no commit message, no handoff). Hidden from other missions' commands like the checkouts.
   const snapshots = join(checkout, "..", ".validation", basename(checkout));
