@@ -107,13 +107,25 @@ export const PROVIDER_OVERHEAD_TOKENS = 1_000;
  * Unlike characters ÷ 3, this holds for CJK (three bytes a character), emoji (four) and base64 or hex.
  */
 export function inputTokenBound(request: ModelRequest): number {
-  const bytes = Buffer.byteLength(request.system, "utf8") + Buffer.byteLength(JSON.stringify(request.messages), "utf8") + Buffer.byteLength(JSON.stringify(request.tools), "utf8");
-  return bytes + PROVIDER_OVERHEAD_TOKENS;
+  return prefixBytes(request) + Buffer.byteLength(JSON.stringify(request.messages), "utf8") + PROVIDER_OVERHEAD_TOKENS;
 }
 
-/** The most a call can cost: its whole prompt bound at the dearest input rate, and every output token allowed. */
+/** The static prefix: system prompt and tools. */
+function prefixBytes(request: ModelRequest): number {
+  return Buffer.byteLength(request.system, "utf8") + Buffer.byteLength(JSON.stringify(request.tools), "utf8");
+}
+
+/**
+ * The most a call can cost: every token of its prompt bound at the dearest rate it can be billed at,
+ * and every output token allowed. Only the static prefix (tools and system) is ever written to the
+ * 1-hour cache (see `convertToAnthropicRequest`); the messages are billed at most at the 5-minute
+ * write rate.
+ */
 export function worstCaseUsd(request: ModelRequest, price: ModelPrice): number {
-  return (inputTokenBound(request) * Math.max(price.input, price.cacheWrite, price.cacheWriteLong) + request.maxOutputTokens * price.output) / 1_000_000;
+  const dearest = Math.max(price.input, price.cacheWrite, price.cacheWriteLong);
+  const messages = inputTokenBound(request) - prefixBytes(request) - PROVIDER_OVERHEAD_TOKENS;
+  const input = (prefixBytes(request) + PROVIDER_OVERHEAD_TOKENS) * dearest + messages * Math.max(price.input, price.cacheWrite);
+  return (input + request.maxOutputTokens * price.output) / 1_000_000;
 }
 
 /** `retry-after` (seconds or a date) or `retry-after-ms` when the provider sent them; else exponential with jitter. */

@@ -364,8 +364,9 @@ export class SqliteMissionStore implements MissionStore {
   }
 
   async reserveSpend(missionId: string, usd: number, capUsd: number): Promise<SpendHold> {
+    // In micro-dollars, as the totals are kept: the hold rounded up, the cap (whole cents) to the nearest.
     const wanted = Math.ceil(usd * 1_000_000);
-    const cap = Math.floor(capUsd * 1_000_000);
+    const cap = Math.round(capUsd * 1_000_000);
     for (;;) {
       const spent = Number((this.#db.prepare(LOOKUPS.usageTotals).get(missionId) as { usd_micros?: number } | undefined)?.usd_micros ?? 0);
       const held = this.#held.get(missionId) ?? { micros: 0, calls: 0, waiting: [] };

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ROLE_OUTPUT_TOKENS } from "../../src/engine/model-for.ts";
+import { convertToAnthropicRequest } from "../../src/models/anthropic/convert-to-anthropic-messages.ts";
 import {
   AnthropicLanguageModel,
   BudgetExceededError,
@@ -146,10 +147,35 @@ describe("budget reservations", () => {
     }
   });
 
+  it("prices only the static prefix at the 1-hour cache-write rate, as the Anthropic adapter writes only it to that cache", async () => {
+    const request: ModelRequest = {
+      system: "s".repeat(5_000),
+      tools: [{ name: "read_file", description: "Reads a file.", parameters: { type: "object", properties: { path: { type: "string" } } } }],
+      messages: [
+        { role: "user", content: [{ type: "text", text: "c".repeat(20_000), cache: true }, { type: "text", text: "task" }] },
+        { role: "assistant", content: [{ type: "tool-call", id: "t1", name: "read_file", input: { path: "a" } }] },
+        { role: "user", content: [{ type: "tool-result", toolCallId: "t1", toolName: "read_file", output: "o".repeat(20_000), isError: false }] },
+      ],
+      maxOutputTokens: 4_000,
+    };
+    const converted = convertToAnthropicRequest(request);
+    const ttls = converted.messages.flatMap((message) => (Array.isArray(message.content) ? message.content : []).map((block) => (block as { cache_control?: { ttl?: string } }).cache_control?.ttl));
+    expect(ttls).not.toContain("1h");
+    // Through the fake, which bills cache writes by their TTL: the first call writes both caches, at its worst.
+    fake.script(async () => ({ text: "ok", usage: { outputTokens: 4_000 } }));
+    await metered(anthropic(), 100, ROLE_OUTPUT_TOKENS.reviewer).generate(request);
+    const served = fake.calls.at(-1)!.usage;
+    expect(served.cacheWriteLongTokens).toBeGreaterThan(0);
+    expect(served.cacheWriteTokens).toBeGreaterThan(served.cacheWriteLongTokens!);
+    expect(worstCaseUsd(request, price)).toBeGreaterThanOrEqual(costOf(served, price));
+  });
+
   it("releases the hold when the call fails, however it fails", async () => {
     const request = ask("z".repeat(1_000));
     const worst = worstCaseUsd({ ...request, maxOutputTokens: ROLE_OUTPUT_TOKENS.worker }, price);
-    const cap = worst * 1.5;
+    // In whole cents, as people set budgets.
+    const cap = Math.ceil(worst * 150) / 100;
+    expect(cap).toBeLessThan(worst * 2);
     fake.script(async () => ({ error: { status: 400, message: "bad request" } }));
     await expect(metered(anthropic(), cap).generate(request)).rejects.toMatchObject({ status: 400 });
     fake.script(async () => ({ error: { status: 529 } }));
