@@ -14,17 +14,32 @@ export class UnpricedModelError extends Error {
   }
 }
 
-/** The role's model for this mission, metered: budget checked before each call, every call in the ledger. */
+/**
+ * The most output one call of each role needs, and so what its worst case holds of the budget (a
+ * call cannot produce more than it is allowed). The orchestrator writes the whole plan in one call;
+ * a worker writes a file at most per call (a larger one in parts: it is told so when cut off);
+ * validators give verdicts and findings, a reviewer on one feature.
+ */
+export const ROLE_OUTPUT_TOKENS: Record<RoleName, number> = {
+  orchestrator: 16_000,
+  worker: 8_000,
+  scrutiny: 8_000,
+  "user-testing": 8_000,
+  reviewer: 4_000,
+};
+
+/**
+ * The role's model for this mission, metered: each call's worst case is held against the budget
+ * (in the store, with every other call of the mission) before it starts, every call in the ledger.
+ */
 export function modelFor(context: StepContext, mission: Mission, role: RoleName, featureId?: string): LanguageModel {
   const inner = context.models.forRole(role, mission.settings.models);
   const price = context.prices.lookup(inner.id);
   if (!price) throw new UnpricedModelError(inner.id);
   return new MeteredModel(inner, {
     price,
-    budget: async () => ({
-      spentUsd: (await context.store.usageTotals(mission.id)).usd,
-      capUsd: mission.settings.budgetUsd ?? context.settings.defaultBudgetUsd,
-    }),
+    reserve: (usd) => context.store.reserveSpend(mission.id, usd, mission.settings.budgetUsd ?? context.settings.defaultBudgetUsd),
+    maxOutputTokens: ROLE_OUTPUT_TOKENS[role],
     record: async (call) => {
       await context.store.recordUsage({
         missionId: mission.id,

@@ -2,7 +2,7 @@ import type { LanguageModel, ModelRequest, ModelResponse } from "./language-mode
 import { ModelError, toModelError } from "./model-error.ts";
 import { costOf, type ModelPrice } from "./prices.ts";
 
-/** The mission's money ran out for the next call; the mission pauses until a person raises the budget. */
+/** The mission's money ran out for the next call; the mission pauses, before the call, until a person raises the budget. */
 export class BudgetExceededError extends Error {
   override name = "BudgetExceededError";
   readonly isRetryable = false;
@@ -26,21 +26,30 @@ export interface CallRecord {
   retries: number;
 }
 
+/** A hold on the budget for one call: granted (released once the call is recorded or failed), or refused. */
+export type BudgetHold = { granted: true; release(): void } | { granted: false; spentUsd: number; heldUsd: number; capUsd: number };
+
 export interface MeterOptions {
   price: ModelPrice;
-  /** What the mission has spent and may spend, asked before every call. */
-  budget: () => Promise<{ spentUsd: number; capUsd: number }>;
+  /**
+   * Holds the call's worst case against the mission's cap before it starts, atomically with every
+   * other call of the mission (the store's `reserveSpend`).
+   */
+  reserve: (usd: number) => Promise<BudgetHold>;
   /** Records every successful call (the ledger). */
   record: (call: CallRecord) => Promise<void>;
+  /** The most output the role needs from one call: a request asking for more is sent with this limit. */
+  maxOutputTokens?: number;
   maxRetries?: number;
   retryBaseMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /**
- * A model with the mission's discipline around it: the budget is checked against the call's worst
- * case before it is made (so a mission never overspends), passing failures are retried with backoff
- * that honours `retry-after`, and every call lands in the ledger.
+ * A model with the mission's discipline around it: the call's worst case is held against the budget
+ * before it is made and settled to its real cost after (so missions never overspend, however many
+ * calls run at once), passing failures are retried with backoff that honours `retry-after`, and every
+ * call lands in the ledger.
  */
 export class MeteredModel implements LanguageModel {
   readonly id: string;
@@ -53,35 +62,70 @@ export class MeteredModel implements LanguageModel {
     this.#options = options;
   }
 
-  async generate(request: ModelRequest): Promise<ModelResponse> {
+  async generate(asked: ModelRequest): Promise<ModelResponse> {
+    const limit = this.#options.maxOutputTokens;
+    const request = limit !== undefined && asked.maxOutputTokens > limit ? { ...asked, maxOutputTokens: limit } : asked;
     const worst = worstCaseUsd(request, this.#options.price);
-    const { spentUsd, capUsd } = await this.#options.budget();
-    if (spentUsd + worst > capUsd) throw new BudgetExceededError(spentUsd, capUsd, worst);
-    // About two minutes of backoff before the step itself fails: a step re-run repeats every turn.
-    const maxRetries = this.#options.maxRetries ?? 7;
-    const sleep = this.#options.sleep ?? defaultSleep;
-    const started = performance.now();
-    for (let retries = 0; ; retries++) {
-      try {
-        const response = await this.#inner.generate(request);
-        const usd = costOf(response.usage, this.#options.price);
-        await this.#options.record({ model: this.id, usage: response.usage, usd, latencyMs: performance.now() - started, retries });
-        return response;
-      } catch (error) {
-        const failure = error instanceof ModelError ? error : toModelError(error, this.id);
-        if (!failure.isRetryable || retries >= maxRetries || request.signal?.aborted) throw failure;
-        await sleep(retryDelay(failure, retries, this.#options.retryBaseMs ?? 1_000), request.signal);
+    const hold = await this.#options.reserve(worst);
+    if (!hold.granted) throw new BudgetExceededError(hold.spentUsd, hold.capUsd, worst);
+    try {
+      // About two minutes of backoff before the step itself fails: a step re-run repeats every turn.
+      const maxRetries = this.#options.maxRetries ?? 7;
+      const sleep = this.#options.sleep ?? defaultSleep;
+      const started = performance.now();
+      for (let retries = 0; ; retries++) {
+        try {
+          const response = await this.#inner.generate(request);
+          const usd = costOf(response.usage, this.#options.price);
+          await this.#options.record({ model: this.id, usage: response.usage, usd, latencyMs: performance.now() - started, retries });
+          return response;
+        } catch (error) {
+          const failure = error instanceof ModelError ? error : toModelError(error, this.id);
+          if (!failure.isRetryable || retries >= maxRetries || request.signal?.aborted) throw failure;
+          await sleep(retryDelay(failure, retries, this.#options.retryBaseMs ?? 1_000), request.signal);
+        }
       }
+    } finally {
+      // Settled: the ledger has the real cost (or the call failed, and nothing was billed); the hold goes.
+      hold.release();
     }
   }
 }
 
-/** The most a call can cost: its whole prompt at the dearer input rate, and every output token allowed. */
+/**
+ * Tokens a provider may add to what the request carries: the tool-use instructions Anthropic puts
+ * before the tools (a few hundred tokens), and the chat template's markers around each message
+ * (which the request's JSON, counted byte for byte, covers too).
+ */
+export const PROVIDER_OVERHEAD_TOKENS = 1_000;
+
+/**
+ * At least as many input tokens as any byte-level BPE tokenizer (OpenAI's o200k and cl100k,
+ * Anthropic's) makes of the request: such a tokenizer splits the UTF-8 bytes into tokens of one byte
+ * or more, so it never makes more tokens than there are bytes. The request is counted as JSON, which
+ * holds every text, tool input and tool schema the provider is sent, plus the provider's overhead.
+ * Unlike characters ÷ 3, this holds for CJK (three bytes a character), emoji (four) and base64 or hex.
+ */
+export function inputTokenBound(request: ModelRequest): number {
+  return prefixBytes(request) + Buffer.byteLength(JSON.stringify(request.messages), "utf8") + PROVIDER_OVERHEAD_TOKENS;
+}
+
+/** The static prefix: system prompt and tools. */
+function prefixBytes(request: ModelRequest): number {
+  return Buffer.byteLength(request.system, "utf8") + Buffer.byteLength(JSON.stringify(request.tools), "utf8");
+}
+
+/**
+ * The most a call can cost: every token of its prompt bound at the dearest rate it can be billed at,
+ * and every output token allowed. Only the static prefix (tools and system) is ever written to the
+ * 1-hour cache (see `convertToAnthropicRequest`); the messages are billed at most at the 5-minute
+ * write rate.
+ */
 export function worstCaseUsd(request: ModelRequest, price: ModelPrice): number {
-  const characters = request.system.length + JSON.stringify(request.messages).length + JSON.stringify(request.tools).length;
-  // Three characters per token overestimates for English and code with every common tokenizer.
-  const inputTokens = Math.ceil(characters / 3);
-  return (inputTokens * Math.max(price.input, price.cacheWrite, price.cacheWriteLong) + request.maxOutputTokens * price.output) / 1_000_000;
+  const dearest = Math.max(price.input, price.cacheWrite, price.cacheWriteLong);
+  const messages = inputTokenBound(request) - prefixBytes(request) - PROVIDER_OVERHEAD_TOKENS;
+  const input = (prefixBytes(request) + PROVIDER_OVERHEAD_TOKENS) * dearest + messages * Math.max(price.input, price.cacheWrite);
+  return (input + request.maxOutputTokens * price.output) / 1_000_000;
 }
 
 /** `retry-after` (seconds or a date) or `retry-after-ms` when the provider sent them; else exponential with jitter. */

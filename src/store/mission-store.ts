@@ -39,6 +39,14 @@ export interface UsageSummary extends UsageTotals {
   model: string;
 }
 
+/**
+ * The answer to a hold on the budget for one model call: granted (release it once the call is
+ * recorded, or has failed), or refused with what is spent and what calls in flight still hold.
+ */
+export type SpendHold =
+  | { granted: true; release(): void }
+  | { granted: false; spentUsd: number; heldUsd: number; capUsd: number };
+
 export interface MissionEvent {
   missionId: string;
   kind: string;
@@ -107,6 +115,13 @@ export interface MissionStore {
   saveMission(mission: Mission, appliedIntents?: number[], events?: MissionEvent[]): Promise<void>;
 
   recordUsage(entry: UsageEntry): Promise<void>;
+  /**
+   * Holds a model call's worst case against the mission's cap before the call starts, atomically with
+   * every other hold of the mission: what is spent plus what calls in flight hold never passes the cap.
+   * A hold that fits only once calls in flight settle waits for them; one that cannot fit even then
+   * is refused at once.
+   */
+  reserveSpend(missionId: string, usd: number, capUsd: number): Promise<SpendHold>;
   usage(missionId: string): Promise<UsageEntry[]>;
   /** The mission's running totals, kept as each call is recorded: one row read, however long the ledger. */
   usageTotals(missionId: string): Promise<UsageTotals>;

@@ -1,5 +1,5 @@
 import type { Intent, Mission } from "../mission/index.ts";
-import type { Delivery, MissionEvent, MissionStore, MissionSummary, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
+import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 
 /** A write the store accepted: what the dashboard's live pages and the metrics listen to. */
 export type StoreChange =
@@ -83,6 +83,9 @@ export class ObservedStore implements MissionStore {
   async recordUsage(entry: UsageEntry): Promise<void> {
     await this.#inner.recordUsage(entry);
     this.#tell({ kind: "usage", entry });
+  }
+  reserveSpend(missionId: string, usd: number, capUsd: number): Promise<SpendHold> {
+    return this.#inner.reserveSpend(missionId, usd, capUsd);
   }
   usage(missionId: string): Promise<UsageEntry[]> {
     return this.#inner.usage(missionId);

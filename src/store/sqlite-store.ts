@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { ACTIVE_STATUSES, loadMission, missionProgress, type Intent, type Mission } from "../mission/index.ts";
 import { lockStore, type StoreLock } from "./store-lock.ts";
-import type { Delivery, MissionEvent, MissionStore, MissionSummary, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
+import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 
 const STORE_SCHEMA_VERSION = 6;
 // Costs are summed as whole micro-dollars (what `costOf` records): a sum of floating-point dollars
@@ -145,6 +145,13 @@ const ADD_TO_TOTALS = (table: string, key: string) =>
 export class SqliteMissionStore implements MissionStore {
   readonly #db: DatabaseSync;
   readonly #lock: StoreLock | undefined;
+  /**
+   * What the model calls in flight hold of each mission's budget, in micro-dollars, and who waits for
+   * one of them to settle. Kept in memory: one process has the store (the lock), and a hold is checked
+   * and taken with no await between, so two holds cannot both see the same headroom. A hold dies with
+   * its process, as does the call it was for.
+   */
+  readonly #held = new Map<string, { micros: number; calls: number; waiting: Array<() => void> }>();
 
   /** Opens (creating) the store; throws `StoreLockedError` while another process, or another store object, has it open. */
   constructor(path: string) {
@@ -354,6 +361,38 @@ export class SqliteMissionStore implements MissionStore {
       this.#db.prepare(ADD_TO_TOTALS("usage_totals", "mission_id")).run(entry.missionId, entry.usd, ...tokens);
       this.#db.prepare(ADD_TO_TOTALS("usage_summary", "role, model")).run(entry.role, entry.model, entry.usd, ...tokens);
     });
+  }
+
+  async reserveSpend(missionId: string, usd: number, capUsd: number): Promise<SpendHold> {
+    // In micro-dollars, as the totals are kept: the hold rounded up, the cap (whole cents) to the nearest.
+    const wanted = Math.ceil(usd * 1_000_000);
+    const cap = Math.round(capUsd * 1_000_000);
+    for (;;) {
+      const spent = Number((this.#db.prepare(LOOKUPS.usageTotals).get(missionId) as { usd_micros?: number } | undefined)?.usd_micros ?? 0);
+      const held = this.#held.get(missionId) ?? { micros: 0, calls: 0, waiting: [] };
+      if (spent + held.micros + wanted <= cap) {
+        held.micros += wanted;
+        held.calls += 1;
+        this.#held.set(missionId, held);
+        let released = false;
+        return {
+          granted: true,
+          release: () => {
+            if (released) return;
+            released = true;
+            held.micros -= wanted;
+            held.calls -= 1;
+            const waiting = held.waiting.splice(0);
+            if (held.calls === 0) this.#held.delete(missionId);
+            for (const wake of waiting) wake();
+          },
+        };
+      }
+      // Calls in flight usually cost far less than they hold: wait for one to settle, then look again.
+      if (held.calls === 0 || spent + wanted > cap) return { granted: false, spentUsd: spent / 1_000_000, heldUsd: held.micros / 1_000_000, capUsd };
+      this.#held.set(missionId, held);
+      await new Promise<void>((resolve) => held.waiting.push(resolve));
+    }
   }
 
   #insertLedgerRow(entry: UsageEntry): void {

@@ -164,7 +164,8 @@ describe("checkpoints, not cliffs", () => {
   });
 
   it("when the budget runs out mid-worker its work is kept as a checkpoint; /mission budget, as the notice says, continues from it", async () => {
-    // Only the worker costs money, priced so that its second turn (after a long command output) is past the budget.
+    // Only the worker costs money, priced so that its first turn's worst case (a token per byte of its
+    // prompt) fits the budget and its second turn's (after a long command output) is past it.
     const free = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, cacheWriteLong: 0 };
     const dear = { input: 1000, output: 0, cacheRead: 1000, cacheWrite: 1000, cacheWriteLong: 1000 };
     harness = await startHarness({
@@ -172,7 +173,7 @@ describe("checkpoints, not cliffs", () => {
       env: {
         MISSIONS_MODEL_WORKER: "anthropic/claude-opus-5-5",
         MISSIONS_PRICES: JSON.stringify({ "anthropic/claude-sonnet-5-5": free, "anthropic/claude-opus-5-5": dear }),
-        MISSIONS_BUDGET_USD: "12",
+        MISSIONS_BUDGET_USD: "30",
       },
     });
     const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });

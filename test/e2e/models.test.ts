@@ -67,7 +67,9 @@ describe("models: providers per role, the ledger, budgets and faults", () => {
   });
 
   it("pauses at the budget with a comment, resumes on /mission budget, and the ledger adds up to the calls", async () => {
-    const prices = { "anthropic/claude-sonnet-5-5": { input: 100, output: 0.5, cacheRead: 10, cacheWrite: 125, cacheWriteLong: 200 } };
+    // Priced so that planning fits the $0.90 but the worker's first call, held at its worst case (every
+    // byte of its prompt a token at the 1-hour cache-write rate, and its 8,000 output tokens), does not.
+    const prices = { "anthropic/claude-sonnet-5-5": { input: 37.5, output: 0.5, cacheRead: 3.75, cacheWrite: 46.875, cacheWriteLong: 75 } };
     harness = await startHarness({ files: FIXTURE_FILES, env: { MISSIONS_BUDGET_USD: "0.9", MISSIONS_PRICES: JSON.stringify(prices) } });
     harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
     const issue = await label();

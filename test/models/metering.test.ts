@@ -86,7 +86,13 @@ describe("prices", () => {
 
 describe("MeteredModel", () => {
   const meter = (inner: LanguageModel, spentUsd: number, capUsd: number, records: CallRecord[] = []) =>
-    new MeteredModel(inner, { price, budget: async () => ({ spentUsd, capUsd }), record: async (call) => void records.push(call), retryBaseMs: 1, sleep: async () => {} });
+    new MeteredModel(inner, {
+      price,
+      reserve: async (usd) => (spentUsd + usd <= capUsd ? { granted: true, release: () => {} } : { granted: false, spentUsd, heldUsd: 0, capUsd }),
+      record: async (call) => void records.push(call),
+      retryBaseMs: 1,
+      sleep: async () => {},
+    });
 
   it("records every call with its cost, and the retries it took", async () => {
     const records: CallRecord[] = [];

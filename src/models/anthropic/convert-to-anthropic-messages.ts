@@ -6,7 +6,8 @@ type ContentBlock = Anthropic.Messages.ContentBlockParam;
 
 /**
  * Converts to the Messages API with cache breakpoints: a long-lived one after tools + system (the
- * static prefix, byte-stable per role) and a sliding one on the newest message.
+ * static prefix, byte-stable per role) and a sliding one on the newest message. Only the static
+ * prefix may be written to the 1-hour cache: the budget's worst case (`worstCaseUsd`) counts on it.
  */
 export function convertToAnthropicRequest(request: ModelRequest) {
   const tools: Anthropic.Messages.Tool[] = request.tools.map((tool, index) => ({
