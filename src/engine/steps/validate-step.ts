@@ -89,7 +89,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     const diff = await context.workspace.diff(checkout, base, head).catch(() => "");
     // One review per feature not reviewed yet, all at once, alongside the scrutiny agent: read-only work runs in parallel.
     const toReview = featuresOf(mission, milestoneId).filter((feature) => mission.features[feature.id]?.commitSha && !mission.features[feature.id]?.reviewed);
-    const [verdicts, userTesting, ...reviews] = await Promise.all([
+    const [verdicts, userTesting, ...reviews] = await allSettledOrThrow([
       scrutinyAssertions.length === 0
         ? Promise.resolve([] as Verdict[])
         : scrutinize({
@@ -288,4 +288,16 @@ export function toAnnotations(findings: Finding[], changed: Set<string>): Annota
       title: `${finding.severity} · review of ${finding.featureId}`,
       message: finding.message,
     }));
+}
+
+/**
+ * Like `Promise.all`, but a failure is thrown only once every validator has ended: none goes on
+ * running (and paying) in the background after the step failed — a budget pause above all — and the
+ * snapshot they read is removed only when nobody reads it any more.
+ */
+async function allSettledOrThrow<T extends readonly unknown[]>(work: readonly [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (failed) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
 }
