@@ -329,6 +329,32 @@ describe("security: tools never reach outside the checkout", () => {
     expect(error).toBeInstanceOf(ToolError);
   });
 
+  it("still follows a symbolic link that stays inside the checkout, to read, edit and write", async () => {
+    await mkdir(join(root, "real-dir"));
+    await writeFile(join(root, "real-dir", "a.txt"), "one");
+    await symlink("real-dir", join(root, "dir-link"));
+    await symlink("real-dir/a.txt", join(root, "file-link"));
+    expect(await run(readFileTool, { path: "file-link" })).toBe("1\tone");
+    await run(editFileTool, { path: "file-link", old_string: "one", new_string: "two" });
+    await run(writeFileTool, { path: "dir-link/new/b.txt", content: "three" });
+    expect(await readFile(join(root, "real-dir", "a.txt"), "utf8")).toBe("two");
+    expect(await readFile(join(root, "real-dir", "new", "b.txt"), "utf8")).toBe("three");
+  });
+
+  it("refuses to write into a pipe instead of blocking, and leaves it a pipe", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { lstatSync } = await import("node:fs");
+    execFileSync("mkfifo", [join(root, "pipe")]);
+    await expectToolError(run(writeFileTool, { path: "pipe", content: "x" }), /not a regular file/);
+    expect(lstatSync(join(root, "pipe")).isFIFO()).toBe(true);
+  });
+
+  it("refuses a directory given to write_file", async () => {
+    await mkdir(join(root, "src"));
+    await expectToolError(run(writeFileTool, { path: "src", content: "x" }), /"src" is a directory/);
+    await expectToolError(run(writeFileTool, { path: ".", content: "x" }), /is a directory/);
+  });
+
   it("refuses to write into .git/hooks/pre-commit, by any spelling", async () => {
     await mkdir(join(root, ".git", "hooks"), { recursive: true });
     for (const path of [".git/hooks/pre-commit", "./.git/hooks/pre-commit", "src/../.git/hooks/pre-commit", join(root, ".git/hooks/pre-commit")]) {
