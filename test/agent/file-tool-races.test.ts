@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { editFileTool, readFileTool, ToolError, writeFileTool, type ToolContext } from "../../src/agent/index.ts";
+import { editFileTool, globTool, listFilesTool, readFileTool, ToolError, writeFileTool, type ToolContext } from "../../src/agent/index.ts";
 import { prepareScratchRoot, removeScratchRoot, SandboxedRunner } from "../../src/workspace/index.ts";
 
 /**
@@ -34,6 +34,7 @@ describe("host-side file tools raced by a sandboxed command", () => {
     mkdirSync(app);
     writeFileSync(join(data, ".env"), `${SECRET}\n`);
     writeFileSync(join(app, ".env"), `${SECRET}\n`);
+    writeFileSync(join(app, "private-key-13.pem"), `${SECRET}\n`);
     const scratchRoot = prepareScratchRoot(join(data, "missions.db"));
     // As server.ts hides them: the checkouts, the data directory (.env, the store), the scratch root, the app's directory.
     runner = new SandboxedRunner({ allowedDomains: [], hidden: [join(data, "workspaces"), data, scratchRoot, app], scratchRoot });
@@ -117,9 +118,22 @@ describe("host-side file tools raced by a sandboxed command", () => {
     }
     const rounds = await flip.stop();
     expect(rounds).toBeGreaterThan(0);
-    expect(readdirSync(app)).toEqual([".env"]);
+    expect(readdirSync(app).sort()).toEqual([".env", "private-key-13.pem"]);
     expect(readFileSync(join(app, ".env"), "utf8")).toBe(`${SECRET}\n`);
     expect(readdirSync(data).sort()).toEqual([".env", "app", "workspaces"]);
+    expect(failures).toEqual([]);
+  }, 300_000);
+
+  it("list_files and glob never list a directory outside the checkout that a directory keeps turning into a link to", async () => {
+    const flip = await flipper(`rm -rf dir; ln -s ${app} dir; rm -f dir; mkdir dir; : > dir/inside.txt`);
+    const answers: string[] = [];
+    for (let call = 0; call < CALLS / 2; call++) {
+      answers.push(await attempt(() => listFilesTool.execute({}, context)));
+      answers.push(await attempt(() => globTool.execute({ pattern: call % 2 === 0 ? "**" : "dir/*" }, context)));
+    }
+    const rounds = await flip.stop();
+    expect(rounds).toBeGreaterThan(0);
+    expect(answers.filter((answer) => answer.includes("private-key-13"))).toEqual([]);
     expect(failures).toEqual([]);
   }, 300_000);
 });
