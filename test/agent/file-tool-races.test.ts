@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpath
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { editFileTool, globTool, listFilesTool, readFileTool, ToolError, writeFileTool, type ToolContext } from "../../src/agent/index.ts";
+import { editFileTool, globTool, grepTool, listFilesTool, readFileTool, ToolError, writeFileTool, type ToolContext } from "../../src/agent/index.ts";
 import { prepareScratchRoot, removeScratchRoot, SandboxedRunner } from "../../src/workspace/index.ts";
 
 /**
@@ -84,7 +84,7 @@ describe("host-side file tools raced by a sandboxed command", () => {
     }
   }
 
-  it("read_file and edit_file never read or change a secret that a file keeps turning into a link to", async () => {
+  it("read_file, grep and edit_file never read or change a secret that a file keeps turning into a link to", async () => {
     const target = join(data, ".env");
     // A rename swaps the name between the real file and the link in one step, so it is always one of them.
     const flip = await flipper(`printf 'harmless\\n' > n.tmp && mv -f n.tmp notes.txt; ln -sfn ${target} l.tmp && mv -f l.tmp notes.txt`);
@@ -95,6 +95,10 @@ describe("host-side file tools raced by a sandboxed command", () => {
       if (answer.includes("ENV-FILE-SECRET")) leaks++;
       const kind = answer.startsWith("refused") ? answer.replace(/"[^"]*"/g, "…") : answer;
       answers.set(kind, (answers.get(kind) ?? 0) + 1);
+    }
+    for (let call = 0; call < CALLS / 25; call++) {
+      const answer = await attempt(() => grepTool.execute({ pattern: "SECRET|harmless" }, context));
+      if (answer.includes("ENV-FILE-SECRET")) leaks++;
     }
     context.readFiles.add(join(checkout, "notes.txt"));
     for (let call = 0; call < CALLS / 3; call++) {
@@ -124,16 +128,17 @@ describe("host-side file tools raced by a sandboxed command", () => {
     expect(failures).toEqual([]);
   }, 300_000);
 
-  it("list_files and glob never list a directory outside the checkout that a directory keeps turning into a link to", async () => {
+  it("list_files, glob and grep never list or search a directory outside the checkout that a directory keeps turning into a link to", async () => {
     const flip = await flipper(`rm -rf dir; ln -s ${app} dir; rm -f dir; mkdir dir; : > dir/inside.txt`);
     const answers: string[] = [];
     for (let call = 0; call < CALLS / 2; call++) {
       answers.push(await attempt(() => listFilesTool.execute({}, context)));
       answers.push(await attempt(() => globTool.execute({ pattern: call % 2 === 0 ? "**" : "dir/*" }, context)));
+      if (call % 20 === 0) answers.push(await attempt(() => grepTool.execute({ pattern: "SECRET", path: call % 40 === 0 ? "dir" : "." }, context)));
     }
     const rounds = await flip.stop();
     expect(rounds).toBeGreaterThan(0);
-    expect(answers.filter((answer) => answer.includes("private-key-13"))).toEqual([]);
+    expect(answers.filter((answer) => answer.includes("private-key-13") || answer.includes("ENV-FILE-SECRET"))).toEqual([]);
     expect(failures).toEqual([]);
   }, 300_000);
 });
