@@ -388,6 +388,37 @@ describe("security: tools never reach outside the checkout", () => {
   });
 });
 
+describe("opening without following links", () => {
+  // What a race leaves the tools with: a link where the check saw a directory or a file.
+  it("refuses a directory on the way that is a link, even one that stays inside, and a file that is one", async () => {
+    const { openDirectoryIn, openInRoot } = await import("../../src/agent/tools/open-in-root.ts");
+    await mkdir(join(root, "real-dir"));
+    await writeFile(join(root, "real-dir", "a.txt"), "inside");
+    await writeFile(join(outside, "secret.txt"), "top secret");
+    await symlink(outside, join(root, "out-link"));
+    await symlink(join(root, "real-dir"), join(root, "in-link"));
+    await expectToolError(openDirectoryIn(root, ["out-link"], "out-link"), /symbolic link|not a directory/);
+    await expectToolError(openDirectoryIn(root, ["in-link"], "in-link"), /symbolic link|not a directory/);
+    const directory = await openDirectoryIn(root, ["real-dir"], "real-dir");
+    await directory.close();
+    // The path checks out (it leads inside), but what is opened is never followed: see locateInRoot.
+    const opened = await openInRoot(root, "in-link/a.txt", "read");
+    expect(await opened.handle.readFile("utf8")).toBe("inside");
+    await opened.handle.close();
+  });
+
+  it("gives the tools' own messages through readFileInRoot, for the roles that read files of the checkout", async () => {
+    const { readFileInRoot } = await import("../../src/agent/index.ts");
+    await writeFile(join(outside, "secret.txt"), "top secret");
+    await symlink(join(outside, "secret.txt"), join(root, "link.txt"));
+    await writeFile(join(root, "a.txt"), "hello");
+    expect(await readFileInRoot(root, "a.txt")).toBe("hello");
+    await expectToolError(readFileInRoot(root, "link.txt"), /leads outside the repository through a symbolic link/);
+    await expectToolError(readFileInRoot(root, "missing.txt"), /does not exist/);
+    await expectToolError(readFileInRoot(root, "a.txt", 2), /too large/);
+  });
+});
+
 describe("resolveInRoot", () => {
   it("returns the absolute path inside the real root", () => {
     expect(resolveInRoot(root, "src/a.ts")).toBe(join(root, "src", "a.ts"));

@@ -2,6 +2,7 @@ import { constants } from "node:fs";
 import { mkdir, open, readlink, type FileHandle } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import { ToolError } from "../tool.ts";
+import { MAX_FILE_BYTES, readRegularFile } from "./read-regular-file.ts";
 import { locateInRoot } from "./resolve-in-root.ts";
 
 const { O_RDONLY, O_WRONLY, O_RDWR, O_CREAT, O_DIRECTORY, O_NOFOLLOW, O_NONBLOCK } = constants;
@@ -133,5 +134,15 @@ function openError(error: unknown, shown: string): unknown {
       return new ToolError(`"${shown}" is not a regular file (a pipe, socket or device), so it is not read.`);
     default:
       return error;
+  }
+}
+
+/** A regular file of the checkout, read whole through the descriptor `openInRoot` opened; ToolErrors as read_file's. */
+export async function readFileInRoot(root: string, path: string, maxBytes = MAX_FILE_BYTES): Promise<string> {
+  const { handle } = await openInRoot(root, path, "read");
+  try {
+    return await readRegularFile(handle, path, maxBytes);
+  } finally {
+    await handle.close();
   }
 }
