@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { listFilesTool, resolveInRoot } from "../agent/index.ts";
+import { listFilesTool, readFileInRoot } from "../agent/index.ts";
 
 const KEY_FILES = [
   "README.md",
@@ -40,7 +39,7 @@ export async function agentInstructions(root: string): Promise<string | undefine
 /** A file of the checkout, through the same guard as the tools: a link to a file outside reads as absent. */
 async function readInside(root: string, name: string): Promise<string | undefined> {
   try {
-    return await readFile(resolveInRoot(root, name, { forWrite: false }), "utf8");
+    return await readFileInRoot(root, name);
   } catch {
     return undefined;
   }

@@ -1,10 +1,10 @@
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
-import { resolveInRoot } from "../agent/index.ts";
+import { readFileInRoot, resolveInRoot } from "../agent/index.ts";
 
 /** A skill: know-how a worker gets when the orchestrator assigns it to a feature. */
 export interface Skill {
@@ -66,7 +66,7 @@ export function parseSkill(text: string, source: Skill["source"]): Skill | undef
 
 async function readInside(root: string, path: string): Promise<string | undefined> {
   try {
-    return await readFile(resolveInRoot(root, path, { forWrite: false }), "utf8");
+    return await readFileInRoot(root, path);
   } catch {
     return undefined;
   }

@@ -48,6 +48,10 @@ describe("glob, grep and bash", () => {
     expect(await grepTool.execute({ pattern: "secret" }, context)).toBe("(no matches)");
     await expect(grepTool.execute({ pattern: "x", path: "linked" }, context)).rejects.toThrow(/outside the repository through a symbolic link/);
     await expect(grepTool.execute({ pattern: "(unclosed" }, context)).rejects.toThrow(/grep failed/);
+    // One file searched is named too; a binary file is left out, as in a directory.
+    expect(await grepTool.execute({ pattern: "answer", path: "src/a.ts" }, context)).toBe("src/a.ts:1:export const answer = 42;");
+    writeFileSync(join(root, "src/blob.bin"), "answer\u0000binary\n");
+    expect(await grepTool.execute({ pattern: "answer", path: "src" }, context)).toBe("src/a.ts:1:export const answer = 42;\nsrc/nested/b.ts:1:// TODO: answer later");
   });
 
   it("bash runs in the repository, reports the exit code, records the command and stops at the timeout", async () => {

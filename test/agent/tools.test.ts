@@ -329,6 +329,32 @@ describe("security: tools never reach outside the checkout", () => {
     expect(error).toBeInstanceOf(ToolError);
   });
 
+  it("still follows a symbolic link that stays inside the checkout, to read, edit and write", async () => {
+    await mkdir(join(root, "real-dir"));
+    await writeFile(join(root, "real-dir", "a.txt"), "one");
+    await symlink("real-dir", join(root, "dir-link"));
+    await symlink("real-dir/a.txt", join(root, "file-link"));
+    expect(await run(readFileTool, { path: "file-link" })).toBe("1\tone");
+    await run(editFileTool, { path: "file-link", old_string: "one", new_string: "two" });
+    await run(writeFileTool, { path: "dir-link/new/b.txt", content: "three" });
+    expect(await readFile(join(root, "real-dir", "a.txt"), "utf8")).toBe("two");
+    expect(await readFile(join(root, "real-dir", "new", "b.txt"), "utf8")).toBe("three");
+  });
+
+  it("refuses to write into a pipe instead of blocking, and leaves it a pipe", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const { lstatSync } = await import("node:fs");
+    execFileSync("mkfifo", [join(root, "pipe")]);
+    await expectToolError(run(writeFileTool, { path: "pipe", content: "x" }), /not a regular file/);
+    expect(lstatSync(join(root, "pipe")).isFIFO()).toBe(true);
+  });
+
+  it("refuses a directory given to write_file", async () => {
+    await mkdir(join(root, "src"));
+    await expectToolError(run(writeFileTool, { path: "src", content: "x" }), /"src" is a directory/);
+    await expectToolError(run(writeFileTool, { path: ".", content: "x" }), /is a directory/);
+  });
+
   it("refuses to write into .git/hooks/pre-commit, by any spelling", async () => {
     await mkdir(join(root, ".git", "hooks"), { recursive: true });
     for (const path of [".git/hooks/pre-commit", "./.git/hooks/pre-commit", "src/../.git/hooks/pre-commit", join(root, ".git/hooks/pre-commit")]) {
@@ -359,6 +385,37 @@ describe("security: tools never reach outside the checkout", () => {
     }
     expect(existsSync(join(root, ".git", "hooks", "pre-commit"))).toBe(false);
     expect(error).toBeInstanceOf(ToolError);
+  });
+});
+
+describe("opening without following links", () => {
+  // What a race leaves the tools with: a link where the check saw a directory or a file.
+  it("refuses a directory on the way that is a link, even one that stays inside, and a file that is one", async () => {
+    const { openDirectoryIn, openInRoot } = await import("../../src/agent/tools/open-in-root.ts");
+    await mkdir(join(root, "real-dir"));
+    await writeFile(join(root, "real-dir", "a.txt"), "inside");
+    await writeFile(join(outside, "secret.txt"), "top secret");
+    await symlink(outside, join(root, "out-link"));
+    await symlink(join(root, "real-dir"), join(root, "in-link"));
+    await expectToolError(openDirectoryIn(root, ["out-link"], "out-link"), /symbolic link|not a directory/);
+    await expectToolError(openDirectoryIn(root, ["in-link"], "in-link"), /symbolic link|not a directory/);
+    const directory = await openDirectoryIn(root, ["real-dir"], "real-dir");
+    await directory.close();
+    // The path checks out (it leads inside), but what is opened is never followed: see locateInRoot.
+    const opened = await openInRoot(root, "in-link/a.txt", "read");
+    expect(await opened.handle.readFile("utf8")).toBe("inside");
+    await opened.handle.close();
+  });
+
+  it("gives the tools' own messages through readFileInRoot, for the roles that read files of the checkout", async () => {
+    const { readFileInRoot } = await import("../../src/agent/index.ts");
+    await writeFile(join(outside, "secret.txt"), "top secret");
+    await symlink(join(outside, "secret.txt"), join(root, "link.txt"));
+    await writeFile(join(root, "a.txt"), "hello");
+    expect(await readFileInRoot(root, "a.txt")).toBe("hello");
+    await expectToolError(readFileInRoot(root, "link.txt"), /leads outside the repository through a symbolic link/);
+    await expectToolError(readFileInRoot(root, "missing.txt"), /does not exist/);
+    await expectToolError(readFileInRoot(root, "a.txt", 2), /too large/);
   });
 });
 

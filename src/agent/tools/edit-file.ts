@@ -1,7 +1,8 @@
-import { writeFile } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { z } from "zod";
 import { defineTool, ToolError } from "../tool.ts";
 import { readRegularFile } from "./read-regular-file.ts";
+import { openInRoot } from "./open-in-root.ts";
 import { resolveInRoot } from "./resolve-in-root.ts";
 
 export const editFileTool = defineTool({
@@ -15,25 +16,35 @@ export const editFileTool = defineTool({
     replace_all: z.boolean().optional().describe("Replace every occurrence instead of exactly one"),
   }),
   async execute({ path, old_string, new_string, replace_all }, context) {
-    const target = resolveInRoot(context.root, path);
-    if (!context.readFiles.has(target)) throw new ToolError(`Read "${path}" with read_file before editing it.`);
-    const text = await readRegularFile(target, path);
-    const ranges = findMatches(text, old_string);
-    if (ranges.length === 0) {
-      throw new ToolError(`old_string was not found in "${path}". Read the file again and copy the text exactly.`);
+    if (!context.readFiles.has(resolveInRoot(context.root, path))) throw new ToolError(`Read "${path}" with read_file before editing it.`);
+    // Read and written through one descriptor, opened inside the checkout without following links.
+    const { handle } = await openInRoot(context.root, path, "edit");
+    try {
+      return await edit(handle, path, old_string, new_string, replace_all);
+    } finally {
+      await handle.close();
     }
-    if (ranges.length > 1 && !replace_all) {
-      throw new ToolError(`old_string matches ${ranges.length} places in "${path}". Add surrounding lines to make it unique, or set replace_all.`);
-    }
-    let result = text;
-    for (const [start, end] of [...ranges].reverse()) {
-      const replacement = text.slice(start, end) === old_string ? new_string : reindent(new_string, old_string, text.slice(start, end));
-      result = result.slice(0, start) + replacement + result.slice(end);
-    }
-    await writeFile(target, result, "utf8");
-    return `Edited ${path}: ${ranges.length} replacement${ranges.length > 1 ? "s" : ""}.`;
   },
 });
+
+async function edit(handle: FileHandle, path: string, old_string: string, new_string: string, replace_all: boolean | undefined): Promise<string> {
+  const text = await readRegularFile(handle, path);
+  const ranges = findMatches(text, old_string);
+  if (ranges.length === 0) {
+    throw new ToolError(`old_string was not found in "${path}". Read the file again and copy the text exactly.`);
+  }
+  if (ranges.length > 1 && !replace_all) {
+    throw new ToolError(`old_string matches ${ranges.length} places in "${path}". Add surrounding lines to make it unique, or set replace_all.`);
+  }
+  let result = text;
+  for (const [start, end] of [...ranges].reverse()) {
+    const replacement = text.slice(start, end) === old_string ? new_string : reindent(new_string, old_string, text.slice(start, end));
+    result = result.slice(0, start) + replacement + result.slice(end);
+  }
+  await handle.truncate(0);
+  await handle.writeFile(result, "utf8");
+  return `Edited ${path}: ${ranges.length} replacement${ranges.length > 1 ? "s" : ""}.`;
+}
 
 /** Exact matches first; failing that, line-wise matches that ignore indentation and trailing spaces. */
 export function findMatches(text: string, needle: string): Array<[number, number]> {

@@ -3,6 +3,7 @@ export { writeFileTool } from "./write-file.ts";
 export { editFileTool } from "./edit-file.ts";
 export { listFilesTool } from "./list-files.ts";
 export { resolveInRoot } from "./resolve-in-root.ts";
+export { readFileInRoot } from "./open-in-root.ts";
 export { bashTool } from "./bash.ts";
 export { globTool } from "./glob.ts";
 export { grepTool } from "./grep.ts";

@@ -1,8 +1,9 @@
-import { readdir } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { readdir, type FileHandle } from "node:fs/promises";
+import { relative, sep } from "node:path";
 import { z } from "zod";
 import { defineTool, ToolError } from "../tool.ts";
-import { resolveInRoot } from "./resolve-in-root.ts";
+import { openChildDirectory, openDirectoryIn } from "./open-in-root.ts";
+import { locateInRoot } from "./resolve-in-root.ts";
 
 const SKIPPED = new Set([".git", "node_modules", ".venv", "target", "dist", "__pycache__"]);
 const MAX_ENTRIES = 1000;
@@ -15,33 +16,52 @@ export const listFilesTool = defineTool({
     depth: z.number().int().min(1).max(20).optional().describe("How deep to descend (default 6)"),
   }),
   async execute({ path = ".", depth = 6 }, context) {
-    const start = resolveInRoot(context.root, path, { forWrite: false });
+    const { realRoot, target, real } = locateInRoot(context.root, path, { forWrite: false });
+    const names = relative(realRoot, real).split(sep).filter((name) => name !== "");
+    let start: FileHandle;
+    try {
+      start = await openDirectoryIn(realRoot, names, path);
+    } catch (error) {
+      if (error instanceof ToolError && / passes through something that is not a directory/.test(error.message)) throw new ToolError(`"${path}" is a file, not a directory.`);
+      if (error instanceof ToolError && / does not exist/.test(error.message)) throw new ToolError(`"${path}" does not exist.`);
+      throw error;
+    }
     const found: string[] = [];
-    const walk = async (directory: string, level: number): Promise<void> => {
+    // Each directory is opened from its parent's descriptor without following links, and listed
+    // through its own: one swapped for a link mid-walk is skipped, never listed.
+    const walk = async (directory: FileHandle, shownDirectory: string, level: number): Promise<void> => {
       if (found.length >= MAX_ENTRIES) return;
-      let entries;
-      try {
-        entries = await readdir(directory, { withFileTypes: true });
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOTDIR") throw new ToolError(`"${path}" is a file, not a directory.`);
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new ToolError(`"${path}" does not exist.`);
-        throw error;
-      }
+      const entries = await readdir(`/proc/self/fd/${directory.fd}`, { withFileTypes: true });
       entries.sort((a, b) => a.name.localeCompare(b.name));
       for (const entry of entries) {
         if (SKIPPED.has(entry.name)) continue;
-        const full = join(directory, entry.name);
-        const shown = relative(context.root, full);
+        const shown = shownDirectory === "" ? entry.name : `${shownDirectory}/${entry.name}`;
         if (entry.isDirectory()) {
-          if (level < depth) await walk(full, level + 1);
-          else found.push(`${shown}/`);
+          if (level < depth) {
+            let child: FileHandle;
+            try {
+              child = await openChildDirectory(directory, entry.name);
+            } catch {
+              continue; // Gone, or turned into something else since it was listed.
+            }
+            try {
+              await walk(child, shown, level + 1);
+            } finally {
+              await child.close();
+            }
+          } else found.push(`${shown}/`);
         } else {
           found.push(shown);
         }
         if (found.length >= MAX_ENTRIES) return;
       }
     };
-    await walk(start, 1);
+    try {
+      // Shown as the model spelled the directory, even when a link inside the checkout led there.
+      await walk(start, relative(realRoot, target).split(sep).join("/"), 1);
+    } finally {
+      await start.close();
+    }
     const more = found.length >= MAX_ENTRIES ? `\n[… stopped at ${MAX_ENTRIES} entries; list a subdirectory]` : "";
     return (found.join("\n") || "(no files)") + more;
   },

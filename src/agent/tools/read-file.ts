@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { defineTool, ToolError } from "../tool.ts";
 import { readRegularFile } from "./read-regular-file.ts";
-import { resolveInRoot } from "./resolve-in-root.ts";
+import { openInRoot } from "./open-in-root.ts";
 
 export const readFileTool = defineTool({
   name: "read_file",
@@ -13,8 +13,13 @@ export const readFileTool = defineTool({
     limit: z.number().int().min(1).max(5000).optional().describe("How many lines to read (default 2000)"),
   }),
   async execute({ path, offset = 1, limit = 2000 }, context) {
-    const target = resolveInRoot(context.root, path, { forWrite: false });
-    const text = await readRegularFile(target, path);
+    const { handle, target } = await openInRoot(context.root, path, "read");
+    let text: string;
+    try {
+      text = await readRegularFile(handle, path);
+    } finally {
+      await handle.close();
+    }
     if (text.includes("\u0000")) throw new ToolError(`"${path}" is a binary file.`);
     context.readFiles.add(target);
     if (text === "") return "(empty file)";

@@ -1,22 +1,24 @@
-import { stat, readFile } from "node:fs/promises";
+import type { FileHandle } from "node:fs/promises";
 import { ToolError } from "../tool.ts";
 
 export const MAX_FILE_BYTES = 5 * 1024 * 1024;
 
 /**
- * Reads a file only if it is a regular file of sensible size: a FIFO would block forever and a
- * device or a huge file would exhaust memory — all of which a command in the checkout can create.
+ * Reads a file opened by `openInRoot` (so a regular file: a FIFO would block forever and a device
+ * would exhaust memory) through its descriptor, if it is of sensible size.
  */
-export async function readRegularFile(path: string, shown: string, maxBytes = MAX_FILE_BYTES): Promise<string> {
-  let info;
-  try {
-    info = await stat(path);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new ToolError(`"${shown}" does not exist. Use list_files or glob to see what is there.`);
-    throw error;
-  }
-  if (info.isDirectory()) throw new ToolError(`"${shown}" is a directory. Use list_files for directories.`);
-  if (!info.isFile()) throw new ToolError(`"${shown}" is not a regular file (a pipe, socket or device), so it is not read.`);
+export async function readRegularFile(handle: FileHandle, shown: string, maxBytes = MAX_FILE_BYTES): Promise<string> {
+  const info = await handle.stat();
   if (info.size > maxBytes) throw new ToolError(`"${shown}" is ${Math.round(info.size / 1024 / 1024)} MB, too large to read whole; use grep, or bash with head/sed.`);
-  return readFile(path, "utf8");
+  // Read at most one byte past the limit, however the file grows meanwhile.
+  const buffer = Buffer.alloc(Math.min(maxBytes + 1, Math.max(info.size, 64 * 1024)));
+  let length = 0;
+  for (;;) {
+    if (length === buffer.length) break;
+    const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+    if (bytesRead === 0) break;
+    length += bytesRead;
+  }
+  if (length > maxBytes) throw new ToolError(`"${shown}" is over ${Math.round(maxBytes / 1024 / 1024)} MB, too large to read whole; use grep, or bash with head/sed.`);
+  return buffer.subarray(0, length).toString("utf8");
 }

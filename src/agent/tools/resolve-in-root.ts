@@ -10,6 +10,15 @@ const MAX_LINKS = 40;
  * them) — and, for writes, anything that resolves inside `.git` (hooks would run code).
  */
 export function resolveInRoot(root: string, path: string, options: { forWrite?: boolean } = {}): string {
+  return locateInRoot(root, path, options).target;
+}
+
+/**
+ * As `resolveInRoot`, with where the path leads once every symbolic link is followed (`real`) and the
+ * checkout's real path. Only a check: a file opened by name afterwards may have been swapped for a link
+ * since, so tools open `real` with `openInRoot`, which follows no link.
+ */
+export function locateInRoot(root: string, path: string, options: { forWrite?: boolean } = {}): { realRoot: string; target: string; real: string } {
   const realRoot = realpathSync(root);
   const inside = (candidate: string) => candidate === realRoot || candidate.startsWith(realRoot + sep);
   const target = resolve(realRoot, path);
@@ -21,7 +30,7 @@ export function resolveInRoot(root: string, path: string, options: { forWrite?: 
   if (forWrite && (isGit(target) || isGit(real))) {
     throw new ToolError(`"${path}" is inside .git, which tools may not touch; commits are made for you.`);
   }
-  return target;
+  return { realRoot, target, real };
 }
 
 /** Where a path really leads, following every symbolic link — even one whose target does not exist yet. */

@@ -1,8 +1,6 @@
-import { mkdir, writeFile } from "node:fs/promises";
-import { dirname } from "node:path";
 import { z } from "zod";
 import { defineTool } from "../tool.ts";
-import { resolveInRoot } from "./resolve-in-root.ts";
+import { openInRoot } from "./open-in-root.ts";
 
 export const writeFileTool = defineTool({
   name: "write_file",
@@ -12,9 +10,14 @@ export const writeFileTool = defineTool({
     content: z.string().describe("The complete new content of the file"),
   }),
   async execute({ path, content }, context) {
-    const target = resolveInRoot(context.root, path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, content, "utf8");
+    // Made inside the checkout only, directory by directory, and written through the descriptor opened there.
+    const { handle, target } = await openInRoot(context.root, path, "write");
+    try {
+      await handle.truncate(0);
+      await handle.writeFile(content, "utf8");
+    } finally {
+      await handle.close();
+    }
     context.readFiles.add(target);
     return `Wrote ${path} (${content.split("\n").length} lines).`;
   },
