@@ -59,6 +59,13 @@ const WORKFLOWS_REFUSAL = /refusing to allow a GitHub App to create or update wo
  * so a folder no diff shows cannot change their verdict. (`keepDependencies: false` still gives a
  * fully clean checkout to a caller that wants one.)
  */
+/**
+ * `git add --all`, leaving out any `.git` in another case (`.GIT/`, `sub/.Git/`): git refuses such a
+ * path and the whole add with it, so a repository (or a command) that makes one would stop every
+ * commit of its own mission. They stay untracked in the checkout, never committed.
+ */
+export const ADD_ALL = ["add", "--all", "--", ".", ":(exclude,icase,glob)**/.git/**"];
+
 export const DEPENDENCY_FOLDERS = ["node_modules", "/.venv", "/vendor/bundle", "/target"];
 
 /**
@@ -196,7 +203,7 @@ export class GitWorkspace {
    * history stays one commit per feature.
    */
   async commitAll(directory: string, identity: GitIdentity, subject: string, body: string, trailers: CommitTrailers): Promise<string> {
-    await this.git(directory, ["add", "--all"]);
+    await this.git(directory, ADD_ALL);
     const trailerLines = Object.entries(trailers).map(([key, value]) => `${key}: ${value}`).join("\n");
     const message = `${subject}\n\n${body ? `${body.trim()}\n\n` : ""}${trailerLines}\n`;
     await this.git(directory, ["commit", "--quiet", "--allow-empty", "--no-verify", "-F", "-"], undefined, message, identity);

@@ -361,6 +361,11 @@ describe("security: tools never reach outside the checkout", () => {
       await expectToolError(run(writeFileTool, { path, content: "#!/bin/sh\ntouch /tmp/pwned\n" }), /inside \.git, which tools may not touch/);
     }
     await expectToolError(run(writeFileTool, { path: ".git/config", content: "[core]\n" }), /inside \.git/);
+    // In another case, or deeper: `.GIT/config` is `.git/config` on a case-insensitive file system, and git refuses either path.
+    for (const path of [".GIT/config", ".Git/hooks/pre-commit", "sub/.git/config", "sub/.gIt/x"]) {
+      await expectToolError(run(writeFileTool, { path, content: "x" }), /inside \.git/);
+    }
+    expect(existsSync(join(root, ".GIT"))).toBe(false);
     expect(existsSync(join(root, ".git", "hooks", "pre-commit"))).toBe(false);
     expect(existsSync(join(root, ".git", "config"))).toBe(false);
   });

@@ -268,6 +268,17 @@ describe("GitWorkspace.commitAll", () => {
     expect(git(directory, "show", "--name-status", "--format=", "HEAD").trim().split("\n").sort()).toEqual(["A\tsrc/new.ts", "D\tREADME.md", "M\tsrc/greet.ts"]);
   });
 
+  it("commits around a `.GIT` folder a command made, instead of failing (git refuses such a path)", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await mkdir(join(directory, ".GIT"), { recursive: true });
+    await writeFile(join(directory, ".GIT", "config"), "[core]\n");
+    await mkdir(join(directory, "sub", ".Git"), { recursive: true });
+    await writeFile(join(directory, "sub", ".Git", "hooks"), "x\n");
+    await writeFile(join(directory, "src", "new.ts"), "export {};\n");
+    const sha = await workspace.commitAll(directory, IDENTITY, "F2: Add", "", TRAILERS);
+    expect(git(directory, "show", "--name-only", "--format=", sha).trim()).toBe("src/new.ts");
+  });
+
   it("makes an empty commit when nothing changed", async () => {
     const { directory } = await workspace.prepare("m1", remote, "feature", "main");
     const sha = await workspace.commitAll(directory, IDENTITY, "F3: Nothing to do", "", { Mission: "#7", Feature: "F3" });

@@ -114,7 +114,7 @@ export async function openChildDirectory(directory: FileHandle, name: string, cr
 async function verify(handle: FileHandle, realRoot: string, shown: string, forWrite: boolean): Promise<void> {
   const where = (await readlink(`/proc/self/fd/${handle.fd}`)).replace(/ \(deleted\)$/, "");
   if (where !== realRoot && !where.startsWith(realRoot + sep)) throw new ToolError(`"${shown}" leads outside the repository through a symbolic link.`);
-  if (forWrite && relative(realRoot, where).split(sep)[0] === ".git") {
+  if (forWrite && relative(realRoot, where).split(sep).some((part) => part.toLowerCase() === ".git")) {
     throw new ToolError(`"${shown}" is inside .git, which tools may not touch; commits are made for you.`);
   }
 }

@@ -26,7 +26,8 @@ export function locateInRoot(root: string, path: string, options: { forWrite?: b
   const real = followLinks(target, 0);
   if (!inside(real)) throw new ToolError(`"${path}" leads outside the repository through a symbolic link.`);
   const forWrite = options.forWrite ?? true;
-  const isGit = (candidate: string) => relative(realRoot, candidate).split(sep)[0] === ".git";
+  // In any case and at any depth: `.GIT/config` is `.git/config` on a case-insensitive file system, and git refuses either.
+  const isGit = (candidate: string) => relative(realRoot, candidate).split(sep).some((part) => part.toLowerCase() === ".git");
   if (forWrite && (isGit(target) || isGit(real))) {
     throw new ToolError(`"${path}" is inside .git, which tools may not touch; commits are made for you.`);
   }

@@ -13,7 +13,7 @@ import {
   type Mission,
 } from "../../mission/index.ts";
 import { implementFeature } from "../../roles/index.ts";
-import { WorkflowPermissionError } from "../../workspace/index.ts";
+import { ADD_ALL, WorkflowPermissionError } from "../../workspace/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { limitsFor } from "../limits-for.ts";
 import { modelFor } from "../model-for.ts";
@@ -135,7 +135,7 @@ async function checkpoint(
 ): Promise<Mission> {
   const feature = allFeatures(mission).find((candidate) => candidate.id === featureId)!;
   const parent = (await context.workspace.git(directory, ["rev-parse", "HEAD"])).stdout.trim();
-  await context.workspace.git(directory, ["add", "--all"]);
+  await context.workspace.git(directory, ADD_ALL);
   const files = (await context.workspace.git(directory, ["diff", "--cached", "--name-only", "--no-ext-diff", "--no-textconv"])).stdout.split("\n").filter(Boolean);
   const handoff = checkpointHandoff(outcome.limit, files, outcome.commandsRun);
   const trailers = { Mission: `#${mission.issue.number}`, Feature: featureId, Assertions: feature.assertionIds.join(", "), Handoff: "checkpoint" };
