@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { resolveInRoot } from "../agent/tools/resolve-in-root.ts";
 
@@ -22,7 +22,8 @@ export function detectCommands(directory: string): RepositoryCommands {
   const regular = (name: string): string | undefined => {
     try {
       const path = resolveInRoot(directory, name, { forWrite: false });
-      return statSync(path).isFile() ? path : undefined;
+      // A link is no manifest: reading through it could reach a file outside the checkout.
+      return lstatSync(path).isFile() ? path : undefined;
     } catch {
       return undefined;
     }

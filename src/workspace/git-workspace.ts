@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync } from "node:fs";
-import { mkdir, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { constants as fsConstants, existsSync } from "node:fs";
+import { mkdir, open, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 
@@ -183,7 +183,7 @@ export class GitWorkspace {
     const { stdout } = await this.git(directory, ["ls-files", "-z", "--cached", "--others", "--exclude-standard", "--", ...pathspecs]);
     const hash = createHash("sha256");
     for (const path of [...new Set(stdout.split("\0").filter(Boolean))].sort()) {
-      const content = await readFile(join(directory, path)).catch(() => undefined);
+      const content = await readRegularFile(join(directory, path));
       hash.update(`${path}\0${content ? createHash("sha256").update(content).digest("hex") : "missing"}\n`);
     }
     return hash.digest("hex");
@@ -333,4 +333,19 @@ function unpushedRef(branch: string): string {
 
 function redact(text: string, token: string | undefined): string {
   return token ? text.split(token).join("***") : text;
+}
+
+/**
+ * A file's content when it is a regular file, read through one descriptor that follows no link and
+ * never waits: a link or a named pipe where a lockfile should be (a command can make either) is not
+ * read, and cannot hang the step.
+ */
+async function readRegularFile(path: string): Promise<Buffer | undefined> {
+  const handle = await open(path, fsConstants.O_RDONLY | fsConstants.O_NOFOLLOW | fsConstants.O_NONBLOCK).catch(() => undefined);
+  if (!handle) return undefined;
+  try {
+    return (await handle.stat()).isFile() ? await handle.readFile() : undefined;
+  } finally {
+    await handle.close();
+  }
 }
