@@ -148,6 +148,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         controlEditIntervalMs: options.controlEditIntervalMs ?? config.controlEditIntervalMs,
         githubWebUrl: config.githubWebUrl,
         publicUrl: config.publicUrl,
+        commits: config.commits,
       },
     });
     intake = new Intake({
