@@ -150,6 +150,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         githubWebUrl: config.githubWebUrl,
         publicUrl: config.publicUrl,
         branchPrefix: config.branchPrefix,
+        commits: config.commits,
       },
     });
     intake = new Intake({

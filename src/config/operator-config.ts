@@ -45,6 +45,8 @@ export interface OperatorConfig {
   prices: Record<string, ModelPrice>;
   /** Whether repository and agent commands run in the sandbox (the default) or unconfined. */
   sandbox: boolean;
+  /** How commits reach GitHub (`MISSIONS_COMMITS`): the Git Data API, signed by GitHub (default), or a git push. */
+  commits: "api" | "push";
   /** The browser the user-testing validator drives (Chromium or Chrome). */
   chromiumPath: string;
   /** Hosts sandboxed commands may reach; default: the package registries. */
@@ -147,6 +149,7 @@ const EnvSchema = z.object({
   MISSIONS_MODEL_TIMEOUT_SECONDS: positiveNumber(600),
   MISSIONS_PRICES: z.string().optional(),
   MISSIONS_SANDBOX: z.enum(["on", "off"]).optional(),
+  MISSIONS_COMMITS: z.enum(["api", "push"]).optional(),
   MISSIONS_NETWORK_ALLOW: z.string().optional(),
   MISSIONS_HIDDEN_PATHS: z.string().optional(),
   MISSIONS_CHROMIUM: z.string().optional(),
@@ -263,6 +266,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     modelTimeoutMs: values.MISSIONS_MODEL_TIMEOUT_SECONDS * 1000,
     prices,
     sandbox: values.MISSIONS_SANDBOX !== "off",
+    commits: values.MISSIONS_COMMITS ?? "api",
     chromiumPath: values.MISSIONS_CHROMIUM ?? "/usr/bin/chromium",
     networkAllow: values.MISSIONS_NETWORK_ALLOW?.split(",").map((host) => host.trim()).filter(Boolean),
     secretPaths: [

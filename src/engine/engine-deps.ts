@@ -31,6 +31,11 @@ export interface EngineDeps {
     /** Delay before retrying a step that failed for a passing reason; grows with each failure. */
     retryDelayMs: number;
     maxStepRetries: number;
+    /**
+     * How feature and checkpoint commits reach GitHub (`MISSIONS_COMMITS`): through the Git Data API, which
+     * GitHub signs as the app (the default), or a git push of the local commit (unsigned).
+     */
+    commits?: "api" | "push";
     /** Least time between two edits of a control comment (default 5 s). */
     controlEditIntervalMs?: number;
     /** GitHub's web address, for links (default https://github.com). */

@@ -51,6 +51,12 @@ export interface ReviewComment {
   body: string;
 }
 
+/** One path of a commit made through the Git Data API: a file's bytes (or a blob GitHub has), a submodule, or a deletion. */
+export type GitTreeChange =
+  | { path: string; mode: "100644" | "100755" | "120000"; content: Buffer; sha: string; known: boolean }
+  | { path: string; mode: "160000"; sha: string }
+  | { path: string; mode: string; deleted: true };
+
 export interface GitHubPort {
   /** Who the app is on GitHub; the bot user is read with an installation's token. */
   identity(repo: RepoRef): Promise<AppIdentity>;
@@ -72,6 +78,16 @@ export interface GitHubPort {
   installationToken(repo: RepoRef, options?: { fresh?: boolean }): Promise<string>;
   /** The installation's settings page on GitHub, where an owner accepts the permissions the app asks for. */
   installationSettingsUrl(repo: RepoRef): Promise<string>;
+  /**
+   * Makes a commit through the Git Data API — blobs, a tree on `baseTree`, the commit with no author or
+   * committer, so GitHub makes the app's bot both and signs it — without moving any branch.
+   */
+  createCommit(repo: RepoRef, input: { parent: string; baseTree: string; message: string; changes: GitTreeChange[] }): Promise<{ sha: string; tree: string }>;
+  /**
+   * Moves a branch to `sha`, never by force (GitHub answers 422 when it is not a fast-forward), or
+   * creates it. GitHub's refusals are thrown as they come (`status`, `message`).
+   */
+  updateBranch(repo: RepoRef, branch: string, sha: string): Promise<void>;
   findOpenPull(repo: RepoRef, branch: string): Promise<PullRequest | undefined>;
   createPull(repo: RepoRef, input: { title: string; head: string; base: string; body: string; draft: boolean }): Promise<PullRequest>;
   updatePull(repo: RepoRef, number: number, input: { body?: string; title?: string }): Promise<void>;

@@ -1,5 +1,5 @@
 import type { Probot, ProbotOctokit } from "probot";
-import type { AppIdentity, CheckRunInput, GitHubPort, Permission, PullRequest, RepoRef, ReviewComment } from "./github-port.ts";
+import type { AppIdentity, CheckRunInput, GitHubPort, GitTreeChange, Permission, PullRequest, RepoRef, ReviewComment } from "./github-port.ts";
 import { toCheckRunRequests } from "./check-run-requests.ts";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
@@ -10,6 +10,14 @@ type Octokit = InstanceType<typeof ProbotOctokit>;
  * instead, and it looks for what it made before making it again.
  */
 const NOT_REPEATED = { retries: 0 };
+
+/**
+ * Git Data API limits, kept well inside GitHub's: a tree request carries at most this many entries
+ * (a larger change is built as a chain of trees, each on the one before), and at most this many
+ * blob uploads run at once.
+ */
+const TREE_ENTRIES_PER_REQUEST = 500;
+const BLOB_UPLOADS_AT_ONCE = 4;
 
 /** The GitHub port over Probot's authenticated Octokit: installation tokens are cached by Probot. */
 export class OctokitGitHub implements GitHubPort {
@@ -153,6 +161,58 @@ export class OctokitGitHub implements GitHubPort {
     const appOctokit = (await this.#probot.auth()) as Octokit;
     const { data } = await appOctokit.rest.apps.getInstallation({ installation_id: repo.installationId });
     return data.html_url;
+  }
+
+  async createCommit(repo: RepoRef, input: { parent: string; baseTree: string; message: string; changes: GitTreeChange[] }): Promise<{ sha: string; tree: string }> {
+    const octokit = await this.#octokit(repo);
+    const target = { owner: repo.owner, repo: repo.name };
+    type Entry = { path: string; mode: "100644" | "100755" | "040000" | "160000" | "120000"; type: "blob" | "tree" | "commit"; sha: string | null };
+    const entries: Entry[] = new Array(input.changes.length);
+    let next = 0;
+    const upload = async () => {
+      while (next < input.changes.length) {
+        const index = next++;
+        const change = input.changes[index]!;
+        if ("deleted" in change) {
+          const submodule = change.mode === "160000";
+          const mode = submodule || change.mode === "100755" || change.mode === "120000" ? (change.mode as Entry["mode"]) : "100644";
+          entries[index] = { path: change.path, mode, type: submodule ? "commit" : "blob", sha: null };
+        } else if (change.mode === "160000") {
+          entries[index] = { path: change.path, mode: "160000", type: "commit", sha: change.sha };
+        } else {
+          // A blob GitHub already has (a mode change) is named; any other is uploaded, as bytes (base64).
+          let sha = change.sha;
+          if (!change.known) {
+            const { data } = await octokit.rest.git.createBlob({ ...target, content: change.content.toString("base64"), encoding: "base64" });
+            if (data.sha !== change.sha) throw new Error(`GitHub stored ${change.path} as ${data.sha}, not ${change.sha}`);
+            sha = data.sha;
+          }
+          entries[index] = { path: change.path, mode: change.mode, type: "blob", sha };
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(BLOB_UPLOADS_AT_ONCE, input.changes.length) }, upload));
+    let tree = input.baseTree;
+    for (let start = 0; start < entries.length; start += TREE_ENTRIES_PER_REQUEST) {
+      const { data } = await octokit.rest.git.createTree({ ...target, base_tree: tree, tree: entries.slice(start, start + TREE_ENTRIES_PER_REQUEST) as never });
+      tree = data.sha;
+    }
+    // No author, no committer: GitHub makes the app's bot both, and signs the commit. The message is the
+    // local commit's as it is (its callers wrote it for GitHub: trailers and all).
+    const { data } = await octokit.rest.git.createCommit({ ...target, message: input.message, tree, parents: [input.parent] });
+    return { sha: data.sha, tree };
+  }
+
+  async updateBranch(repo: RepoRef, branch: string, sha: string): Promise<void> {
+    const octokit = await this.#octokit(repo);
+    const target = { owner: repo.owner, repo: repo.name };
+    try {
+      await octokit.rest.git.updateRef({ ...target, ref: `heads/${branch}`, sha, force: false });
+    } catch (error) {
+      const { status, message } = error as { status?: number; message?: string };
+      if (status !== 422 || !/reference does not exist/i.test(message ?? "")) throw error;
+      await octokit.rest.git.createRef({ ...target, ref: `refs/heads/${branch}`, sha, request: NOT_REPEATED });
+    }
   }
 
   async findOpenPull(repo: RepoRef, branch: string): Promise<PullRequest | undefined> {

@@ -48,8 +48,32 @@ export class WorkflowPermissionError extends Error {
   }
 }
 
-// GitHub's words (over smart HTTP: `remote: error: …` and `! [remote rejected] … (…)`).
+// GitHub's words (over smart HTTP: `remote: error: …` and `! [remote rejected] … (…)`; in the API's error message).
 const WORKFLOWS_REFUSAL = /refusing to allow a GitHub App to create or update workflow `?([^`\s]+?)`? without `?workflows`? permission/g;
+
+/** The workflow files a refusal by GitHub names for want of the `workflows` permission (none: it was not one). */
+export function workflowFilesRefused(message: string): string[] {
+  return [...new Set([...message.matchAll(WORKFLOWS_REFUSAL)].map((match) => match[1]!))];
+}
+
+/** One path a commit changes, as the Git Data API takes it. */
+export type CommitChange =
+  | { path: string; kind: "deleted"; mode: string }
+  | { path: string; kind: "blob"; mode: "100644" | "100755" | "120000"; sha: string; content: Buffer; unchangedContent: boolean }
+  | { path: string; kind: "submodule"; mode: "160000"; sha: string };
+
+/** A local commit as the Git Data API recreates it: its message exactly, its parent and tree, and what it changes. */
+export interface CommitContent {
+  sha: string;
+  parent: string;
+  parentTree: string;
+  tree: string;
+  message: string;
+  changes: CommitChange[];
+}
+
+/** The largest file GitHub takes (it refuses bigger ones on a push too). */
+export const MAX_FILE_BYTES = 100 * 1024 * 1024;
 
 /**
  * Ignored folders a step's install fills and the next step's install would fill again the same way:
@@ -219,16 +243,67 @@ export class GitWorkspace {
       await this.git(directory, ["push", "--quiet", "origin", `HEAD:refs/heads/${branch}`], remote);
     } catch (error) {
       const message = (error as Error).message;
-      const files = [...new Set([...message.matchAll(WORKFLOWS_REFUSAL)].map((match) => match[1]!))];
+      const files = workflowFilesRefused(message);
       if (files.length > 0) {
-        await this.git(directory, ["update-ref", unpushedRef(branch), "HEAD"]);
+        await this.keepUnpushed(directory, branch);
         throw new WorkflowPermissionError(branch, files, error as Error);
       }
       // Someone moved the branch meanwhile: the step runs again from the branch's new head.
       if (/\[rejected\]|non-fast-forward|fetch first|failed to update ref|stale info/i.test(message)) throw new PushRejectedError(branch, error as Error);
       throw error;
     }
+    await this.forgetUnpushed(directory, branch);
+  }
+
+  /** Keeps HEAD, a commit GitHub refused for want of the `workflows` permission, for `unpushedCommit`. */
+  async keepUnpushed(directory: string, branch: string): Promise<void> {
+    await this.git(directory, ["update-ref", unpushedRef(branch), "HEAD"]);
+  }
+
+  async forgetUnpushed(directory: string, branch: string): Promise<void> {
     await this.git(directory, ["update-ref", "-d", unpushedRef(branch)]).catch(() => {});
+  }
+
+  /**
+   * What the Git Data API needs to make `sha` again on GitHub: its exact message, its parent's tree and
+   * every path it changes (renames as a deletion and an addition; file modes kept: executable, symlink,
+   * submodule). Files are read as bytes; one over GitHub's 100 MB limit is refused here, as GitHub would.
+   */
+  async commitContent(directory: string, sha: string): Promise<CommitContent> {
+    const parent = (await this.git(directory, ["rev-parse", "--verify", `${sha}^1`])).stdout.trim();
+    const [parentTree, tree] = (await this.git(directory, ["rev-parse", `${parent}^{tree}`, `${sha}^{tree}`])).stdout.trim().split("\n");
+    const raw = await this.#bytes(directory, ["cat-file", "commit", sha]);
+    const text = raw.toString("utf8");
+    const message = text.slice(text.indexOf("\n\n") + 2);
+    const diff = (await this.git(directory, ["diff-tree", "-r", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--raw", parent, sha])).stdout;
+    const fields = diff.split("\0");
+    const changes: CommitChange[] = [];
+    for (let index = 0; index + 1 < fields.length; index += 2) {
+      const [oldMode = "", newMode = "", oldSha = "", newSha = ""] = fields[index]!.replace(/^:/, "").split(" ");
+      const path = fields[index + 1]!;
+      if (/^0+$/.test(newMode)) {
+        changes.push({ path, kind: "deleted", mode: oldMode });
+      } else if (newMode === "160000") {
+        changes.push({ path, kind: "submodule", mode: "160000", sha: newSha });
+      } else {
+        const size = Number((await this.git(directory, ["cat-file", "-s", newSha])).stdout.trim());
+        if (size > MAX_FILE_BYTES) throw new Error(`${path} is ${Math.round(size / 1024 / 1024)} MB: GitHub takes no file over 100 MB`);
+        const mode = newMode === "100755" || newMode === "120000" ? newMode : "100644";
+        changes.push({ path, kind: "blob", mode, sha: newSha, content: await this.#bytes(directory, ["cat-file", "blob", newSha]), unchangedContent: oldSha === newSha });
+      }
+    }
+    return { sha, parent, parentTree: parentTree!, tree: tree!, message, changes };
+  }
+
+  /**
+   * Makes the checkout match a commit made on GitHub (through the API) for the work HEAD holds: the
+   * branch fetched, HEAD reset to it — same tree, so no file changes, and later steps (and
+   * `findFeatureCommit`) see the commit GitHub has.
+   */
+  async adopt(directory: string, remote: RemoteAccess, branch: string, sha: string): Promise<void> {
+    await this.git(directory, ["fetch", "--quiet", "origin", `+refs/heads/${branch}:refs/remotes/origin/${branch}`], remote);
+    await this.git(directory, ["reset", "--quiet", "--hard", sha]);
+    await this.forgetUnpushed(directory, branch);
   }
 
   /**
@@ -266,7 +341,18 @@ export class GitWorkspace {
     return (await this.git(directory, ["diff", "--no-ext-diff", "--no-textconv", "--stat", "--patch", `${from}..${to}`])).stdout;
   }
 
-  async git(directory: string, args: string[], remote?: RemoteAccess, input?: string, identity?: GitIdentity): Promise<{ stdout: string; stderr: string }> {
+  /** A git command's output as bytes (file contents), without the app's remote or identity. */
+  async #bytes(directory: string, args: string[]): Promise<Buffer> {
+    try {
+      const { stdout } = await exec("git", args, { cwd: directory, env: this.#env(directory), encoding: "buffer", maxBuffer: MAX_FILE_BYTES + 1024 * 1024 });
+      return stdout;
+    } catch (error) {
+      // eslint-disable-next-line preserve-caught-error
+      throw new Error(`git ${args[0]} failed: ${String((error as { stderr?: Buffer }).stderr ?? "").trim()}`);
+    }
+  }
+
+  #env(directory: string, remote?: RemoteAccess, identity?: GitIdentity): Record<string, string> {
     const who = identity ?? { name: "Missions", email: "missions@localhost" };
     const env: Record<string, string> = {
       PATH: this.#toolPath,
@@ -297,6 +383,11 @@ export class GitWorkspace {
       env[`GIT_CONFIG_KEY_${index}`] = key;
       env[`GIT_CONFIG_VALUE_${index}`] = value;
     });
+    return env;
+  }
+
+  async git(directory: string, args: string[], remote?: RemoteAccess, input?: string, identity?: GitIdentity): Promise<{ stdout: string; stderr: string }> {
+    const env = this.#env(directory, remote, identity);
     try {
       const child = exec("git", args, { cwd: directory, env, maxBuffer: 64 * 1024 * 1024 });
       if (input !== undefined) {

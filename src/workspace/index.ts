@@ -1,4 +1,15 @@
-export { ADD_ALL, GitWorkspace, WorkflowPermissionError, type GitIdentity, type RemoteAccess, type CommitTrailers } from "./git-workspace.ts";
+export {
+  ADD_ALL,
+  GitWorkspace,
+  PushRejectedError,
+  WorkflowPermissionError,
+  workflowFilesRefused,
+  type GitIdentity,
+  type RemoteAccess,
+  type CommitTrailers,
+  type CommitChange,
+  type CommitContent,
+} from "./git-workspace.ts";
 export { runCommand, type CommandResult, type RunOptions } from "./run-command.ts";
 export { UnconfinedRunner, type CommandRunner } from "./command-runner.ts";
 export { SandboxedRunner, SandboxUnavailableError, DEFAULT_ALLOWED_DOMAINS, SOCKET_DIRECTORIES, type SandboxPolicy } from "./sandboxed-runner.ts";

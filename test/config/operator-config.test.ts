@@ -128,3 +128,11 @@ describe("readOperatorConfig and limits", () => {
     expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_WORKER_TURNS_MAX: "12.5" })).toThrow('MISSIONS_WORKER_TURNS_MAX: expected a positive whole number, got "12.5"');
   });
 });
+
+describe("MISSIONS_COMMITS", () => {
+  it("makes commits through the API unless the operator asks for git pushes", () => {
+    expect(readOperatorConfig({ ANTHROPIC_API_KEY: "k" }).commits).toBe("api");
+    expect(readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_COMMITS: "push" }).commits).toBe("push");
+    expect(() => readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_COMMITS: "sign" })).toThrow(/MISSIONS_COMMITS/);
+  });
+});

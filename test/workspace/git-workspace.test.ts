@@ -447,3 +447,29 @@ describe("GitWorkspace.snapshot", () => {
     expect(git(directory, "log", "-1", "--format=%B")).toContain("a handoff only the worker wrote");
   });
 });
+
+describe("GitWorkspace.commitContent", () => {
+  it("gives the Git Data API what it needs: the exact message, the parent's tree, and every change as bytes with its mode", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await writeFile(join(directory, "logo.bin"), Buffer.from([0, 1, 2, 255, 254, 10]));
+    await writeFile(join(directory, "run.sh"), "#!/bin/sh\necho hi\n");
+    await chmod(join(directory, "run.sh"), 0o755);
+    await chmod(join(directory, "src", "greet.ts"), 0o755);
+    execFileSync("ln", ["-s", "README.md", join(directory, "link")]);
+    await rm(join(directory, "README.md"));
+    const sha = await workspace.commitAll(directory, IDENTITY, "F2: Assets", "Body.", TRAILERS);
+
+    const content = await workspace.commitContent(directory, sha);
+    expect(content).toMatchObject({ sha, parent: base, parentTree: git(directory, "rev-parse", `${base}^{tree}`).trim(), tree: git(directory, "rev-parse", "HEAD^{tree}").trim() });
+    expect(content.message).toBe("F2: Assets\n\nBody.\n\nMission: #7\nFeature: F2\n");
+    const byPath = Object.fromEntries(content.changes.map((change) => [change.path, change]));
+    expect(Object.keys(byPath).sort()).toEqual(["README.md", "link", "logo.bin", "run.sh", "src/greet.ts"]);
+    expect(byPath["README.md"]).toEqual({ path: "README.md", kind: "deleted", mode: "100644" });
+    expect(byPath["logo.bin"]).toMatchObject({ kind: "blob", mode: "100644", content: Buffer.from([0, 1, 2, 255, 254, 10]), unchangedContent: false });
+    expect(byPath["run.sh"]).toMatchObject({ kind: "blob", mode: "100755", unchangedContent: false });
+    expect(byPath["link"]).toMatchObject({ kind: "blob", mode: "120000", content: Buffer.from("README.md") });
+    // Only the mode changed: the blob is the parent's, which GitHub has.
+    expect(byPath["src/greet.ts"]).toMatchObject({ kind: "blob", mode: "100755", unchangedContent: true });
+    for (const change of content.changes) if (change.kind === "blob") expect(change.sha).toBe(git(directory, "rev-parse", `HEAD:${change.path}`).trim());
+  });
+});

@@ -18,6 +18,7 @@ import type { StepContext } from "../engine-deps.ts";
 import { limitsFor } from "../limits-for.ts";
 import { modelFor } from "../model-for.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
+import { publishCommit } from "./publish-commit.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
 
@@ -66,9 +67,9 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     context.log.info({ feature: featureId, sha: kept }, "pushing the feature's commit GitHub refused before; not running it again");
     await context.workspace.git(directory, ["reset", "--quiet", "--hard", kept]);
     handoff = recoveredHandoff((await context.workspace.git(directory, ["log", "-1", "--format=%b", kept])).stdout, await handoffTrailer(context, directory, kept));
-    sha = kept;
-    const refused = await pushOrPause(context, mission, directory, featureId);
-    if (refused) return refused;
+    const published = await publishOrPause(context, mission, directory, featureId);
+    if ("paused" in published) return published.paused;
+    sha = published.sha;
   } else {
     // A host whose sandbox cannot start pauses the mission before a worker runs, not after it committed untested work.
     await context.runner.ready();
@@ -108,9 +109,10 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", "), Handoff: handoff.status };
     const identity = await context.github.identity(repoRef(mission));
     const body = handoffCommitBody(handoff);
-    sha = await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, feature.title, body, trailers);
-    const refused = await pushOrPause(context, mission, directory, featureId);
-    if (refused) return refused;
+    await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, feature.title, body, trailers);
+    const published = await publishOrPause(context, mission, directory, featureId);
+    if ("paused" in published) return published.paused;
+    sha = published.sha;
   }
   // A feature continued from checkpoints changed the files of all its commits.
   const from = mission.features[featureId]?.checkpoint?.from;
@@ -140,9 +142,10 @@ async function checkpoint(
   const handoff = checkpointHandoff(outcome.limit, files, outcome.commandsRun);
   const trailers = { Mission: `#${mission.issue.number}`, Feature: featureId, Assertions: feature.assertionIds.join(", "), Handoff: "checkpoint" };
   const identity = await context.github.identity(repoRef(mission));
-  const sha = await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, `${feature.title} (checkpoint)`.slice(0, 100), checkpointCommitBody(handoff), trailers);
-  const refused = await pushOrPause(context, mission, directory, featureId);
-  if (refused) return refused;
+  await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, `${feature.title} (checkpoint)`.slice(0, 100), checkpointCommitBody(handoff), trailers);
+  const published = await publishOrPause(context, mission, directory, featureId);
+  if ("paused" in published) return published.paused;
+  const { sha } = published;
   context.log.info({ feature: featureId, sha, files: files.length }, "checkpoint committed");
   return recordCheckpoint(mission, { featureId, sha, parent, limit: outcome.limit, files, commandsRun: outcome.commandsRun, continuations, branch: mission.branch! });
 }
@@ -165,27 +168,29 @@ async function handoffTrailer(context: StepContext, directory: string, sha: stri
   return stdout.split("\n").map((line) => line.trim()).filter(Boolean).at(-1);
 }
 
-/** Pushes the feature's commit; a push GitHub refuses for want of the `workflows` permission pauses the mission instead. */
-async function pushOrPause(context: StepContext, mission: Mission, directory: string, featureId: string): Promise<Mission | undefined> {
+/**
+ * Puts the feature's commit on the branch (see `publishCommit`) and says which commit the branch now has;
+ * one GitHub refuses for want of the `workflows` permission pauses the mission instead.
+ */
+async function publishOrPause(context: StepContext, mission: Mission, directory: string, featureId: string): Promise<{ sha: string } | { paused: Mission }> {
   try {
-    // A worker can run for a long time: push with a token fetched now, not the one from before it.
-    await context.workspace.push(directory, await remoteAccess(context, mission), mission.branch!);
-    return undefined;
+    // A worker can run for a long time: a token fetched now, not the one from before it.
+    return { sha: await publishCommit(context, mission, directory) };
   } catch (error) {
     if (!(error instanceof WorkflowPermissionError)) throw error;
     // A cached token keeps the permissions it was made with: the owner may have accepted `workflows`
     // since (that is what `/mission resume` after the notice means). Once more with a new token.
-    const retried = await context.workspace.push(directory, await remoteAccess(context, mission, { freshToken: true }), mission.branch!).then(
-      () => true,
+    const retried = await publishCommit(context, mission, directory, { freshToken: true }).then(
+      (sha) => sha,
       (again: unknown) => {
-        if (again instanceof WorkflowPermissionError) return false;
+        if (again instanceof WorkflowPermissionError) return undefined;
         throw again;
       },
     );
-    if (retried) return undefined;
+    if (retried) return { sha: retried };
     context.log.warn({ feature: featureId, files: error.files }, "GitHub refused the push: the app lacks the workflows permission");
     const installationSettingsUrl = await context.github.installationSettingsUrl(repoRef(mission)).catch(() => undefined);
-    return pauseForWorkflows(mission, { featureId, files: error.files, installationSettingsUrl });
+    return { paused: pauseForWorkflows(mission, { featureId, files: error.files, installationSettingsUrl }) };
   }
 }
 

@@ -87,7 +87,10 @@ async function handleGit(parts: FakeServerParts, req: IncomingMessage, res: Serv
     pathInfo: `/${repo.owner.login}/${repo.name}.git${match[3] ?? ""}`,
     query: url.search.slice(1),
     remoteUser: "x-access-token",
-    env: { FAKE_GITHUB_REFUSE_WORKFLOWS: auth.permissions.workflows === "write" ? "0" : "1" },
+    env: {
+      FAKE_GITHUB_REFUSE_WORKFLOWS: auth.permissions.workflows === "write" ? "0" : "1",
+      FAKE_GITHUB_SIGNED_BRANCHES: repo.signedCommitBranches.join(" "),
+    },
   });
 }
 

@@ -17,6 +17,7 @@ import { addCommentRoutes } from "./routes/comment-routes.ts";
 import { addIssueRoutes } from "./routes/issue-routes.ts";
 import { addPullRoutes } from "./routes/pull-routes.ts";
 import { addRepoRoutes } from "./routes/repo-routes.ts";
+import { addGitDataRoutes, commitVerification } from "./routes/git-data-routes.ts";
 import { addReviewRoutes } from "./routes/review-routes.ts";
 import type { FakeGitHub, RecordedRequest, RequestHook, StartOptions } from "./types.ts";
 import { WebhookSender } from "./webhook-sender.ts";
@@ -41,6 +42,7 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
   const router = new Router();
   addAppRoutes(router);
   addRepoRoutes(router);
+  addGitDataRoutes(router);
   addIssueRoutes(router);
   addCommentRoutes(router);
   addPullRoutes(router);
@@ -100,6 +102,8 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
         reviews: new Map(),
         reviewComments: new Map(),
         nextNumber: 1,
+        verifiedCommits: new Set(),
+        signedCommitBranches: [],
       });
       return { owner: input.owner, name: input.name, gitDir, cloneUrl: `${state.baseUrl}/${input.owner}/${input.name}.git` };
     },
@@ -108,6 +112,11 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
       state.user(login);
       state.repo(owner, repo).permissions.set(login.toLowerCase(), permission);
     },
+
+    requireSignedCommits(owner, repo, pattern) {
+      state.repo(owner, repo).signedCommitBranches.push(pattern);
+    },
+    verification: (owner, repo, sha) => commitVerification(state.repo(owner, repo), sha),
 
     installationPermissions: (installationId) => state.installationPermissions(installationId),
     setInstallationPermissions: (installationId, permissions) => state.setInstallationPermissions(installationId, permissions),

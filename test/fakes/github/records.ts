@@ -137,6 +137,10 @@ export interface RepoRecord {
   reviews: Map<number, ReviewRecord>;
   reviewComments: Map<number, ReviewCommentRecord>;
   nextNumber: number;
+  /** Commits the app made through the Git Data API without a committer of its own: GitHub signs those. */
+  verifiedCommits: Set<string>;
+  /** Branch-protection rules "require signed commits", as branch-name globs (`mission/*`). */
+  signedCommitBranches: string[];
 }
 
 export interface TokenRecord {

@@ -187,6 +187,14 @@ export interface FakeGitHub {
     installationId?: number;
   }): Promise<{ owner: string; name: string; gitDir: string; cloneUrl: string }>;
   setPermission(owner: string, repo: string, login: string, permission: Permission): void;
+  /**
+   * A branch-protection rule "require signed commits" on branches matching `pattern` (`mission/*`): a git
+   * push of new commits to such a branch is refused (GH006), as are ref updates through the API whose new
+   * commits are not verified. Commits the app creates through the Git Data API are verified (GitHub signs them).
+   */
+  requireSignedCommits(owner: string, repo: string, pattern: string): void;
+  /** What GitHub would say of a commit's signature: verified only for commits the app made through the API. */
+  verification(owner: string, repo: string, sha: string): { verified: boolean; reason: string };
   /** What an installation has accepted (default: all the app asks for, `workflows: write` included). */
   installationPermissions(installationId: number): Record<string, string>;
   /**

@@ -109,6 +109,8 @@ function githubPhase(request: HookedRequest, when: "before" | "after"): KillPhas
   const { method, path } = request;
   if (when === "before") {
     if (request.kind === "git" && method === "POST" && path.endsWith("/git-receive-pack")) return "between-commit-and-push";
+    // Commits made through the Git Data API: the commit exists on GitHub, the branch has not moved yet.
+    if ((method === "PATCH" && /\/git\/refs\/heads\//.test(path)) || (method === "POST" && /\/git\/refs$/.test(path))) return "between-commit-and-push";
     if (method === "PATCH" && /\/check-runs\/\d+$/.test(path)) return "check-run-update";
     if (method === "PATCH" && /\/issues\/comments\/\d+$/.test(path)) return "control-comment-edit";
     return undefined;
