@@ -2,6 +2,7 @@ import { join } from "node:path";
 import { AppStartError, AppUnderTest, checkBrowser } from "../../browser/index.ts";
 import {
   approvedPlan,
+  defuseMentions,
   featuresOf,
   recordValidation,
   renderCheckSummary,
@@ -255,6 +256,7 @@ export function toAnnotations(findings: Finding[], changed: Set<string>): Annota
       endLine: finding.line,
       level: LEVEL[finding.severity],
       title: `${finding.severity} · review of ${finding.featureId}`,
-      message: finding.message,
+      // A reviewer's words: they name people without notifying them.
+      message: defuseMentions(finding.message),
     }));
 }
