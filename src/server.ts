@@ -5,7 +5,7 @@ import { Probot, Server } from "probot";
 import { missionsApp } from "./app.ts";
 import type { OperatorConfig } from "./config/index.ts";
 import { Engine, Intake } from "./engine/index.ts";
-import { createRedactor, missionsOctokit, OctokitGitHub } from "./github/index.ts";
+import { createRedactor, missionsOctokit, OctokitGitHub, redactLogLine } from "./github/index.ts";
 import { ModelRegistry, PriceTable } from "./models/index.ts";
 import { Dashboard, DashboardAuth, MissionFeed } from "./control/index.ts";
 import { MissionsMetrics } from "./metrics/index.ts";
@@ -118,19 +118,13 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   });
   if (!config.dashboard.token && !config.dashboard.oauth) log.info("dashboard sign-in is off: set MISSIONS_DASHBOARD_TOKEN, or GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET");
   await server.load(async (app, appOptions) => {
-    const redact = createRedactor([
-      config.webhookSecret,
-      config.privateKey,
-      ...Object.values(config.providers).map((provider) => provider.apiKey),
-      config.dashboard.token,
-      config.dashboard.oauth?.clientSecret,
-      config.metrics.token,
-    ].filter((secret): secret is string => !!secret));
+    const redact = createRedactor(operatorSecrets(config));
     const github = new OctokitGitHub(app, redact);
     const workspace = new GitWorkspace(config.workspaceRoot, config.toolPath);
     engine = new Engine({
       store,
       github,
+      redact,
       models,
       prices,
       workspace,
@@ -269,10 +263,26 @@ function missionOf(change: StoreChange): string {
   return change.kind === "mission" ? change.missionId : change.kind === "event" ? change.event.missionId : change.entry.missionId;
 }
 
-/** The logger's options: its level, and the paths whose values never reach a log line. */
-export function loggerOptions(level: string): LoggerOptions {
+/** The operator's own secrets: never in a text the app posts, commits or logs, in any encoding. */
+export function operatorSecrets(config: OperatorConfig): string[] {
+  return [
+    config.webhookSecret,
+    config.privateKey,
+    ...Object.values(config.providers).map((provider) => provider.apiKey),
+    config.dashboard.token,
+    config.dashboard.oauth?.clientSecret,
+    config.metrics.token,
+  ].filter((secret): secret is string => !!secret);
+}
+
+/**
+ * The logger's options: its level, the paths whose values never reach a log line, and `redact`
+ * (the sanitiser of posted text) over every line written.
+ */
+export function loggerOptions(level: string, redact?: (text: string) => string): LoggerOptions {
   return {
     level,
+    ...(redact ? { hooks: { streamWrite: redactLogLine(redact) } } : {}),
     redact: {
       // Probot logs each request with its headers: the dashboard's and /metrics' credentials stay out.
       paths: ["*.token", "*.privateKey", "*.apiKey", "*.authorization", "headers.authorization", "req.headers.authorization", "req.headers.cookie", 'res.headers["set-cookie"]'],
@@ -283,7 +293,7 @@ export function loggerOptions(level: string): LoggerOptions {
 
 /** The app's logger: JSON lines in production, pretty in a terminal. */
 export function createLogger(config: OperatorConfig): Logger {
-  const options = loggerOptions(config.logLevel);
+  const options = loggerOptions(config.logLevel, createRedactor(operatorSecrets(config)));
   return config.logFormat === "json" ? pino(options) : pino(options, pretty({ colorize: true, ignore: "pid,hostname" }));
 }
 

@@ -15,6 +15,8 @@ export interface EngineDeps {
   /** Where repository commands and the worker's shell run: the sandbox, unless the operator turned it off. */
   runner: CommandRunner;
   log: Logger;
+  /** The sanitiser of every text that leaves the app; commit messages go through it too. */
+  redact?: (text: string) => string;
   settings: {
     commandTimeoutMs: number;
     /** Where mission branches start (default `mission/`). */

@@ -1,3 +1,4 @@
+import MarkdownIt, { type StateInline } from "markdown-it";
 /** The comment commands a person can give, one per line, Prow-style: `/mission <verb> [text]`. */
 export const COMMAND_VERBS = [
   "approve",
@@ -35,42 +36,115 @@ export const COMMAND_HELP: Record<CommandVerb, string> = {
 };
 
 const TAKES_TEXT: ReadonlySet<string> = new Set(["revise", "answer", "fix", "budget", "resume", "retry", "skip"]);
-const COMMAND_LINE = /^\/mission(?:\s+(\S+))?(?:[ \t]+(.*))?$/;
+const COMMAND_LINE = /^\/mission(?:\s+(\S+))?(?:[ \t]+(.*))?$/d;
 
 /**
- * Finds the commands in a comment. Lines inside fenced code blocks and quoted lines
- * (`> /mission approve`, quoting someone else) are not commands.
+ * Finds the commands in a comment, one per line, read as GitHub shows it (CommonMark): only lines
+ * of top-level paragraphs count. Code of any kind (fenced with backticks or tildes, indented, inline
+ * across lines), quotes (`> /mission approve`, quoting someone else, and the lines that continue
+ * them), list items and HTML (comments included) are never commands. A command alone on its line
+ * takes what follows it, up to the next command, as its text.
  */
 export function parseCommands(body: string): Command[] {
-  const lines = body.replace(/\r\n?/g, "\n").split("\n");
+  if (!body.includes("/mission")) return [];
+  const source = body.replace(/\r\n?/g, "\n");
+  const { detect: detectLines, textual: textLines } = commandSurfaces(source);
+  const found: Array<{ index: number; lead: number; match: RegExpExecArray }> = [];
+  detectLines.forEach((line, index) => {
+    const match = COMMAND_LINE.exec(line.trim());
+    if (match) found.push({ index, lead: line.length - line.trimStart().length, match });
+  });
   const commands: Command[] = [];
-  let inFence = false;
-  for (let index = 0; index < lines.length; index++) {
-    const line = (lines[index] ?? "").trim();
-    if (/^(```|~~~)/.test(line)) {
-      inFence = !inFence;
-      continue;
-    }
-    if (inFence) continue;
-    const match = COMMAND_LINE.exec(line);
-    if (!match) continue;
+  found.forEach(({ index, lead, match }, position) => {
     const given = (match[1] ?? "help").toLowerCase();
-    let text = (match[2] ?? "").trim();
+    // The text as written (inline code kept, HTML comments left out), from where the command's text starts.
+    const textStart = match.indices?.[2]?.[0];
+    let text = textStart === undefined ? "" : (textLines[index] ?? "").slice(lead + textStart).trim();
     if (!(COMMAND_VERBS as readonly string[]).includes(given)) {
       commands.push({ verb: "unknown", text, given });
-      continue;
+      return;
     }
     if (TAKES_TEXT.has(given) && text === "") {
-      // A command alone on its line takes the paragraph below it as its text.
-      const rest: string[] = [];
-      while (index + 1 < lines.length && !COMMAND_LINE.test((lines[index + 1] ?? "").trim())) {
-        rest.push(lines[++index] ?? "");
-      }
-      text = rest.join("\n").trim();
+      // A command alone on its line takes what follows it, up to the next command, as its text.
+      const next = found[position + 1]?.index ?? textLines.length;
+      text = textLines.slice(index + 1, next).join("\n").trim();
     }
     commands.push({ verb: given as CommandVerb, text });
-  }
+  });
   return commands;
+}
+
+/**
+ * CommonMark, HTML allowed (as GitHub has it), with container nesting bounded: a comment of
+ * thousands of nested quotes or list markers parses in linear time.
+ */
+const markdown = new MarkdownIt("commonmark", { html: true, maxNesting: 20 });
+/** Where each inline code span and inline HTML of a paragraph lies in its source. */
+interface SpanTracker {
+  state?: StateInline;
+  pos: number;
+  count: number;
+}
+const markSpans = (tracker: SpanTracker, end: number): void => {
+  for (const token of tracker.state?.tokens.slice(tracker.count) ?? []) {
+    if (token.type === "code_inline" || token.type === "html_inline") token.meta = { ...(token.meta as object), span: [tracker.pos, end] };
+  }
+};
+// Runs first at every position of an inline parse, and once at its end: the tokens a rule pushed since
+// the last position lie between the two.
+markdown.inline.ruler.before("text", "missions_spans", (state, silent) => {
+  const tracker = (state.env as { spans?: SpanTracker }).spans;
+  if (silent || !tracker) return false;
+  if (tracker.state === state) markSpans(tracker, state.pos);
+  Object.assign(tracker, { state, pos: state.pos, count: state.tokens.length });
+  return false;
+});
+markdown.inline.ruler2.before("balance_pairs", "missions_spans", (state) => {
+  const tracker = (state.env as { spans?: SpanTracker }).spans;
+  if (tracker?.state === state) markSpans(tracker, state.posMax);
+  return false;
+});
+
+/**
+ * The comment's lines twice: `textual`, as written but with HTML comments blanked out, and
+ * `detect`, only the text of top-level paragraphs — code, quotes, lists, headings, HTML, and inline
+ * code or HTML inside a paragraph (which can span lines) blanked out.
+ */
+function commandSurfaces(source: string): { detect: string[]; textual: string[] } {
+  const textual = source.split("\n");
+  const detect = textual.map(() => "");
+  const tokens = markdown.parse(source, { spans: { pos: 0, count: 0 } satisfies SpanTracker });
+  const blank = (text: string, ranges: Array<[number, number]>): string => {
+    const chars = text.split("");
+    for (const [from, to] of ranges) for (let at = from; at < to; at++) if (chars[at] !== "\n") chars[at] = " ";
+    return chars.join("");
+  };
+  tokens.forEach((token, index) => {
+    if (token.level !== 0 || !token.map) return;
+    const [first, end] = token.map;
+    if (token.type === "html_block" && token.content.trimStart().startsWith("<!--")) {
+      for (let line = first; line < end; line++) textual[line] = "";
+    }
+    if (token.type !== "paragraph_open") return;
+    // The paragraph's source, line for line (the first line's indentation trimmed).
+    const inline = tokens[index + 1]!;
+    const hidden: Array<[number, number]> = [];
+    const comments: Array<[number, number]> = [];
+    for (const child of inline.children ?? []) {
+      const span = (child.meta as { span?: [number, number] } | null)?.span;
+      if (!span) continue;
+      hidden.push(span);
+      if (child.type === "html_inline" && child.content.startsWith("<!--")) comments.push(span);
+    }
+    const shown = blank(inline.content, comments);
+    const plain = blank(shown, hidden).split("\n");
+    shown.split("\n").forEach((line, offset) => {
+      if (first + offset >= end) return;
+      textual[first + offset] = line;
+      detect[first + offset] = plain[offset] ?? "";
+    });
+  });
+  return { detect, textual };
 }
 
 export function renderHelp(intro?: string): string {

@@ -1,3 +1,4 @@
+import { escapeCell } from "./markdown.ts";
 import type { Mission } from "./mission.ts";
 import { allFeatures } from "./plan-features.ts";
 
@@ -33,7 +34,7 @@ export function pauseForWorkflows(mission: Mission, refusal: WorkflowsRefusal): 
         body: [
           "### ⏸️ Mission paused: GitHub refused the push",
           "",
-          `GitHub refused the push of ${refusal.featureId}${title ? ` (${title})` : ""} because the feature changes ${files}; ` +
+          `GitHub refused the push of ${refusal.featureId}${title ? ` (${escapeCell(title)})` : ""} because the feature changes ${files}; ` +
             "the app needs the `workflows` permission to push changes to workflow files. The commit is kept: nothing is lost.",
           "",
           `To continue, accept the new permission in ${settings}, then comment \`/mission resume\`: the commit is pushed as it is and the mission moves on.`,

@@ -1,3 +1,4 @@
+import { escapeCell } from "./markdown.ts";
 import type { Mission } from "./mission.ts";
 import { allFeatures } from "./plan-features.ts";
 import type { Handoff } from "./schemas.ts";
@@ -112,7 +113,7 @@ export function continuationBound(mission: Mission, bound: ContinuationBound): M
       {
         key: bound.key,
         body: [
-          `### ⛔ ${bound.rootId} (${root?.title ?? bound.rootId}) is not finished after ${bound.count} workers in a row`,
+          `### ⛔ ${bound.rootId} (${escapeCell(root?.title ?? bound.rootId)}) is not finished after ${bound.count} workers in a row`,
           "",
           bound.what,
           "",

@@ -1,3 +1,4 @@
+import { escapeCell } from "./markdown.ts";
 import type { Mission } from "./mission.ts";
 import { allFeatures, nextFeatureId } from "./plan-features.ts";
 import { continuationBound, continuationsInARow } from "./record-checkpoint.ts";
@@ -87,7 +88,7 @@ export function recordHandoff(mission: Mission, commit: FeatureCommit): Mission 
     count: chain.count,
     key: `checkpoint-bound-${id}`,
     reason: `the workers on ${chain.root} handed off partial work ${chain.count} times in a row`,
-    what: `Each handed off part of the work. What they did is committed${commit.branch ? ` on \`${commit.branch}\`` : ""}; what is left waits as ${id} (${`Finish: ${root.title}`.slice(0, 100)}).`,
+    what: `Each handed off part of the work. What they did is committed${commit.branch ? ` on \`${commit.branch}\`` : ""}; what is left waits as ${id} (${escapeCell(`Finish: ${root.title}`.slice(0, 100))}).`,
     continuations: commit.continuations,
   });
 }

@@ -1,3 +1,4 @@
+import { escapeCell } from "./markdown.ts";
 import type { Mission } from "./mission.ts";
 import type { Verdict } from "./schemas.ts";
 
@@ -35,7 +36,8 @@ export function recordValidation(mission: Mission, result: ValidationResult, now
   const round = milestoneState.round + 1;
   const failedIds = failed.map((verdict) => verdict.assertionId);
   if (round > mission.settings.maxRemediationRounds) {
-    const what = [...failed.map((v) => `- **${v.assertionId}**: ${v.evidence}`), ...result.failures.map((f) => `- ${f}`)];
+    // Validators' words (evidence, review findings) are quoted as one defused line each.
+    const what = [...failed.map((v) => `- **${v.assertionId}**: ${escapeCell(v.evidence)}`), ...result.failures.map((f) => `- ${escapeCell(f)}`)];
     return {
       ...mission,
       assertions,

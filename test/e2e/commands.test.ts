@@ -81,3 +81,42 @@ describe("pause, resume and abort take effect at the next step boundary", () => 
     expect(control(issue).body).toMatch(/Aborted — aborted by @\u2060alice/);
   });
 });
+
+describe("commands hidden in Markdown that is not a paragraph are not obeyed", () => {
+  let harness: Harness;
+  beforeEach(async () => {
+    harness = await startHarness({ files: FIXTURE_FILES });
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+  });
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("ignores approvals in code, quotes and HTML comments, and obeys the real one beside them", async () => {
+    const issue = await harness.startMission();
+    const hidden = [
+      "Here is what I would type:",
+      "",
+      "    /mission approve",
+      "",
+      "<!--",
+      "/mission approve",
+      "-->",
+      "```",
+      "~~~",
+      "/mission approve",
+      "```",
+      "~~~",
+      "/mission approve",
+      "~~~",
+      "> /mission approve",
+    ].join("\n");
+    await harness.say(issue, hidden);
+    const [waiting] = await harness.app.store.listMissions();
+    expect(waiting!.status).toBe("awaiting-approval");
+    expect(commitsOn(harness.gitDir, BRANCH, "main")).toEqual([]);
+
+    await harness.say(issue, `${hidden}\n\nLooks right.\n/mission approve`);
+    expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2"]);
+  });
+});

@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pino } from "pino";
 import { readOperatorConfig } from "../../src/config/index.ts";
-import { loggerOptions, startMissions, type MissionsServer } from "../../src/server.ts";
+import { createRedactor } from "../../src/github/index.ts";
+import { loggerOptions, operatorSecrets, startMissions, type MissionsServer } from "../../src/server.ts";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/github/index.ts";
 import { startFakeModels, type FakeModels } from "../fakes/models/index.ts";
 import { freePort } from "../helpers/free-port.ts";
@@ -70,7 +71,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     // As `npm start` runs it: the app's directory is the project's own (its node_modules, the sandbox
     // library's files), and HOME is the operator's — both hidden from commands.
     const config = readOperatorConfig({ HOME: process.env.HOME, ...env, PATH: process.env.PATH ?? "", PORT: String(port) }, { appDirectory: process.cwd() });
-    const app = await startMissions(config, { log: process.env.MISSIONS_TEST_LOG ? pino({ level: process.env.MISSIONS_TEST_LOG }) : pino(loggerOptions("debug"), logStream), retryDelayMs: 5, maxStepRetries: 2, paceGitHub: false, githubRetryBaseMs: 1, modelRetryBaseMs: 1, ...options.startOptions });
+    const app = await startMissions(config, { log: process.env.MISSIONS_TEST_LOG ? pino({ level: process.env.MISSIONS_TEST_LOG }) : pino(loggerOptions("debug", createRedactor(operatorSecrets(config))), logStream), retryDelayMs: 5, maxStepRetries: 2, paceGitHub: false, githubRetryBaseMs: 1, modelRetryBaseMs: 1, ...options.startOptions });
     github.setWebhookTarget(`${app.url}/api/github/webhooks`);
     return app;
   };

@@ -15,6 +15,8 @@ export interface MissionScript {
   plans: ScriptedPlan[];
   /** Files each feature writes, by feature id. */
   files: Record<string, Record<string, string>>;
+  /** Each feature's handoff summary, by feature id (default: the files it wrote). */
+  summaries?: Record<string, string>;
   /** What each feature's worker reports as discovered, by feature id (default: nothing). */
   discoveries?: Record<string, string[]>;
   /** A shell command each worker runs before it writes its files (default: none). */
@@ -73,7 +75,7 @@ export function missionResponder(script: MissionScript) {
             arguments: {
               status: "done",
               ...(askedWhy ? { noChangeReason: `${featureId} needs no change: what it asks for is already in the code.` } : {}),
-              summary: `Implemented ${featureId}: wrote ${writes.map(([path]) => path).join(", ") || "nothing"}.`,
+              summary: script.summaries?.[featureId] ?? `Implemented ${featureId}: wrote ${writes.map(([path]) => path).join(", ") || "nothing"}.`,
               completed: [`${featureId} files`],
               leftUndone: [],
               commandsRun: [],

@@ -2,6 +2,7 @@ import { execFileSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { CREDENTIALS } from "../github/credential-shapes.ts";
 import { git } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
 import { ANTHROPIC_KEY, OPENAI_KEY, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
@@ -37,17 +38,55 @@ describe("secrets never reach comments, check runs, commits, logs or the store",
     }
   });
 
-  it("redacts credentials a failing repository command prints into the check run", async () => {
+  /** Every text the app posted or pushed: comments, check runs, pull requests, commit messages, and its log. */
+  function posted(number: number): Record<string, string> {
+    return {
+      comments: JSON.stringify(harness.github.comments(OWNER, REPO, number)),
+      checkRuns: JSON.stringify(harness.github.checkRuns(OWNER, REPO)),
+      pulls: JSON.stringify(harness.github.pulls(OWNER, REPO)),
+      commits: git(harness.gitDir, "log", "--all", "--format=%H %an %ae%n%B"),
+      logs: harness.logs.join(""),
+    };
+  }
+
+  it("redacts every credential shape a failing repository command prints, wherever the output is posted", async () => {
     await harness.close();
+    const leaks = Object.values(CREDENTIALS).map((credential) => credential.text).join("\n");
     harness = await startHarness({
-      files: { ...FIXTURE_FILES, "test.sh": "#!/bin/sh\necho 'leaked ghp_abcdefghijklmnopqrstuvwxyz0123456789 from .env'\nexit 1\n", ".github/missions.yml": "commands:\n  test: sh test.sh\nremediation:\n  rounds: 0\n" },
+      files: { ...FIXTURE_FILES, "leak.txt": `${leaks}\n`, "test.sh": "#!/bin/sh\necho 'leaked ghp_abcdefghijklmnopqrstuvwxyz0123456789 from .env'\ncat leak.txt\nexit 1\n", ".github/missions.yml": "commands:\n  test: sh test.sh\nremediation:\n  rounds: 0\n" },
     });
     harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
     const number = await harness.startMission();
     await harness.say(number);
-    const summary = harness.github.checkRuns(OWNER, REPO)[0]!.output.summary;
+    const summary = harness.github.checkRuns(OWNER, REPO)[0]!.output.summary ?? "";
     expect(summary).toContain("leaked [redacted] from .env");
     expect(summary).not.toContain("ghp_");
+    // The output did reach the check run, redacted.
+    expect(summary.match(/\[redacted\]/g)!.length).toBeGreaterThanOrEqual(Object.keys(CREDENTIALS).length);
+    for (const [where, text] of Object.entries(posted(number))) {
+      for (const [name, { secret }] of Object.entries(CREDENTIALS)) expect(text.includes(secret), `${name} in ${where}`).toBe(false);
+    }
+  });
+
+  it("redacts every credential shape a model writes into a commit's subject and body, in the commit and wherever else it is posted", async () => {
+    const texts = Object.values(CREDENTIALS).map((credential) => credential.text);
+    const half = Math.ceil(texts.length / 2);
+    const plan = {
+      ...GREETING_PLAN,
+      features: GREETING_PLAN.features.map((feature, index) => ({ ...feature, title: `${feature.title} ${index === 0 ? CREDENTIALS["GitHub personal access token"]!.text : CREDENTIALS["AWS access key id"]!.text}` })),
+    };
+    const summaries = { F1: `Wrote it; the tests used:\n${texts.slice(0, half).join("\n")}`, F2: `Wrote it; the tests used:\n${texts.slice(half).join("\n")}` };
+    harness.models.script(missionResponder({ plans: [plan], files: GREETING_FILES, summaries }));
+    const number = await harness.startMission();
+    await harness.say(number);
+    const places = posted(number);
+    // Both features were committed, their messages redacted rather than dropped.
+    expect(places.commits).toContain("Add the greeting file [redacted]");
+    expect(places.commits).toContain("Add the farewell file [redacted]");
+    expect(places.commits).toContain("Wrote it; the tests used:\n[redacted]");
+    for (const [where, text] of Object.entries(places)) {
+      for (const [name, { secret }] of Object.entries(CREDENTIALS)) expect(text.includes(secret), `${name} in ${where}`).toBe(false);
+    }
   });
 
   it("holds for a whole mission, including the repository's own commands' environment", async () => {

@@ -109,7 +109,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     const trailers = { Mission: `#${mission.issue.number}`, Feature: feature.id, Assertions: feature.assertionIds.join(", "), Handoff: handoff.status };
     const identity = await context.github.identity(repoRef(mission));
     const body = handoffCommitBody(handoff);
-    await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, feature.title, body, trailers);
+    await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, clean(context, feature.title), clean(context, body), trailers);
     const published = await publishOrPause(context, mission, directory, featureId);
     if ("paused" in published) return published.paused;
     sha = published.sha;
@@ -142,7 +142,7 @@ async function checkpoint(
   const handoff = checkpointHandoff(outcome.limit, files, outcome.commandsRun);
   const trailers = { Mission: `#${mission.issue.number}`, Feature: featureId, Assertions: feature.assertionIds.join(", "), Handoff: "checkpoint" };
   const identity = await context.github.identity(repoRef(mission));
-  await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, `${feature.title} (checkpoint)`.slice(0, 100), checkpointCommitBody(handoff), trailers);
+  await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, clean(context, `${feature.title} (checkpoint)`.slice(0, 100)), clean(context, checkpointCommitBody(handoff)), trailers);
   const published = await publishOrPause(context, mission, directory, featureId);
   if ("paused" in published) return published.paused;
   const { sha } = published;
@@ -156,6 +156,11 @@ async function unchanged(context: StepContext, directory: string, checkpointFrom
   if (status !== "") return false;
   if (!checkpointFrom) return true;
   return (await context.workspace.git(directory, ["diff", "--name-only", "--no-ext-diff", "--no-textconv", checkpointFrom, "HEAD"])).stdout.trim() === "";
+}
+
+/** A commit message's text, through the sanitiser every text that leaves the app goes through. */
+function clean(context: StepContext, text: string): string {
+  return context.redact ? context.redact(text) : text;
 }
 
 async function commitBody(context: StepContext, directory: string, sha: string): Promise<string> {

@@ -3,6 +3,7 @@ import { basename, join } from "node:path";
 import { AppStartError, AppUnderTest, checkBrowser } from "../../browser/index.ts";
 import {
   approvedPlan,
+  defuseMentions,
   featuresOf,
   plannedFeature,
   recordValidation,
@@ -286,7 +287,8 @@ export function toAnnotations(findings: Finding[], changed: Set<string>): Annota
       endLine: finding.line,
       level: LEVEL[finding.severity],
       title: `${finding.severity} · review of ${finding.featureId}`,
-      message: finding.message,
+      // A reviewer's words: they name people without notifying them.
+      message: defuseMentions(finding.message),
     }));
 }
 
