@@ -186,7 +186,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     removeScratchRoot(commands.runner.scratchRoot);
     throw error;
   });
-  boundWebhookBodies(http, config.webhookPath ?? "/api/github/webhooks");
+  boundWebhookBodies(http);
   const address = http.address();
   const port = typeof address === "object" && address ? address.port : config.port;
   selfUrl = `http://${config.host ?? "localhost"}:${port}`;

@@ -1,6 +1,6 @@
 import { fork, type ChildProcess } from "node:child_process";
 import { constants } from "node:fs";
-import { access, chmod, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, chmod, mkdir, mkdtemp, open, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Locator, Page } from "playwright-core";
@@ -239,7 +239,7 @@ export class AppUnderTest {
 
   /** The tail of what the app printed. */
   async logs(): Promise<string> {
-    return tail(await readFile(join(this.#scratch, "home", "app.log"), "utf8").catch(() => ""), 8_000) || "(the app printed nothing)";
+    return tail(await readOwnFile(join(this.#scratch, "home", "app.log")), 8_000) || "(the app printed nothing)";
   }
 
   /** The launcher's process group on the host: the app, the browser and the sandbox around them. */
@@ -289,8 +289,8 @@ function wrapInSandbox(child: ChildProcess, request: Record<string, unknown>): P
 }
 
 async function describeFailure(home: string, app: AppSettings, error: unknown): Promise<string> {
-  const status = (await readFile(join(home, "status"), "utf8").catch(() => "")).trim();
-  const log = tail(await readFile(join(home, "app.log"), "utf8").catch(() => ""), 4_000);
+  const status = (await readOwnFile(join(home, "status"))).trim();
+  const log = tail(await readOwnFile(join(home, "app.log")), 4_000);
   const why =
     status === "timeout"
       ? `did not answer at ${app.ready ?? app.url} within ${app.timeoutSeconds}s`
@@ -342,4 +342,19 @@ function tail(text: string, max: number): string {
 
 function cap(text: string): string {
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}\n[… cut at ${MAX_TEXT} characters …]` : text;
+}
+
+/**
+ * A file in the app's home, which the sandboxed app can write: read only as a regular file, through
+ * one descriptor that follows no link and never waits — a link the app planted to a host file (the
+ * operator's `.env`, the store) or a pipe reads as nothing.
+ */
+async function readOwnFile(path: string): Promise<string> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
+  if (!handle) return "";
+  try {
+    return (await handle.stat()).isFile() ? await handle.readFile("utf8") : "";
+  } finally {
+    await handle.close();
+  }
 }

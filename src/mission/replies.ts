@@ -1,3 +1,4 @@
+import { defuseMentions } from "./markdown.ts";
 import { renderHelp } from "./commands.ts";
 
 /**
@@ -35,5 +36,7 @@ export function noMissionReply(author: string, where: "issue" | "pull request", 
 
 /** `/mission help`, or the list of commands after one the app does not know (`given`). */
 export function helpReply(unknown?: string): string {
-  return renderHelp(unknown === undefined ? undefined : `\`/mission ${unknown}\` is not a command I know. These are:`);
+  // The person's own word, echoed: never able to leave its code span (a backtick) or reach anyone.
+  const word = unknown?.replace(/[`\\]/g, "").slice(0, 40);
+  return renderHelp(word === undefined ? undefined : `\`/mission ${defuseMentions(word)}\` is not a command I know. These are:`);
 }

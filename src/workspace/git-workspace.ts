@@ -88,7 +88,7 @@ export const MAX_FILE_BYTES = 100 * 1024 * 1024;
  * path and the whole add with it, so a repository (or a command) that makes one would stop every
  * commit of its own mission. They stay untracked in the checkout, never committed.
  */
-export const ADD_ALL = ["add", "--all", "--", ".", ":(exclude,icase,glob)**/.git/**"];
+export const ADD_ALL = ["add", "--all", "--", ".", ":(exclude,icase,glob)**/.git", ":(exclude,icase,glob)**/.git/**"];
 
 export const DEPENDENCY_FOLDERS = ["node_modules", "/.venv", "/vendor/bundle", "/target"];
 

@@ -4,9 +4,9 @@ import { FIXTURE_FILES } from "../e2e/mission-script.ts";
 import { startHarness, type Harness } from "../e2e/harness.ts";
 
 /** A raw POST to the webhook endpoint: the status, and whether the app read the body at all. */
-function post(url: string, headers: Record<string, string>, body: string): Promise<number> {
+function post(url: string, headers: Record<string, string>, body: string, path = "/api/github/webhooks"): Promise<number> {
   return new Promise((resolve, reject) => {
-    const target = new URL("/api/github/webhooks", url);
+    const target = new URL(path, url);
     const sent = request(target, { method: "POST", headers }, (response) => {
       response.resume();
       resolve(response.statusCode ?? 0);
@@ -30,8 +30,11 @@ describe("the webhook endpoint reads no more than GitHub sends", () => {
     expect([413, -1]).toContain(status);
   });
 
-  it("refuses a body that does not say its length", async () => {
-    expect(await post(harness.app.url, { "content-type": "application/json", "transfer-encoding": "chunked", "x-github-event": "issues", "x-github-delivery": "chunked-1" }, "{}")).toBe(411);
+  it("refuses a body that does not say its length, signed or not, at any spelling of the endpoint's path", async () => {
+    const headers = { "content-type": "application/json", "transfer-encoding": "chunked", "x-github-event": "issues", "x-github-delivery": "chunked-1", "x-hub-signature-256": `sha256=${"0".repeat(64)}` };
+    for (const path of ["/api/github/webhooks", "/api/github/webhooks/", "/api/github/webhooks?x=1"]) {
+      expect(await post(harness.app.url, headers, "{}", path), path).toBe(411);
+    }
   });
 
   it("still takes GitHub's own deliveries, and still refuses a wrong signature", async () => {

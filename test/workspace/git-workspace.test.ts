@@ -275,6 +275,9 @@ describe("GitWorkspace.commitAll", () => {
     await mkdir(join(directory, "sub", ".Git"), { recursive: true });
     await writeFile(join(directory, "sub", ".Git", "hooks"), "x\n");
     await writeFile(join(directory, "src", "new.ts"), "export {};\n");
+    // A file so named stops `git add` as well.
+    await mkdir(join(directory, "lib"));
+    await writeFile(join(directory, "lib", ".GIT"), "gitdir: /elsewhere\n");
     const sha = await workspace.commitAll(directory, IDENTITY, "F2: Add", "", TRAILERS);
     expect(git(directory, "show", "--name-only", "--format=", sha).trim()).toBe("src/new.ts");
   });

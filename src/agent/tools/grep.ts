@@ -33,7 +33,7 @@ export const grepTool = defineTool({
     // Sorted by path: ripgrep's threads otherwise print files in whatever order they finish, so the same
     // search could read differently twice (and break the prompt cache's prefix).
     const listing = await ripgrep(["--files", "--sort", "path", ...filters, "--", target], context.root, env);
-    if (listing.code !== 0 && listing.code !== 1) throw new ToolError(`grep failed: ${listing.stderr.trim().split("\n")[0] || `ripgrep exited with ${listing.code}`}`);
+    if (listing.code !== 0 && listing.code !== 1) throw new ToolError(`grep failed: ${ripgrepProblem(listing)}`);
     const files = listing.stdout.split("\n").filter((file) => file !== "");
     const search = ["--with-filename", "--line-number", "--no-heading", "--color", "never", "--max-columns", "400"];
     if (ignore_case) search.push("--ignore-case");
@@ -63,7 +63,7 @@ export const grepTool = defineTool({
       } finally {
         await Promise.all(handles.map((handle) => handle.close()));
       }
-      if (result.code !== 0 && result.code !== 1 && result.stdout === "") throw new ToolError(`grep failed: ${result.stderr.trim().split("\n")[0] || `ripgrep exited with ${result.code}`}`);
+      if (result.code !== 0 && result.code !== 1 && result.stdout === "") throw new ToolError(`grep failed: ${ripgrepProblem(result)}`);
       text += matchesInOrder(result.stdout, names);
     }
     if (text === "") return "(no matches)";
@@ -143,4 +143,14 @@ function matchesInOrder(stdout: string, names: string[]): string {
     if (!binary.has(index)) text += `${byFile.get(index)!.join("\n")}\n`;
   }
   return text;
+}
+
+/**
+ * What to tell the model when ripgrep failed: its own words only for a pattern it could not parse.
+ * Other messages can quote the files it read on the host (an ignore file a command linked to a
+ * secret, say), so they are never echoed.
+ */
+function ripgrepProblem(result: { code: number; stderr: string }): string {
+  const first = result.stderr.trim().split("\n")[0] ?? "";
+  return /^regex parse error/.test(first) ? result.stderr.trim().split("\n").slice(0, 6).join("\n") : `ripgrep exited with ${result.code}`;
 }
