@@ -119,13 +119,19 @@ function commandSurfaces(source: string): { detect: string[]; textual: string[] 
     for (const [from, to] of ranges) for (let at = from; at < to; at++) if (chars[at] !== "\n") chars[at] = " ";
     return chars.join("");
   };
+  // Inside `<details>` … `</details>` GitHub shows paragraphs collapsed: a command there is hidden from
+  // whoever reads the comment, so it is not one (nesting counted through the HTML blocks that open and close it).
+  let collapsed = 0;
   tokens.forEach((token, index) => {
     if (token.level !== 0 || !token.map) return;
     const [first, end] = token.map;
     if (token.type === "html_block" && token.content.trimStart().startsWith("<!--")) {
       for (let line = first; line < end; line++) textual[line] = "";
     }
-    if (token.type !== "paragraph_open") return;
+    if (token.type === "html_block") {
+      collapsed = Math.max(0, collapsed + (token.content.match(/<details\b/gi)?.length ?? 0) - (token.content.match(/<\/details\s*>/gi)?.length ?? 0));
+    }
+    if (token.type !== "paragraph_open" || collapsed > 0) return;
     // The paragraph's source, line for line (the first line's indentation trimmed).
     const inline = tokens[index + 1]!;
     const hidden: Array<[number, number]> = [];

@@ -31,6 +31,9 @@ export function featuresOf(mission: Mission, milestoneId: string): Feature[] {
  */
 export function plannedFeature(mission: Mission, feature: Feature): Feature {
   const root = mission.features[feature.id]?.chain?.root;
-  const planned = root ? allFeatures(mission).find((candidate) => candidate.id === root) : undefined;
-  return planned ? { ...feature, description: planned.description } : feature;
+  const planned = allFeatures(mission).find((candidate) => candidate.id === (root ?? feature.id)) ?? feature;
+  // Only the approved contract's words: a follow-up the orchestrator wrote after reading workers'
+  // handoffs (a milestone review's addition, a repair) is judged by its title, assertions and diff.
+  const approved = approvedPlan(mission)?.features.some((candidate) => candidate.id === planned.id) ?? false;
+  return { ...feature, description: approved ? planned.description : "(a follow-up feature added during the mission: judge the diff against its title and the assertions it serves)" };
 }

@@ -61,6 +61,11 @@ describe("parseCommands", () => {
       expect(parseCommands("/mission pause\n```\n/mission approve")).toEqual([{ verb: "pause", text: "" }]);
     });
 
+    it("a command GitHub shows collapsed inside <details> is not one; one after the section is", () => {
+      expect(parseCommands("<details>\n<summary>Notes</summary>\n\n/mission approve\n\n</details>\n\n/mission pause")).toEqual([{ verb: "pause", text: "" }]);
+      expect(parseCommands("<details><summary>a</summary>\n\n<details>\n\n/mission abort\n\n</details>\n\n/mission approve\n\n</details>")).toEqual([]);
+    });
+
     it("a fence holding a tilde line does not hide the command after it", () => {
       expect(parseCommands("```\n~~~\n```\n/mission approve")).toEqual([{ verb: "approve", text: "" }]);
       expect(parseCommands("~~~\n```\n~~~\n/mission approve")).toEqual([{ verb: "approve", text: "" }]);
