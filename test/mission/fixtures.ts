@@ -46,3 +46,18 @@ export function intent(verb: Intent["verb"], text = "", at = "2026-01-01T12:00:0
 export function handoff(overrides: Partial<Handoff> = {}): Handoff {
   return { status: "done", summary: "Did it.", completed: [], leftUndone: [], commandsRun: [], issuesDiscovered: [], testsWrittenFirst: true, testsRun: true, ...overrides };
 }
+
+/** Approved and under way on its branch, F1 next, the draft pull request open. */
+export function runningMission(overrides: Partial<Mission> = {}, plan: Plan = PLAN): Mission {
+  return mission({
+    status: "running",
+    branch: "mission/7-do-things",
+    contracts: [{ version: 1, plan, commentId: 2, createdAt: "2026-01-01T10:00:00.000Z" }],
+    approvedVersion: 1,
+    features: { F1: { status: "pending", attempts: 0 }, F2: { status: "pending", attempts: 0 } },
+    milestones: { M1: { status: "pending", round: 0 } },
+    assertions: { "VAL-A-001": { verdict: "pending" }, "VAL-A-002": { verdict: "pending" } },
+    pr: { number: 9, nodeId: "PR_9", ready: false },
+    ...overrides,
+  });
+}

@@ -11,7 +11,7 @@ import {
   type Mission,
   type Plan,
 } from "../../src/mission/index.ts";
-import { handoff, mission, PLAN } from "./fixtures.ts";
+import { handoff, PLAN, runningMission } from "./fixtures.ts";
 
 const NOW = "2026-01-02T00:00:00.000Z";
 /** What a model (steered by a repository) may write to ping people and teams. */
@@ -27,19 +27,7 @@ const plan: Plan = {
   assertions: PLAN.assertions.map((assertion) => ({ ...assertion, statement: `${assertion.statement} ${PING}` })),
 };
 
-function running(overrides: Partial<Mission> = {}): Mission {
-  return mission({
-    status: "running",
-    branch: "mission/7-do-things",
-    contracts: [{ version: 1, plan, commentId: 2, createdAt: "2026-01-01T10:00:00.000Z" }],
-    approvedVersion: 1,
-    features: { F1: { status: "pending", attempts: 0 }, F2: { status: "pending", attempts: 0 } },
-    milestones: { M1: { status: "pending", round: 0 } },
-    assertions: { "VAL-A-001": { verdict: "pending" }, "VAL-A-002": { verdict: "pending" } },
-    pr: { number: 9, nodeId: "PR_9", ready: false },
-    ...overrides,
-  });
-}
+const running = (overrides: Partial<Mission> = {}): Mission => runningMission(overrides, plan);
 const noticesOf = (after: Mission, before: Mission) => after.notices.slice(before.notices.length).map((notice) => notice.body);
 const finding = { featureId: "F1", severity: "major" as const, path: "src/a.ts", line: 3, message: `Broken; ${PING} to look` };
 

@@ -18,26 +18,13 @@ import {
   type Handoff,
   type Mission,
 } from "../../src/mission/index.ts";
-import { PLAN, intent, mission, handoff } from "./fixtures.ts";
+import { PLAN, intent, handoff, runningMission } from "./fixtures.ts";
 
 const NOW = "2026-01-02T00:00:00.000Z";
 const limits = { maxBudgetUsd: 50 };
 
 
-/** F1 is being worked on; M1 not validated yet. */
-function running(overrides: Partial<Mission> = {}): Mission {
-  return mission({
-    status: "running",
-    branch: "mission/7-do-things",
-    contracts: [{ version: 1, plan: PLAN, commentId: 2, createdAt: "2026-01-01T10:00:00.000Z" }],
-    approvedVersion: 1,
-    features: { F1: { status: "pending", attempts: 0 }, F2: { status: "pending", attempts: 0 } },
-    milestones: { M1: { status: "pending", round: 0 } },
-    assertions: { "VAL-A-001": { verdict: "pending" }, "VAL-A-002": { verdict: "pending" } },
-    pr: { number: 9, nodeId: "PR_9", ready: false },
-    ...overrides,
-  });
-}
+const running = (overrides: Partial<Mission> = {}): Mission => runningMission(overrides);
 
 /**
  * Every command a notice names, as a person would type it: `/mission retry <guidance>` gets words

@@ -2,7 +2,7 @@ import { readdir, realpath, type FileHandle } from "node:fs/promises";
 import { matchesGlob } from "node:path";
 import { z } from "zod";
 import { defineTool, ToolError } from "../tool.ts";
-import { openChildDirectory, openDirectoryIn } from "./open-in-root.ts";
+import { intoChildDirectory, openDirectoryIn } from "./open-in-root.ts";
 import { resolveInRoot } from "./resolve-in-root.ts";
 
 const MAX_MATCHES = 500;
@@ -50,17 +50,7 @@ export const globTool = defineTool({
           if (!entry.isSymbolicLink() || leadsInside(context.root, path)) found.push(path);
         }
         if (!isDirectory || level >= maxDepth) continue;
-        let child: FileHandle;
-        try {
-          child = await openChildDirectory(directory, entry.name);
-        } catch {
-          continue; // Gone, or turned into something else since it was listed.
-        }
-        try {
-          await walk(child, path, level + 1);
-        } finally {
-          await child.close();
-        }
+        await intoChildDirectory(directory, entry.name, (child) => walk(child, path, level + 1));
       }
     };
     try {

@@ -2,7 +2,7 @@ import { readdir, type FileHandle } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import { z } from "zod";
 import { defineTool, ToolError } from "../tool.ts";
-import { openChildDirectory, openDirectoryIn } from "./open-in-root.ts";
+import { intoChildDirectory, openDirectoryIn } from "./open-in-root.ts";
 import { locateInRoot } from "./resolve-in-root.ts";
 
 const SKIPPED = new Set([".git", "node_modules", ".venv", "target", "dist", "__pycache__"]);
@@ -37,19 +37,8 @@ export const listFilesTool = defineTool({
         if (SKIPPED.has(entry.name)) continue;
         const shown = shownDirectory === "" ? entry.name : `${shownDirectory}/${entry.name}`;
         if (entry.isDirectory()) {
-          if (level < depth) {
-            let child: FileHandle;
-            try {
-              child = await openChildDirectory(directory, entry.name);
-            } catch {
-              continue; // Gone, or turned into something else since it was listed.
-            }
-            try {
-              await walk(child, shown, level + 1);
-            } finally {
-              await child.close();
-            }
-          } else found.push(`${shown}/`);
+          if (level < depth) await intoChildDirectory(directory, entry.name, (child) => walk(child, shown, level + 1));
+          else found.push(`${shown}/`);
         } else {
           found.push(shown);
         }

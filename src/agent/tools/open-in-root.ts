@@ -94,6 +94,24 @@ export async function openDirectoryIn(realRoot: string, names: string[], shown: 
   return directory;
 }
 
+/**
+ * Walks into the subdirectory `name` through a descriptor of its own, closed afterwards. A directory
+ * gone, or turned into something else (a link) since it was listed, is skipped.
+ */
+export async function intoChildDirectory(directory: FileHandle, name: string, visit: (child: FileHandle) => Promise<void>): Promise<void> {
+  let child: FileHandle;
+  try {
+    child = await openChildDirectory(directory, name);
+  } catch {
+    return;
+  }
+  try {
+    await visit(child);
+  } finally {
+    await child.close();
+  }
+}
+
 /** The subdirectory `name` of an open directory, not followed if it is a link; made first if asked and missing. */
 export async function openChildDirectory(directory: FileHandle, name: string, create = false): Promise<FileHandle> {
   try {
