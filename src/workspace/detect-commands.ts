@@ -1,4 +1,4 @@
-import { existsSync, lstatSync, readFileSync, statSync } from "node:fs";
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { resolveInRoot } from "../agent/tools/resolve-in-root.ts";
 
@@ -18,19 +18,28 @@ const NPM_PLACEHOLDER = /no test specified/;
  * names none: npm scripts, a Makefile's test target, Go, Cargo, pytest.
  */
 export function detectCommands(directory: string): RepositoryCommands {
-  // Manifests come from the repository: read only regular files inside it, of manifest size.
-  const regular = (name: string): string | undefined => {
+  // Manifests come from the repository: read only regular files inside it, of manifest size, each
+  // through one descriptor opened without following a link in the last place (a link is no manifest:
+  // reading through it could reach a file outside the checkout), so nothing swapped in between a check
+  // and the read is ever read.
+  const read = (name: string): string | undefined => {
+    let descriptor: number | undefined;
     try {
-      const path = resolveInRoot(directory, name, { forWrite: false });
-      // A link is no manifest: reading through it could reach a file outside the checkout.
-      return lstatSync(path).isFile() ? path : undefined;
+      descriptor = openSync(resolveInRoot(directory, name, { forWrite: false }), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+      const stat = fstatSync(descriptor);
+      return stat.isFile() && stat.size <= MAX_MANIFEST_BYTES ? readFileSync(descriptor, "utf8") : undefined;
     } catch {
       return undefined;
+    } finally {
+      if (descriptor !== undefined) closeSync(descriptor);
     }
   };
-  const read = (name: string): string | undefined => {
-    const path = regular(name);
-    return path && statSync(path).size <= MAX_MANIFEST_BYTES ? readFileSync(path, "utf8") : undefined;
+  const regular = (name: string): boolean => {
+    try {
+      return lstatSync(resolveInRoot(directory, name, { forWrite: false })).isFile();
+    } catch {
+      return false;
+    }
   };
   const packageJson = read("package.json");
   if (packageJson) {

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -51,6 +51,39 @@ describe("detectCommands and hostile manifests", () => {
       expect(detectCommands(dir)).toEqual({});
     } finally {
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("detectCommands racing a writer", () => {
+  it("never reads a manifest through a link swapped in between its check and its read", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "detect-race-"));
+    const outside = mkdtempSync(join(tmpdir(), "detect-outside-"));
+    // Outside the checkout: a manifest whose test script would betray that it was read.
+    writeFileSync(join(outside, "package.json"), JSON.stringify({ scripts: { test: "leaked" } }));
+    writeFileSync(join(dir, "plain.json"), JSON.stringify({ scripts: {} }));
+    writeFileSync(join(dir, "package.json"), JSON.stringify({ scripts: {} }));
+    // A writer flipping package.json between a file and a link out, atomically, as fast as it can.
+    const flipper = spawn(
+      "bash",
+      ["-c", `cd "$1" && while true; do ln -sfn "$2/package.json" l.tmp && mv -T l.tmp package.json; cp plain.json f.tmp && mv -T f.tmp package.json; done`, "flip", dir, outside],
+      { stdio: "ignore" },
+    );
+    try {
+      let leaks = 0;
+      let reads = 0;
+      const until = Date.now() + 2_000;
+      while (Date.now() < until || reads < 500) {
+        if (detectCommands(dir).test === "npm test") leaks++;
+        reads++;
+        // Let the flipper run between reads on a loaded machine.
+        if (reads % 50 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+      expect(leaks).toBe(0);
+    } finally {
+      flipper.kill("SIGKILL");
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(outside, { recursive: true, force: true });
     }
   });
 });
