@@ -142,6 +142,15 @@ describe("an app that does not start", () => {
     expect((error as Error).message).toContain("booting");
   }, 60_000);
 
+  it("reads its log and status as nothing when the app swapped them for links to host files", async () => {
+    // The sandbox hides the secret from the app, but the host reads the app's home: a link planted
+    // there must not make the host read the secret into the failure message (and so into a check run).
+    const plant = `ln -sfn ${join(secretDir, "key.pem")} "$HOME/app.log.new" && mv -T "$HOME/app.log.new" "$HOME/app.log"; ln -sfn ${join(secretDir, "key.pem")} "$HOME/status"; exit 4`;
+    const error = await AppUnderTest.start(options({ start: plant })).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppStartError);
+    expect((error as Error).message).not.toContain("TOP-SECRET-KEY");
+  }, 60_000);
+
   it("says it never answered", async () => {
     const error = await AppUnderTest.start(options({ start: "sleep 30", timeoutSeconds: 1 })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppStartError);
