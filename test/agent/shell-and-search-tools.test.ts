@@ -41,6 +41,24 @@ describe("glob, grep and bash", () => {
     await expect(globTool.execute({ pattern: "../**" }, context)).rejects.toBeInstanceOf(ToolError);
   });
 
+  it("grep never echoes what ripgrep said about the files it read, only a pattern it could not parse", async () => {
+    // ripgrep quotes the lines of ignore files it could not parse, and names files it could not read:
+    // an ignore file a command linked to a host secret would be read out. A ripgrep that fails with
+    // such words stands in for every way it can (as root, few are reachable on purpose).
+    const bin = mkdtempSync(join(tmpdir(), "tools-rg-"));
+    try {
+      writeFileSync(join(bin, "rg"), "#!/bin/sh\necho './.ignore: line 1: error parsing glob TOP-SECRET-LINE{' >&2\nexit 2\n", { mode: 0o755 });
+      const failing = { ...context, shell: { ...context.shell!, env: { PATH: `${bin}:/usr/bin:/bin` } } };
+      const error = await grepTool.execute({ pattern: "answer" }, failing).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(ToolError);
+      expect((error as Error).message).toBe("grep failed: ripgrep exited with 2");
+      // The real ripgrep's own words about a pattern are the model's to read.
+      await expect(grepTool.execute({ pattern: "(unclosed" }, context)).rejects.toThrow(/regex parse error/);
+    } finally {
+      rmSync(bin, { recursive: true, force: true });
+    }
+  });
+
   it("grep searches contents with line numbers, within the repository only", async () => {
     expect(await grepTool.execute({ pattern: "answer", glob: "*.ts" }, context)).toBe("src/a.ts:1:export const answer = 42;\nsrc/nested/b.ts:1:// TODO: answer later");
     expect(await grepTool.execute({ pattern: "ANSWER", ignore_case: true, path: "src/nested" }, context)).toBe("src/nested/b.ts:1:// TODO: answer later");
