@@ -52,4 +52,26 @@ describe("a mission on a branch that requires signed commits", () => {
     for (const commit of commits) expect(harness.github.verification(OWNER, REPO, commit.sha)).toMatchObject({ verified: false });
     expect(harness.github.requests.filter((request) => request.path.endsWith("/git/commits"))).toHaveLength(0);
   });
+
+});
+
+// Where the app's commits may run in the repository's Actions: operators leave its branches out.
+describe("a mission with an operator's branch prefix", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("with MISSIONS_BRANCH_PREFIX the mission works on a branch under the operator's prefix, which the PR names", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES, env: { MISSIONS_BRANCH_PREFIX: "bots/missions/" } });
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const issue = await harness.startMission();
+    await harness.say(issue, "/mission approve");
+    const [done] = await harness.app.store.listMissions();
+    expect(done!.status).toBe("done");
+    expect(done!.branch).toBe("bots/missions/1-add-greetings");
+    expect(commitsOn(harness.gitDir, "bots/missions/1-add-greetings", "main")).toHaveLength(2);
+    expect(git(harness.gitDir, "branch", "--list", "mission/*")).toBe("");
+    expect(harness.github.pulls(OWNER, REPO).map((pull) => pull.head.ref)).toEqual(["bots/missions/1-add-greetings"]);
+  });
 });
