@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { z } from "zod";
 import type { ToolSpec } from "../models/index.ts";
 
@@ -71,4 +72,12 @@ export function toToolSpec(tool: { name: string; description: string; parameters
 /** Zod issues as sentences the model can use to rewrite its input. */
 export function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `- ${issue.path.length > 0 ? issue.path.join(".") : "(input)"}: ${issue.message}`).join("\n");
+}
+
+/**
+ * A built-in tool's description, from `tools/<name>.md` beside its code: text the model reads, kept
+ * as text (the role prompts and the tests read the same files).
+ */
+export function toolDescription(name: string): string {
+  return readFileSync(new URL(`./tools/${name}.md`, import.meta.url), "utf8").trim();
 }

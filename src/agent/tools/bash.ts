@@ -1,10 +1,9 @@
 import { z } from "zod";
-import { defineTool, ToolError } from "../tool.ts";
+import { defineTool, ToolError, toolDescription } from "../tool.ts";
 
 export const bashTool = defineTool({
   name: "bash",
-  description:
-    "Run a shell command in the repository's root, in a sandbox: the repository is writable (its .git is not), the network reaches only package registries, and the command is killed at its timeout (at most the mission's command limit and the time your run has left). Use it to install dependencies, build, and run tests. Output is capped.",
+  description: toolDescription("bash"),
   parameters: z.object({
     command: z.string().min(1).describe("The command, run with bash -c in the repository root"),
     timeout_seconds: z.number().int().min(1).optional().describe("Kill the command after this many seconds (default 300; never more than the mission's command limit or the time left)"),

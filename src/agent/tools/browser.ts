@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineTool, ToolError, type AppDriver, type ToolContext } from "../tool.ts";
+import { defineTool, ToolError, type AppDriver, type ToolContext, toolDescription } from "../tool.ts";
 
 const SELECTOR = z
   .string()
@@ -19,49 +19,49 @@ async function drive(context: ToolContext, action: (app: AppDriver) => Promise<s
 
 export const browserNavigateTool = defineTool({
   name: "browser_navigate",
-  description: "Open a page of the running app in the browser (a path like /login, or a full URL of the app). Returns the status and the page's accessibility snapshot.",
+  description: toolDescription("browser_navigate"),
   parameters: z.object({ url: z.string().min(1).describe("A path of the app, or its full URL") }),
   execute: ({ url }, context) => drive(context, (app) => app.navigate(url)),
 });
 
 export const browserClickTool = defineTool({
   name: "browser_click",
-  description: "Click an element, as a person would. Returns where the browser is now and the page's accessibility snapshot.",
+  description: toolDescription("browser_click"),
   parameters: z.object({ selector: SELECTOR }),
   execute: ({ selector }, context) => drive(context, (app) => app.click(selector)),
 });
 
 export const browserFillTool = defineTool({
   name: "browser_fill",
-  description: "Type a value into an input, text area or editable element, replacing what was there.",
+  description: toolDescription("browser_fill"),
   parameters: z.object({ selector: SELECTOR, value: z.string().describe("The text to enter") }),
   execute: ({ selector, value }, context) => drive(context, (app) => app.fill(selector, value)),
 });
 
 export const browserPressTool = defineTool({
   name: "browser_press",
-  description: "Press a key (Enter, Tab, Escape, ArrowDown, Control+A…), in an element or on the page. Returns the page's accessibility snapshot.",
+  description: toolDescription("browser_press"),
   parameters: z.object({ key: z.string().min(1).describe("The key, in Playwright's names: Enter, Tab, Escape, ArrowDown, Control+A"), selector: SELECTOR.optional() }),
   execute: ({ key, selector }, context) => drive(context, (app) => app.press(key, selector)),
 });
 
 export const browserSnapshotTool = defineTool({
   name: "browser_snapshot",
-  description: "Read the current page as its accessibility tree: headings, links, buttons, fields with their values, and text.",
+  description: toolDescription("browser_snapshot"),
   parameters: z.object({}),
   execute: (_args, context) => drive(context, (app) => app.snapshot()),
 });
 
 export const browserScreenshotTool = defineTool({
   name: "browser_screenshot",
-  description: "Save a screenshot of the whole page as evidence for the people reviewing the mission.",
+  description: toolDescription("browser_screenshot"),
   parameters: z.object({}),
   execute: (_args, context) => drive(context, (app) => app.screenshot()),
 });
 
 export const httpRequestTool = defineTool({
   name: "http_request",
-  description: "Send an HTTP request to the running app (its API, a form endpoint) and read the status, headers and body.",
+  description: toolDescription("http_request"),
   parameters: z.object({
     method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]),
     url: z.string().min(1).describe("A path of the app, or its full URL"),
@@ -73,7 +73,7 @@ export const httpRequestTool = defineTool({
 
 export const appLogsTool = defineTool({
   name: "app_logs",
-  description: "Read the tail of what the running app printed (its stdout and stderr): errors, stack traces, request logs.",
+  description: toolDescription("app_logs"),
   parameters: z.object({}),
   execute: (_args, context) => drive(context, (app) => app.logs()),
 });

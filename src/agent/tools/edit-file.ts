@@ -1,14 +1,13 @@
 import type { FileHandle } from "node:fs/promises";
 import { z } from "zod";
-import { defineTool, ToolError } from "../tool.ts";
+import { defineTool, ToolError, toolDescription } from "../tool.ts";
 import { readRegularFile } from "./read-regular-file.ts";
 import { openInRoot } from "./open-in-root.ts";
 import { resolveInRoot } from "./resolve-in-root.ts";
 
 export const editFileTool = defineTool({
   name: "edit_file",
-  description:
-    "Replace text in a file you have read. old_string must match exactly one place (whitespace at line ends and indentation are matched tolerantly) unless replace_all is set.",
+  description: toolDescription("edit_file"),
   parameters: z.object({
     path: z.string().describe("Path relative to the repository root"),
     old_string: z.string().min(1).describe("The text to replace, with enough surrounding lines to be unique"),

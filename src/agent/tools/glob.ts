@@ -1,7 +1,7 @@
 import { readdir, realpath, type FileHandle } from "node:fs/promises";
 import { matchesGlob } from "node:path";
 import { z } from "zod";
-import { defineTool, ToolError } from "../tool.ts";
+import { defineTool, ToolError, toolDescription } from "../tool.ts";
 import { intoChildDirectory, openDirectoryIn } from "./open-in-root.ts";
 import { resolveInRoot } from "./resolve-in-root.ts";
 
@@ -12,7 +12,7 @@ const MAGIC = /[*?[\]{}()!+@\\]/;
 
 export const globTool = defineTool({
   name: "glob",
-  description: "Find files by name pattern, e.g. `src/**/*.ts` or `**/*.test.*`. Paths are relative to the repository root; .git, node_modules and the top-level .venv, vendor/bundle and target are skipped.",
+  description: toolDescription("glob"),
   parameters: z.object({
     pattern: z.string().min(1).describe("A glob pattern relative to the repository root"),
   }),

@@ -4,7 +4,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { join, relative, sep } from "node:path";
 import type { Readable } from "node:stream";
 import { z } from "zod";
-import { defineTool, ToolError } from "../tool.ts";
+import { defineTool, ToolError, toolDescription } from "../tool.ts";
 import { at, openChildDirectory, openDirectoryIn } from "./open-in-root.ts";
 import { locateInRoot } from "./resolve-in-root.ts";
 
@@ -13,8 +13,7 @@ const MAX_BUFFER = 8 * 1024 * 1024;
 
 export const grepTool = defineTool({
   name: "grep",
-  description:
-    "Search file contents with ripgrep (Rust regular expressions). Returns `path:line:text`. Respects .gitignore; skips .git, node_modules and the top-level .venv, vendor/bundle and target. Narrow with `path` and `glob`.",
+  description: toolDescription("grep"),
   parameters: z.object({
     pattern: z.string().min(1).describe("The regular expression to search for"),
     path: z.string().optional().describe("File or directory to search, relative to the repository root (default: the root)"),

@@ -1,7 +1,7 @@
 import { readdir, type FileHandle } from "node:fs/promises";
 import { relative, sep } from "node:path";
 import { z } from "zod";
-import { defineTool, ToolError } from "../tool.ts";
+import { defineTool, ToolError, toolDescription } from "../tool.ts";
 import { intoChildDirectory, openDirectoryIn } from "./open-in-root.ts";
 import { locateInRoot } from "./resolve-in-root.ts";
 
@@ -10,7 +10,7 @@ const MAX_ENTRIES = 1000;
 
 export const listFilesTool = defineTool({
   name: "list_files",
-  description: "List files under a directory of the repository, recursively (skips .git, node_modules and build output).",
+  description: toolDescription("list_files"),
   parameters: z.object({
     path: z.string().optional().describe("Directory relative to the repository root (default: the root)"),
     depth: z.number().int().min(1).max(20).optional().describe("How deep to descend (default 6)"),

@@ -1,12 +1,11 @@
 import { z } from "zod";
-import { defineTool, ToolError } from "../tool.ts";
+import { defineTool, ToolError, toolDescription } from "../tool.ts";
 import { readRegularFile } from "./read-regular-file.ts";
 import { openInRoot } from "./open-in-root.ts";
 
 export const readFileTool = defineTool({
   name: "read_file",
-  description:
-    "Read a text file of the repository. Lines are numbered (`N\\t`), starting at 1. Use offset and limit for long files.",
+  description: toolDescription("read_file"),
   parameters: z.object({
     path: z.string().describe("Path relative to the repository root"),
     offset: z.number().int().min(1).optional().describe("First line to read, 1-based (default 1)"),

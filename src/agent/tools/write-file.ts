@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { defineTool } from "../tool.ts";
+import { defineTool, toolDescription } from "../tool.ts";
 import { openInRoot } from "./open-in-root.ts";
 
 export const writeFileTool = defineTool({
   name: "write_file",
-  description: "Create a file, or replace a file's whole content. Parent directories are created. Prefer edit_file for changes to existing files.",
+  description: toolDescription("write_file"),
   parameters: z.object({
     path: z.string().describe("Path relative to the repository root"),
     content: z.string().describe("The complete new content of the file"),
