@@ -6,5 +6,5 @@ export { planRepair, type RepairInput } from "./repair-planner.ts";
 export { loadPrompt } from "./load-prompt.ts";
 export { untrusted } from "./untrusted.ts";
 export { loadSkills, parseSkill, type Skill } from "./skills.ts";
-export { testAsUser, type UserTestingInput } from "./user-tester.ts";
+export { testAsUser, type UserTestingInput } from "./user-testing.ts";
 export { curateBulletin, reviewMilestone, type CurateInput, type MilestoneReviewInput } from "./milestone-review.ts";

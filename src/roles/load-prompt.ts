@@ -8,7 +8,7 @@ const cache = new Map<string, string>();
  * A role's system prompt from `prompts/<name>.md`: static text, so providers can cache it. Also the
  * few messages the app sends a role during its run (`worker-wrap-up`).
  */
-export function loadPrompt(name: "orchestrator" | "worker" | "scrutiny" | "reviewer" | "user-testing" | "worker-wrap-up"): string {
+export function loadPrompt(name: "orchestrator" | "repair-planner" | "worker" | "scrutiny" | "reviewer" | "user-testing" | "worker-wrap-up"): string {
   let prompt = cache.get(name);
   if (prompt === undefined) {
     prompt = readFileSync(`${PROMPTS}${name}.md`, "utf8");

@@ -46,7 +46,7 @@ export async function planRepair(input: RepairInput): Promise<RepairFeature[]> {
   ].join("\n");
   const { value } = await runAgent({
     model: input.model,
-    system: loadPrompt("orchestrator"),
+    system: loadPrompt("repair-planner"),
     prompt,
     tools: READ_ONLY_TOOLS,
     final: {
@@ -58,7 +58,7 @@ export async function planRepair(input: RepairInput): Promise<RepairFeature[]> {
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal },
     maxTurns: 20,
-    cacheKey: `${input.missionId}:orchestrator`,
+    cacheKey: `${input.missionId}:repair-planner`,
   });
   return value.features;
 }

@@ -1,0 +1,93 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import type { AppDriver } from "../../src/agent/index.ts";
+import type { LanguageModel, ModelRequest, ToolSpec } from "../../src/models/index.ts";
+import { applyIntent } from "../../src/mission/index.ts";
+import { curateBulletin, implementFeature, planMission, planRepair, reviewFeature, reviewMilestone, scrutinize, testAsUser } from "../../src/roles/index.ts";
+import { UnconfinedRunner } from "../../src/workspace/index.ts";
+import { awaitingApproval, intent, PLAN } from "../mission/fixtures.ts";
+
+const directory = mkdtempSync(join(tmpdir(), "prompts-tools-"));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+/** A model that keeps the first request a role sends it and ends the run there. */
+class FirstRequest implements LanguageModel {
+  readonly id = "capture/first";
+  request?: ModelRequest;
+  async generate(request: ModelRequest): Promise<never> {
+    this.request = request;
+    throw new Error("captured");
+  }
+}
+
+const mission = applyIntent(awaitingApproval(), intent("approve"), "t", { maxBudgetUsd: 10 });
+const feature = PLAN.features[0]!;
+const assertions = PLAN.assertions;
+const shell = { runner: new UnconfinedRunner(), env: { PATH: "/usr/bin:/bin" }, maxTimeoutMs: 1_000 };
+const app = { url: "http://127.0.0.1:9" } as AppDriver;
+const milestone = PLAN.milestones[0]!;
+
+/** Every way a model is run, at its fullest (with the shell and the browser where a role can have them). */
+const RUNS: Record<string, (model: LanguageModel) => Promise<unknown>> = {
+  plan: (model) => planMission({ model, mission, issue: { title: "t", body: "b" }, directory }),
+  "milestone review": (model) => reviewMilestone({ model, mission, milestoneId: "M1", directory }),
+  "bulletin curation": (model) => curateBulletin({ model, mission: { ...mission, bulletin: ["a", "b"] } }),
+  repair: (model) => planRepair({ model, missionId: mission.id, milestone, assertions, failedAssertions: [], problems: ["x"], earlier: [], round: 1, directory }),
+  worker: (model) => implementFeature({ model, mission, feature, directory, shell }),
+  scrutiny: (model) => scrutinize({ model, missionId: mission.id, milestone, assertions, commands: [], diff: "", directory }),
+  reviewer: (model) => reviewFeature({ model, missionId: mission.id, feature, assertions, diff: "", directory }),
+  "user testing": (model) => testAsUser({ model, missionId: mission.id, milestone, assertions, features: [], directory, app, shell }),
+};
+
+async function firstRequest(run: (model: LanguageModel) => Promise<unknown>): Promise<ModelRequest> {
+  const model = new FirstRequest();
+  await run(model).catch(() => {});
+  if (!model.request) throw new Error("the role sent no request");
+  return model.request;
+}
+
+const PROMPTS = join(import.meta.dirname, "../../prompts");
+/** Every tool name any run can send: what a prompt may name in backticks as a tool. */
+const requests = Object.fromEntries(await Promise.all(Object.entries(RUNS).map(async ([name, run]) => [name, await firstRequest(run)] as const)));
+const ALL_TOOLS = new Set(Object.values(requests).flatMap((request) => request.tools.map((tool) => tool.name)));
+
+/** The tool names a prompt mentions: `name` in backticks, among the tools that exist. */
+function toolsNamedIn(text: string): Set<string> {
+  return new Set([...text.matchAll(/`([a-z_]+)`/g)].map((match) => match[1]!).filter((name) => ALL_TOOLS.has(name)));
+}
+
+describe("the prompts and the tools", () => {
+  it("each system prompt names exactly the tools its runs are given — none missing, none they lack", () => {
+    const bySystem = new Map<string, Set<string>>();
+    for (const request of Object.values(requests)) {
+      const names = bySystem.get(request.system) ?? new Set<string>();
+      for (const tool of request.tools) names.add(tool.name);
+      bySystem.set(request.system, names);
+    }
+    const files = readdirSync(PROMPTS).filter((file) => file.endsWith(".md"));
+    const checked: string[] = [];
+    for (const [system, given] of bySystem) {
+      const file = files.find((name) => readFileSync(join(PROMPTS, name), "utf8") === system);
+      expect(file, "every system prompt is a file in prompts/").toBeDefined();
+      expect([...toolsNamedIn(system)].sort(), file).toEqual([...given].sort());
+      checked.push(file!);
+    }
+    expect(checked.sort()).toEqual(["orchestrator.md", "repair-planner.md", "reviewer.md", "scrutiny.md", "user-testing.md", "worker.md"]);
+  });
+
+  it("every tool's description is the text beside its code", () => {
+    for (const request of Object.values(requests)) {
+      for (const tool of request.tools.filter((spec) => !spec.name.startsWith("submit_"))) {
+        expect(tool.description).toBe(readFileSync(join(import.meta.dirname, `../../src/agent/tools/${tool.name}.md`), "utf8").trim());
+      }
+    }
+  });
+
+  // What each role's model sees of its tools. A change here changes the model's behaviour: review the
+  // snapshot's diff, then update it with `vitest -u` on purpose.
+  it.each(Object.keys(RUNS))("the tools of the %s run", (name) => {
+    expect(requests[name]!.tools.map((tool: ToolSpec) => ({ name: tool.name, description: tool.description, parameters: tool.parameters }))).toMatchSnapshot();
+  });
+});
