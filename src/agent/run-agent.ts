@@ -2,6 +2,7 @@ import type { z } from "zod";
 import type { LanguageModel, ModelMessage, ToolCall, UserPart } from "../models/index.ts";
 import { describeIssues, toToolSpec, ToolError, type AgentTool, type FinalTool, type ToolContext } from "./tool.ts";
 import { truncateOutput } from "./truncate-output.ts";
+import { renderTurn } from "./render-turn.ts";
 
 export interface AgentRun<Schema extends z.ZodType> {
   model: LanguageModel;
@@ -101,7 +102,7 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
     if (content.length > 0) messages.push({ role: "assistant", content });
     if (calls.length > 0 && response.stopReason === "max-tokens") {
       // The arguments were cut off mid-way: running them would act on a guess.
-      const cut = "Your reply was cut off at the output limit before this call was complete, so it was not run. Make it again with smaller input (write a large file in parts, or use edit_file).";
+      const cut = renderTurn("cut-off-call");
       messages.push({ role: "user", content: calls.map((call) => ({ type: "tool-result" as const, toolCallId: call.id, toolName: call.name, output: cut, isError: true })) });
       continue;
     }
@@ -110,12 +111,8 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
       if (++nudges > MAX_NUDGES) {
         throw new AgentError(`${run.model.id} stopped ${MAX_NUDGES + 1} times without calling ${run.final.name}`);
       }
-      const text =
-        response.stopReason === "max-tokens"
-          ? `Your reply was cut off at the output limit. Continue with smaller steps, and finish by calling ${run.final.name}.`
-          : content.length === 0
-            ? `Your reply was empty. Use the tools, and finish by calling ${run.final.name}.`
-            : `Plain text is not read. Use the tools, and finish by calling ${run.final.name}.`;
+      const cutOff = response.stopReason === "max-tokens";
+      const text = renderTurn("nudge", { final: run.final.name, cutOff, empty: !cutOff && content.length === 0, plainText: !cutOff && content.length > 0 });
       const last = messages.at(-1)!;
       // After an empty reply the last turn is still the user's: add to it rather than send two in a row.
       if (last.role === "user") last.content.push({ type: "text", text });

@@ -5,10 +5,10 @@ const PROMPTS = fileURLToPath(new URL("../../prompts/", import.meta.url));
 const cache = new Map<string, string>();
 
 /**
- * A role's system prompt from `prompts/<name>.md`: static text, so providers can cache it. Also the
- * few messages the app sends a role during its run (`worker-wrap-up`).
+ * A role's system prompt from `prompts/<name>.md`: static text, so providers can cache it. The
+ * messages the app writes to a role are templates in `prompts/turns/` (`renderTurn`).
  */
-export function loadPrompt(name: "orchestrator" | "repair-planner" | "worker" | "scrutiny" | "reviewer" | "user-testing" | "worker-wrap-up"): string {
+export function loadPrompt(name: "orchestrator" | "repair-planner" | "worker" | "scrutiny" | "reviewer" | "user-testing"): string {
   let prompt = cache.get(name);
   if (prompt === undefined) {
     prompt = readFileSync(`${PROMPTS}${name}.md`, "utf8");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type AgentRun, READ_ONLY_TOOLS, runAgent } from "../agent/index.ts";
+import { type AgentRun, READ_ONLY_TOOLS, renderTurn, runAgent } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { checkPlan, checkRevision, currentPlan, PlanSchema, type Mission, type PlanningOutcome } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -27,31 +27,19 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
   const previous = mission.contracts.at(-1);
   const skills = await loadSkills(input.directory);
   const conversation = mission.conversation.map((entry) => untrusted(`${entry.kind} from @${entry.author}`, entry.text));
-  const prompt = [
-    `# Mission for issue #${mission.issue.number} in ${mission.repo.owner}/${mission.repo.name}`,
-    "",
-    "## The issue",
-    untrusted("issue title", input.issue.title),
-    untrusted("issue body", input.issue.body || "(empty)"),
-    ...(conversation.length > 0 ? ["", "## Questions, answers and feedback so far", ...conversation] : []),
-    ...(mission.approvedVersion !== undefined
-      ? underWay(mission)
-      : previous
-        ? ["", `## The previous contract (v${previous.version}); write a revised one that addresses the feedback`, "```json", JSON.stringify(previous.plan, null, 2), "```"]
-        : []),
-    ...(mission.conversation.some((entry) => entry.kind === "answer") ? ["", "Your questions were answered: write the plan now unless something essential is still unclear."] : []),
-    "",
-    "## How the product can be used by the user-testing validator",
-    mission.settings.app
-      ? `The repository configures an app (\`app:\` in .github/missions.yml): \`${mission.settings.app.start}\`, at ${mission.settings.app.url}. A QA agent can drive it in a browser and over HTTP.`
-      : "The repository configures no app to start (no `app:` in .github/missions.yml): a QA agent can use the product only through the shell (command-line programs).",
-    "",
-    "## Skills you can assign to features (by name, in `skills`)",
-    ...skills.map((skill) => `- \`${skill.name}\`: ${skill.description}`),
-    "",
-    "## The repository",
-    await repositoryOverview(input.directory),
-  ].join("\n");
+  const prompt = renderTurn("plan", {
+    issue: mission.issue.number,
+    repository: `${mission.repo.owner}/${mission.repo.name}`,
+    title: untrusted("issue title", input.issue.title),
+    body: untrusted("issue body", input.issue.body || "(empty)"),
+    conversation: conversation.join("\n"),
+    underWay: mission.approvedVersion !== undefined ? underWay(mission) : undefined,
+    previous: mission.approvedVersion === undefined && previous ? { version: previous.version, plan: JSON.stringify(previous.plan, null, 2) } : undefined,
+    answered: mission.conversation.some((entry) => entry.kind === "answer"),
+    app: mission.settings.app,
+    skills,
+    overview: await repositoryOverview(input.directory),
+  });
   const { value } = await runAgent({
     model: input.model,
     system: loadPrompt("orchestrator"),
@@ -83,7 +71,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
  * A revision while the work runs: the plan as it stands (the approved contract and the follow-ups
  * added since), how far the work got, and the rules that keep finished work finished.
  */
-function underWay(mission: Mission): string[] {
+function underWay(mission: Mission): object {
   const plan = currentPlan(mission)!;
   const latest = mission.contracts.at(-1)!;
   const done = plan.features.filter((feature) => mission.features[feature.id]?.status === "done").map((feature) => `${feature.id} (commit ${mission.features[feature.id]?.commitSha?.slice(0, 7) ?? "?"})`);
@@ -93,17 +81,14 @@ function underWay(mission: Mission): string[] {
     ...plan.assertions.filter((assertion) => mission.assertions[assertion.id]?.verdict === "skipped").map((assertion) => assertion.id),
   ];
   const highest = Math.max(0, ...[...plan.features.map((feature) => feature.id), ...Object.keys(mission.features)].map((id) => Number(id.slice(1)) || 0));
-  return [
-    "",
-    `## The work is under way on contract v${mission.approvedVersion}: write v${latest.version + 1}, a revision that addresses the feedback`,
-    "The plan as it stands (the approved contract with the follow-up features added since):",
-    "```json",
-    JSON.stringify(plan, null, 2),
-    "```",
-    ...(latest.version > mission.approvedVersion! ? [`A revision, v${latest.version}, was proposed and got the feedback below; it is not approved:`, "```json", JSON.stringify(latest.plan, null, 2), "```"] : []),
-    `Done (committed on the branch): ${done.join(", ") || "none yet"}. Passed validation: ${passed.join(", ") || "none yet"}.${skipped.length > 0 ? ` Skipped by people: ${skipped.join(", ")}.` : ""}`,
-    "Rules for the revision: keep every done feature (same id, same milestone) and every passed assertion word for word; " +
-      "you may add, change or drop features, assertions and milestones that are not done; " +
-      `new features take ids from F${highest + 1} on. Give the whole plan, including what is kept.`,
-  ];
+  return {
+    approved: mission.approvedVersion,
+    next: latest.version + 1,
+    plan: JSON.stringify(plan, null, 2),
+    proposed: latest.version > mission.approvedVersion! ? { version: latest.version, plan: JSON.stringify(latest.plan, null, 2) } : undefined,
+    done: done.join(", "),
+    passed: passed.join(", "),
+    skipped: skipped.join(", "),
+    nextId: highest + 1,
+  };
 }

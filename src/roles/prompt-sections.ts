@@ -7,8 +7,8 @@ export function assertionLines(assertions: Assertion[]): string[] {
 }
 
 /** A diff for a reviewer or validator to read, capped so it cannot crowd out everything else. */
-export function diffBlock(diff: string): string[] {
-  return ["```diff", truncateOutput(diff, 60_000), "```"];
+export function diffText(diff: string): string {
+  return truncateOutput(diff, 60_000);
 }
 
 /** What is wrong with a set of verdicts: each wanted assertion judged once, nothing else judged. */

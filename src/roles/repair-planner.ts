@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { READ_ONLY_TOOLS, runAgent } from "../agent/index.ts";
+import { READ_ONLY_TOOLS, runAgent, renderTurn } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import type { Assertion, Feature, RepairFeature } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -30,20 +30,16 @@ const RepairFeatureSchema = z.object({
 /** The orchestrator turns what failed into targeted follow-up features. */
 export async function planRepair(input: RepairInput): Promise<RepairFeature[]> {
   const known = new Set(input.assertions.map((assertion) => assertion.id));
-  const prompt = [
-    `# Repair of milestone ${input.milestone.id}: ${input.milestone.title} (round ${input.round})`,
-    "",
-    "## The milestone's assertions",
-    ...assertionLines(input.assertions),
-    "",
-    "## What failed",
-    ...(input.failedAssertions.length > 0 ? [`Failed assertions: ${input.failedAssertions.join(", ")}`] : []),
+  const prompt = renderTurn("repair", {
+    id: input.milestone.id,
+    title: input.milestone.title,
+    round: input.round,
+    assertions: assertionLines(input.assertions).join("\n"),
+    failed: input.failedAssertions.join(", "),
     // Review feedback comes from people, findings from models reading the repository: data either way.
-    untrusted("validation failures and review feedback", input.problems.map((problem) => `- ${problem}`).join("\n") || "(none listed)"),
-    "",
-    "## Features already made for this milestone",
-    ...input.earlier.map((feature) => `- ${feature.id} ${feature.title}`),
-  ].join("\n");
+    problems: untrusted("validation failures and review feedback", input.problems.map((problem) => `- ${problem}`).join("\n") || "(none listed)"),
+    earlier: input.earlier,
+  });
   const { value } = await runAgent({
     model: input.model,
     system: loadPrompt("repair-planner"),

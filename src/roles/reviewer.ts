@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { READ_ONLY_TOOLS, runAgent } from "../agent/index.ts";
+import { READ_ONLY_TOOLS, runAgent, renderTurn } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import type { Assertion, Feature } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
-import { assertionLines, diffBlock } from "./prompt-sections.ts";
+import { assertionLines, diffText } from "./prompt-sections.ts";
 
 export const FindingSchema = z.object({
   path: z.string().min(1).describe("File the finding is about, relative to the repository root"),
@@ -25,17 +25,13 @@ export interface ReviewInput {
 
 /** One read-only review of one feature's diff; it never sees the worker's handoff or reasoning. */
 export async function reviewFeature(input: ReviewInput): Promise<Finding[]> {
-  const prompt = [
-    `# Review of feature ${input.feature.id}: ${input.feature.title}`,
-    "",
-    input.feature.description,
-    "",
-    "## Assertions it must make true",
-    ...assertionLines(input.assertions),
-    "",
-    "## Its diff",
-    ...diffBlock(input.diff),
-  ].join("\n");
+  const prompt = renderTurn("reviewer", {
+    id: input.feature.id,
+    title: input.feature.title,
+    description: input.feature.description,
+    assertions: assertionLines(input.assertions).join("\n"),
+    diff: diffText(input.diff),
+  });
   const { value } = await runAgent({
     model: input.model,
     system: loadPrompt("reviewer"),

@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { type AgentRun, READ_ONLY_TOOLS, runAgent, truncateOutput } from "../agent/index.ts";
+import { type AgentRun, READ_ONLY_TOOLS, runAgent, truncateOutput, renderTurn } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { VerdictSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import type { CommandResult } from "../workspace/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
-import { assertionLines, diffBlock, verdictProblems } from "./prompt-sections.ts";
+import { assertionLines, diffText, verdictProblems } from "./prompt-sections.ts";
 
 export interface ScrutinyInput {
   model: LanguageModel;
@@ -25,20 +25,13 @@ export interface ScrutinyInput {
  */
 export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
   const wanted = new Set(input.assertions.map((assertion) => assertion.id));
-  const prompt = [
-    `# Milestone ${input.milestone.id}: ${input.milestone.title}`,
-    "",
-    "## Assertions to judge",
-    ...assertionLines(input.assertions),
-    "",
-    "## Commands run by the app",
-    ...(input.commands.length > 0
-      ? input.commands.map((result) => `### \`${result.command}\` → exit ${result.exitCode}${result.timedOut ? " (timed out)" : ""}\n\`\`\`\n${truncateOutput(result.output, 8_000)}\n\`\`\``)
-      : ["(the repository configures no commands)"]),
-    "",
-    "## The milestone's diff",
-    ...diffBlock(input.diff),
-  ].join("\n");
+  const prompt = renderTurn("scrutiny", {
+    id: input.milestone.id,
+    title: input.milestone.title,
+    assertions: assertionLines(input.assertions).join("\n"),
+    commands: input.commands.map((result) => ({ command: result.command, exitCode: result.exitCode, timedOut: result.timedOut, output: truncateOutput(result.output, 8_000) })),
+    diff: diffText(input.diff),
+  });
   const { value } = await runAgent({
     model: input.model,
     system: loadPrompt("scrutiny"),

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type AppDriver, bashTool, BROWSER_TOOLS, READ_ONLY_TOOLS, runAgent, type ToolContext } from "../agent/index.ts";
+import { type AppDriver, bashTool, BROWSER_TOOLS, READ_ONLY_TOOLS, runAgent, type ToolContext, renderTurn } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { AssertionIdSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -34,20 +34,14 @@ export interface UserTestingInput {
  */
 export async function testAsUser(input: UserTestingInput): Promise<Verdict[]> {
   const wanted = new Set(input.assertions.map((assertion) => assertion.id));
-  const prompt = [
-    `# Milestone ${input.milestone.id}: ${input.milestone.title}`,
-    "",
-    "## What this milestone delivers",
-    ...input.features.map((feature) => `- ${feature.id}: ${feature.title}`),
-    "",
-    "## Assertions to check by using the product",
-    ...assertionLines(input.assertions),
-    "",
-    "## The app",
-    input.app
-      ? `Running at ${input.app.url}, with a browser open on it.`
-      : (input.appProblem ?? "The repository configures no app to start (no `app:` in `.github/missions.yml`): test through the shell."),
-  ].join("\n");
+  const prompt = renderTurn("user-testing", {
+    id: input.milestone.id,
+    title: input.milestone.title,
+    features: input.features,
+    assertions: assertionLines(input.assertions).join("\n"),
+    app: input.app ? { url: input.app.url } : undefined,
+    problem: input.appProblem,
+  });
   const { value } = await runAgent({
     model: input.model,
     system: loadPrompt("user-testing"),

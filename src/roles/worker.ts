@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AgentLimitError, bashTool, editFileTool, READ_ONLY_TOOLS, runAgent, writeFileTool, type AgentRun, type ToolContext } from "../agent/index.ts";
+import { AgentLimitError, bashTool, editFileTool, READ_ONLY_TOOLS, renderTurn, runAgent, writeFileTool, type AgentRun, type ToolContext } from "../agent/index.ts";
 import { BudgetExceededError, type LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, SubmittedHandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -59,7 +59,7 @@ export async function implementFeature(input: WorkerInput): Promise<WorkerOutcom
     maxTurns: turns,
     maxWallMs: wallMs,
     // A few turns (or minutes) before the end, so that a handoff still fits.
-    wrapUp: { message: loadPrompt("worker-wrap-up"), turnsLeft: Math.max(1, Math.min(5, Math.floor(turns / 5))), msLeft: Math.min(5 * 60_000, wallMs / 10) },
+    wrapUp: { message: renderTurn("worker-wrap-up"), turnsLeft: Math.max(1, Math.min(5, Math.floor(turns / 5))), msLeft: Math.min(5 * 60_000, wallMs / 10) },
     cacheKey: `${mission.id}:worker`,
     onModelCall: input.onModelCall,
     onToolCall: input.onToolCall,
@@ -76,10 +76,7 @@ export async function implementFeature(input: WorkerInput): Promise<WorkerOutcom
 }
 
 /** What a worker that hands off `done` with nothing changed is told, in its run, before it ends. */
-export const NO_CHANGE =
-  "The checkout has no change: no file was written, edited or deleted for this feature, so its commit would be empty. " +
-  "If the feature needs a change, make it, then call submit_handoff again. If it needs none (it already exists, say), " +
-  "call submit_handoff again with `noChangeReason` saying why, citing the files that already do what the feature asks.";
+export const NO_CHANGE = renderTurn("worker-no-change");
 
 export async function workerPrompt(mission: Mission, feature: Feature, directory: string): Promise<{ context: string; task: string }> {
   const plan = approvedPlan(mission);
@@ -90,64 +87,61 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
   const chosen = new Set(feature.skills ?? []);
   const skills = chosen.size > 0 ? (await loadSkills(directory)).filter((skill) => chosen.has(skill.name)) : [];
   // The same for every feature of the mission: first, so it is read from the provider's cache.
-  const context = [
-    `# Mission: issue #${mission.issue.number} in ${mission.repo.owner}/${mission.repo.name}`,
-    "",
-    plan?.summary ?? "",
-    ...(instructions ? ["", "## The repository's instructions for agents (AGENTS.md)", instructions] : []),
-  ].join("\n");
-  const task = [
-    `# Feature ${feature.id}: ${feature.title}`,
-    "",
-    feature.description,
-    "",
-    ...orchestratorNotes(mission, feature),
-    "## Assertions this feature must make true",
-    ...assertionLines(assertions),
-    ...skills.flatMap((skill) => ["", `## Skill: ${skill.name}`, skill.source === "repository" ? untrusted(`skill ${skill.name} from the repository`, skill.body) : skill.body]),
+  const context = renderTurn("worker-context", {
+    issue: mission.issue.number,
+    repository: `${mission.repo.owner}/${mission.repo.name}`,
+    summary: plan?.summary ?? "",
+    instructions,
+  });
+  const task = renderTurn("worker-task", {
+    id: feature.id,
+    title: feature.title,
+    description: feature.description,
+    notes: orchestratorNotes(mission, feature),
+    assertions: assertionLines(assertions).join("\n"),
+    skills: skills.map((skill) => ({ name: skill.name, body: skill.source === "repository" ? untrusted(`skill ${skill.name} from the repository`, skill.body) : skill.body })),
     // Workers' and the orchestrator's words, from what the repository showed them: data, not instructions.
-    ...(bulletin.length > 0 ? ["", "## Bulletin (what earlier workers found that everyone should know)", untrusted("bulletin", bulletin.join("\n"))] : []),
-    ...(earlier.length > 0 ? ["", "## Earlier features (handoff summaries)", ...earlier] : []),
-    ...continuationSection(mission, feature),
-    ...guidanceSection(mission),
-  ].join("\n");
+    bulletin: bulletin.length > 0 ? untrusted("bulletin", bulletin.join("\n")) : "",
+    earlier: earlier.join("\n"),
+    checkpoint: continuation(mission, feature),
+    guidance: guidance(mission),
+  });
   return { context, task };
 }
 
 /** What the orchestrator learned for this feature at milestone boundaries (the latest few). */
-function orchestratorNotes(mission: Mission, feature: Feature): string[] {
+function orchestratorNotes(mission: Mission, feature: Feature): string {
   const notes = mission.features[feature.id]?.notes ?? [];
-  if (notes.length === 0) return [];
+  if (notes.length === 0) return "";
   // Bounded like the rest of the history: the latest two, each capped (the whole notes are in the mission's state).
   const shown = notes.slice(-2).map((note) => cut(`- ${note.replace(/\s+/g, " ").trim()}`, NOTE_LINE));
-  return ["## Notes from the orchestrator (what earlier milestones taught)", untrusted("orchestrator's notes", shown.join("\n")), ""];
+  return untrusted("orchestrator's notes", shown.join("\n"));
 }
 
 /** What a continuing worker learns of the checkpoint it starts from: what the app knows, never a transcript. */
-function continuationSection(mission: Mission, feature: Feature): string[] {
+function continuation(mission: Mission, feature: Feature): object | undefined {
   const checkpoint = mission.features[feature.id]?.checkpoint;
-  if (!checkpoint) return [];
+  if (!checkpoint) return undefined;
   const { handoff } = checkpoint;
-  return [
-    "",
-    "## Continuing from a checkpoint",
-    `An earlier worker on this feature ${checkpoint.limit === "budget" ? "was stopped when the mission's budget ran out" : `ran out of ${checkpoint.limit}`} before it handed off. The app committed what the checkout held (commit ${checkpoint.sha.slice(0, 12)}); you start from that code. Read it, keep what is right, and finish the feature.`,
-    cut(handoff.summary, CHECKPOINT_SUMMARY, " (cut here; the rest is in the checkpoint commit's message)"),
-    ...(handoff.commandsRun.length > 0 ? ["", "Commands it ran (exit codes):", ...handoff.commandsRun.slice(-15).map((command) => `- \`${command.command.slice(0, 200)}\` → exit ${command.exitCode}`)] : []),
-  ];
+  return {
+    budget: checkpoint.limit === "budget",
+    limit: checkpoint.limit,
+    sha: checkpoint.sha.slice(0, 12),
+    summary: cut(handoff.summary, CHECKPOINT_SUMMARY, " (cut here; the rest is in the checkpoint commit's message)"),
+    commands: handoff.commandsRun.slice(-15).map((command) => `- \`${command.command.slice(0, 200)}\` → exit ${command.exitCode}`).join("\n"),
+  };
 }
 
 /** The maintainers' latest guidance, each comment capped: the whole comments stay on the issue. */
-function guidanceSection(mission: Mission): string[] {
-  if (mission.guidance.length === 0) return [];
+function guidance(mission: Mission): object | undefined {
+  if (mission.guidance.length === 0) return undefined;
   const shown = mission.guidance.slice(-GUIDANCE_ENTRIES);
   const older = mission.guidance.length - shown.length;
-  return [
-    "",
-    "## Guidance from the maintainers",
-    ...(older > 0 ? [`(${older} earlier guidance comment${older > 1 ? "s are" : " is"} not shown; the latest are below, and they are on the issue)`] : []),
-    ...shown.map((entry) => untrusted(`guidance from @${entry.author}`, cut(entry.text, GUIDANCE_TEXT, " (cut here; the whole comment is on the issue)"))),
-  ];
+  return {
+    older: older > 0 ? older : undefined,
+    plural: older > 1,
+    entries: shown.map((entry) => untrusted(`guidance from @${entry.author}`, cut(entry.text, GUIDANCE_TEXT, " (cut here; the whole comment is on the issue)"))).join("\n"),
+  };
 }
 
 /*

@@ -91,3 +91,15 @@ describe("the prompts and the tools", () => {
     expect(requests[name]!.tools.map((tool: ToolSpec) => ({ name: tool.name, description: tool.description, parameters: tool.parameters }))).toMatchSnapshot();
   });
 });
+
+describe("the messages the app writes to models", () => {
+  it("are templates in prompts/turns whose slots take text as it is: Markdown, not HTML, never template text", async () => {
+    const { renderTurn } = await import("../../src/agent/index.ts");
+    const text = renderTurn("reviewer", { id: "F1", title: "<b>bold</b> & co", description: "An issue said {{title}} and {{#x}}y{{/x}}.", assertions: "- a", diff: "+1" });
+    expect(text).toContain("# Review of feature F1: <b>bold</b> & co");
+    expect(text).toContain("An issue said {{title}} and {{#x}}y{{/x}}.");
+    expect(text.endsWith("```")).toBe(true);
+    const files = readdirSync(join(PROMPTS, "turns")).filter((file) => file.endsWith(".md"));
+    expect(files.length).toBeGreaterThanOrEqual(13);
+  });
+});
