@@ -3,8 +3,13 @@ import type { Plan } from "./schemas.ts";
 /**
  * The rules a plan must keep beyond its schema. Returned as sentences the orchestrator can act on
  * when it is asked to correct its plan.
+ *
+ * A contract not yet approved also gives every assertion **one owner**: the one feature, in the
+ * assertion's own milestone, whose work makes it true. A validator's failure then points at one
+ * feature, and a milestone can be validated alone. Once work is under way, follow-up features
+ * (repairs, additions at milestone boundaries) serve assertions that already have an owner.
  */
-export function checkPlan(plan: Plan): string[] {
+export function checkPlan(plan: Plan, options: { oneOwner?: boolean } = {}): string[] {
   const problems: string[] = [];
   const milestoneIds = new Set(plan.milestones.map((milestone) => milestone.id));
   const assertionIds = new Set<string>();
@@ -30,9 +35,24 @@ export function checkPlan(plan: Plan): string[] {
   for (const id of assertionIds) {
     if (!covered.has(id)) problems.push(`assertion ${id} is served by no feature`);
   }
+  if (options.oneOwner) problems.push(...ownerProblems(plan));
   for (const milestone of plan.milestones) {
     if (!plan.features.some((feature) => feature.milestoneId === milestone.id)) {
       problems.push(`milestone ${milestone.id} has no features`);
+    }
+  }
+  return problems;
+}
+
+function ownerProblems(plan: Plan): string[] {
+  const problems: string[] = [];
+  for (const assertion of plan.assertions) {
+    const owners = plan.features.filter((feature) => feature.assertionIds.includes(assertion.id));
+    if (owners.length > 1) {
+      problems.push(`assertion ${assertion.id} is served by ${owners.map((feature) => feature.id).join(", ")}: give it one owner, the feature whose work makes it true (a check that needs all of them belongs to the last)`);
+    }
+    for (const owner of owners.filter((feature) => feature.milestoneId !== assertion.milestoneId)) {
+      problems.push(`feature ${owner.id} (milestone ${owner.milestoneId}) serves ${assertion.id} of milestone ${assertion.milestoneId}: an assertion's owner is in its milestone, so the milestone can be validated alone`);
     }
   }
   return problems;

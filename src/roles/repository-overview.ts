@@ -1,3 +1,5 @@
+import { readdir } from "node:fs/promises";
+import { join } from "node:path";
 import { listFilesTool, readFileInRoot } from "../agent/index.ts";
 
 const KEY_FILES = [
@@ -34,6 +36,33 @@ export async function agentInstructions(root: string): Promise<string | undefine
     if (text !== undefined) return text.slice(0, 20_000);
   }
   return undefined;
+}
+
+/** Folders never searched for nested instructions: dependencies, build output, git's own. */
+const NOT_SEARCHED = new Set([".git", "node_modules", ".venv", "venv", "vendor", "target", "dist", "build", ".next", "__pycache__"]);
+const MAX_NESTED = 20;
+const MAX_DEPTH = 6;
+
+/**
+ * The AGENTS.md files below the root (`packages/api/AGENTS.md`): each applies to its folder's files,
+ * on top of the root's. Found breadth-first to a bounded depth, links never followed, at most 20.
+ */
+export async function nestedInstructions(root: string): Promise<string[]> {
+  const found: string[] = [];
+  let level = [""];
+  for (let depth = 0; depth < MAX_DEPTH && level.length > 0 && found.length < MAX_NESTED; depth++) {
+    const next: string[] = [];
+    for (const folder of level) {
+      const entries = await readdir(join(root, folder), { withFileTypes: true }).catch(() => []);
+      for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+        const path = folder ? `${folder}/${entry.name}` : entry.name;
+        if (entry.isDirectory() && !NOT_SEARCHED.has(entry.name)) next.push(path);
+        else if (folder && entry.isFile() && entry.name === "AGENTS.md" && found.length < MAX_NESTED) found.push(path);
+      }
+    }
+    level = next;
+  }
+  return found;
 }
 
 /** A file of the checkout, through the same guard as the tools: a link to a file outside reads as absent. */

@@ -1,7 +1,7 @@
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
-import { join } from "node:path";
+import { join, relative, sep } from "node:path";
 import { parse } from "yaml";
 import { z } from "zod";
 import { readFileInRoot, resolveInRoot } from "../agent/index.ts";
@@ -12,26 +12,53 @@ export interface Skill {
   description: string;
   body: string;
   source: "built-in" | "repository";
+  /** Where a repository's skill lives, relative to the checkout (`.agents/skills/deploy`). */
+  path?: string;
+  /** The files bundled with a repository's skill (scripts, references, assets), relative to the checkout. */
+  files?: string[];
+  compatibility?: string;
 }
 
 const BUILT_IN = fileURLToPath(new URL("../../skills/", import.meta.url));
-export const REPOSITORY_SKILLS = ".github/missions/skills";
-const FrontMatterSchema = z.object({ name: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/), description: z.string().min(1).max(500) });
-const MAX_BODY = 12_000;
+/**
+ * Where a repository keeps skills, in the order that wins a name clash: the app's own folder, then
+ * the folders other agents read (the Agent Skills format is shared), then the built-in skills.
+ */
+export const REPOSITORY_SKILL_FOLDERS = [".github/missions/skills", ".agents/skills", ".claude/skills"] as const;
+export const REPOSITORY_SKILLS = REPOSITORY_SKILL_FOLDERS[0];
 
-/** Built-in skills, then the repository's own (`.github/missions/skills/<name>/SKILL.md`), which win on a name clash. */
+/**
+ * The Agent Skills front matter: `name` 1–64 lowercase letters, digits and single hyphens, not at
+ * either end, the same as the skill's folder; `description` up to 1,024 characters; the optional
+ * fields checked where they are given, other keys ignored.
+ */
+const FrontMatterSchema = z.object({
+  name: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/).max(64),
+  description: z.string().trim().min(1).max(1024),
+  license: z.string().optional(),
+  compatibility: z.string().max(500).optional(),
+  metadata: z.record(z.string(), z.unknown()).optional(),
+  "allowed-tools": z.string().optional(),
+});
+const MAX_BODY = 12_000;
+/** Bundled files listed for one skill; the worker reads the ones it needs. */
+const MAX_FILES = 40;
+
+/** Built-in skills, then the repository's own, which win on a name clash (see `REPOSITORY_SKILL_FOLDERS`). */
 export async function loadSkills(checkout?: string): Promise<Skill[]> {
   const skills = new Map<string, Skill>();
   for (const skill of await readSkills(BUILT_IN, "built-in", BUILT_IN)) skills.set(skill.name, skill);
   if (checkout) {
-    let directory: string | undefined;
-    try {
-      directory = resolveInRoot(checkout, REPOSITORY_SKILLS, { forWrite: false });
-    } catch {
-      directory = undefined;
-    }
-    if (directory && existsSync(directory)) {
-      for (const skill of await readSkills(directory, "repository", checkout)) skills.set(skill.name, skill);
+    for (const folder of [...REPOSITORY_SKILL_FOLDERS].reverse()) {
+      let directory: string | undefined;
+      try {
+        directory = resolveInRoot(checkout, folder, { forWrite: false });
+      } catch {
+        directory = undefined;
+      }
+      if (directory && existsSync(directory)) {
+        for (const skill of await readSkills(directory, "repository", checkout)) skills.set(skill.name, skill);
+      }
     }
   }
   return [...skills.values()].sort((a, b) => a.name.localeCompare(b.name));
@@ -42,14 +69,33 @@ async function readSkills(directory: string, source: Skill["source"], root: stri
   const skills: Skill[] = [];
   for (const entry of await readdir(directory, { withFileTypes: true }).catch(() => [])) {
     if (!entry.isDirectory()) continue;
-    const text = await readInside(root, join(directory, entry.name, "SKILL.md"));
+    const folder = join(directory, entry.name);
+    const text = await readInside(root, join(folder, "SKILL.md"));
     const skill = text === undefined ? undefined : parseSkill(text, source);
-    if (skill) skills.push(skill);
+    // The name is the folder's: a skill that says otherwise is malformed, and left out.
+    if (!skill || skill.name !== entry.name) continue;
+    if (source === "repository") {
+      const path = relative(root, folder);
+      skills.push({ ...skill, path, files: (await bundledFiles(folder)).map((file) => join(path, file)) });
+    } else {
+      skills.push(skill);
+    }
   }
   return skills;
 }
 
-/** `---` front matter (name, description), then Markdown; a malformed skill is left out, not fatal. */
+/** The files a skill bundles besides its SKILL.md (regular files only, links and `.git` left out), sorted, bounded. */
+async function bundledFiles(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { withFileTypes: true, recursive: true }).catch(() => []);
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(folder, join(entry.parentPath, entry.name)))
+    .filter((file) => file !== "SKILL.md" && !file.split(sep).includes(".git"))
+    .sort()
+    .slice(0, MAX_FILES);
+}
+
+/** `---` front matter (the Agent Skills fields), then Markdown; a malformed skill is left out, not fatal. */
 export function parseSkill(text: string, source: Skill["source"]): Skill | undefined {
   const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text);
   if (!match) return undefined;
@@ -61,7 +107,8 @@ export function parseSkill(text: string, source: Skill["source"]): Skill | undef
   }
   const parsed = FrontMatterSchema.safeParse(front);
   if (!parsed.success) return undefined;
-  return { ...parsed.data, body: match[2]!.trim().slice(0, MAX_BODY), source };
+  const { name, description, compatibility } = parsed.data;
+  return { name, description, body: match[2]!.trim().slice(0, MAX_BODY), source, ...(compatibility ? { compatibility } : {}) };
 }
 
 async function readInside(root: string, path: string): Promise<string | undefined> {

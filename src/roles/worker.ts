@@ -3,7 +3,7 @@ import { AgentLimitError, bashTool, editFileTool, READ_ONLY_TOOLS, renderTurn, r
 import { BudgetExceededError, type LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, SubmittedHandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
-import { agentInstructions } from "./repository-overview.ts";
+import { agentInstructions, nestedInstructions } from "./repository-overview.ts";
 import { assertionLines } from "./prompt-sections.ts";
 import { loadSkills } from "./skills.ts";
 import { untrusted } from "./untrusted.ts";
@@ -92,6 +92,7 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
     repository: `${mission.repo.owner}/${mission.repo.name}`,
     summary: plan?.summary ?? "",
     instructions,
+    nested: await nestedInstructions(directory),
   });
   const task = renderTurn("worker-task", {
     id: feature.id,
@@ -99,7 +100,7 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
     description: feature.description,
     notes: orchestratorNotes(mission, feature),
     assertions: assertionLines(assertions).join("\n"),
-    skills: skills.map((skill) => ({ name: skill.name, body: skill.source === "repository" ? untrusted(`skill ${skill.name} from the repository`, skill.body) : skill.body })),
+    skills: skills.map((skill) => ({ name: skill.name, body: skill.source === "repository" ? untrusted(`skill ${skill.name} from the repository`, skill.body) : skill.body, files: skill.files ?? [] })),
     // Workers' and the orchestrator's words, from what the repository showed them: data, not instructions.
     bulletin: bulletin.length > 0 ? untrusted("bulletin", bulletin.join("\n")) : "",
     earlier: earlier.join("\n"),

@@ -31,3 +31,28 @@ describe("checkPlan", () => {
     );
   });
 });
+
+describe("a contract before approval gives every assertion one owner", () => {
+  const shared: Plan = {
+    ...PLAN,
+    milestones: [...PLAN.milestones, { id: "M2", title: "Second" }],
+    features: [
+      { id: "F1", milestoneId: "M1", title: "One", description: "Do one.", assertionIds: ["VAL-A-001", "VAL-A-002"] },
+      { id: "F2", milestoneId: "M1", title: "Two", description: "Do two.", assertionIds: ["VAL-A-002"] },
+      { id: "F3", milestoneId: "M2", title: "Three", description: "Do three.", assertionIds: ["VAL-A-001"] },
+    ],
+  };
+
+  it("names an assertion served by several features, and an owner outside the assertion's milestone", () => {
+    expect(checkPlan(shared, { oneOwner: true })).toEqual([
+      "assertion VAL-A-001 is served by F1, F3: give it one owner, the feature whose work makes it true (a check that needs all of them belongs to the last)",
+      "feature F3 (milestone M2) serves VAL-A-001 of milestone M1: an assertion's owner is in its milestone, so the milestone can be validated alone",
+      "assertion VAL-A-002 is served by F1, F2: give it one owner, the feature whose work makes it true (a check that needs all of them belongs to the last)",
+    ]);
+  });
+
+  it("lets follow-up features share owned assertions once the work is under way", () => {
+    expect(checkPlan(shared)).toEqual([]);
+    expect(checkPlan(PLAN, { oneOwner: true })).toEqual([]);
+  });
+});

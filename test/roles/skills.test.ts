@@ -26,7 +26,7 @@ describe("skills", () => {
     mkdirSync(join(root, ".github/missions/skills/python"), { recursive: true });
     writeFileSync(join(root, ".github/missions/skills/python/SKILL.md"), "---\nname: python\ndescription: Our Python rules.\n---\nUse uv.\n");
     const skills = await loadSkills(root);
-    expect(skills.find((skill) => skill.name === "deploy")).toEqual({ name: "deploy", description: "How we deploy.", body: "Run make deploy.", source: "repository" });
+    expect(skills.find((skill) => skill.name === "deploy")).toEqual({ name: "deploy", description: "How we deploy.", body: "Run make deploy.", source: "repository", path: ".github/missions/skills/deploy", files: [] });
     expect(skills.find((skill) => skill.name === "python")).toMatchObject({ body: "Use uv.", source: "repository" });
   });
 
@@ -46,5 +46,39 @@ describe("skills", () => {
     mkdirSync(join(second, ".github/missions/skills/linked"), { recursive: true });
     symlinkSync(join(outside, "evil/SKILL.md"), join(second, ".github/missions/skills/linked/SKILL.md"));
     expect((await loadSkills(second)).some((skill) => skill.name === "evil")).toBe(false);
+  });
+
+  it("follows the Agent Skills format: the folder's name, descriptions to 1,024 characters, optional fields, bundled files", async () => {
+    const root = checkout();
+    const skill = (folder: string, front: string, files: Record<string, string> = {}) => {
+      mkdirSync(join(root, folder), { recursive: true });
+      writeFileSync(join(root, folder, "SKILL.md"), `---\n${front}\n---\nDo it.\n`);
+      for (const [name, text] of Object.entries(files)) {
+        mkdirSync(join(root, folder, name, ".."), { recursive: true });
+        writeFileSync(join(root, folder, name), text);
+      }
+    };
+    skill(".agents/skills/release-notes", `name: release-notes\ndescription: ${"d".repeat(1024)}\nlicense: MIT\ncompatibility: needs git\nmetadata:\n  author: us`, {
+      "scripts/format.sh": "echo",
+      "references/style.md": "# Style",
+    });
+    skill(".claude/skills/too-long", `name: too-long\ndescription: ${"d".repeat(1025)}`);
+    skill(".claude/skills/other-name", "name: not-the-folder\ndescription: x");
+    skill(".claude/skills/double--hyphen", "name: double--hyphen\ndescription: x");
+    // The same name in several folders: .github/missions wins over .agents, which wins over .claude.
+    skill(".claude/skills/deploy", "name: deploy\ndescription: from claude");
+    skill(".agents/skills/deploy", "name: deploy\ndescription: from agents");
+    skill(".claude/skills/lint", "name: lint\ndescription: from claude");
+    const skills = await loadSkills(root);
+    const names = skills.filter((entry) => entry.source === "repository").map((entry) => entry.name);
+    expect(names).toEqual(["deploy", "lint", "release-notes"]);
+    expect(skills.find((entry) => entry.name === "deploy")!.description).toBe("from agents");
+    expect(skills.find((entry) => entry.name === "release-notes")).toMatchObject({
+      path: ".agents/skills/release-notes",
+      files: [".agents/skills/release-notes/references/style.md", ".agents/skills/release-notes/scripts/format.sh"],
+      compatibility: "needs git",
+    });
+    skill(".github/missions/skills/deploy", "name: deploy\ndescription: ours");
+    expect((await loadSkills(root)).find((entry) => entry.name === "deploy")!.description).toBe("ours");
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -146,3 +146,31 @@ async function firstRequestSize(mission: Mission, feature: Feature): Promise<{ s
   const text = messages.flatMap((message) => message.content.map((part) => ("text" in part ? part.text : ""))).join("\n");
   return { size: JSON.stringify({ system, tools, messages }).length, text };
 }
+
+describe("the worker's first message and the repository's own instructions", () => {
+  it("names the nested AGENTS.md files, and the files bundled with an assigned repository skill", async () => {
+    const root = mkdtempSync(join(tmpdir(), "worker-nested-"));
+    try {
+      for (const [path, text] of Object.entries({
+        "AGENTS.md": "Root rules.\n",
+        "packages/api/AGENTS.md": "API rules.\n",
+        "packages/web/src/AGENTS.md": "Web rules.\n",
+        "node_modules/dep/AGENTS.md": "not ours\n",
+        ".agents/skills/deploy/SKILL.md": "---\nname: deploy\ndescription: How we deploy.\n---\nRun scripts/deploy.sh.\n",
+        ".agents/skills/deploy/scripts/deploy.sh": "echo deploy\n",
+      })) {
+        mkdirSync(join(root, path, ".."), { recursive: true });
+        writeFileSync(join(root, path), text);
+      }
+      const { context, task } = await workerPrompt(missionWith(0), { ...PLAN.features[0]!, skills: ["deploy"] }, root);
+      expect(context).toContain("Root rules.");
+      expect(context).toContain("## Instructions for parts of the repository");
+      expect(context).toContain("- `packages/api/AGENTS.md`\n- `packages/web/src/AGENTS.md`");
+      expect(context).not.toContain("node_modules");
+      expect(task).toContain("## Skill: deploy");
+      expect(task).toContain("Files bundled with this skill, to read when its instructions call for them:\n- `.agents/skills/deploy/scripts/deploy.sh`");
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
