@@ -37,6 +37,15 @@ export function skippedBy(skip: Skip): string {
   return skip.by === "person" ? `@${skip.author}` : skip.author;
 }
 
+/** A code review's finding on a feature's diff (as `ReviewFinding`). */
+const ReviewFindingSchema = z.object({
+  featureId: z.string(),
+  severity: z.enum(["blocker", "major", "minor", "nit"]),
+  path: z.string(),
+  line: z.number().int(),
+  message: z.string(),
+});
+
 const FeatureStateSchema = z.object({
   status: z.enum(["pending", "done", "skipped"]),
   skipped: SkipSchema.optional(),
@@ -46,6 +55,11 @@ const FeatureStateSchema = z.object({
   handoff: HandoffSchema.optional(),
   /** Whether a code review has looked at this feature's commit. */
   reviewed: z.boolean().optional(),
+  /**
+   * The findings of a review that ended in a validation step that did not (the budget paused it, say):
+   * the review is not paid again, and the next validation of the milestone reports these as its own.
+   */
+  findings: z.array(ReviewFindingSchema).optional(),
   /** The files the feature's commit changed, as git says — not as the worker says. */
   files: z.array(z.string()).optional(),
   attempts: z.number().int().default(0),

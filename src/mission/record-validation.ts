@@ -1,5 +1,6 @@
 import { escapeCell } from "./markdown.ts";
 import type { Mission } from "./mission.ts";
+import type { ReviewFinding } from "./render-check-summary.ts";
 import type { Verdict } from "./schemas.ts";
 
 export interface ValidationResult {
@@ -85,4 +86,23 @@ export function freshRepairRounds(mission: Mission): Mission["milestones"] {
   return Object.fromEntries(
     Object.entries(mission.milestones).map(([id, state]) => [id, state.status === "failed" ? { ...state, status: "pending" as const, round: 0, repair: undefined } : state]),
   );
+}
+
+/**
+ * Reviews that ended in a validation step that did not end (a sibling validator was refused by the
+ * budget, or failed): each feature is marked reviewed with its findings kept, so the step's next run
+ * does not pay for the review again and still reports its findings (`reviewFindings`).
+ */
+export function keepReviews(mission: Mission, reviews: Array<{ featureId: string; findings: ReviewFinding[] }>): Mission {
+  const features = { ...mission.features };
+  for (const review of reviews) {
+    const state = features[review.featureId];
+    if (state) features[review.featureId] = { ...state, reviewed: true, findings: review.findings };
+  }
+  return { ...mission, features };
+}
+
+/** The findings of the milestone's reviews that were kept for it but not reported yet (`keepReviews`). */
+export function keptFindings(mission: Mission, featureIds: string[]): ReviewFinding[] {
+  return featureIds.flatMap((id) => (mission.features[id]?.reviewed ? (mission.features[id]?.findings ?? []) : []));
 }
