@@ -78,8 +78,7 @@ export class MeteredModel implements LanguageModel {
     const request = limit !== undefined && asked.maxOutputTokens > limit ? { ...asked, maxOutputTokens: limit } : asked;
     const prompt = promptOf(request);
     const worst = worstCaseUsd(request, this.#options.price, extendedInputBound(this.#last, prompt));
-    const hold = await this.#options.reserve(worst, request.signal);
-    if (!hold.granted) throw new BudgetExceededError(hold.spentUsd, hold.capUsd, worst);
+    let hold = await this.#hold(worst, request.signal);
     try {
       // Stopped while it waited for its hold: it has not started, so it does not.
       if (stop?.aborted) throw stop.reason;
@@ -96,9 +95,15 @@ export class MeteredModel implements LanguageModel {
         } catch (error) {
           const failure = error instanceof ModelError ? error : toModelError(error, this.id);
           // Cut after the provider began to answer (aborted mid-stream, or an answer that did not parse):
-          // billed all the same, so what the provider reported of it goes in the ledger.
+          // billed all the same, so what the provider reported of it goes in the ledger…
           if (failure.billed) await this.#record(failure.billed, started, retries);
           if (!failure.isRetryable || retries >= maxRetries || request.signal?.aborted) throw failure;
+          if (failure.billed) {
+            // …and the retry, a call of its own, holds its worst case afresh (it may no longer fit).
+            hold.release();
+            hold = await this.#hold(worst, request.signal);
+            if (stop?.aborted) throw stop.reason;
+          }
           await sleep(retryDelay(failure, retries, this.#options.retryBaseMs ?? 1_000), request.signal);
         }
       }
@@ -108,24 +113,31 @@ export class MeteredModel implements LanguageModel {
     }
   }
 
+  /** Holds `usd` against the budget, or throws BudgetExceededError. */
+  async #hold(usd: number, signal: AbortSignal | undefined): Promise<{ release(): void }> {
+    const hold = await this.#options.reserve(usd, signal);
+    if (!hold.granted) throw new BudgetExceededError(hold.spentUsd, hold.capUsd, usd);
+    return hold;
+  }
+
   async #record(usage: Usage, started: number, retries: number): Promise<void> {
     await this.#options.record({ model: this.id, usage, usd: costOf(usage, this.#options.price), latencyMs: performance.now() - started, retries });
   }
 }
 
 /** A request's prompt, as compared between calls: the static prefix and each message, serialised. */
-interface Prompt {
+export interface Prompt {
   system: string;
   tools: string;
   messages: string[];
 }
 
-interface PreviousCall extends Prompt {
+export interface PreviousCall extends Prompt {
   /** Every input token the provider billed for it (cached or not), as it reported them. */
   inputTokens: number;
 }
 
-function promptOf(request: ModelRequest): Prompt {
+export function promptOf(request: ModelRequest): Prompt {
   return { system: request.system, tools: JSON.stringify(request.tools), messages: request.messages.map((message: ModelMessage) => JSON.stringify(message)) };
 }
 
