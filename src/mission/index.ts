@@ -7,7 +7,7 @@ export { applyIntent, type IntentLimits } from "./apply-intent.ts";
 export { nextStep, type Step } from "./next-step.ts";
 export { checkPlan } from "./check-plan.ts";
 export { branchName, DEFAULT_BRANCH_PREFIX } from "./branch-name.ts";
-export { freshRepairRounds, keepReviews, keptFindings, recordValidation, type ValidationResult } from "./record-validation.ts";
+export { freshRepairRounds, keepFinishedValidation, keptFindings, keptFor, recordValidation, type FinishedValidation, type ValidationResult } from "./record-validation.ts";
 export { BULLETIN_ENTRY, BULLETIN_LIMIT, boundedEntry, recordHandoff, type FeatureCommit } from "./record-handoff.ts";
 export { finishNotice } from "./finish-notice.ts";
 export { partialReason, reasonWords, sameReason, SAME_REASON_IN_A_ROW } from "./same-reason.ts";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HandoffSchema, PlanSchema } from "./schemas.ts";
+import { HandoffSchema, PlanSchema, VerdictSchema } from "./schemas.ts";
 
 export const MISSION_SCHEMA_VERSION = 1;
 
@@ -94,6 +94,18 @@ const MilestoneStateSchema = z.object({
   rerun: z.boolean().optional(),
   /** The orchestrator read the milestone's handoffs and results and adjusted the rest of the plan. */
   reviewed: z.boolean().optional(),
+  /**
+   * What the validators of an interrupted validation finished on the head `headSha` (the budget paused
+   * it, say): its next run on the same head reuses them instead of paying for them again. Scrutiny's
+   * verdicts; user testing's verdicts, with the check run that already reports them.
+   */
+  kept: z
+    .object({
+      headSha: z.string(),
+      scrutiny: z.array(VerdictSchema).optional(),
+      userTesting: z.object({ checkRunId: z.number().int(), verdicts: z.array(VerdictSchema), failures: z.array(z.string()) }).optional(),
+    })
+    .optional(),
   /** What must be repaired before the next validation: the orchestrator turns it into features. */
   repair: z.object({ failedAssertions: z.array(z.string()), problems: z.array(z.string()) }).optional(),
 });

@@ -54,7 +54,7 @@ describe("a budget pause during validation", () => {
     expect(paused!.features.F1).toMatchObject({ reviewed: true, findings: [expect.objectContaining({ featureId: "F1", message: "Greets in one language only." })] });
     expect(paused!.features.F2?.reviewed).toBeFalsy();
     const notice = harness.github.comments(OWNER, REPO, issue).find((comment) => comment.body.includes("Mission paused: budget reached"));
-    expect(notice?.body).toContain("The code review of F1 ended before the pause and is kept");
+    expect(notice?.body).toContain("Kept from the validation of milestone M1, as they ended before it stopped: the code review of F1.");
 
     beforePause = false;
     await harness.say(issue, "/mission budget 5");
@@ -70,5 +70,36 @@ describe("a budget pause during validation", () => {
     expect(check!.output.annotations).toEqual([expect.objectContaining({ path: "greeting.txt", start_line: 1, annotation_level: "warning", message: "Greets in one language only." })]);
     expect(done!.features.F1).toMatchObject({ reviewed: true });
     expect(done!.features.F1?.findings).toBeUndefined();
+  });
+
+  it("keeps scrutiny's verdicts for the same head when a reviewer is refused, and does not ask for them again", async () => {
+    harness = await startHarness({ files: FIXTURE_FILES, env: { MISSIONS_BUDGET_USD: "1", MISSIONS_PRICES: JSON.stringify(PRICES) } });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    let beforePause = true;
+    harness.models.script((request): Reply => {
+      if (beforePause && reviewOf(request) === "F1" && request.messages.length === 1) {
+        // Leaves $0.03: less than a reviewer's next call could cost ($0.04).
+        const spent = harness.models.calls.reduce((sum, call) => sum + call.usage.outputTokens, 0) * USD_PER_TOKEN;
+        return { toolCalls: [{ name: "read_file", arguments: { path: "greeting.txt" } }], usage: { outputTokens: Math.round((0.97 - spent) / USD_PER_TOKEN) }, delayMs: 1_000 };
+      }
+      return normal(request);
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [paused] = await harness.app.store.listMissions();
+    expect(paused).toMatchObject({ status: "paused", pauseCause: "budget" });
+    expect(paused!.milestones.M1?.kept).toMatchObject({ headSha: expect.any(String), scrutiny: [expect.objectContaining({ assertionId: "VAL-GREET-001", verdict: "pass" }), expect.objectContaining({ assertionId: "VAL-GREET-002", verdict: "pass" })] });
+    expect(paused!.features.F2).toMatchObject({ reviewed: true, findings: [] });
+
+    beforePause = false;
+    await harness.say(issue, "/mission budget 5");
+    const [done] = await harness.app.store.listMissions();
+    expect(done!.status).toBe("done");
+    expect(harness.models.calls.filter((call) => isScrutiny(call.request))).toHaveLength(1);
+    expect(harness.models.calls.filter((call) => reviewOf(call.request) === "F2")).toHaveLength(1);
+    expect(done!.assertions["VAL-GREET-001"]).toMatchObject({ verdict: "pass", commitSha: paused!.milestones.M1!.kept!.headSha });
+    expect(done!.milestones.M1?.kept).toBeUndefined();
+    const [check] = harness.github.checkRuns(OWNER, REPO);
+    expect(check!.conclusion).toBe("success");
   });
 });

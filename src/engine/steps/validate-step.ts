@@ -6,8 +6,9 @@ import {
   defuseMentions,
   featuresOf,
   plannedFeature,
-  keepReviews,
+  keepFinishedValidation,
   keptFindings,
+  keptFor,
   recordValidation,
   renderCheckSummary,
   StepProgressError,
@@ -109,11 +110,17 @@ export async function validateStep(context: StepContext, mission: Mission, miles
         },
       );
     const stopBeforeNextCall = stop.signal;
+    // What an interrupted run of this step finished on this same head: reused, not paid for again.
+    const earlier = keptFor(mission, milestoneId, head);
+    const keptScrutiny = covering(earlier?.scrutiny, scrutinyAssertions);
+    const keptUserTesting = earlier?.userTesting && covering(earlier.userTesting.verdicts, userAssertions) ? earlier.userTesting : undefined;
     const [scrutinyOutcome, userOutcome, reviewOutcomes] = await Promise.all([
       stopOnBudget(
         scrutinyAssertions.length === 0
           ? Promise.resolve([] as Verdict[])
-          : scrutinize({
+          : keptScrutiny
+            ? Promise.resolve(keptScrutiny)
+            : scrutinize({
               model: modelFor(context, mission, "scrutiny", undefined, { stopBeforeNextCall }),
               missionId: mission.id,
               milestone,
@@ -127,7 +134,9 @@ export async function validateStep(context: StepContext, mission: Mission, miles
       stopOnBudget(
         userAssertions.length === 0
           ? Promise.resolve(undefined)
-          : userTest(context, mission, milestone, userAssertions, { review: directory, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, stopBeforeNextCall),
+          : keptUserTesting
+            ? Promise.resolve(keptUserTesting)
+            : userTest(context, mission, milestone, userAssertions, { review: directory, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, stopBeforeNextCall),
       ),
       // Every validator has ended before the step goes on or fails: none goes on running (and paying) in
       // the background, and the snapshot they read is removed only when nobody reads it any more.
@@ -153,14 +162,20 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     ]);
     const failed = [scrutinyOutcome, userOutcome, ...reviewOutcomes].find((outcome) => !outcome.ok);
     if (failed && !failed.ok) {
-      // The reviews that ended are kept with the mission, whatever stopped the others.
-      const ended = toReview.flatMap((feature, index) => {
+      // What ended is kept with the mission, whatever stopped the rest.
+      const reviews = toReview.flatMap((feature, index) => {
         const outcome = reviewOutcomes[index]!;
         return outcome.ok ? [{ featureId: feature.id, findings: outcome.value }] : [];
       });
+      const scrutiny = scrutinyOutcome.ok && scrutinyAssertions.length > 0 ? scrutinyOutcome.value : undefined;
+      const userTesting = userOutcome.ok ? userOutcome.value : undefined;
+      const ended = [...reviews.map((review) => `the code review of ${review.featureId}`), ...(scrutiny ? ["scrutiny's verdicts"] : []), ...(userTesting ? ["user testing's verdicts"] : [])];
       if (ended.length === 0) throw failed.error;
-      const ids = ended.map((review) => review.featureId).join(", ");
-      throw new StepProgressError(failed.error, keepReviews(mission, ended), `The code review${ended.length === 1 ? "" : "s"} of ${ids} ended before the pause and ${ended.length === 1 ? "is" : "are"} kept: ${ended.length === 1 ? "it is" : "they are"} not paid for again, and ${ended.length === 1 ? "its" : "their"} findings are reported when the milestone's validation ends.`);
+      throw new StepProgressError(
+        failed.error,
+        keepFinishedValidation(mission, { milestoneId, headSha: head, reviews, scrutiny, userTesting }),
+        `Kept from the validation of milestone ${milestoneId}, as they ended before it stopped: ${ended.join(", ")}. They are not paid for again${reviews.length > 0 ? ", and the reviews' findings are reported when the validation ends" : ""}.`,
+      );
     }
     const verdicts = (scrutinyOutcome as { value: Verdict[] }).value;
     const userTesting = (userOutcome as { value: UserTestingOutcome | undefined }).value;
@@ -194,7 +209,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     );
     // Reported: a kept review's findings are not reported again by a later validation.
     const reviewed = Object.fromEntries([...toReview, ...kept].map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true, findings: undefined }]));
-    const milestones = { ...recorded.milestones, [milestoneId]: { ...recorded.milestones[milestoneId]!, rerun: undefined } };
+    const milestones = { ...recorded.milestones, [milestoneId]: { ...recorded.milestones[milestoneId]!, rerun: undefined, kept: undefined } };
     return { ...recorded, milestones, features: { ...recorded.features, ...reviewed } };
   }
 }
@@ -339,6 +354,14 @@ export function toAnnotations(findings: Finding[], changed: Set<string>): Annota
       // A reviewer's words: they name people without notifying them.
       message: defuseMentions(finding.message),
     }));
+}
+
+/** Kept verdicts that still judge exactly these assertions (none was skipped or added since): only those. */
+function covering(verdicts: Verdict[] | undefined, assertions: Assertion[]): Verdict[] | undefined {
+  if (!verdicts) return undefined;
+  const ids = new Set(assertions.map((assertion) => assertion.id));
+  const relevant = verdicts.filter((verdict) => ids.has(verdict.assertionId));
+  return new Set(relevant.map((verdict) => verdict.assertionId)).size === ids.size ? relevant : undefined;
 }
 
 /** A validator's outcome, once it has ended. */
