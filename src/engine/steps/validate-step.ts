@@ -97,7 +97,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     const features = featuresOf(mission, milestoneId);
     const toReview = features.filter((feature) => mission.features[feature.id]?.commitSha && !mission.features[feature.id]?.reviewed);
     // Reviews that ended in an earlier run of this step, which did not end: reported now, not paid again.
-    const kept = features.filter((feature) => mission.features[feature.id]?.reviewed && mission.features[feature.id]?.findings);
+    const keptReviews = features.filter((feature) => mission.features[feature.id]?.reviewed && mission.features[feature.id]?.findings);
     // When the budget refuses one validator, the others stop at their next model call: the call each
     // has under way (already held against the budget) ends and is recorded, and no new one starts.
     const stop = new AbortController();
@@ -121,15 +121,15 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           : keptScrutiny
             ? Promise.resolve(keptScrutiny)
             : scrutinize({
-              model: modelFor(context, mission, "scrutiny", undefined, { stopBeforeNextCall }),
-              missionId: mission.id,
-              milestone,
-              assertions: scrutinyAssertions,
-              commands,
-              diff,
-              directory,
-              signal: context.signal,
-            }),
+                model: modelFor(context, mission, "scrutiny", undefined, { stopBeforeNextCall }),
+                missionId: mission.id,
+                milestone,
+                assertions: scrutinyAssertions,
+                commands,
+                diff,
+                directory,
+                signal: context.signal,
+              }),
       ),
       stopOnBudget(
         userAssertions.length === 0
@@ -177,10 +177,11 @@ export async function validateStep(context: StepContext, mission: Mission, miles
         `Kept from the validation of milestone ${milestoneId}, as they ended before it stopped: ${ended.join(", ")}. They are not paid for again${reviews.length > 0 ? ", and the reviews' findings are reported when the validation ends" : ""}.`,
       );
     }
-    const verdicts = (scrutinyOutcome as { value: Verdict[] }).value;
-    const userTesting = (userOutcome as { value: UserTestingOutcome | undefined }).value;
-    const reviews = reviewOutcomes.map((outcome) => (outcome as { value: Finding[] }).value);
-    const findings = [...keptFindings(mission, kept.map((feature) => feature.id)), ...reviews.flat()];
+    // Every validator ended well.
+    const verdicts = valueOf(scrutinyOutcome);
+    const userTesting = valueOf(userOutcome);
+    const reviews = reviewOutcomes.map(valueOf);
+    const findings = [...keptFindings(mission, keptReviews.map((feature) => feature.id)), ...reviews.flat()];
     const failures = scrutinyFailures(commands, findings);
     const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
     // With no command to run, a pass rests on reading the code alone: say so with a neutral check.
@@ -192,7 +193,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
       conclusion,
       title: `${title} — ${passed ? "passed" : "failed"}`,
       summary: renderCheckSummary(commands, verdicts, scrutinyAssertions.map((a) => ({ id: a.id, statement: a.statement })), failures, findings),
-      annotations: toAnnotations(findings, new Set([...toReview, ...kept].flatMap((feature) => mission.features[feature.id]?.files ?? []))),
+      annotations: toAnnotations(findings, new Set([...toReview, ...keptReviews].flatMap((feature) => mission.features[feature.id]?.files ?? []))),
       externalId: mission.id,
     });
     const recorded = recordValidation(
@@ -208,7 +209,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
       context.now().toISOString(),
     );
     // Reported: a kept review's findings are not reported again by a later validation.
-    const reviewed = Object.fromEntries([...toReview, ...kept].map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true, findings: undefined }]));
+    const reviewed = Object.fromEntries([...toReview, ...keptReviews].map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true, findings: undefined }]));
     const milestones = { ...recorded.milestones, [milestoneId]: { ...recorded.milestones[milestoneId]!, rerun: undefined, kept: undefined } };
     return { ...recorded, milestones, features: { ...recorded.features, ...reviewed } };
   }
@@ -366,3 +367,8 @@ function covering(verdicts: Verdict[] | undefined, assertions: Assertion[]): Ver
 
 /** A validator's outcome, once it has ended. */
 type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function valueOf<T>(outcome: Settled<T>): T {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
