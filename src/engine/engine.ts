@@ -1,5 +1,5 @@
 import { ControlThrottle, renderControl } from "../control/index.ts";
-import { applyIntent, blockOnStep, controlMarker, isTerminal, nextStep, pauseForBudget, pauseForHost, pauseForOutage, type Mission } from "../mission/index.ts";
+import { applyIntent, blockOnStep, controlMarker, isTerminal, nextStep, pauseForBudget, pauseForHost, pauseForOutage, StepProgressError, type Mission } from "../mission/index.ts";
 import type { MissionEvent } from "../store/index.ts";
 import type { EngineDeps, StepContext } from "./engine-deps.ts";
 import { stepRetryPolicy } from "./retry-policy.ts";
@@ -138,12 +138,15 @@ export class Engine {
   }
 
   /** What a failed step leads to, as `stepDisposition` classifies its error: logged, recorded, then the mission's transition. */
-  async #failed(context: StepContext, mission: Mission, step: WorkStep, error: unknown): Promise<Mission> {
+  async #failed(context: StepContext, begun: Mission, step: WorkStep, error: unknown): Promise<Mission> {
+    // What the step finished before it failed (reviews that ended, say) is saved with whatever comes next.
+    const progress = error instanceof StepProgressError ? error : undefined;
+    const mission = progress?.mission ?? begun;
     const failures = mission.stepFailures + 1;
     const disposition = stepDisposition(error, failures, stepRetryPolicy(this.#deps.settings));
     const failed = (message: string, retryable: boolean) =>
       this.#deps.store.appendEvent({ missionId: mission.id, kind: "step-fail", at: context.now().toISOString(), data: { ...step, message, retryable } });
-    if (disposition.kind === "pause-budget") return pauseForBudget(mission, { ...disposition, maxUsd: this.#deps.settings.maxBudgetUsd });
+    if (disposition.kind === "pause-budget") return pauseForBudget(mission, { ...disposition, maxUsd: this.#deps.settings.maxBudgetUsd, ...(progress ? { kept: progress.kept } : {}) });
     if (disposition.kind === "pause-operator" && disposition.cause === "host") {
       // The operator must fix the host (sandbox, browser): the comment says why and how; the raw detail goes to the log.
       context.log.error({ err: error, detail: disposition.detail, step: step.kind }, "the app's host cannot run this step");

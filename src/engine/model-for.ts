@@ -31,14 +31,17 @@ export const ROLE_OUTPUT_TOKENS: Record<RoleName, number> = {
 /**
  * The role's model for this mission, metered: each call's worst case is held against the budget
  * (in the store, with every other call of the mission) before it starts, every call in the ledger.
+ * `stopBeforeNextCall`: see `MeterOptions` (validators of one step stop together when the budget
+ * refuses one of them).
  */
-export function modelFor(context: StepContext, mission: Mission, role: RoleName, featureId?: string): LanguageModel {
+export function modelFor(context: StepContext, mission: Mission, role: RoleName, featureId?: string, options: { stopBeforeNextCall?: AbortSignal } = {}): LanguageModel {
   const inner = context.models.forRole(role, mission.settings.models);
   const price = context.prices.lookup(inner.id);
   if (!price) throw new UnpricedModelError(inner.id);
   return new MeteredModel(inner, {
     price,
-    reserve: (usd) => context.store.reserveSpend(mission.id, usd, mission.settings.budgetUsd ?? context.settings.defaultBudgetUsd),
+    reserve: (usd, signal) => context.store.reserveSpend(mission.id, usd, mission.settings.budgetUsd ?? context.settings.defaultBudgetUsd, signal),
+    ...(options.stopBeforeNextCall ? { stopBeforeNextCall: options.stopBeforeNextCall } : {}),
     maxOutputTokens: ROLE_OUTPUT_TOKENS[role],
     record: async (call) => {
       await context.store.recordUsage({

@@ -1,4 +1,5 @@
 import { BrowserUnavailableError } from "../browser/index.ts";
+import { StepProgressError } from "../mission/index.ts";
 import { BudgetExceededError } from "../models/index.ts";
 import { isRetryable } from "./is-retryable.ts";
 import { delayBeforeRetry, type RetryPolicy } from "./retry-policy.ts";
@@ -21,6 +22,8 @@ export type StepDisposition =
  * (`isRetryable`) and the policy has retries left.
  */
 export function stepDisposition(error: unknown, failures: number, policy: RetryPolicy): StepDisposition {
+  // Part of the step was kept: what comes next is decided by why the rest failed.
+  if (error instanceof StepProgressError) return stepDisposition(error.cause, failures, policy);
   if (error instanceof BudgetExceededError) return { kind: "pause-budget", spentUsd: error.spentUsd, capUsd: error.capUsd, nextCallUsd: error.nextCallUsd };
   const candidate = error as { message?: unknown; hostFault?: unknown; detail?: unknown } | null | undefined;
   const message = typeof candidate?.message === "string" ? candidate.message : String(error);

@@ -117,7 +117,8 @@ export function applyIntent(mission: Mission, intent: Intent, now: string, limit
         pausedFrom: undefined,
         reason: undefined,
         finishedAt: undefined,
-        milestones: { ...mission.milestones, [intent.text]: { ...state, status: "pending", rerun: true } },
+        // Validated afresh: nothing an interrupted validation kept is reused.
+        milestones: { ...mission.milestones, [intent.text]: { ...state, status: "pending", rerun: true, kept: undefined } },
       };
     }
   }

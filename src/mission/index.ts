@@ -7,7 +7,7 @@ export { applyIntent, type IntentLimits } from "./apply-intent.ts";
 export { nextStep, type Step } from "./next-step.ts";
 export { checkPlan } from "./check-plan.ts";
 export { branchName, DEFAULT_BRANCH_PREFIX } from "./branch-name.ts";
-export { freshRepairRounds, recordValidation, type ValidationResult } from "./record-validation.ts";
+export { freshRepairRounds, keepFinishedValidation, keptFindings, keptFor, recordValidation, type FinishedValidation, type ValidationResult } from "./record-validation.ts";
 export { BULLETIN_ENTRY, BULLETIN_LIMIT, boundedEntry, recordHandoff, type FeatureCommit } from "./record-handoff.ts";
 export { finishNotice } from "./finish-notice.ts";
 export { partialReason, reasonWords, sameReason, SAME_REASON_IN_A_ROW } from "./same-reason.ts";
@@ -23,7 +23,7 @@ export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.
 export { adoptRevision, checkRevision, currentPlan, describeRevision, isRevision, keepApproved, startRevision } from "./revise.ts";
 export { applySkip } from "./skip.ts";
 export { applyCuratedBulletin, applyMilestoneReview, checkMilestoneReview, CURATED_BULLETIN, setAsideBulletin, type MilestoneReview } from "./milestone-review.ts";
-export { blockOnStep, describeStep, pauseForBudget, pauseForHost, pauseForOutage, type BudgetReached, type HostFault, type StepFailure } from "./step-failure.ts";
+export { blockOnStep, describeStep, pauseForBudget, pauseForHost, pauseForOutage, StepProgressError, type BudgetReached, type HostFault, type StepFailure } from "./step-failure.ts";
 export { commandRefusal, configProblemsReply, helpReply, labelRefusal, noMissionReply } from "./replies.ts";
 export { completeMission } from "./complete-mission.ts";
 export { blockOnWorker } from "./block-on-worker.ts";

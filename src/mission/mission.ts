@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { HandoffSchema, PlanSchema } from "./schemas.ts";
+import { HandoffSchema, PlanSchema, VerdictSchema } from "./schemas.ts";
 
 export const MISSION_SCHEMA_VERSION = 1;
 
@@ -37,6 +37,15 @@ export function skippedBy(skip: Skip): string {
   return skip.by === "person" ? `@${skip.author}` : skip.author;
 }
 
+/** A code review's finding on a feature's diff (as `ReviewFinding`). */
+const ReviewFindingSchema = z.object({
+  featureId: z.string(),
+  severity: z.enum(["blocker", "major", "minor", "nit"]),
+  path: z.string(),
+  line: z.number().int(),
+  message: z.string(),
+});
+
 const FeatureStateSchema = z.object({
   status: z.enum(["pending", "done", "skipped"]),
   skipped: SkipSchema.optional(),
@@ -46,6 +55,11 @@ const FeatureStateSchema = z.object({
   handoff: HandoffSchema.optional(),
   /** Whether a code review has looked at this feature's commit. */
   reviewed: z.boolean().optional(),
+  /**
+   * The findings of a review that ended in a validation step that did not (the budget paused it, say):
+   * the review is not paid again, and the next validation of the milestone reports these as its own.
+   */
+  findings: z.array(ReviewFindingSchema).optional(),
   /** The files the feature's commit changed, as git says — not as the worker says. */
   files: z.array(z.string()).optional(),
   attempts: z.number().int().default(0),
@@ -80,6 +94,18 @@ const MilestoneStateSchema = z.object({
   rerun: z.boolean().optional(),
   /** The orchestrator read the milestone's handoffs and results and adjusted the rest of the plan. */
   reviewed: z.boolean().optional(),
+  /**
+   * What the validators of an interrupted validation finished on the head `headSha` (the budget paused
+   * it, say): its next run on the same head reuses them instead of paying for them again. Scrutiny's
+   * verdicts; user testing's verdicts, with the check run that already reports them.
+   */
+  kept: z
+    .object({
+      headSha: z.string(),
+      scrutiny: z.array(VerdictSchema).optional(),
+      userTesting: z.object({ checkRunId: z.number().int(), verdicts: z.array(VerdictSchema), failures: z.array(z.string()) }).optional(),
+    })
+    .optional(),
   /** What must be repaired before the next validation: the orchestrator turns it into features. */
   repair: z.object({ failedAssertions: z.array(z.string()), problems: z.array(z.string()) }).optional(),
 });

@@ -1,5 +1,6 @@
 import { escapeCell } from "./markdown.ts";
 import type { Mission } from "./mission.ts";
+import type { ReviewFinding } from "./render-check-summary.ts";
 import type { Verdict } from "./schemas.ts";
 
 export interface ValidationResult {
@@ -85,4 +86,48 @@ export function freshRepairRounds(mission: Mission): Mission["milestones"] {
   return Object.fromEntries(
     Object.entries(mission.milestones).map(([id, state]) => [id, state.status === "failed" ? { ...state, status: "pending" as const, round: 0, repair: undefined } : state]),
   );
+}
+
+/** What validators finished in a validation step that did not end. */
+export interface FinishedValidation {
+  milestoneId: string;
+  headSha: string;
+  /** Each code review that ended, by feature. */
+  reviews: Array<{ featureId: string; findings: ReviewFinding[] }>;
+  /** Scrutiny's verdicts, when it ended. */
+  scrutiny?: Verdict[];
+  /** User testing's outcome, when it ended (its check run is complete). */
+  userTesting?: { checkRunId: number; verdicts: Verdict[]; failures: string[] };
+}
+
+/**
+ * Keeps what validators finished in a validation step that did not end (a sibling validator was
+ * refused by the budget, or failed), so the step's next run does not pay for it again: each reviewed
+ * feature is marked reviewed with its findings kept (reported by the next run, `keptFindings`);
+ * scrutiny's and user testing's verdicts are kept for the head they judged (`keptFor`).
+ */
+export function keepFinishedValidation(mission: Mission, finished: FinishedValidation): Mission {
+  const features = { ...mission.features };
+  for (const review of finished.reviews) {
+    const state = features[review.featureId];
+    if (state) features[review.featureId] = { ...state, reviewed: true, findings: review.findings };
+  }
+  const state = mission.milestones[finished.milestoneId] ?? { status: "pending" as const, round: 0 };
+  // Verdicts are only good for the head they judged: what was kept for another head goes.
+  const earlier = state.kept?.headSha === finished.headSha ? state.kept : undefined;
+  const scrutiny = finished.scrutiny ?? earlier?.scrutiny;
+  const userTesting = finished.userTesting ?? earlier?.userTesting;
+  const kept = scrutiny || userTesting ? { headSha: finished.headSha, ...(scrutiny ? { scrutiny } : {}), ...(userTesting ? { userTesting } : {}) } : undefined;
+  return { ...mission, features, milestones: { ...mission.milestones, [finished.milestoneId]: { ...state, kept } } };
+}
+
+/** What was kept of an interrupted validation of the milestone on this head (`keepFinishedValidation`). */
+export function keptFor(mission: Mission, milestoneId: string, headSha: string): NonNullable<Mission["milestones"][string]["kept"]> | undefined {
+  const kept = mission.milestones[milestoneId]?.kept;
+  return kept?.headSha === headSha ? kept : undefined;
+}
+
+/** The findings of the milestone's reviews that were kept for it but not reported yet (`keepReviews`). */
+export function keptFindings(mission: Mission, featureIds: string[]): ReviewFinding[] {
+  return featureIds.flatMap((id) => (mission.features[id]?.reviewed ? (mission.features[id]?.findings ?? []) : []));
 }

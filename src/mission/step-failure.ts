@@ -128,3 +128,21 @@ function stepNotice(mission: Mission, failure: StepFailure, title: string, advic
     ].join("\n"),
   };
 }
+
+/**
+ * A step failed after part of its work was done, and paid for: `mission` is the mission with that part
+ * recorded (a pure transition of the mission the step began with), saved whatever the failure (`cause`)
+ * leads to — a budget pause, a retry, a block — so the step's next run does not pay for it again.
+ */
+export class StepProgressError extends Error {
+  override name = "StepProgressError";
+  readonly mission: Mission;
+  /** What was kept, in a sentence for people (the budget notice quotes it). */
+  readonly kept: string;
+
+  constructor(cause: unknown, mission: Mission, kept: string) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.mission = mission;
+    this.kept = kept;
+  }
+}

@@ -1,4 +1,4 @@
-import type { LanguageModel, ModelRequest, ModelResponse } from "./language-model.ts";
+import type { LanguageModel, ModelMessage, ModelRequest, ModelResponse, Usage } from "./language-model.ts";
 import { ModelError, toModelError } from "./model-error.ts";
 import { costOf, type ModelPrice } from "./prices.ts";
 
@@ -33,11 +33,18 @@ export interface MeterOptions {
   price: ModelPrice;
   /**
    * Holds the call's worst case against the mission's cap before it starts, atomically with every
-   * other call of the mission (the store's `reserveSpend`).
+   * other call of the mission (the store's `reserveSpend`); a wait for other calls to settle ends
+   * when `signal` aborts (the promise then rejects with its reason).
    */
-  reserve: (usd: number) => Promise<BudgetHold>;
-  /** Records every successful call (the ledger). */
+  reserve: (usd: number, signal?: AbortSignal) => Promise<BudgetHold>;
+  /** Records every call the provider billed (the ledger): each answered call, and a cut one whose usage was known. */
   record: (call: CallRecord) => Promise<void>;
+  /**
+   * Aborted when the step this model works for must stop at its next call (a sibling validator was
+   * refused by the budget): no new call starts — `generate` throws the signal's reason — while a call
+   * already under way finishes and is recorded. Unlike the request's own `signal`, it cuts nothing.
+   */
+  stopBeforeNextCall?: AbortSignal;
   /** The most output the role needs from one call: a request asking for more is sent with this limit. */
   maxOutputTokens?: number;
   maxRetries?: number;
@@ -55,6 +62,8 @@ export class MeteredModel implements LanguageModel {
   readonly id: string;
   readonly #inner: LanguageModel;
   readonly #options: MeterOptions;
+  /** The last answered call's prompt and its real size: the next call of the same conversation is bounded from it. */
+  #last: PreviousCall | undefined;
 
   constructor(inner: LanguageModel, options: MeterOptions) {
     this.#inner = inner;
@@ -63,12 +72,16 @@ export class MeteredModel implements LanguageModel {
   }
 
   async generate(asked: ModelRequest): Promise<ModelResponse> {
+    const stop = this.#options.stopBeforeNextCall;
+    if (stop?.aborted) throw stop.reason;
     const limit = this.#options.maxOutputTokens;
     const request = limit !== undefined && asked.maxOutputTokens > limit ? { ...asked, maxOutputTokens: limit } : asked;
-    const worst = worstCaseUsd(request, this.#options.price);
-    const hold = await this.#options.reserve(worst);
-    if (!hold.granted) throw new BudgetExceededError(hold.spentUsd, hold.capUsd, worst);
+    const prompt = promptOf(request);
+    const worst = worstCaseUsd(request, this.#options.price, extendedInputBound(this.#last, prompt));
+    let hold = await this.#hold(worst, request.signal);
     try {
+      // Stopped while it waited for its hold: it has not started, so it does not.
+      if (stop?.aborted) throw stop.reason;
       // About two minutes of backoff before the step itself fails: a step re-run repeats every turn.
       const maxRetries = this.#options.maxRetries ?? 7;
       const sleep = this.#options.sleep ?? defaultSleep;
@@ -76,12 +89,21 @@ export class MeteredModel implements LanguageModel {
       for (let retries = 0; ; retries++) {
         try {
           const response = await this.#inner.generate(request);
-          const usd = costOf(response.usage, this.#options.price);
-          await this.#options.record({ model: this.id, usage: response.usage, usd, latencyMs: performance.now() - started, retries });
+          await this.#record(response.usage, started, retries);
+          this.#last = { ...prompt, inputTokens: response.usage.inputTokens };
           return response;
         } catch (error) {
           const failure = error instanceof ModelError ? error : toModelError(error, this.id);
+          // Cut after the provider began to answer (aborted mid-stream, or an answer that did not parse):
+          // billed all the same, so what the provider reported of it goes in the ledger…
+          if (failure.billed) await this.#record(failure.billed, started, retries);
           if (!failure.isRetryable || retries >= maxRetries || request.signal?.aborted) throw failure;
+          if (failure.billed) {
+            // …and the retry, a call of its own, holds its worst case afresh (it may no longer fit).
+            hold.release();
+            hold = await this.#hold(worst, request.signal);
+            if (stop?.aborted) throw stop.reason;
+          }
           await sleep(retryDelay(failure, retries, this.#options.retryBaseMs ?? 1_000), request.signal);
         }
       }
@@ -90,6 +112,53 @@ export class MeteredModel implements LanguageModel {
       hold.release();
     }
   }
+
+  /** Holds `usd` against the budget, or throws BudgetExceededError. */
+  async #hold(usd: number, signal: AbortSignal | undefined): Promise<{ release(): void }> {
+    const hold = await this.#options.reserve(usd, signal);
+    if (!hold.granted) throw new BudgetExceededError(hold.spentUsd, hold.capUsd, usd);
+    return hold;
+  }
+
+  async #record(usage: Usage, started: number, retries: number): Promise<void> {
+    await this.#options.record({ model: this.id, usage, usd: costOf(usage, this.#options.price), latencyMs: performance.now() - started, retries });
+  }
+}
+
+/** A request's prompt, as compared between calls: the static prefix and each message, serialised. */
+export interface Prompt {
+  system: string;
+  tools: string;
+  messages: string[];
+}
+
+export interface PreviousCall extends Prompt {
+  /** Every input token the provider billed for it (cached or not), as it reported them. */
+  inputTokens: number;
+}
+
+export function promptOf(request: ModelRequest): Prompt {
+  return { system: request.system, tools: JSON.stringify(request.tools), messages: request.messages.map((message: ModelMessage) => JSON.stringify(message)) };
+}
+
+/**
+ * A tighter bound on the input tokens of a request that extends the previous call's: the same system
+ * prompt and tools, and the previous messages unchanged at its start (compared by content — the agent
+ * loop edits its history in place when it prunes old tool outputs, and then this does not apply). Its
+ * prompt is then the previous prompt followed by the new messages, so it has at most the previous
+ * call's real input tokens (as the provider counted and billed them: the tokenizer's exact count of
+ * that same prefix, its overhead included) plus one token per UTF-8 byte of the new messages' JSON
+ * (no byte-level BPE tokenizer makes more tokens than bytes; the JSON's own punctuation covers the
+ * chat template's markers around each new message), plus the provider's overhead once more in case
+ * the split between the old and the new text costs a merge or two. `undefined` when it does not apply.
+ */
+export function extendedInputBound(previous: PreviousCall | undefined, prompt: Prompt): number | undefined {
+  // A server that reports no usage (some OpenAI-compatible ones) says nothing about the prompt's size.
+  if (!previous || previous.inputTokens <= 0 || previous.system !== prompt.system || previous.tools !== prompt.tools) return undefined;
+  if (prompt.messages.length <= previous.messages.length) return undefined;
+  for (let index = 0; index < previous.messages.length; index++) if (previous.messages[index] !== prompt.messages[index]) return undefined;
+  const added = prompt.messages.slice(previous.messages.length).reduce((sum, message) => sum + Buffer.byteLength(message, "utf8") + 1, 0);
+  return previous.inputTokens + added + PROVIDER_OVERHEAD_TOKENS;
 }
 
 /**
@@ -119,12 +188,15 @@ function prefixBytes(request: ModelRequest): number {
  * The most a call can cost: every token of its prompt bound at the dearest rate it can be billed at,
  * and every output token allowed. Only the static prefix (tools and system) is ever written to the
  * 1-hour cache (see `convertToAnthropicRequest`); the messages are billed at most at the 5-minute
- * write rate.
+ * write rate. `inputTokens`, when given, is a tighter bound on the prompt's tokens than its bytes
+ * (`extendedInputBound`); the byte bound is used where it is smaller.
  */
-export function worstCaseUsd(request: ModelRequest, price: ModelPrice): number {
+export function worstCaseUsd(request: ModelRequest, price: ModelPrice, inputTokens?: number): number {
   const dearest = Math.max(price.input, price.cacheWrite, price.cacheWriteLong);
-  const messages = inputTokenBound(request) - prefixBytes(request) - PROVIDER_OVERHEAD_TOKENS;
-  const input = (prefixBytes(request) + PROVIDER_OVERHEAD_TOKENS) * dearest + messages * Math.max(price.input, price.cacheWrite);
+  const total = Math.min(inputTokenBound(request), inputTokens ?? Infinity);
+  // At most the static prefix's tokens (fewer than its bytes) are billed at the 1-hour rate.
+  const prefix = Math.min(total, prefixBytes(request) + PROVIDER_OVERHEAD_TOKENS);
+  const input = prefix * dearest + (total - prefix) * Math.max(price.input, price.cacheWrite);
   return (input + request.maxOutputTokens * price.output) / 1_000_000;
 }
 

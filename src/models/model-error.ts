@@ -1,13 +1,21 @@
+import type { Usage } from "./language-model.ts";
+
 /** A failed model call; `isRetryable` says whether trying again later can help. */
 export class ModelError extends Error {
   readonly isRetryable: boolean;
   readonly status?: number;
+  /**
+   * What the provider reported of a call it had begun to answer before the call failed (cut mid-stream,
+   * or an answer that did not parse): billed all the same. Absent when the provider reported nothing.
+   */
+  billed?: Usage;
 
-  constructor(message: string, options: { cause?: unknown; isRetryable: boolean; status?: number }) {
+  constructor(message: string, options: { cause?: unknown; isRetryable: boolean; status?: number; billed?: Usage }) {
     super(message, { cause: options.cause });
     this.name = "ModelError";
     this.isRetryable = options.isRetryable;
     this.status = options.status;
+    if (options.billed) this.billed = options.billed;
   }
 }
 

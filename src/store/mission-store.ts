@@ -119,9 +119,9 @@ export interface MissionStore {
    * Holds a model call's worst case against the mission's cap before the call starts, atomically with
    * every other hold of the mission: what is spent plus what calls in flight hold never passes the cap.
    * A hold that fits only once calls in flight settle waits for them; one that cannot fit even then
-   * is refused at once.
+   * is refused at once. A wait ends when `signal` aborts: the promise rejects with its reason.
    */
-  reserveSpend(missionId: string, usd: number, capUsd: number): Promise<SpendHold>;
+  reserveSpend(missionId: string, usd: number, capUsd: number, signal?: AbortSignal): Promise<SpendHold>;
   usage(missionId: string): Promise<UsageEntry[]>;
   /** The mission's running totals, kept as each call is recorded: one row read, however long the ledger. */
   usageTotals(missionId: string): Promise<UsageTotals>;

@@ -84,8 +84,8 @@ export class ObservedStore implements MissionStore {
     await this.#inner.recordUsage(entry);
     this.#tell({ kind: "usage", entry });
   }
-  reserveSpend(missionId: string, usd: number, capUsd: number): Promise<SpendHold> {
-    return this.#inner.reserveSpend(missionId, usd, capUsd);
+  reserveSpend(missionId: string, usd: number, capUsd: number, signal?: AbortSignal): Promise<SpendHold> {
+    return this.#inner.reserveSpend(missionId, usd, capUsd, signal);
   }
   usage(missionId: string): Promise<UsageEntry[]> {
     return this.#inner.usage(missionId);

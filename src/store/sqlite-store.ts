@@ -363,11 +363,12 @@ export class SqliteMissionStore implements MissionStore {
     });
   }
 
-  async reserveSpend(missionId: string, usd: number, capUsd: number): Promise<SpendHold> {
+  async reserveSpend(missionId: string, usd: number, capUsd: number, signal?: AbortSignal): Promise<SpendHold> {
     // In micro-dollars, as the totals are kept: the hold rounded up, the cap (whole cents) to the nearest.
     const wanted = Math.ceil(usd * 1_000_000);
     const cap = Math.round(capUsd * 1_000_000);
     for (;;) {
+      signal?.throwIfAborted();
       const spent = Number((this.#db.prepare(LOOKUPS.usageTotals).get(missionId) as { usd_micros?: number } | undefined)?.usd_micros ?? 0);
       const held = this.#held.get(missionId) ?? { micros: 0, calls: 0, waiting: [] };
       if (spent + held.micros + wanted <= cap) {
@@ -391,7 +392,20 @@ export class SqliteMissionStore implements MissionStore {
       // Calls in flight usually cost far less than they hold: wait for one to settle, then look again.
       if (held.calls === 0 || spent + wanted > cap) return { granted: false, spentUsd: spent / 1_000_000, heldUsd: held.micros / 1_000_000, capUsd };
       this.#held.set(missionId, held);
-      await new Promise<void>((resolve) => held.waiting.push(resolve));
+      // Cancelled while it waits (the mission stops, the app shuts down): it stops waiting and holds nothing.
+      await new Promise<void>((resolve, reject) => {
+        const onAbort = () => {
+          const index = held.waiting.indexOf(wake);
+          if (index >= 0) held.waiting.splice(index, 1);
+          reject(signal!.reason);
+        };
+        const wake = () => {
+          signal?.removeEventListener("abort", onAbort);
+          resolve();
+        };
+        held.waiting.push(wake);
+        signal?.addEventListener("abort", onAbort, { once: true });
+      });
     }
   }
 

@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { BrowserUnavailableError } from "../../src/browser/index.ts";
 import { deliveryRetryPolicy, delayBeforeRetry, stepRetryPolicy, type RetryPolicy } from "../../src/engine/retry-policy.ts";
 import { stepDisposition } from "../../src/engine/step-disposition.ts";
+import { StepProgressError } from "../../src/mission/index.ts";
 import { BudgetExceededError, ModelError } from "../../src/models/index.ts";
+import { awaitingApproval } from "../mission/fixtures.ts";
 import { SandboxUnavailableError } from "../../src/workspace/index.ts";
 
 const policy: RetryPolicy = stepRetryPolicy({ maxStepRetries: 3, retryDelayMs: 100 });
@@ -24,6 +26,13 @@ describe("retry policy", () => {
 });
 
 describe("stepDisposition", () => {
+  it("classifies a step that kept part of its work by why the rest failed", () => {
+    const kept = (cause: unknown) => new StepProgressError(cause, awaitingApproval(), "kept");
+    expect(stepDisposition(kept(new BudgetExceededError(4.5, 5, 0.75)), 1, policy)).toEqual({ kind: "pause-budget", spentUsd: 4.5, capUsd: 5, nextCallUsd: 0.75 });
+    expect(stepDisposition(kept(outage()), 1, policy)).toMatchObject({ kind: "retry", failures: 1 });
+    expect(stepDisposition(kept(new Error("no")), 1, policy)).toEqual({ kind: "block", message: "no" });
+  });
+
   it("pauses for the budget when the money ran out, whatever the failures so far", () => {
     expect(stepDisposition(new BudgetExceededError(4.5, 5, 0.75), 1, policy)).toEqual({ kind: "pause-budget", spentUsd: 4.5, capUsd: 5, nextCallUsd: 0.75 });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyIntent, nextStep, recordValidation, type Mission } from "../../src/mission/index.ts";
+import { applyIntent, keepFinishedValidation, keptFindings, keptFor, loadMission, nextStep, recordValidation, type Mission } from "../../src/mission/index.ts";
 import { awaitingApproval, intent } from "./fixtures.ts";
 
 const NOW = "2026-01-01T13:00:00.000Z";
@@ -44,5 +44,36 @@ describe("recordValidation", () => {
     expect(next.notices).toHaveLength(1);
     expect(next.notices[0]!.body).toContain("**VAL-A-001**: missing");
     expect(next.extraFeatures).toEqual([]);
+  });
+});
+
+describe("keepFinishedValidation", () => {
+  const finding = { featureId: "F1", severity: "minor" as const, path: "a.ts", line: 3, message: "Rename it." };
+
+  it("marks each reviewed feature with its findings, and keeps verdicts for the head they judged", () => {
+    const next = keepFinishedValidation(validating(), { milestoneId: "M1", headSha: "h1", reviews: [{ featureId: "F1", findings: [finding] }], scrutiny: [pass("VAL-A-001")] });
+    expect(next.features.F1).toMatchObject({ reviewed: true, findings: [finding] });
+    expect(next.features.F2?.reviewed).toBeUndefined();
+    expect(keptFindings(next, ["F1", "F2"])).toEqual([finding]);
+    expect(keptFor(next, "M1", "h1")).toEqual({ headSha: "h1", scrutiny: [pass("VAL-A-001")] });
+    // Another head: nothing kept applies.
+    expect(keptFor(next, "M1", "h2")).toBeUndefined();
+    // It survives the store's schema.
+    expect(loadMission(JSON.parse(JSON.stringify(next)))).toEqual(next);
+  });
+
+  it("adds to what an earlier interruption kept on the same head, and drops what it kept on another", () => {
+    const first = keepFinishedValidation(validating(), { milestoneId: "M1", headSha: "h1", reviews: [], scrutiny: [pass("VAL-A-001")] });
+    const userTesting = { checkRunId: 9, verdicts: [pass("VAL-A-002")], failures: [] };
+    expect(keptFor(keepFinishedValidation(first, { milestoneId: "M1", headSha: "h1", reviews: [], userTesting }), "M1", "h1")).toEqual({ headSha: "h1", scrutiny: [pass("VAL-A-001")], userTesting });
+    const moved = keepFinishedValidation(first, { milestoneId: "M1", headSha: "h2", reviews: [], userTesting });
+    expect(moved.milestones.M1!.kept).toEqual({ headSha: "h2", userTesting });
+  });
+
+  it("a person's re-run of the validation reuses nothing that was kept", () => {
+    const kept = keepFinishedValidation({ ...validating(), status: "blocked" }, { milestoneId: "M1", headSha: "h1", reviews: [], scrutiny: [pass("VAL-A-001")] });
+    const rerun = applyIntent(kept, { ...intent("revalidate"), text: "M1" }, NOW, { maxBudgetUsd: 10 });
+    expect(rerun.milestones.M1).toMatchObject({ rerun: true });
+    expect(rerun.milestones.M1!.kept).toBeUndefined();
   });
 });

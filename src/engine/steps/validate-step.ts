@@ -6,8 +6,12 @@ import {
   defuseMentions,
   featuresOf,
   plannedFeature,
+  keepFinishedValidation,
+  keptFindings,
+  keptFor,
   recordValidation,
   renderCheckSummary,
+  StepProgressError,
   renderUserTestingSummary,
   scrutinyFailures,
   stoppedCheckSummary,
@@ -19,6 +23,7 @@ import {
 } from "../../mission/index.ts";
 import { reviewFeature, scrutinize, testAsUser, type Finding } from "../../roles/index.ts";
 import type { Annotation } from "../../github/index.ts";
+import { BudgetExceededError } from "../../models/index.ts";
 import { detectCommands, SandboxedRunner, type CommandResult } from "../../workspace/index.ts";
 import { limitsFor } from "../limits-for.ts";
 import type { StepContext } from "../engine-deps.ts";
@@ -89,36 +94,94 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     // Computed here and given as text: a diff carries no commit message.
     const diff = await context.workspace.diff(checkout, base, head).catch(() => "");
     // One review per feature not reviewed yet, all at once, alongside the scrutiny agent: read-only work runs in parallel.
-    const toReview = featuresOf(mission, milestoneId).filter((feature) => mission.features[feature.id]?.commitSha && !mission.features[feature.id]?.reviewed);
-    const [verdicts, userTesting, ...reviews] = await allSettledOrThrow([
-      scrutinyAssertions.length === 0
-        ? Promise.resolve([] as Verdict[])
-        : scrutinize({
-            model: modelFor(context, mission, "scrutiny"),
-            missionId: mission.id,
-            milestone,
-            assertions: scrutinyAssertions,
-            commands,
-            diff,
-            directory,
-            signal: context.signal,
-          }),
-      userAssertions.length === 0 ? Promise.resolve(undefined) : userTest(context, mission, milestone, userAssertions, { review: directory, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun),
-      ...toReview.map(async (feature) => {
-        const sha = mission.features[feature.id]!.commitSha!;
-        return reviewFeature({
-          model: modelFor(context, mission, "reviewer", feature.id),
-          missionId: mission.id,
-          // A `Finish:` follow-up's own description quotes the previous worker: the planned one instead.
-          feature: plannedFeature(mission, feature),
-          assertions: plan.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)),
-          diff: await context.workspace.diff(checkout, workStart(feature.id), sha).catch(() => ""),
-          directory,
-          signal: context.signal,
-        });
-      }),
+    const features = featuresOf(mission, milestoneId);
+    const toReview = features.filter((feature) => mission.features[feature.id]?.commitSha && !mission.features[feature.id]?.reviewed);
+    // Reviews that ended in an earlier run of this step, which did not end: reported now, not paid again.
+    const keptReviews = features.filter((feature) => mission.features[feature.id]?.reviewed && mission.features[feature.id]?.findings);
+    // When the budget refuses one validator, the others stop at their next model call: the call each
+    // has under way (already held against the budget) ends and is recorded, and no new one starts.
+    const stop = new AbortController();
+    const stopOnBudget = <T>(work: Promise<T>): Promise<Settled<T>> =>
+      work.then(
+        (value) => ({ ok: true as const, value }),
+        (error: unknown) => {
+          if (error instanceof BudgetExceededError && !stop.signal.aborted) stop.abort(error);
+          return { ok: false as const, error };
+        },
+      );
+    const stopBeforeNextCall = stop.signal;
+    // What an interrupted run of this step finished on this same head: reused, not paid for again.
+    const earlier = keptFor(mission, milestoneId, head);
+    const keptScrutiny = covering(earlier?.scrutiny, scrutinyAssertions);
+    const keptUserTesting = earlier?.userTesting && covering(earlier.userTesting.verdicts, userAssertions) ? earlier.userTesting : undefined;
+    const [scrutinyOutcome, userOutcome, reviewOutcomes] = await Promise.all([
+      stopOnBudget(
+        scrutinyAssertions.length === 0
+          ? Promise.resolve([] as Verdict[])
+          : keptScrutiny
+            ? Promise.resolve(keptScrutiny)
+            : scrutinize({
+                model: modelFor(context, mission, "scrutiny", undefined, { stopBeforeNextCall }),
+                missionId: mission.id,
+                milestone,
+                assertions: scrutinyAssertions,
+                commands,
+                diff,
+                directory,
+                signal: context.signal,
+              }),
+      ),
+      stopOnBudget(
+        userAssertions.length === 0
+          ? Promise.resolve(undefined)
+          : keptUserTesting
+            ? Promise.resolve(keptUserTesting)
+            : userTest(context, mission, milestone, userAssertions, { review: directory, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, stopBeforeNextCall),
+      ),
+      // Every validator has ended before the step goes on or fails: none goes on running (and paying) in
+      // the background, and the snapshot they read is removed only when nobody reads it any more.
+      Promise.all(
+        toReview.map((feature) =>
+          stopOnBudget(
+            (async () => {
+              const sha = mission.features[feature.id]!.commitSha!;
+              return reviewFeature({
+                model: modelFor(context, mission, "reviewer", feature.id, { stopBeforeNextCall }),
+                missionId: mission.id,
+                // A `Finish:` follow-up's own description quotes the previous worker: the planned one instead.
+                feature: plannedFeature(mission, feature),
+                assertions: plan.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)),
+                diff: await context.workspace.diff(checkout, workStart(feature.id), sha).catch(() => ""),
+                directory,
+                signal: context.signal,
+              });
+            })(),
+          ),
+        ),
+      ),
     ]);
-    const findings = reviews.flat();
+    const failed = [scrutinyOutcome, userOutcome, ...reviewOutcomes].find((outcome) => !outcome.ok);
+    if (failed && !failed.ok) {
+      // What ended is kept with the mission, whatever stopped the rest.
+      const reviews = toReview.flatMap((feature, index) => {
+        const outcome = reviewOutcomes[index]!;
+        return outcome.ok ? [{ featureId: feature.id, findings: outcome.value }] : [];
+      });
+      const scrutiny = scrutinyOutcome.ok && scrutinyAssertions.length > 0 ? scrutinyOutcome.value : undefined;
+      const userTesting = userOutcome.ok ? userOutcome.value : undefined;
+      const ended = [...reviews.map((review) => `the code review of ${review.featureId}`), ...(scrutiny ? ["scrutiny's verdicts"] : []), ...(userTesting ? ["user testing's verdicts"] : [])];
+      if (ended.length === 0) throw failed.error;
+      throw new StepProgressError(
+        failed.error,
+        keepFinishedValidation(mission, { milestoneId, headSha: head, reviews, scrutiny, userTesting }),
+        `Kept from the validation of milestone ${milestoneId}, as they ended before it stopped: ${ended.join(", ")}. They are not paid for again${reviews.length > 0 ? ", and the reviews' findings are reported when the validation ends" : ""}.`,
+      );
+    }
+    // Every validator ended well.
+    const verdicts = valueOf(scrutinyOutcome);
+    const userTesting = valueOf(userOutcome);
+    const reviews = reviewOutcomes.map(valueOf);
+    const findings = [...keptFindings(mission, keptReviews.map((feature) => feature.id)), ...reviews.flat()];
     const failures = scrutinyFailures(commands, findings);
     const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
     // With no command to run, a pass rests on reading the code alone: say so with a neutral check.
@@ -130,7 +193,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
       conclusion,
       title: `${title} — ${passed ? "passed" : "failed"}`,
       summary: renderCheckSummary(commands, verdicts, scrutinyAssertions.map((a) => ({ id: a.id, statement: a.statement })), failures, findings),
-      annotations: toAnnotations(findings, new Set(toReview.flatMap((feature) => mission.features[feature.id]?.files ?? []))),
+      annotations: toAnnotations(findings, new Set([...toReview, ...keptReviews].flatMap((feature) => mission.features[feature.id]?.files ?? []))),
       externalId: mission.id,
     });
     const recorded = recordValidation(
@@ -145,8 +208,9 @@ export async function validateStep(context: StepContext, mission: Mission, miles
       },
       context.now().toISOString(),
     );
-    const reviewed = Object.fromEntries(toReview.map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true }]));
-    const milestones = { ...recorded.milestones, [milestoneId]: { ...recorded.milestones[milestoneId]!, rerun: undefined } };
+    // Reported: a kept review's findings are not reported again by a later validation.
+    const reviewed = Object.fromEntries([...toReview, ...keptReviews].map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true, findings: undefined }]));
+    const milestones = { ...recorded.milestones, [milestoneId]: { ...recorded.milestones[milestoneId]!, rerun: undefined, kept: undefined } };
     return { ...recorded, milestones, features: { ...recorded.features, ...reviewed } };
   }
 }
@@ -192,6 +256,7 @@ async function userTest(
   places: { review: string; app: string; evidence: string },
   head: string,
   rerun: boolean,
+  stopBeforeNextCall: AbortSignal,
 ): Promise<UserTestingOutcome> {
   const repo = repoRef(mission);
   const name = `Mission user testing · ${milestone.title}`.slice(0, 100);
@@ -233,7 +298,7 @@ async function userTest(
         ? // Nothing to use: every assertion fails for the same, stated reason, and no model is paid to find that out.
           assertions.map((assertion) => ({ assertionId: assertion.id, verdict: "fail" as const, evidence: `Not tested: ${appProblem!.split("\n")[0]}` }))
         : await testAsUser({
-            model: modelFor(context, mission, "user-testing"),
+            model: modelFor(context, mission, "user-testing", undefined, { stopBeforeNextCall }),
             missionId: mission.id,
             milestone,
             assertions,
@@ -292,14 +357,18 @@ export function toAnnotations(findings: Finding[], changed: Set<string>): Annota
     }));
 }
 
-/**
- * Like `Promise.all`, but a failure is thrown only once every validator has ended: none goes on
- * running (and paying) in the background after the step failed — a budget pause above all — and the
- * snapshot they read is removed only when nobody reads it any more.
- */
-async function allSettledOrThrow<T extends readonly unknown[]>(work: readonly [...{ [K in keyof T]: Promise<T[K]> }]): Promise<T> {
-  const settled = await Promise.allSettled(work);
-  const failed = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
-  if (failed) throw failed.reason;
-  return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value) as unknown as T;
+/** Kept verdicts that still judge exactly these assertions (none was skipped or added since): only those. */
+function covering(verdicts: Verdict[] | undefined, assertions: Assertion[]): Verdict[] | undefined {
+  if (!verdicts) return undefined;
+  const ids = new Set(assertions.map((assertion) => assertion.id));
+  const relevant = verdicts.filter((verdict) => ids.has(verdict.assertionId));
+  return new Set(relevant.map((verdict) => verdict.assertionId)).size === ids.size ? relevant : undefined;
+}
+
+/** A validator's outcome, once it has ended. */
+type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
+
+function valueOf<T>(outcome: Settled<T>): T {
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
 }

@@ -1,5 +1,5 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse } from "../language-model.ts";
+import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse, Usage } from "../language-model.ts";
 import { toModelError } from "../model-error.ts";
 import { convertToAnthropicRequest } from "./convert-to-anthropic-messages.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
@@ -34,9 +34,10 @@ export class AnthropicLanguageModel implements LanguageModel {
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     const { system, tools, messages } = convertToAnthropicRequest(request);
+    let stream: ReturnType<Anthropic["messages"]["stream"]> | undefined;
     try {
       const client = await this.#sdk();
-      const stream = client.messages.stream(
+      stream = client.messages.stream(
         { model: this.#model, max_tokens: request.maxOutputTokens, system, tools, messages },
         { signal: request.signal },
       );
@@ -46,23 +47,29 @@ export class AnthropicLanguageModel implements LanguageModel {
         if (block.type === "text") content.push({ type: "text", text: block.text });
         else if (block.type === "tool_use") content.push({ type: "tool-call", id: block.id, name: block.name, input: block.input });
       }
-      const usage = message.usage;
-      const cacheRead = usage.cache_read_input_tokens ?? 0;
-      const cacheWrite = usage.cache_creation_input_tokens ?? 0;
-      const cacheWriteLong = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
-      return {
-        content,
-        stopReason: mapAnthropicStopReason(message.stop_reason),
-        usage: {
-          inputTokens: usage.input_tokens + cacheRead + cacheWrite,
-          outputTokens: usage.output_tokens,
-          cacheReadTokens: cacheRead,
-          cacheWriteTokens: cacheWrite,
-          cacheWriteLongTokens: cacheWriteLong,
-        },
-      };
+      return { content, stopReason: mapAnthropicStopReason(message.stop_reason), usage: toUsage(message.usage) };
     } catch (error) {
-      throw toModelError(error, this.id);
+      const failure = toModelError(error, this.id);
+      // The stream had begun (its first event carries the prompt's usage) and was then cut — aborted,
+      // dropped, or its content did not parse: billed all the same. The output tokens are those the
+      // provider had reported when it was cut (it reports them in full only at the end), so this is
+      // what is known of the cost, not all of it.
+      const started = stream?.currentMessage?.usage;
+      if (started && !failure.billed) failure.billed = toUsage(started);
+      throw failure;
     }
   }
+}
+
+function toUsage(usage: Anthropic.Messages.Usage): Usage {
+  const cacheRead = usage.cache_read_input_tokens ?? 0;
+  const cacheWrite = usage.cache_creation_input_tokens ?? 0;
+  const cacheWriteLong = usage.cache_creation?.ephemeral_1h_input_tokens ?? 0;
+  return {
+    inputTokens: usage.input_tokens + cacheRead + cacheWrite,
+    outputTokens: usage.output_tokens,
+    cacheReadTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
+    cacheWriteLongTokens: cacheWriteLong,
+  };
 }
