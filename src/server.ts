@@ -144,6 +144,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         githubWebUrl: config.githubWebUrl,
         publicUrl: config.publicUrl,
         branchPrefix: config.branchPrefix,
+        effort: config.effort,
         commits: config.commits,
       },
     });

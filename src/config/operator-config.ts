@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { parseOperatorPrices, PriceTable, type ModelPrice } from "../models/prices.ts";
+import type { Effort } from "../models/language-model.ts";
 import { findModelProblems, type ConfigProblem } from "./model-problems.ts";
 import { DEFAULT_BRANCH_PREFIX, type MissionLimits } from "../mission/index.ts";
 
@@ -34,6 +35,8 @@ export interface OperatorConfig {
   models: Record<RoleName, string>;
   /** Roles whose model the operator set explicitly (MISSIONS_MODEL_<ROLE>). */
   pinnedRoles: RoleName[];
+  /** How hard each role's model thinks (`MISSIONS_EFFORT`, `MISSIONS_EFFORT_<ROLE>`); absent: the provider's default. */
+  effort: Partial<Record<RoleName, Effort>>;
   /** Why missions could not call their models, each naming the variable to fix; empty when they can. */
   modelProblems: ConfigProblem[];
   budget: { defaultUsd: number; maxUsd: number };
@@ -259,6 +262,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     providers,
     models,
     pinnedRoles: ROLE_NAMES.filter((role) => !!env[roleVariable(role)]),
+    effort: chooseEfforts(env),
     modelProblems,
     budget: { defaultUsd: values.MISSIONS_BUDGET_USD, maxUsd: values.MISSIONS_BUDGET_MAX_USD },
     commandTimeoutMs: values.MISSIONS_COMMAND_TIMEOUT_SECONDS * 1000,
@@ -297,6 +301,25 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     githubOrganization: values.GH_ORG,
     envFile: options.envFile ?? ".env",
   };
+}
+
+const EFFORTS = ["low", "medium", "high"] as const;
+
+/** An effort per role: the role's own `MISSIONS_EFFORT_<ROLE>`, else `MISSIONS_EFFORT`, else none (the provider's default). */
+function chooseEfforts(env: Record<string, string | undefined>): Partial<Record<RoleName, Effort>> {
+  const read = (variable: string): Effort | undefined => {
+    const value = env[variable]?.trim().toLowerCase();
+    if (!value) return undefined;
+    if (!(EFFORTS as readonly string[]).includes(value)) throw new Error(`Invalid configuration: ${variable}: expected low, medium or high, got "${env[variable]}"`);
+    return value as Effort;
+  };
+  const all = read("MISSIONS_EFFORT");
+  const chosen: Partial<Record<RoleName, Effort>> = {};
+  for (const role of ROLE_NAMES) {
+    const effort = read(`MISSIONS_EFFORT_${role.toUpperCase().replace("-", "_")}`) ?? all;
+    if (effort) chosen[role] = effort;
+  }
+  return chosen;
 }
 
 /** `user-testing` → `MISSIONS_MODEL_USER_TESTING`. */

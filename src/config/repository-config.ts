@@ -13,6 +13,7 @@ const ModelNameSchema = z
 export const RepositoryConfigSchema = z
   .object({
     models: z.partialRecord(z.enum(ROLES), ModelNameSchema).optional(),
+    effort: z.partialRecord(z.enum(ROLES), z.enum(["low", "medium", "high"])).optional(),
     budget: z.number().positive().optional(),
     commands: z
       .strictObject({
@@ -156,6 +157,7 @@ function toSettings(config: RepositoryConfig): MissionSettings {
     ...(Object.keys(limits).length > 0 ? { limits } : {}),
     commands: config.commands ?? {},
     models: Object.fromEntries(Object.entries(config.models ?? {}).filter((entry): entry is [string, string] => !!entry[1])),
+    ...(config.effort && Object.keys(config.effort).length > 0 ? { effort: Object.fromEntries(Object.entries(config.effort).filter((entry) => !!entry[1])) as Record<string, "low" | "medium" | "high"> } : {}),
     budgetUsd: config.budget,
     maxRemediationRounds: config.remediation?.rounds ?? 3,
     ...(config.app ? { app: { start: config.app.start, url: config.app.url, ready: config.app.ready, timeoutSeconds: config.app.timeout ?? 60 } } : {}),

@@ -1,7 +1,8 @@
 import type { Logger } from "pino";
 import type { GitHubPort } from "../github/index.ts";
 import type { MissionLimits } from "../mission/index.ts";
-import type { ModelRegistry, PriceTable } from "../models/index.ts";
+import type { Effort, ModelRegistry, PriceTable } from "../models/index.ts";
+import type { RoleName } from "../config/index.ts";
 import type { MissionStore } from "../store/index.ts";
 import type { CommandRunner, GitWorkspace } from "../workspace/index.ts";
 
@@ -21,6 +22,8 @@ export interface EngineDeps {
     commandTimeoutMs: number;
     /** Where mission branches start (default `mission/`). */
     branchPrefix?: string;
+    /** The operator's effort per role; a mission's repository may have chosen others. */
+    effort?: Partial<Record<RoleName, Effort>>;
     /** The operator's default limits; a mission's repository may have chosen others (see `missionLimits`). */
     limits?: MissionLimits;
     toolPath: string;

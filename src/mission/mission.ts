@@ -155,6 +155,8 @@ export const MissionSettingsSchema = z.object({
     })
     .default({}),
   models: z.record(z.string(), z.string()).default({}),
+  /** How hard each role's model thinks, as the repository chose (`effort:`); the operator's otherwise. */
+  effort: z.record(z.string(), z.enum(["low", "medium", "high"])).optional(),
   budgetUsd: z.number().positive().optional(),
   maxRemediationRounds: z.number().int().min(0).default(3),
   /** The repository's own limits (`limits:`), already checked against the operator's maxima. */

@@ -1,4 +1,5 @@
 export type * from "./language-model.ts";
+export { THINKING_TOKENS } from "./language-model.ts";
 export { ModelError, toModelError } from "./model-error.ts";
 export { ModelRegistry, type RegistryOptions } from "./model-registry.ts";
 export { AnthropicLanguageModel } from "./anthropic/anthropic-language-model.ts";

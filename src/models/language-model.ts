@@ -9,7 +9,12 @@ export interface ToolSpec {
 export type UserPart =
   | { type: "text"; text: string; cache?: boolean }
   | { type: "tool-result"; toolCallId: string; toolName: string; output: string; isError: boolean };
-export type AssistantPart = { type: "text"; text: string } | ToolCall;
+export type AssistantPart = { type: "text"; text: string } | ToolCall | Reasoning;
+/**
+ * A model's reasoning as its provider returns it (Anthropic's thinking blocks, signed; a redacted one
+ * carries only its encrypted `data`), sent back unchanged within the run: the provider requires it.
+ */
+export type Reasoning = { type: "reasoning"; text: string; signature: string } | { type: "reasoning"; redacted: string };
 export interface ToolCall {
   type: "tool-call";
   id: string;
@@ -28,8 +33,19 @@ export interface ModelRequest {
   maxOutputTokens: number;
   /** Groups calls that share a prefix (OpenAI's `prompt_cache_key`): mission and role. */
   cacheKey?: string;
+  /**
+   * How hard the model thinks before it answers (Anthropic's extended thinking budget, OpenAI's
+   * `reasoning_effort`); the provider's default when absent. Thinking counts as output, within
+   * `maxOutputTokens`.
+   */
+  effort?: Effort;
   signal?: AbortSignal;
 }
+
+export type Effort = "low" | "medium" | "high";
+
+/** The thinking budget of each effort (Anthropic), and the output a call gains for it (both providers). */
+export const THINKING_TOKENS: Record<Effort, number> = { low: 2_048, medium: 8_192, high: 24_576 };
 
 export type StopReason = "end" | "tool-use" | "max-tokens" | "refusal" | "other";
 

@@ -1,4 +1,4 @@
-import type { LanguageModel, ModelMessage, ModelRequest, ModelResponse, Usage } from "./language-model.ts";
+import { THINKING_TOKENS, type Effort, type LanguageModel, type ModelMessage, type ModelRequest, type ModelResponse, type Usage } from "./language-model.ts";
 import { ModelError, toModelError } from "./model-error.ts";
 import { costOf, type ModelPrice } from "./prices.ts";
 
@@ -47,6 +47,8 @@ export interface MeterOptions {
   stopBeforeNextCall?: AbortSignal;
   /** The most output the role needs from one call: a request asking for more is sent with this limit. */
   maxOutputTokens?: number;
+  /** How hard the role's model thinks (see `ModelRequest.effort`); the provider's default when absent. */
+  effort?: Effort;
   maxRetries?: number;
   retryBaseMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -75,7 +77,11 @@ export class MeteredModel implements LanguageModel {
     const stop = this.#options.stopBeforeNextCall;
     if (stop?.aborted) throw stop.reason;
     const limit = this.#options.maxOutputTokens;
-    const request = limit !== undefined && asked.maxOutputTokens > limit ? { ...asked, maxOutputTokens: limit } : asked;
+    const bounded = limit !== undefined && asked.maxOutputTokens > limit ? { ...asked, maxOutputTokens: limit } : asked;
+    // Thinking is output too: the role's effort adds its budget to what the call may produce (and
+    // so to the worst case held against the budget), leaving the role's answer its own room.
+    const effort = this.#options.effort;
+    const request = effort ? { ...bounded, effort, maxOutputTokens: bounded.maxOutputTokens + THINKING_TOKENS[effort] } : bounded;
     const prompt = promptOf(request);
     const worst = worstCaseUsd(request, this.#options.price, extendedInputBound(this.#last, prompt));
     let hold = await this.#hold(worst, request.signal);

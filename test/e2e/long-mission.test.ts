@@ -39,7 +39,7 @@ const V1: ScriptedPlan = {
     feature(4, "M2", "VAL-TWO-001"),
     feature(5, "M2", "VAL-TWO-002"),
     feature(6, "M2", "VAL-TWO-003"),
-    feature(7, "M3", "VAL-THREE-001"),
+    feature(7, "M3", "VAL-THREE-004"),
     feature(8, "M3", "VAL-THREE-001"),
     feature(9, "M3", "VAL-THREE-002"),
   ],
@@ -50,8 +50,9 @@ const V1: ScriptedPlan = {
     assertion("VAL-TWO-001", "M2", "part 4 is there"),
     assertion("VAL-TWO-002", "M2", "part 5 is right"),
     assertion("VAL-TWO-003", "M2", "part 6 is there"),
-    assertion("VAL-THREE-001", "M3", "parts 7 and 8 are there"),
+    assertion("VAL-THREE-001", "M3", "part 8 is there"),
     assertion("VAL-THREE-002", "M3", "part 9 is there"),
+    assertion("VAL-THREE-004", "M3", "part 7 is there"),
   ],
 };
 

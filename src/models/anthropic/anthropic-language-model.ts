@@ -1,5 +1,5 @@
 import type Anthropic from "@anthropic-ai/sdk";
-import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse, Usage } from "../language-model.ts";
+import { THINKING_TOKENS, type AssistantPart, type LanguageModel, type ModelRequest, type ModelResponse, type Usage } from "../language-model.ts";
 import { toModelError } from "../model-error.ts";
 import { convertToAnthropicRequest } from "./convert-to-anthropic-messages.ts";
 import { mapAnthropicStopReason } from "./map-anthropic-stop-reason.ts";
@@ -38,13 +38,15 @@ export class AnthropicLanguageModel implements LanguageModel {
     try {
       const client = await this.#sdk();
       stream = client.messages.stream(
-        { model: this.#model, max_tokens: request.maxOutputTokens, system, tools, messages },
+        { model: this.#model, max_tokens: request.maxOutputTokens, system, tools, messages, ...thinkingFor(request) },
         { signal: request.signal },
       );
       const message = await stream.finalMessage();
       const content: AssistantPart[] = [];
       for (const block of message.content) {
-        if (block.type === "text") content.push({ type: "text", text: block.text });
+        if (block.type === "thinking") content.push({ type: "reasoning", text: block.thinking, signature: block.signature });
+        else if (block.type === "redacted_thinking") content.push({ type: "reasoning", redacted: block.data });
+        else if (block.type === "text") content.push({ type: "text", text: block.text });
         else if (block.type === "tool_use") content.push({ type: "tool-call", id: block.id, name: block.name, input: block.input });
       }
       return { content, stopReason: mapAnthropicStopReason(message.stop_reason), usage: toUsage(message.usage) };
@@ -59,6 +61,17 @@ export class AnthropicLanguageModel implements LanguageModel {
       throw failure;
     }
   }
+}
+
+/**
+ * Extended thinking for a request with an effort: the effort's budget, kept below `max_tokens` with
+ * room for the answer (the API requires budget < max_tokens, and at least 1,024); none when the call
+ * allows too little output for both.
+ */
+export function thinkingFor(request: ModelRequest): { thinking?: { type: "enabled"; budget_tokens: number } } {
+  if (!request.effort) return {};
+  const budget = Math.min(THINKING_TOKENS[request.effort], request.maxOutputTokens - 1_024);
+  return budget >= 1_024 ? { thinking: { type: "enabled", budget_tokens: budget } } : {};
 }
 
 function toUsage(usage: Anthropic.Messages.Usage): Usage {

@@ -48,6 +48,9 @@ export class OpenAILanguageModel implements LanguageModel {
           ...(this.#isOpenAI
             ? { max_completion_tokens: request.maxOutputTokens, prompt_cache_key: request.cacheKey }
             : { max_tokens: request.maxOutputTokens }),
+          // Sent only when the operator or the repository chose an effort for the role: reasoning
+          // models take it, and a server that knows no such field is then the operator's to fix.
+          ...(request.effort ? { reasoning_effort: request.effort } : {}),
         },
         { signal: request.signal },
       );

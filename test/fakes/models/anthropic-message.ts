@@ -14,6 +14,7 @@ export function anthropicMessage(reply: ResolvedReply, context: ReplyContext) {
   return {
     ...anthropicMessageHead(context, anthropicUsage(context, context.usage.outputTokens)),
     content: [
+      ...(reply.thinking ? [{ type: "thinking", thinking: reply.thinking.text, signature: reply.thinking.signature }] : []),
       ...(hasTextBlock(reply) ? [{ type: "text", text: reply.text, citations: null }] : []),
       ...reply.toolCalls.map((call) => ({ ...toolUseBlock(call), input: toolInput(call) })),
     ],

@@ -1,4 +1,5 @@
 import { asArray, asObject, asString, type JsonObject } from "./json-access.ts";
+import { thinkingSignature } from "./resolve-reply.ts";
 
 /**
  * The first thing the real Messages API would reject with a 400, among the mistakes a client is
@@ -34,7 +35,37 @@ export function anthropicRequestProblem(body: JsonObject): string | undefined {
       );
     }
   }
-  return cacheBreakpointProblem(body, messages);
+  return thinkingProblem(body, messages) ?? cacheBreakpointProblem(body, messages);
+}
+
+/**
+ * Extended thinking as the API checks it: a budget of at least 1,024 tokens and below `max_tokens`,
+ * and, while a tool loop goes on, the last assistant turn sent back starting with its thinking block,
+ * signature intact (a thinking block whose text or signature was changed is refused).
+ */
+function thinkingProblem(body: JsonObject, messages: JsonObject[]): string | undefined {
+  for (const [index, message] of messages.entries()) {
+    for (const [blockIndex, block] of asArray(message.content).map(asObject).entries()) {
+      if (block.type === "thinking" && asString(block.signature) !== thinkingSignature(asString(block.thinking))) {
+        return `messages.${index}.content.${blockIndex}: Invalid \`signature\` in \`thinking\` block`;
+      }
+    }
+  }
+  const thinking = body.thinking === undefined ? undefined : asObject(body.thinking);
+  if (thinking?.type !== "enabled") return undefined;
+  const budget = thinking.budget_tokens;
+  if (typeof budget !== "number" || budget < 1024) return "thinking.enabled.budget_tokens: Input should be greater than or equal to 1024";
+  if (typeof body.max_tokens === "number" && budget >= body.max_tokens) return "`max_tokens` must be greater than `thinking.budget_tokens`";
+  const lastAssistant = messages.findLastIndex((message) => message.role === "assistant");
+  const last = lastAssistant === -1 ? undefined : messages[lastAssistant]!;
+  const blocks = last ? asArray(last.content).map(asObject) : [];
+  if (blocks.some((block) => block.type === "tool_use") && blocks[0]?.type !== "thinking" && blocks[0]?.type !== "redacted_thinking") {
+    return (
+      `messages.${lastAssistant}.content.0.type: Expected \`thinking\` or \`redacted_thinking\`, but found \`${asString(blocks[0]?.type)}\`. ` +
+      "When `thinking` is enabled, a final `assistant` message must start with a thinking block."
+    );
+  }
+  return undefined;
 }
 
 /** The API allows four blocks with `cache_control`, and no 1-hour one after a 5-minute one. */

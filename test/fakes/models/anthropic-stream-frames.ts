@@ -22,6 +22,15 @@ export function anthropicStreamFrames(reply: ResolvedReply, context: ReplyContex
     { type: "ping" },
   ];
   let index = 0;
+  if (reply.thinking) {
+    events.push({ type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } });
+    for (const thinking of splitIntoChunks(reply.thinking.text)) {
+      events.push({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking } });
+    }
+    events.push({ type: "content_block_delta", index, delta: { type: "signature_delta", signature: reply.thinking.signature } });
+    events.push({ type: "content_block_stop", index });
+    index++;
+  }
   if (hasTextBlock(reply)) {
     events.push({ type: "content_block_start", index, content_block: { type: "text", text: "", citations: null } });
     for (const text of splitIntoChunks(reply.text)) {

@@ -74,6 +74,11 @@ export interface ScriptedToolCall {
 }
 
 interface ContentReplyFields {
+  /**
+   * Anthropic only: a thinking block before the text and tool calls, with a signature the fake
+   * checks when the client sends it back.
+   */
+  thinking?: string;
   /** Defaults to "tool_use" when there are tool calls, "end" otherwise. */
   stopReason?: StopReason;
   /** Overrides the computed counts field by field. */
