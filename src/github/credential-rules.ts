@@ -24,7 +24,7 @@ export interface CredentialRule {
  * (another key's BEGIN line, an END line) is never one; a body line already redacted (decoded and
  * found to be a key) is one.
  */
-const KEY_LINE = String.raw`(?:(?:\r?\n|(?:\\r)?\\n)(?![ \t>|#*+/-]*-----)[ \t]*(?:[>|#*+-]+[ \t]*|\/\/[ \t]*)?(?:(?:Proc-Type|DEK-Info|Comment):[^\n\\]*|\[redacted\]|[A-Za-z0-9+/=]+)|[ \t]+(?:[A-Za-z0-9+/=]{16,}|\[redacted\]))`;
+const KEY_LINE = String.raw`(?:(?:\r?\n|(?:\\r)?\\n)(?![ \t>|#*+/-]*-----)[ \t]*(?:[>|#*+-]+[ \t]*|\/\/[ \t]*)?(?:(?:Proc-Type|DEK-Info|Comment):[^\n\\]*|\[redacted\]|[A-Za-z0-9+/=]+)|[ \t]+(?:[>|#*+-]+[ \t]*)?(?:[A-Za-z0-9+/=]{16,}|\[redacted\]))`;
 
 /**
  * Credential shapes. The first group's regexes come from gitleaks' default rule set

@@ -2,12 +2,19 @@
 const SEGMENT = "[A-Za-z0-9+/_-]";
 /** A line break, real or escaped (JSON, env files), and the indentation after it; not before a PEM armour line. */
 const BREAK = String.raw`(?:\r?\n|(?:\\r)?\\n)[ \t]*(?!-----)`;
+/** Between two lines of a block: a line break, or spaces where the lines were folded into one (a table cell). */
+const BETWEEN = String.raw`(?:${BREAK}|[ \t]+)`;
 
 /**
  * A run of base64 of at least 40 characters, wrapped or not: `base64` wraps at 76 characters and
  * `openssl base64` at 64, so each further line of a block is long, and only the last may be short.
  */
-const BLOCK = new RegExp(String.raw`(?:(?<![A-Za-z0-9+/_=\\-])|(?<=\\[nrt]))${SEGMENT}{40,}(?:${BREAK}${SEGMENT}{40,})*(?:${BREAK}${SEGMENT}{1,39}={0,2}(?![A-Za-z0-9+/_=-])|={1,2})?`, "g");
+const BLOCK = new RegExp(
+  String.raw`(?:(?<![A-Za-z0-9+/_=\\-])|(?<=\\[nrt]))${SEGMENT}{40,}(?:${BETWEEN}${SEGMENT}{40,})*(?:${BREAK}${SEGMENT}{1,39}={0,2}(?![A-Za-z0-9+/_=-])|[ \t]+${SEGMENT}{4,39}={0,2}(?![A-Za-z0-9+/_=-])|={1,2})?`,
+  "g",
+);
+/** What separates the lines of a block. */
+const SEPARATOR = /(?:\r?\n|(?:\\r)?\\n)[ \t]*|[ \t]+/g;
 
 /** What a decoded block must not hold: a PEM private key, an OpenSSH key, or one of the operator's secrets. */
 function holdsSecret(bytes: Buffer, secrets: readonly string[]): boolean {
@@ -32,7 +39,7 @@ function isPrivateKeyDer(bytes: Buffer): boolean {
 }
 
 function decode(block: string): Buffer {
-  return Buffer.from(block.replace(/\\r|\\n|\s/g, "").replace(/-/g, "+").replace(/_/g, "/"), "base64");
+  return Buffer.from(block.replace(SEPARATOR, "").replace(/-/g, "+").replace(/_/g, "/"), "base64");
 }
 
 /**
@@ -45,10 +52,11 @@ export function redactEncodedSecrets(text: string, secrets: readonly string[], r
   BLOCK.lastIndex = 0;
   return text.replace(BLOCK, (match) => {
     // A short last line that would break the encoding's length (a multiple of 4) is a word after it, not its end.
-    const lastBreak = Math.max(match.lastIndexOf("\n"), match.lastIndexOf("\\n"));
-    const body = lastBreak >= 0 ? match.slice(0, lastBreak) : match;
-    const whole = (candidate: string) => candidate.replace(/\\r|\\n|\s/g, "").length % 4 === 0;
-    const [block, after] = lastBreak >= 0 && !whole(match) && whole(body) ? [body, match.slice(body.length)] : [match, ""];
+    const separators = [...match.matchAll(SEPARATOR)];
+    const last = separators.at(-1);
+    const body = last ? match.slice(0, last.index) : match;
+    const whole = (candidate: string) => candidate.replace(SEPARATOR, "").length % 4 === 0;
+    const [block, after] = last && !whole(match) && whole(body) ? [body, match.slice(body.length)] : [match, ""];
     if (holdsSecret(decode(block), secrets)) return replacement + after;
     if (/^[+-]/.test(block) && holdsSecret(decode(block.slice(1)), secrets)) return block[0] + replacement + after;
     return match;

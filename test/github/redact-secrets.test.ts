@@ -28,7 +28,8 @@ describe("createRedactor", () => {
 
   describe.each(Object.entries(CREDENTIALS))("%s", (_name, { text, secret }) => {
     it("is redacted alone, in a sentence, quoted and in JSON", () => {
-      for (const where of [text, `leaked ${text} from .env`, `"${text}"`, `\`${text}\`;`, JSON.stringify({ output: `x\n${text}\ny` })]) {
+      // As a Markdown table cell has it too: its lines folded into one.
+      for (const where of [text, `leaked ${text} from .env`, `"${text}"`, `\`${text}\`;`, JSON.stringify({ output: `x\n${text}\ny` }), `| F1 | ${text.replace(/\r?\n/g, " ")} |`]) {
         const clean = redact(where);
         expect(clean, where).not.toContain(secret);
         expect(clean, where).toContain("[redacted]");
