@@ -30,7 +30,7 @@ const KEY_LINE = String.raw`(?:(?:\r?\n|(?:\\r)?\\n)(?![ \t>|#*+/-]*-----)[ \t]*
  * Credential shapes. The first group's regexes come from gitleaks' default rule set
  * (config/gitleaks.toml, MIT, Copyright (c) 2019 Zachary Rice), ported to JavaScript; the rest are this
  * app's own, written from each provider's published token format. The library rule set
- * (`scan-secrets.ts`) adds its own for text posted to GitHub; these apply everywhere, logs included.
+ * (`outbound-redactor.ts`) adds its own for text posted to GitHub; these apply everywhere, logs included.
  */
 const RULES: CredentialRule[] = [
   // A private key, with or without its END line: a truncated log still carries the key's body.
