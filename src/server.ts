@@ -5,7 +5,7 @@ import { Probot, Server } from "probot";
 import { missionsApp } from "./app.ts";
 import type { OperatorConfig } from "./config/index.ts";
 import { Engine, Intake } from "./engine/index.ts";
-import { createRedactor, missionsOctokit, OctokitGitHub, redactLogLine } from "./github/index.ts";
+import { createOutboundRedactor, createRedactor, missionsOctokit, OctokitGitHub, redactLogLine } from "./github/index.ts";
 import { ModelRegistry, PriceTable } from "./models/index.ts";
 import { Dashboard, DashboardAuth, MissionFeed } from "./control/index.ts";
 import { MissionsMetrics } from "./metrics/index.ts";
@@ -101,6 +101,10 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     },
   });
   let selfUrl = config.publicUrl ?? `http://${config.host ?? "localhost"}:${config.port}`;
+  // The sanitiser: the operator's secrets and this app's credential rules (fast, synchronous: logs and
+  // commit messages), and for text that leaves the app — GitHub, the dashboard — secretlint's rule set too.
+  const redact = createRedactor(operatorSecrets(config));
+  const redactOutbound = createOutboundRedactor(redact);
   const dashboard = new Dashboard({
     store,
     feed,
@@ -115,11 +119,11 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     }),
     metrics,
     metricsAccess: config.metrics,
+    redact: redactOutbound,
   });
   if (!config.dashboard.token && !config.dashboard.oauth) log.info("dashboard sign-in is off: set MISSIONS_DASHBOARD_TOKEN, or GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET");
   await server.load(async (app, appOptions) => {
-    const redact = createRedactor(operatorSecrets(config));
-    const github = new OctokitGitHub(app, redact);
+    const github = new OctokitGitHub(app, redactOutbound);
     const workspace = new GitWorkspace(config.workspaceRoot, config.toolPath);
     engine = new Engine({
       store,

@@ -4,3 +4,5 @@ export { toCheckRunRequests, clip, CHECK_OUTPUT_LIMIT } from "./check-run-reques
 export { hasWriteAccess } from "./has-write-access.ts";
 export { createRedactor, redactLogLine } from "./redact-secrets.ts";
 export { missionsOctokit, type OctokitPolicy } from "./missions-octokit.ts";
+export { createOutboundRedactor } from "./outbound-redactor.ts";
+export { address, defuseMentions } from "./mentions.ts";

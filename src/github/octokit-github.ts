@@ -1,6 +1,7 @@
 import type { Probot, ProbotOctokit } from "probot";
 import type { AppIdentity, CheckRunInput, GitHubPort, GitTreeChange, Permission, PullRequest, RepoRef, ReviewComment } from "./github-port.ts";
 import { toCheckRunRequests } from "./check-run-requests.ts";
+import { defuseMentions } from "./mentions.ts";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -19,16 +20,26 @@ const NOT_REPEATED = { retries: 0 };
 const TREE_ENTRIES_PER_REQUEST = 500;
 const BLOB_UPLOADS_AT_ONCE = 4;
 
-/** The GitHub port over Probot's authenticated Octokit: installation tokens are cached by Probot. */
+/**
+ * The GitHub port over Probot's authenticated Octokit: installation tokens are cached by Probot.
+ *
+ * The one way out for text: every text it sends — comments, pull requests' titles and bodies, check
+ * runs' names, titles, summaries, texts and annotations, commit messages — passes `redact`, and then
+ * has its mentions defused (all but the app's own `address()`es), whichever code wrote it.
+ */
 export class OctokitGitHub implements GitHubPort {
   readonly #probot: Probot;
-  readonly #redact: (text: string) => string;
+  readonly #redact: (text: string) => string | Promise<string>;
   #identity: Promise<AppIdentity> | undefined;
 
-  /** `redact` is applied to every text this adapter posts: comments, pull requests, check runs. */
-  constructor(probot: Probot, redact: (text: string) => string = (text) => text) {
+  constructor(probot: Probot, redact: (text: string) => string | Promise<string> = (text) => text) {
     this.#probot = probot;
     this.#redact = redact;
+  }
+
+  /** A text as it may leave the app. */
+  async #out(text: string): Promise<string> {
+    return defuseMentions(await this.#redact(text));
   }
 
   #octokit(repo: RepoRef): Promise<Octokit> {
@@ -99,13 +110,13 @@ export class OctokitGitHub implements GitHubPort {
 
   async postComment(repo: RepoRef, issue: number, body: string): Promise<number> {
     const octokit = await this.#octokit(repo);
-    const { data } = await octokit.rest.issues.createComment({ owner: repo.owner, repo: repo.name, issue_number: issue, body: this.#redact(body), request: NOT_REPEATED });
+    const { data } = await octokit.rest.issues.createComment({ owner: repo.owner, repo: repo.name, issue_number: issue, body: await this.#out(body), request: NOT_REPEATED });
     return data.id;
   }
 
   async updateComment(repo: RepoRef, commentId: number, body: string): Promise<void> {
     const octokit = await this.#octokit(repo);
-    await octokit.rest.issues.updateComment({ owner: repo.owner, repo: repo.name, comment_id: commentId, body: this.#redact(body) });
+    await octokit.rest.issues.updateComment({ owner: repo.owner, repo: repo.name, comment_id: commentId, body: await this.#out(body) });
   }
 
   async findOwnComment(repo: RepoRef, issue: number, marker: string) {
@@ -198,8 +209,9 @@ export class OctokitGitHub implements GitHubPort {
       tree = data.sha;
     }
     // No author, no committer: GitHub makes the app's bot both, and signs the commit. The message is the
-    // local commit's as it is (its callers wrote it for GitHub: trailers and all).
-    const { data } = await octokit.rest.git.createCommit({ ...target, message: input.message, tree, parents: [input.parent] });
+    // local commit's (trailers and all), sanitised like any text: the commit GitHub makes is adopted
+    // by the checkout, so the two need not be the same.
+    const { data } = await octokit.rest.git.createCommit({ ...target, message: await this.#out(input.message), tree, parents: [input.parent] });
     return { sha: data.sha, tree };
   }
 
@@ -224,7 +236,7 @@ export class OctokitGitHub implements GitHubPort {
 
   async createPull(repo: RepoRef, input: { title: string; head: string; base: string; body: string; draft: boolean }): Promise<PullRequest> {
     const octokit = await this.#octokit(repo);
-    const { data } = await octokit.rest.pulls.create({ owner: repo.owner, repo: repo.name, ...input, title: this.#redact(input.title), body: this.#redact(input.body), request: NOT_REPEATED });
+    const { data } = await octokit.rest.pulls.create({ owner: repo.owner, repo: repo.name, ...input, title: await this.#out(input.title), body: await this.#out(input.body), request: NOT_REPEATED });
     return { number: data.number, nodeId: data.node_id, draft: data.draft ?? input.draft, htmlUrl: data.html_url };
   }
 
@@ -234,8 +246,8 @@ export class OctokitGitHub implements GitHubPort {
       owner: repo.owner,
       repo: repo.name,
       pull_number: number,
-      ...(input.title !== undefined ? { title: this.#redact(input.title) } : {}),
-      ...(input.body !== undefined ? { body: this.#redact(input.body) } : {}),
+      ...(input.title !== undefined ? { title: await this.#out(input.title) } : {}),
+      ...(input.body !== undefined ? { body: await this.#out(input.body) } : {}),
     });
   }
 
@@ -248,26 +260,38 @@ export class OctokitGitHub implements GitHubPort {
     );
   }
 
-  #redactCheckRun(input: CheckRunInput): CheckRunInput {
+  async #outCheckRun(input: CheckRunInput): Promise<CheckRunInput> {
+    const annotations = input.annotations
+      ? await Promise.all(
+          input.annotations.map(async (annotation) => ({
+            // The path stays as it is: GitHub places the annotation on that file.
+            ...annotation,
+            message: await this.#out(annotation.message),
+            ...(annotation.title !== undefined ? { title: await this.#out(annotation.title) } : {}),
+          })),
+        )
+      : undefined;
     return {
       ...input,
-      title: this.#redact(input.title),
-      summary: this.#redact(input.summary),
-      ...(input.text !== undefined ? { text: this.#redact(input.text) } : {}),
-      ...(input.annotations ? { annotations: input.annotations.map((annotation) => ({ ...annotation, message: this.#redact(annotation.message) })) } : {}),
+      name: await this.#out(input.name),
+      title: await this.#out(input.title),
+      summary: await this.#out(input.summary),
+      ...(input.text !== undefined ? { text: await this.#out(input.text) } : {}),
+      ...(annotations ? { annotations } : {}),
     };
   }
 
   async findCheckRun(repo: RepoRef, headSha: string, name: string): Promise<number | undefined> {
     const octokit = await this.#octokit(repo);
     const { appId } = await this.identity(repo);
-    const { data } = await octokit.rest.checks.listForRef({ owner: repo.owner, repo: repo.name, ref: headSha, check_name: name });
+    // Asked for by the name it was created with: sanitised the same way.
+    const { data } = await octokit.rest.checks.listForRef({ owner: repo.owner, repo: repo.name, ref: headSha, check_name: await this.#out(name) });
     return data.check_runs.find((run) => run.app?.id === appId)?.id;
   }
 
   async createCheckRun(repo: RepoRef, input: CheckRunInput): Promise<number> {
     const octokit = await this.#octokit(repo);
-    const [first, ...rest] = toCheckRunRequests(this.#redactCheckRun(input));
+    const [first, ...rest] = toCheckRunRequests(await this.#outCheckRun(input));
     const { data } = await octokit.rest.checks.create({ owner: repo.owner, repo: repo.name, head_sha: input.headSha, ...first!, request: NOT_REPEATED });
     for (const more of rest) await octokit.rest.checks.update({ owner: repo.owner, repo: repo.name, check_run_id: data.id, ...more });
     return data.id;
@@ -275,7 +299,7 @@ export class OctokitGitHub implements GitHubPort {
 
   async updateCheckRun(repo: RepoRef, id: number, input: CheckRunInput): Promise<void> {
     const octokit = await this.#octokit(repo);
-    for (const request of toCheckRunRequests(this.#redactCheckRun(input))) {
+    for (const request of toCheckRunRequests(await this.#outCheckRun(input))) {
       await octokit.rest.checks.update({ owner: repo.owner, repo: repo.name, check_run_id: id, ...request });
     }
   }

@@ -4,6 +4,7 @@ import { approvedPlan, latestContract } from "./plan-features.ts";
 import { freshContinuations } from "./record-checkpoint.ts";
 import { freshRepairRounds } from "./record-validation.ts";
 import { adoptRevision, keepApproved, startRevision } from "./revise.ts";
+import { address } from "./markdown.ts";
 import { applySkip } from "./skip.ts";
 
 export interface IntentLimits {
@@ -18,7 +19,7 @@ export interface IntentLimits {
 export function applyIntent(mission: Mission, intent: Intent, now: string, limits: IntentLimits): Mission {
   const reply = (text: string): Mission => ({
     ...mission,
-    notices: [...mission.notices, { key: `reply-${intent.seq}`, body: `@${intent.author} ${text}` }],
+    notices: [...mission.notices, { key: `reply-${intent.seq}`, body: `${address(intent.author)} ${text}` }],
   });
   if (intent.verb === "pull-closed") return pullClosed(mission, intent, now);
   // A done mission's pull request can still be fixed or validated again — until someone merged or closed it.
@@ -141,13 +142,13 @@ function pullClosed(mission: Mission, intent: Intent, now: string): Mission {
     ? [
         "### ✅ Mission ended: pull request merged",
         "",
-        `@${intent.author} merged #${number} before the mission finished, so it ends here` +
+        `${address(intent.author)} merged #${number} before the mission finished, so it ends here` +
           (unpassed.length > 0 ? `; these assertions had not passed: ${unpassed.join(", ")}.` : "."),
       ]
     : [
         "### 🛑 Mission stopped: pull request closed",
         "",
-        `@${intent.author} closed #${number} without merging it, so the mission stopped: nothing more is pushed to \`${mission.branch}\`, which stays as it is. ` +
+        `${address(intent.author)} closed #${number} without merging it, so the mission stopped: nothing more is pushed to \`${mission.branch}\`, which stays as it is. ` +
           "To start again, remove the `mission` label from this issue and add it again: a new mission starts on a new branch.",
       ];
   return {
@@ -178,7 +179,7 @@ function approve(mission: Mission, intent: Intent, now: string, reply: (text: st
   if (mission.approvedVersion !== undefined && version === mission.approvedVersion && version !== latest.version) {
     // A revision waits, and the person chose the contract the work already runs on: it goes on, unchanged.
     const kept = keepApproved(mission);
-    return { ...kept, notices: [...kept.notices, { key: `reply-${intent.seq}`, body: `@${intent.author} contract v${version} stays; v${latest.version} is set aside. ${kept.status === "running" ? "The work goes on." : `The mission is **${kept.status}** again, as before the revise.`}` }] };
+    return { ...kept, notices: [...kept.notices, { key: `reply-${intent.seq}`, body: `${address(intent.author)} contract v${version} stays; v${latest.version} is set aside. ${kept.status === "running" ? "The work goes on." : `The mission is **${kept.status}** again, as before the revise.`}` }] };
   }
   if (version !== latest.version) {
     return reply(

@@ -15,7 +15,7 @@ export { checkpointCommitBody, checkpointHandoff, freshContinuations, recordChec
 export { applyRepair, type RepairFeature } from "./apply-repair.ts";
 export * from "./markers.ts";
 export { renderContract, renderQuestions, type RevisionBase } from "./render-contract.ts";
-export { escapeCell, defuseMarkers, defuseMentions } from "./markdown.ts";
+export { escapeCell, defuseMarkers, address } from "./markdown.ts";
 export { allFeatures, approvedPlan, featuresOf, latestContract, nextFeatureId, plannedFeature } from "./plan-features.ts";
 export { missionProgress, type MissionProgress } from "./mission-progress.ts";
 export { renderPullBody, formatDuration } from "./render-pull-body.ts";

@@ -1,4 +1,4 @@
-import { defuseMentions } from "./markdown.ts";
+import { address } from "./markdown.ts";
 import { renderHelp } from "./commands.ts";
 
 /**
@@ -8,7 +8,7 @@ import { renderHelp } from "./commands.ts";
 
 /** Someone without write access added the mission label. */
 export function labelRefusal(sender: string, label: string): string {
-  return `@${sender} thanks for the interest — only people with write access to this repository can start a mission. A maintainer can add the \`${label}\` label.`;
+  return `${address(sender)} thanks for the interest — only people with write access to this repository can start a mission. A maintainer can add the \`${label}\` label.`;
 }
 
 /** The repository's configuration file keeps the mission from starting. */
@@ -26,17 +26,17 @@ export function configProblemsReply(configPath: string, problems: string[], labe
 
 /** Someone without write access gave a command. */
 export function commandRefusal(author: string, verb: string): string {
-  return `@${author} sorry — only people with write access to this repository can steer a mission, so I did not act on \`/mission ${verb}\`.`;
+  return `${address(author)} sorry — only people with write access to this repository can steer a mission, so I did not act on \`/mission ${verb}\`.`;
 }
 
 /** A command on an issue or pull request that has no mission. */
 export function noMissionReply(author: string, where: "issue" | "pull request", label: string): string {
-  return `@${author} there is no mission on this ${where}. Add the \`${label}\` label to an issue to start one.`;
+  return `${address(author)} there is no mission on this ${where}. Add the \`${label}\` label to an issue to start one.`;
 }
 
 /** `/mission help`, or the list of commands after one the app does not know (`given`). */
 export function helpReply(unknown?: string): string {
-  // The person's own word, echoed: never able to leave its code span (a backtick) or reach anyone.
+  // The person's own word, echoed: never able to leave its code span (a backtick); the GitHub port defuses any mention in it.
   const word = unknown?.replace(/[`\\]/g, "").slice(0, 40);
-  return renderHelp(word === undefined ? undefined : `\`/mission ${defuseMentions(word)}\` is not a command I know. These are:`);
+  return renderHelp(word === undefined ? undefined : `\`/mission ${word}\` is not a command I know. These are:`);
 }

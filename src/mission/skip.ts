@@ -1,4 +1,5 @@
 import type { Intent } from "./intent.ts";
+import { address } from "./markdown.ts";
 import type { Mission } from "./mission.ts";
 import { allFeatures, approvedPlan } from "./plan-features.ts";
 import { freshContinuations } from "./record-checkpoint.ts";
@@ -41,7 +42,7 @@ export function applySkip(mission: Mission, intent: Intent, now: string, reply: 
         ...next.notices,
         {
           key: `reply-${intent.seq}`,
-          body: `@${intent.author} ${id} is skipped. No other feature serves ${orphaned.map((a) => `\`${a}\``).join(", ")}, so its validation will most likely fail; to set it aside too, comment \`/mission skip ${orphaned[0]} <reason>\`.`,
+          body: `${address(intent.author)} ${id} is skipped. No other feature serves ${orphaned.map((a) => `\`${a}\``).join(", ")}, so its validation will most likely fail; to set it aside too, comment \`/mission skip ${orphaned[0]} <reason>\`.`,
         },
       ],
     };

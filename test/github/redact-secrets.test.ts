@@ -28,7 +28,8 @@ describe("createRedactor", () => {
 
   describe.each(Object.entries(CREDENTIALS))("%s", (_name, { text, secret }) => {
     it("is redacted alone, in a sentence, quoted and in JSON", () => {
-      for (const where of [text, `leaked ${text} from .env`, `"${text}"`, `\`${text}\`;`, JSON.stringify({ output: `x\n${text}\ny` })]) {
+      // As a Markdown table cell has it too: its lines folded into one.
+      for (const where of [text, `leaked ${text} from .env`, `"${text}"`, `\`${text}\`;`, JSON.stringify({ output: `x\n${text}\ny` }), `| F1 | ${text.replace(/\r?\n/g, " ")} |`]) {
         const clean = redact(where);
         expect(clean, where).not.toContain(secret);
         expect(clean, where).toContain("[redacted]");
@@ -56,6 +57,29 @@ describe("createRedactor", () => {
       const clean = operator(`before ${form} after`);
       expect(clean, form).not.toContain(secret);
       expect(clean, form).toContain("[redacted]");
+    }
+  });
+
+  it("removes the operator's secrets and private keys from base64 wrapped over lines, as `base64` and `openssl base64` wrap it", () => {
+    const operator = createRedactor(OPERATOR_SECRETS);
+    for (const width of [64, 76]) {
+      for (const secret of OPERATOR_SECRETS) {
+        // Inside a longer encoded text, at every offset, so that the secret straddles a line break somewhere.
+        for (let offset = 0; offset < width; offset += 7) {
+          const encoded = Buffer.from(`${"x".repeat(offset)}${secret}${"y".repeat(40)}`).toString("base64");
+          const lines = encoded.match(new RegExp(`.{1,${width}}`, "g"))!;
+          const clean = operator(`config:\n${lines.join("\n")}\nend`);
+          expect(clean, `${width} ${offset}`).toBe("config:\n[redacted]\nend");
+        }
+      }
+    }
+  });
+
+  it("leaves encoded public keys, certificates and other base64 alone", () => {
+    const publicKey = ["-----BEGIN PUBLIC KEY-----", "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAu1SU1LfVLPHCozMxH2Mo", "4lgOEePzNm0tRgeLezV6ffAt0gunVTLw7onLRnrq0/IzW7yWR7QkrmBL7jTKEn5u", "-----END PUBLIC KEY-----"].join("\n");
+    const certificate = Buffer.from([0x30, 0x82, 0x03, 0x00, 0x30, 0x82, 0x02, 0x00, 0xa0, 0x03, 0x02, 0x01, 0x02, ...Array.from({ length: 60 }, (_, i) => i)]).toString("base64");
+    for (const text of [publicKey, Buffer.from(publicKey).toString("base64"), certificate, Buffer.from("just a long sentence that happens to be encoded in base64 for transport").toString("base64")]) {
+      expect(redact(text), text).toBe(text);
     }
   });
 

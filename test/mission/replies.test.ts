@@ -1,9 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { defuseMentions } from "../../src/github/index.ts";
 import { commandRefusal, configProblemsReply, helpReply, labelRefusal, noMissionReply, renderHelp } from "../../src/mission/index.ts";
+
+/** A reply as GitHub shows it: through the port, which keeps only the app's own mentions. */
+const posted = (text: string) => defuseMentions(text);
 
 describe("replies", () => {
   it("refuses a label from someone without write access, naming who can start a mission", () => {
-    expect(labelRefusal("eve", "mission")).toBe(
+    expect(posted(labelRefusal("eve", "mission"))).toBe(
       "@eve thanks for the interest — only people with write access to this repository can start a mission. A maintainer can add the `mission` label.",
     );
   });
@@ -24,20 +28,22 @@ describe("replies", () => {
   });
 
   it("refuses a command from someone without write access, naming the command", () => {
-    expect(commandRefusal("eve", "approve")).toBe(
+    expect(posted(commandRefusal("eve", "approve"))).toBe(
       "@eve sorry — only people with write access to this repository can steer a mission, so I did not act on `/mission approve`.",
     );
   });
 
   it("says there is no mission here, on an issue or a pull request", () => {
-    expect(noMissionReply("alice", "issue", "mission")).toBe("@alice there is no mission on this issue. Add the `mission` label to an issue to start one.");
-    expect(noMissionReply("alice", "pull request", "go")).toBe("@alice there is no mission on this pull request. Add the `go` label to an issue to start one.");
+    expect(posted(noMissionReply("alice", "issue", "mission"))).toBe("@alice there is no mission on this issue. Add the `mission` label to an issue to start one.");
+    expect(posted(noMissionReply("alice", "pull request", "go"))).toBe("@alice there is no mission on this pull request. Add the `go` label to an issue to start one.");
   });
 
   it("answers help with the commands, and an unknown command with what it is not", () => {
     expect(helpReply()).toBe(renderHelp());
     const unknown = helpReply("aprove");
     expect(unknown.split("\n")[0]).toBe("`/mission aprove` is not a command I know. These are:");
+    // A person's word echoed back names nobody, and cannot pose as the app's own address.
+    expect(posted(helpReply("@octocat")).split("\n")[0]).toBe("`/mission @\u2060octocat` is not a command I know. These are:");
     expect(unknown).toContain("| `/mission approve` |");
   });
 });

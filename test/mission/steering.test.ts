@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { defuseMentions } from "../../src/github/index.ts";
 import {
   applyCuratedBulletin,
   applyIntent,
@@ -212,11 +213,11 @@ describe("what reviewers read of a feature", () => {
 describe("quoted text in the app's comments", () => {
   it("never notifies anyone a model or a person named, and never poses as the app's markers", () => {
     const blocked = applyIntent(underWay(), intent("skip", "F4 ask @bob and @acme/maintainers <!-- missions:control m=x -->"), NOW, limits);
-    const body = renderPullBody(blocked);
+    const body = defuseMentions(renderPullBody(blocked));
     expect(body).not.toMatch(/(^|[^\w`])@(bob|acme)/);
     expect(body).toContain("@\u2060bob and @\u2060acme/maintainers &lt;!-- missions");
     // An e-mail address is no mention and stays as it is.
-    expect(renderPullBody(applyIntent(underWay(), intent("skip", "F4 mail ops@example.com"), NOW, limits))).toContain("ops@example.com");
+    expect(defuseMentions(renderPullBody(applyIntent(underWay(), intent("skip", "F4 mail ops@example.com"), NOW, limits)))).toContain("ops@example.com");
   });
 });
 
@@ -231,9 +232,9 @@ describe("/mission skip", () => {
   it("sets an assertion aside: not validated, and the pull request lists it as not verified", () => {
     const next = applyIntent(underWay(), intent("skip", "VAL-B-002 needs a real printer"), NOW, limits);
     expect(next.assertions["VAL-B-002"]).toMatchObject({ verdict: "skipped", skipped: { reason: "needs a real printer" } });
-    const body = renderPullBody(next);
+    const body = defuseMentions(renderPullBody(next));
     expect(body).toContain("## ⚠️ Not verified");
-    // Named, not notified: a mention in the app's text is defused.
+    // Named, not notified: a mention in the app's text is defused by the port, as in any text it posts.
     expect(body).toContain("skipped by @\u2060alice: needs a real printer");
   });
 

@@ -8,6 +8,7 @@ import { escapeHtml, renderPage } from "./html.ts";
 import type { MissionFeed } from "./mission-feed.ts";
 import { renderMissionList } from "./render-mission-list.ts";
 import { renderMissionLive, renderMissionPage, type MissionView } from "./render-mission-page.ts";
+import { createViewRedactor } from "./redact-view.ts";
 
 export interface DashboardDeps {
   store: MissionStore;
@@ -22,6 +23,8 @@ export interface DashboardDeps {
   now?: () => Date;
   /** How long to gather changes before one live update (default 150 ms). */
   liveDelayMs?: number;
+  /** The sanitiser of text that leaves the app (the GitHub port's): every text of a mission passes it before it is shown. */
+  redact?: (text: string) => Promise<string>;
 }
 
 const MISSION_PATH = /^\/missions\/([A-Za-z0-9_-]{1,64})(\/events)?$/;
@@ -37,9 +40,11 @@ export class Dashboard {
   readonly #deps: DashboardDeps;
   readonly #streams = new Set<ServerResponse>();
   readonly #sessionOf = new WeakMap<ServerResponse, Session>();
+  readonly #redact: <T>(value: T) => Promise<T>;
 
   constructor(deps: DashboardDeps) {
     this.#deps = deps;
+    this.#redact = deps.redact ? createViewRedactor(deps.redact) : async (value) => value;
   }
 
   /** Probot's handler: true when the request was ours. */
@@ -125,7 +130,7 @@ export class Dashboard {
     // above, so a mission in a repository that appeared since then is never listed unchecked.
     const everything = !repository && session.viewer.kind !== "github";
     // One more than a page: whether an older page exists, without counting every mission.
-    const found = await this.#deps.store.listMissionSummaries({
+    const found = await this.#listed({
       ...(status ? { status } : {}),
       ...(everything ? {} : { repositories: wanted }),
       limit: PAGE_SIZE + 1,
@@ -137,9 +142,15 @@ export class Dashboard {
     this.#html(response, 200, "Missions", body);
   }
 
+  async #listed(query: Parameters<MissionStore["listMissionSummaries"]>[0]) {
+    return this.#redact(await this.#deps.store.listMissionSummaries(query));
+  }
+
+  /** What a mission's page shows, every text of it redacted. */
   async #view(mission: Mission): Promise<MissionView> {
     const [events, usage] = await Promise.all([this.#deps.store.events(mission.id), this.#deps.store.usage(mission.id)]);
-    return { mission, events, usage, repositoryUrl: `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}`, now: this.#deps.now?.() ?? new Date() };
+    const shown = await this.#redact({ mission, events });
+    return { ...shown, usage, repositoryUrl: `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}`, now: this.#deps.now?.() ?? new Date() };
   }
 
   /** Server-sent events: the live part of the page, re-rendered after each change of the mission. */

@@ -3,7 +3,6 @@ import { basename, join } from "node:path";
 import { AppStartError, AppUnderTest, checkBrowser } from "../../browser/index.ts";
 import {
   approvedPlan,
-  defuseMentions,
   featuresOf,
   plannedFeature,
   keepFinishedValidation,
@@ -352,8 +351,8 @@ export function toAnnotations(findings: Finding[], changed: Set<string>): Annota
       endLine: finding.line,
       level: LEVEL[finding.severity],
       title: `${finding.severity} · review of ${finding.featureId}`,
-      // A reviewer's words: they name people without notifying them.
-      message: defuseMentions(finding.message),
+      // A reviewer's words: the GitHub port defuses their mentions, as in every text it posts.
+      message: finding.message,
     }));
 }
 
