@@ -8,13 +8,16 @@ const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
 
 /**
  * The schema, one migration per version, applied in order under a lock (two instances starting
- * together migrate once). JSON is `jsonb`; times the app writes stay text (ISO-8601, as in SQLite), so
- * both stores order and compare them alike. `seq` keeps the insertion order SQLite's rowid gives.
+ * together migrate once). JSON is `jsonb`, except a mission's own data: `json`, kept exactly as
+ * written, because `jsonb` reorders object keys (by length, then bytes) and the order of a mission's
+ * features, milestones and assertions is the plan's, which people see. Times the app writes stay text
+ * (ISO-8601, as in SQLite), so both stores order and compare them alike. `seq` keeps the insertion
+ * order SQLite's rowid gives.
  */
 const MIGRATIONS: string[] = [
   `CREATE TABLE missions (
      seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE, id TEXT PRIMARY KEY, owner TEXT NOT NULL, repo TEXT NOT NULL,
-     issue INTEGER NOT NULL, status TEXT NOT NULL, data JSONB NOT NULL, summary JSONB NOT NULL, pr_number INTEGER,
+     issue INTEGER NOT NULL, status TEXT NOT NULL, data JSON NOT NULL, summary JSONB NOT NULL, pr_number INTEGER,
      created_at TEXT NOT NULL, updated_at TEXT NOT NULL);
    CREATE UNIQUE INDEX missions_active_issue ON missions (owner, repo, issue) WHERE status IN (${ACTIVE});
    CREATE INDEX missions_issue ON missions (owner, repo, issue, created_at, seq);
@@ -167,8 +170,9 @@ export function databasePassword(url: string): string | undefined {
 }
 
 /**
- * JSON as `jsonb` takes it: PostgreSQL holds no NUL character and no lone UTF-16 surrogate in text,
- * so those become U+FFFD (GitHub payloads and model output can carry them) instead of failing the write.
+ * JSON as `jsonb` takes it: `jsonb` holds no NUL character and no lone UTF-16 surrogate, so those
+ * become U+FFFD (GitHub payloads and model output can carry them) instead of failing the write.
+ * (A mission's `json` data keeps them, escaped, as SQLite does.)
  */
 function toJson(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) => (typeof item === "string" ? item.replaceAll("\u0000", "\uFFFD").toWellFormed() : item));
@@ -241,7 +245,13 @@ export class PostgresMissionStore implements MissionStore {
           (error as { code?: string }).code,
         );
       }
-      await migrate(pool);
+      await migrate(pool).catch((error: unknown) => {
+        if ((error as { operatorFacing?: unknown }).operatorFacing === true) throw error;
+        throw new DatabaseUnavailableError(
+          `Cannot prepare the mission store's tables in the PostgreSQL database ${shown} (DATABASE_URL): ${said(error)}. The URL's user needs to create tables in the database (or own it).`,
+          (error as { code?: string }).code,
+        );
+      });
       if (options.exclusive) {
         instanceLock = new pg.Client({ ...config, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000 });
         instanceLock.on("error", () => {});
@@ -306,14 +316,14 @@ export class PostgresMissionStore implements MissionStore {
     return this.transaction(async (client) => {
       const result = await client.query(
         `INSERT INTO missions (id, owner, repo, issue, status, data, created_at, updated_at, pr_number, summary)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10::jsonb) ON CONFLICT DO NOTHING`,
+         VALUES ($1, $2, $3, $4, $5, $6::json, $7, $8, $9, $10::jsonb) ON CONFLICT DO NOTHING`,
         [
           mission.id,
           mission.repo.owner.toLowerCase(),
           mission.repo.name.toLowerCase(),
           mission.issue.number,
           mission.status,
-          toJson(mission),
+          JSON.stringify(mission),
           mission.createdAt,
           mission.updatedAt,
           mission.pr?.number ?? null,
@@ -411,9 +421,9 @@ export class PostgresMissionStore implements MissionStore {
   /** `saveMission` inside the caller's transaction: for a write that must commit with the mission. */
   async saveMissionIn(client: Queryable, mission: Mission, appliedIntents: number[] = [], events: MissionEvent[] = []): Promise<void> {
     await insertEvents(client, events);
-    await client.query("UPDATE missions SET status = $1, data = $2::jsonb, updated_at = $3, pr_number = $4, summary = $5::jsonb WHERE id = $6", [
+    await client.query("UPDATE missions SET status = $1, data = $2::json, updated_at = $3, pr_number = $4, summary = $5::jsonb WHERE id = $6", [
       mission.status,
-      toJson(mission),
+      JSON.stringify(mission),
       mission.updatedAt,
       mission.pr?.number ?? null,
       toJson(JSON.parse(summaryOf(mission))),

@@ -29,10 +29,10 @@ export interface TestPostgres {
 export const POSTGRES_TESTS_OFF = process.env.MISSIONS_TEST_POSTGRES === "off";
 
 /** Where `initdb`, `pg_ctl` and `postgres` are: PATH, else Debian's /usr/lib/postgresql/<version>/bin (newest). */
-export function postgresBinaries(): string | undefined {
+export function postgresBinaries(search: SearchPlaces = {}): string | undefined {
   const has = (dir: string) => ["initdb", "pg_ctl", "postgres"].every((name) => existsSync(join(dir, name)));
-  for (const dir of (process.env.PATH ?? "").split(delimiter)) if (dir && has(dir)) return dir;
-  const debian = "/usr/lib/postgresql";
+  for (const dir of (search.path ?? process.env.PATH ?? "").split(delimiter)) if (dir && has(dir)) return dir;
+  const debian = search.debianRoot ?? "/usr/lib/postgresql";
   if (!existsSync(debian)) return undefined;
   const versions = readdirSync(debian)
     .filter((name) => /^\d+$/.test(name))
@@ -41,8 +41,14 @@ export function postgresBinaries(): string | undefined {
   return undefined;
 }
 
-export async function startPostgres(): Promise<TestPostgres> {
-  const bin = postgresBinaries();
+/** Where to look for PostgreSQL instead of PATH and Debian's directory (the helper's own test). */
+interface SearchPlaces {
+  path?: string;
+  debianRoot?: string;
+}
+
+export async function startPostgres(search: SearchPlaces = {}): Promise<TestPostgres> {
+  const bin = postgresBinaries(search);
   if (!bin) {
     throw new Error(
       "PostgreSQL is not installed: the Postgres store's tests need initdb and pg_ctl (Debian: apt-get install postgresql; .ci/run installs it). " +

@@ -250,6 +250,26 @@ describe.each<StoreKind>([sqliteKind(), postgresKind()])("the $name store", (kin
     expect(all.granted).toBe(true);
   });
 
+  test("keeps a mission exactly as saved: the order of its features, milestones and assertions, and any text", async () => {
+    const { store } = await fresh();
+    // Plan order, which people see in lists (not sorted by length or name, as a JSON database would).
+    const saved = {
+      ...mission({ id: "a", issue: { number: 7, title: "odd text: \u0000 and \ud800" } }),
+      features: { F2: { status: "pending", attempts: 0 }, F10: { status: "pending", attempts: 0 }, F1: { status: "done", attempts: 1 } },
+      milestones: { "M-late": { status: "pending", round: 0 }, M1: { status: "pending", round: 0 } },
+      assertions: { "VAL-API-002": { verdict: "pending" }, "VAL-UI-001": { verdict: "pass" }, "VAL-API-001": { verdict: "pending" } },
+    } as Mission;
+    await store.createMission(saved);
+    const loaded = (await store.getMission("a"))!;
+    expect(Object.keys(loaded.features)).toEqual(["F2", "F10", "F1"]);
+    expect(Object.keys(loaded.milestones)).toEqual(["M-late", "M1"]);
+    expect(Object.keys(loaded.assertions)).toEqual(["VAL-API-002", "VAL-UI-001", "VAL-API-001"]);
+    expect(loaded.issue.title).toBe("odd text: \u0000 and \ud800");
+    await store.saveMission({ ...loaded, assertions: { "VAL-UI-002": { verdict: "pending" }, ...loaded.assertions } });
+    expect(Object.keys((await store.getMission("a"))!.assertions)).toEqual(["VAL-UI-002", "VAL-API-002", "VAL-UI-001", "VAL-API-001"]);
+    expect(Object.keys((await store.listMissions())[0]!.features)).toEqual(["F2", "F10", "F1"]);
+  });
+
   test("round-trips every kind of stored mission", async () => {
     const { store } = await fresh();
     const names = readdirSync(CORPUS).filter((name) => name.endsWith(".json"));

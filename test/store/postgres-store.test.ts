@@ -176,6 +176,23 @@ describe.skipIf(POSTGRES_TESTS_OFF)("PostgresMissionStore", () => {
     expect(malformed?.message).not.toContain(secret);
   });
 
+  it("says what the database's user lacks when it may not create the store's tables", async () => {
+    const url = await cluster.createDatabase();
+    const admin = await raw(url);
+    await admin.query("CREATE ROLE reader LOGIN PASSWORD 'reader-pass-0123'");
+    const readerUrl = new URL(url);
+    readerUrl.username = "reader";
+    readerUrl.password = "reader-pass-0123";
+    const error = await PostgresMissionStore.open(readerUrl.toString()).then(
+      () => undefined,
+      (caught: Error) => caught,
+    );
+    expect(error).toBeInstanceOf(DatabaseUnavailableError);
+    expect(error?.message).toMatch(/Cannot prepare the mission store's tables in the PostgreSQL database postgres:\/\/reader:\*\*\*@.*permission denied for schema public.*needs to create tables/);
+    expect(error?.message).not.toContain("reader-pass-0123");
+    await admin.query("DROP ROLE reader");
+  });
+
   it("is driven by one app instance at a time (exclusive), until missions are scheduled through a shared queue", async () => {
     const url = await cluster.createDatabase();
     const first = await open(url, { exclusive: true });
@@ -190,12 +207,13 @@ describe.skipIf(POSTGRES_TESTS_OFF)("PostgresMissionStore", () => {
     await open(url, { exclusive: true });
   });
 
-  it("stores text PostgreSQL cannot hold (NUL, lone surrogates) as U+FFFD instead of failing the write", async () => {
+  it("stores text jsonb cannot hold (NUL, lone surrogates) as U+FFFD instead of failing the write; a mission keeps it exactly", async () => {
     const url = await cluster.createDatabase();
     const store = await open(url);
     const odd = mission({ id: "a", issue: { number: 7, title: "nul\u0000 and \ud800 lone" } });
     expect(await store.createMission(odd)).toBe(true);
-    expect((await store.getMission("a"))?.issue.title).toBe("nul\uFFFD and \uFFFD lone");
+    expect((await store.getMission("a"))?.issue.title).toBe("nul\u0000 and \ud800 lone");
+    expect((await store.listMissionSummaries({ limit: 1, offset: 0 }))[0]?.title).toBe("nul\uFFFD and \uFFFD lone");
     expect(await store.enqueueDelivery({ id: "d", event: "issues", payload: { body: "a\u0000b" }, receivedAt: "t" })).toBe(true);
     expect((await store.pendingDeliveries())[0]?.payload).toEqual({ body: "a\uFFFDb" });
     await store.appendEvent({ missionId: "a", kind: "note", at: "t", data: { text: "\u0000" } });
