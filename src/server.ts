@@ -59,7 +59,13 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   const listeners: Array<(change: StoreChange) => void> = [(change) => feed.publish(missionOf(change))];
   // Every accepted write nudges the live dashboard pages and counts in the metrics. Opening the store
   // takes its lock: a second instance on the same store stops here (StoreLockedError, DatabaseInUseError).
-  const store: MissionStore = new ObservedStore(await openStore(config), (change) => {
+  const opened = await openStore(config, {
+    onInstanceLock: (event, error) =>
+      event === "lost"
+        ? log.error({ err: error }, "lost the database's one-instance lock with its connection: another instance could start on this database until it is taken again")
+        : log.info("took the database's one-instance lock again"),
+  });
+  const store: MissionStore = new ObservedStore(opened, (change) => {
     for (const listener of listeners) listener(change);
   });
   const metrics = new MissionsMetrics(store);

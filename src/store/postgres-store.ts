@@ -137,6 +137,12 @@ export interface PostgresStoreOptions {
    * until they are scheduled through the shared queue, and two instances would drive them twice.
    */
   exclusive?: boolean;
+  /**
+   * Told when the one-instance lock is lost with its connection (another instance could start on the
+   * database until it is regained) and when it is taken again (retried every `relockMs`, default 2 s).
+   */
+  onInstanceLock?: (event: "lost" | "regained", error?: Error) => void;
+  relockMs?: number;
   /** How long a spend hold outlives its instance's last renewal (default 60 s; renewed every third of it). */
   holdLeaseMs?: number;
   /** The longest a waiting `reserveSpend` goes without looking again, besides being told of releases (default 1 s). */
@@ -179,7 +185,7 @@ function toJson(value: unknown): string {
 }
 
 /** Anything that runs queries: the pool, or one client inside a transaction. */
-type Queryable = Pick<pg.Pool, "query">;
+export type Queryable = Pick<pg.ClientBase, "query">;
 
 /**
  * The store on PostgreSQL (`DATABASE_URL=postgres://…`), the same `MissionStore` as SQLite's, for
@@ -190,7 +196,8 @@ type Queryable = Pick<pg.Pool, "query">;
 export class PostgresMissionStore implements MissionStore {
   readonly #pool: pg.Pool;
   readonly #url: string;
-  readonly #instanceLock: pg.Client | undefined;
+  #instanceLock: pg.Client | undefined;
+  readonly #options: PostgresStoreOptions;
   readonly #holdLeaseMs: number;
   readonly #pollMs: number;
   /** This instance's holds not yet released: renewed while they live. */
@@ -206,7 +213,9 @@ export class PostgresMissionStore implements MissionStore {
   private constructor(url: string, pool: pg.Pool, instanceLock: pg.Client | undefined, options: PostgresStoreOptions) {
     this.#url = url;
     this.#pool = pool;
+    this.#options = options;
     this.#instanceLock = instanceLock;
+    if (instanceLock) this.#watchLock(instanceLock);
     this.#holdLeaseMs = options.holdLeaseMs ?? 60_000;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#renewal = setInterval(() => void this.#renewHolds(), Math.max(10, Math.floor(this.#holdLeaseMs / 3)));
@@ -253,11 +262,8 @@ export class PostgresMissionStore implements MissionStore {
         );
       });
       if (options.exclusive) {
-        instanceLock = new pg.Client({ ...config, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000 });
-        instanceLock.on("error", () => {});
-        await instanceLock.connect();
-        const { rows } = await instanceLock.query("SELECT pg_try_advisory_lock($1, $2) AS locked", [LOCK_SPACE, INSTANCE_LOCK]);
-        if (!rows[0]?.locked) {
+        instanceLock = await takeInstanceLock(url, options.connectTimeoutMs ?? 10_000);
+        if (!instanceLock) {
           throw new DatabaseInUseError(
             `Another Missions instance is using the PostgreSQL database ${shown}: until missions are scheduled through a shared queue, ` +
               "one instance drives a database's missions (two would drive the same missions twice). Stop the other instance first, or give this one a database of its own.",
@@ -294,7 +300,12 @@ export class PostgresMissionStore implements MissionStore {
   }
 
   async enqueueDelivery(delivery: Delivery): Promise<boolean> {
-    const result = await this.#pool.query("INSERT INTO deliveries (id, event, payload, received_at) VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (id) DO NOTHING", [
+    return this.enqueueDeliveryIn(this.#pool, delivery);
+  }
+
+  /** `enqueueDelivery` inside the caller's transaction: for a delivery recorded with what it starts. */
+  async enqueueDeliveryIn(client: Queryable, delivery: Delivery): Promise<boolean> {
+    const result = await client.query("INSERT INTO deliveries (id, event, payload, received_at) VALUES ($1, $2, $3::jsonb, $4) ON CONFLICT (id) DO NOTHING", [
       delivery.id,
       delivery.event,
       toJson(delivery.payload ?? null),
@@ -603,6 +614,39 @@ export class PostgresMissionStore implements MissionStore {
     await this.#listening;
   }
 
+  #relock: NodeJS.Timeout | undefined;
+
+  /**
+   * The connection holding the one-instance lock is gone (the server restarted, the network dropped):
+   * the lock went with it. Said at once, and taken again as soon as the database answers.
+   */
+  #watchLock(lock: pg.Client): void {
+    lock.on("error", (error) => this.#lockLost(lock, error));
+    lock.on("end", () => this.#lockLost(lock, new Error("the connection ended")));
+  }
+
+  #lockLost(lost: pg.Client, error: Error): void {
+    if (this.#closed || this.#instanceLock !== lost) return;
+    this.#instanceLock = undefined;
+    void lost.end().catch(() => {});
+    this.#options.onInstanceLock?.("lost", error);
+    const retry = () => {
+      this.#relock = setTimeout(async () => {
+        const lock = await takeInstanceLock(this.#url, this.#options.connectTimeoutMs ?? 10_000).catch(() => undefined);
+        if (this.#closed) {
+          await lock?.end().catch(() => {});
+          return;
+        }
+        if (!lock) return retry();
+        this.#instanceLock = lock;
+        this.#watchLock(lock);
+        this.#options.onInstanceLock?.("regained");
+      }, this.#options.relockMs ?? 2_000);
+      this.#relock.unref();
+    };
+    retry();
+  }
+
   async #renewHolds(): Promise<void> {
     if (this.#liveHolds.size === 0 || this.#closed) return;
     await this.#pool
@@ -660,9 +704,28 @@ export class PostgresMissionStore implements MissionStore {
     await this.#listening;
     await this.#listener?.end().catch(() => {});
     this.#listener = undefined;
-    await this.#instanceLock?.end().catch(() => {});
+    clearTimeout(this.#relock);
+    const lock = this.#instanceLock;
+    this.#instanceLock = undefined;
+    await lock?.end().catch(() => {});
     await this.#pool.end();
   }
+}
+
+/** A connection holding the one-instance lock (a session advisory lock: it goes with the connection); undefined when another has it. */
+async function takeInstanceLock(url: string, connectTimeoutMs: number): Promise<pg.Client | undefined> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs });
+  client.on("error", () => {});
+  try {
+    await client.connect();
+    const { rows } = await client.query("SELECT pg_try_advisory_lock($1, $2) AS locked", [LOCK_SPACE, INSTANCE_LOCK]);
+    if (rows[0]?.locked) return client;
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  await client.end().catch(() => {});
+  return undefined;
 }
 
 /** Applies the migrations not yet applied, in order, in one transaction under the migration lock. */

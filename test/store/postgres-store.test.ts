@@ -135,6 +135,30 @@ describe.skipIf(POSTGRES_TESTS_OFF)("PostgresMissionStore", () => {
     if (hold.granted) hold.release();
   });
 
+  it("hands a caller a transaction: a mission's save, a delivery and the caller's own write commit together or not at all", async () => {
+    const url = await cluster.createDatabase();
+    const store = await open(url);
+    await store.createMission(mission({ id: "a" }));
+    await (await raw(url)).query("CREATE TABLE jobs (mission_id TEXT NOT NULL)");
+    const together = (fail: boolean) =>
+      store.transaction(async (client) => {
+        await store.enqueueDeliveryIn(client, { id: `d-${fail}`, event: "issues", payload: {}, receivedAt: "t" });
+        await store.saveMissionIn(client, { ...mission({ id: "a" }), status: "running" }, [], [{ missionId: "a", kind: "step-end", at: "t", data: {} }]);
+        await client.query("INSERT INTO jobs VALUES ('a')");
+        if (fail) throw new Error("the caller failed after writing");
+      });
+    await expect(together(true)).rejects.toThrow("the caller failed after writing");
+    expect((await store.getMission("a"))?.status).toBe("planning");
+    expect(await store.events("a")).toEqual([]);
+    expect(await store.pendingDeliveries()).toEqual([]);
+    expect((await (await raw(url)).query("SELECT * FROM jobs")).rows).toEqual([]);
+    await together(false);
+    expect((await store.getMission("a"))?.status).toBe("running");
+    expect(await store.events("a")).toHaveLength(1);
+    expect((await store.pendingDeliveries()).map((delivery) => delivery.id)).toEqual(["d-false"]);
+    expect((await (await raw(url)).query("SELECT * FROM jobs")).rows).toEqual([{ mission_id: "a" }]);
+  });
+
   it("keeps its schema version, and refuses a database written by a newer version of Missions", async () => {
     const url = await cluster.createDatabase();
     // Two instances starting together migrate once.
@@ -205,6 +229,28 @@ describe.skipIf(POSTGRES_TESTS_OFF)("PostgresMissionStore", () => {
     expect(second?.message).not.toContain(cluster.password);
     await first.close();
     await open(url, { exclusive: true });
+  });
+
+  it("says when the one-instance lock is lost with its connection, and takes it again once it is free", async () => {
+    const url = await cluster.createDatabase();
+    const events: string[] = [];
+    await open(url, { exclusive: true, relockMs: 500, onInstanceLock: (event) => events.push(event) });
+    const client = await raw(url);
+    const dropLock = () => client.query("SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND objid = 2 AND objsubid = 2 AND granted");
+    const until = async (check: () => boolean) => {
+      for (let waited = 0; !check() && waited < 10_000; waited += 20) await sleep(20);
+    };
+    await dropLock();
+    await until(() => events.length === 1);
+    expect(events).toEqual(["lost"]);
+    // Another instance got there first: this one does not take it while that one holds it.
+    const other = await PostgresMissionStore.open(url, { exclusive: true });
+    await sleep(1_200);
+    expect(events).toEqual(["lost"]);
+    await other.close();
+    await until(() => events.length === 2);
+    expect(events).toEqual(["lost", "regained"]);
+    await expect(PostgresMissionStore.open(url, { exclusive: true })).rejects.toBeInstanceOf(DatabaseInUseError);
   });
 
   it("stores text jsonb cannot hold (NUL, lone surrogates) as U+FFFD instead of failing the write; a mission keeps it exactly", async () => {
