@@ -236,11 +236,8 @@ export class PostgresMissionStore implements MissionStore {
     } catch {
       throw new DatabaseUnavailableError(`DATABASE_URL is not a valid PostgreSQL URL (postgres://user:password@host:5432/database): ${shown}`);
     }
-    const password = databasePassword(url);
-    const said = (error: unknown) => {
-      const message = error instanceof Error ? error.message : String(error);
-      return password ? message.replaceAll(password, "***") : message;
-    };
+    const passwords = [databasePassword(url), URL.canParse(url) ? new URL(url).password : undefined].filter((password): password is string => !!password);
+    const said = (error: unknown) => passwords.reduce((message, password) => message.replaceAll(password, "***"), error instanceof Error ? error.message : String(error));
     const pool = new pg.Pool({ ...config, max: options.maxConnections ?? 10, connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000 });
     // An idle connection the server dropped is reported here; the next query reconnects.
     pool.on("error", () => {});
@@ -254,13 +251,7 @@ export class PostgresMissionStore implements MissionStore {
           (error as { code?: string }).code,
         );
       }
-      await migrate(pool).catch((error: unknown) => {
-        if ((error as { operatorFacing?: unknown }).operatorFacing === true) throw error;
-        throw new DatabaseUnavailableError(
-          `Cannot prepare the mission store's tables in the PostgreSQL database ${shown} (DATABASE_URL): ${said(error)}. The URL's user needs to create tables in the database (or own it).`,
-          (error as { code?: string }).code,
-        );
-      });
+      // The lock first: an instance that may not run changes nothing, not even the schema.
       if (options.exclusive) {
         instanceLock = await takeInstanceLock(url, options.connectTimeoutMs ?? 10_000);
         if (!instanceLock) {
@@ -270,6 +261,13 @@ export class PostgresMissionStore implements MissionStore {
           );
         }
       }
+      await migrate(pool).catch((error: unknown) => {
+        if ((error as { operatorFacing?: unknown }).operatorFacing === true) throw error;
+        throw new DatabaseUnavailableError(
+          `Cannot prepare the mission store's tables in the PostgreSQL database ${shown} (DATABASE_URL): ${said(error)}. The URL's user needs to create tables in the database (or own it).`,
+          (error as { code?: string }).code,
+        );
+      });
     } catch (error) {
       await instanceLock?.end().catch(() => {});
       await pool.end().catch(() => {});
@@ -286,16 +284,18 @@ export class PostgresMissionStore implements MissionStore {
   /** Runs `work` on one client inside a transaction: committed when it resolves, rolled back when it throws. */
   async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.#pool.connect();
+    let broken: Error | undefined;
     try {
       await client.query("BEGIN");
       const result = await work(client);
       await client.query("COMMIT");
       return result;
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => {});
+      // A connection that cannot even roll back is not given back to the pool.
+      await client.query("ROLLBACK").catch((rollback: Error) => (broken = rollback));
       throw error;
     } finally {
-      client.release();
+      client.release(broken);
     }
   }
 

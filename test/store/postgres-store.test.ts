@@ -227,6 +227,12 @@ describe.skipIf(POSTGRES_TESTS_OFF)("PostgresMissionStore", () => {
     expect(second).toBeInstanceOf(DatabaseInUseError);
     expect(second?.message).toContain(`Another Missions instance is using the PostgreSQL database postgres://postgres:***@127.0.0.1:${cluster.port}/`);
     expect(second?.message).not.toContain(cluster.password);
+    // An instance that may not run changes nothing, not even the schema (as a newer release would).
+    const client = await raw(url);
+    await client.query("UPDATE missions_schema SET version = 0");
+    await expect(PostgresMissionStore.open(url, { exclusive: true })).rejects.toBeInstanceOf(DatabaseInUseError);
+    expect((await client.query("SELECT version FROM missions_schema")).rows).toEqual([{ version: 0 }]);
+    await client.query(`UPDATE missions_schema SET version = ${POSTGRES_SCHEMA_VERSION}`);
     await first.close();
     await open(url, { exclusive: true });
   });
