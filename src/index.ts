@@ -3,4 +3,4 @@ export { startMissions, type MissionsServer, type StartOptions } from "./server.
 export { missionsApp, WEBHOOK_EVENTS } from "./app.ts";
 export { readOperatorConfig, parseRepositoryConfig, type OperatorConfig } from "./config/index.ts";
 export { Engine, Intake } from "./engine/index.ts";
-export { SqliteMissionStore, type MissionStore } from "./store/index.ts";
+export { openStore, PostgresMissionStore, SqliteMissionStore, type MissionStore } from "./store/index.ts";

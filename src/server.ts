@@ -12,7 +12,7 @@ import { MissionsMetrics } from "./metrics/index.ts";
 import { ACTIVE_STATUSES } from "./mission/index.ts";
 import { landingPage, startWebhookRelay } from "./startup/index.ts";
 import type { AddressInfo } from "node:net";
-import { ObservedStore, SqliteMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
+import { databasePassword, ObservedStore, openStore, type MissionStore, type StoreChange } from "./store/index.ts";
 import { dirname, join, resolve } from "node:path";
 import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, removeScratchRoot, SandboxedRunner, SOCKET_DIRECTORIES, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
 import { boundWebhookBodies } from "./github/bounded-webhooks.ts";
@@ -58,8 +58,14 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   const feed = new MissionFeed();
   const listeners: Array<(change: StoreChange) => void> = [(change) => feed.publish(missionOf(change))];
   // Every accepted write nudges the live dashboard pages and counts in the metrics. Opening the store
-  // takes its lock: a second instance on the same store stops here (StoreLockedError).
-  const store: MissionStore = new ObservedStore(new SqliteMissionStore(config.databasePath), (change) => {
+  // takes its lock: a second instance on the same store stops here (StoreLockedError, DatabaseInUseError).
+  const opened = await openStore(config, {
+    onInstanceLock: (event, error) =>
+      event === "lost"
+        ? log.error({ err: error }, "lost the database's one-instance lock with its connection: another instance could start on this database until it is taken again")
+        : log.info("took the database's one-instance lock again"),
+  });
+  const store: MissionStore = new ObservedStore(opened, (change) => {
     for (const listener of listeners) listener(change);
   });
   const metrics = new MissionsMetrics(store);
@@ -277,6 +283,7 @@ export function operatorSecrets(config: OperatorConfig): string[] {
     config.dashboard.token,
     config.dashboard.oauth?.clientSecret,
     config.metrics.token,
+    config.databaseUrl ? databasePassword(config.databaseUrl) : undefined,
   ].filter((secret): secret is string => !!secret);
 }
 

@@ -26,7 +26,10 @@ export interface OperatorConfig {
   port: number;
   host?: string;
   webhookPath?: string;
+  /** The SQLite store's file; with PostgreSQL, where the app keeps its local data (the sandbox's scratch key). */
   databasePath: string;
+  /** `DATABASE_URL` when it is a `postgres://` URL: the PostgreSQL store. */
+  databaseUrl?: string;
   workspaceRoot: string;
   label: string;
   /** Where mission branches start (`mission/` by default): workflows can leave them out by it. */
@@ -256,6 +259,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     host: values.HOST,
     webhookPath: values.WEBHOOK_PATH,
     databasePath: databasePath(values.DATABASE_URL),
+    databaseUrl: postgresUrl(values.DATABASE_URL),
     workspaceRoot: values.MISSIONS_WORKSPACES ?? ".data/workspaces",
     label: values.MISSIONS_LABEL ?? "mission",
     branchPrefix: values.MISSIONS_BRANCH_PREFIX ?? DEFAULT_BRANCH_PREFIX,
@@ -327,12 +331,23 @@ function roleVariable(role: RoleName): string {
   return `MISSIONS_MODEL_${role.toUpperCase().replace("-", "_")}`;
 }
 
-/** `DATABASE_URL` as `sqlite:path`, `file:path` or a plain path; default `.data/missions.db`. */
+const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
+
+/** `DATABASE_URL` as `sqlite:path`, `file:path` or a plain path; default `.data/missions.db` (also with PostgreSQL). */
 function databasePath(url: string | undefined): string {
-  if (!url) return ".data/missions.db";
+  if (!url || POSTGRES_URL.test(url)) return ".data/missions.db";
   const match = /^(?:sqlite|file):(?:\/\/)?(.*)$/.exec(url);
   if (match) return match[1]!;
-  if (/^[a-z]+:\/\//i.test(url)) throw new Error(`DATABASE_URL: only SQLite is supported so far, got ${url.split(":")[0]}:`);
+  if (/^[a-z]+:\/\//i.test(url)) throw new Error(`DATABASE_URL: SQLite (sqlite:path) and PostgreSQL (postgres://…) are supported, got ${url.split(":")[0]}:`);
+  return url;
+}
+
+/** A `postgres://` (or `postgresql://`) `DATABASE_URL`, checked to parse; never repeated in the error (it holds a password). */
+function postgresUrl(url: string | undefined): string | undefined {
+  if (!url || !POSTGRES_URL.test(url)) return undefined;
+  if (!URL.canParse(url)) {
+    throw new Error("Invalid configuration: DATABASE_URL is not a valid PostgreSQL URL: expected postgres://user:password@host:5432/database (characters such as @ : / # in the password percent-encoded)");
+  }
   return url;
 }
 

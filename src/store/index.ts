@@ -2,3 +2,5 @@ export type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, S
 export { SqliteMissionStore } from "./sqlite-store.ts";
 export { StoreLockedError } from "./store-lock.ts";
 export { ObservedStore, type StoreChange } from "./observed-store.ts";
+export { databasePassword, DatabaseInUseError, DatabaseUnavailableError, PostgresMissionStore, redactDatabaseUrl, type PostgresStoreOptions } from "./postgres-store.ts";
+export { openStore } from "./open-store.ts";

@@ -110,7 +110,7 @@ function summaryQuery(filter: { status?: boolean; repositories?: number }): stri
 }
 
 /** What a list row shows of a mission, stored with it on every save. */
-function summaryOf(mission: Mission): string {
+export function summaryOf(mission: Mission): string {
   const progress = missionProgress(mission);
   return JSON.stringify({
     owner: mission.repo.owner,
@@ -479,7 +479,7 @@ export class SqliteMissionStore implements MissionStore {
 }
 
 /** A ledger aggregate row (usd_micros, calls, input, output, cache_read, cache_write) as usage totals. */
-function toTotals(row: Record<string, string | number>): UsageTotals {
+export function toTotals(row: Record<string, string | number>): UsageTotals {
   return {
     usd: Number(row.usd_micros) / 1_000_000,
     calls: Number(row.calls),

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { readOperatorConfig } from "../../src/config/index.ts";
+import { operatorSecrets } from "../../src/server.ts";
 
 describe("readOperatorConfig", () => {
   it("has sensible defaults for a first run", () => {
@@ -33,8 +34,27 @@ describe("readOperatorConfig", () => {
   it("lists every problem at once, and treats empty variables as unset", () => {
     expect(() => readOperatorConfig({ PORT: "-1", OPENAI_BASE_URL: "not a url" })).toThrow(/PORT: expected a positive number[\s\S]*OPENAI_BASE_URL/);
     expect(() => readOperatorConfig({ MISSIONS_BUDGET_USD: "50", MISSIONS_BUDGET_MAX_USD: "10" })).toThrow(/above MISSIONS_BUDGET_MAX_USD/);
-    expect(() => readOperatorConfig({ DATABASE_URL: "postgres://x" })).toThrow(/only SQLite/);
+    expect(() => readOperatorConfig({ DATABASE_URL: "mysql://x" })).toThrow(/SQLite \(sqlite:path\) and PostgreSQL \(postgres:\/\/…\) are supported, got mysql:/);
     expect(readOperatorConfig({ PORT: "" }).port).toBe(3000);
+  });
+
+  it("selects PostgreSQL with a postgres:// DATABASE_URL, and never repeats a URL it cannot read (it holds a password)", () => {
+    const config = readOperatorConfig({ ANTHROPIC_API_KEY: "k", DATABASE_URL: "postgresql://missions:s3cret-pass@db.internal:5432/missions?sslmode=require" });
+    expect(config.databaseUrl).toBe("postgresql://missions:s3cret-pass@db.internal:5432/missions?sslmode=require");
+    // Local data (the sandbox's scratch key) stays where the SQLite store would be.
+    expect(config.databasePath).toBe(".data/missions.db");
+    expect(readOperatorConfig({ ANTHROPIC_API_KEY: "k" }).databaseUrl).toBeUndefined();
+    expect(readOperatorConfig({ ANTHROPIC_API_KEY: "k", DATABASE_URL: "sqlite:x.db" }).databaseUrl).toBeUndefined();
+    // The password is one of the operator's secrets: redacted from logs and everything posted.
+    expect(operatorSecrets(config)).toContain("s3cret-pass");
+    let said = "";
+    try {
+      readOperatorConfig({ ANTHROPIC_API_KEY: "k", DATABASE_URL: "postgres://missions:s3cret-pass@db.internal:port/missions" });
+    } catch (error) {
+      said = (error as Error).message;
+    }
+    expect(said).toMatch(/DATABASE_URL is not a valid PostgreSQL URL/);
+    expect(said).not.toContain("s3cret");
   });
 
   it("takes a branch prefix that starts valid git branch names, and refuses one that does not", () => {

@@ -18,32 +18,6 @@ describe("SqliteMissionStore lookups", () => {
   };
   afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
-  it("finds a mission by its pull request and by its check runs, as they are now", async () => {
-    const store = new SqliteMissionStore(pathOf());
-    await store.createMission(mission({ id: "old", status: "done", createdAt: "2026-01-01T00:00:00.000Z" }));
-    await store.createMission(mission({ id: "other-repo", repo: { owner: "acme", name: "site", installationId: 1, defaultBranch: "main" } }));
-    await store.saveMission({ ...mission({ id: "old", status: "done" }), pr: { number: 12, nodeId: "n", ready: true }, milestones: { M1: { status: "passed", round: 0, checkRunId: 101 } } });
-    await store.createMission(mission({ id: "new", issue: { number: 8, title: "t" }, createdAt: "2026-02-01T00:00:00.000Z" }));
-    await store.saveMission({
-      ...mission({ id: "new", issue: { number: 8, title: "t" }, createdAt: "2026-02-01T00:00:00.000Z" }),
-      pr: { number: 12, nodeId: "n2", ready: false },
-      milestones: { M1: { status: "passed", round: 0, checkRunId: 201 }, M2: { status: "failed", round: 1, checkRunId: 202, userTestingCheckRunId: 203 } },
-    });
-    expect((await store.findMissionByPull("ACME", "App", 12))?.id).toBe("new");
-    expect(await store.findMissionByPull("acme", "site", 12)).toBeUndefined();
-    expect(await store.findMissionByPull("acme", "app", 13)).toBeUndefined();
-    const byUserTesting = await store.findMissionByCheckRun("acme", "APP", 203);
-    expect([byUserTesting?.mission.id, byUserTesting?.milestoneId]).toEqual(["new", "M2"]);
-    expect((await store.findMissionByCheckRun("acme", "app", 101))?.mission.id).toBe("old");
-    expect(await store.findMissionByCheckRun("acme", "site", 101)).toBeUndefined();
-    // A re-run reports as a new check run: the milestone's old one no longer leads to it.
-    await store.saveMission({ ...(await store.getMission("new"))!, milestones: { M1: { status: "passed", round: 0, checkRunId: 301 } } });
-    expect(await store.findMissionByCheckRun("acme", "app", 201)).toBeUndefined();
-    expect((await store.findMissionByCheckRun("acme", "app", 301))?.milestoneId).toBe("M1");
-    expect(await store.countMissionsByStatus()).toEqual({ done: 1, planning: 2 });
-    await store.close();
-  });
-
   it("answers every per-webhook, per-scrape and per-model-call read from an index, never a scan", async () => {
     const path = pathOf();
     await new SqliteMissionStore(path).close();
@@ -99,17 +73,6 @@ describe("SqliteMissionStore lookups", () => {
     const reopened = new SqliteMissionStore(path);
     expect((await reopened.listMissionSummaries({ limit: 2, offset: 0 }))[1]).toMatchObject({ id: "m10", owner: "Acme", repo: "Site", title: "Issue 10", budgetUsd: 5 });
     await reopened.close();
-  });
-
-  it("keeps spending as running totals equal to the ledger, to the micro-dollar", async () => {
-    const store = new SqliteMissionStore(pathOf());
-    for (let call = 0; call < 50; call++) await store.recordUsage({ ...usage, missionId: call % 2 ? "a" : "b", usd: 0.1, role: call % 5 ? "worker" : "scrutiny" });
-    const ledger = await store.usage("a");
-    expect(ledger).toHaveLength(25);
-    expect(await store.usageTotals("a")).toEqual({ usd: 2.5, calls: 25, inputTokens: 250, outputTokens: 50, cacheReadTokens: 75, cacheWriteTokens: 25 });
-    expect(await store.usageTotals("none")).toEqual({ usd: 0, calls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0 });
-    expect((await store.usageSummary()).map((row) => [row.role, row.calls, row.usd])).toEqual([["scrutiny", 10, 1], ["worker", 40, 4]]);
-    await store.close();
   });
 
   it("upgrades a store written by schema version 4: its pull requests, check runs and spending are found by index", async () => {

@@ -1,0 +1,85 @@
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startFakeGitHub, type FakeGitHub } from "../fakes/github/index.ts";
+import { freePort } from "../helpers/free-port.ts";
+import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { AppProcess, MAIN_ENTRY } from "./support/app-process.ts";
+
+// The app as an operator starts it with DATABASE_URL=postgres://…: a database it cannot reach is one
+// line without the password; until steps go through a shared queue, a second instance on the same
+// database refuses to start (both would drive every mission), and the lock goes with a killed process.
+describe.skipIf(POSTGRES_TESTS_OFF)("the app on PostgreSQL", () => {
+  let cluster: TestPostgres;
+  let github: FakeGitHub;
+  let root: string;
+  const apps: AppProcess[] = [];
+
+  const app = (name: string, databaseUrl: string) => {
+    const process_ = new AppProcess({
+      entry: MAIN_ENTRY,
+      cwd: join(root, "app"),
+      logFile: join(root, `${name}.log`),
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: join(root, "home"),
+        NODE_ENV: "production",
+        LOG_FORMAT: "json",
+        APP_ID: String(github.appId),
+        PRIVATE_KEY: github.privateKey,
+        WEBHOOK_SECRET: github.webhookSecret,
+        GHE_HOST: github.host,
+        GHE_PROTOCOL: "http",
+        DATABASE_URL: databaseUrl,
+        MISSIONS_WORKSPACES: join(root, "data", name, "workspaces"),
+        ANTHROPIC_API_KEY: "sk-ant-test-key-0123456789",
+      },
+    });
+    apps.push(process_);
+    return process_;
+  };
+  const healthy = (process_: AppProcess) => fetch(`${process_.url}/health`).then((response) => response.ok, () => false);
+
+  beforeAll(async () => {
+    [cluster, github, root] = await Promise.all([startPostgres(), startFakeGitHub(), mkdtemp(join(tmpdir(), "missions-one-database-"))]);
+    await Promise.all([mkdir(join(root, "app")), mkdir(join(root, "home"))]);
+  }, 120_000);
+  afterAll(async () => {
+    await Promise.all(apps.map((process_) => process_.kill()));
+    await github?.close();
+    cluster?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("a database it cannot reach stops the start with one line naming it, the password replaced", async () => {
+    const port = await freePort();
+    const secret = "an0ther-Secret-passw0rd";
+    const broken = app("unreachable", `postgres://missions:${secret}@127.0.0.1:${port}/missions`);
+    await expect(broken.start()).rejects.toThrow(/exited while starting \(code 1,/);
+    const said = await readFile(join(root, "unreachable.log"), "utf8");
+    expect(said).toContain(`Cannot connect to the PostgreSQL database postgres://missions:***@127.0.0.1:${port}/missions (DATABASE_URL)`);
+    expect(said).not.toContain(secret);
+    expect(said).not.toMatch(/^\s+at /m);
+  }, 60_000);
+
+  it("a second instance on the same database exits with a message; the first keeps serving; after kill -9 a new one starts", async () => {
+    const url = await cluster.createDatabase();
+    const first = app("first", url);
+    await first.start();
+    const second = app("second", url);
+    await expect(second.start()).rejects.toThrow(/exited while starting \(code 1,/);
+    const said = await readFile(join(root, "second.log"), "utf8");
+    expect(said).toContain("Another Missions instance is using the PostgreSQL database postgres://postgres:***@127.0.0.1:");
+    expect(said).not.toContain(cluster.password);
+    expect(said).not.toMatch(/^\s+at /m);
+    expect(await healthy(first)).toBe(true);
+
+    // The lock is the first instance's connection: it goes with the process, however it ends.
+    await first.kill();
+    const third = app("third", url);
+    await third.start();
+    expect(await healthy(third)).toBe(true);
+    await third.stop();
+  }, 120_000);
+});
