@@ -88,7 +88,15 @@ export const MAX_FILE_BYTES = 100 * 1024 * 1024;
  * path and the whole add with it, so a repository (or a command) that makes one would stop every
  * commit of its own mission. They stay untracked in the checkout, never committed.
  */
-export const ADD_ALL = ["add", "--all", "--", ".", ":(exclude,icase,glob)**/.git", ":(exclude,icase,glob)**/.git/**"];
+/**
+ * Paths git refuses to add, whatever their case, as a file or a folder: `.git`, the names a
+ * Windows or macOS file system reads as `.git` (`.git.`, `.git ` and other trailing dots or spaces,
+ * the short name `git~1`, the stream `.git::$INDEX_ALLOCATION`). One such path made by a command
+ * would otherwise stop every commit of the mission; they are left out instead (and a name like
+ * `.git.keep`, which git would take, with them).
+ */
+const REFUSED_BY_GIT = ["**/.git", "**/.git[. ]*", "**/git~[0-9]", "**/git~[0-9][. :]*", "**/.git:*"];
+export const ADD_ALL = ["add", "--all", "--", ".", ...REFUSED_BY_GIT.flatMap((pattern) => [`:(exclude,icase,glob)${pattern}`, `:(exclude,icase,glob)${pattern}/**`])];
 
 export const DEPENDENCY_FOLDERS = ["node_modules", "/.venv", "/vendor/bundle", "/target"];
 

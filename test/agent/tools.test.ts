@@ -362,7 +362,7 @@ describe("security: tools never reach outside the checkout", () => {
     }
     await expectToolError(run(writeFileTool, { path: ".git/config", content: "[core]\n" }), /inside \.git/);
     // In another case, or deeper: `.GIT/config` is `.git/config` on a case-insensitive file system, and git refuses either path.
-    for (const path of [".GIT/config", ".Git/hooks/pre-commit", "sub/.git/config", "sub/.gIt/x"]) {
+    for (const path of [".GIT/config", ".Git/hooks/pre-commit", "sub/.git/config", "sub/.gIt/x", ".git./config", ".git /x", "GIT~1/config", ".git::$INDEX_ALLOCATION/x"]) {
       await expectToolError(run(writeFileTool, { path, content: "x" }), /inside \.git/);
     }
     expect(existsSync(join(root, ".GIT"))).toBe(false);

@@ -278,8 +278,14 @@ describe("GitWorkspace.commitAll", () => {
     // A file so named stops `git add` as well.
     await mkdir(join(directory, "lib"));
     await writeFile(join(directory, "lib", ".GIT"), "gitdir: /elsewhere\n");
+    // And every name a Windows or macOS file system reads as `.git`, which git refuses as well.
+    for (const name of [".git.", ".git ", ".git..", "GIT~1", "git~2", ".git::$INDEX_ALLOCATION"]) {
+      await mkdir(join(directory, "odd", name), { recursive: true });
+      await writeFile(join(directory, "odd", name, "config"), "[core]\n");
+    }
+    await writeFile(join(directory, "odd", "GIT~1x"), "a fine name\n");
     const sha = await workspace.commitAll(directory, IDENTITY, "F2: Add", "", TRAILERS);
-    expect(git(directory, "show", "--name-only", "--format=", sha).trim()).toBe("src/new.ts");
+    expect(git(directory, "show", "--name-only", "--format=", sha).trim().split("\n").sort()).toEqual(["odd/GIT~1x", "src/new.ts"]);
   });
 
   it("makes an empty commit when nothing changed", async () => {

@@ -27,11 +27,20 @@ export function locateInRoot(root: string, path: string, options: { forWrite?: b
   if (!inside(real)) throw new ToolError(`"${path}" leads outside the repository through a symbolic link.`);
   const forWrite = options.forWrite ?? true;
   // In any case and at any depth: `.GIT/config` is `.git/config` on a case-insensitive file system, and git refuses either.
-  const isGit = (candidate: string) => relative(realRoot, candidate).split(sep).some((part) => part.toLowerCase() === ".git");
+  const isGit = (candidate: string) => relative(realRoot, candidate).split(sep).some(gitRefuses);
   if (forWrite && (isGit(target) || isGit(real))) {
     throw new ToolError(`"${path}" is inside .git, which tools may not touch; commits are made for you.`);
   }
   return { realRoot, target, real };
+}
+
+/**
+ * A name git treats as `.git` and refuses: in any case, with trailing dots or spaces, as the short
+ * name `git~N`, or with an NTFS stream (`.git::$INDEX_ALLOCATION`).
+ */
+export function gitRefuses(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower.replace(/[. ]+$/, "") === ".git" || /^git~\d([. :].*)?$/.test(lower) || lower.startsWith(".git:");
 }
 
 /** Where a path really leads, following every symbolic link — even one whose target does not exist yet. */
