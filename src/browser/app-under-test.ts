@@ -144,7 +144,7 @@ export class AppUnderTest {
           handleSIGHUP: false,
         })
         .catch(async (error: unknown) => {
-          const status = (await readFile(join(home, "status"), "utf8").catch(() => "")).trim();
+          const status = (await readOwnFile(join(home, "status"))).trim();
           // The app answered and the browser still failed: the host's browser is broken, not the code.
           if (status === "ready") throw new BrowserUnavailableError(options.chromiumPath, firstLine(error));
           throw new AppStartError(await describeFailure(home, options.app, error));
@@ -347,13 +347,19 @@ function cap(text: string): string {
 /**
  * A file in the app's home, which the sandboxed app can write: read only as a regular file, through
  * one descriptor that follows no link and never waits — a link the app planted to a host file (the
- * operator's `.env`, the store) or a pipe reads as nothing.
+ * operator's `.env`, the store) or a pipe reads as nothing — and only its last 64 KiB.
  */
-async function readOwnFile(path: string): Promise<string> {
+async function readOwnFile(path: string, maxBytes = 64 * 1024): Promise<string> {
   const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK).catch(() => undefined);
   if (!handle) return "";
   try {
-    return (await handle.stat()).isFile() ? await handle.readFile("utf8") : "";
+    const stat = await handle.stat();
+    if (!stat.isFile()) return "";
+    // Only the tail: the app writes its log without limit, the host reads a bounded part of it.
+    const length = Math.min(stat.size, maxBytes);
+    const buffer = Buffer.alloc(length);
+    const { bytesRead } = await handle.read(buffer, 0, length, stat.size - length);
+    return buffer.subarray(0, bytesRead).toString("utf8");
   } finally {
     await handle.close();
   }

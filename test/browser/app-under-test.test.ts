@@ -151,6 +151,13 @@ describe("an app that does not start", () => {
     expect((error as Error).message).not.toContain("TOP-SECRET-KEY");
   }, 60_000);
 
+  it("reads its log as nothing when the app made it a pipe, and does not wait on it", async () => {
+    // Opened by name, a pipe waits for a writer that never comes: the validation would hang.
+    const plant = `rm -f "$HOME/app.log"; mkfifo "$HOME/app.log"; exit 4`;
+    const error = await AppUnderTest.start(options({ start: plant })).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(AppStartError);
+  }, 60_000);
+
   it("says it never answered", async () => {
     const error = await AppUnderTest.start(options({ start: "sleep 30", timeoutSeconds: 1 })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AppStartError);
