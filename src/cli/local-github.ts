@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { AppIdentity, CheckRunInput, GitHubPort, Permission, PullRequest, RepoRef, ReviewComment } from "../github/index.ts";
 import { contractMarker, controlMarker, questionsMarker } from "../mission/index.ts";
+import { localizeCheckLinks, localizeText } from "./localize-text.ts";
 import { renderCheckReport } from "./render-check-report.ts";
 
 const exec = promisify(execFile);
@@ -206,16 +207,25 @@ export class LocalGitHub implements GitHubPort {
   #writeComment(id: number, missionId: string, kind: CommentKind, body: string, edited: boolean): void {
     const safe = this.#options.redact(body);
     const directory = this.missionDirectory(missionId);
+    // As posted, markers and all: what `findOwnComment` reads back.
     writeAtomically(join(directory, "comments", `${id}.md`), safe);
-    // The files a person opens: the latest of each, under a name that says what it is.
-    if (kind === "control") writeAtomically(join(directory, "status.md"), safe);
-    if (kind === "contract") writeAtomically(join(directory, "contract.md"), safe);
-    if (kind === "questions") writeAtomically(join(directory, "questions.md"), safe);
-    this.#options.onComment?.({ missionId, kind, body: safe, edited });
+    // The files a person opens: the latest of each, under a name that says what it is, in local words.
+    const local = this.#localize(safe);
+    if (kind === "control") writeAtomically(join(directory, "status.md"), local);
+    if (kind === "contract") writeAtomically(join(directory, "contract.md"), local);
+    if (kind === "questions") writeAtomically(join(directory, "questions.md"), local);
+    this.#options.onComment?.({ missionId, kind, body: local, edited });
   }
 
   #writeSummary(missionId: string, body: string): void {
-    writeAtomically(join(this.missionDirectory(missionId), "summary.md"), this.#options.redact(body));
+    writeAtomically(join(this.missionDirectory(missionId), "summary.md"), this.#localize(this.#options.redact(body)));
+  }
+
+  #localize(body: string): string {
+    return localizeCheckLinks(localizeText(body), (id) => {
+      const run = this.#state.checkRuns[id];
+      return run ? `checks/${run.file}.md` : undefined;
+    });
   }
 
   async #missionOfBranch(branch: string): Promise<string> {

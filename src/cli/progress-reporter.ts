@@ -15,6 +15,8 @@ export class ProgressReporter {
   readonly #started = Date.now();
   #queue: Promise<void> = Promise.resolve();
   #active = "";
+  #usd: number | undefined;
+  #cacheShare = 0;
 
   constructor(options: { output: TerminalOutput; repositoryPath: string }) {
     this.#output = options.output;
@@ -39,9 +41,14 @@ export class ProgressReporter {
       const mission = await this.#store!.getMission(event.missionId);
       if (!mission) return;
       switch (event.kind) {
-        case "step-start":
-          this.#active = describeStep(mission, data);
+        case "step-start": {
+          const active = describeStep(mission, data);
+          if (!active) return;
+          this.#active = active;
+          // Without a terminal, each step the roles take is a plain line with the progress so far.
+          if (!this.#output.live) this.#output.say(`… ${this.#line(mission)}`);
           break;
+        }
         case "handoff-submit": {
           const feature = allFeatures(mission).find((candidate) => candidate.id === data.feature);
           const commit = typeof data.commit === "string" ? data.commit : undefined;
@@ -67,8 +74,9 @@ export class ProgressReporter {
           const totals = await this.#store!.usageTotals(mission.id);
           const cacheShare = totals.inputTokens > 0 ? totals.cacheReadTokens / totals.inputTokens : 0;
           this.#output.emit({ event: "spend", missionId: mission.id, usd: round(totals.usd), budgetUsd: mission.settings.budgetUsd, cacheShare: round(cacheShare), calls: totals.calls, elapsedMs: Date.now() - this.#started });
-          this.#status(mission, totals.usd, cacheShare);
-          return;
+          this.#usd = totals.usd;
+          this.#cacheShare = cacheShare;
+          break;
         }
       }
       this.#status(mission);
@@ -112,14 +120,21 @@ export class ProgressReporter {
     });
   }
 
-  #status(mission: Mission, usd?: number, cacheShare?: number): void {
+  #status(mission: Mission): void {
+    this.#output.status(this.#line(mission));
+  }
+
+  /** Milestones and features done, the active role and feature, spend against the budget and the cache share, elapsed time. */
+  #line(mission: Mission): string {
+    const usd = this.#usd;
+    const cacheShare = this.#cacheShare;
     const progress = missionProgress(mission);
     const plan = approvedPlan(mission);
     const milestones = plan ? `${plan.milestones.filter((milestone) => mission.milestones[milestone.id]?.status === "passed").length}/${plan.milestones.length} milestones · ` : "";
     const spend = usd !== undefined ? ` · $${usd.toFixed(2)} of $${mission.settings.budgetUsd ?? "?"}${cacheShare ? ` (cache ${Math.round(cacheShare * 100)}%)` : ""}` : "";
     const elapsed = ` · ${Math.round((Date.now() - this.#started) / 1000)}s`;
-    const line = `${milestones}${progress.featuresDone}/${progress.featuresTotal} features${this.#active ? ` · ${this.#active}` : ""}${spend}${elapsed}`;
-    this.#output.status(line);
+    const features = progress.featuresTotal > 0 ? `${progress.featuresDone}/${progress.featuresTotal} features` : "";
+    return [this.#active, `${milestones}${features}`, spend.replace(/^ · /, ""), elapsed.replace(/^ · /, "")].filter(Boolean).join(" · ");
   }
 
   #later(work: () => Promise<void>): void {
@@ -131,14 +146,18 @@ export class ProgressReporter {
   }
 }
 
-function describeStep(mission: Mission, data: Record<string, unknown>): string {
+function describeStep(mission: Mission, data: Record<string, unknown>): string | undefined {
   if (data.kind === "implement") {
     const feature = allFeatures(mission).find((candidate) => candidate.id === data.featureId);
     return `worker on ${String(data.featureId)} ${feature?.title ?? ""}`.trim();
   }
   if (data.kind === "validate") return `validators on ${String(data.milestoneId)}`;
-  if (data.kind === "plan" || data.kind === "plan-repair" || data.kind === "review-milestone" || data.kind === "curate-bulletin") return "orchestrator";
-  return String(data.kind);
+  if (data.kind === "plan") return "orchestrator planning";
+  if (data.kind === "plan-repair") return `orchestrator planning the repair of ${String(data.milestoneId)}`;
+  if (data.kind === "review-milestone" || data.kind === "curate-bulletin") return "orchestrator reviewing";
+  if (data.kind === "finish") return "writing the summary";
+  // Posting comments and notices: bookkeeping, not a role at work.
+  return undefined;
 }
 
 /** A comment without its hidden markers (they are for the app). */

@@ -14,14 +14,15 @@ export interface CliEvent {
 export class TerminalOutput {
   readonly json: boolean;
   readonly #redact: (text: string) => string;
-  readonly #live: boolean;
+  /** A live status line is shown (a terminal, not `--json`). */
+  readonly live: boolean;
   #spinner: SpinnerResult | undefined;
   #status = "";
 
   constructor(options: { json: boolean; redact: (text: string) => string; interactive: boolean }) {
     this.json = options.json;
     this.#redact = options.redact;
-    this.#live = !options.json && options.interactive;
+    this.live = !options.json && options.interactive;
   }
 
   /** A line for people (ignored with `--json`). */
@@ -47,7 +48,7 @@ export class TerminalOutput {
     if (this.json || text === this.#status) return;
     this.#status = text;
     const safe = this.#redact(text);
-    if (!this.#live) return;
+    if (!this.live) return;
     if (!this.#spinner) {
       this.#spinner = spinner({ indicator: "timer" });
       this.#spinner.start(safe);

@@ -18,7 +18,8 @@ describe("missions run: a brief becomes a contract, commits on a local branch an
   });
 
   it("runs the whole mission with --yes and exits 0 when every assertion passed", async () => {
-    cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const review = (feature: string) => (feature === "F1" ? [{ path: "greeting.txt", line: 1, severity: "minor" as const, message: "Say hello with a capital H" }] : []);
+    cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES, review }));
     const result = await cli.run(["run", "BRIEF.md", "--yes"]);
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
@@ -50,10 +51,21 @@ describe("missions run: a brief becomes a contract, commits on a local branch an
     expect(report).toContain("`VAL-GREET-002` farewell.txt says goodbye | ✅ pass");
     const json = JSON.parse(readFileSync(join(directory, "checks", markdown.replace(/\.md$/, ".json")), "utf8"));
     expect(json).toMatchObject({ status: "completed", conclusion: "success", headSha: commits.at(-1)!.sha });
+    // A reviewer's finding, with its file and line, where GitHub would have annotated the diff.
+    expect(report).toContain("## Findings");
+    expect(report).toMatch(/`greeting.txt:1`.*Say hello with a capital H/);
+    expect(json.annotations).toEqual([expect.objectContaining({ path: "greeting.txt", startLine: 1, message: expect.stringContaining("Say hello with a capital H") })]);
+
+    // Progress without a terminal: a plain line per step, with the spend against the budget; no GitHub commands to type.
+    expect(result.stdout).toMatch(/… worker on F2 Add the farewell file · 0\/1 milestones · 1\/2 features · \$\d+\.\d\d of \$20/);
+    expect(result.stdout).toContain("✔ F1 Add the greeting file");
+    expect(result.stdout).toContain("✅ milestone M1 passed");
+    expect(result.stdout).not.toContain("/mission approve");
 
     // The summary that would have been the pull request, and the branch to merge.
     const summary = readFileSync(join(directory, "summary.md"), "utf8");
     expect(summary).toMatch(/`VAL-GREET-001` greeting.txt says hello \| ✅ pass/);
+    expect(summary).toContain(`([check run](checks/${markdown}))`);
     expect(result.stdout).toContain(`Branch to merge: ${branch}`);
     expect(existsSync(join(directory, "status.md"))).toBe(true);
   });
