@@ -9,22 +9,11 @@ import { createRedactor } from "../github/index.ts";
 import { ACTIVE_STATUSES, missionProgress, type Mission } from "../mission/index.ts";
 import { operatorSecrets } from "../server.ts";
 import { SqliteMissionStore, StoreLockedError } from "../store/index.ts";
-import { driveMission } from "./drive-mission.ts";
 import { EXIT } from "./exit-codes.ts";
 import { BadInputError, LOCAL_OWNER, LocalMissions, missionsDirectoryOf } from "./local-missions.ts";
-import { ProgressReporter } from "./progress-reporter.ts";
 import { readBrief } from "./read-brief.ts";
 import { TerminalOutput } from "./terminal-output.ts";
-
-/** A problem the person must fix before anything runs: said plainly, exit code 2. */
-class UsageProblem extends Error {}
-
-interface RunFlags {
-  yes?: boolean;
-  json?: boolean;
-  budget?: number;
-  answers?: string;
-}
+import { UsageProblem, withLocalMissions, type LocalSetup as Setup, type RunFlags } from "./with-local-missions.ts";
 
 /** The app's own folder: hidden from sandboxed commands like the app's directory is. */
 const PACKAGE_ROOT = fileURLToPath(new URL("../..", import.meta.url));
@@ -87,7 +76,7 @@ async function run(briefPath: string, flags: RunFlags): Promise<number> {
   const baseBranch = git(setup.root, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
   if (!baseBranch) throw new UsageProblem("The repository is not on a branch (detached HEAD): check out the branch the mission should start from.");
   if (!git(setup.root, ["rev-parse", "--verify", "--quiet", "HEAD"])) throw new UsageProblem("The repository has no commit yet: commit something first; the mission starts from the branch's last commit.");
-  return withMissions(setup, flags, async (local, output) => {
+  return withLocalMissions(setup, flags, async (local, output) => {
     const mission = await local.start(brief, { budgetUsd: flags.budget, createdBy: setup.author, baseBranch });
     output.emit({ event: "started", missionId: mission.id, title: mission.issue.title, base: baseBranch, budgetUsd: mission.settings.budgetUsd }, `Mission ${mission.id} · "${mission.issue.title}" on ${baseBranch} · budget $${mission.settings.budgetUsd} · files in .missions/${mission.id}/`);
     return mission.id;
@@ -96,7 +85,7 @@ async function run(briefPath: string, flags: RunFlags): Promise<number> {
 
 async function resume(id: string | undefined, flags: RunFlags): Promise<number> {
   const setup = prepare(flags);
-  return withMissions(setup, flags, async (local, output) => {
+  return withLocalMissions(setup, flags, async (local, output) => {
     const mission = id ? await local.store.getMission(id) : await latest(local, true);
     if (!mission || mission.repo.owner !== LOCAL_OWNER) throw new UsageProblem(id ? `No mission ${id} in this repository (missions list shows them).` : "No unfinished mission in this repository.");
     if (flags.budget !== undefined) await local.intend(mission.id, "budget", String(flags.budget), setup.author);
@@ -140,19 +129,12 @@ async function list(flags: { json?: boolean }): Promise<number> {
 
 async function abort(id: string, flags: { json?: boolean }): Promise<number> {
   const setup = prepare(flags);
-  return withMissions(setup, { json: flags.json }, async (local) => {
+  return withLocalMissions(setup, { json: flags.json }, async (local) => {
     const mission = await local.store.getMission(id);
     if (!mission || mission.repo.owner !== LOCAL_OWNER) throw new UsageProblem(`No mission ${id} in this repository (missions list shows them).`);
     await local.intend(mission.id, "abort", "", setup.author);
     return mission.id;
   });
-}
-
-interface Setup {
-  root: string;
-  config: OperatorConfig;
-  author: string;
-  output: TerminalOutput;
 }
 
 /** The repository, its `.env` and the configuration, as the app reads them: any problem is bad input. */
@@ -184,49 +166,7 @@ function prepare(flags: { json?: boolean }): Setup {
   }
   ignoreMissionsFolder(root);
   mkdirSync(dirname(resolve(config.databasePath)), { recursive: true });
-  return { root, config, author: userInfo().username || "you", output };
-}
-
-/** Opens the engine on the repository, starts or picks a mission, and drives it; Ctrl-C stops at the step in flight. */
-async function withMissions(setup: Setup, flags: RunFlags, pick: (local: LocalMissions, output: TerminalOutput) => Promise<string>): Promise<number> {
-  const { output, root } = setup;
-  const reporter = new ProgressReporter({ output, repositoryPath: root });
-  let local: LocalMissions;
-  try {
-    local = new LocalMissions({
-      config: setup.config,
-      repositoryPath: root,
-      missionsDirectory: missionsDirectoryOf(root),
-      onChange: (change) => reporter.storeChanged(change),
-      onComment: (event) => reporter.commented(event, local.github.missionDirectory(event.missionId)),
-      onCheckRun: (event) => reporter.reported(event),
-    });
-  } catch (error) {
-    if (error instanceof StoreLockedError) throw new UsageProblem("Another missions process is working in this repository: stop it first (or wait for it), then missions resume.");
-    throw error;
-  }
-  reporter.attach(local.store);
-  let interrupted = false;
-  const onSignal = () => {
-    if (interrupted) process.exit(EXIT.interrupted);
-    interrupted = true;
-    output.pause();
-    output.problem("Stopping at the step in flight… (missions resume continues; Ctrl-C again quits at once)");
-    void local.engine.stop();
-  };
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-  try {
-    const missionId = await pick(local, output);
-    const code = await driveMission(local, missionId, { yes: !!flags.yes, answersFile: flags.answers, interactive: !!process.stdin.isTTY && !!process.stdout.isTTY && !flags.json, author: setup.author, repositoryPath: root, interrupted: () => interrupted }, output);
-    await reporter.flushed();
-    if (code === EXIT.interrupted) output.emit({ event: "stopped", missionId, exitCode: code }, `Stopped. Continue with: missions resume ${missionId}`);
-    return code;
-  } finally {
-    await reporter.flushed();
-    output.pause();
-    await local.stop();
-  }
+  return { root, config, author: userInfo().username || "you", output, interactive: !!process.stdin.isTTY && !!process.stdout.isTTY };
 }
 
 async function exitWith(work: Promise<number>): Promise<never> {

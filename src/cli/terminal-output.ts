@@ -19,8 +19,13 @@ export class TerminalOutput {
   #spinner: SpinnerResult | undefined;
   #status = "";
 
-  constructor(options: { json: boolean; redact: (text: string) => string; interactive: boolean }) {
+  readonly #stdout: NodeJS.WritableStream;
+  readonly #stderr: NodeJS.WritableStream;
+
+  constructor(options: { json: boolean; redact: (text: string) => string; interactive: boolean; stdout?: NodeJS.WritableStream; stderr?: NodeJS.WritableStream }) {
     this.json = options.json;
+    this.#stdout = options.stdout ?? process.stdout;
+    this.#stderr = options.stderr ?? process.stderr;
     this.#redact = options.redact;
     this.live = !options.json && options.interactive;
   }
@@ -28,19 +33,19 @@ export class TerminalOutput {
   /** A line for people (ignored with `--json`). */
   say(text: string): void {
     if (this.json) return;
-    this.#aside(() => process.stdout.write(`${this.#redact(text)}\n`));
+    this.#aside(() => this.#stdout.write(`${this.#redact(text)}\n`));
   }
 
   /** A machine-readable event; with `human`, what people read instead. */
   emit(event: CliEvent, human?: string): void {
-    if (this.json) process.stdout.write(`${this.#redact(JSON.stringify(event))}\n`);
+    if (this.json) this.#stdout.write(`${this.#redact(JSON.stringify(event))}\n`);
     else if (human !== undefined) this.say(human);
   }
 
   /** A problem: always on stderr, also with `--json` (where it is an event too). */
   problem(text: string): void {
-    this.#aside(() => process.stderr.write(`${this.#redact(text)}\n`));
-    if (this.json) process.stdout.write(`${this.#redact(JSON.stringify({ event: "problem", message: text }))}\n`);
+    this.#aside(() => this.#stderr.write(`${this.#redact(text)}\n`));
+    if (this.json) this.#stdout.write(`${this.#redact(JSON.stringify({ event: "problem", message: text }))}\n`);
   }
 
   /** The live status line: the active role and feature, progress, spend, elapsed time (a plain line without a terminal). */
@@ -50,7 +55,7 @@ export class TerminalOutput {
     const safe = this.#redact(text);
     if (!this.live) return;
     if (!this.#spinner) {
-      this.#spinner = spinner({ indicator: "timer" });
+      this.#spinner = spinner({ indicator: "timer", output: this.#stdout as NodeJS.WriteStream });
       this.#spinner.start(safe);
     } else this.#spinner.message(safe);
   }
@@ -66,7 +71,7 @@ export class TerminalOutput {
     this.pause();
     write();
     if (restart && this.#status) {
-      this.#spinner = spinner({ indicator: "timer" });
+      this.#spinner = spinner({ indicator: "timer", output: this.#stdout as NodeJS.WriteStream });
       this.#spinner.start(this.#redact(this.#status));
     }
   }

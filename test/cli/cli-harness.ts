@@ -26,12 +26,9 @@ export interface CliHarness {
   close(): Promise<void>;
 }
 
-export async function startCliHarness(files: Record<string, string>): Promise<CliHarness> {
-  const models = await startFakeModels({ apiKeys: { anthropic: ANTHROPIC_KEY } });
-  const root = mkdtempSync(join(tmpdir(), "missions-cli-"));
+/** A real git repository with `files` committed on main, in a fresh folder under `root`. */
+export function createFixtureRepo(root: string, files: Record<string, string>): { repo: string; git: (...args: string[]) => string } {
   const repo = join(root, "repo");
-  const home = join(root, "home");
-  mkdirSync(home, { recursive: true });
   mkdirSync(repo, { recursive: true });
   const git = (...args: string[]) =>
     execFileSync("git", ["-c", "user.name=Alice", "-c", "user.email=alice@example.com", ...args], { cwd: repo, encoding: "utf8", env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null" } });
@@ -42,6 +39,15 @@ export async function startCliHarness(files: Record<string, string>): Promise<Cl
   }
   git("add", "--all");
   git("commit", "--quiet", "-m", "Initial commit");
+  return { repo, git };
+}
+
+export async function startCliHarness(files: Record<string, string>): Promise<CliHarness> {
+  const models = await startFakeModels({ apiKeys: { anthropic: ANTHROPIC_KEY } });
+  const root = mkdtempSync(join(tmpdir(), "missions-cli-"));
+  const home = join(root, "home");
+  mkdirSync(home, { recursive: true });
+  const { repo, git } = createFixtureRepo(root, files);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home,
