@@ -55,7 +55,7 @@ export class TerminalOutput {
     const safe = this.#redact(text);
     if (!this.live) return;
     if (!this.#spinner) {
-      this.#spinner = spinner({ indicator: "timer", output: this.#stdout as NodeJS.WriteStream });
+      this.#spinner = spinner({ indicator: "timer", output: this.#stdout as NodeJS.WriteStream, withGuide: false });
       this.#spinner.start(safe);
     } else this.#spinner.message(safe);
   }
@@ -71,7 +71,7 @@ export class TerminalOutput {
     this.pause();
     write();
     if (restart && this.#status) {
-      this.#spinner = spinner({ indicator: "timer", output: this.#stdout as NodeJS.WriteStream });
+      this.#spinner = spinner({ indicator: "timer", output: this.#stdout as NodeJS.WriteStream, withGuide: false });
       this.#spinner.start(this.#redact(this.#status));
     }
   }
