@@ -1,6 +1,6 @@
 import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import type { AppIdentity, CheckRunInput, GitHubPort, Permission, PullRequest, RepoRef, ReviewComment } from "../github/index.ts";
@@ -18,6 +18,8 @@ export interface LocalGitHubOptions {
   repositoryPath: string;
   /** `.missions/` in that repository. */
   missionsDirectory: string;
+  /** Where the user-testing validator saves screenshots (`<workspaces>/.evidence/<mission>/<milestone>-<commit>/`). */
+  evidenceDirectory?: string;
   /** The mission a local issue number belongs to (one issue per mission). */
   missionIdFor(issue: number): Promise<string | undefined>;
   /** The sanitiser of every text that leaves the app: nothing reaches a file unredacted. */
@@ -69,11 +71,11 @@ export class LocalGitHub implements GitHubPort {
   }
 
   /** The person at the terminal owns the repository. */
-  async permission(): Promise<Permission> {
+  async permission(_repo?: RepoRef, _login?: string): Promise<Permission> {
     return "write";
   }
 
-  async repository(): Promise<{ defaultBranch: string; cloneUrl: string; htmlUrl: string }> {
+  async repository(_repo?: RepoRef): Promise<{ defaultBranch: string; cloneUrl: string; htmlUrl: string }> {
     const defaultBranch = (await this.#git(["symbolic-ref", "--quiet", "--short", "HEAD"]).catch(() => "main")).trim() || "main";
     return { defaultBranch, cloneUrl: this.#options.repositoryPath, htmlUrl: this.#options.repositoryPath };
   }
@@ -135,7 +137,7 @@ export class LocalGitHub implements GitHubPort {
     return this.#options.repositoryPath;
   }
 
-  async createCommit(): Promise<{ sha: string; tree: string }> {
+  async createCommit(_repo?: RepoRef): Promise<{ sha: string; tree: string }> {
     throw new Error("local missions publish commits with git push (commits: push)");
   }
 
@@ -198,10 +200,37 @@ export class LocalGitHub implements GitHubPort {
     const redact = this.#options.redact;
     const markdownPath = join(directory, `${run.file}.md`);
     const jsonPath = join(directory, `${run.file}.json`);
-    const report = { id, ...input, summary: redact(input.summary), text: input.text === undefined ? undefined : redact(input.text), title: redact(input.title), annotations: input.annotations?.map((annotation) => ({ ...annotation, message: redact(annotation.message), title: annotation.title === undefined ? undefined : redact(annotation.title) })) };
+    const screenshots = input.status === "completed" ? this.#copyScreenshots(run, directory) : [];
+    const report = {
+      id,
+      ...input,
+      summary: redact(input.summary),
+      text: input.text === undefined ? undefined : redact(input.text),
+      title: redact(input.title),
+      annotations: input.annotations?.map((annotation) => ({ ...annotation, message: redact(annotation.message), title: annotation.title === undefined ? undefined : redact(annotation.title) })),
+      ...(screenshots.length > 0 ? { screenshots } : {}),
+    };
     writeAtomically(jsonPath, redact(`${JSON.stringify(report, null, 2)}\n`));
     writeAtomically(markdownPath, redact(renderCheckReport(report)));
     if (input.status === "completed") this.#options.onCheckRun?.({ missionId: run.missionId, input: report, markdownPath, jsonPath });
+  }
+
+  /**
+   * The screenshots the user-testing validator saved for this check run's commit, copied beside its
+   * report (`checks/<report>/…png`): the workspaces are a cache, the reports are kept.
+   */
+  #copyScreenshots(run: LocalState["checkRuns"][string], directory: string): string[] {
+    const evidence = this.#options.evidenceDirectory && join(this.#options.evidenceDirectory, run.missionId);
+    if (!evidence || !/user testing/i.test(run.name) || !existsSync(evidence)) return [];
+    const copied: string[] = [];
+    for (const folder of readdirSync(evidence).filter((name) => name.endsWith(`-${run.headSha.slice(0, 12)}`))) {
+      for (const image of readdirSync(join(evidence, folder)).filter((name) => /\.(png|jpe?g)$/i.test(name)).sort()) {
+        mkdirSync(join(directory, run.file), { recursive: true });
+        copyFileSync(join(evidence, folder, image), join(directory, run.file, image));
+        copied.push(`${run.file}/${image}`);
+      }
+    }
+    return copied;
   }
 
   #writeComment(id: number, missionId: string, kind: CommentKind, body: string, edited: boolean): void {

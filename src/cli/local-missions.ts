@@ -68,6 +68,8 @@ export class LocalMissions {
     this.github = new LocalGitHub({
       repositoryPath: options.repositoryPath,
       missionsDirectory: options.missionsDirectory,
+      // Where the validate step has the user tester save them: beside the mission checkouts.
+      evidenceDirectory: join(config.workspaceRoot, ".evidence"),
       redact: this.redact,
       missionIdFor: async (issue) => (await this.store.findLatestMission(LOCAL_OWNER, this.repo.name, issue))?.id,
       onComment: options.onComment,

@@ -7,7 +7,7 @@ const ICONS: Record<string, string> = { success: "✅", failure: "❌", neutral:
  * summary (per-assertion verdicts and evidence, the commands' results), the details, and the review
  * findings as `file:line` entries where GitHub would have annotated the diff.
  */
-export function renderCheckReport(input: CheckRunInput & { id: number }): string {
+export function renderCheckReport(input: CheckRunInput & { id: number; screenshots?: string[] }): string {
   const conclusion = input.status === "completed" ? `${ICONS[input.conclusion ?? ""] ?? ""} ${input.conclusion ?? "completed"}`.trim() : input.status.replace("_", " ");
   const lines = [`# ${input.name}`, "", `**${input.title}** · ${conclusion} · commit \`${input.headSha.slice(0, 12)}\``, "", input.summary.trim()];
   if (input.text?.trim()) lines.push("", input.text.trim());
@@ -18,6 +18,10 @@ export function renderCheckReport(input: CheckRunInput & { id: number }): string
       const where = annotation.startLine === annotation.endLine ? `${annotation.path}:${annotation.startLine}` : `${annotation.path}:${annotation.startLine}-${annotation.endLine}`;
       lines.push(`- **${annotation.level}** \`${where}\`${annotation.title ? ` ${annotation.title}` : ""}: ${annotation.message.replace(/\n+/g, " ")}`);
     }
+  }
+  if (input.screenshots?.length) {
+    lines.push("", "## Screenshots", "");
+    for (const screenshot of input.screenshots) lines.push(`![${screenshot.split("/").at(-1)}](${encodeURI(screenshot)})`);
   }
   return `${lines.join("\n")}\n`;
 }
