@@ -53,7 +53,7 @@ export class LocalMissions {
     mkdirSync(options.missionsDirectory, { recursive: true });
     this.redact = createRedactor(operatorSecrets(config));
     // Logs go to a file beside the missions, through the same redaction as the app's: the terminal shows progress.
-    this.log = pino(loggerOptions(config.logLevel === "info" ? "info" : config.logLevel, this.redact), createWriteStream(join(options.missionsDirectory, "missions.log"), { flags: "a" }));
+    this.log = pino(loggerOptions(config.logLevel, this.redact), createWriteStream(join(options.missionsDirectory, "missions.log"), { flags: "a" }));
     this.repo = { owner: LOCAL_OWNER, name: basename(options.repositoryPath), installationId: 0 };
     this.store = new ObservedStore(new SqliteMissionStore(config.databasePath), (change) => options.onChange?.(change));
     let commands: ReturnType<typeof commandSetup>;
@@ -113,6 +113,9 @@ export class LocalMissions {
       maxLimits: this.#config.limits.max,
     });
     if (!config.ok) throw new BadInputError(`${REPOSITORY_CONFIG_PATH} has problems:\n- ${config.problems.join("\n- ")}`);
+    if (options.budgetUsd !== undefined && options.budgetUsd > this.#config.budget.maxUsd) {
+      throw new BadInputError(`--budget ${options.budgetUsd} is above the maximum of $${this.#config.budget.maxUsd}: raise MISSIONS_BUDGET_MAX_USD to allow it.`);
+    }
     const existing = await this.store.listMissionSummaries({ limit: 1_000_000, offset: 0 });
     const number = existing.filter((summary) => summary.owner === LOCAL_OWNER).reduce((max, summary) => Math.max(max, summary.issue), 0) + 1;
     const mission = newMission({

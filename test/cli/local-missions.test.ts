@@ -91,6 +91,12 @@ describe("local missions in-process: the engine, LocalGitHub and the terminal wi
     await expect(withLocalMissions(local, { yes: true }, async (missions) => (await missions.start(brief, { createdBy: "alice", baseBranch: "main" })).id)).rejects.toThrow(/\.github\/missions\.yml has problems/);
     expect(models.calls).toHaveLength(0);
   });
+
+  it("refuses a budget above the operator's maximum as bad input", async () => {
+    const { setup: local } = setup(false);
+    await expect(withLocalMissions(local, { yes: true }, async (missions) => (await missions.start(brief, { createdBy: "alice", baseBranch: "main", budgetUsd: 500 })).id)).rejects.toThrow(/above the maximum of \$100: raise MISSIONS_BUDGET_MAX_USD/);
+    expect(models.calls).toHaveLength(0);
+  });
 });
 
 describe("readBrief", () => {
