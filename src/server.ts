@@ -239,7 +239,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
  * directory, its home, the store, every checkout and the host's socket directories; what commands
  * need of those (the app's Node, the operator's CA bundle) is made readable by name, nothing more.
  */
-function commandSetup(config: OperatorConfig): { runner: CommandRunner; toolPath: string } {
+export function commandSetup(config: OperatorConfig): { runner: CommandRunner; toolPath: string } {
   const scratchRoot = prepareScratchRoot(resolve(config.databasePath));
   let trust: ReturnType<typeof trustEnvironment>;
   try {

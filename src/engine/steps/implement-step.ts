@@ -84,7 +84,8 @@ export async function implementStep(context: StepContext, mission: Mission, feat
           missionId: mission.id,
           kind: "tool-call",
           at: context.now().toISOString(),
-          data: { feature: featureId, tool: call.name, isError: call.isError, input: preview(JSON.stringify(call.input)), output: preview(call.output) },
+          // The timeline is stored and shown (dashboard, `.missions/` in local mode): what a command printed is redacted first.
+          data: { feature: featureId, tool: call.name, isError: call.isError, input: clean(context, preview(JSON.stringify(call.input))), output: clean(context, preview(call.output)) },
         });
       },
       shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limits.commandTimeoutSeconds * 1000 },

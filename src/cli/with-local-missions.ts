@@ -1,0 +1,74 @@
+import { driveMission } from "./drive-mission.ts";
+import { EXIT } from "./exit-codes.ts";
+import { LocalMissions, missionsDirectoryOf } from "./local-missions.ts";
+import { ProgressReporter } from "./progress-reporter.ts";
+import type { TerminalOutput } from "./terminal-output.ts";
+import type { OperatorConfig } from "../config/index.ts";
+import { StoreLockedError } from "../store/index.ts";
+
+/** A problem the person must fix before anything runs: said plainly, exit code 2. */
+export class UsageProblem extends Error {
+  override name = "UsageProblem";
+}
+
+export interface RunFlags {
+  yes?: boolean;
+  json?: boolean;
+  budget?: number;
+  answers?: string;
+}
+
+/** What every command that drives a mission starts from: the repository, the configuration, who decides, where output goes. */
+export interface LocalSetup {
+  root: string;
+  config: OperatorConfig;
+  author: string;
+  output: TerminalOutput;
+  /** A person is at the terminal (stdin and stdout are terminals). */
+  interactive?: boolean;
+}
+
+/** Opens the engine on the repository, starts or picks a mission, and drives it; Ctrl-C stops at the step in flight. */
+export async function withLocalMissions(setup: LocalSetup, flags: RunFlags, pick: (local: LocalMissions, output: TerminalOutput) => Promise<string>): Promise<number> {
+  const { output, root } = setup;
+  const reporter = new ProgressReporter({ output, repositoryPath: root });
+  let local: LocalMissions;
+  try {
+    local = new LocalMissions({
+      config: setup.config,
+      repositoryPath: root,
+      missionsDirectory: missionsDirectoryOf(root),
+      onChange: (change) => reporter.storeChanged(change),
+      onComment: (event) => reporter.commented(event, local.github.missionDirectory(event.missionId)),
+      onCheckRun: (event) => reporter.reported(event),
+    });
+  } catch (error) {
+    if (error instanceof StoreLockedError) throw new UsageProblem("Another missions process is working in this repository: stop it first (or wait for it), then missions resume.");
+    throw error;
+  }
+  reporter.attach(local.store);
+  let interrupted = false;
+  const onSignal = () => {
+    if (interrupted) process.exit(EXIT.interrupted);
+    interrupted = true;
+    output.pause();
+    output.problem("Stopping at the step in flight… (missions resume continues; Ctrl-C again quits at once)");
+    void local.engine.stop();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    const missionId = await pick(local, output);
+    const code = await driveMission(local, missionId, { yes: !!flags.yes, answersFile: flags.answers, interactive: !!setup.interactive && !flags.json, author: setup.author, repositoryPath: root, interrupted: () => interrupted }, output);
+    await reporter.flushed();
+    if (code === EXIT.interrupted) output.emit({ event: "stopped", missionId, exitCode: code }, `Stopped. Continue with: missions resume ${missionId}`);
+    return code;
+  } finally {
+    await reporter.flushed();
+    output.pause();
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+    await local.stop();
+  }
+}
+

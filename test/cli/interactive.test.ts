@@ -1,0 +1,68 @@
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { commitsOn } from "../helpers/git.ts";
+import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
+import { startCliHarness, type CliHarness } from "./cli-harness.ts";
+
+const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../../bin/missions.js");
+const DOWN = "\x1b[B";
+
+/**
+ * Runs `missions` in a pseudo-terminal (util-linux `script`), as a person at a terminal would, and
+ * answers each prompt when its text appears: `steps` are [text to wait for, keys to type].
+ */
+function runInTerminal(cli: CliHarness, args: string[], steps: Array<[RegExp, string]>): Promise<{ code: number | null; screen: string }> {
+  return new Promise((done, fail) => {
+    // A pseudo-terminal starts with no size: give it a person's.
+    const command = `stty cols 120 rows 40; exec ${[process.execPath, BIN, ...args].map((part) => `'${part}'`).join(" ")}`;
+    const child = spawn("script", ["-qfec", command, "/dev/null"], { cwd: cli.repo, env: { ...cli.env, TERM: "xterm-256color", COLUMNS: "120", LINES: "40" }, stdio: ["pipe", "pipe", "pipe"] });
+    let screen = "";
+    let seen = 0;
+    const pending = [...steps];
+    child.stdout.on("data", (chunk: Buffer) => {
+      screen += chunk.toString();
+      const next = pending[0];
+      if (next && next[0].test(screen.slice(seen))) {
+        pending.shift();
+        seen = screen.length;
+        // Typed a moment later, as a person would, once the prompt is listening.
+        setTimeout(() => child.stdin.write(next[1]), 300);
+      }
+    });
+    child.stderr.on("data", (chunk: Buffer) => (screen += chunk.toString()));
+    child.on("error", fail);
+    child.on("close", (code) => done({ code, screen }));
+  });
+}
+
+describe("missions run at a terminal: questions, approval and revision at the prompt", () => {
+  let cli: CliHarness;
+  beforeEach(async () => {
+    cli = await startCliHarness(FIXTURE_FILES);
+    writeFileSync(join(cli.repo, "BRIEF.md"), "# Add greetings\n\nPlease add a greeting and a farewell file.\n");
+  });
+  afterEach(async () => {
+    await cli.close();
+  });
+
+  it("asks the questions, takes a revision, then an approval, and finishes", async () => {
+    cli.models.script(missionResponder({ questions: ["Should the farewell be in English?"], plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const { code, screen } = await runInTerminal(cli, ["run", "BRIEF.md"], [
+      [/Should the farewell be in English\?/, "Yes, in English\r"],
+      [/Contract v1: what now\?/, `${DOWN}\r`],
+      [/What should change\?/, "Say goodbye politely\r"],
+      [/Contract v2: what now\?/, "\r"],
+    ]);
+    expect(screen).toContain("Branch to merge: mission/1-add-greetings");
+    expect(code).toBe(0);
+    // The answer and the feedback reached the orchestrator as the person's words.
+    const plans = cli.models.calls.filter((call) => call.request.tools.some((tool) => tool.name === "submit_plan"));
+    const last = plans.at(-1)!.request.messages[0]!;
+    expect(last.role === "user" && last.text).toContain("Yes, in English");
+    expect(last.role === "user" && last.text).toContain("Say goodbye politely");
+    expect(commitsOn(join(cli.repo, ".git"), "mission/1-add-greetings", "main")).toHaveLength(2);
+  });
+});

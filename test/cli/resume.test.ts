@@ -1,0 +1,88 @@
+import { readdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
+import { commitsOn } from "../helpers/git.ts";
+import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
+import { startCliHarness, type CliHarness } from "./cli-harness.ts";
+
+describe("Ctrl-C stops at the step in flight and missions resume continues", () => {
+  let cli: CliHarness;
+  beforeEach(async () => {
+    cli = await startCliHarness(FIXTURE_FILES);
+    writeFileSync(join(cli.repo, "BRIEF.md"), "# Add greetings\n\nPlease add a greeting and a farewell file.\n");
+  });
+  afterEach(async () => {
+    await cli.close();
+  });
+
+  it("SIGINT during a worker, then resume: the mission completes with every feature exactly one commit", async () => {
+    const responder = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    let interrupt: (() => void) | undefined;
+    let interrupted = false;
+    // The second feature's worker is stopped after it wrote its file, while it waits for the model.
+    cli.models.script((request: NormalizedRequest): Reply => {
+      const first = request.messages[0];
+      const isF2Worker = request.tools.some((tool) => tool.name === "submit_handoff") && first?.role === "user" && /^# Feature F2:/m.test(first.text);
+      if (isF2Worker && !interrupted && request.messages.length > 1) {
+        interrupted = true;
+        interrupt!();
+        return { hang: true };
+      }
+      return responder(request);
+    });
+    const stopped = await cli.run(["run", "BRIEF.md", "--yes", "--json"], { whileRunning: (child) => (interrupt = () => child.kill("SIGINT")) });
+    expect(interrupted).toBe(true);
+    expect(stopped.code).toBe(130);
+    const lines = stopped.stdout.trim().split("\n").map((line) => JSON.parse(line) as { event: string });
+    expect(lines.at(-1)).toMatchObject({ event: "stopped", exitCode: 130 });
+    expect(stopped.stderr).toContain("Stopping at the step in flight");
+    const branch = "mission/1-add-greetings";
+    expect(commitsOn(join(cli.repo, ".git"), branch, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1"]);
+
+    const [missionId] = readdirSync(join(cli.repo, ".missions")).filter((name) => /^[0-9a-f]{12}$/.test(name));
+    const status = await cli.run(["status", "--json"]);
+    expect(JSON.parse(status.stdout)).toMatchObject({ id: missionId, status: "running", featuresDone: 1, featuresTotal: 2 });
+
+    cli.models.script(responder);
+    const resumed = await cli.run(["resume", missionId!]);
+    expect(resumed.code).toBe(0);
+    const commits = commitsOn(join(cli.repo, ".git"), branch, "main");
+    expect(commits.map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2"]);
+    expect(resumed.stdout).toContain(`Branch to merge: ${branch}`);
+
+    const listed = await cli.run(["list"]);
+    expect(listed.stdout).toMatch(new RegExp(`${missionId}\\s+done\\s+2/2 features`));
+  });
+
+  it("after a crash (kill -9) during a worker, resume completes with every feature exactly one commit", async () => {
+    const responder = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    let kill: (() => void) | undefined;
+    let killed = false;
+    cli.models.script((request: NormalizedRequest): Reply => {
+      const first = request.messages[0];
+      if (!killed && request.tools.some((tool) => tool.name === "submit_handoff") && first?.role === "user" && /^# Feature F2:/m.test(first.text)) {
+        killed = true;
+        kill!();
+        return { hang: true };
+      }
+      return responder(request);
+    });
+    const crashed = await cli.run(["run", "BRIEF.md", "--yes"], { whileRunning: (child) => (kill = () => child.kill("SIGKILL")) });
+    expect(crashed.signal).toBe("SIGKILL");
+    cli.models.script(responder);
+    const resumed = await cli.run(["resume", "--yes"]);
+    expect(resumed.code).toBe(0);
+    expect(commitsOn(join(cli.repo, ".git"), "mission/1-add-greetings", "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2"]);
+  });
+
+  it("missions abort ends a mission that waits for approval", async () => {
+    cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    expect((await cli.run(["run", "BRIEF.md"])).code).toBe(3);
+    const [missionId] = readdirSync(join(cli.repo, ".missions")).filter((name) => /^[0-9a-f]{12}$/.test(name));
+    const aborted = await cli.run(["abort", missionId!]);
+    expect(aborted.code).toBe(1);
+    expect(aborted.stdout).toContain("aborted");
+    expect(JSON.parse((await cli.run(["status", missionId!, "--json"])).stdout)).toMatchObject({ status: "aborted" });
+  });
+});
