@@ -45,7 +45,7 @@ export function pauseForBudget(mission: Mission, budget: BudgetReached): Mission
           `${money(budget.spentUsd)} of the ${money(budget.capUsd)} budget is spent, and the next model call could cost up to ${money(budget.nextCallUsd)}.`,
           ...(budget.kept ? ["", budget.kept] : []),
           "",
-          `Comment \`/mission budget <usd>\` (at most ${money(budget.maxUsd)}) to continue where it stopped; nothing is lost.`,
+          `Comment \`/mission budget <usd>\` (at most ${money(budget.maxUsd)}) to continue where it stopped.`,
         ].join("\n"),
       },
     ],

@@ -94,9 +94,11 @@ describe("secrets never reach comments, check runs, commits, logs or the store",
       if ([...chunks.at(-1)!, text].join("\n").length > 1_800) chunks.push([]);
       chunks.at(-1)!.push(text);
     }
-    const extra = chunks.slice(GREETING_PLAN.features.length).map((_, index) => ({ id: `F${index + 3}`, milestoneId: "M1", title: `Add note ${index + 1}`, description: `Create note-${index + 1}.txt.`, assertionIds: ["VAL-GREET-001"] }));
+    const extra = chunks.slice(GREETING_PLAN.features.length).map((_, index) => ({ id: `F${index + 3}`, milestoneId: "M1", title: `Add note ${index + 1}`, description: `Create note-${index + 1}.txt.`, assertionIds: [`VAL-NOTE-${String(index + 1).padStart(3, "0")}`] }));
     const plan = {
       ...GREETING_PLAN,
+      // One owner per assertion: each note has its own.
+      assertions: [...GREETING_PLAN.assertions, ...extra.map((feature, index) => ({ id: feature.assertionIds[0]!, milestoneId: "M1", statement: `note-${index + 1}.txt exists`, verification: "the file is there" }))],
       features: [...GREETING_PLAN.features.map((feature, index) => ({ ...feature, title: `${feature.title} ${index === 0 ? CREDENTIALS["GitHub personal access token"]!.text : CREDENTIALS["AWS access key id"]!.text}` })), ...extra],
     };
     const files: Record<string, Record<string, string>> = { ...GREETING_FILES, ...Object.fromEntries(extra.map((feature, index) => [feature.id, { [`note-${index + 1}.txt`]: "note\n" }])) };

@@ -107,7 +107,10 @@ const BATCH = 200;
 
 function ripgrep(args: string[], cwd: string, env: Record<string, string>, descriptors: number[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn("rg", args, { cwd, env, stdio: ["ignore", "pipe", "pipe", ...descriptors], timeout: 30_000 }) as ChildProcessByStdio<null, Readable, Readable>;
+    // ripgrep runs on the host and reads the checkout's ignore files by name: one a command linked to
+    // /dev/zero would have it allocate without end. Its memory is capped (2 GiB of address space), and
+    // its time (30 s) as before, so such a file costs one failed search, not the host.
+    const child = spawn("sh", ["-c", 'ulimit -v 2097152 2>/dev/null; exec rg "$@"', "rg", ...args], { cwd, env, stdio: ["ignore", "pipe", "pipe", ...descriptors], timeout: 30_000 }) as ChildProcessByStdio<null, Readable, Readable>;
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     let size = 0;
