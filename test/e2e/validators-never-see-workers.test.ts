@@ -24,6 +24,7 @@ const PRYING_TOOLS = [
   { name: "list_files", arguments: { path: ".", depth: 3 } },
   { name: "grep", arguments: { pattern: PART } },
   { name: "read_file", arguments: { path: "subst.txt" } },
+  { name: "read_file", arguments: { path: "greeting.txt" } },
 ];
 
 describe("validators never see the workers", () => {
@@ -54,7 +55,8 @@ describe("validators never see the workers", () => {
       files: {
         ...FIXTURE_FILES,
         // The repository's own command pries too: its output is part of scrutiny's prompt.
-        ".github/missions.yml": `commands:\n  test: "${PRYING_SHELL.replace(/"/g, '\\"')}; sh test.sh"\n`,
+        // …and rewrites a source after the tests: scrutiny and the reviewers must still read the head's code.
+        ".github/missions.yml": `commands:\n  test: "${PRYING_SHELL.replace(/"/g, '\\"')}; sh test.sh; s=$?; echo TAMPERED-BY-COMMANDS > greeting.txt; exit $s"\n`,
       },
     });
     harness.models.script((request): Reply => {
@@ -114,6 +116,11 @@ describe("validators never see the workers", () => {
     expect(results.some((result) => /not a git repository|invalid gitfile format/i.test(result.content))).toBe(true);
     expect(results.some((result) => result.content.includes("$Format:%B$"))).toBe(true);
     const scrutiny = validators.find((call) => toolNames(call.request).includes("submit_verdicts") && !toolNames(call.request).includes("bash"))!;
+    // What the repository's commands wrote stays in their own copy: the code scrutiny and the reviewers read is the head's.
+    const readers = validators.filter((call) => toolNames(call.request).includes("submit_review") || !toolNames(call.request).includes("bash"));
+    const readerResults = readers.flatMap((call) => call.request.messages.flatMap((message) => (message.role === "user" ? message.toolResults : [])));
+    expect(readerResults.some((result) => /hello/.test(result.content))).toBe(true);
+    expect(readerResults.filter((result) => result.content.includes("TAMPERED-BY-COMMANDS"))).toEqual([]);
     expect(firstText(scrutiny.request)).toMatch(/not a git repository|invalid gitfile format/i);
   });
 });

@@ -72,13 +72,18 @@ export async function validateStep(context: StepContext, mission: Mission, miles
 
   async function validate(): Promise<Mission> {
     await context.workspace.snapshot(checkout, head, directory);
+    // The repository's commands run in a copy of their own: what they write (an install, a build, a
+    // test that rewrites sources) never reaches the snapshot scrutiny and the reviewers read, which
+    // stays the head commit's code. The app under test starts from the commands' copy, built.
+    const built = join(snapshots, "commands");
+    await copyTree(directory, built);
     const configured = mission.settings.commands;
     const chosen = Object.values(configured).some(Boolean) ? configured : detectCommands(directory);
     const commands: CommandResult[] = [];
     for (const key of COMMAND_ORDER) {
       const command = chosen[key];
       if (!command) continue;
-      const result = await context.runner.run(command, { cwd: directory, timeoutMs: limitsFor(context, mission).commandTimeoutSeconds * 1000, env: safeEnvironment(context.settings.toolPath), signal: context.signal });
+      const result = await context.runner.run(command, { cwd: built, timeoutMs: limitsFor(context, mission).commandTimeoutSeconds * 1000, env: safeEnvironment(context.settings.toolPath), signal: context.signal });
       commands.push(result);
       context.log.info({ command: key, exitCode: result.exitCode, ms: result.durationMs }, "validation command finished");
       if (key === "install" && result.exitCode !== 0) break;
@@ -135,7 +140,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           ? Promise.resolve(undefined)
           : keptUserTesting
             ? Promise.resolve(keptUserTesting)
-            : userTest(context, mission, milestone, userAssertions, { review: directory, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, stopBeforeNextCall),
+            : userTest(context, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, stopBeforeNextCall),
       ),
       // Every validator has ended before the step goes on or fails: none goes on running (and paying) in
       // the background, and the snapshot they read is removed only when nobody reads it any more.
@@ -252,7 +257,7 @@ async function userTest(
   mission: Mission,
   milestone: Milestone,
   assertions: Assertion[],
-  places: { review: string; app: string; evidence: string },
+  places: { review: string; built: string; app: string; evidence: string },
   head: string,
   rerun: boolean,
   stopBeforeNextCall: AbortSignal,
@@ -267,7 +272,7 @@ async function userTest(
   // The app and the QA agent's shell write where they run: a copy of their own (with what the commands
   // built), never the snapshot the other validators read.
   const directory = places.app;
-  await copyTree(places.review, directory);
+  await copyTree(places.built, directory);
   const confinement = context.runner instanceof SandboxedRunner ? await context.runner.confinement([directory]) : undefined;
   let app: AppUnderTest | undefined;
   let appProblem: string | undefined;
