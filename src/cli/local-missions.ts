@@ -4,7 +4,7 @@ import { basename, join, resolve } from "node:path";
 import { pino, type Logger } from "pino";
 import { parseRepositoryConfig, REPOSITORY_CONFIG_PATH, type OperatorConfig } from "../config/index.ts";
 import { Engine } from "../engine/index.ts";
-import { createRedactor, type RepoRef } from "../github/index.ts";
+import { createRedactor, defuseMentions, type RepoRef } from "../github/index.ts";
 import { newMission, type Intent, type Mission } from "../mission/index.ts";
 import { ModelRegistry, PriceTable } from "../models/index.ts";
 import { commandSetup, loggerOptions, operatorSecrets } from "../server.ts";
@@ -70,7 +70,9 @@ export class LocalMissions {
       missionsDirectory: options.missionsDirectory,
       // Where the validate step has the user tester save them: beside the mission checkouts.
       evidenceDirectory: join(config.workspaceRoot, ".evidence"),
-      redact: this.redact,
+      // As at the GitHub port: the app's own marks (on the people it addresses, on its closing
+      // reference) are taken off, and model-written mentions and closing keywords stay inert.
+      redact: (text) => defuseMentions(this.redact(text)),
       missionIdFor: async (issue) => (await this.store.findLatestMission(LOCAL_OWNER, this.repo.name, issue))?.id,
       onComment: options.onComment,
       onCheckRun: options.onCheckRun,

@@ -17,6 +17,20 @@ export function address(login: string): string {
   return `${MARK}@${login}`;
 }
 
+/**
+ * `Closes #<issue>`, meant: the app's own closing reference in the pull request it opens. Every other
+ * closing keyword before an issue reference (`Fixes #12`, `resolves acme/app#3`), which would close
+ * that issue when the pull request or the commit is merged, is defused on the way out.
+ */
+export function closes(issue: number): string {
+  return `Closes ${MARK}#${issue}`;
+}
+
+/** A closing keyword and the reference it would close, the app's mark (valid or not) perhaps before its `#`. */
+const CLOSING = /\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)(\s*:?\s+)((?:[\w.-]+\/[\w.-]+)?)(\u2063[0-9a-f]{24}\u2063)?#(?=\d)/gi;
+/** A reference into another repository (`owner/repo#12`): GitHub links it, and marks the other issue's timeline. */
+const CROSS_REFERENCE = /(?<![\w/.-])([\w.-]+\/[\w.-]+)#(?=\d)/g;
+
 /** A mention's `@`: `&#64;`, `&#x40;` and `&commat;` render as one, and so may notify. */
 const ENTITY_AT = /&(?:#0*64|#x0*40|commat);?(?=[A-Za-z0-9])/gi;
 /** Full-width and small commercial at, which some renderers take for `@`. */
@@ -27,10 +41,16 @@ const MENTION = /\u2063([0-9a-f]{24})\u2063(@(?=[A-Za-z0-9]))?|(?<![A-Za-z0-9_])
 /**
  * Text as the GitHub port posts it: `@name` and `@org/team` (however spelt) as plain text — a word
  * joiner after the `@` keeps GitHub from notifying anyone — except the app's own `address()`es, whose
- * marks are removed. Run once, on the way out: the marks are gone after it.
+ * marks are removed; closing keywords before an issue reference (`Fixes #12`) and references into
+ * other repositories likewise, except the app's own `closes()`. Run once, on the way out: the marks
+ * are gone after it.
  */
 export function defuseMentions(text: string): string {
   return text
+    .replace(CLOSING, (_match, keyword: string, space: string, repository: string, mark: string | undefined) =>
+      mark === MARK && !repository ? `${keyword}${space}#` : `${keyword}${space}${repository}#\u2060`,
+    )
+    .replace(CROSS_REFERENCE, "$1#\u2060")
     .replace(ENTITY_AT, "@\u2060")
     .replace(WIDE_AT, "$1\u2060")
     .replace(MENTION, (_match, key: string | undefined, at: string | undefined) => {

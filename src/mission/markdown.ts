@@ -1,4 +1,4 @@
-export { address } from "../github/mentions.ts";
+export { address, closes } from "../github/mentions.ts";
 
 /** Text from models or people, made safe for one Markdown table cell on one line. */
 export function escapeCell(text: string): string {

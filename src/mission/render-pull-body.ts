@@ -1,4 +1,4 @@
-import { defuseMarkers, escapeCell } from "./markdown.ts";
+import { closes, defuseMarkers, escapeCell } from "./markdown.ts";
 import { skippedBy, type Mission } from "./mission.ts";
 import { allFeatures, approvedPlan } from "./plan-features.ts";
 
@@ -10,7 +10,7 @@ export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string;
   const plan = approvedPlan(mission);
   if (!plan) return `Mission for #${mission.issue.number}.`;
   const lines = [
-    `Closes #${mission.issue.number}.`,
+    `${closes(mission.issue.number)}.`,
     "",
     defuseMarkers(plan.summary),
     "",

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { pino } from "pino";
 import { Probot } from "probot";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { address, createOutboundRedactor, createRedactor, missionsOctokit, OctokitGitHub } from "../../src/github/index.ts";
+import { address, closes, createOutboundRedactor, createRedactor, missionsOctokit, OctokitGitHub } from "../../src/github/index.ts";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/github/index.ts";
 import { CREDENTIALS, OPERATOR_SECRETS } from "./credential-shapes.ts";
 
@@ -130,10 +130,14 @@ describe("the GitHub port: one way out for every text", () => {
     git(gitDir, "update-ref", "refs/heads/mission/1-greet", commit);
     const pull = await port.createPull(repo, { title: `Greet ${CREDENTIALS["Slack bot token"]!.text} @octocat`, head: "mission/1-greet", base: "main", body: HOSTILE, draft: true });
     expectClean("a new pull request", JSON.stringify(github.pulls(OWNER, REPO)));
-    await port.updatePull(repo, pull.number, { title: `Greet ${CREDENTIALS["AWS access key id"]!.text}`, body: `Closes #1.\n\n${HOSTILE}` });
+    // The app's own closing reference stays; a model's would close another issue on merge, and is defused.
+    const model = "The worker says: Fixes #2, resolves: acme/other#3, and see acme/elsewhere#4.";
+    await port.updatePull(repo, pull.number, { title: `Greet ${CREDENTIALS["AWS access key id"]!.text}`, body: `${closes(1)}.\n\n${model}\n\n${HOSTILE}` });
     const [shown] = github.pulls(OWNER, REPO);
     expectClean("an edited pull request", JSON.stringify(shown));
     expect(shown!.body).toContain("@\u2060octocat");
+    expect(shown!.body).toMatch(/^Closes #1\./);
+    expect(shown!.body).toContain("Fixes #\u20602, resolves: acme/other#\u20603, and see acme/elsewhere#\u20604.");
   });
 
   it("redacts commit messages made through the Git Data API, keeping the trailers", async () => {

@@ -3,6 +3,7 @@ import { renderControl } from "../../src/control/index.ts";
 import { renderMissionLive } from "../../src/control/dashboard/render-mission-page.ts";
 import { applyIntent, branchName, embeddableJson, formatDuration, renderContract, renderPullBody, renderQuestions } from "../../src/mission/index.ts";
 import { PLAN, awaitingApproval, intent } from "./fixtures.ts";
+import { defuseMentions } from "../../src/github/index.ts";
 
 describe("what people read", () => {
   it("renders the contract with a hidden copy that cannot be broken out of", () => {
@@ -103,7 +104,7 @@ describe("what people read", () => {
       features: { F1: { status: "done", attempts: 1, commitSha: "abcdef1234" }, F2: { status: "pending", attempts: 0 } },
       assertions: { "VAL-A-001": { verdict: "pass", evidence: "tests pass", commitSha: "abcdef1234" }, "VAL-A-002": { verdict: "pending" } },
     });
-    expect(body).toContain("Closes #7.");
+    expect(defuseMentions(body)).toContain("Closes #7.");
     expect(body).toContain("| `VAL-A-001` one works | ✅ pass | tests pass | abcdef1 |");
     expect(body).toContain("| `VAL-A-002` two works | ⏳ pending |  |  |");
     expect(body).toContain("- ✅ **F1** One — abcdef1");
