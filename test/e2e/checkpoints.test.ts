@@ -19,7 +19,8 @@ const wanderer = (request: NormalizedRequest): Reply =>
     ? { toolCalls: [{ name: "bash", arguments: { command: "printf 'hello\\n' > greeting.txt" } }] }
     : { toolCalls: [{ name: "list_files", arguments: {} }] };
 
-describe("checkpoints, not cliffs", () => {
+// Several workers and restarts a test: on a loaded 2-core machine longer than the default minute.
+describe("checkpoints, not cliffs", { timeout: 180_000 }, () => {
   let harness: Harness;
   afterEach(async () => {
     await harness.close();

@@ -84,7 +84,8 @@ const handoff = (summary: string): Reply => ({
 });
 const write = (path: string, content: string): Reply => ({ toolCalls: [{ name: "write_file", arguments: { path, content } }] });
 
-describe("a long mission: three milestones, ten features, steered from GitHub", () => {
+// Whole missions of many steps: on a loaded 2-core machine they take longer than the default minute.
+describe("a long mission: three milestones, ten features, steered from GitHub", { timeout: 240_000 }, () => {
   let harness: Harness;
   afterEach(async () => {
     await harness.close();
