@@ -2,6 +2,7 @@ import pg from "pg";
 import { ACTIVE_STATUSES, loadMission, type Intent, type Mission } from "../mission/index.ts";
 import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 import { summaryOf, toTotals } from "./sqlite-store.ts";
+import { summaryFromRow } from "./summary-row.ts";
 
 export const POSTGRES_SCHEMA_VERSION = 1;
 const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
@@ -390,20 +391,7 @@ export class PostgresMissionStore implements MissionStore {
     const { rows } = await this.#pool.query(summaryQuery({ status: Boolean(query.status), repositories: repositories?.length ?? 0 }), params);
     return rows.map((row) => {
       const kept = row.summary as Record<string, unknown>;
-      return {
-        id: String(row.id),
-        owner: String(kept.owner),
-        repo: String(kept.repo),
-        issue: Number(row.issue),
-        title: String(kept.title),
-        status: String(row.status) as Mission["status"],
-        featuresDone: Number(kept.featuresDone),
-        featuresTotal: Number(kept.featuresTotal),
-        ...(typeof kept.budgetUsd === "number" ? { budgetUsd: kept.budgetUsd } : {}),
-        spentUsd: Number(row.usd_micros ?? 0) / 1_000_000,
-        createdAt: String(row.created_at),
-        updatedAt: String(row.updated_at),
-      };
+      return summaryFromRow(row, kept);
     });
   }
 

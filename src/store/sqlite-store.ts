@@ -4,6 +4,7 @@ import { DatabaseSync } from "node:sqlite";
 import { ACTIVE_STATUSES, loadMission, missionProgress, type Intent, type Mission } from "../mission/index.ts";
 import { lockStore, type StoreLock } from "./store-lock.ts";
 import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
+import { summaryFromRow } from "./summary-row.ts";
 
 const STORE_SCHEMA_VERSION = 6;
 // Costs are summed as whole micro-dollars (what `costOf` records): a sum of floating-point dollars
@@ -304,20 +305,7 @@ export class SqliteMissionStore implements MissionStore {
     const rows = this.#db.prepare(sql).all(...params) as Array<Record<string, string | number | null>>;
     return rows.map((row) => {
       const kept = row.summary ? (JSON.parse(String(row.summary)) as Record<string, unknown>) : (JSON.parse(summaryOf(loadMission(JSON.parse(String(row.data))))) as Record<string, unknown>);
-      return {
-        id: String(row.id),
-        owner: String(kept.owner),
-        repo: String(kept.repo),
-        issue: Number(row.issue),
-        title: String(kept.title),
-        status: String(row.status) as Mission["status"],
-        featuresDone: Number(kept.featuresDone),
-        featuresTotal: Number(kept.featuresTotal),
-        ...(typeof kept.budgetUsd === "number" ? { budgetUsd: kept.budgetUsd } : {}),
-        spentUsd: Number(row.usd_micros ?? 0) / 1_000_000,
-        createdAt: String(row.created_at),
-        updatedAt: String(row.updated_at),
-      };
+      return summaryFromRow(row, kept);
     });
   }
 
