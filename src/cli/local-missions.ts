@@ -4,7 +4,7 @@ import { basename, join, resolve } from "node:path";
 import { pino, type Logger } from "pino";
 import { parseRepositoryConfig, REPOSITORY_CONFIG_PATH, type OperatorConfig } from "../config/index.ts";
 import { Engine } from "../engine/index.ts";
-import { createRedactor, defuseMentions, type RepoRef } from "../github/index.ts";
+import { createRedactor, defuseClosingKeywords, defuseMentions, type RepoRef } from "../github/index.ts";
 import { newMission, type Intent, type Mission } from "../mission/index.ts";
 import { ModelRegistry, PriceTable } from "../models/index.ts";
 import { commandSetup, loggerOptions, operatorSecrets } from "../server.ts";
@@ -72,7 +72,7 @@ export class LocalMissions {
       evidenceDirectory: join(config.workspaceRoot, ".evidence"),
       // As at the GitHub port: the app's own marks (on the people it addresses, on its closing
       // reference) are taken off, and model-written mentions and closing keywords stay inert.
-      redact: (text) => defuseMentions(this.redact(text)),
+      redact: (text) => defuseMentions(defuseClosingKeywords(this.redact(text))),
       missionIdFor: async (issue) => (await this.store.findLatestMission(LOCAL_OWNER, this.repo.name, issue))?.id,
       onComment: options.onComment,
       onCheckRun: options.onCheckRun,

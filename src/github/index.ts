@@ -5,4 +5,4 @@ export { hasWriteAccess } from "./has-write-access.ts";
 export { createRedactor, redactLogLine } from "./redact-secrets.ts";
 export { missionsOctokit, type OctokitPolicy } from "./missions-octokit.ts";
 export { createOutboundRedactor } from "./outbound-redactor.ts";
-export { address, closes, defuseMentions } from "./mentions.ts";
+export { address, closes, defuseClosingKeywords, defuseMentions } from "./mentions.ts";

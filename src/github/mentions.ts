@@ -31,6 +31,18 @@ const CLOSING = /\b(close[sd]?|fix(?:e[sd])?|resolve[sd]?)(\s*:?\s+)((?:[\w.-]+\
 /** A reference into another repository (`owner/repo#12`): GitHub links it, and marks the other issue's timeline. */
 const CROSS_REFERENCE = /(?<![\w/.-])([\w.-]+\/[\w.-]+)#(?=\d)/g;
 
+/**
+ * Where GitHub acts on closing keywords — a pull request's body, a commit's message — `Fixes #12`
+ * and `resolves owner/repo#3` as plain text, except the app's own `closes()`. (In a comment the
+ * words close nothing: the app's own "closed #3 without merging" stays as written.) Run before
+ * `defuseMentions`, which takes the marks off.
+ */
+export function defuseClosingKeywords(text: string): string {
+  return text.replace(CLOSING, (_match, keyword: string, space: string, repository: string, mark: string | undefined) =>
+    mark === MARK && !repository ? `${keyword}${space}#` : `${keyword}${space}${repository}#\u2060`,
+  );
+}
+
 /** A mention's `@`: `&#64;`, `&#x40;` and `&commat;` render as one, and so may notify. */
 const ENTITY_AT = /&(?:#0*64|#x0*40|commat);?(?=[A-Za-z0-9])/gi;
 /** Full-width and small commercial at, which some renderers take for `@`. */
@@ -47,9 +59,6 @@ const MENTION = /\u2063([0-9a-f]{24})\u2063(@(?=[A-Za-z0-9]))?|(?<![A-Za-z0-9_])
  */
 export function defuseMentions(text: string): string {
   return text
-    .replace(CLOSING, (_match, keyword: string, space: string, repository: string, mark: string | undefined) =>
-      mark === MARK && !repository ? `${keyword}${space}#` : `${keyword}${space}${repository}#\u2060`,
-    )
     .replace(CROSS_REFERENCE, "$1#\u2060")
     .replace(ENTITY_AT, "@\u2060")
     .replace(WIDE_AT, "$1\u2060")

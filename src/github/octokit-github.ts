@@ -1,7 +1,7 @@
 import type { Probot, ProbotOctokit } from "probot";
 import type { AppIdentity, CheckRunInput, GitHubPort, GitTreeChange, Permission, PullRequest, RepoRef, ReviewComment } from "./github-port.ts";
 import { toCheckRunRequests } from "./check-run-requests.ts";
-import { defuseMentions } from "./mentions.ts";
+import { defuseClosingKeywords, defuseMentions } from "./mentions.ts";
 
 type Octokit = InstanceType<typeof ProbotOctokit>;
 
@@ -40,6 +40,11 @@ export class OctokitGitHub implements GitHubPort {
   /** A text as it may leave the app. */
   async #out(text: string): Promise<string> {
     return defuseMentions(await this.#redact(text));
+  }
+
+  /** A pull request's body or a commit's message, where GitHub acts on closing keywords too. */
+  async #closing(text: string): Promise<string> {
+    return defuseMentions(defuseClosingKeywords(await this.#redact(text)));
   }
 
   #octokit(repo: RepoRef): Promise<Octokit> {
@@ -211,7 +216,7 @@ export class OctokitGitHub implements GitHubPort {
     // No author, no committer: GitHub makes the app's bot both, and signs the commit. The message is the
     // local commit's (trailers and all), sanitised like any text: the commit GitHub makes is adopted
     // by the checkout, so the two need not be the same.
-    const { data } = await octokit.rest.git.createCommit({ ...target, message: await this.#out(input.message), tree, parents: [input.parent] });
+    const { data } = await octokit.rest.git.createCommit({ ...target, message: await this.#closing(input.message), tree, parents: [input.parent] });
     return { sha: data.sha, tree };
   }
 
@@ -236,7 +241,7 @@ export class OctokitGitHub implements GitHubPort {
 
   async createPull(repo: RepoRef, input: { title: string; head: string; base: string; body: string; draft: boolean }): Promise<PullRequest> {
     const octokit = await this.#octokit(repo);
-    const { data } = await octokit.rest.pulls.create({ owner: repo.owner, repo: repo.name, ...input, title: await this.#out(input.title), body: await this.#out(input.body), request: NOT_REPEATED });
+    const { data } = await octokit.rest.pulls.create({ owner: repo.owner, repo: repo.name, ...input, title: await this.#out(input.title), body: await this.#closing(input.body), request: NOT_REPEATED });
     return { number: data.number, nodeId: data.node_id, draft: data.draft ?? input.draft, htmlUrl: data.html_url };
   }
 
@@ -247,7 +252,7 @@ export class OctokitGitHub implements GitHubPort {
       repo: repo.name,
       pull_number: number,
       ...(input.title !== undefined ? { title: await this.#out(input.title) } : {}),
-      ...(input.body !== undefined ? { body: await this.#out(input.body) } : {}),
+      ...(input.body !== undefined ? { body: await this.#closing(input.body) } : {}),
     });
   }
 
