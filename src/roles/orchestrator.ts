@@ -56,7 +56,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
         const unknownSkills = submitted.plan.features.flatMap((feature) =>
           (feature.skills ?? []).filter((name) => !known.has(name)).map((name) => `feature ${feature.id} names skill "${name}", which is not offered`),
         );
-        return [...checkPlan(submitted.plan, { oneOwner: mission.approvedVersion === undefined }), ...checkRevision(mission, submitted.plan), ...unknownSkills];
+        return [...checkPlan(submitted.plan), ...checkRevision(mission, submitted.plan), ...unknownSkills];
       },
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal },
