@@ -2,7 +2,7 @@ import pg from "pg";
 import { ACTIVE_STATUSES, loadMission, type Intent, type Mission } from "../mission/index.ts";
 import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 import { summaryOf, toTotals } from "./sqlite-store.ts";
-import { summaryFromRow } from "./summary-row.ts";
+import { summaryFromRow, usageFromRow } from "./summary-row.ts";
 
 export const POSTGRES_SCHEMA_VERSION = 1;
 const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
@@ -646,20 +646,7 @@ export class PostgresMissionStore implements MissionStore {
 
   async usage(missionId: string): Promise<UsageEntry[]> {
     const { rows } = await this.#pool.query("SELECT * FROM ledger WHERE mission_id = $1 ORDER BY seq", [missionId]);
-    return rows.map((row) => ({
-      missionId: String(row.mission_id),
-      role: String(row.role),
-      ...(row.feature_id ? { featureId: String(row.feature_id) } : {}),
-      model: String(row.model),
-      inputTokens: Number(row.input_tokens),
-      outputTokens: Number(row.output_tokens),
-      cacheReadTokens: Number(row.cache_read_tokens),
-      cacheWriteTokens: Number(row.cache_write_tokens),
-      usd: Number(row.usd),
-      latencyMs: Number(row.latency_ms),
-      retries: Number(row.retries),
-      at: String(row.at),
-    }));
+    return rows.map(usageFromRow);
   }
 
   async usageTotals(missionId: string): Promise<UsageTotals> {

@@ -4,7 +4,7 @@ import { DatabaseSync } from "node:sqlite";
 import { ACTIVE_STATUSES, loadMission, missionProgress, type Intent, type Mission } from "../mission/index.ts";
 import { lockStore, type StoreLock } from "./store-lock.ts";
 import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
-import { summaryFromRow } from "./summary-row.ts";
+import { summaryFromRow, usageFromRow } from "./summary-row.ts";
 
 const STORE_SCHEMA_VERSION = 6;
 // Costs are summed as whole micro-dollars (what `costOf` records): a sum of floating-point dollars
@@ -421,20 +421,7 @@ export class SqliteMissionStore implements MissionStore {
 
   async usage(missionId: string): Promise<UsageEntry[]> {
     const rows = this.#db.prepare("SELECT * FROM ledger WHERE mission_id = ? ORDER BY seq").all(missionId) as Array<Record<string, unknown>>;
-    return rows.map((row) => ({
-      missionId: String(row.mission_id),
-      role: String(row.role),
-      ...(row.feature_id ? { featureId: String(row.feature_id) } : {}),
-      model: String(row.model),
-      inputTokens: Number(row.input_tokens),
-      outputTokens: Number(row.output_tokens),
-      cacheReadTokens: Number(row.cache_read_tokens),
-      cacheWriteTokens: Number(row.cache_write_tokens),
-      usd: Number(row.usd),
-      latencyMs: Number(row.latency_ms),
-      retries: Number(row.retries),
-      at: String(row.at),
-    }));
+    return rows.map(usageFromRow);
   }
 
   async usageTotals(missionId: string): Promise<UsageTotals> {

@@ -1,5 +1,5 @@
 import type { Mission } from "../mission/index.ts";
-import type { MissionSummary } from "./mission-store.ts";
+import type { MissionSummary, UsageEntry } from "./mission-store.ts";
 
 /** A row of the missions list, as both stores read it: the row's own columns and the summary kept with the mission. */
 export function summaryFromRow(row: Record<string, unknown>, kept: Record<string, unknown>): MissionSummary {
@@ -16,5 +16,23 @@ export function summaryFromRow(row: Record<string, unknown>, kept: Record<string
     spentUsd: Number(row.usd_micros ?? 0) / 1_000_000,
     createdAt: String(row.created_at),
     updatedAt: String(row.updated_at),
+  };
+}
+
+/** A ledger row, as both stores read it. */
+export function usageFromRow(row: Record<string, unknown>): UsageEntry {
+  return {
+    missionId: String(row.mission_id),
+    role: String(row.role),
+    ...(row.feature_id ? { featureId: String(row.feature_id) } : {}),
+    model: String(row.model),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    cacheReadTokens: Number(row.cache_read_tokens),
+    cacheWriteTokens: Number(row.cache_write_tokens),
+    usd: Number(row.usd),
+    latencyMs: Number(row.latency_ms),
+    retries: Number(row.retries),
+    at: String(row.at),
   };
 }
