@@ -5,6 +5,10 @@ export function usd(value: number): string {
   return `$${value.toFixed(2)}`;
 }
 
+function usdRange(range: { low: number; high: number }): string {
+  return range.low === range.high ? usd(range.low) : `${usd(range.low)}–${usd(range.high)}`;
+}
+
 /** The estimate in the contract comment: runs, cost and the cap, before anyone approves. */
 export function renderEstimate(estimate: MissionEstimate): string[] {
   const byRole = AGENT_ROLES.filter((role) => estimate.runs[role] > 0)
@@ -20,14 +24,14 @@ export function renderEstimate(estimate: MissionEstimate): string[] {
   const modelText = models.length === 1 ? `\`${escapeCell(models[0]!)}\` for every role` : AGENT_ROLES.map((role) => `${role} \`${escapeCell(estimate.models[role])}\``).join(", ");
   lines.push(
     estimate.cost
-      ? `- **Cost:** ${usd(estimate.cost.low)}–${usd(estimate.cost.high)} at the configured models' prices (${modelText}) and typical token use per run.`
+      ? `- **Cost:** ${usdRange(estimate.cost)} at the configured models' prices (${modelText}) and typical token use per run.`
       : `- **Cost:** not estimated: ${estimate.unpriced.map((model) => `\`${escapeCell(model)}\``).join(", ")} has no price.`,
   );
   if (estimate.history) {
     const { history } = estimate;
     const perRun = history.perRun !== undefined ? `, ${usd(history.perRun)} per agent run` : "";
     lines.push(
-      `- **This repository's past missions:** ${usd(history.perFeature.low)}–${usd(history.perFeature.high)} per feature over ${history.missions} finished mission${history.missions === 1 ? "" : "s"}${perRun}: about ${usd(history.cost.low)}–${usd(history.cost.high)} for this plan.`,
+      `- **This repository's past missions:** ${usdRange(history.perFeature)} per feature over ${history.missions} finished mission${history.missions === 1 ? "" : "s"}${perRun}: about ${usdRange(history.cost)} for this plan.`,
     );
   }
   const highest = Math.max(estimate.cost?.high ?? 0, estimate.history?.cost.high ?? 0);

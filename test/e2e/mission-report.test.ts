@@ -67,7 +67,8 @@ describe("the estimate before approval and the report at the end", () => {
     await new Promise((resolve) => setTimeout(resolve, 1_600));
     await harness.say(issue);
 
-    const [{ id: missionId, state }] = query<{ id: string; state: string }>("SELECT id, data AS state FROM missions");
+    const [row] = query<{ id: string; state: string }>("SELECT id, data AS state FROM missions");
+    const { id: missionId, state } = row!;
     const mission = JSON.parse(state) as { status: string; createdAt: string; finishedAt: string; branch: string };
     expect(mission.status).toBe("done");
     const pull = harness.github.pulls(OWNER, REPO)[0]!;
@@ -134,6 +135,6 @@ describe("the estimate before approval and the report at the end", () => {
     harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: WRITES }));
     const next = await harness.startMission("More greetings");
     const perFeature = usd(micros(ledger) / 2);
-    expect(contractOf(next)).toContain(`**This repository's past missions:** ${perFeature}–${perFeature} per feature over 1 finished mission, ${usd(micros(ledger) / 6)} per agent run`);
+    expect(contractOf(next)).toContain(`**This repository's past missions:** ${perFeature} per feature over 1 finished mission, ${usd(micros(ledger) / 6)} per agent run`);
   }, 240_000);
 });

@@ -76,7 +76,7 @@ describe("the estimate before approval", () => {
     expect(body).toContain("### Estimate");
     expect(body).toContain("**Agent runs:** about 6 (orchestrator 1, worker 2, reviewer 2, scrutiny 1); 6–10 with one repair round per milestone, at most 18");
     expect(body).toMatch(/\*\*Cost:\*\* \$\d+\.\d\d–\$\d+\.\d\d at the configured models' prices \(`anthropic\/claude-sonnet-5-5` for every role\)/);
-    expect(body).toContain("$2.00–$2.00 per feature over 1 finished mission, $0.50 per agent run: about $4.00–$4.00 for this plan");
+    expect(body).toContain("$2.00 per feature over 1 finished mission, $0.50 per agent run: about $4.00 for this plan");
     expect(body).toContain("**Budget cap:** $0.50");
     expect(body).toContain("above the cap");
     // The estimate comes before the approval line and the machine copy.
