@@ -4,6 +4,7 @@ import type { MissionEvent } from "../store/index.ts";
 import type { EngineDeps, StepContext } from "./engine-deps.ts";
 import { stepRetryPolicy } from "./retry-policy.ts";
 import { stepDisposition } from "./step-disposition.ts";
+import { statusChange } from "./status-change.ts";
 import { stepEvents } from "./step-events.ts";
 import { runStep, stepTable, type WorkStep } from "./step-table.ts";
 import { postCommentOnce } from "./steps/post-comment-once.ts";
@@ -88,12 +89,13 @@ export class Engine {
       const intents = await this.#deps.store.pendingIntents(missionId);
       if (intents.length > 0) {
         const now = context.now().toISOString();
+        const before = mission;
         for (const intent of intents) {
           mission = applyIntent(mission, intent, now, { maxBudgetUsd: this.#deps.settings.maxBudgetUsd });
           await this.#deps.store.appendEvent({ missionId, kind: "intent-apply", at: now, data: { verb: intent.verb, author: intent.author } });
         }
         mission = { ...mission, updatedAt: now };
-        await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq));
+        await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), statusChange(before, mission, now));
         log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
         await this.#syncControl(context, mission, intents.some((intent) => intent.verb === "status"));
         continue;
@@ -115,7 +117,7 @@ export class Engine {
       const events: MissionEvent[] = [];
       const next = await this.#attempt(context, mission, step, events);
       if (next === undefined) return;
-      await this.#deps.store.saveMission(next, [], events);
+      await this.#deps.store.saveMission(next, [], [...events, ...statusChange(mission, next, context.now().toISOString())]);
       await this.#syncControl(context, next);
     }
   }

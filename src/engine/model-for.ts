@@ -38,6 +38,8 @@ export function modelFor(context: StepContext, mission: Mission, role: RoleName,
   const inner = context.models.forRole(role, mission.settings.models);
   const price = context.prices.lookup(inner.id);
   if (!price) throw new UnpricedModelError(inner.id);
+  // One metered model is one agent run: its first recorded call puts the run on the timeline (the mission report counts them).
+  let counted = false;
   return new MeteredModel(inner, {
     price,
     reserve: (usd, signal) => context.store.reserveSpend(mission.id, usd, mission.settings.budgetUsd ?? context.settings.defaultBudgetUsd, signal),
@@ -57,6 +59,10 @@ export function modelFor(context: StepContext, mission: Mission, role: RoleName,
         retries: call.retries,
         at: context.now().toISOString(),
       });
+      if (!counted) {
+        counted = true;
+        await context.store.appendEvent({ missionId: mission.id, kind: "agent-run", at: context.now().toISOString(), data: { role, model: call.model, ...(featureId ? { feature: featureId } : {}) } });
+      }
       context.log.debug({ role, feature: featureId, model: call.model, usd: call.usd, ...call.usage, retries: call.retries }, "model call");
     },
     retryBaseMs: context.settings.modelRetryBaseMs,

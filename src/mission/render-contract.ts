@@ -2,6 +2,8 @@ import type { Contract, Mission } from "./mission.ts";
 import type { Plan } from "./schemas.ts";
 import { contractMarker, embeddableJson, questionsMarker } from "./markers.ts";
 import { defuseMarkers, escapeCell } from "./markdown.ts";
+import type { MissionEstimate } from "./estimate.ts";
+import { renderEstimate } from "./render-estimate.ts";
 
 /** A revision of a contract the work already runs on: what it ran on, and how far it got. */
 export interface RevisionBase {
@@ -12,7 +14,7 @@ export interface RevisionBase {
 }
 
 /** The contract comment: what "done" means, readable by people, with a machine copy hidden below. */
-export function renderContract(missionId: string, contract: Contract, issueTitle: string, revision?: RevisionBase): string {
+export function renderContract(missionId: string, contract: Contract, issueTitle: string, revision?: RevisionBase, estimate?: MissionEstimate): string {
   const { plan } = contract;
   const lines = [
     `## 📋 Validation contract v${contract.version} — ${escapeCell(issueTitle)}`,
@@ -45,6 +47,7 @@ export function renderContract(missionId: string, contract: Contract, issueTitle
       lines.push(`1. ${doneMark(feature.id)}**${feature.id} — ${escapeCell(feature.title)}** (${feature.assertionIds.map((id) => `\`${id}\``).join(", ")})`);
     }
   }
+  if (estimate) lines.push("", ...renderEstimate(estimate));
   lines.push(
     "",
     "---",

@@ -1,11 +1,13 @@
 import { closes, defuseMarkers, escapeCell } from "./markdown.ts";
 import { skippedBy, type Mission } from "./mission.ts";
+import type { MissionReport } from "./mission-report.ts";
 import { allFeatures, approvedPlan } from "./plan-features.ts";
+import { renderReportSummary } from "./render-report-summary.ts";
 
 const VERDICT = { pass: "✅ pass", fail: "❌ fail", pending: "⏳ pending", skipped: "⏭️ skipped — not verified" } as const;
 
 /** The pull request body: the contract with every assertion's verdict, evidence and commit. */
-export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string; costUsd?: number; githubWebUrl?: string } = {}): string {
+export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string; costUsd?: number; githubWebUrl?: string; report?: MissionReport } = {}): string {
   const runUrl = (id: number) => `${links.githubWebUrl ?? "https://github.com"}/${mission.repo.owner}/${mission.repo.name}/runs/${id}`;
   const plan = approvedPlan(mission);
   if (!plan) return `Mission for #${mission.issue.number}.`;
@@ -41,6 +43,7 @@ export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string;
     const skipped = state?.status === "skipped" && state.skipped ? ` — skipped by ${escapeCell(skippedBy(state.skipped))}: ${escapeCell(state.skipped.reason)}` : "";
     lines.push(`- ${mark} **${feature.id}** ${escapeCell(feature.title)}${state?.commitSha ? ` — ${state.commitSha.slice(0, 7)}` : ""}${skipped}`);
   }
+  if (links.report) lines.push("", ...renderReportSummary(links.report));
   const started = Date.parse(mission.createdAt);
   const ended = Date.parse(mission.finishedAt ?? mission.updatedAt);
   const cost = links.costUsd !== undefined ? ` Model cost: $${links.costUsd.toFixed(2)}.` : "";

@@ -344,6 +344,11 @@ export class GitWorkspace {
     return stdout.split("\n").filter(Boolean);
   }
 
+  /** Lines added and removed per file (`git diff --numstat`) by `to` since it forked from `from`, renames followed. */
+  async numstat(directory: string, from: string, to: string): Promise<string> {
+    return (await this.git(directory, ["diff", "--no-ext-diff", "--no-textconv", "--numstat", "-M", `${from}...${to}`])).stdout;
+  }
+
   async diff(directory: string, from: string, to: string): Promise<string> {
     // No external diff tools or text converters: a checkout's config could name a command in either.
     return (await this.git(directory, ["diff", "--no-ext-diff", "--no-textconv", "--stat", "--patch", `${from}..${to}`])).stdout;

@@ -53,6 +53,10 @@ describe("providers and repair rounds", () => {
     expect(checks[0]!.output.summary).toContain("`VAL-GREET-002` farewell.txt says goodbye | ❌ fail");
     const control = harness.github.comments(OWNER, REPO, issue).find((comment) => comment.body.includes("<!-- missions:control"));
     expect(control!.body).toMatch(/✅ Done/);
+    // The report counts the repair round, and the runs it took: the repair plan, its worker and review, scrutiny again.
+    const body = harness.github.pulls(OWNER, REPO)[0]!.body!;
+    expect(body).toContain("| Repair rounds | M1: 1 |");
+    expect(body).toContain("| Agent runs | 10 (estimated 6–10): orchestrator 2, worker 3, reviewer 3, scrutiny 2 |");
   });
 
   it("blocks with one comment saying what fails once the repair rounds are spent; /mission retry, as the comment says, grants fresh rounds and the mission finishes", async () => {
@@ -82,5 +86,9 @@ describe("providers and repair rounds", () => {
     expect(harness.github.checkRuns(OWNER, REPO).map((check) => check.conclusion)).toEqual(["failure", "failure", "success"]);
     expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2", "F3", "F4"]);
     expect(harness.github.pulls(OWNER, REPO)[0]!.draft).toBe(false);
+    // Two repair rounds in all (one before the block, one after the retry); the blocked time was spent waiting for people.
+    const body = harness.github.pulls(OWNER, REPO)[0]!.body!;
+    expect(body).toContain("| Repair rounds | M1: 2 |");
+    expect(body).toMatch(/\| Time \| [^|]+, of which [^|]+ waiting for people \|/);
   });
 });

@@ -7,6 +7,7 @@ import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GitWorkspace, WorkflowPermissionError } from "../../src/workspace/index.ts";
 import type { RemoteAccess } from "../../src/workspace/index.ts";
+import { countDiff } from "../../src/mission/index.ts";
 
 const TOKEN = "ghs_unit-test-token-0123456789";
 const IDENTITY = { name: "Missions Bot", email: "bot@missions.test" };
@@ -480,5 +481,26 @@ describe("GitWorkspace.commitContent", () => {
     // Only the mode changed: the blob is the parent's, which GitHub has.
     expect(byPath["src/greet.ts"]).toMatchObject({ kind: "blob", mode: "100755", unchangedContent: true });
     for (const change of content.changes) if (change.kind === "blob") expect(change.sha).toBe(git(directory, "rev-parse", `HEAD:${change.path}`).trim());
+  });
+});
+
+describe("GitWorkspace.numstat", () => {
+  it("counts what the branch adds since it forked from its base, not what the base gained since, and follows renames", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await mkdir(join(directory, "test"));
+    await writeFile(join(directory, "test", "greet.test.ts"), "import { greet } from '../src/greet';\ntest('greets', () => expect(greet()).toBe('hi'));\n");
+    git(directory, "mv", "src/greet.ts", "src/hello.ts");
+    await workspace.commitAll(directory, IDENTITY, "Add a test", "", TRAILERS);
+    await workspace.push(directory, remote, "feature");
+    // The base moves on after the fork: its new lines are none of the branch's.
+    const seed = join(scratch, "seed");
+    await writeFile(join(seed, "CHANGELOG.md"), "one\ntwo\nthree\n");
+    git(seed, "add", "--all");
+    git(seed, "commit", "--quiet", "-m", "Base moves on");
+    git(seed, "push", "--quiet", "origin", "main");
+    const prepared = await workspace.prepare("m1", remote, "feature", "main");
+    const lines = (await workspace.numstat(prepared.directory, "origin/main", prepared.head)).trim().split("\n").sort();
+    expect(lines).toEqual(["0\t0\tsrc/{greet.ts => hello.ts}", "2\t0\ttest/greet.test.ts"]);
+    expect(countDiff(lines.join("\n"))).toEqual({ added: 2, deleted: 0, testAdded: 2, files: 2 });
   });
 });

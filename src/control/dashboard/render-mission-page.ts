@@ -3,6 +3,7 @@ import type { MissionEvent, UsageEntry } from "../../store/index.ts";
 import { describeCheckpoint } from "../render-control.ts";
 import { escapeHtml, money, progress, tokens } from "./html.ts";
 import { renderChart } from "./render-chart.ts";
+import { renderMissionReport } from "./render-mission-report.ts";
 
 export interface MissionView {
   mission: Mission;
@@ -18,7 +19,7 @@ const TIMELINE_LIMIT = 200;
 /** The live part of `/missions/<id>`: re-rendered on the server and swapped in when the mission changes. */
 export function renderMissionLive(view: MissionView): string {
   const { mission } = view;
-  return [renderSummary(view), renderCharts(view), renderFeatures(view), renderAssertions(mission), renderFindings(view), renderTimeline(view)].join("\n");
+  return [renderSummary(view), renderMissionReport(view), renderCharts(view), renderFeatures(view), renderAssertions(mission), renderFindings(view), renderTimeline(view)].join("\n");
 }
 
 /** The page around the live part, with the script that keeps it live (server-sent events). */

@@ -10,6 +10,7 @@ import {
   type Mission,
 } from "../../mission/index.ts";
 import type { StepContext } from "../engine-deps.ts";
+import { estimateFor } from "./estimate-for.ts";
 import { postCommentOnce } from "./post-comment-once.ts";
 
 export async function postNotice(context: StepContext, mission: Mission, key: string): Promise<Mission> {
@@ -31,7 +32,7 @@ export async function postContract(context: StepContext, mission: Mission, versi
   const contract = mission.contracts.find((candidate) => candidate.version === version)!;
   const before = isRevision(mission, version) ? currentPlan(mission) : undefined;
   const revision = before ? { version: mission.approvedVersion!, plan: before, mission, changes: describeRevision(before, contract.plan) } : undefined;
-  const body = renderContract(mission.id, contract, mission.issue.title, revision);
+  const body = renderContract(mission.id, contract, mission.issue.title, revision, await estimateFor(context, mission, contract.plan));
   const commentId = await postCommentOnce(context, mission, contractMarker(mission.id, version), body);
   return {
     ...mission,

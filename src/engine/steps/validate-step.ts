@@ -8,6 +8,7 @@ import {
   keepFinishedValidation,
   keptFindings,
   keptFor,
+  parseCoverage,
   recordValidation,
   renderCheckSummary,
   StepProgressError,
@@ -86,6 +87,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
       const result = await context.runner.run(command, { cwd: built, timeoutMs: limitsFor(context, mission).commandTimeoutSeconds * 1000, env: safeEnvironment(context.settings.toolPath), signal: context.signal });
       commands.push(result);
       context.log.info({ command: key, exitCode: result.exitCode, ms: result.durationMs }, "validation command finished");
+      const coverage = key === "test" ? parseCoverage(result.output) : undefined;
+      if (coverage) await context.store.appendEvent({ missionId: mission.id, kind: "coverage-report", at: context.now().toISOString(), data: { milestone: milestoneId, headSha: head, ...coverage } });
       if (key === "install" && result.exitCode !== 0) break;
     }
     // A feature continued from checkpoints started before its first checkpoint, not at its commit's parent.
