@@ -4,7 +4,7 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import type { Mission } from "../../mission/index.ts";
+import { validatorOf, type Mission } from "../../mission/index.ts";
 import type { MissionStore } from "../../store/index.ts";
 import type { DashboardAuth, Session } from "./dashboard-auth.ts";
 import { html, renderPage, type Html } from "./html.ts";
@@ -199,7 +199,7 @@ export class Dashboard {
 
   /**
    * The screenshots each assertion's evidence cites by name (`screenshot-01.png`), from the folder the
-   * user-testing validator wrote for the assertion's milestone and commit.
+   * user-testing validator wrote for the assertion's milestone and the commit of its verdict.
    */
   async #screenshots(mission: Mission): Promise<Record<string, string[]>> {
     const root = this.#deps.evidenceRoot;
@@ -213,8 +213,10 @@ export class Dashboard {
       const directory = join(root, mission.id, folder);
       if (!EVIDENCE_PATH.test(`/missions/${mission.id}/evidence/${folder}/x.png`) || !existsSync(directory)) continue;
       const files = (await readdir(directory).catch(() => [] as string[])).filter((name) => /^[A-Za-z0-9_-]{1,80}\.(?:png|jpe?g)$/.test(name)).sort();
+      // The screenshots its evidence names; a user-testing verdict that names none is shown beside all its session took.
       const cited = files.filter((name) => state.evidence!.includes(name));
-      if (cited.length > 0) found[assertion.id] = cited.map((name) => `/missions/${encodeURIComponent(mission.id)}/evidence/${folder}/${name}`);
+      const shown = cited.length > 0 ? cited : validatorOf(assertion) === "user-testing" ? files : [];
+      if (shown.length > 0) found[assertion.id] = shown.map((name) => `/missions/${encodeURIComponent(mission.id)}/evidence/${folder}/${name}`);
     }
     return found;
   }

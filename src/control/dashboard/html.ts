@@ -72,6 +72,12 @@ export function money(usd: number): string {
   return `$${usd.toFixed(2)}`;
 }
 
+/** Dollars with the digits that tell small amounts apart ("$0.0042", not "$0.00"). */
+export function fineMoney(usd: number, scale = usd): string {
+  const digits = scale === 0 || Math.abs(scale) >= 0.1 ? 2 : Math.abs(scale) >= 0.01 ? 3 : 4;
+  return `$${usd.toFixed(digits)}`;
+}
+
 export function tokens(count: number): string {
   return count >= 1_000_000 ? `${(count / 1_000_000).toFixed(1)}M` : count >= 1_000 ? `${(count / 1_000).toFixed(1)}k` : String(count);
 }

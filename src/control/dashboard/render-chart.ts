@@ -20,7 +20,8 @@ export interface ChartInput {
    * far above them is a labelled marker at the top ("cap $20.00 ↑"), drawn as a line only when in range.
    */
   cap?: { value: number; label: string };
-  format: (value: number) => string;
+  /** A value as the axis shows it; `top` is the axis's highest value (small scales need more digits). */
+  format: (value: number, top: number) => string;
 }
 
 const WIDTH = 600;
@@ -47,7 +48,7 @@ export function renderChart(input: ChartInput): Html {
   for (const fraction of [0, 0.25, 0.5, 0.75, 1]) {
     const value = top * fraction;
     const at = y(value).toFixed(1);
-    parts.push(html`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${at}" y2="${at}"/><text x="${LEFT - 6}" y="${(y(value) + 4).toFixed(1)}" text-anchor="end">${input.format(value)}</text>`);
+    parts.push(html`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${at}" y2="${at}"/><text x="${LEFT - 6}" y="${(y(value) + 4).toFixed(1)}" text-anchor="end">${input.format(value, top)}</text>`);
   }
   parts.push(html`<text x="${LEFT}" y="${HEIGHT - 8}">${clock(input.start)}</text><text x="${WIDTH - RIGHT}" y="${HEIGHT - 8}" text-anchor="end">${clock(input.end)}</text>`);
   if (cap) {

@@ -2,7 +2,7 @@ import { allFeatures, approvedPlan, formatDuration, latestContract, missionProgr
 import type { MissionEvent, UsageEntry } from "../../store/index.ts";
 import { describeCheckpoint } from "../render-control.ts";
 import { renderText } from "./evidence.ts";
-import { html, money, progress, tokens, type Html } from "./html.ts";
+import { fineMoney, html, money, progress, tokens, type Html } from "./html.ts";
 import { describeNow, type NowState } from "./now.ts";
 import { renderChart } from "./render-chart.ts";
 import { statusPill } from "./render-mission-list.ts";
@@ -72,12 +72,19 @@ function spentOf(usage: UsageEntry[]): number {
 export function renderNow(state: NowState, now: Date): Html {
   const waiting = state.tone === "people" || state.tone === "operator";
   const label = waiting ? (state.tone === "operator" ? "Needs the operator" : "Needs you") : state.tone === "finished" ? "Finished" : "Now";
-  const since = state.since ? html` <span class="since">${waiting ? "waiting" : state.tone === "finished" ? "" : "since"} ${ago(state.since, now, waiting || state.tone === "active" ? "" : "")}</span>` : "";
+  const since = state.since ? html` <span class="since">${sinceText(state, state.since, now)}</span>` : "";
   return html`<div class="${`now now-${state.tone}`}" data-now="${state.tone}" role="${waiting ? "alert" : "status"}">
 <div class="now-label">${label}</div>
 <div class="now-headline">${state.headline}${since}</div>
 ${state.action ? html`<div class="now-action" data-action>${state.action.what}</div><div class="now-who small">Who: ${state.action.who}</div>` : ""}
 </div>`;
+}
+
+/** "waiting 3 min (since 13:41 UTC)", "for 12 s (since 13:44 UTC)", "3 h ago": how long, and from when. */
+function sinceText(state: NowState, since: string, now: Date): Html {
+  if (state.tone === "finished") return ago(since, now);
+  const word = state.tone === "active" ? "for" : "waiting";
+  return html`${word} <time datetime="${since}" title="${utc(since, true)}">${relative(now.getTime() - Date.parse(since))}</time> (since ${utc(since).slice(11)})`;
 }
 
 function renderSummary(view: MissionView, state: NowState): Html {
@@ -154,14 +161,14 @@ function renderCharts(view: MissionView): Html {
     end,
     series: [{ name: "spent (USD)", className: "spend", points: spend }],
     ...(cap !== undefined ? { cap: { value: cap, label: `budget cap ${money(cap)}` } } : {}),
-    format: (value) => money(value),
+    format: (value, top) => fineMoney(value, top),
   });
   const rate = burnRate(usage, end, cap, mission.status === "running" || mission.status === "planning");
   const roles = [...byRole].sort((a, b) => b[1] - a[1]);
   const total = Math.max(spentMicros, 1);
   const roleList = roles.length > 0
     ? html`<table class="roles" data-spend-by-role><caption class="small muted">Spend by role</caption><tbody>${roles.map(
-        ([role, micros]) => html`<tr data-role="${role}"><th scope="row">${role}</th><td><progress value="${micros}" max="${total}" aria-label="${`${role} share of the spend`}"></progress></td><td class="num">${money(micros / 1_000_000)}</td><td class="num muted">${Math.round((micros / total) * 100)}%</td></tr>`,
+        ([role, micros]) => html`<tr data-role="${role}"><th scope="row">${role}</th><td><progress value="${micros}" max="${total}" aria-label="${`${role} share of the spend`}"></progress></td><td class="num">${fineMoney(micros / 1_000_000)}</td><td class="num muted">${Math.round((micros / total) * 100)}%</td></tr>`,
       )}</tbody></table>`
     : "";
   const tokenChart = renderChart({
