@@ -63,8 +63,7 @@ describe("the dashboard in a real browser", () => {
     await page.waitForURL(`${harness.app.url}/missions/${mission.id}`);
     await page.goto(`${harness.app.url}/missions`);
     const row = page.locator(`tr[data-mission="${mission.id}"]`);
-    console.log("DEBUG", (await page.content()).slice(-3000));
-    await expect.poll(() => row.innerText()).toContain(`${OWNER}/${REPO}`);
+    await expect.poll(() => row.innerText(), { timeout: 30_000 }).toContain(`${OWNER}/${REPO}`);
     expect(await row.innerText()).toContain("#1 Add greetings");
     expect(await row.innerText()).toContain("running");
 
