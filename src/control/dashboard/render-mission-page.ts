@@ -161,7 +161,8 @@ function renderCharts(view: MissionView): Html {
     end,
     series: [{ name: "spent (USD)", className: "spend", points: spend }],
     ...(cap !== undefined ? { cap: { value: cap, label: `budget cap ${money(cap)}` } } : {}),
-    format: (value, top) => fineMoney(value, top),
+    // Digits for the axis's step, not its top: $0.025, $0.050… on a $0.10 scale.
+    format: (value, top) => fineMoney(value, top / 4),
   });
   const rate = burnRate(usage, end, cap, mission.status === "running" || mission.status === "planning");
   const roles = [...byRole].sort((a, b) => b[1] - a[1]);
