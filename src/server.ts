@@ -126,6 +126,8 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     metrics,
     metricsAccess: config.metrics,
     redact: redactOutbound,
+    // Where the user-testing validator keeps its screenshots (as the validate step writes them).
+    evidenceRoot: join(config.workspaceRoot, ".evidence"),
   });
   if (!config.dashboard.token && !config.dashboard.oauth) log.info("dashboard sign-in is off: set MISSIONS_DASHBOARD_TOKEN, or GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET");
   await server.load(async (app, appOptions) => {

@@ -91,8 +91,8 @@ describe("who sees the dashboard", () => {
   });
 
   /** Follows the sign-in through the fake GitHub as a browser would; returns the session cookie, or the last answer. */
-  async function signInWithGitHub(): Promise<{ cookie?: string; response: Response }> {
-    const start = await get("/missions/auth/github");
+  async function signInWithGitHub(next?: string): Promise<{ cookie?: string; response: Response }> {
+    const start = await get(next === undefined ? "/missions/auth/github" : `/missions/auth/github?${new URLSearchParams({ next })}`);
     expect(start.status).toBe(302);
     const stateCookie = cookieOf(start);
     expect(start.headers.getSetCookie()[0]).toMatch(/HttpOnly; SameSite=Lax$/);
@@ -120,6 +120,20 @@ describe("who sees the dashboard", () => {
     expect(hidden.status).toBe(404);
     expect(await hidden.text()).not.toContain("Secret");
     expect((await get(`/missions/${hiddenId}/events`, { cookie: cookie! })).status).toBe(404);
+    expect(await response.text()).toContain(`location.replace("/missions");`);
+  });
+
+  it("returns a GitHub sign-in to the page asked for, and never to another site", async () => {
+    harness.github.authorizeAs("bob");
+    const back = await signInWithGitHub(`/missions/${visibleId}`);
+    expect(back.response.status).toBe(200);
+    expect(await back.response.text()).toContain(`location.replace("/missions/${visibleId}");`);
+    for (const elsewhere of ["https://evil.example/", "//evil.example", "/missions/x/../../admin"]) {
+      const away = await signInWithGitHub(elsewhere);
+      const page = await away.response.text();
+      expect(page).toContain(`location.replace("/missions");`);
+      expect(page).not.toContain("evil.example");
+    }
   });
 
   it("refuses a sign-in whose state does not match, a replayed code, and a person who declines", async () => {

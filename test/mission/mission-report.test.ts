@@ -117,7 +117,7 @@ describe("the mission report", () => {
   it("is on the dashboard in full once the mission ended, every name escaped", () => {
     const hostile = [...LEDGER, row("<script>alert(1)</script>", "evil/<img src=x onerror=alert(1)>", 10, 0, 0, 1, 0.01)];
     const events = [...EVENTS, event("coverage-report", "12:40", { percent: 50, measure: "lines", line: "<b>Lines : 50%</b>" })];
-    const html = renderMissionReport({ mission: finished, usage: hostile as never, events: events as never, now: new Date("2026-01-02T00:00:00.000Z") });
+    const html = String(renderMissionReport({ mission: finished, usage: hostile as never, events: events as never, now: new Date("2026-01-02T00:00:00.000Z") }));
     expect(html).toContain('data-report="finished"');
     expect(html).toContain('<tr data-figure="runs"><th scope="row">Agent runs</th><td>6 (estimated 6–10)</td></tr>');
     expect(html).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
@@ -125,7 +125,7 @@ describe("the mission report", () => {
     expect(html).toContain("&lt;b&gt;Lines : 50%&lt;/b&gt;");
     expect(html).not.toMatch(/<script|<img|<b>/);
     // Before the mission ends there is no report.
-    expect(renderMissionReport({ mission: { ...finished, finishedAt: undefined }, usage: [], events: [], now: new Date() })).toBe("");
+    expect(String(renderMissionReport({ mission: { ...finished, finishedAt: undefined }, usage: [], events: [], now: new Date() }))).toBe("");
   });
 });
 

@@ -43,7 +43,8 @@ const SWEEP_EVERY_MS = 1_000;
 export class DashboardAuth {
   readonly #options: DashboardAuthOptions;
   readonly #sessions = new Map<string, Session>();
-  readonly #states = new Map<string, number>();
+  /** Sign-ins begun: when each expires, and the page to return to. */
+  readonly #states = new Map<string, { expires: number; next: string }>();
   #lastSweep = 0;
   readonly #fetch: typeof fetch;
   readonly #now: () => number;
@@ -96,13 +97,13 @@ export class DashboardAuth {
     return this.#cookie(SESSION_COOKIE, "", { maxAgeSeconds: 0, sameSite: "Strict", path: "/" });
   }
 
-  /** Where to send the browser for GitHub's consent, and the cookie that binds the state to it. */
-  beginGitHub(): { location: string; cookie: string } {
+  /** Where to send the browser for GitHub's consent, and the cookie that binds the state to it; `next` is where the sign-in returns. */
+  beginGitHub(next = "/missions"): { location: string; cookie: string } {
     const oauth = this.#options.oauth!;
     const state = randomBytes(24).toString("base64url");
     this.#sweep();
     if (this.#states.size >= MAX_STATES) this.#states.delete(this.#states.keys().next().value!);
-    this.#states.set(state, this.#now() + STATE_MS);
+    this.#states.set(state, { expires: this.#now() + STATE_MS, next });
     const query = new URLSearchParams({ client_id: oauth.clientId, redirect_uri: this.#callbackUrl(), state, allow_signup: "false" });
     // Lax, not Strict: the browser must send it on GitHub's redirect back, a cross-site navigation.
     const cookie = this.#cookie(STATE_COOKIE, state, { maxAgeSeconds: STATE_MS / 1000, sameSite: "Lax", path: "/missions/auth" });
@@ -110,14 +111,14 @@ export class DashboardAuth {
   }
 
   /** GitHub's redirect back: checks the state, trades the code for the person's token, starts a session. */
-  async finishGitHub(request: IncomingMessage, query: URLSearchParams): Promise<{ cookies: string[] } | { error: string }> {
+  async finishGitHub(request: IncomingMessage, query: URLSearchParams): Promise<{ cookies: string[]; next: string } | { error: string }> {
     const oauth = this.#options.oauth!;
     const state = query.get("state") ?? "";
     const expected = readCookie(request, STATE_COOKIE);
     const issued = this.#states.get(state);
     this.#states.delete(state);
     const clearState = this.#cookie(STATE_COOKIE, "", { maxAgeSeconds: 0, sameSite: "Lax", path: "/missions/auth" });
-    if (!expected || !issued || issued < this.#now() || !this.isOperatorToken(state, expected)) return { error: "The sign-in expired or did not start here. Try again." };
+    if (!expected || !issued || issued.expires < this.#now() || !this.isOperatorToken(state, expected)) return { error: "The sign-in expired or did not start here. Try again." };
     const code = query.get("code");
     if (!code) return { error: "GitHub did not grant access." };
     const exchange = await this.#fetch(`${this.#options.githubWebUrl}/login/oauth/access_token`, {
@@ -133,7 +134,7 @@ export class DashboardAuth {
     // A GitHub App's user token expires (8 hours by default): the session ends with it.
     const lifetime = typeof granted.expires_in === "number" && granted.expires_in > 0 ? Math.min(SESSION_MS, granted.expires_in * 1000) : SESSION_MS;
     const cookie = this.#startSession({ viewer: { kind: "github", login }, githubToken: granted.access_token, expiresAt: this.#now() + lifetime, readable: new Map() });
-    return { cookies: [cookie, clearState] };
+    return { cookies: [cookie, clearState], next: issued.next };
   }
 
   /** Whether the viewer may see missions of this repository: the operator always, a person if GitHub lets them read it. */
@@ -175,7 +176,7 @@ export class DashboardAuth {
     if (now - this.#lastSweep < SWEEP_EVERY_MS) return;
     this.#lastSweep = now;
     for (const [id, session] of this.#sessions) if (session.expiresAt <= now) this.#sessions.delete(id);
-    for (const [state, expires] of this.#states) if (expires <= now) this.#states.delete(state);
+    for (const [state, { expires }] of this.#states) if (expires <= now) this.#states.delete(state);
   }
 
   #cookie(name: string, value: string, options: { maxAgeSeconds: number; sameSite: "Strict" | "Lax"; path: string }): string {

@@ -1,13 +1,18 @@
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
+import { readdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import type { Mission } from "../../mission/index.ts";
+import { validatorOf, type Mission } from "../../mission/index.ts";
 import type { MissionStore } from "../../store/index.ts";
 import type { DashboardAuth, Session } from "./dashboard-auth.ts";
-import { escapeHtml, renderPage } from "./html.ts";
+import { html, renderPage, type Html } from "./html.ts";
 import type { MissionFeed } from "./mission-feed.ts";
-import { renderMissionList } from "./render-mission-list.ts";
+import { attentionRank, describeNow, NEEDS_PEOPLE } from "./now.ts";
+import { renderMissionList, renderMissionRows, type ListRow } from "./render-mission-list.ts";
 import { renderMissionLive, renderMissionPage, type MissionView } from "./render-mission-page.ts";
+import { safeReturnPath } from "./return-path.ts";
 import { createViewRedactor } from "./redact-view.ts";
 
 export interface DashboardDeps {
@@ -25,9 +30,18 @@ export interface DashboardDeps {
   liveDelayMs?: number;
   /** The sanitiser of text that leaves the app (the GitHub port's): every text of a mission passes it before it is shown. */
   redact?: (text: string) => Promise<string>;
+  /**
+   * Where the user-testing validator keeps its screenshots (`<workspaces>/.evidence`): shown beside the
+   * verdicts they support. Undefined: none are shown.
+   */
+  evidenceRoot?: string;
 }
 
 const MISSION_PATH = /^\/missions\/([A-Za-z0-9_-]{1,64})(\/events)?$/;
+/** A screenshot the user-testing validator saved: `<milestone>-<commit>/<file>`. */
+const EVIDENCE_PATH = /^\/missions\/([A-Za-z0-9_-]{1,64})\/evidence\/([A-Za-z0-9_.-]{1,80}-[0-9a-f]{7,40})\/([A-Za-z0-9_-]{1,80}\.(?:png|jpe?g))$/;
+/** The list's live part: how long to gather changes of any mission before one update. */
+const LIST_DELAY_MS = 1_000;
 const MAX_FORM_BYTES = 8 * 1024;
 /** Missions on one page of the list. */
 const PAGE_SIZE = 50;
@@ -59,7 +73,7 @@ export class Dashboard {
       await this.#route(request, response, url);
     } catch (error) {
       this.#deps.log.error({ err: error, path: url.pathname }, "dashboard request failed");
-      if (!response.headersSent) this.#html(response, 500, "Error", "<h1>Something went wrong</h1><p>The error is in the app's log.</p>");
+      if (!response.headersSent) this.#html(response, 500, "Error", html`<h1>Something went wrong</h1><p>The error is in the app's log.</p>`);
       else response.end();
     }
     return true;
@@ -88,7 +102,7 @@ export class Dashboard {
       return this.#redirect(response, "/missions/login");
     }
     if (path === "/missions/auth/github" && method === "GET" && this.#deps.auth.githubEnabled) {
-      const { location, cookie } = this.#deps.auth.beginGitHub();
+      const { location, cookie } = this.#deps.auth.beginGitHub(safeReturnPath(url.searchParams.get("next")));
       response.setHeader("set-cookie", cookie);
       return this.#redirect(response, location, 302);
     }
@@ -96,25 +110,43 @@ export class Dashboard {
       const result = await this.#deps.auth.finishGitHub(request, url.searchParams);
       if ("error" in result) return this.#loginPage(response, 401, result.error);
       response.setHeader("set-cookie", result.cookies);
+      const next = safeReturnPath(result.next);
       // A page, not a redirect: a redirect would still be part of GitHub's cross-site navigation,
       // and the browser would withhold the new SameSite=Strict cookie from it.
-      return this.#html(response, 200, "Signed in", `<p>Signed in. <a href="/missions">Continue to the missions</a>.</p>`, `location.replace("/missions");`);
+      return this.#html(response, 200, "Signed in", html`<p>Signed in. <a href="${next}">Continue</a>.</p>`, `location.replace(${JSON.stringify(next)});`);
     }
     const session = this.#deps.auth.session(request);
     if (!session) return this.#loginPage(response, 401);
-    if (method !== "GET") return this.#html(response, 405, "Not allowed", "<h1>Method not allowed</h1>");
+    if (method !== "GET") return this.#html(response, 405, "Not allowed", html`<h1>Method not allowed</h1>`);
     if (path === "/missions") return this.#list(response, session, url.searchParams);
-    const match = MISSION_PATH.exec(path);
-    const mission = match ? await this.#deps.store.getMission(match[1]!) : undefined;
+    if (path === "/missions/events") return this.#listStream(request, response, session, url.searchParams);
+    const evidence = EVIDENCE_PATH.exec(path);
+    const match = evidence ? undefined : MISSION_PATH.exec(path);
+    const id = evidence?.[1] ?? match?.[1];
+    const mission = id ? await this.#deps.store.getMission(id) : undefined;
     if (!mission || !(await this.#deps.auth.canRead(session, mission.repo.owner, mission.repo.name))) {
-      return this.#html(response, 404, "Not found", "<h1>Not found</h1>");
+      return this.#html(response, 404, "Not found", html`<h1>Not found</h1>`);
     }
+    if (evidence) return this.#screenshot(response, mission, evidence[2]!, evidence[3]!);
     if (match![2]) return this.#stream(request, response, mission, session);
     const page = renderMissionPage(await this.#view(mission));
     return this.#html(response, 200, page.title, page.body, page.script);
   }
 
   async #list(response: ServerResponse, session: Session, query: URLSearchParams): Promise<void> {
+    const { rows, filter, repositories, page } = await this.#listRows(session, query);
+    const signedInAs = session.viewer.kind === "github" ? `signed in as ${session.viewer.login}` : "operator";
+    const list = renderMissionList(rows, filter, repositories, page, this.#now());
+    const body = html`${list.body}
+<form class="small muted" method="post" action="/missions/logout">${signedInAs} · <button type="submit">Sign out</button></form>`;
+    this.#html(response, 200, "Missions", body, list.script);
+  }
+
+  /**
+   * The rows of a page of the list: missions that need people first (on the first page, every such
+   * mission the viewer may see, up to a page's worth), then the others newest first.
+   */
+  async #listRows(session: Session, query: URLSearchParams) {
     const status = query.get("status") || undefined;
     const repository = query.get("repository") || undefined;
     const page = Math.min(10_000, Math.max(1, Number.parseInt(query.get("page") ?? "1", 10) || 1));
@@ -129,17 +161,24 @@ export class Dashboard {
     // Unfiltered only for the operator: a person's list is always limited to the repositories checked
     // above, so a mission in a repository that appeared since then is never listed unchecked.
     const everything = !repository && session.viewer.kind !== "github";
+    const scope = everything ? {} : { repositories: wanted };
     // One more than a page: whether an older page exists, without counting every mission.
-    const found = await this.#listed({
-      ...(status ? { status } : {}),
-      ...(everything ? {} : { repositories: wanted }),
-      limit: PAGE_SIZE + 1,
-      offset: (page - 1) * PAGE_SIZE,
-    });
-    const signedInAs = session.viewer.kind === "github" ? `signed in as ${escapeHtml(session.viewer.login)}` : "operator";
-    const body = `${renderMissionList(found.slice(0, PAGE_SIZE), { status, repository }, repositories, { page, hasNext: found.length > PAGE_SIZE })}
-<form class="small muted" method="post" action="/missions/logout">${signedInAs} · <button type="submit">Sign out</button></form>`;
-    this.#html(response, 200, "Missions", body);
+    const found = await this.#listed({ ...(status ? { status } : {}), ...scope, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
+    const shown = found.slice(0, PAGE_SIZE);
+    // Missions waiting on people lead the first page wherever their age would have put them; later pages leave them out.
+    const waiting = status ? [] : (await Promise.all(NEEDS_PEOPLE.map((needed) => this.#listed({ status: needed, ...scope, limit: PAGE_SIZE, offset: 0 })))).flat();
+    const rows = page === 1 ? [...waiting, ...shown.filter((row) => !waiting.some((lead) => lead.id === row.id))] : shown.filter((row) => status !== undefined || !NEEDS_PEOPLE.includes(row.status));
+    const withNow: ListRow[] = await Promise.all(
+      rows.map(async (row): Promise<ListRow> => {
+        if (attentionRank(row.status) === 2) return row;
+        const mission = await this.#deps.store.getMission(row.id);
+        if (!mission) return row;
+        const shownMission = await this.#redact(mission);
+        return { ...row, now: describeNow(shownMission, [], `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}/issues/${mission.issue.number}`) };
+      }),
+    );
+    withNow.sort((a, b) => attentionRank(a.status) - attentionRank(b.status) || b.updatedAt.localeCompare(a.updatedAt));
+    return { rows: withNow, filter: { status, repository }, repositories, page: { page, hasNext: found.length > PAGE_SIZE } };
   }
 
   async #listed(query: Parameters<MissionStore["listMissionSummaries"]>[0]) {
@@ -150,12 +189,77 @@ export class Dashboard {
   async #view(mission: Mission): Promise<MissionView> {
     const [events, usage] = await Promise.all([this.#deps.store.events(mission.id), this.#deps.store.usage(mission.id)]);
     const shown = await this.#redact({ mission, events });
-    return { ...shown, usage, repositoryUrl: `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}`, now: this.#deps.now?.() ?? new Date() };
+    const screenshots = await this.#screenshots(shown.mission);
+    return { ...shown, usage, repositoryUrl: `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}`, now: this.#now(), screenshots };
+  }
+
+  #now(): Date {
+    return this.#deps.now?.() ?? new Date();
+  }
+
+  /**
+   * The screenshots each assertion's evidence cites by name (`screenshot-01.png`), from the folder the
+   * user-testing validator wrote for the assertion's milestone and the commit of its verdict.
+   */
+  async #screenshots(mission: Mission): Promise<Record<string, string[]>> {
+    const root = this.#deps.evidenceRoot;
+    if (!root) return {};
+    const plan = mission.contracts.find((contract) => contract.version === mission.approvedVersion)?.plan;
+    const found: Record<string, string[]> = {};
+    for (const assertion of plan?.assertions ?? []) {
+      const state = mission.assertions[assertion.id];
+      if (!state?.evidence || !state.commitSha) continue;
+      const folder = `${assertion.milestoneId}-${state.commitSha.slice(0, 12)}`;
+      const directory = join(root, mission.id, folder);
+      if (!EVIDENCE_PATH.test(`/missions/${mission.id}/evidence/${folder}/x.png`) || !existsSync(directory)) continue;
+      const files = (await readdir(directory).catch(() => [] as string[])).filter((name) => /^[A-Za-z0-9_-]{1,80}\.(?:png|jpe?g)$/.test(name)).sort();
+      // The screenshots its evidence names; a user-testing verdict that names none is shown beside all its session took.
+      const cited = files.filter((name) => state.evidence!.includes(name));
+      const shown = cited.length > 0 ? cited : validatorOf(assertion) === "user-testing" ? files : [];
+      if (shown.length > 0) found[assertion.id] = shown.map((name) => `/missions/${encodeURIComponent(mission.id)}/evidence/${folder}/${name}`);
+    }
+    return found;
+  }
+
+  /** A screenshot, to a person who may read the mission's repository (checked by the caller). */
+  async #screenshot(response: ServerResponse, mission: Mission, folder: string, file: string): Promise<void> {
+    const root = this.#deps.evidenceRoot;
+    const image = root ? await readFile(join(root, mission.id, folder, file)).catch(() => undefined) : undefined;
+    if (!image) return this.#html(response, 404, "Not found", html`<h1>Not found</h1>`);
+    response.writeHead(200, { ...securityHeaders(""), "content-type": file.endsWith(".png") ? "image/png" : "image/jpeg", "cache-control": "private, max-age=300" }).end(image);
+  }
+
+  /** Server-sent events for the list: its rows again, a moment after any mission changed. */
+  #listStream(request: IncomingMessage, response: ServerResponse, session: Session, query: URLSearchParams): void {
+    this.#open(request, response, session, {
+      delayMs: Math.max(this.#deps.liveDelayMs ?? 150, LIST_DELAY_MS),
+      wants: () => true,
+      render: async () => {
+        const { rows, filter, page } = await this.#listRows(session, query);
+        return renderMissionRows(rows, filter, page, this.#now());
+      },
+    });
   }
 
   /** Server-sent events: the live part of the page, re-rendered after each change of the mission. */
   #stream(request: IncomingMessage, response: ServerResponse, target: Mission, session: Session): void {
     const missionId = target.id;
+    this.#open(request, response, session, {
+      delayMs: this.#deps.liveDelayMs ?? 150,
+      wants: (changed) => changed === missionId,
+      render: async () => {
+        const mission = await this.#deps.store.getMission(missionId);
+        if (!mission) return undefined;
+        // No longer allowed to read the repository: the stream ends.
+        const still = this.#deps.auth.session(request);
+        if (!still || !(await this.#deps.auth.canRead(still, target.repo.owner, target.repo.name))) return undefined;
+        return renderMissionLive(await this.#view(mission));
+      },
+    });
+  }
+
+  /** A live stream: `render` again (gathered over `delayMs`) whenever a mission it `wants` changes; undefined ends it. */
+  #open(request: IncomingMessage, response: ServerResponse, session: Session, live: { delayMs: number; wants: (missionId: string) => boolean; render: () => Promise<Html | undefined> }): void {
     // The client may have gone while its access was checked: then there is nothing to subscribe.
     if (request.destroyed || response.destroyed || response.writableEnded) return;
     const mine = [...this.#streams].filter((stream) => this.#sessionOf.get(stream) === session).length;
@@ -177,21 +281,19 @@ export class Dashboard {
     let sending = Promise.resolve();
     const send = () => {
       timer = undefined;
-      sending = sending.then(async () => {
-        const mission = await this.#deps.store.getMission(missionId);
-        if (!mission || response.writableEnded) return;
-        // Signed out, expired, or no longer allowed to read the repository: the stream ends.
-        const still = this.#deps.auth.session(request);
-        if (!still || !(await this.#deps.auth.canRead(still, target.repo.owner, target.repo.name))) {
-          response.end();
-          return;
-        }
-        const html = renderMissionLive(await this.#view(mission));
-        response.write(`event: update\ndata: ${JSON.stringify({ html })}\n\n`);
-      }).catch((error: unknown) => this.#deps.log.warn({ err: error, mission: missionId }, "live update failed"));
+      sending = sending
+        .then(async () => {
+          if (response.writableEnded) return;
+          // Signed out or expired: the stream ends.
+          if (!this.#deps.auth.session(request)) return void response.end();
+          const markup = await live.render();
+          if (markup === undefined) return void response.end();
+          if (!response.writableEnded) response.write(`event: update\ndata: ${JSON.stringify({ html: markup.toString() })}\n\n`);
+        })
+        .catch((error: unknown) => this.#deps.log.warn({ err: error }, "live update failed"));
     };
     const unsubscribe = this.#deps.feed.subscribe((changed) => {
-      if (changed === missionId && !timer) timer = setTimeout(send, this.#deps.liveDelayMs ?? 150);
+      if (live.wants(changed) && !timer) timer = setTimeout(send, live.delayMs);
     });
     const heartbeat = setInterval(() => (this.#deps.auth.session(request) ? response.write(": keep-alive\n\n") : response.end()), 25_000);
     heartbeat.unref();
@@ -213,21 +315,23 @@ export class Dashboard {
     const cookie = form ? this.#deps.auth.login(form.get("token") ?? "") : undefined;
     if (!cookie) return this.#loginPage(response, 401, "That token is not right.");
     response.setHeader("set-cookie", cookie);
-    this.#redirect(response, "/missions");
+    this.#redirect(response, safeReturnPath(form?.get("next")));
   }
 
+  /**
+   * The sign-in page, answered in place of the page asked for. It returns there after signing in: its
+   * script reads the address the browser shows (the server echoes nothing of it: a 401 reveals nothing).
+   */
   #loginPage(response: ServerResponse, status: number, problem?: string): void {
     const { auth } = this.#deps;
-    const parts = [
-      `<h1>Sign in</h1>`,
-      problem ? `<p class="verdict-fail" role="alert">${escapeHtml(problem)}</p>` : "",
-      auth.githubEnabled ? `<a class="button" href="/missions/auth/github">Sign in with GitHub</a>` : "",
-      auth.tokenEnabled
-        ? `<form method="post" action="/missions/login" class="login"><label>Operator token <input type="password" name="token" autocomplete="current-password" required></label><button type="submit">Sign in</button></form>`
-        : "",
-      !auth.githubEnabled && !auth.tokenEnabled ? `<p class="muted">The operator has not enabled the dashboard: set MISSIONS_DASHBOARD_TOKEN, or GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.</p>` : "",
-    ];
-    this.#html(response, status, "Sign in", `<div class="login">${parts.join("\n")}</div>`);
+    const body = html`<div class="login">
+<h1>Sign in</h1>
+${problem ? html`<p class="verdict-fail" role="alert">${problem}</p>` : ""}
+${auth.githubEnabled ? html`<a class="button" href="/missions/auth/github" data-github>Sign in with GitHub</a>` : ""}
+${auth.tokenEnabled ? html`<form method="post" action="/missions/login" class="login"><input type="hidden" name="next" value="/missions"><label>Operator token <input type="password" name="token" autocomplete="current-password" required></label><button type="submit">Sign in</button></form>` : ""}
+${!auth.githubEnabled && !auth.tokenEnabled ? html`<p class="muted">The operator has not enabled the dashboard: set MISSIONS_DASHBOARD_TOKEN, or GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.</p>` : ""}
+</div>`;
+    this.#html(response, status, "Sign in", body, RETURN_SCRIPT);
   }
 
   async #metrics(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -250,12 +354,22 @@ export class Dashboard {
     response.writeHead(status, { ...securityHeaders(""), location }).end();
   }
 
-  #html(response: ServerResponse, status: number, title: string, body: string, script?: string): void {
+  #html(response: ServerResponse, status: number, title: string, body: Html, script?: string): void {
     const nonce = randomBytes(16).toString("base64");
-    const page = renderPage({ title, nonce, body, script });
+    const page = renderPage({ title, nonce, body, ...(script ? { script } : {}) });
     response.writeHead(status, { ...securityHeaders(nonce), "content-type": "text/html; charset=utf-8" }).end(page);
   }
 }
+
+// Where to return after signing in: the page whose address the browser shows (the server checks it again).
+const RETURN_SCRIPT = `
+(() => {
+  const next = location.pathname.startsWith("/missions/login") || location.pathname.startsWith("/missions/auth") ? "/missions" : location.pathname + location.search;
+  // Set as the person signs in, not before: the page at rest holds nothing of the address.
+  for (const form of document.querySelectorAll("form.login")) form.addEventListener("submit", () => { form.querySelector('input[name="next"]').value = next; });
+  for (const link of document.querySelectorAll("a[data-github]")) link.addEventListener("click", () => { link.href = "/missions/auth/github?next=" + encodeURIComponent(next); });
+})();
+`;
 
 function securityHeaders(nonce: string): Record<string, string> {
   const inline = nonce ? `'nonce-${nonce}'` : "'none'";

@@ -1,4 +1,4 @@
-import { escapeHtml } from "./html.ts";
+import { html, type Html } from "./html.ts";
 
 export interface ChartSeries {
   name: string;
@@ -15,35 +15,49 @@ export interface ChartInput {
   start: number;
   end: number;
   series: ChartSeries[];
-  /** A horizontal limit drawn dashed (the budget cap). */
+  /**
+   * A horizontal limit (the budget cap). The axis is scaled to the values, not to the limit: a limit
+   * far above them is a labelled marker at the top ("cap $20.00 ↑"), drawn as a line only when in range.
+   */
   cap?: { value: number; label: string };
-  format: (value: number) => string;
+  /** A value as the axis shows it; `top` is the axis's highest value (small scales need more digits). */
+  format: (value: number, top: number) => string;
 }
 
 const WIDTH = 600;
 const HEIGHT = 220;
 const LEFT = 56;
 const RIGHT = 12;
-const TOP = 12;
+const TOP = 16;
 const BOTTOM = 28;
+/** A limit this many times above the highest value is shown as a marker, not stretched into the axis. */
+const CAP_IN_RANGE = 2.5;
 
 /** A small SVG line chart of values over time, drawn on the server: no script, no library. */
-export function renderChart(input: ChartInput): string {
+export function renderChart(input: ChartInput): Html {
   const span = Math.max(input.end - input.start, 1);
-  const highest = Math.max(input.cap?.value ?? 0, ...input.series.flatMap((series) => series.points.map(([, value]) => value)), 0);
-  const top = highest > 0 ? highest * 1.08 : 1;
+  const values = input.series.flatMap((series) => series.points.map(([, value]) => value));
+  const highest = Math.max(...values, 0);
+  const cap = input.cap;
+  const capInRange = cap !== undefined && (highest === 0 ? false : cap.value <= highest * CAP_IN_RANGE);
+  const scaleTo = Math.max(highest, capInRange ? cap.value : 0);
+  const top = scaleTo > 0 ? niceCeiling(scaleTo * 1.1) : cap !== undefined ? Math.min(cap.value, 1) : 1;
   const x = (time: number) => LEFT + ((Math.min(Math.max(time, input.start), input.end) - input.start) / span) * (WIDTH - LEFT - RIGHT);
-  const y = (value: number) => HEIGHT - BOTTOM - (value / top) * (HEIGHT - TOP - BOTTOM);
-  const parts: string[] = [];
-  for (const fraction of [0, 0.5, 1]) {
+  const y = (value: number) => HEIGHT - BOTTOM - (Math.min(value, top) / top) * (HEIGHT - TOP - BOTTOM);
+  const parts: Html[] = [];
+  for (const fraction of [0, 0.25, 0.5, 0.75, 1]) {
     const value = top * fraction;
-    parts.push(`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(value).toFixed(1)}" y2="${y(value).toFixed(1)}"/>`);
-    parts.push(`<text x="${LEFT - 6}" y="${(y(value) + 4).toFixed(1)}" text-anchor="end">${escapeHtml(input.format(value))}</text>`);
+    const at = y(value).toFixed(1);
+    parts.push(html`<line class="grid" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${at}" y2="${at}"/><text x="${LEFT - 6}" y="${(y(value) + 4).toFixed(1)}" text-anchor="end">${input.format(value, top)}</text>`);
   }
-  parts.push(`<text x="${LEFT}" y="${HEIGHT - 8}">${escapeHtml(clock(input.start))}</text>`);
-  parts.push(`<text x="${WIDTH - RIGHT}" y="${HEIGHT - 8}" text-anchor="end">${escapeHtml(clock(input.end))}</text>`);
-  if (input.cap) {
-    parts.push(`<line class="cap" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${y(input.cap.value).toFixed(1)}" y2="${y(input.cap.value).toFixed(1)}"><title>${escapeHtml(input.cap.label)}</title></line>`);
+  parts.push(html`<text x="${LEFT}" y="${HEIGHT - 8}">${clock(input.start)}</text><text x="${WIDTH - RIGHT}" y="${HEIGHT - 8}" text-anchor="end">${clock(input.end)}</text>`);
+  if (cap) {
+    const at = capInRange ? y(cap.value) : TOP - 4;
+    parts.push(
+      capInRange
+        ? html`<line class="cap" x1="${LEFT}" x2="${WIDTH - RIGHT}" y1="${at.toFixed(1)}" y2="${at.toFixed(1)}"><title>${cap.label}</title></line><text class="cap-label" x="${WIDTH - RIGHT - 4}" y="${(at - 4).toFixed(1)}" text-anchor="end">${cap.label}</text>`
+        : html`<text class="cap-label" data-cap-off-scale x="${WIDTH - RIGHT - 4}" y="${(TOP + 8).toFixed(1)}" text-anchor="end">${cap.label} ↑ (above this scale)</text>`,
+    );
   }
   for (const series of input.series) {
     const points: string[] = [`${x(input.start).toFixed(1)},${y(0).toFixed(1)}`];
@@ -53,13 +67,20 @@ export function renderChart(input: ChartInput): string {
       previous = value;
     }
     points.push(`${x(input.end).toFixed(1)},${y(previous).toFixed(1)}`);
-    parts.push(`<polyline class="${escapeHtml(series.className)}" data-series="${escapeHtml(series.name)}" points="${points.join(" ")}"><title>${escapeHtml(series.name)}</title></polyline>`);
+    parts.push(html`<polyline class="${series.className}" data-series="${series.name}" points="${points.join(" ")}"><title>${series.name}</title></polyline>`);
   }
   const legend = [
-    ...input.series.map((series) => `<span>— ${escapeHtml(series.name)}</span>`),
-    ...(input.cap ? [`<span>- - ${escapeHtml(input.cap.label)}</span>`] : []),
-  ].join("");
-  return `<figure><svg class="chart" data-chart="${escapeHtml(input.id)}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeHtml(input.title)}">${parts.join("")}</svg><figcaption class="legend">${legend}</figcaption></figure>`;
+    ...input.series.map((series) => html`<span>— ${series.name}</span>`),
+    cap ? html`<span>- - ${cap.label}</span>` : "",
+  ];
+  return html`<figure><svg class="chart" data-chart="${input.id}" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${input.title}">${parts}</svg><figcaption class="legend">${legend}</figcaption></figure>`;
+}
+
+/** 1, 2 or 5 times a power of ten, at or above the value: round numbers on the axis. */
+function niceCeiling(value: number): number {
+  const power = 10 ** Math.floor(Math.log10(value));
+  for (const step of [1, 2, 2.5, 5, 10]) if (step * power >= value) return step * power;
+  return 10 * power;
 }
 
 function clock(time: number): string {

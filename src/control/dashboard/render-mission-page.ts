@@ -1,9 +1,14 @@
-import { allFeatures, approvedPlan, formatDuration, latestContract, missionProgress, type Mission } from "../../mission/index.ts";
+import { allFeatures, approvedPlan, formatDuration, latestContract, missionProgress, validatorOf, type Mission } from "../../mission/index.ts";
 import type { MissionEvent, UsageEntry } from "../../store/index.ts";
 import { describeCheckpoint } from "../render-control.ts";
-import { escapeHtml, money, progress, tokens } from "./html.ts";
+import { renderText } from "./evidence.ts";
+import { fineMoney, html, money, progress, tokens, type Html } from "./html.ts";
+import { describeNow, type NowState } from "./now.ts";
 import { renderChart } from "./render-chart.ts";
 import { renderMissionReport } from "./render-mission-report.ts";
+import { statusPill } from "./render-mission-list.ts";
+import { stepForPeople } from "./step-names.ts";
+import { ago, relative, utc } from "./time.ts";
 
 export interface MissionView {
   mission: Mission;
@@ -12,22 +17,35 @@ export interface MissionView {
   /** GitHub's web address for the mission's repository. */
   repositoryUrl: string;
   now: Date;
+  /** The user-testing screenshots each assertion's evidence cites, as dashboard addresses. */
+  screenshots?: Record<string, string[]>;
+  /**
+   * REPORT SLOT: the mission report's section (src/mission/mission-report.ts), rendered by its owner and
+   * shown after the summary. Undefined: no report section.
+   */
+  report?: Html;
 }
 
 const TIMELINE_LIMIT = 200;
 
 /** The live part of `/missions/<id>`: re-rendered on the server and swapped in when the mission changes. */
-export function renderMissionLive(view: MissionView): string {
-  const { mission } = view;
-  return [renderSummary(view), renderMissionReport(view), renderCharts(view), renderFeatures(view), renderAssertions(mission), renderFindings(view), renderTimeline(view)].join("\n");
+export function renderMissionLive(view: MissionView): Html {
+  const now = describeNow(view.mission, view.events, `${view.repositoryUrl}/issues/${view.mission.issue.number}`);
+  return html`${renderSummary(view, now)}
+${view.report ?? renderMissionReport(view)}
+${renderCharts(view)}
+${renderFeatures(view, now)}
+${renderAssertions(view)}
+${renderFindings(view, now)}
+${renderTimeline(view)}`;
 }
 
 /** The page around the live part, with the script that keeps it live (server-sent events). */
-export function renderMissionPage(view: MissionView): { title: string; body: string; script: string } {
+export function renderMissionPage(view: MissionView): { title: string; body: Html; script: string } {
   const { mission } = view;
   const title = `#${mission.issue.number} ${mission.issue.title}`;
-  const body = `<p class="small muted"><a href="/missions">All missions</a> · <a href="${escapeHtml(`${view.repositoryUrl}/issues/${mission.issue.number}`)}" rel="noreferrer">issue on GitHub</a> · <span class="live" id="live-state">live</span></p>
-<h1>${escapeHtml(title)} <span class="muted small">${escapeHtml(`${mission.repo.owner}/${mission.repo.name}`)}</span></h1>
+  const body = html`<p class="small muted"><a href="/missions">All missions</a> · <a href="${`${view.repositoryUrl}/issues/${mission.issue.number}`}" rel="noreferrer">issue on GitHub</a> · <span class="live" id="live-state">live</span></p>
+<h1>${title} <span class="muted small">${`${mission.repo.owner}/${mission.repo.name}`}</span></h1>
 <div id="live">${renderMissionLive(view)}</div>`;
   return { title, body, script: LIVE_SCRIPT };
 }
@@ -39,43 +57,82 @@ const LIVE_SCRIPT = `
   const source = new EventSource(location.pathname + "/events");
   source.addEventListener("update", (event) => {
     document.getElementById("live").innerHTML = JSON.parse(event.data).html;
-    state.textContent = "live · updated " + new Date().toLocaleTimeString();
+    state.textContent = "live · updated " + new Date().toISOString().slice(11, 19) + " UTC";
   });
   source.addEventListener("open", () => { state.textContent = "live"; });
   source.addEventListener("error", () => { state.textContent = "reconnecting…"; });
 })();
 `;
 
-function renderSummary(view: MissionView): string {
+/** Summed in whole micro-dollars, as the ledger's totals are: the page agrees with the control comment to the cent. */
+function spentOf(usage: UsageEntry[]): number {
+  return usage.reduce((sum, entry) => sum + Math.round(entry.usd * 1_000_000), 0) / 1_000_000;
+}
+
+/** The Now / Needs-you banner: what runs and since when, or the exact action, and who may take it. */
+export function renderNow(state: NowState, now: Date): Html {
+  const waiting = state.tone === "people" || state.tone === "operator";
+  const label = waiting ? (state.tone === "operator" ? "Needs the operator" : "Needs you") : state.tone === "finished" ? "Finished" : "Now";
+  const since = state.since ? html` <span class="since">${sinceText(state, state.since, now)}</span>` : "";
+  return html`<div class="${`now now-${state.tone}`}" data-now="${state.tone}" role="${waiting ? "alert" : "status"}">
+<div class="now-label">${label}</div>
+<div class="now-headline">${state.headline}${since}</div>
+${state.action ? html`<div class="now-action" data-action>${state.action.what}</div><div class="now-who small">Who: ${state.action.who}</div>` : ""}
+</div>`;
+}
+
+/** "waiting 3 min (since 13:41 UTC)", "for 12 s (since 13:44 UTC)", "3 h ago": how long, and from when. */
+function sinceText(state: NowState, since: string, now: Date): Html {
+  if (state.tone === "finished") return ago(since, now);
+  const word = state.tone === "active" ? "for" : "waiting";
+  return html`${word} <time datetime="${since}" title="${utc(since, true)}">${relative(now.getTime() - Date.parse(since))}</time> (since ${utc(since).slice(11)})`;
+}
+
+function renderSummary(view: MissionView, state: NowState): Html {
   const { mission, usage, now } = view;
   const counts = missionProgress(mission);
-  // Summed in whole micro-dollars, as the ledger's totals are: the page agrees with the control comment to the cent.
-  const spent = usage.reduce((sum, entry) => sum + Math.round(entry.usd * 1_000_000), 0) / 1_000_000;
+  const spent = spentOf(usage);
   const input = usage.reduce((sum, entry) => sum + entry.inputTokens, 0);
   const output = usage.reduce((sum, entry) => sum + entry.outputTokens, 0);
   const cached = usage.reduce((sum, entry) => sum + entry.cacheReadTokens, 0);
   const end = mission.finishedAt ? Date.parse(mission.finishedAt) : now.getTime();
   const cap = mission.settings.budgetUsd;
   const links = [
-    mission.branch ? `<a href="${escapeHtml(`${view.repositoryUrl}/tree/${mission.branch}`)}" rel="noreferrer">branch <code>${escapeHtml(mission.branch)}</code></a>` : "",
-    mission.pr ? `<a href="${escapeHtml(`${view.repositoryUrl}/pull/${mission.pr.number}`)}" rel="noreferrer">pull request #${mission.pr.number}</a>${mission.pr.ready ? " (ready)" : " (draft)"}` : "",
-  ].filter(Boolean);
-  const card = (label: string, value: string, attribute = "") => `<div class="card"${attribute}><div class="label">${label}</div><div class="value">${value}</div></div>`;
-  return `<section aria-label="summary">
-<p><span class="status status-${escapeHtml(mission.status)}" data-status="${escapeHtml(mission.status)}">${escapeHtml(mission.status)}</span>${mission.reason ? ` <span class="muted">${escapeHtml(mission.reason)}</span>` : ""}</p>
+    mission.branch ? html`<a href="${`${view.repositoryUrl}/tree/${mission.branch}`}" rel="noreferrer">branch <code>${mission.branch}</code></a>` : "",
+    mission.pr ? html`<a href="${`${view.repositoryUrl}/pull/${mission.pr.number}`}" rel="noreferrer">pull request #${mission.pr.number}</a>${mission.pr.ready ? " (ready)" : " (draft)"}` : "",
+  ].filter((link) => link !== "");
+  const card = (label: string, value: Html | string, name?: string) => html`<div class="card" ${name ? html`data-card="${name}"` : ""}><div class="label">${label}</div><div class="value">${value}</div></div>`;
+  return html`<section aria-label="summary" class="summary">
+<p class="status-line">${statusPill(mission.status, true)}${mission.reason ? html` <span class="muted">${mission.reason}</span>` : ""}</p>
+${renderNow(state, now)}
 <div class="cards">
-${card("Features done", progress(counts.featuresDone, counts.featuresTotal, "features done"), ' data-card="features"')}
-${card("Assertions passed", progress(counts.assertionsPassed, counts.assertionsTotal, "assertions passed"), ' data-card="assertions"')}
-${card("Spent", `${money(spent)}${cap !== undefined ? ` <span class="muted small">of ${money(cap)}</span>` : ""}`, ' data-card="spent"')}
+${card("Features done", progress(counts.featuresDone, counts.featuresTotal, "features done"), "features")}
+${card("Assertions passed", progress(counts.assertionsPassed, counts.assertionsTotal, "assertions passed"), "assertions")}
+${card("Spent", html`${money(spent)}${cap !== undefined ? html` <span class="muted small">of ${money(cap)}</span>` : ""}`, "spent")}
+${card("Elapsed", formatDuration(end - Date.parse(mission.createdAt)))}
 ${card("Tokens", `${tokens(input)} in · ${tokens(output)} out`)}
 ${card("Read from cache", input > 0 ? `${Math.round((cached / input) * 100)}%` : "—")}
-${card("Elapsed", formatDuration(end - Date.parse(mission.createdAt)))}
 </div>
-${links.length > 0 ? `<p class="small">${links.join(" · ")}</p>` : ""}
+${links.length > 0 ? html`<p class="small">${links.map((link, index) => (index > 0 ? html` · ${link}` : link))}</p>` : ""}
 </section>`;
 }
 
-function renderCharts(view: MissionView): string {
+/** Spend per hour since the first model call, and when the cap is reached at that rate. */
+export function burnRate(usage: UsageEntry[], endMs: number, cap: number | undefined, spending: boolean): { perHour?: number; text: string } {
+  const spent = spentOf(usage);
+  if (usage.length === 0) return { text: "Nothing spent yet." };
+  const hours = (endMs - Date.parse(usage[0]!.at)) / 3_600_000;
+  if (hours < 1 / 60) return { text: `${money(spent)} spent in the first minute.` };
+  const perHour = spent / hours;
+  const rate = `Burn rate ${money(perHour)}/h`;
+  if (cap === undefined) return { perHour, text: `${rate}.` };
+  if (spent >= cap) return { perHour, text: `${rate}; the cap of ${money(cap)} is reached.` };
+  if (!spending) return { perHour, text: `${rate} while it ran; not spending now. ${money(cap - spent)} of the cap left.` };
+  if (perHour <= 0) return { perHour, text: `${rate}.` };
+  return { perHour, text: `${rate}; at this rate the cap of ${money(cap)} is reached in ${relative(((cap - spent) / perHour) * 3_600_000)}.` };
+}
+
+function renderCharts(view: MissionView): Html {
   const { mission, usage, now } = view;
   const start = Date.parse(mission.createdAt);
   const end = Math.max(mission.finishedAt ? Date.parse(mission.finishedAt) : now.getTime(), ...usage.map((entry) => Date.parse(entry.at)), start + 1);
@@ -87,6 +144,7 @@ function renderCharts(view: MissionView): string {
   const inputs: Array<[number, number]> = [];
   const outputs: Array<[number, number]> = [];
   const reads: Array<[number, number]> = [];
+  const byRole = new Map<string, number>();
   for (const entry of usage) {
     const at = Date.parse(entry.at);
     spentMicros += Math.round(entry.usd * 1_000_000);
@@ -94,6 +152,7 @@ function renderCharts(view: MissionView): string {
     inputs.push([at, (input += entry.inputTokens)]);
     outputs.push([at, (output += entry.outputTokens)]);
     reads.push([at, (cached += entry.cacheReadTokens)]);
+    byRole.set(entry.role, (byRole.get(entry.role) ?? 0) + Math.round(entry.usd * 1_000_000));
   }
   const cap = mission.settings.budgetUsd;
   const burn = renderChart({
@@ -103,8 +162,17 @@ function renderCharts(view: MissionView): string {
     end,
     series: [{ name: "spent (USD)", className: "spend", points: spend }],
     ...(cap !== undefined ? { cap: { value: cap, label: `budget cap ${money(cap)}` } } : {}),
-    format: (value) => money(value),
+    // Digits for the axis's step, not its top: $0.025, $0.050… on a $0.10 scale.
+    format: (value, top) => fineMoney(value, top / 4),
   });
+  const rate = burnRate(usage, end, cap, mission.status === "running" || mission.status === "planning");
+  const roles = [...byRole].sort((a, b) => b[1] - a[1]);
+  const total = Math.max(spentMicros, 1);
+  const roleList = roles.length > 0
+    ? html`<table class="roles" data-spend-by-role><caption class="small muted">Spend by role</caption><tbody>${roles.map(
+        ([role, micros]) => html`<tr data-role="${role}"><th scope="row">${role}</th><td><progress value="${micros}" max="${total}" aria-label="${`${role} share of the spend`}"></progress></td><td class="num">${fineMoney(micros / 1_000_000)}</td><td class="num muted">${Math.round((micros / total) * 100)}%</td></tr>`,
+      )}</tbody></table>`
+    : "";
   const tokenChart = renderChart({
     id: "tokens",
     title: `Tokens: ${tokens(input)} in, ${tokens(output)} out, ${tokens(cached)} read from cache`,
@@ -117,68 +185,78 @@ function renderCharts(view: MissionView): string {
     ],
     format: (value) => tokens(Math.round(value)),
   });
-  return `<div class="grid-2"><section><h2>Budget burn</h2>${burn}</section><section><h2>Tokens</h2>${tokenChart}</section></div>`;
+  return html`<div class="grid-2"><section><h2>Budget burn</h2>${burn}<p class="small" data-burn-rate>${rate.text}</p>${roleList}</section><section><h2>Tokens</h2>${tokenChart}</section></div>`;
 }
 
-function renderFeatures(view: MissionView): string {
+function renderFeatures(view: MissionView, state: NowState): Html {
   const { mission } = view;
   const features = mission.approvedVersion !== undefined ? allFeatures(mission) : (latestContract(mission)?.plan.features ?? []);
-  if (features.length === 0) return `<section><h2>Features</h2><p class="muted">No plan yet.</p></section>`;
+  if (features.length === 0) return html`<section><h2>Features</h2><p class="muted">No plan yet.</p></section>`;
   const rows = features.map((feature) => {
-    const state = mission.features[feature.id];
-    const handoff = state?.handoff;
+    const own = mission.features[feature.id];
+    const handoff = own?.handoff;
     const detail = handoff
-      ? `<strong>${escapeHtml(handoff.status)}</strong>: ${escapeHtml(handoff.summary)}${handoff.leftUndone.length > 0 ? `<br><span class="muted">left undone: ${escapeHtml(handoff.leftUndone.join("; "))}</span>` : ""}${handoff.issuesDiscovered.length > 0 ? `<br><span class="muted">found: ${escapeHtml(handoff.issuesDiscovered.join("; "))}</span>` : ""}`
-      : `<span class="muted">—</span>`;
-    return `<tr data-feature="${escapeHtml(feature.id)}"><td>${escapeHtml(feature.id)}</td><td>${escapeHtml(feature.title)}<div class="muted small">${escapeHtml(feature.milestoneId)}${state?.commitSha ? ` · <code>${escapeHtml(state.commitSha.slice(0, 7))}</code>` : ""}</div></td><td><span class="status status-${state?.status === "done" ? "done" : "pending"}">${escapeHtml(state?.status ?? "pending")}</span>${renderCheckpoint(state, view.repositoryUrl)}</td><td>${detail}</td></tr>`;
+      ? html`<strong>${handoff.status}</strong>: ${renderText(handoff.summary)}${handoff.leftUndone.length > 0 ? html`<div class="muted">left undone: ${handoff.leftUndone.join("; ")}</div>` : ""}${handoff.issuesDiscovered.length > 0 ? html`<div class="muted">found: ${handoff.issuesDiscovered.join("; ")}</div>` : ""}`
+      : html`<span class="muted">—</span>`;
+    const running = state.featureId === feature.id && mission.status === "running";
+    const status = running ? "in progress" : (own?.status ?? "pending");
+    const pill = running ? "running" : own?.status === "done" ? "done" : own?.status === "skipped" ? "skipped" : "pending";
+    return html`<tr data-feature="${feature.id}"><td data-label="Id"><code class="id">${feature.id}</code></td><td data-label="Feature">${feature.title}<div class="muted small">${feature.milestoneId}${own?.commitSha ? html` · <code>${own.commitSha.slice(0, 7)}</code>` : ""}</div></td><td data-label="Status"><span class="${`status status-${pill}`}">${status}</span>${running && state.since ? html`<div class="muted small">for ${relative(view.now.getTime() - Date.parse(state.since))}</div>` : ""}${renderCheckpoint(own, view.repositoryUrl)}</td><td data-label="Handoff">${detail}</td></tr>`;
   });
-  return `<section><h2>Features</h2><div class="table-wrap"><table><thead><tr><th>Id</th><th>Feature</th><th>Status</th><th>Handoff</th></tr></thead><tbody>${rows.join("")}</tbody></table></div></section>`;
+  return html`<section><h2>Features</h2><div class="table-wrap"><table class="stack"><thead><tr><th>Id</th><th>Feature</th><th>Status</th><th>Handoff</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
 /** A pending feature continuing from a checkpoint commit (its worker ran out of turns or time). */
-function renderCheckpoint(state: Mission["features"][string] | undefined, repositoryUrl: string): string {
+function renderCheckpoint(state: Mission["features"][string] | undefined, repositoryUrl: string): Html | "" {
   if (state?.status !== "pending" || !state.checkpoint) return "";
   const { sha } = state.checkpoint;
-  return `<div class="muted small" data-checkpoint="${state.checkpoint.count}">${escapeHtml(describeCheckpoint(state.checkpoint))} · <a href="${escapeHtml(`${repositoryUrl}/commit/${sha}`)}" rel="noreferrer"><code>${escapeHtml(sha.slice(0, 7))}</code></a></div>`;
+  return html`<div class="muted small" data-checkpoint="${state.checkpoint.count}">${describeCheckpoint(state.checkpoint)} · <a href="${`${repositoryUrl}/commit/${sha}`}" rel="noreferrer"><code>${sha.slice(0, 7)}</code></a></div>`;
 }
 
-function renderAssertions(mission: Mission): string {
+function renderAssertions(view: MissionView): Html | "" {
+  const { mission } = view;
   const plan = approvedPlan(mission) ?? latestContract(mission)?.plan;
   if (!plan) return "";
   const rows = plan.assertions.map((assertion) => {
     const state = mission.assertions[assertion.id];
     const verdict = state?.verdict ?? "pending";
-    return `<tr data-assertion="${escapeHtml(assertion.id)}"><td><code>${escapeHtml(assertion.id)}</code></td><td>${escapeHtml(assertion.statement)}<div class="muted small">${escapeHtml(assertion.verification)}</div></td><td class="verdict-${escapeHtml(verdict)}" data-verdict="${escapeHtml(verdict)}">${escapeHtml(verdict)}</td><td>${escapeHtml(state?.evidence ?? "")}</td></tr>`;
+    const shots = view.screenshots?.[assertion.id] ?? [];
+    const gallery = shots.map(
+      (src) => html`<figure class="shot" data-screenshot><a href="${src}"><img src="${src}" alt="${`Screenshot for ${assertion.id}: ${src.split("/").at(-1) ?? ""}`}" loading="lazy"></a><figcaption class="small muted">${src.split("/").at(-1)}</figcaption></figure>`,
+    );
+    return html`<tr data-assertion="${assertion.id}"><td data-label="Id"><code class="id">${assertion.id}</code><div class="muted small">${validatorOf(assertion) === "user-testing" ? "user testing" : "scrutiny"}</div></td><td data-label="Statement">${assertion.statement}<div class="muted small">${assertion.verification}</div></td><td data-label="Verdict" class="${`verdict-${verdict}`}" data-verdict="${verdict}">${verdict}</td><td data-label="Evidence" class="evidence">${state?.evidence ? renderText(state.evidence) : ""}${shots.length > 0 ? html`<div class="shots">${gallery}</div>` : ""}</td></tr>`;
   });
-  return `<section><h2>Assertions</h2><div class="table-wrap"><table><thead><tr><th>Id</th><th>Statement</th><th>Verdict</th><th>Evidence</th></tr></thead><tbody>${rows.join("")}</tbody></table></div></section>`;
+  return html`<section><h2>Assertions</h2><div class="table-wrap"><table class="stack"><thead><tr><th>Id</th><th>Statement</th><th>Verdict</th><th>Evidence</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
 
-function renderFindings(view: MissionView): string {
+function renderFindings(view: MissionView, state: NowState): Html {
   const { mission } = view;
-  const findings: string[] = [];
-  for (const [id, state] of Object.entries(mission.assertions)) {
-    if (state.verdict === "fail") findings.push(`<li><code>${escapeHtml(id)}</code> failed: ${escapeHtml(state.evidence ?? "")}</li>`);
+  const findings: Html[] = [];
+  for (const [id, own] of Object.entries(mission.assertions)) {
+    if (own.verdict === "fail") findings.push(html`<li><code class="id">${id}</code> failed: ${renderText(own.evidence ?? "")}</li>`);
   }
   for (const event of view.events.filter((candidate) => candidate.kind === "validation-end")) {
     const problems = Array.isArray(event.data.problems) ? (event.data.problems as unknown[]) : [];
-    for (const problem of problems) findings.push(`<li><span class="muted">${escapeHtml(String(event.data.milestone))}:</span> ${escapeHtml(problem)}</li>`);
+    for (const problem of problems) findings.push(html`<li><span class="muted">${String(event.data.milestone)}:</span> ${renderText(String(problem))}</li>`);
   }
-  for (const [id, state] of Object.entries(mission.milestones)) {
-    if (state.checkRunId !== undefined) {
-      findings.push(`<li class="muted">${escapeHtml(id)}: ${escapeHtml(state.status)} · <a href="${escapeHtml(`${view.repositoryUrl}/runs/${state.checkRunId}`)}" rel="noreferrer">check run</a></li>`);
-    }
+  const runs: Html[] = [];
+  for (const [id, own] of Object.entries(mission.milestones)) {
+    const link = (runId: number | undefined, name: string) => (runId !== undefined ? html` · <a href="${`${view.repositoryUrl}/runs/${runId}`}" rel="noreferrer">${name} check run</a>` : "");
+    if (own.checkRunId !== undefined || own.userTestingCheckRunId !== undefined) runs.push(html`<li class="muted">${id}: ${own.status}${link(own.checkRunId, "scrutiny")}${link(own.userTestingCheckRunId, "user-testing")}</li>`);
   }
-  return `<section><h2>Validator findings</h2>${findings.length > 0 ? `<ul>${findings.join("")}</ul>` : `<p class="muted">Nothing found so far.</p>`}</section>`;
+  const running = state.validatingMilestone ? html`<p class="now-inline" data-validating>${state.headline}.</p>` : "";
+  const nothing = mission.status === "paused" || mission.status === "blocked" ? "No finding recorded; validation did not finish." : "Nothing found so far.";
+  return html`<section><h2>Validator findings</h2>${running}${findings.length > 0 ? html`<ul>${findings}</ul>` : html`<p class="muted">${nothing}</p>`}${runs.length > 0 ? html`<ul class="small">${runs}</ul>` : ""}</section>`;
 }
 
-function renderTimeline(view: MissionView): string {
-  const items: string[] = [];
+function renderTimeline(view: MissionView): Html {
+  const items: Html[] = [];
   let toolRun: { feature: string; at: string; tools: Map<string, number>; errors: number } | undefined;
   const closeToolRun = () => {
     if (!toolRun) return;
     // Tool names come from the model (it may call tools that do not exist): escaped like any text.
-    const tools = [...toolRun.tools].map(([name, count]) => `${escapeHtml(name.slice(0, 64))} ×${count}`).join(", ");
-    items.push(item(toolRun.at, `worker on ${escapeHtml(toolRun.feature)}: ${[...toolRun.tools.values()].reduce((a, b) => a + b, 0)} tool calls (${tools})${toolRun.errors ? `, ${toolRun.errors} failed` : ""}`));
+    const tools = [...toolRun.tools].map(([name, count]) => `${name.slice(0, 64)} ×${count}`).join(", ");
+    items.push(item(toolRun.at, html`worker on ${toolRun.feature}: ${[...toolRun.tools.values()].reduce((a, b) => a + b, 0)} tool calls (${tools})${toolRun.errors ? `, ${toolRun.errors} failed` : ""}`));
     toolRun = undefined;
   };
   // A finished step is one line ("finished X in 2s"); only the step in flight shows its start.
@@ -201,35 +279,30 @@ function renderTimeline(view: MissionView): string {
   }
   closeToolRun();
   const shown = items.slice(-TIMELINE_LIMIT).reverse();
-  return `<section><h2>Timeline</h2>${shown.length > 0 ? `<ol class="timeline">${shown.join("")}</ol>` : `<p class="muted">Nothing yet.</p>`}${items.length > TIMELINE_LIMIT ? `<p class="muted small">Older events are not shown.</p>` : ""}</section>`;
+  return html`<section><h2>Timeline <span class="muted small">(times in UTC)</span></h2>${shown.length > 0 ? html`<ol class="timeline">${shown}</ol>` : html`<p class="muted">Nothing yet.</p>`}${items.length > TIMELINE_LIMIT ? html`<p class="muted small">Older events are not shown.</p>` : ""}</section>`;
 }
 
-function item(at: string, html: string): string {
-  return `<li><time datetime="${escapeHtml(at)}">${escapeHtml(at.slice(11, 19))}</time>${html}</li>`;
+function item(at: string, content: Html): Html {
+  return html`<li><time datetime="${at}" title="${utc(at, true)}">${at.slice(11, 19)}</time>${content}</li>`;
 }
 
-function describeEvent(event: MissionEvent): string | undefined {
+function describeEvent(event: MissionEvent): Html | undefined {
   const data = event.data;
-  const step = describeStep(data);
+  const step = html`<strong>${stepForPeople(data)}</strong>`;
   switch (event.kind) {
     case "step-start":
-      return `started ${step}`;
+      return html`started ${step}`;
     case "step-end":
-      return `finished ${step} <span class="muted">in ${escapeHtml(formatDuration(Number(data.ms ?? 0)))}</span>`;
+      return html`finished ${step} <span class="muted">in ${formatDuration(Number(data.ms ?? 0))}</span>`;
     case "step-fail":
-      return `<span class="verdict-fail">failed</span> ${step}: ${escapeHtml(String(data.message ?? "").slice(0, 300))}`;
+      return html`<span class="verdict-fail">failed</span> ${step}: ${String(data.message ?? "").slice(0, 300)}`;
     case "intent-apply":
-      return `<strong>/mission ${escapeHtml(data.verb)}</strong> by ${escapeHtml(data.author)}`;
+      return html`<strong>/mission ${String(data.verb)}</strong> by ${String(data.author)}`;
     case "handoff-submit":
-      return `handoff of ${escapeHtml(data.feature)} (${escapeHtml(data.status)}): ${escapeHtml(String(data.summary ?? "").slice(0, 400))}`;
+      return html`handoff of ${String(data.feature)} (${String(data.status)}): ${String(data.summary ?? "").slice(0, 400)}`;
     case "validation-end":
-      return `validation of ${escapeHtml(data.milestone)}: ${data.passed ? `<span class="verdict-pass">passed</span>` : `<span class="verdict-fail">failed</span>`}`;
+      return html`validation of ${String(data.milestone)}: ${data.passed ? html`<span class="verdict-pass">passed</span>` : html`<span class="verdict-fail">failed</span>`}`;
     default:
-      return escapeHtml(event.kind);
+      return html`${event.kind.replace(/-/g, " ")}`;
   }
-}
-
-function describeStep(data: Record<string, unknown>): string {
-  const target = data.featureId ?? data.milestoneId;
-  return `<strong>${escapeHtml(data.kind ?? "step")}</strong>${target ? ` ${escapeHtml(target)}` : ""}`;
 }

@@ -1,6 +1,6 @@
 import { buildMissionReport, formatDuration, isTerminal, type Mission, type MissionReport } from "../../mission/index.ts";
 import type { MissionEvent, UsageEntry } from "../../store/index.ts";
-import { escapeHtml } from "./html.ts";
+import { html, type Html } from "./html.ts";
 
 export interface MissionReportView {
   mission: Mission;
@@ -10,7 +10,7 @@ export interface MissionReportView {
 }
 
 /** The mission report in full, once the mission has ended; empty before. Every figure and name is escaped. */
-export function renderMissionReport(view: MissionReportView): string {
+export function renderMissionReport(view: MissionReportView): Html | "" {
   if (!view.mission.finishedAt && !isTerminal(view.mission.status)) return "";
   return renderReport(buildMissionReport(view.mission, view.usage, view.events, view.now));
 }
@@ -19,14 +19,14 @@ const count = (value: number) => value.toLocaleString("en-US");
 const share = (value: number) => `${(Math.round(value * 1000) / 10).toFixed(1)}%`;
 const usd = (value: number) => `$${value.toFixed(4)}`;
 
-function table(head: string[], rows: string[][], attribute: string): string {
-  const th = head.map((cell) => `<th>${escapeHtml(cell)}</th>`).join("");
-  const body = rows.map((row) => `<tr>${row.map((cell) => `<td>${escapeHtml(cell)}</td>`).join("")}</tr>`).join("");
-  return `<div class="table-wrap"><table data-report-table="${escapeHtml(attribute)}"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
+function table(head: string[], rows: string[][], attribute: string): Html {
+  const th = head.map((cell) => html`<th>${cell}</th>`);
+  const body = rows.map((row) => html`<tr>${row.map((cell) => html`<td>${cell}</td>`)}</tr>`);
+  return html`<div class="table-wrap"><table data-report-table="${attribute}"><thead><tr>${th}</tr></thead><tbody>${body}</tbody></table></div>`;
 }
 
-export function renderReport(report: MissionReport): string {
-  const figure = (name: string, label: string, value: string) => `<tr data-figure="${escapeHtml(name)}"><th scope="row">${escapeHtml(label)}</th><td>${escapeHtml(value)}</td></tr>`;
+export function renderReport(report: MissionReport): Html {
+  const figure = (name: string, label: string, value: string) => html`<tr data-figure="${name}"><th scope="row">${label}</th><td>${value}</td></tr>`;
   const { tokens, waiting } = report;
   const summary = [
     figure("features", "Features", `${report.features.done} done, ${report.features.skipped} skipped, of ${report.features.total}`),
@@ -48,7 +48,7 @@ export function renderReport(report: MissionReport): string {
       "Waiting for people",
       `${formatDuration(waiting.totalMs)} (approval ${formatDuration(waiting.approvalMs)}, answers ${formatDuration(waiting.answersMs)}, paused ${formatDuration(waiting.pausedMs)}, blocked ${formatDuration(waiting.blockedMs)})`,
     ),
-  ].join("");
+  ];
   const tokenRows = [
     ["input (all)", count(tokens.input)],
     ["cache read", count(tokens.cacheRead)],
@@ -56,7 +56,7 @@ export function renderReport(report: MissionReport): string {
     ["uncached input", count(tokens.uncached)],
     ["output", count(tokens.output)],
   ];
-  return `<section aria-label="mission report" data-report="${report.finished ? "finished" : "ended"}">
+  return html`<section aria-label="mission report" data-report="${report.finished ? "finished" : "ended"}">
 <h2>Mission report</h2>
 <div class="table-wrap"><table data-report-table="summary"><tbody>${summary}</tbody></table></div>
 <div class="grid-2"><section><h3>Agent runs by role</h3>${table(["Role", "Runs", "Estimated"], report.runs.byRole.map((row) => [row.role, String(row.runs), String(row.expected)]), "runs")}</section>

@@ -1,0 +1,81 @@
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { chromium, type Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
+import { missionResponder } from "../e2e/mission-script.ts";
+import { appConfig, BUGGY, FIXED, FORM_PLAN, qa } from "../e2e/user-testing-script.ts";
+import { startHarness, type Harness } from "../e2e/harness.ts";
+
+const TOKEN = "operator-token-0123456789abcdef";
+const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts");
+
+/** A QA session as `qa` drives it, whose verdict names the screenshot it took, as a model reading the tool's answer does. */
+function citingQa(request: NormalizedRequest): Reply {
+  const reply = qa(request);
+  const call = "toolCalls" in reply ? reply.toolCalls?.[0] : undefined;
+  if (call?.name !== "submit_verdicts") return reply;
+  const { verdicts } = call.arguments as { verdicts: Array<{ observed: string }> };
+  return { toolCalls: [{ ...call, arguments: { verdicts: verdicts.map((verdict) => ({ ...verdict, observed: `${verdict.observed} (see \`screenshot-01.png\`)` })) } }] };
+}
+
+describe("user-testing screenshots on the dashboard", () => {
+  let harness: Harness;
+  let browser: Browser;
+  beforeAll(async () => {
+    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() }, env: { MISSIONS_DASHBOARD_TOKEN: TOKEN } });
+    browser = await chromium.launch({
+      executablePath: "/usr/bin/chromium",
+      headless: true,
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-dev-shm-usage"],
+    });
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await harness?.close();
+  });
+
+  it("shows the screenshot a verdict cites beside it, to signed-in readers only", async () => {
+    harness.models.script(missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY }, F2: { "server.js": FIXED } }, userTest: citingQa }));
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.status).toBe("done");
+    expect(mission!.assertions["VAL-FORM-002"]!.evidence).toContain("screenshot-01.png");
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${harness.app.url}/missions/${mission!.id}`);
+    await page.getByLabel("Operator token").fill(TOKEN);
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${harness.app.url}/missions/${mission!.id}`);
+
+    const row = page.locator('tr[data-assertion="VAL-FORM-002"]');
+    expect(await row.locator("[data-verdict]").innerText()).toBe("pass");
+    const image = row.locator("figure[data-screenshot] img");
+    expect(await image.count()).toBe(1);
+    const src = (await image.getAttribute("src"))!;
+    expect(src).toMatch(new RegExp(`^/missions/${mission!.id}/evidence/M1-[0-9a-f]{12}/screenshot-01\\.png$`));
+    // The browser loaded it (through the session): a real PNG with pixels.
+    await expect.poll(() => page.evaluate(`document.querySelector('tr[data-assertion="VAL-FORM-002"] figure[data-screenshot] img').naturalWidth`), { timeout: 10_000 }).toBeGreaterThan(0);
+    // Evidence keeps its formatting: the code span is code, not backticks.
+    expect(await row.locator(".evidence code").first().innerText()).toBe("screenshot-01.png");
+    expect(await row.locator(".evidence").innerText()).not.toContain("`");
+    // The scrutiny assertion, whose evidence cites none, shows none.
+    expect(await page.locator('tr[data-assertion="VAL-FORM-001"] figure[data-screenshot]').count()).toBe(0);
+    await page.screenshot({ path: join(ARTIFACTS, "dashboard-mission-screenshots.png"), fullPage: true });
+
+    // Without a session: no image, nothing about it; a path outside the evidence folder is not served.
+    const anonymous = await fetch(`${harness.app.url}${src}`);
+    expect(anonymous.status).toBe(401);
+    const signedIn = await fetch(`${harness.app.url}${src}`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(signedIn.status).toBe(200);
+    expect(signedIn.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await signedIn.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+    for (const bad of [src.replace("screenshot-01.png", "..%2F..%2Fmissions.db"), src.replace(/M1-[0-9a-f]{12}/, ".."), `${src}.txt`]) {
+      expect((await fetch(`${harness.app.url}${bad}`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, bad).toBe(404);
+    }
+    await context.close();
+  }, 480_000);
+});

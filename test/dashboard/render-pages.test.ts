@@ -1,0 +1,164 @@
+import { describe, expect, it } from "vitest";
+import { renderText } from "../../src/control/dashboard/evidence.ts";
+import { html, renderPage, trusted } from "../../src/control/dashboard/html.ts";
+import { attentionRank, describeNow } from "../../src/control/dashboard/now.ts";
+import { renderChart } from "../../src/control/dashboard/render-chart.ts";
+import { renderMissionRows } from "../../src/control/dashboard/render-mission-list.ts";
+import { burnRate, renderMissionLive, type MissionView } from "../../src/control/dashboard/render-mission-page.ts";
+import { safeReturnPath } from "../../src/control/dashboard/return-path.ts";
+import { relative } from "../../src/control/dashboard/time.ts";
+import type { MissionEvent, MissionSummary, UsageEntry } from "../../src/store/index.ts";
+import { awaitingApproval, runningMission } from "../mission/fixtures.ts";
+
+const ISSUE = "https://github.example/acme/app/issues/7";
+const NOW = new Date("2026-01-01T12:00:00.000Z");
+const HOSTILE = `<img src=x onerror="alert(1)"> & 'quotes'`;
+
+function usage(at: string, usd: number, role = "worker"): UsageEntry {
+  return { missionId: "m1", role, model: "anthropic/test", inputTokens: 100, outputTokens: 10, cacheReadTokens: 0, cacheWriteTokens: 0, usd, latencyMs: 1, retries: 0, at };
+}
+
+function view(overrides: Partial<MissionView> = {}): MissionView {
+  return { mission: runningMission(), events: [], usage: [], repositoryUrl: "https://github.example/acme/app", now: NOW, ...overrides };
+}
+
+describe("the dashboard's templates", () => {
+  it("escape every value put into them, in text and in attributes, and leave nested markup alone", () => {
+    const markup = html`<p title="${HOSTILE}">${HOSTILE}${[html`<b>${HOSTILE}</b>`, 3]}${undefined}${false}</p>`.toString();
+    expect(markup).toBe(`<p title="&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &#39;quotes&#39;">&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &#39;quotes&#39;<b>&lt;img src=x onerror=&quot;alert(1)&quot;&gt; &amp; &#39;quotes&#39;</b>3</p>`);
+    const page = renderPage({ title: HOSTILE, nonce: "abc", body: html`<h1>${HOSTILE}</h1>`, script: "run()" });
+    expect(page).not.toContain("<img");
+    expect(page).toContain(`<script nonce="abc">run()</script>`);
+    expect(page).toContain(`<style nonce="abc">`);
+  });
+
+  it("render a mission's texts escaped wherever they appear: title, feature, handoff, evidence, reason", () => {
+    const mission = runningMission({
+      reason: HOSTILE,
+      features: { F1: { status: "done", attempts: 1, handoff: { status: "done", summary: HOSTILE, completed: [], leftUndone: [HOSTILE], commandsRun: [], issuesDiscovered: [], testsRun: false, testsWrittenFirst: false } as never }, F2: { status: "pending", attempts: 0 } },
+      assertions: { "VAL-A-001": { verdict: "fail", evidence: HOSTILE }, "VAL-A-002": { verdict: "pending" } },
+    });
+    const markup = renderMissionLive(view({ mission, events: [{ missionId: "m1", kind: HOSTILE, at: NOW.toISOString(), data: { kind: HOSTILE } } as MissionEvent] })).toString();
+    expect(markup).not.toMatch(/<img/);
+    expect(markup).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;");
+  });
+
+  it("keep evidence's formatting: line breaks and code spans, never literal backticks or raw HTML", () => {
+    const rendered = renderText("Ran `npm test`:\nall 12 passed\n\n- one\n- two <script>alert(1)</script> [x](javascript:alert(1))").toString();
+    expect(rendered).toContain("<code>npm test</code>");
+    expect(rendered).not.toContain("`");
+    expect(rendered).toContain("<br>");
+    expect(rendered).toContain("<li>one</li>");
+    expect(rendered).not.toContain("<script>");
+    expect(rendered).not.toContain('href="javascript:');
+  });
+
+  it("keep the app's own markup as it is only when it says so", () => {
+    expect(html`${trusted("<b>x</b>")}${"<b>x</b>"}`.toString()).toBe("<b>x</b>&lt;b&gt;x&lt;/b&gt;");
+  });
+});
+
+describe("Now and Needs you", () => {
+  it("for a contract awaiting approval: the command, who may give it, and the contract's link", () => {
+    const state = describeNow(awaitingApproval(), [], ISSUE);
+    expect(state.tone).toBe("people");
+    const action = state.action!.what.toString();
+    expect(action).toContain(`href="${ISSUE}#issuecomment-2"`);
+    expect(action).toContain("<code>/mission approve</code>");
+    expect(state.action!.who).toContain("write access");
+    expect(state.since).toBe("2026-01-01T10:00:00.000Z");
+  });
+
+  it("for a running worker: its feature, and since when its step runs (its first start, across retries)", () => {
+    const events: MissionEvent[] = [
+      { missionId: "m1", kind: "step-end", at: "2026-01-01T11:00:00.000Z", data: { kind: "choose-branch" } },
+      { missionId: "m1", kind: "step-start", at: "2026-01-01T11:01:00.000Z", data: { kind: "implement", featureId: "F1" } },
+      { missionId: "m1", kind: "step-fail", at: "2026-01-01T11:02:00.000Z", data: { kind: "implement", featureId: "F1" } },
+      { missionId: "m1", kind: "step-start", at: "2026-01-01T11:03:00.000Z", data: { kind: "implement", featureId: "F1" } },
+    ];
+    const state = describeNow(runningMission(), events, ISSUE);
+    expect(state).toMatchObject({ tone: "active", featureId: "F1", since: "2026-01-01T11:01:00.000Z" });
+    expect(state.headline).toBe("Worker on F1 One (milestone M1)");
+    const markup = renderMissionLive(view({ events })).toString();
+    expect(markup).toMatch(/<tr data-feature="F1">.*in progress/);
+    expect(markup).toMatch(/for <time[^>]*>59 min<\/time> \(since 11:01 UTC\)/);
+  });
+
+  it("during validation: which validators run", () => {
+    const mission = runningMission({ features: { F1: { status: "done", attempts: 1 }, F2: { status: "done", attempts: 1 } } });
+    const state = describeNow(mission, [], ISSUE);
+    expect(state.headline).toBe("Validating milestone M1: scrutiny running");
+    expect(renderMissionLive(view({ mission })).toString()).toContain('data-validating>Validating milestone M1: scrutiny running.');
+  });
+
+  it("for a pause: the fix that fits its cause, and who can apply it", () => {
+    const budget = describeNow(runningMission({ status: "paused", pauseCause: "budget", settings: { commands: {}, models: {}, maxRemediationRounds: 3, budgetUsd: 5 } }), [], ISSUE);
+    expect(budget.headline).toBe("Paused: the budget of $5.00 is spent");
+    expect(budget.action!.what.toString()).toContain("<code>/mission budget &lt;usd&gt;</code>");
+    expect(budget.action!.what.toString()).toContain("MISSIONS_BUDGET_MAX_USD");
+    const outage = describeNow(runningMission({ status: "paused", pauseCause: "outage", reason: "the model provider answered 529" }), [], ISSUE);
+    expect(outage.tone).toBe("operator");
+    expect(outage.action!.who).toContain("operator");
+    const person = describeNow(runningMission({ status: "paused", pauseCause: "person", reason: "paused by @alice" }), [], ISSUE);
+    expect(person.action!.what.toString()).toContain("<code>/mission resume</code>");
+    const permission = describeNow(runningMission({ status: "paused", pauseCause: "permission" }), [], ISSUE);
+    expect(permission.action!.what.toString()).toContain("Accept the new permission");
+  });
+
+  it("orders missions that need people before working ones, and finished ones last", () => {
+    expect(["done", "running", "paused", "awaiting-approval", "planning", "failed"].sort((a, b) => attentionRank(a as never) - attentionRank(b as never))).toEqual(["paused", "awaiting-approval", "done", "running", "planning", "failed"].sort((a, b) => attentionRank(a as never) - attentionRank(b as never)));
+    expect(attentionRank("awaiting-approval")).toBeLessThan(attentionRank("running"));
+    expect(attentionRank("running")).toBeLessThan(attentionRank("done"));
+  });
+
+  it("puts the Now column in the list, with how long a mission has waited", () => {
+    const row: MissionSummary = { id: "m1", owner: "acme", repo: "app", issue: 7, title: HOSTILE, status: "awaiting-approval", featuresDone: 0, featuresTotal: 2, spentUsd: 0.1, createdAt: "2026-01-01T10:00:00.000Z", updatedAt: "2026-01-01T10:00:00.000Z" };
+    const markup = renderMissionRows([{ ...row, now: describeNow(awaitingApproval(), [], ISSUE) }], {}, { page: 1, hasNext: false }, NOW).toString();
+    expect(markup).toContain("<strong>Needs you:</strong> Contract v1 waits for approval");
+    expect(markup).toContain("waiting 2 h");
+    expect(markup).toContain('data-label="Status"');
+    expect(markup).not.toContain("<img");
+  });
+});
+
+describe("the budget chart", () => {
+  it("scales the axis to the spend and marks a far cap with a label, not a line at the top of an empty chart", () => {
+    const chart = renderChart({ id: "b", title: "t", start: 0, end: 60_000, series: [{ name: "s", className: "spend", points: [[30_000, 0.14]] }], cap: { value: 21.6, label: "budget cap $21.60" }, format: (value) => value.toFixed(2) }).toString();
+    expect(chart).toContain("budget cap $21.60 ↑ (above this scale)");
+    expect(chart).not.toContain('<line class="cap"');
+    // The axis's top is a round number just above the spend: 0.14 → 0.2, not 21.60.
+    expect(chart).toContain(">0.20</text>");
+    expect(chart).not.toContain(">21.60</text>");
+  });
+
+  it("draws the cap as a labelled line when the spend comes near it", () => {
+    const chart = renderChart({ id: "b", title: "t", start: 0, end: 60_000, series: [{ name: "s", className: "spend", points: [[30_000, 12]] }], cap: { value: 20, label: "budget cap $20.00" }, format: (value) => value.toFixed(2) }).toString();
+    expect(chart).toContain('<line class="cap"');
+    expect(chart).toContain('class="cap-label"');
+  });
+
+  it("tells the burn rate and when the cap is reached at it", () => {
+    const spent = [usage("2026-01-01T10:00:00.000Z", 1), usage("2026-01-01T11:00:00.000Z", 1, "scrutiny")];
+    expect(burnRate(spent, NOW.getTime(), 20, true).text).toBe("Burn rate $1.00/h; at this rate the cap of $20.00 is reached in 18 h.");
+    expect(burnRate(spent, NOW.getTime(), 20, false).text).toBe("Burn rate $1.00/h while it ran; not spending now. $18.00 of the cap left.");
+    expect(burnRate(spent, NOW.getTime(), 2, true).text).toBe("Burn rate $1.00/h; the cap of $2.00 is reached.");
+    expect(burnRate([], NOW.getTime(), 2, true).text).toBe("Nothing spent yet.");
+    const markup = renderMissionLive(view({ usage: spent })).toString();
+    expect(markup).toContain('<tr data-role="worker">');
+    expect(markup).toContain('<tr data-role="scrutiny">');
+  });
+});
+
+describe("time and sign-in", () => {
+  it("says durations in words", () => {
+    expect([relative(2_000), relative(42_000), relative(3 * 60_000), relative(125 * 60_000), relative(3 * 24 * 3_600_000)]).toEqual(["a moment", "42 s", "3 min", "2 h 5 min", "3 days"]);
+  });
+
+  it("returns to a page of the dashboard after sign-in, never elsewhere", () => {
+    expect(safeReturnPath("/missions/abc123")).toBe("/missions/abc123");
+    expect(safeReturnPath("/missions?status=paused&page=2")).toBe("/missions?status=paused&page=2");
+    for (const bad of ["https://evil.example/", "//evil.example/missions", "/missions/../admin", "/missions/login", "/missions/abc/events", "/missions\\evil", "javascript:alert(1)", null, ""]) {
+      expect(safeReturnPath(bad)).toBe("/missions");
+    }
+  });
+});
