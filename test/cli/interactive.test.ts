@@ -58,6 +58,14 @@ describe("missions run at a terminal: questions, approval and revision at the pr
     ]);
     expect(screen).toContain("Branch to merge: mission/1-add-greetings");
     expect(code).toBe(0);
+    // Live progress, drawn by cli-progress: a milestones bar beside the active role and feature, a
+    // features bar beside the spend against the budget with the cache share and the elapsed time, and
+    // the latest handoff under them.
+    const plain = screen.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, "");
+    expect(plain).toMatch(/milestones [█░]{24} 0\/1 {3}worker on F2 Add the farewell file/);
+    expect(plain).toMatch(/features {3}█{12}░{12} 1\/2 {3}\$\d+\.\d\d of \$20 \(cache \d+%\) · \d+s/);
+    expect(plain).toContain("last handoff: F1 done: Implemented F1: wrote greeting.txt.");
+    expect(plain).toMatch(/milestones █{24} 1\/1 /);
     // The answer and the feedback reached the orchestrator as the person's words.
     const plans = cli.models.calls.filter((call) => call.request.tools.some((tool) => tool.name === "submit_plan"));
     const last = plans.at(-1)!.request.messages[0]!;

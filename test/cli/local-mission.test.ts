@@ -56,9 +56,11 @@ describe("missions run: a brief becomes a contract, commits on a local branch an
     expect(report).toMatch(/`greeting.txt:1`.*Say hello with a capital H/);
     expect(json.annotations).toEqual([expect.objectContaining({ path: "greeting.txt", startLine: 1, message: expect.stringContaining("Say hello with a capital H") })]);
 
-    // Progress without a terminal: a plain line per step, with the spend against the budget; no GitHub commands to type.
-    expect(result.stdout).toMatch(/… worker on F2 Add the farewell file · 0\/1 milestones · 1\/2 features · \$\d+\.\d\d of \$20/);
-    expect(result.stdout).toContain("✔ F1 Add the greeting file");
+    // Progress without a terminal: a plain line per step (the active role and feature, milestones and
+    // features done, spend against the budget with the cache share, elapsed time), a line per handoff.
+    expect(result.stdout).toMatch(/… worker on F2 Add the farewell file · 0\/1 milestones · 1\/2 features · \$\d+\.\d\d of \$20 \(cache \d+%\) · \d+s\n/);
+    expect(result.stdout).toMatch(/✔ F1 Add the greeting file — [0-9a-f]{7} on mission\/\S+ \(done\)\n {2}handoff: Implemented F1: wrote greeting.txt.\n/);
+    expect(result.stdout).not.toMatch(/\x1b\[/);
     expect(result.stdout).toContain("✅ milestone M1 passed");
     expect(result.stdout).not.toContain("/mission approve");
 
