@@ -6,7 +6,8 @@ import { fileURLToPath } from "node:url";
 import { startFakeModels, type FakeModels } from "../fakes/models/index.ts";
 
 export const ANTHROPIC_KEY = "sk-ant-cli-test-key-0123456789";
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../../bin/missions.js");
+/** The `missions` command of this clone. */
+export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../../bin/missions.js");
 
 export interface CliResult {
   code: number | null;
@@ -42,7 +43,9 @@ export function createFixtureRepo(root: string, files: Record<string, string>): 
   return { repo, git };
 }
 
-export async function startCliHarness(files: Record<string, string>): Promise<CliHarness> {
+/** `bin`: the `missions` command to run (default: this clone's). */
+export async function startCliHarness(files: Record<string, string>, options: { bin?: string } = {}): Promise<CliHarness> {
+  const bin = options.bin ?? BIN;
   const models = await startFakeModels({ apiKeys: { anthropic: ANTHROPIC_KEY } });
   const root = mkdtempSync(join(tmpdir(), "missions-cli-"));
   const home = join(root, "home");
@@ -63,7 +66,7 @@ export async function startCliHarness(files: Record<string, string>): Promise<Cl
     git,
     run(args, options = {}) {
       return new Promise((done, fail) => {
-        const child = spawn(process.execPath, [BIN, ...args], { cwd: repo, env: { ...env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: { ...env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

@@ -1,13 +1,12 @@
 import { spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
-import { startCliHarness, type CliHarness } from "./cli-harness.ts";
+import { BIN, startCliHarness, type CliHarness } from "./cli-harness.ts";
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../../bin/missions.js");
 const DOWN = "\x1b[B";
 
 /**
@@ -61,7 +60,7 @@ describe("missions run at a terminal: questions, approval and revision at the pr
     // Live progress, drawn by cli-progress: a milestones bar beside the active role and feature, a
     // features bar beside the spend against the budget with the cache share and the elapsed time, and
     // the latest handoff under them.
-    const plain = screen.replace(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]/g, "");
+    const plain = stripVTControlCharacters(screen);
     expect(plain).toMatch(/milestones [█░]{24} 0\/1 {3}worker on F2 Add the farewell file/);
     expect(plain).toMatch(/features {3}█{12}░{12} 1\/2 {3}\$\d+\.\d\d of \$20 \(cache \d+%\) · \d+s/);
     expect(plain).toContain("last handoff: F1 done: Implemented F1: wrote greeting.txt.");

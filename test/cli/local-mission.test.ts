@@ -60,7 +60,7 @@ describe("missions run: a brief becomes a contract, commits on a local branch an
     // features done, spend against the budget with the cache share, elapsed time), a line per handoff.
     expect(result.stdout).toMatch(/… worker on F2 Add the farewell file · 0\/1 milestones · 1\/2 features · \$\d+\.\d\d of \$20 \(cache \d+%\) · \d+s\n/);
     expect(result.stdout).toMatch(/✔ F1 Add the greeting file — [0-9a-f]{7} on mission\/\S+ \(done\)\n {2}handoff: Implemented F1: wrote greeting.txt.\n/);
-    expect(result.stdout).not.toMatch(/\x1b\[/);
+    expect(result.stdout).not.toContain("\x1b[");
     expect(result.stdout).toContain("✅ milestone M1 passed");
     expect(result.stdout).not.toContain("/mission approve");
 
