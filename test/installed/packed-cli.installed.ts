@@ -5,7 +5,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
-import { startCliHarness, type CliHarness } from "./cli-harness.ts";
+import { startCliHarness, type CliHarness } from "../cli/cli-harness.ts";
 
 const PROJECT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 
@@ -27,7 +27,8 @@ function productionPackages(): string[] {
 }
 
 /**
- * `npx missions` where Missions is installed as a package: `npm pack` (which builds lib/ in its
+ * `npx missions` where Missions is installed as a package (`npm run test:installed`: the build takes
+ * minutes on a loaded machine; test/cli/package-layout.test.ts checks the layout in seconds): `npm pack` (which builds lib/ in its
  * prepack script) makes the tarball; it is unpacked into another project's node_modules, beside its
  * production dependencies only (linked from this clone: no registry needed), with the `.bin` link npm
  * makes. Node refuses TypeScript under node_modules, so this runs only if the package's built
