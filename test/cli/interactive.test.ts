@@ -37,7 +37,8 @@ function runInTerminal(cli: CliHarness, args: string[], steps: Array<[RegExp, st
   });
 }
 
-describe("missions run at a terminal: questions, approval and revision at the prompt", () => {
+// Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
+describe("missions run at a terminal: questions, approval and revision at the prompt", { timeout: 180_000 }, () => {
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness(FIXTURE_FILES);

@@ -7,7 +7,8 @@ import { startCliHarness, type CliHarness } from "./cli-harness.ts";
 
 const BRIEF = "# Add greetings\n\nPlease add a greeting and a farewell file.\n";
 
-describe("missions run: a brief becomes a contract, commits on a local branch and reports", () => {
+// Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
+describe("missions run: a brief becomes a contract, commits on a local branch and reports", { timeout: 180_000 }, () => {
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness(FIXTURE_FILES);
@@ -73,7 +74,7 @@ describe("missions run: a brief becomes a contract, commits on a local branch an
   });
 });
 
-describe("missions run in CI: --json, repairs, questions, exit codes", () => {
+describe("missions run in CI: --json, repairs, questions, exit codes", { timeout: 180_000 }, () => {
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness(FIXTURE_FILES);

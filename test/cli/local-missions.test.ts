@@ -23,7 +23,8 @@ function collector(): Writable & { text: () => string } {
   return Object.assign(stream, { text: () => chunks.join("") });
 }
 
-describe("local missions in-process: the engine, LocalGitHub and the terminal wired as the CLI wires them", () => {
+// Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
+describe("local missions in-process: the engine, LocalGitHub and the terminal wired as the CLI wires them", { timeout: 180_000 }, () => {
   let models: FakeModels;
   let root: string;
   let repo: string;

@@ -6,7 +6,8 @@ import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
 import { startCliHarness, type CliHarness } from "./cli-harness.ts";
 
-describe("Ctrl-C stops at the step in flight and missions resume continues", () => {
+// Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
+describe("Ctrl-C stops at the step in flight and missions resume continues", { timeout: 180_000 }, () => {
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness(FIXTURE_FILES);
