@@ -1,11 +1,13 @@
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeModels, type FakeModels } from "../fakes/models/index.ts";
 
 export const ANTHROPIC_KEY = "sk-ant-cli-test-key-0123456789";
+/** The brief every CLI test starts from, as BRIEF.md (left untracked) in the fixture repository. */
+export const GREETING_BRIEF = "# Add greetings\n\nPlease add a greeting and a farewell file.\n";
 /** The `missions` command of this clone. */
 export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../../bin/missions.js");
 
@@ -24,6 +26,8 @@ export interface CliHarness {
   /** Runs `missions …` as a child process in the repository; `whileRunning` may signal it. */
   run(args: string[], options?: { env?: Record<string, string>; whileRunning?: (child: { pid: number; kill: (signal: NodeJS.Signals) => void }) => void }): Promise<CliResult>;
   git(...args: string[]): string;
+  /** The ids of the missions under `.missions/`. */
+  missionIds(): string[];
   close(): Promise<void>;
 }
 
@@ -51,6 +55,7 @@ export async function startCliHarness(files: Record<string, string>, options: { 
   const home = join(root, "home");
   mkdirSync(home, { recursive: true });
   const { repo, git } = createFixtureRepo(root, files);
+  writeFileSync(join(repo, "BRIEF.md"), GREETING_BRIEF);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home,
@@ -64,6 +69,7 @@ export async function startCliHarness(files: Record<string, string>, options: { 
     repo,
     env,
     git,
+    missionIds: () => (existsSync(join(repo, ".missions")) ? readdirSync(join(repo, ".missions")).filter((name) => /^[0-9a-f]{12}$/.test(name)) : []),
     run(args, options = {}) {
       return new Promise((done, fail) => {
         const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: { ...env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });

@@ -1,5 +1,4 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stripVTControlCharacters } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -42,7 +41,6 @@ describe("missions run at a terminal: questions, approval and revision at the pr
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness(FIXTURE_FILES);
-    writeFileSync(join(cli.repo, "BRIEF.md"), "# Add greetings\n\nPlease add a greeting and a farewell file.\n");
   });
   afterEach(async () => {
     await cli.close();

@@ -5,14 +5,11 @@ import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
 import { startCliHarness, type CliHarness } from "./cli-harness.ts";
 
-const BRIEF = "# Add greetings\n\nPlease add a greeting and a farewell file.\n";
-
 // Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
 describe("missions run: a brief becomes a contract, commits on a local branch and reports", { timeout: 180_000 }, () => {
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness(FIXTURE_FILES);
-    writeFileSync(join(cli.repo, "BRIEF.md"), BRIEF);
   });
   afterEach(async () => {
     await cli.close();
@@ -36,7 +33,7 @@ describe("missions run: a brief becomes a contract, commits on a local branch an
     expect(cli.git("status", "--porcelain").trim()).toBe("?? BRIEF.md");
     expect(readFileSync(join(gitDir, "info", "exclude"), "utf8")).toContain("/.missions/");
 
-    const [missionId] = readdirSync(join(cli.repo, ".missions")).filter((name) => /^[0-9a-f]{12}$/.test(name));
+    const [missionId] = cli.missionIds();
     const directory = join(cli.repo, ".missions", missionId!);
     const contract = readFileSync(join(directory, "contract.md"), "utf8");
     expect(contract).toContain("Validation contract v1");
@@ -78,7 +75,6 @@ describe("missions run in CI: --json, repairs, questions, exit codes", { timeout
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness(FIXTURE_FILES);
-    writeFileSync(join(cli.repo, "BRIEF.md"), BRIEF);
   });
   afterEach(async () => {
     await cli.close();
@@ -114,7 +110,7 @@ describe("missions run in CI: --json, repairs, questions, exit codes", { timeout
     cli.models.script(missionResponder({ questions: ["Should the farewell be in English?"], plans: [GREETING_PLAN], files: GREETING_FILES }));
     const asked = await cli.run(["run", "BRIEF.md", "--yes"]);
     expect(asked.code).toBe(3);
-    const [missionId] = readdirSync(join(cli.repo, ".missions")).filter((name) => /^[0-9a-f]{12}$/.test(name));
+    const [missionId] = cli.missionIds();
     const questions = readFileSync(join(cli.repo, ".missions", missionId!, "questions.md"), "utf8");
     expect(questions).toContain("1. Should the farewell be in English?");
     expect(questions).toContain(`missions resume ${missionId} --answers`);

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -14,7 +14,6 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions run on a PostgreSQL DATABASE_URL",
   beforeAll(async () => {
     cluster = await startPostgres();
     cli = await startCliHarness(FIXTURE_FILES);
-    writeFileSync(join(cli.repo, "BRIEF.md"), "# Add greetings\n\nPlease add a greeting and a farewell file.\n");
   }, 120_000);
   afterAll(async () => {
     await cli?.close();

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -55,7 +55,6 @@ describe("missions installed from the packed tarball", () => {
     const bin = join(modules, ".bin", "missions");
     symlinkSync(relative(join(modules, ".bin"), join(modules, "missions", "bin", "missions.js")), bin);
     cli = await startCliHarness(FIXTURE_FILES, { bin });
-    writeFileSync(join(cli.repo, "BRIEF.md"), "# Add greetings\n\nPlease add a greeting and a farewell file.\n");
   }, 600_000);
   afterAll(async () => {
     await cli?.close();
