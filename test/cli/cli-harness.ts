@@ -24,7 +24,7 @@ export interface CliHarness {
   repo: string;
   env: Record<string, string>;
   /** Runs `missions …` as a child process in the repository; `whileRunning` may signal it. */
-  run(args: string[], options?: { env?: Record<string, string>; whileRunning?: (child: { pid: number; kill: (signal: NodeJS.Signals) => void }) => void }): Promise<CliResult>;
+  run(args: string[], options?: { env?: Record<string, string | undefined>; whileRunning?: (child: { pid: number; kill: (signal: NodeJS.Signals) => void }) => void }): Promise<CliResult>;
   git(...args: string[]): string;
   /** The ids of the missions under `.missions/`. */
   missionIds(): string[];
@@ -72,7 +72,7 @@ export async function startCliHarness(files: Record<string, string>, options: { 
     missionIds: () => (existsSync(join(repo, ".missions")) ? readdirSync(join(repo, ".missions")).filter((name) => /^[0-9a-f]{12}$/.test(name)) : []),
     run(args, options = {}) {
       return new Promise((done, fail) => {
-        const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: { ...env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: withoutUnset({ ...env, ...options.env }), stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -87,4 +87,9 @@ export async function startCliHarness(files: Record<string, string>, options: { 
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** An environment without the variables set to `undefined` (unset for the child, not empty). */
+function withoutUnset(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
-import { startCliHarness, type CliHarness } from "./cli-harness.ts";
+import { ANTHROPIC_KEY, startCliHarness, type CliHarness } from "./cli-harness.ts";
 
 // Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
 describe("missions run: a brief becomes a contract, commits on a local branch and reports", { timeout: 180_000 }, () => {
@@ -139,6 +139,12 @@ describe("missions run in CI: --json, repairs, questions, exit codes", { timeout
     expect(result.stderr).toContain("ANTHROPIC_API_KEY");
     expect(result.stderr).toContain("OPENAI_API_KEY");
     expect(cli.models.calls).toHaveLength(0);
+    // The repository's .env supplies it, as the app's .env does.
+    writeFileSync(join(cli.repo, ".env"), `ANTHROPIC_API_KEY=${ANTHROPIC_KEY}\n`);
+    const listed = await cli.run(["list"], { env: { ANTHROPIC_API_KEY: undefined } });
+    expect(listed.stderr).toBe("");
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain("No missions in this repository yet");
   });
 
   it("exits 2 for a missing brief or a bad budget, and explains every command with --help", async () => {
