@@ -35,11 +35,11 @@ const withRunFlags = (command: Command) =>
     .option("-y, --yes", "approve the contract without asking (CI)")
     .option("--json", "one JSON object per line on stdout (events: planned, contract, feature-committed, validation, spend, finished)")
     .option("--budget <usd>", "the mission's budget in US dollars (default: .github/missions.yml, else MISSIONS_BUDGET_USD)", budget)
-    .option("--answers <file>", "answers to the orchestrator's questions, read from a file");
+    .option("--answers <file>", "answers to the orchestrator's questions, read from a file")
+    .addHelpText("after", "\nExit codes: 0 every assertion passed · 1 failed or blocked · 2 bad input · 3 needs answers or approval · 130 stopped by Ctrl-C (missions resume continues)");
 
 withRunFlags(program.command("run").argument("<brief>", "a Markdown file: the title is its first heading, the rest says what to build"))
   .description("start a mission from a brief on the repository in the current folder")
-  .addHelpText("after", "\nExit codes: 0 every assertion passed · 1 failed or blocked · 2 bad input · 3 needs answers or approval · 130 stopped by Ctrl-C (missions resume continues)")
   .action((brief: string, flags: RunFlags) => exitWith(run(brief, flags)));
 
 withRunFlags(program.command("resume").argument("[id]", "the mission (default: the latest unfinished one)"))

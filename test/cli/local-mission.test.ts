@@ -156,6 +156,7 @@ describe("missions run in CI: --json, repairs, questions, exit codes", { timeout
       const help = await cli.run([command, "--help"]);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`Usage: missions ${command}`);
+      if (command === "run" || command === "resume") expect(help.stdout).toContain("Exit codes: 0 every assertion passed");
     }
     expect((await cli.run(["--help"])).stdout).toMatch(/run \[options\] <brief>/);
   });
