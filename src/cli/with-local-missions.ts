@@ -67,7 +67,7 @@ export async function withLocalMissions(setup: LocalSetup, flags: RunFlags, pick
   process.on("SIGTERM", onSignal);
   try {
     const missionId = await pick(local, output);
-    const code = await driveMission(local, missionId, { yes: !!flags.yes, answersFile: flags.answers, interactive: !!setup.interactive && !flags.json, author: setup.author, repositoryPath: root, interrupted: () => interrupted }, output);
+    const code = await driveMission(local, missionId, { yes: !!flags.yes, answersFile: flags.answers, interactive: !!setup.interactive && !flags.json, author: setup.author, repositoryPath: root, interrupted: () => interrupted, settled: () => reporter.flushed() }, output);
     await reporter.flushed();
     if (code === EXIT.interrupted) output.emit({ event: "stopped", missionId, exitCode: code }, `Stopped. Continue with: missions resume ${missionId}`);
     return code;
