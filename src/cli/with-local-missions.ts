@@ -57,7 +57,11 @@ export async function withLocalMissions(setup: LocalSetup, flags: RunFlags, pick
   reporter.attach(local.store);
   let interrupted = false;
   const onSignal = () => {
-    if (interrupted) process.exit(EXIT.interrupted);
+    if (interrupted) {
+      // The bars come off first: they hide the cursor while drawn.
+      output.pause();
+      process.exit(EXIT.interrupted);
+    }
     interrupted = true;
     output.pause();
     output.problem("Stopping at the step in flight… (missions resume continues; Ctrl-C again quits at once)");
