@@ -6,7 +6,7 @@ import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "
 import { startCliHarness, type CliHarness } from "./cli-harness.ts";
 
 // Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
-describe("Ctrl-C stops at the step in flight and missions resume continues", { timeout: 180_000 }, () => {
+describe("Ctrl-C stops at the step in flight and missions resume continues", { timeout: 360_000 }, () => {
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness(FIXTURE_FILES);

@@ -34,7 +34,7 @@ const HALVES = [ANTHROPIC_KEY.slice(0, 10), ANTHROPIC_KEY.slice(10)];
 const ECHO_KEY = `printf '%s%s\\n' '${HALVES[0]}' '${HALVES[1]}'`;
 
 // Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
-describe("local missions keep secrets out of .missions/ and the terminal", { timeout: 180_000 }, () => {
+describe("local missions keep secrets out of .missions/ and the terminal", { timeout: 360_000 }, () => {
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness({
