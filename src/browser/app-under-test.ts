@@ -116,7 +116,8 @@ export class AppUnderTest {
     try {
       let command = `bash -c ${shellQuote(inner)}`;
       if (options.sandbox) {
-        wrapper = fork(fileURLToPath(new URL("./sandbox-wrap-process.ts", import.meta.url)), [], { stdio: ["ignore", "ignore", "inherit", "ipc"], env: { PATH: process.env.PATH ?? "" }, execArgv: [] });
+        // Beside this module: TypeScript in a clone, the built JavaScript in an installed package.
+        wrapper = fork(fileURLToPath(new URL(`./sandbox-wrap-process.${import.meta.url.endsWith(".ts") ? "ts" : "js"}`, import.meta.url)), [], { stdio: ["ignore", "ignore", "inherit", "ipc"], env: { PATH: process.env.PATH ?? "" }, execArgv: [] });
         command = await wrapInSandbox(wrapper, {
           hidden: options.sandbox.hidden,
           readable: [options.cwd, home, control, ...(options.sandbox.readable ?? [])],

@@ -18,6 +18,8 @@ export interface DriveOptions {
   repositoryPath: string;
   /** True once Ctrl-C asked the engine to stop at the step in flight. */
   interrupted: () => boolean;
+  /** Resolves once everything the engine did so far is on the terminal: a prompt comes after it, never under it. */
+  settled?: () => Promise<void>;
 }
 
 type Decision = { verb: "approve" | "revise" | "abort" | "answer"; text: string } | "cancelled";
@@ -43,6 +45,7 @@ export async function driveMission(local: LocalMissions, missionId: string, opti
         answersUsed = true;
         decision = { verb: "answer", text: readFileSync(options.answersFile, "utf8").trim() };
       } else if (options.interactive) {
+        await options.settled?.();
         output.pause();
         decision = await askQuestions(questions);
       }
@@ -61,6 +64,7 @@ export async function driveMission(local: LocalMissions, missionId: string, opti
       let decision: Decision | undefined;
       if (options.yes) decision = { verb: "approve", text: `v${contract.version}` };
       else if (options.interactive) {
+        await options.settled?.();
         output.pause();
         decision = await askApproval(contract.version);
       }

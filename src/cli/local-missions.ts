@@ -8,7 +8,7 @@ import { createRedactor, defuseClosingKeywords, defuseMentions, type RepoRef } f
 import { newMission, type Intent, type Mission } from "../mission/index.ts";
 import { ModelRegistry, PriceTable } from "../models/index.ts";
 import { commandSetup, loggerOptions, operatorSecrets } from "../server.ts";
-import { ObservedStore, SqliteMissionStore, type MissionStore, type StoreChange } from "../store/index.ts";
+import { ObservedStore, type MissionStore, type StoreChange } from "../store/index.ts";
 import { GitWorkspace, removeScratchRoot, SandboxedRunner } from "../workspace/index.ts";
 import { LocalGitHub, type LocalGitHubOptions } from "./local-github.ts";
 
@@ -17,6 +17,8 @@ export const LOCAL_OWNER = "local";
 
 export interface LocalMissionsOptions {
   config: OperatorConfig;
+  /** The store the operator chose (`openStore`: SQLite under `.missions/`, or `DATABASE_URL`); closed by `stop`. */
+  store: MissionStore;
   /** The repository's top folder. */
   repositoryPath: string;
   /** `.missions/` in it. */
@@ -55,14 +57,9 @@ export class LocalMissions {
     // Logs go to a file beside the missions, through the same redaction as the app's: the terminal shows progress.
     this.log = pino(loggerOptions(config.logLevel, this.redact), createWriteStream(join(options.missionsDirectory, "missions.log"), { flags: "a" }));
     this.repo = { owner: LOCAL_OWNER, name: basename(options.repositoryPath), installationId: 0 };
-    this.store = new ObservedStore(new SqliteMissionStore(config.databasePath), (change) => options.onChange?.(change));
-    let commands: ReturnType<typeof commandSetup>;
-    try {
-      commands = commandSetup(config);
-    } catch (error) {
-      void this.store.close();
-      throw error;
-    }
+    this.store = new ObservedStore(options.store, (change) => options.onChange?.(change));
+    // A setup that fails here leaves the store to the caller, who opened it.
+    const commands = commandSetup(config);
     this.#scratchRoot = commands.runner.scratchRoot;
     this.#sandboxed = commands.runner instanceof SandboxedRunner;
     this.github = new LocalGitHub({
@@ -119,7 +116,7 @@ export class LocalMissions {
       throw new BadInputError(`--budget ${options.budgetUsd} is above the maximum of $${this.#config.budget.maxUsd}: raise MISSIONS_BUDGET_MAX_USD to allow it.`);
     }
     const existing = await this.store.listMissionSummaries({ limit: 1_000_000, offset: 0 });
-    const number = existing.filter((summary) => summary.owner === LOCAL_OWNER).reduce((max, summary) => Math.max(max, summary.issue), 0) + 1;
+    const number = existing.filter((summary) => summary.owner === LOCAL_OWNER && summary.repo === this.repo.name).reduce((max, summary) => Math.max(max, summary.issue), 0) + 1;
     const mission = newMission({
       id: randomBytes(6).toString("hex"),
       repo: { ...this.repo, defaultBranch: options.baseBranch },

@@ -8,7 +8,7 @@ import { readOperatorConfig, type OperatorConfig } from "../config/index.ts";
 import { createRedactor } from "../github/index.ts";
 import { ACTIVE_STATUSES, missionProgress, type Mission } from "../mission/index.ts";
 import { operatorSecrets } from "../server.ts";
-import { SqliteMissionStore, StoreLockedError } from "../store/index.ts";
+import { PostgresMissionStore, SqliteMissionStore, StoreLockedError, type MissionStore } from "../store/index.ts";
 import { EXIT } from "./exit-codes.ts";
 import { BadInputError, LOCAL_OWNER, LocalMissions, missionsDirectoryOf } from "./local-missions.ts";
 import { readBrief } from "./read-brief.ts";
@@ -35,11 +35,11 @@ const withRunFlags = (command: Command) =>
     .option("-y, --yes", "approve the contract without asking (CI)")
     .option("--json", "one JSON object per line on stdout (events: planned, contract, feature-committed, validation, spend, finished)")
     .option("--budget <usd>", "the mission's budget in US dollars (default: .github/missions.yml, else MISSIONS_BUDGET_USD)", budget)
-    .option("--answers <file>", "answers to the orchestrator's questions, read from a file");
+    .option("--answers <file>", "answers to the orchestrator's questions, read from a file")
+    .addHelpText("after", "\nExit codes: 0 every assertion passed · 1 failed or blocked · 2 bad input · 3 needs answers or approval · 130 stopped by Ctrl-C (missions resume continues)");
 
 withRunFlags(program.command("run").argument("<brief>", "a Markdown file: the title is its first heading, the rest says what to build"))
   .description("start a mission from a brief on the repository in the current folder")
-  .addHelpText("after", "\nExit codes: 0 every assertion passed · 1 failed or blocked · 2 bad input · 3 needs answers or approval · 130 stopped by Ctrl-C (missions resume continues)")
   .action((brief: string, flags: RunFlags) => exitWith(run(brief, flags)));
 
 withRunFlags(program.command("resume").argument("[id]", "the mission (default: the latest unfinished one)"))
@@ -86,8 +86,8 @@ async function run(briefPath: string, flags: RunFlags): Promise<number> {
 async function resume(id: string | undefined, flags: RunFlags): Promise<number> {
   const setup = prepare(flags);
   return withLocalMissions(setup, flags, async (local, output) => {
-    const mission = id ? await local.store.getMission(id) : await latest(local, true);
-    if (!mission || mission.repo.owner !== LOCAL_OWNER) throw new UsageProblem(id ? `No mission ${id} in this repository (missions list shows them).` : "No unfinished mission in this repository.");
+    const mission = id ? await local.store.getMission(id) : await latest(local, setup.root);
+    if (!mission || !isLocal(mission, setup.root)) throw new UsageProblem(id ? `No mission ${id} in this repository (missions list shows them).` : "No unfinished mission in this repository.");
     if (flags.budget !== undefined) await local.intend(mission.id, "budget", String(flags.budget), setup.author);
     if (mission.status === "paused" || mission.status === "blocked") await local.intend(mission.id, "resume", "", setup.author);
     output.emit({ event: "resumed", missionId: mission.id, status: mission.status }, `Resuming mission ${mission.id} · "${mission.issue.title}" (${mission.status})`);
@@ -97,9 +97,9 @@ async function resume(id: string | undefined, flags: RunFlags): Promise<number> 
 
 async function status(id: string | undefined, flags: { json?: boolean }): Promise<number> {
   const setup = prepare(flags);
-  const store = openStore(setup.config);
+  const store = await openReadStore(setup.config);
   try {
-    const missions = (await store.listMissions()).filter((mission) => mission.repo.owner === LOCAL_OWNER);
+    const missions = (await store.listMissions()).filter((mission) => isLocal(mission, setup.root));
     const mission = id ? missions.find((candidate) => candidate.id === id) : missions.sort(byCreation).at(-1);
     if (!mission) throw new UsageProblem(id ? `No mission ${id} in this repository.` : "No mission in this repository yet: missions run BRIEF.md starts one.");
     const totals = await store.usageTotals(mission.id);
@@ -113,9 +113,9 @@ async function status(id: string | undefined, flags: { json?: boolean }): Promis
 
 async function list(flags: { json?: boolean }): Promise<number> {
   const setup = prepare(flags);
-  const store = openStore(setup.config);
+  const store = await openReadStore(setup.config);
   try {
-    const missions = (await store.listMissions()).filter((mission) => mission.repo.owner === LOCAL_OWNER).sort(byCreation);
+    const missions = (await store.listMissions()).filter((mission) => isLocal(mission, setup.root)).sort(byCreation);
     if (missions.length === 0 && !flags.json) console.log("No missions in this repository yet: missions run BRIEF.md starts one.");
     for (const mission of missions) {
       const row = describe(mission, (await store.usageTotals(mission.id)).usd);
@@ -131,7 +131,7 @@ async function abort(id: string, flags: { json?: boolean }): Promise<number> {
   const setup = prepare(flags);
   return withLocalMissions(setup, { json: flags.json }, async (local) => {
     const mission = await local.store.getMission(id);
-    if (!mission || mission.repo.owner !== LOCAL_OWNER) throw new UsageProblem(`No mission ${id} in this repository (missions list shows them).`);
+    if (!mission || !isLocal(mission, setup.root)) throw new UsageProblem(`No mission ${id} in this repository (missions list shows them).`);
     await local.intend(mission.id, "abort", "", setup.author);
     return mission.id;
   });
@@ -165,6 +165,8 @@ function prepare(flags: { json?: boolean }): Setup {
     throw new UsageProblem(`Missions cannot call its models:\n- ${config.modelProblems.map((problem) => problem.message).join("\n- ")}\nSet ${[...new Set(config.modelProblems.flatMap((problem) => problem.variables))].join(" or ")} in the environment or in ${envFile}.`);
   }
   ignoreMissionsFolder(root);
+  // With a PostgreSQL DATABASE_URL the store is there; the scratch folder the sandbox uses stays under .missions/.
+  if (config.databaseUrl) config = { ...config, databasePath: join(missionsDirectory, "missions.db") };
   mkdirSync(dirname(resolve(config.databasePath)), { recursive: true });
   return { root, config, author: userInfo().username || "you", output, interactive: !!process.stdin.isTTY && !!process.stdout.isTTY };
 }
@@ -189,18 +191,25 @@ function redactAll(text: string): string {
   return createRedactor(secrets)(text);
 }
 
-function openStore(config: OperatorConfig): SqliteMissionStore {
+/** The store, to read: PostgreSQL without its one-instance lock (a running mission keeps it), or the SQLite file. */
+async function openReadStore(config: OperatorConfig): Promise<MissionStore> {
   try {
-    return new SqliteMissionStore(config.databasePath);
+    return config.databaseUrl ? await PostgresMissionStore.open(config.databaseUrl) : new SqliteMissionStore(config.databasePath);
   } catch (error) {
     if (error instanceof StoreLockedError) throw new UsageProblem("A mission is running in this repository (another missions process holds the store): see .missions/<id>/status.md for where it stands.");
     throw error;
   }
 }
 
-async function latest(local: LocalMissions, active: boolean): Promise<Mission | undefined> {
-  const missions = (await local.store.listMissions(active ? { active: true } : {})).filter((mission) => mission.repo.owner === LOCAL_OWNER);
+/** The latest unfinished mission of this repository. */
+async function latest(local: LocalMissions, root: string): Promise<Mission | undefined> {
+  const missions = (await local.store.listMissions({ active: true })).filter((mission) => isLocal(mission, root));
   return missions.sort(byCreation).at(-1);
+}
+
+/** A local mission of this repository (a PostgreSQL store may hold other repositories' missions, and the app's). */
+function isLocal(mission: Mission, root: string): boolean {
+  return mission.repo.owner === LOCAL_OWNER && mission.repo.name === basename(root);
 }
 
 function byCreation(a: Mission, b: Mission): number {

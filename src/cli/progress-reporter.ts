@@ -2,6 +2,7 @@ import { relative } from "node:path";
 import { allFeatures, approvedPlan, latestContract, missionProgress, type Mission } from "../mission/index.ts";
 import type { MissionStore, StoreChange } from "../store/index.ts";
 import type { CommentKind } from "./local-github.ts";
+import { plainLine, type ProgressSnapshot } from "./live-progress.ts";
 import type { TerminalOutput } from "./terminal-output.ts";
 
 /**
@@ -15,6 +16,7 @@ export class ProgressReporter {
   readonly #started = Date.now();
   #queue: Promise<void> = Promise.resolve();
   #active = "";
+  #handoff: string | undefined;
   #usd: number | undefined;
   #cacheShare = 0;
 
@@ -46,15 +48,17 @@ export class ProgressReporter {
           if (!active) return;
           this.#active = active;
           // Without a terminal, each step the roles take is a plain line with the progress so far.
-          if (!this.#output.live) this.#output.say(`… ${this.#line(mission)}`);
+          if (!this.#output.live) this.#output.say(`… ${plainLine(this.#snapshot(mission))}`);
           break;
         }
         case "handoff-submit": {
           const feature = allFeatures(mission).find((candidate) => candidate.id === data.feature);
           const commit = typeof data.commit === "string" ? data.commit : undefined;
+          const summary = firstLine(data.summary);
+          this.#handoff = `${String(data.feature)} ${String(data.status)}${summary ? `: ${summary}` : ""}`;
           this.#output.emit(
             { event: "feature-committed", missionId: mission.id, feature: data.feature, title: feature?.title, commit, branch: mission.branch, handoff: data.status, summary: data.summary },
-            `✔ ${String(data.feature)} ${feature?.title ?? ""} — ${commit?.slice(0, 7) ?? "no commit"} on ${mission.branch} (${String(data.status)})`,
+            `✔ ${String(data.feature)} ${feature?.title ?? ""} — ${commit?.slice(0, 7) ?? "no commit"} on ${mission.branch} (${String(data.status)})${summary ? `\n  handoff: ${summary}` : ""}`,
           );
           break;
         }
@@ -121,20 +125,23 @@ export class ProgressReporter {
   }
 
   #status(mission: Mission): void {
-    this.#output.status(this.#line(mission));
+    this.#output.status(this.#snapshot(mission));
   }
 
-  /** Milestones and features done, the active role and feature, spend against the budget and the cache share, elapsed time. */
-  #line(mission: Mission): string {
-    const usd = this.#usd;
-    const cacheShare = this.#cacheShare;
+  /** Milestones and features done, the active role and feature, the latest handoff, spend against the budget and the cache share. */
+  #snapshot(mission: Mission): ProgressSnapshot {
     const progress = missionProgress(mission);
     const plan = approvedPlan(mission);
-    const milestones = plan ? `${plan.milestones.filter((milestone) => mission.milestones[milestone.id]?.status === "passed").length}/${plan.milestones.length} milestones · ` : "";
-    const spend = usd !== undefined ? ` · $${usd.toFixed(2)} of $${mission.settings.budgetUsd ?? "?"}${cacheShare ? ` (cache ${Math.round(cacheShare * 100)}%)` : ""}` : "";
-    const elapsed = ` · ${Math.round((Date.now() - this.#started) / 1000)}s`;
-    const features = progress.featuresTotal > 0 ? `${progress.featuresDone}/${progress.featuresTotal} features` : "";
-    return [this.#active, `${milestones}${features}`, spend.replace(/^ · /, ""), elapsed.replace(/^ · /, "")].filter(Boolean).join(" · ");
+    return {
+      active: this.#active,
+      milestones: { done: plan ? plan.milestones.filter((milestone) => mission.milestones[milestone.id]?.status === "passed").length : 0, total: plan?.milestones.length ?? 0 },
+      features: { done: progress.featuresDone, total: progress.featuresTotal },
+      handoff: this.#handoff,
+      usd: this.#usd,
+      budgetUsd: mission.settings.budgetUsd,
+      cacheShare: this.#cacheShare,
+      startedAt: this.#started,
+    };
   }
 
   #later(work: () => Promise<void>): void {
@@ -163,6 +170,12 @@ function describeStep(mission: Mission, data: Record<string, unknown>): string |
 /** A comment without its hidden markers (they are for the app). */
 export function stripMarkers(body: string): string {
   return body.replace(/<!--[\s\S]*?-->/g, "").trim();
+}
+
+/** The first non-empty line of a model-written text, at most 160 characters. */
+function firstLine(text: unknown): string {
+  const line = typeof text === "string" ? (text.split("\n").find((candidate) => candidate.trim()) ?? "").trim() : "";
+  return line.length > 160 ? `${line.slice(0, 159)}…` : line;
 }
 
 function round(value: number): number {

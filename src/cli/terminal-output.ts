@@ -1,4 +1,4 @@
-import { spinner, type SpinnerResult } from "@clack/prompts";
+import { LiveProgress, type ProgressSnapshot } from "./live-progress.ts";
 
 /** One machine-readable event of `--json`: a noun-verb name and what it says. */
 export interface CliEvent {
@@ -8,16 +8,15 @@ export interface CliEvent {
 
 /**
  * Everything the CLI writes, through the app's redactor: with `--json` one JSON object per line on
- * stdout and nothing else there; otherwise lines for people, with a live status line (a spinner)
- * when stdout is a terminal, plain lines when it is not (CI logs).
+ * stdout and nothing else there; otherwise lines for people, with live progress bars when stdout is
+ * a terminal, plain lines when it is not (CI logs).
  */
 export class TerminalOutput {
   readonly json: boolean;
   readonly #redact: (text: string) => string;
-  /** A live status line is shown (a terminal, not `--json`). */
+  /** Live progress bars are shown (a terminal, not `--json`). */
   readonly live: boolean;
-  #spinner: SpinnerResult | undefined;
-  #status = "";
+  #progress: LiveProgress | undefined;
 
   readonly #stdout: NodeJS.WritableStream;
   readonly #stderr: NodeJS.WritableStream;
@@ -48,31 +47,22 @@ export class TerminalOutput {
     if (this.json) this.#stdout.write(`${this.#redact(JSON.stringify({ event: "problem", message: text }))}\n`);
   }
 
-  /** The live status line: the active role and feature, progress, spend, elapsed time (a plain line without a terminal). */
-  status(text: string): void {
-    if (this.json || text === this.#status) return;
-    this.#status = text;
-    const safe = this.#redact(text);
+  /** The live progress (bars, the active role, the latest handoff, spend, elapsed time); nothing without a terminal. */
+  status(snapshot: ProgressSnapshot): void {
     if (!this.live) return;
-    if (!this.#spinner) {
-      this.#spinner = spinner({ indicator: "timer", output: this.#stdout as NodeJS.WriteStream, withGuide: false });
-      this.#spinner.start(safe);
-    } else this.#spinner.message(safe);
+    const safe = { ...snapshot, active: this.#redact(snapshot.active), handoff: snapshot.handoff === undefined ? undefined : this.#redact(snapshot.handoff) };
+    if (this.#progress) this.#progress.update(safe);
+    else this.#progress = new LiveProgress(this.#stdout as NodeJS.WriteStream, safe);
   }
 
-  /** Stops the live line (before a prompt or at the end). */
+  /** Takes the live progress off the screen (before a prompt or at the end); the next status draws it again. */
   pause(): void {
-    this.#spinner?.clear();
-    this.#spinner = undefined;
+    this.#progress?.stop();
+    this.#progress = undefined;
   }
 
   #aside(write: () => void): void {
-    const restart = this.#spinner !== undefined;
-    this.pause();
-    write();
-    if (restart && this.#status) {
-      this.#spinner = spinner({ indicator: "timer", output: this.#stdout as NodeJS.WriteStream, withGuide: false });
-      this.#spinner.start(this.#redact(this.#status));
-    }
+    if (this.#progress) this.#progress.write(write);
+    else write();
   }
 }

@@ -4,7 +4,7 @@ import { LocalMissions, missionsDirectoryOf } from "./local-missions.ts";
 import { ProgressReporter } from "./progress-reporter.ts";
 import type { TerminalOutput } from "./terminal-output.ts";
 import type { OperatorConfig } from "../config/index.ts";
-import { StoreLockedError } from "../store/index.ts";
+import { DatabaseInUseError, openStore, StoreLockedError, type MissionStore } from "../store/index.ts";
 
 /** A problem the person must fix before anything runs: said plainly, exit code 2. */
 export class UsageProblem extends Error {
@@ -32,10 +32,18 @@ export interface LocalSetup {
 export async function withLocalMissions(setup: LocalSetup, flags: RunFlags, pick: (local: LocalMissions, output: TerminalOutput) => Promise<string>): Promise<number> {
   const { output, root } = setup;
   const reporter = new ProgressReporter({ output, repositoryPath: root });
+  let store: MissionStore;
+  try {
+    store = await openStore(setup.config);
+  } catch (error) {
+    if (error instanceof StoreLockedError || error instanceof DatabaseInUseError) throw new UsageProblem("Another missions process is working in this repository: stop it first (or wait for it), then missions resume.");
+    throw error;
+  }
   let local: LocalMissions;
   try {
     local = new LocalMissions({
       config: setup.config,
+      store,
       repositoryPath: root,
       missionsDirectory: missionsDirectoryOf(root),
       onChange: (change) => reporter.storeChanged(change),
@@ -43,13 +51,17 @@ export async function withLocalMissions(setup: LocalSetup, flags: RunFlags, pick
       onCheckRun: (event) => reporter.reported(event),
     });
   } catch (error) {
-    if (error instanceof StoreLockedError) throw new UsageProblem("Another missions process is working in this repository: stop it first (or wait for it), then missions resume.");
+    await store.close();
     throw error;
   }
   reporter.attach(local.store);
   let interrupted = false;
   const onSignal = () => {
-    if (interrupted) process.exit(EXIT.interrupted);
+    if (interrupted) {
+      // The bars come off first: they hide the cursor while drawn.
+      output.pause();
+      process.exit(EXIT.interrupted);
+    }
     interrupted = true;
     output.pause();
     output.problem("Stopping at the step in flight… (missions resume continues; Ctrl-C again quits at once)");
@@ -59,7 +71,7 @@ export async function withLocalMissions(setup: LocalSetup, flags: RunFlags, pick
   process.on("SIGTERM", onSignal);
   try {
     const missionId = await pick(local, output);
-    const code = await driveMission(local, missionId, { yes: !!flags.yes, answersFile: flags.answers, interactive: !!setup.interactive && !flags.json, author: setup.author, repositoryPath: root, interrupted: () => interrupted }, output);
+    const code = await driveMission(local, missionId, { yes: !!flags.yes, answersFile: flags.answers, interactive: !!setup.interactive && !flags.json, author: setup.author, repositoryPath: root, interrupted: () => interrupted, settled: () => reporter.flushed() }, output);
     await reporter.flushed();
     if (code === EXIT.interrupted) output.emit({ event: "stopped", missionId, exitCode: code }, `Stopped. Continue with: missions resume ${missionId}`);
     return code;

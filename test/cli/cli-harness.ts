@@ -1,12 +1,15 @@
 import { spawn, execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { startFakeModels, type FakeModels } from "../fakes/models/index.ts";
 
 export const ANTHROPIC_KEY = "sk-ant-cli-test-key-0123456789";
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../../bin/missions.js");
+/** The brief every CLI test starts from, as BRIEF.md (left untracked) in the fixture repository. */
+export const GREETING_BRIEF = "# Add greetings\n\nPlease add a greeting and a farewell file.\n";
+/** The `missions` command of this clone. */
+export const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../../bin/missions.js");
 
 export interface CliResult {
   code: number | null;
@@ -21,8 +24,10 @@ export interface CliHarness {
   repo: string;
   env: Record<string, string>;
   /** Runs `missions …` as a child process in the repository; `whileRunning` may signal it. */
-  run(args: string[], options?: { env?: Record<string, string>; whileRunning?: (child: { pid: number; kill: (signal: NodeJS.Signals) => void }) => void }): Promise<CliResult>;
+  run(args: string[], options?: { env?: Record<string, string | undefined>; whileRunning?: (child: { pid: number; kill: (signal: NodeJS.Signals) => void }) => void }): Promise<CliResult>;
   git(...args: string[]): string;
+  /** The ids of the missions under `.missions/`. */
+  missionIds(): string[];
   close(): Promise<void>;
 }
 
@@ -42,12 +47,15 @@ export function createFixtureRepo(root: string, files: Record<string, string>): 
   return { repo, git };
 }
 
-export async function startCliHarness(files: Record<string, string>): Promise<CliHarness> {
+/** `bin`: the `missions` command to run (default: this clone's). */
+export async function startCliHarness(files: Record<string, string>, options: { bin?: string } = {}): Promise<CliHarness> {
+  const bin = options.bin ?? BIN;
   const models = await startFakeModels({ apiKeys: { anthropic: ANTHROPIC_KEY } });
   const root = mkdtempSync(join(tmpdir(), "missions-cli-"));
   const home = join(root, "home");
   mkdirSync(home, { recursive: true });
   const { repo, git } = createFixtureRepo(root, files);
+  writeFileSync(join(repo, "BRIEF.md"), GREETING_BRIEF);
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home,
@@ -61,9 +69,10 @@ export async function startCliHarness(files: Record<string, string>): Promise<Cl
     repo,
     env,
     git,
+    missionIds: () => (existsSync(join(repo, ".missions")) ? readdirSync(join(repo, ".missions")).filter((name) => /^[0-9a-f]{12}$/.test(name)) : []),
     run(args, options = {}) {
       return new Promise((done, fail) => {
-        const child = spawn(process.execPath, [BIN, ...args], { cwd: repo, env: { ...env, ...options.env }, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: withoutUnset({ ...env, ...options.env }), stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
@@ -78,4 +87,9 @@ export async function startCliHarness(files: Record<string, string>): Promise<Cl
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** An environment without the variables set to `undefined` (unset for the child, not empty). */
+function withoutUnset(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -1,13 +1,11 @@
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { stripVTControlCharacters } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
-import { startCliHarness, type CliHarness } from "./cli-harness.ts";
+import { BIN, startCliHarness, type CliHarness } from "./cli-harness.ts";
 
-const BIN = resolve(dirname(fileURLToPath(import.meta.url)), "../../bin/missions.js");
 const DOWN = "\x1b[B";
 
 /**
@@ -38,11 +36,11 @@ function runInTerminal(cli: CliHarness, args: string[], steps: Array<[RegExp, st
   });
 }
 
-describe("missions run at a terminal: questions, approval and revision at the prompt", () => {
+// Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
+describe("missions run at a terminal: questions, approval and revision at the prompt", { timeout: 180_000 }, () => {
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness(FIXTURE_FILES);
-    writeFileSync(join(cli.repo, "BRIEF.md"), "# Add greetings\n\nPlease add a greeting and a farewell file.\n");
   });
   afterEach(async () => {
     await cli.close();
@@ -58,6 +56,14 @@ describe("missions run at a terminal: questions, approval and revision at the pr
     ]);
     expect(screen).toContain("Branch to merge: mission/1-add-greetings");
     expect(code).toBe(0);
+    // Live progress, drawn by cli-progress: a milestones bar beside the active role and feature, a
+    // features bar beside the spend against the budget with the cache share and the elapsed time, and
+    // the latest handoff under them.
+    const plain = stripVTControlCharacters(screen);
+    expect(plain).toMatch(/milestones [█░]{24} 0\/1 {3}worker on F2 Add the farewell file/);
+    expect(plain).toMatch(/features {3}█{12}░{12} 1\/2 {3}\$\d+\.\d\d of \$20 \(cache \d+%\) · \d+s/);
+    expect(plain).toContain("last handoff: F1 done: Implemented F1: wrote greeting.txt.");
+    expect(plain).toMatch(/milestones █{24} 1\/1 /);
     // The answer and the feedback reached the orchestrator as the person's words.
     const plans = cli.models.calls.filter((call) => call.request.tools.some((tool) => tool.name === "submit_plan"));
     const last = plans.at(-1)!.request.messages[0]!;

@@ -3,15 +3,13 @@ import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
-import { startCliHarness, type CliHarness } from "./cli-harness.ts";
+import { ANTHROPIC_KEY, startCliHarness, type CliHarness } from "./cli-harness.ts";
 
-const BRIEF = "# Add greetings\n\nPlease add a greeting and a farewell file.\n";
-
-describe("missions run: a brief becomes a contract, commits on a local branch and reports", () => {
+// Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
+describe("missions run: a brief becomes a contract, commits on a local branch and reports", { timeout: 180_000 }, () => {
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness(FIXTURE_FILES);
-    writeFileSync(join(cli.repo, "BRIEF.md"), BRIEF);
   });
   afterEach(async () => {
     await cli.close();
@@ -35,7 +33,7 @@ describe("missions run: a brief becomes a contract, commits on a local branch an
     expect(cli.git("status", "--porcelain").trim()).toBe("?? BRIEF.md");
     expect(readFileSync(join(gitDir, "info", "exclude"), "utf8")).toContain("/.missions/");
 
-    const [missionId] = readdirSync(join(cli.repo, ".missions")).filter((name) => /^[0-9a-f]{12}$/.test(name));
+    const [missionId] = cli.missionIds();
     const directory = join(cli.repo, ".missions", missionId!);
     const contract = readFileSync(join(directory, "contract.md"), "utf8");
     expect(contract).toContain("Validation contract v1");
@@ -56,9 +54,11 @@ describe("missions run: a brief becomes a contract, commits on a local branch an
     expect(report).toMatch(/`greeting.txt:1`.*Say hello with a capital H/);
     expect(json.annotations).toEqual([expect.objectContaining({ path: "greeting.txt", startLine: 1, message: expect.stringContaining("Say hello with a capital H") })]);
 
-    // Progress without a terminal: a plain line per step, with the spend against the budget; no GitHub commands to type.
-    expect(result.stdout).toMatch(/… worker on F2 Add the farewell file · 0\/1 milestones · 1\/2 features · \$\d+\.\d\d of \$20/);
-    expect(result.stdout).toContain("✔ F1 Add the greeting file");
+    // Progress without a terminal: a plain line per step (the active role and feature, milestones and
+    // features done, spend against the budget with the cache share, elapsed time), a line per handoff.
+    expect(result.stdout).toMatch(/… worker on F2 Add the farewell file · 0\/1 milestones · 1\/2 features · \$\d+\.\d\d of \$20 \(cache \d+%\) · \d+s\n/);
+    expect(result.stdout).toMatch(/✔ F1 Add the greeting file — [0-9a-f]{7} on mission\/\S+ \(done\)\n {2}handoff: Implemented F1: wrote greeting.txt.\n/);
+    expect(result.stdout).not.toContain("\x1b[");
     expect(result.stdout).toContain("✅ milestone M1 passed");
     expect(result.stdout).not.toContain("/mission approve");
 
@@ -71,11 +71,10 @@ describe("missions run: a brief becomes a contract, commits on a local branch an
   });
 });
 
-describe("missions run in CI: --json, repairs, questions, exit codes", () => {
+describe("missions run in CI: --json, repairs, questions, exit codes", { timeout: 180_000 }, () => {
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness(FIXTURE_FILES);
-    writeFileSync(join(cli.repo, "BRIEF.md"), BRIEF);
   });
   afterEach(async () => {
     await cli.close();
@@ -111,7 +110,7 @@ describe("missions run in CI: --json, repairs, questions, exit codes", () => {
     cli.models.script(missionResponder({ questions: ["Should the farewell be in English?"], plans: [GREETING_PLAN], files: GREETING_FILES }));
     const asked = await cli.run(["run", "BRIEF.md", "--yes"]);
     expect(asked.code).toBe(3);
-    const [missionId] = readdirSync(join(cli.repo, ".missions")).filter((name) => /^[0-9a-f]{12}$/.test(name));
+    const [missionId] = cli.missionIds();
     const questions = readFileSync(join(cli.repo, ".missions", missionId!, "questions.md"), "utf8");
     expect(questions).toContain("1. Should the farewell be in English?");
     expect(questions).toContain(`missions resume ${missionId} --answers`);
@@ -140,6 +139,12 @@ describe("missions run in CI: --json, repairs, questions, exit codes", () => {
     expect(result.stderr).toContain("ANTHROPIC_API_KEY");
     expect(result.stderr).toContain("OPENAI_API_KEY");
     expect(cli.models.calls).toHaveLength(0);
+    // The repository's .env supplies it, as the app's .env does.
+    writeFileSync(join(cli.repo, ".env"), `ANTHROPIC_API_KEY=${ANTHROPIC_KEY}\n`);
+    const listed = await cli.run(["list"], { env: { ANTHROPIC_API_KEY: undefined } });
+    expect(listed.stderr).toBe("");
+    expect(listed.code).toBe(0);
+    expect(listed.stdout).toContain("No missions in this repository yet");
   });
 
   it("exits 2 for a missing brief or a bad budget, and explains every command with --help", async () => {
@@ -151,6 +156,7 @@ describe("missions run in CI: --json, repairs, questions, exit codes", () => {
       const help = await cli.run([command, "--help"]);
       expect(help.code).toBe(0);
       expect(help.stdout).toContain(`Usage: missions ${command}`);
+      if (command === "run" || command === "resume") expect(help.stdout).toContain("Exit codes: 0 every assertion passed");
     }
     expect((await cli.run(["--help"])).stdout).toMatch(/run \[options\] <brief>/);
   });

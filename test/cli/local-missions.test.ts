@@ -14,7 +14,7 @@ import { operatorSecrets } from "../../src/server.ts";
 import { startFakeModels, type FakeModels } from "../fakes/models/index.ts";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
-import { ANTHROPIC_KEY, createFixtureRepo } from "./cli-harness.ts";
+import { ANTHROPIC_KEY, createFixtureRepo, GREETING_BRIEF } from "./cli-harness.ts";
 
 /** A stream that keeps what is written to it. */
 function collector(): Writable & { text: () => string } {
@@ -23,7 +23,8 @@ function collector(): Writable & { text: () => string } {
   return Object.assign(stream, { text: () => chunks.join("") });
 }
 
-describe("local missions in-process: the engine, LocalGitHub and the terminal wired as the CLI wires them", () => {
+// Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
+describe("local missions in-process: the engine, LocalGitHub and the terminal wired as the CLI wires them", { timeout: 180_000 }, () => {
   let models: FakeModels;
   let root: string;
   let repo: string;
@@ -51,7 +52,7 @@ describe("local missions in-process: the engine, LocalGitHub and the terminal wi
     return { setup: local, stdout, stderr };
   }
 
-  const brief = readBrief("# Add greetings\n\nPlease add a greeting and a farewell file.\n", "BRIEF.md");
+  const brief = readBrief(GREETING_BRIEF, "BRIEF.md");
 
   it("runs a mission to exit 0 with --yes, and a second mission gets the next number and its own branch", async () => {
     models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
@@ -33,7 +33,8 @@ function filesHolding(directory: string, secret: string): string[] {
 const HALVES = [ANTHROPIC_KEY.slice(0, 10), ANTHROPIC_KEY.slice(10)];
 const ECHO_KEY = `printf '%s%s\\n' '${HALVES[0]}' '${HALVES[1]}'`;
 
-describe("local missions keep secrets out of .missions/ and the terminal", () => {
+// Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
+describe("local missions keep secrets out of .missions/ and the terminal", { timeout: 360_000 }, () => {
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness({
@@ -42,7 +43,6 @@ describe("local missions keep secrets out of .missions/ and the terminal", () =>
       "test.sh": `#!/bin/sh\necho "the key is $(${ECHO_KEY})"\nexit 1\n`,
       ".github/missions.yml": "commands:\n  test: sh test.sh\nremediation:\n  rounds: 0\n",
     });
-    writeFileSync(join(cli.repo, "BRIEF.md"), "# Add greetings\n\nPlease add a greeting and a farewell file.\n");
   });
   afterEach(async () => {
     await cli.close();
@@ -58,7 +58,7 @@ describe("local missions keep secrets out of .missions/ and the terminal", () =>
     }
     // The command's output did reach the report, redacted; so did the model's words.
     const missions = join(cli.repo, ".missions");
-    const reports = allText(join(missions, readdirSync(missions).find((name) => /^[0-9a-f]{12}$/.test(name))!, "checks"));
+    const reports = allText(join(missions, cli.missionIds()[0]!, "checks"));
     expect(reports).toContain("the key is [redacted]");
     expect(filesHolding(missions, ANTHROPIC_KEY)).toEqual([]);
     expect(cli.git("log", "--all", "--format=%B").includes(ANTHROPIC_KEY)).toBe(false);

@@ -1,0 +1,49 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { commitsOn } from "../helpers/git.ts";
+import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
+import { startCliHarness, type CliHarness } from "./cli-harness.ts";
+
+// DATABASE_URL=postgres://… puts a local mission's store in PostgreSQL, as it does the app's.
+describe.skipIf(POSTGRES_TESTS_OFF)("missions run on a PostgreSQL DATABASE_URL", () => {
+  let cluster: TestPostgres;
+  let cli: CliHarness;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+    cli = await startCliHarness(FIXTURE_FILES);
+  }, 120_000);
+  afterAll(async () => {
+    await cli?.close();
+    cluster?.stop();
+  });
+
+  it("keeps the mission in the database, not in .missions/missions.db, and lists it from there", async () => {
+    const url = await cluster.createDatabase();
+    cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const result = await cli.run(["run", "BRIEF.md", "--yes", "--json"], { env: { DATABASE_URL: url } });
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain(cluster.password);
+    expect(commitsOn(join(cli.repo, ".git"), "mission/1-add-greetings", "main")).toHaveLength(2);
+    expect(existsSync(join(cli.repo, ".missions", "missions.db"))).toBe(false);
+    expect(existsSync(join(cli.repo, ".data"))).toBe(false);
+
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ count: string }>("SELECT count(*) FROM missions");
+      expect(Number(rows[0]!.count)).toBe(1);
+    } finally {
+      await client.end();
+    }
+    const listed = await cli.run(["list", "--json"], { env: { DATABASE_URL: url } });
+    expect(listed.code).toBe(0);
+    expect(JSON.parse(listed.stdout.trim())).toMatchObject({ number: 1, title: "Add greetings", status: "done" });
+    // The SQLite default knows nothing of it.
+    const sqlite = await cli.run(["list", "--json"]);
+    expect(sqlite.stdout.trim()).toBe("");
+  }, 300_000);
+});
