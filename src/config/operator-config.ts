@@ -12,6 +12,11 @@ export interface ProviderSettings {
   protocol: "anthropic" | "openai";
   apiKey: string;
   baseUrl?: string;
+  /**
+   * Which OpenAI API an `openai` provider speaks: `responses` (OpenAI's own endpoint, by default) or
+   * `chat` (Chat Completions: the default with a custom base URL, which OpenAI-compatible servers know).
+   */
+  api?: "responses" | "chat";
   /** The model roles use when only the provider is chosen. */
   defaultModel?: string;
 }
@@ -201,7 +206,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     providers.anthropic = { protocol: "anthropic", apiKey: values.ANTHROPIC_API_KEY, baseUrl: values.ANTHROPIC_BASE_URL };
   }
   if (values.OPENAI_API_KEY) {
-    providers.openai = { protocol: "openai", apiKey: values.OPENAI_API_KEY, baseUrl: values.OPENAI_BASE_URL };
+    providers.openai = { protocol: "openai", apiKey: values.OPENAI_API_KEY, baseUrl: values.OPENAI_BASE_URL, api: openaiApi(env, "MISSIONS_OPENAI_API", values.OPENAI_BASE_URL ? "chat" : "responses") };
   }
   for (const [name, provider] of Object.entries(providers)) provider.defaultModel = DEFAULT_MODELS[name];
   Object.assign(providers, namedProviders(env));
@@ -369,9 +374,18 @@ function namedProviders(env: Record<string, string | undefined>): Record<string,
       baseUrl,
       apiKey: env[`MISSIONS_PROVIDER_${variable}_API_KEY`] || "none",
       defaultModel: env[`MISSIONS_PROVIDER_${variable}_MODEL`] || undefined,
+      api: openaiApi(env, `MISSIONS_PROVIDER_${variable}_API`, "chat"),
     };
   }
   return found;
+}
+
+/** `MISSIONS_OPENAI_API` / `MISSIONS_PROVIDER_<NAME>_API`: `responses` or `chat`, else the fallback. */
+function openaiApi(env: Record<string, string | undefined>, variable: string, fallback: "responses" | "chat"): "responses" | "chat" {
+  const value = env[variable]?.trim().toLowerCase();
+  if (!value) return fallback;
+  if (value !== "responses" && value !== "chat") throw new Error(`Invalid configuration: ${variable}: expected responses or chat, got "${env[variable]}"`);
+  return value;
 }
 
 /**
