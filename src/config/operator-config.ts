@@ -3,6 +3,7 @@ import { parseOperatorPrices, PriceTable, type ModelPrice } from "../models/pric
 import type { Effort } from "../models/language-model.ts";
 import { findModelProblems, type ConfigProblem } from "./model-problems.ts";
 import { DEFAULT_BRANCH_PREFIX, type MissionLimits } from "../mission/index.ts";
+import { parseMcpServers, type McpServerConfig } from "../agent/mcp/mcp-servers-config.ts";
 
 export const ROLE_NAMES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -62,6 +63,8 @@ export interface OperatorConfig {
   chromiumPath: string;
   /** Hosts sandboxed commands may reach; default: the package registries. */
   networkAllow?: string[];
+  /** The operator's MCP servers (`MISSIONS_MCP_SERVERS`): their tools go to the roles named, where on. */
+  mcpServers: McpServerConfig[];
   /** Paths sandboxed commands may never read, besides the store and the checkouts. */
   secretPaths: string[];
   /** Where repository commands and git find their tools: the app's own PATH, nothing else of its environment. */
@@ -163,6 +166,7 @@ const EnvSchema = z.object({
   MISSIONS_COMMITS: z.enum(["api", "push"]).optional(),
   MISSIONS_NETWORK_ALLOW: z.string().optional(),
   MISSIONS_HIDDEN_PATHS: z.string().optional(),
+  MISSIONS_MCP_SERVERS: z.string().optional(),
   MISSIONS_CHROMIUM: z.string().optional(),
   MISSIONS_CA_FILE: z.string().optional(),
   MISSIONS_NPM_REGISTRY: mirrorUrl(),
@@ -282,6 +286,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     commits: values.MISSIONS_COMMITS ?? "api",
     chromiumPath: values.MISSIONS_CHROMIUM ?? "/usr/bin/chromium",
     networkAllow: values.MISSIONS_NETWORK_ALLOW?.split(",").map((host) => host.trim()).filter(Boolean),
+    mcpServers: parseMcpServers(values.MISSIONS_MCP_SERVERS),
     secretPaths: [
       // The app's own directory: `.env`, a key file Probot found there, the default store.
       ...(options.appDirectory ? [options.appDirectory] : [".env"]),

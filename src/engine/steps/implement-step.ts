@@ -12,6 +12,7 @@ import {
   type Handoff,
   type Mission,
 } from "../../mission/index.ts";
+import { openMcpTools, serversFor, type McpTools } from "../../agent/mcp/index.ts";
 import { implementFeature } from "../../roles/index.ts";
 import { ADD_ALL, WorkflowPermissionError } from "../../workspace/index.ts";
 import type { StepContext } from "../engine-deps.ts";
@@ -73,6 +74,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   } else {
     // A host whose sandbox cannot start pauses the mission before a worker runs, not after it committed untested work.
     await context.runner.ready();
+    const mcp = await workerMcpTools(context, mission, directory);
     const outcome = await implementFeature({
       model: modelFor(context, mission, "worker", featureId),
       mission,
@@ -91,7 +93,8 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limits.commandTimeoutSeconds * 1000 },
       limits: { turns: limits.workerTurns, minutes: limits.workerMinutes },
       unchanged: () => unchanged(context, directory, mission.features[featureId]?.checkpoint?.from),
-    });
+      extraTools: mcp.tools,
+    }).finally(() => mcp.close());
     if (outcome.kind === "ran-out") {
       context.log.warn({ feature: featureId, limit: outcome.limit }, "the worker ran out before it handed off; committing a checkpoint");
       return checkpoint(context, mission, directory, featureId, outcome, limits.continuations);
@@ -149,6 +152,15 @@ async function checkpoint(
   const { sha } = published;
   context.log.info({ feature: featureId, sha, files: files.length }, "checkpoint committed");
   return recordCheckpoint(mission, { featureId, sha, parent, limit: outcome.limit, files, commandsRun: outcome.commandsRun, continuations, branch: mission.branch! });
+}
+
+/** The worker's MCP tools: the operator's servers for the worker, on everywhere or enabled by the repository. */
+async function workerMcpTools(context: StepContext, mission: Mission, directory: string): Promise<McpTools> {
+  const servers = serversFor(context.settings.mcpServers ?? [], "worker", mission.settings.mcp);
+  if (servers.length === 0) return { tools: [], problems: [], close: async () => {} };
+  const opened = await openMcpTools({ servers, runner: context.runner, cwd: directory, env: safeEnvironment(context.settings.toolPath), redact: context.redact });
+  for (const { server, problem } of opened.problems) context.log.warn({ server, problem }, "an MCP server did not start; the worker goes without its tools");
+  return opened;
 }
 
 /** Whether the feature's work changed no file: nothing in the checkout, and nothing in its checkpoints. */
