@@ -50,7 +50,7 @@ export function parseMcpServers(text: string | undefined): McpServerConfig[] {
   try {
     value = parse(text);
   } catch (error) {
-    throw new Error(`Invalid configuration: MISSIONS_MCP_SERVERS is not JSON or YAML: ${(error as Error).message.split("\n")[0]}`);
+    throw new Error(`Invalid configuration: MISSIONS_MCP_SERVERS is not JSON or YAML: ${(error as Error).message.split("\n")[0]}`, { cause: error });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     throw new Error("Invalid configuration: MISSIONS_MCP_SERVERS: expected an object of servers by name");

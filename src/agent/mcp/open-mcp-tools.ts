@@ -166,7 +166,7 @@ async function startServer(server: McpServerConfig, options: McpToolsOptions): P
   } catch (error) {
     await client.close().catch(() => {});
     await rm(scratch, { recursive: true, force: true }).catch(() => {});
-    throw new Error(`${(error as Error).message}${tail ? `\n${tail.trim()}` : ""}`);
+    throw new Error(`${(error as Error).message}${tail ? `\n${tail.trim()}` : ""}`, { cause: error });
   }
   return { client, scratch, stderr: () => tail.trim() };
 }
