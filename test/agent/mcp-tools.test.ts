@@ -24,7 +24,7 @@ describe("the operator's MCP servers (MISSIONS_MCP_SERVERS)", () => {
       { name: "docs", transport: "stdio", command: "node", args: ["s.mjs"], env: { DOCS_TOKEN: "t0ken-value", DOCS_MODE: "strict" }, readable: [], roles: ["worker"], enabled: false, timeout: 120 },
       { name: "tracker", transport: "http", url: "https://mcp.tracker.example/mcp", headers: { Authorization: "Bearer abcdef" }, roles: ["worker", "orchestrator"], enabled: true, timeout: 30 },
     ]);
-    expect(parseMcpServers("docs:\n  command: node\n  roles: [reviewer]\n")[0]).toMatchObject({ name: "docs", command: "node", roles: ["reviewer"] });
+    expect(parseMcpServers("docs:\n  command: node\n  roles: [orchestrator]\n")[0]).toMatchObject({ name: "docs", command: "node", roles: ["orchestrator"] });
     expect(parseMcpServers(undefined)).toEqual([]);
     // Tracker is on everywhere for its roles; docs only where a repository enables it.
     expect(serversFor(servers, "worker").map((server) => server.name)).toEqual(["tracker"]);
@@ -41,6 +41,8 @@ describe("the operator's MCP servers (MISSIONS_MCP_SERVERS)", () => {
     expect(() => parseMcpServers('{"docs": {"command": "x", "url": "https://a.example"}}')).toThrow(/docs: Unrecognized key/);
     expect(() => parseMcpServers('{"docs": {"url": "ftp://a.example"}}')).toThrow(/docs\.url/);
     expect(() => parseMcpServers('{"docs": {"command": "x", "roles": ["janitor"]}}')).toThrow(/docs\.roles\.0/);
+    // Validators judge with what the repository has: no MCP tools for them.
+    expect(() => parseMcpServers('{"docs": {"command": "x", "roles": ["worker", "scrutiny"]}}')).toThrow(/docs\.roles\.1/);
   });
 
   it("keep their secrets out of every text the app sends, and their hosts on the sandbox's allowlist", () => {

@@ -20,6 +20,8 @@ describe("an operator's MCP server, enabled by the repository", () => {
         MISSIONS_MCP_SERVERS: JSON.stringify({
           // The server's file lives in the app's directory, hidden from commands: readable by this server alone.
           docs: { command: process.execPath, args: [join(SERVER_DIR, "inspect-server.mjs")], env: { DOCS_TOKEN: TOKEN, DOCS_MODE: "strict" }, readable: [SERVER_DIR] },
+          // On everywhere, for the orchestrator only.
+          plan: { command: process.execPath, args: [join(SERVER_DIR, "inspect-server.mjs")], roles: ["orchestrator"], enabled: true, readable: [SERVER_DIR] },
           // Declared, but neither on everywhere nor enabled by this repository.
           unused: { command: process.execPath, args: [join(SERVER_DIR, "inspect-server.mjs")] },
         }),
@@ -62,11 +64,16 @@ describe("an operator's MCP server, enabled by the repository", () => {
     await harness.say(issue);
 
     expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2"]);
-    // The worker saw the server's tools beside its own; the unused server's and other roles saw none.
+    // The worker saw its server's tools beside its own, the orchestrator its own server's; the unused
+    // server's nobody, and the validators none.
     const workerTools = seen.tools.filter((tools) => tools.includes("submit_handoff"));
     expect(workerTools[0]).toEqual(expect.arrayContaining(["read_file", "bash", "submit_handoff", "mcp__docs__inspect", "mcp__docs__fail"]));
+    for (const tools of workerTools) expect(tools.filter((name) => name.startsWith("mcp__plan__"))).toEqual([]);
+    const plannerTools = seen.tools.filter((tools) => tools.includes("submit_plan"));
+    expect(plannerTools.length).toBeGreaterThan(0);
+    for (const tools of plannerTools) expect(tools.filter((name) => name.startsWith("mcp__"))).toEqual(["mcp__plan__inspect", "mcp__plan__fail"]);
     expect(seen.tools.flat().some((name) => name.startsWith("mcp__unused__"))).toBe(false);
-    for (const tools of seen.tools.filter((tools) => !tools.includes("submit_handoff"))) expect(tools.some((name) => name.startsWith("mcp__"))).toBe(false);
+    for (const tools of seen.tools.filter((tools) => !tools.includes("submit_handoff") && !tools.includes("submit_plan"))) expect(tools.some((name) => name.startsWith("mcp__"))).toBe(false);
     // What the model saw (the tool definition as the server gave it).
     const sent = harness.models.calls.find((call) => call.request.tools.some((tool) => tool.name === "mcp__docs__inspect"))!;
     expect(sent.request.tools.find((tool) => tool.name === "mcp__docs__inspect")).toMatchObject({

@@ -1,7 +1,8 @@
 import { parse } from "yaml";
 import { z } from "zod";
 
-const ROLES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;
+/** The roles that can get MCP tools: the planner and the worker (validators judge with what the repository has). */
+const ROLES = ["orchestrator", "worker"] as const;
 
 /** What every MCP server declaration shares: which roles get its tools, and where it is on. */
 const Common = {

@@ -12,13 +12,13 @@ import {
   type Handoff,
   type Mission,
 } from "../../mission/index.ts";
-import { openMcpTools, serversFor, type McpTools } from "../../agent/mcp/index.ts";
 import { implementFeature } from "../../roles/index.ts";
 import { ADD_ALL, WorkflowPermissionError } from "../../workspace/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { limitsFor } from "../limits-for.ts";
 import { modelFor } from "../model-for.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
+import { mcpToolsFor } from "./mcp-tools-for.ts";
 import { publishCommit } from "./publish-commit.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
@@ -74,7 +74,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   } else {
     // A host whose sandbox cannot start pauses the mission before a worker runs, not after it committed untested work.
     await context.runner.ready();
-    const mcp = await workerMcpTools(context, mission, directory);
+    const mcp = await mcpToolsFor(context, mission, "worker", directory);
     const outcome = await implementFeature({
       model: modelFor(context, mission, "worker", featureId),
       mission,
@@ -152,15 +152,6 @@ async function checkpoint(
   const { sha } = published;
   context.log.info({ feature: featureId, sha, files: files.length }, "checkpoint committed");
   return recordCheckpoint(mission, { featureId, sha, parent, limit: outcome.limit, files, commandsRun: outcome.commandsRun, continuations, branch: mission.branch! });
-}
-
-/** The worker's MCP tools: the operator's servers for the worker, on everywhere or enabled by the repository. */
-async function workerMcpTools(context: StepContext, mission: Mission, directory: string): Promise<McpTools> {
-  const servers = serversFor(context.settings.mcpServers ?? [], "worker", mission.settings.mcp);
-  if (servers.length === 0) return { tools: [], problems: [], close: async () => {} };
-  const opened = await openMcpTools({ servers, runner: context.runner, cwd: directory, env: safeEnvironment(context.settings.toolPath), redact: context.redact });
-  for (const { server, problem } of opened.problems) context.log.warn({ server, problem }, "an MCP server did not start; the worker goes without its tools");
-  return opened;
 }
 
 /** Whether the feature's work changed no file: nothing in the checkout, and nothing in its checkpoints. */
