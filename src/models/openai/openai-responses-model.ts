@@ -44,7 +44,7 @@ export class OpenAIResponsesModel implements LanguageModel {
           include: ["reasoning.encrypted_content"],
           ...(request.cacheKey ? { prompt_cache_key: request.cacheKey } : {}),
           // Sent only when the operator or the repository chose an effort for the role.
-          ...(request.effort ? { reasoning: { effort: request.effort, summary: "auto" as const } } : {}),
+          ...(request.effort ? { reasoning: { effort: request.effort } } : {}),
         },
         { signal: request.signal },
       );
