@@ -57,7 +57,7 @@ describe("providers and repair rounds", () => {
     expect(ledger).toHaveLength(calls.length);
     expect(ledger.reduce((sum, entry) => sum + entry.inputTokens, 0)).toBe(calls.reduce((sum, call) => sum + call.usage.inputTokens, 0));
     expect(ledger.reduce((sum, entry) => sum + entry.outputTokens, 0)).toBe(calls.reduce((sum, call) => sum + call.usage.outputTokens, 0));
-  });
+  }, 240_000);
 
   it("turns a failed assertion into a follow-up feature, and validates again on the new head", async () => {
     harness = await startHarness({ files: FIXTURE_FILES });
