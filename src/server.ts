@@ -16,6 +16,7 @@ import { databasePassword, ObservedStore, openStore, type MissionStore, type Sto
 import { dirname, join, resolve } from "node:path";
 import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, removeScratchRoot, SandboxedRunner, SOCKET_DIRECTORIES, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
 import { boundWebhookBodies } from "./github/bounded-webhooks.ts";
+import { mcpHosts, mcpSecrets } from "./agent/mcp/mcp-servers-config.ts";
 
 export interface MissionsServer {
   url: string;
@@ -158,6 +159,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         branchPrefix: config.branchPrefix,
         effort: config.effort,
         commits: config.commits,
+        mcpServers: config.mcpServers,
       },
     });
     intake = new Intake({
@@ -172,6 +174,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         maxBudgetUsd: config.budget.maxUsd,
         defaultBudgetUsd: config.budget.defaultUsd,
         maxLimits: config.limits.max,
+        mcpServers: config.mcpServers.map((server) => server.name),
       },
       retryDelayMs: options.retryDelayMs ?? 2_000,
     });
@@ -255,7 +258,8 @@ export function commandSetup(config: OperatorConfig): { runner: CommandRunner; t
   const hidden = [resolve(config.workspaceRoot), dirname(resolve(config.databasePath)), scratchRoot, ...config.secretPaths.map((path) => resolve(path))];
   const path = commandPath(config.toolPath, [...hidden, ...SOCKET_DIRECTORIES], process.execPath);
   const runner = new SandboxedRunner({
-    allowedDomains: [...(config.networkAllow ?? DEFAULT_ALLOWED_DOMAINS), ...trust.hosts],
+    // The operator's HTTP MCP servers' hosts too.
+    allowedDomains: [...(config.networkAllow ?? DEFAULT_ALLOWED_DOMAINS), ...trust.hosts, ...mcpHosts(config.mcpServers)],
     hidden,
     readable: [...path.readable, ...trust.readable],
     scratchRoot,
@@ -286,6 +290,7 @@ export function operatorSecrets(config: OperatorConfig): string[] {
     config.dashboard.oauth?.clientSecret,
     config.metrics.token,
     config.databaseUrl ? databasePassword(config.databaseUrl) : undefined,
+    ...mcpSecrets(config.mcpServers),
   ].filter((secret): secret is string => !!secret);
 }
 

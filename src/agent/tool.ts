@@ -40,6 +40,8 @@ export interface AgentTool<Schema extends z.ZodType = z.ZodType> {
   name: string;
   description: string;
   parameters: Schema;
+  /** The JSON schema the model sees, when it comes from elsewhere (an MCP server's tool); else made from `parameters`. */
+  inputSchema?: Record<string, unknown>;
   execute(args: z.infer<Schema>, context: ToolContext): Promise<string>;
 }
 
@@ -64,7 +66,8 @@ export function defineTool<Schema extends z.ZodType>(tool: AgentTool<Schema>): A
 }
 
 /** The JSON schema the model sees. Snapshot-tested: changing it changes the model's behaviour. */
-export function toToolSpec(tool: { name: string; description: string; parameters: z.ZodType }): ToolSpec {
+export function toToolSpec(tool: { name: string; description: string; parameters: z.ZodType; inputSchema?: Record<string, unknown> }): ToolSpec {
+  if (tool.inputSchema) return { name: tool.name, description: tool.description, parameters: tool.inputSchema };
   const { $schema: _ignored, ...schema } = z.toJSONSchema(tool.parameters, { io: "input", unrepresentable: "any" }) as Record<string, unknown>;
   return { name: tool.name, description: tool.description, parameters: schema };
 }

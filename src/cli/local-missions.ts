@@ -110,6 +110,7 @@ export class LocalMissions {
       maxBudgetUsd: this.#config.budget.maxUsd,
       isPriced: (model) => new PriceTable(this.#config.prices).lookup(model) !== undefined,
       maxLimits: this.#config.limits.max,
+      mcpServers: this.#config.mcpServers.map((server) => server.name),
     });
     if (!config.ok) throw new BadInputError(`${REPOSITORY_CONFIG_PATH} has problems:\n- ${config.problems.join("\n- ")}`);
     if (options.budgetUsd !== undefined && options.budgetUsd > this.#config.budget.maxUsd) {

@@ -3,6 +3,7 @@ import { parseOperatorPrices, PriceTable, type ModelPrice } from "../models/pric
 import type { Effort } from "../models/language-model.ts";
 import { findModelProblems, type ConfigProblem } from "./model-problems.ts";
 import { DEFAULT_BRANCH_PREFIX, type MissionLimits } from "../mission/index.ts";
+import { parseMcpServers, type McpServerConfig } from "../agent/mcp/mcp-servers-config.ts";
 
 export const ROLE_NAMES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
@@ -12,6 +13,11 @@ export interface ProviderSettings {
   protocol: "anthropic" | "openai";
   apiKey: string;
   baseUrl?: string;
+  /**
+   * Which OpenAI API an `openai` provider speaks: `responses` (OpenAI's own endpoint, by default) or
+   * `chat` (Chat Completions: the default with a custom base URL, which OpenAI-compatible servers know).
+   */
+  api?: "responses" | "chat";
   /** The model roles use when only the provider is chosen. */
   defaultModel?: string;
 }
@@ -57,6 +63,8 @@ export interface OperatorConfig {
   chromiumPath: string;
   /** Hosts sandboxed commands may reach; default: the package registries. */
   networkAllow?: string[];
+  /** The operator's MCP servers (`MISSIONS_MCP_SERVERS`): their tools go to the roles named, where on. */
+  mcpServers: McpServerConfig[];
   /** Paths sandboxed commands may never read, besides the store and the checkouts. */
   secretPaths: string[];
   /** Where repository commands and git find their tools: the app's own PATH, nothing else of its environment. */
@@ -158,6 +166,7 @@ const EnvSchema = z.object({
   MISSIONS_COMMITS: z.enum(["api", "push"]).optional(),
   MISSIONS_NETWORK_ALLOW: z.string().optional(),
   MISSIONS_HIDDEN_PATHS: z.string().optional(),
+  MISSIONS_MCP_SERVERS: z.string().optional(),
   MISSIONS_CHROMIUM: z.string().optional(),
   MISSIONS_CA_FILE: z.string().optional(),
   MISSIONS_NPM_REGISTRY: mirrorUrl(),
@@ -201,7 +210,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     providers.anthropic = { protocol: "anthropic", apiKey: values.ANTHROPIC_API_KEY, baseUrl: values.ANTHROPIC_BASE_URL };
   }
   if (values.OPENAI_API_KEY) {
-    providers.openai = { protocol: "openai", apiKey: values.OPENAI_API_KEY, baseUrl: values.OPENAI_BASE_URL };
+    providers.openai = { protocol: "openai", apiKey: values.OPENAI_API_KEY, baseUrl: values.OPENAI_BASE_URL, api: openaiApi(env, "MISSIONS_OPENAI_API", values.OPENAI_BASE_URL ? "chat" : "responses") };
   }
   for (const [name, provider] of Object.entries(providers)) provider.defaultModel = DEFAULT_MODELS[name];
   Object.assign(providers, namedProviders(env));
@@ -277,6 +286,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     commits: values.MISSIONS_COMMITS ?? "api",
     chromiumPath: values.MISSIONS_CHROMIUM ?? "/usr/bin/chromium",
     networkAllow: values.MISSIONS_NETWORK_ALLOW?.split(",").map((host) => host.trim()).filter(Boolean),
+    mcpServers: parseMcpServers(values.MISSIONS_MCP_SERVERS),
     secretPaths: [
       // The app's own directory: `.env`, a key file Probot found there, the default store.
       ...(options.appDirectory ? [options.appDirectory] : [".env"]),
@@ -369,9 +379,18 @@ function namedProviders(env: Record<string, string | undefined>): Record<string,
       baseUrl,
       apiKey: env[`MISSIONS_PROVIDER_${variable}_API_KEY`] || "none",
       defaultModel: env[`MISSIONS_PROVIDER_${variable}_MODEL`] || undefined,
+      api: openaiApi(env, `MISSIONS_PROVIDER_${variable}_API`, "chat"),
     };
   }
   return found;
+}
+
+/** `MISSIONS_OPENAI_API` / `MISSIONS_PROVIDER_<NAME>_API`: `responses` or `chat`, else the fallback. */
+function openaiApi(env: Record<string, string | undefined>, variable: string, fallback: "responses" | "chat"): "responses" | "chat" {
+  const value = env[variable]?.trim().toLowerCase();
+  if (!value) return fallback;
+  if (value !== "responses" && value !== "chat") throw new Error(`Invalid configuration: ${variable}: expected responses or chat, got "${env[variable]}"`);
+  return value;
 }
 
 /**

@@ -39,6 +39,8 @@ export const RepositoryConfigSchema = z
       })
       .optional(),
     skills: z.array(z.string().min(1)).optional(),
+    /** MCP servers the operator declared, enabled for this repository by name: never declared here. */
+    mcp: z.array(z.string().regex(/^[a-z0-9-]+$/, "name an MCP server the operator declared")).optional(),
     limits: z
       .strictObject({
         worker: z
@@ -61,6 +63,8 @@ export interface ConfigLimits {
   maxBudgetUsd: number;
   /** Whether a model has a price; an unpriced model's spend could not be counted. */
   isPriced?: (model: string) => boolean;
+  /** The MCP servers the operator declared, which `mcp:` may enable. */
+  mcpServers?: readonly string[];
   /** The operator's ceilings for `limits:` (none: any positive value is accepted). */
   maxLimits?: MissionLimits;
 }
@@ -115,6 +119,11 @@ export function parseRepositoryConfig(text: string | undefined, limits: ConfigLi
     const line = lineOf(document, lineCounter, ["budget"]);
     problems.push(`${line ? `line ${line}: ` : ""}\`budget\`: $${config.budget} is above the operator's maximum of $${limits.maxBudgetUsd}`);
   }
+  for (const [index, name] of (config.mcp ?? []).entries()) {
+    if (limits.mcpServers?.includes(name)) continue;
+    const line = lineOf(document, lineCounter, ["mcp", index]);
+    problems.push(`${line ? `line ${line}: ` : ""}\`mcp\`: "${name}" is not an MCP server this installation's operator declared (declared: ${limits.mcpServers?.join(", ") || "none"}); a repository enables servers, it cannot declare them`);
+  }
   const chosen = chosenLimits(config);
   for (const [key, value] of Object.entries(chosen) as Array<[keyof MissionLimits, number]>) {
     const max = limits.maxLimits?.[key];
@@ -160,6 +169,7 @@ function toSettings(config: RepositoryConfig): MissionSettings {
     ...(config.effort && Object.keys(config.effort).length > 0 ? { effort: Object.fromEntries(Object.entries(config.effort).filter((entry) => !!entry[1])) as Record<string, "low" | "medium" | "high"> } : {}),
     budgetUsd: config.budget,
     maxRemediationRounds: config.remediation?.rounds ?? 3,
+    ...(config.mcp && config.mcp.length > 0 ? { mcp: [...new Set(config.mcp)] } : {}),
     ...(config.app ? { app: { start: config.app.start, url: config.app.url, ready: config.app.ready, timeoutSeconds: config.app.timeout ?? 60 } } : {}),
   };
 }

@@ -5,6 +5,7 @@ import type { Effort, ModelRegistry, PriceTable } from "../models/index.ts";
 import type { RoleName } from "../config/index.ts";
 import type { MissionStore } from "../store/index.ts";
 import type { CommandRunner, GitWorkspace } from "../workspace/index.ts";
+import type { McpServerConfig } from "../agent/mcp/index.ts";
 
 /** The ports the engine works through, built once in the composition root. */
 export interface EngineDeps {
@@ -47,6 +48,8 @@ export interface EngineDeps {
     githubWebUrl?: string;
     /** Where people reach the app's dashboard, when the operator configured it. */
     publicUrl?: string;
+    /** The operator's MCP servers; a mission gets those on everywhere and those its repository enabled. */
+    mcpServers?: readonly McpServerConfig[];
   };
   now?: () => Date;
 }

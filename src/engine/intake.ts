@@ -15,7 +15,7 @@ export interface IntakeDeps {
   github: GitHubPort;
   engine: Engine;
   log: Logger;
-  settings: { label: string; providers: () => string[]; isPriced?: (model: string) => boolean; maxBudgetUsd: number; defaultBudgetUsd: number; maxLimits?: MissionLimits };
+  settings: { label: string; providers: () => string[]; isPriced?: (model: string) => boolean; maxBudgetUsd: number; defaultBudgetUsd: number; maxLimits?: MissionLimits; mcpServers?: readonly string[] };
   now?: () => Date;
   /** Delay before a delivery that failed for a passing reason is tried again (doubles each time). */
   retryDelayMs?: number;
@@ -149,6 +149,7 @@ export class Intake {
       maxBudgetUsd: this.#deps.settings.maxBudgetUsd,
       isPriced: this.#deps.settings.isPriced,
       maxLimits: this.#deps.settings.maxLimits,
+      mcpServers: this.#deps.settings.mcpServers,
     });
     if (!config.ok) {
       await this.#deps.github.postComment(repo, payload.issue.number, configProblemsReply(REPOSITORY_CONFIG_PATH, config.problems, this.#deps.settings.label));

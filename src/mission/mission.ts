@@ -161,6 +161,8 @@ export const MissionSettingsSchema = z.object({
   maxRemediationRounds: z.number().int().min(0).default(3),
   /** The repository's own limits (`limits:`), already checked against the operator's maxima. */
   limits: MissionLimitsSchema.partial().optional(),
+  /** The operator's MCP servers this repository enabled (`mcp:`), by name. */
+  mcp: z.array(z.string()).optional(),
   /** How the user-testing validator starts the application, from `app:` in the repository config. */
   app: z
     .object({

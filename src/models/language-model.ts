@@ -12,9 +12,14 @@ export type UserPart =
 export type AssistantPart = { type: "text"; text: string } | ToolCall | Reasoning;
 /**
  * A model's reasoning as its provider returns it (Anthropic's thinking blocks, signed; a redacted one
- * carries only its encrypted `data`), sent back unchanged within the run: the provider requires it.
+ * carries only its encrypted `data`; an OpenAI Responses reasoning item, its `encrypted` content and
+ * summary), sent back unchanged within the run: the provider requires it, and each provider sends
+ * back only its own kind.
  */
-export type Reasoning = { type: "reasoning"; text: string; signature: string } | { type: "reasoning"; redacted: string };
+export type Reasoning =
+  | { type: "reasoning"; text: string; signature: string }
+  | { type: "reasoning"; redacted: string }
+  | { type: "reasoning"; id: string; encrypted: string; summary: string };
 export interface ToolCall {
   type: "tool-call";
   id: string;

@@ -2,6 +2,7 @@ import type { ProviderSettings, RoleName } from "../config/index.ts";
 import { AnthropicLanguageModel } from "./anthropic/anthropic-language-model.ts";
 import type { LanguageModel } from "./language-model.ts";
 import { OpenAILanguageModel } from "./openai/openai-language-model.ts";
+import { OpenAIResponsesModel } from "./openai/openai-responses-model.ts";
 
 const VALIDATORS: ReadonlySet<RoleName> = new Set(["scrutiny", "reviewer", "user-testing"]);
 
@@ -62,7 +63,7 @@ export class ModelRegistry {
       provider.protocol === "anthropic"
         ? // Retries are the meter's (it counts them and honours retry-after); the SDKs make one attempt.
           new AnthropicLanguageModel(model, { apiKey: provider.apiKey, baseUrl: provider.baseUrl, maxRetries: 0, timeoutMs })
-        : new OpenAILanguageModel(model, { provider: providerName, apiKey: provider.apiKey, baseUrl: provider.baseUrl, maxRetries: 0, timeoutMs });
+        : new (provider.api === "responses" ? OpenAIResponsesModel : OpenAILanguageModel)(model, { provider: providerName, apiKey: provider.apiKey, baseUrl: provider.baseUrl, maxRetries: 0, timeoutMs });
     this.#cache.set(name, created);
     return created;
   }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { type AgentRun, READ_ONLY_TOOLS, renderTurn, runAgent } from "../agent/index.ts";
+import { type AgentRun, type AgentTool, READ_ONLY_TOOLS, renderTurn, runAgent } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { checkPlan, checkRevision, currentPlan, PlanSchema, type Mission, type PlanningOutcome } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -19,6 +19,8 @@ export interface PlanInput {
   directory: string;
   signal?: AbortSignal;
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
+  /** Tools besides the read-only ones: the operator's MCP servers' for the orchestrator. */
+  extraTools?: AgentTool[];
 }
 
 /** The orchestrator reads the issue and the repository and asks questions or writes the contract. */
@@ -44,7 +46,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
     model: input.model,
     system: loadPrompt("orchestrator"),
     prompt,
-    tools: READ_ONLY_TOOLS,
+    tools: [...READ_ONLY_TOOLS, ...(input.extraTools ?? [])],
     final: {
       name: "submit_plan",
       description: "Submit either clarifying questions or the plan with its validation contract. Call once.",

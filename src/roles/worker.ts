@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { AgentLimitError, bashTool, editFileTool, READ_ONLY_TOOLS, renderTurn, runAgent, writeFileTool, type AgentRun, type ToolContext } from "../agent/index.ts";
+import { AgentLimitError, bashTool, editFileTool, READ_ONLY_TOOLS, renderTurn, runAgent, writeFileTool, type AgentRun, type AgentTool, type ToolContext } from "../agent/index.ts";
 import { BudgetExceededError, type LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, SubmittedHandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
@@ -18,6 +18,8 @@ export interface WorkerInput {
   shell?: Omit<NonNullable<ToolContext["shell"]>, "ran">;
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
   onToolCall?: AgentRun<z.ZodType>["onToolCall"];
+  /** Tools besides the built-in ones: the operator's MCP servers' (`mcp__<server>__<tool>`). */
+  extraTools?: AgentTool[];
   /** How many turns and minutes the worker has (default 80 and 60). */
   limits?: { turns: number; minutes: number };
   /**
@@ -48,7 +50,7 @@ export async function implementFeature(input: WorkerInput): Promise<WorkerOutcom
     model: input.model,
     system: loadPrompt("worker"),
     prompt: await workerPrompt(mission, feature, input.directory),
-    tools: [...READ_ONLY_TOOLS, writeFileTool, editFileTool, ...(input.shell ? [bashTool] : [])],
+    tools: [...READ_ONLY_TOOLS, writeFileTool, editFileTool, ...(input.shell ? [bashTool] : []), ...(input.extraTools ?? [])],
     final: {
       name: "submit_handoff",
       description: "Finish the feature with an honest, structured handoff. Call once, last.",

@@ -131,35 +131,51 @@ export class SandboxedRunner implements CommandRunner {
 
   #run(command: string, options: RunOptions): Promise<CommandResult> {
     return withScratch(this.#policy.scratchRoot, async (scratch) => {
-      // The library sets its own TMPDIR inside the sandbox; the command's own comes last and wins.
-      const prelude = `export HOME=${shellQuote(scratch)} TMPDIR=${shellQuote(scratch)}; ulimit -u ${MAX_PROCESSES} 2>/dev/null; `;
-      const own = [options.cwd, scratch];
-      const confinement = await this.confinement(own);
-      let wrapped: string;
-      try {
-        wrapped = await (await sandboxManager()).wrapWithSandbox(
-          prelude + command,
-          undefined,
-          {
-            filesystem: {
-              denyRead: confinement.hidden,
-              allowRead: [...own, ...confinement.readable],
-              allowWrite: own,
-              // Host-side git reads .git/config: a command that could write it could make git run code outside.
-              denyWrite: [join(options.cwd, ".git"), ...confinement.denyWrite],
-            },
-          },
-          options.signal,
-        );
-      } catch (error) {
-        // The sandbox broke after it started (its proxies died): a host fault, and the next command starts it again.
-        this.#ready = undefined;
-        throw new SandboxUnavailableError(explainStartFailure((error as Error).message));
-      }
-      const result = await runCommand(wrapped, { ...options, env: { ...options.env, ...COMMAND_ENVIRONMENT, ...this.#policy.environment, HOME: scratch, TMPDIR: scratch } });
+      const wrapped = await this.#wrap(command, { cwd: options.cwd, scratch, env: options.env, signal: options.signal });
+      const result = await runCommand(wrapped.command, { ...options, env: wrapped.env });
       const hint = result.exitCode !== 0 ? sandboxHint(result.output, this.#policy.allowedDomains) : undefined;
       return { ...result, command, output: hint ? `${result.output.trimEnd()}\n${hint}\n` : result.output };
     });
+  }
+
+  /**
+   * A process that outlives one call (an operator's MCP server), confined as every command is: the
+   * shell command to spawn with `bash -c` and its environment. It works in `cwd` with `scratch` (the
+   * caller's, removed by the caller) as HOME and TMPDIR; `readable` are paths it alone may read
+   * besides (the server's own files). The caller spawns it and ends it.
+   */
+  async wrapLongLived(command: string, options: { cwd: string; scratch: string; env: Record<string, string>; readable?: string[] }): Promise<{ command: string; env: Record<string, string> }> {
+    await this.ready();
+    return this.#wrap(command, options);
+  }
+
+  async #wrap(command: string, options: { cwd: string; scratch: string; env: Record<string, string>; readable?: string[]; signal?: AbortSignal }): Promise<{ command: string; env: Record<string, string> }> {
+    const { scratch } = options;
+    // The library sets its own TMPDIR inside the sandbox; the command's own comes last and wins.
+    const prelude = `export HOME=${shellQuote(scratch)} TMPDIR=${shellQuote(scratch)}; ulimit -u ${MAX_PROCESSES} 2>/dev/null; `;
+    const own = [options.cwd, scratch];
+    const confinement = await this.confinement(own);
+    try {
+      const wrapped = await (await sandboxManager()).wrapWithSandbox(
+        prelude + command,
+        undefined,
+        {
+          filesystem: {
+            denyRead: confinement.hidden,
+            allowRead: [...own, ...confinement.readable, ...(options.readable ?? [])],
+            allowWrite: own,
+            // Host-side git reads .git/config: a command that could write it could make git run code outside.
+            denyWrite: [join(options.cwd, ".git"), ...confinement.denyWrite],
+          },
+        },
+        options.signal,
+      );
+      return { command: wrapped, env: { ...options.env, ...COMMAND_ENVIRONMENT, ...this.#policy.environment, HOME: scratch, TMPDIR: scratch } };
+    } catch (error) {
+      // The sandbox broke after it started (its proxies died): a host fault, and the next command starts it again.
+      this.#ready = undefined;
+      throw new SandboxUnavailableError(explainStartFailure((error as Error).message));
+    }
   }
 
   /** Stops the sandbox's proxies (shutdown). */

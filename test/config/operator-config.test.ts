@@ -87,12 +87,21 @@ describe("providers and models per role", () => {
       MISSIONS_PROVIDER_OPEN_ROUTER_API_KEY: "or-key",
     });
     expect(config.providers).toEqual({
-      ollama: { protocol: "openai", baseUrl: "http://127.0.0.1:11434/v1", apiKey: "none", defaultModel: "qwen3-coder" },
-      "open-router": { protocol: "openai", baseUrl: "https://openrouter.example/api/v1", apiKey: "or-key", defaultModel: undefined },
+      ollama: { protocol: "openai", baseUrl: "http://127.0.0.1:11434/v1", apiKey: "none", defaultModel: "qwen3-coder", api: "chat" },
+      "open-router": { protocol: "openai", baseUrl: "https://openrouter.example/api/v1", apiKey: "or-key", defaultModel: undefined, api: "chat" },
     });
     expect(config.models.worker).toBe("ollama/qwen3-coder");
     expect(() => readOperatorConfig({ MISSIONS_PROVIDER_X_BASE_URL: "nope" })).toThrow(/MISSIONS_PROVIDER_X_BASE_URL: expected a URL/);
     expect(() => readOperatorConfig({ MISSIONS_PROVIDER_OPENAI_BASE_URL: "http://x" })).toThrow(/built-in provider/);
+  });
+
+  it("speaks OpenAI's Responses API to OpenAI itself, Chat Completions to a custom base URL, unless the operator says otherwise", () => {
+    expect(readOperatorConfig({ OPENAI_API_KEY: "o" }).providers.openai!.api).toBe("responses");
+    expect(readOperatorConfig({ OPENAI_API_KEY: "o", OPENAI_BASE_URL: "http://127.0.0.1:9/v1" }).providers.openai!.api).toBe("chat");
+    expect(readOperatorConfig({ OPENAI_API_KEY: "o", OPENAI_BASE_URL: "http://127.0.0.1:9/v1", MISSIONS_OPENAI_API: "Responses" }).providers.openai!.api).toBe("responses");
+    expect(readOperatorConfig({ OPENAI_API_KEY: "o", MISSIONS_OPENAI_API: "chat" }).providers.openai!.api).toBe("chat");
+    expect(readOperatorConfig({ MISSIONS_PROVIDER_GW_BASE_URL: "http://127.0.0.1:9/v1", MISSIONS_PROVIDER_GW_API: "responses" }).providers.gw!.api).toBe("responses");
+    expect(() => readOperatorConfig({ OPENAI_API_KEY: "o", MISSIONS_OPENAI_API: "completions" })).toThrow(/MISSIONS_OPENAI_API: expected responses or chat/);
   });
 
   it("puts validators on a different provider from the worker's when there are two", () => {

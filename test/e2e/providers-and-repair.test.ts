@@ -30,6 +30,35 @@ describe("providers and repair rounds", () => {
     expect(harness.models.calls.every((call) => call.request.model === "gpt-5.1")).toBe(true);
   });
 
+  it("runs every role on OpenAI's Responses API (MISSIONS_OPENAI_API=responses): nothing stored, the worker's reasoning carried back, its effort sent, the ledger as the provider counted", async () => {
+    harness = await startHarness({
+      files: FIXTURE_FILES,
+      env: (models) => ({ ANTHROPIC_API_KEY: "", OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: models.openaiBaseUrl, MISSIONS_OPENAI_API: "responses", MISSIONS_MODEL: "openai/gpt-5.1", MISSIONS_EFFORT_WORKER: "high" }),
+    });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    // The worker thinks before each turn, as a reasoning model does.
+    harness.models.script((request) => {
+      const reply = normal(request);
+      return request.tools.some((tool) => tool.name === "submit_handoff") ? { ...reply, thinking: `Turn ${request.messages.length}: next step.` } : reply;
+    });
+    await runMission();
+    expect(commitsOn(harness.gitDir, BRANCH, "main")).toHaveLength(2);
+    const calls = harness.models.calls;
+    expect(new Set(calls.map((call) => call.request.path))).toEqual(new Set(["/openai/v1/responses"]));
+    for (const call of calls) expect(call.request.body).toMatchObject({ stream: true, store: false });
+    const workerCalls = calls.filter((call) => call.request.tools.some((tool) => tool.name === "submit_handoff"));
+    for (const call of workerCalls) expect(call.request.body.reasoning).toEqual({ effort: "high" });
+    for (const call of calls.filter((call) => !workerCalls.includes(call))) expect(call.request.body.reasoning).toBeUndefined();
+    // A worker's second turn sent back the reasoning of its first, encrypted as it came (the fake checks it).
+    const second = workerCalls.find((call) => call.request.messages.some((message) => message.role === "assistant"))!;
+    expect((second.request.body.input as Array<{ type?: string; encrypted_content?: string }>).filter((item) => item.type === "reasoning")[0]!.encrypted_content).toMatch(/^fake-enc-/);
+    const [mission] = await harness.app.store.listMissions();
+    const ledger = await harness.app.store.usage(mission!.id);
+    expect(ledger).toHaveLength(calls.length);
+    expect(ledger.reduce((sum, entry) => sum + entry.inputTokens, 0)).toBe(calls.reduce((sum, call) => sum + call.usage.inputTokens, 0));
+    expect(ledger.reduce((sum, entry) => sum + entry.outputTokens, 0)).toBe(calls.reduce((sum, call) => sum + call.usage.outputTokens, 0));
+  }, 240_000);
+
   it("turns a failed assertion into a follow-up feature, and validates again on the new head", async () => {
     harness = await startHarness({ files: FIXTURE_FILES });
     let round = 0;

@@ -18,6 +18,7 @@ import type { StepContext } from "../engine-deps.ts";
 import { limitsFor } from "../limits-for.ts";
 import { modelFor } from "../model-for.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
+import { mcpToolsFor } from "./mcp-tools-for.ts";
 import { publishCommit } from "./publish-commit.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
@@ -73,6 +74,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   } else {
     // A host whose sandbox cannot start pauses the mission before a worker runs, not after it committed untested work.
     await context.runner.ready();
+    const mcp = await mcpToolsFor(context, mission, "worker", directory);
     const outcome = await implementFeature({
       model: modelFor(context, mission, "worker", featureId),
       mission,
@@ -91,7 +93,8 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limits.commandTimeoutSeconds * 1000 },
       limits: { turns: limits.workerTurns, minutes: limits.workerMinutes },
       unchanged: () => unchanged(context, directory, mission.features[featureId]?.checkpoint?.from),
-    });
+      extraTools: mcp.tools,
+    }).finally(() => mcp.close());
     if (outcome.kind === "ran-out") {
       context.log.warn({ feature: featureId, limit: outcome.limit }, "the worker ran out before it handed off; committing a checkpoint");
       return checkpoint(context, mission, directory, featureId, outcome, limits.continuations);

@@ -28,11 +28,15 @@ function convertMessage(message: ModelMessage): MessageParam {
   if (message.role === "assistant") {
     return {
       role: "assistant",
-      content: message.content.map((part): ContentBlock => {
-        if (part.type === "text") return { type: "text", text: part.text };
+      content: message.content.flatMap((part): ContentBlock[] => {
+        if (part.type === "text") return [{ type: "text", text: part.text }];
         // Thinking goes back as it came, signature and all: the API checks it within a tool loop.
-        if (part.type === "reasoning") return "redacted" in part ? { type: "redacted_thinking", data: part.redacted } : { type: "thinking", thinking: part.text, signature: part.signature };
-        return { type: "tool_use", id: part.id, name: part.name, input: typeof part.input === "object" && part.input !== null ? part.input : {} };
+        // Another provider's reasoning (OpenAI's encrypted items) means nothing here.
+        if (part.type === "reasoning") {
+          if ("encrypted" in part) return [];
+          return ["redacted" in part ? { type: "redacted_thinking", data: part.redacted } : { type: "thinking", thinking: part.text, signature: part.signature }];
+        }
+        return [{ type: "tool_use", id: part.id, name: part.name, input: typeof part.input === "object" && part.input !== null ? part.input : {} }];
       }),
     };
   }

@@ -79,7 +79,7 @@ export class OpenAILanguageModel implements LanguageModel {
   }
 }
 
-function parseArguments(text: string): unknown {
+export function parseArguments(text: string): unknown {
   try {
     return JSON.parse(text || "{}");
   } catch {

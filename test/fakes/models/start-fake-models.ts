@@ -5,6 +5,7 @@ import { createAnthropicProtocol } from "./anthropic-protocol.ts";
 import { handleModelCall, type FakeModelsState } from "./handle-model-call.ts";
 import { headerRecord, sendJson } from "./http-io.ts";
 import { createOpenAiProtocol } from "./openai-protocol.ts";
+import { createOpenAiResponsesProtocol } from "./openai-responses-protocol.ts";
 import type { ProtocolAdapter } from "./protocol-adapter.ts";
 import type { FakeModels, FakeModelsOptions, Protocol } from "./types.ts";
 
@@ -17,7 +18,7 @@ const modelCallPaths: Record<Protocol, string> = { anthropic: "/messages", opena
 
 /**
  * One HTTP server on 127.0.0.1 speaking the Anthropic Messages API under /anthropic/v1 and
- * OpenAI Chat Completions under /openai/v1, answering from the script a test sets.
+ * OpenAI Chat Completions and Responses under /openai/v1, answering from the script a test sets.
  */
 export async function startFakeModels(options: FakeModelsOptions = {}): Promise<FakeModels> {
   const now = options.now ?? Date.now;
@@ -34,6 +35,7 @@ export async function startFakeModels(options: FakeModelsOptions = {}): Promise<
     anthropic: createAnthropicProtocol(now),
     openai: createOpenAiProtocol(now),
   };
+  const responses = createOpenAiResponsesProtocol(adapters.openai, now);
   const listedModels = (protocol: Protocol) => [
     ...new Set([
       ...(options.models?.[protocol] ?? defaultModels[protocol]),
@@ -52,6 +54,10 @@ export async function startFakeModels(options: FakeModelsOptions = {}): Promise<
     const rest = match[2]!;
     if (request.method === "POST" && rest === modelCallPaths[adapter.protocol]) {
       await handleModelCall(state, adapter, path, request, response);
+      return;
+    }
+    if (request.method === "POST" && adapter.protocol === "openai" && rest === "/responses") {
+      await handleModelCall(state, responses, path, request, response);
       return;
     }
     const requestId = adapter.newRequestId();

@@ -75,8 +75,9 @@ export interface ScriptedToolCall {
 
 interface ContentReplyFields {
   /**
-   * Anthropic only: a thinking block before the text and tool calls, with a signature the fake
-   * checks when the client sends it back.
+   * Anthropic: a thinking block before the text and tool calls, with a signature the fake checks
+   * when the client sends it back. OpenAI Responses: a reasoning item first, its summary this text,
+   * its `encrypted_content` (when `include` asks for it) checked likewise. Ignored by Chat Completions.
    */
   thinking?: string;
   /** Defaults to "tool_use" when there are tool calls, "end" otherwise. */

