@@ -41,6 +41,8 @@ export interface AgentTool<Schema extends z.ZodType = z.ZodType> {
   description: string;
   parameters: Schema;
   execute(args: z.infer<Schema>, context: ToolContext): Promise<string>;
+  /** Safe to run at the same time as other calls of the same turn (it changes nothing the others read): they then run in parallel. */
+  concurrent?: boolean;
 }
 
 /**

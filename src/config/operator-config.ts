@@ -4,7 +4,7 @@ import type { Effort } from "../models/language-model.ts";
 import { findModelProblems, type ConfigProblem } from "./model-problems.ts";
 import { DEFAULT_BRANCH_PREFIX, type MissionLimits } from "../mission/index.ts";
 
-export const ROLE_NAMES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;
+export const ROLE_NAMES = ["orchestrator", "worker", "researcher", "scrutiny", "reviewer", "user-testing"] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 export interface ProviderSettings {

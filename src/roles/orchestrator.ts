@@ -3,6 +3,7 @@ import { type AgentRun, READ_ONLY_TOOLS, renderTurn, runAgent } from "../agent/i
 import type { LanguageModel } from "../models/index.ts";
 import { checkPlan, checkRevision, currentPlan, PlanSchema, type Mission, type PlanningOutcome } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
+import { researchFor, type ResearchOptions } from "./researcher.ts";
 import { repositoryOverview } from "./repository-overview.ts";
 import { loadSkills } from "./skills.ts";
 import { untrusted } from "./untrusted.ts";
@@ -19,6 +20,8 @@ export interface PlanInput {
   directory: string;
   signal?: AbortSignal;
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
+  /** Read-only research subagents the orchestrator may start while planning (the `research` tool). */
+  research?: ResearchOptions;
 }
 
 /** The orchestrator reads the issue and the repository and asks questions or writes the contract. */
@@ -44,7 +47,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
     model: input.model,
     system: loadPrompt("orchestrator"),
     prompt,
-    tools: READ_ONLY_TOOLS,
+    tools: [...READ_ONLY_TOOLS, ...(input.research ? [researchFor(input.research)] : [])],
     final: {
       name: "submit_plan",
       description: "Submit either clarifying questions or the plan with its validation contract. Call once.",

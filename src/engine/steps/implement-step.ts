@@ -17,6 +17,7 @@ import { ADD_ALL, WorkflowPermissionError } from "../../workspace/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { limitsFor } from "../limits-for.ts";
 import { modelFor } from "../model-for.ts";
+import { researchOptions } from "../research-for.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
 import { publishCommit } from "./publish-commit.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
@@ -91,6 +92,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limits.commandTimeoutSeconds * 1000 },
       limits: { turns: limits.workerTurns, minutes: limits.workerMinutes },
       unchanged: () => unchanged(context, directory, mission.features[featureId]?.checkpoint?.from),
+      research: researchOptions(context, mission, featureId),
     });
     if (outcome.kind === "ran-out") {
       context.log.warn({ feature: featureId, limit: outcome.limit }, "the worker ran out before it handed off; committing a checkpoint");

@@ -2,6 +2,7 @@ import { recordPlan, type Mission } from "../../mission/index.ts";
 import { planMission } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
+import { researchOptions } from "../research-for.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 
 /** The orchestrator reads the issue and a fresh checkout of the default branch. */
@@ -17,6 +18,7 @@ export async function planStep(context: StepContext, mission: Mission): Promise<
     issue,
     directory,
     signal: context.signal,
+    research: researchOptions(context, mission),
   });
   return recordPlan(mission, outcome, context.now().toISOString());
 }
