@@ -55,11 +55,13 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
       check: (submitted) => {
         if (!!submitted.plan === !!submitted.questions?.length) return ["give exactly one of `questions` (non-empty) or `plan`"];
         if (!submitted.plan) return [];
-        const known = new Set(skills.map((skill) => skill.name));
+        const known = new Set([...skills.map((skill) => skill.name), ...(submitted.plan.newSkills ?? []).map((skill) => skill.name)]);
         const unknownSkills = submitted.plan.features.flatMap((feature) =>
           (feature.skills ?? []).filter((name) => !known.has(name)).map((name) => `feature ${feature.id} names skill "${name}", which is not offered`),
         );
-        return [...checkPlan(submitted.plan), ...checkRevision(mission, submitted.plan), ...unknownSkills];
+        // A contract not yet approved gives every assertion one owner; once work is under way, follow-ups share them.
+        const oneOwner = mission.approvedVersion === undefined;
+        return [...checkPlan(submitted.plan, { oneOwner }), ...checkRevision(mission, submitted.plan), ...unknownSkills];
       },
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal },

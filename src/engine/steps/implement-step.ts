@@ -1,5 +1,6 @@
 import {
   allFeatures,
+  approvedPlan,
   blockOnWorker,
   checkpointCommitBody,
   checkpointHandoff,
@@ -18,6 +19,7 @@ import type { StepContext } from "../engine-deps.ts";
 import { limitsFor } from "../limits-for.ts";
 import { modelFor } from "../model-for.ts";
 import { researchOptions } from "../research-for.ts";
+import { commitSkills, skillsCommitted } from "./commit-skills.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
 import { publishCommit } from "./publish-commit.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
@@ -74,6 +76,12 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   } else {
     // A host whose sandbox cannot start pauses the mission before a worker runs, not after it committed untested work.
     await context.runner.ready();
+    // The skills the orchestrator wrote at planning land on the branch, in a commit of their own, before the first worker reads them.
+    const newSkills = approvedPlan(mission)?.newSkills ?? [];
+    const writtenAt = `contract v${mission.approvedVersion}`;
+    if (newSkills.length > 0 && !(await skillsCommitted(context, directory, `origin/${base}..HEAD`, writtenAt))) {
+      await commitSkills(context, mission, directory, newSkills, writtenAt);
+    }
     const outcome = await implementFeature({
       model: modelFor(context, mission, "worker", featureId),
       mission,
