@@ -3,7 +3,7 @@ import { parseSkill } from "../../src/roles/index.ts";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn, git } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder, type ScriptedPlan } from "./mission-script.ts";
-import { startHarness, type Harness } from "./harness.ts";
+import { OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
 const BRANCH = "mission/1-add-greetings";
 const firstText = (request: NormalizedRequest) => (request.messages[0]?.role === "user" ? request.messages[0].text : "");
@@ -59,6 +59,9 @@ describe("skills that learn", () => {
     const [mission] = await harness.app.store.listMissions();
     expect(mission!.status).toBe("done");
 
+    // People approving the contract see the skills it will write.
+    const contract = harness.github.comments(OWNER, REPO, issue).find((comment) => comment.body.includes("Validation contract v1"))!;
+    expect(contract.body).toContain("- `greeting-files` — How greeting files are written in this repository: one greeting word per file.");
     const commits = commitsOn(harness.gitDir, BRANCH, "main");
     expect(commits.map((commit) => commit.subject)).toEqual(["Skills: greeting-files", "Add the greeting file", "Skills: house-style", "Add the farewell file"]);
     expect(commits[0]!.trailers).toMatchObject({ Mission: "#1", Skills: "greeting-files", "Skills-Written-At": "contract v1" });
