@@ -25,9 +25,10 @@ export async function fileMissionHarness(
       milestoneId: "M1",
       title: `Add file ${index + 1}`,
       description: `Create file-${index + 1}.txt.`,
-      assertionIds: ["VAL-BENCH-001"],
+      // One owner per assertion, as the orchestrator's plans must have.
+      assertionIds: [`VAL-BENCH-${String(index + 1).padStart(3, "0")}`],
     })),
-    assertions: [{ id: "VAL-BENCH-001", milestoneId: "M1", statement: "all files exist", verification: "sh test.sh" }],
+    assertions: Array.from({ length: planned }, (_, index) => ({ id: `VAL-BENCH-${String(index + 1).padStart(3, "0")}`, milestoneId: "M1", statement: `file-${index + 1}.txt exists`, verification: "sh test.sh" })),
   };
   // Continuations get the next ids (F{planned + 1}…), so every feature has its file by id.
   const files = Object.fromEntries(Array.from({ length: count }, (_, index) => [`F${index + 1}`, { [`file-${index + 1}.txt`]: `${index}\n` }]));

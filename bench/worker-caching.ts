@@ -17,9 +17,10 @@ export async function workerCaching(): Promise<{ cache_read_share: number }> {
       milestoneId: "M1",
       title: `Add module ${index + 1}`,
       description: `Create src/module-${index + 1}.js exporting a function that returns ${index + 1}, and extend README.md with a line about it.`,
-      assertionIds: ["VAL-MOD-001"],
+      // One owner per assertion, as the orchestrator's plans must have.
+      assertionIds: [`VAL-MOD-${String(index + 1).padStart(3, "0")}`],
     })),
-    assertions: [{ id: "VAL-MOD-001", milestoneId: "M1", statement: "every module returns its number", verification: "sh test.sh" }],
+    assertions: Array.from({ length: FEATURES }, (_, index) => ({ id: `VAL-MOD-${String(index + 1).padStart(3, "0")}`, milestoneId: "M1", statement: `module ${index + 1} returns its number`, verification: "sh test.sh" })),
   };
   const base = missionResponder({ plans: [plan], files: {} });
   const worker = (request: NormalizedRequest): Reply => {

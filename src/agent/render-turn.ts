@@ -18,7 +18,9 @@ export type TurnName =
   | "repair"
   | "scrutiny"
   | "reviewer"
-  | "user-testing";
+  | "user-testing"
+  | "research"
+  | "research-wrap-up";
 
 /**
  * A message to a model from its template in `prompts/turns/<name>.md`, with named slots

@@ -120,17 +120,29 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
       continue;
     }
     const results: UserPart[] = [];
+    // Calls of tools that may run at once (research subagents) start together; the rest run one by one, in order.
+    const running = new Map<ToolCall, Promise<{ output: string; isError: boolean }>>();
+    for (const call of calls) {
+      const tool = call.name === run.final.name ? undefined : tools.get(call.name);
+      if (!tool?.concurrent) continue;
+      const result = runTool(tool, call, context);
+      result.catch(() => {}); // awaited below, in order; a failure is not unhandled meanwhile
+      running.set(call, result);
+    }
     for (const call of calls) {
       if (call.name === run.final.name) {
         const outcome = await checkFinal(run.final, call.input);
-        if (outcome.ok) return { value: outcome.value, turns: turn };
+        if (outcome.ok) {
+          await Promise.allSettled(running.values());
+          return { value: outcome.value, turns: turn };
+        }
         if (++invalidFinal >= MAX_INVALID_FINAL) {
           throw new AgentError(`${run.model.id} gave an invalid ${run.final.name} ${MAX_INVALID_FINAL} times; the last problems:\n${outcome.error}`);
         }
         results.push({ type: "tool-result", toolCallId: call.id, toolName: call.name, output: outcome.error, isError: true });
         continue;
       }
-      const result = await runTool(tools.get(call.name), call, context);
+      const result = await (running.get(call) ?? runTool(tools.get(call.name), call, context));
       await run.onToolCall?.({ name: call.name, input: call.input, output: result.output, isError: result.isError });
       results.push({ type: "tool-result", toolCallId: call.id, toolName: call.name, ...result });
     }

@@ -43,6 +43,8 @@ export interface AgentTool<Schema extends z.ZodType = z.ZodType> {
   /** The JSON schema the model sees, when it comes from elsewhere (an MCP server's tool); else made from `parameters`. */
   inputSchema?: Record<string, unknown>;
   execute(args: z.infer<Schema>, context: ToolContext): Promise<string>;
+  /** Safe to run at the same time as other calls of the same turn (it changes nothing the others read): they then run in parallel. */
+  concurrent?: boolean;
 }
 
 /**

@@ -5,7 +5,7 @@ import { findModelProblems, type ConfigProblem } from "./model-problems.ts";
 import { DEFAULT_BRANCH_PREFIX, type MissionLimits } from "../mission/index.ts";
 import { parseMcpServers, type McpServerConfig } from "../agent/mcp/mcp-servers-config.ts";
 
-export const ROLE_NAMES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;
+export const ROLE_NAMES = ["orchestrator", "worker", "researcher", "scrutiny", "reviewer", "user-testing"] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 export interface ProviderSettings {

@@ -23,6 +23,7 @@ export class UnpricedModelError extends Error {
 export const ROLE_OUTPUT_TOKENS: Record<RoleName, number> = {
   orchestrator: 16_000,
   worker: 8_000,
+  researcher: 4_000,
   scrutiny: 8_000,
   "user-testing": 8_000,
   reviewer: 4_000,

@@ -15,6 +15,7 @@ export function checkPlan(plan: Plan, options: { oneOwner?: boolean } = {}): str
   const assertionIds = new Set<string>();
   duplicates(plan.milestones.map((m) => m.id)).forEach((id) => problems.push(`milestone id ${id} is used twice`));
   duplicates(plan.features.map((f) => f.id)).forEach((id) => problems.push(`feature id ${id} is used twice`));
+  duplicates((plan.newSkills ?? []).map((skill) => skill.name)).forEach((name) => problems.push(`skill ${name} is written twice in newSkills`));
   for (const assertion of plan.assertions) {
     if (assertionIds.has(assertion.id)) problems.push(`assertion id ${assertion.id} is used twice`);
     assertionIds.add(assertion.id);

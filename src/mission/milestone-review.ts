@@ -1,4 +1,5 @@
 import type { Mission } from "./mission.ts";
+import type { SkillDraft } from "./schemas.ts";
 import { allFeatures, approvedPlan, nextFeatureId } from "./plan-features.ts";
 import { BULLETIN_LIMIT, boundedEntry } from "./record-handoff.ts";
 
@@ -21,6 +22,8 @@ export interface MilestoneReview {
   drop: Array<{ featureId: string; reason: string }>;
   /** What only people can decide; the work waits for the answer. */
   questions: string[];
+  /** Skills written or improved (from the workers' `skillFeedback`), committed on the branch. */
+  skills?: SkillDraft[];
 }
 
 /** What is wrong with a review, as sentences the orchestrator can act on. */

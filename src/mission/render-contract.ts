@@ -47,6 +47,11 @@ export function renderContract(missionId: string, contract: Contract, issueTitle
       lines.push(`1. ${doneMark(feature.id)}**${feature.id} — ${escapeCell(feature.title)}** (${feature.assertionIds.map((id) => `\`${id}\``).join(", ")})`);
     }
   }
+  if (plan.newSkills?.length) {
+    // Written by the orchestrator, committed on the branch before the first feature: people see them here and in the pull request.
+    lines.push("", "Skills the mission writes (committed under `.github/missions/skills/`):", "");
+    for (const skill of plan.newSkills) lines.push(`- \`${skill.name}\` — ${escapeCell(skill.description)}`);
+  }
   if (estimate) lines.push("", ...renderEstimate(estimate));
   lines.push(
     "",

@@ -30,11 +30,31 @@ export const FeatureSchema = z.object({
   skills: z.array(z.string()).max(5).optional().describe("Names of the skills the worker should get for this feature, from the list offered"),
 });
 
+/**
+ * A skill the orchestrator writes or improves, committed as `.github/missions/skills/<name>/SKILL.md`
+ * in the Agent Skills format: `name` 1–64 lowercase letters, digits and single hyphens (the folder's
+ * name), `description` up to 1,024 characters, then the Markdown body.
+ */
+export const SkillDraftSchema = z.object({
+  name: z
+    .string()
+    .max(64)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "skill names are 1–64 lowercase letters, digits and single hyphens, e.g. http-handlers")
+    .describe("The skill's name: lowercase letters, digits and single hyphens, at most 64 characters"),
+  description: z.string().trim().min(1).max(1024).describe("When to use the skill and what it covers, at most 1,024 characters: workers are given it by this"),
+  body: z.string().trim().min(1).max(12_000).describe("The skill's instructions, in Markdown: the procedure, the conventions, the pitfalls, the commands"),
+});
+
 export const PlanSchema = z.object({
   summary: z.string().min(1).max(2000).describe("What the mission delivers, two or three sentences"),
   milestones: z.array(MilestoneSchema).min(1).max(12),
   features: z.array(FeatureSchema).min(1).max(60),
   assertions: z.array(AssertionSchema).min(1).max(200),
+  newSkills: z
+    .array(SkillDraftSchema)
+    .max(5)
+    .optional()
+    .describe("Skills to write for this mission's kinds of work, committed on the mission branch before the first feature; assign them to features by name in `skills`"),
 });
 
 export const HandoffSchema = z.object({
@@ -59,6 +79,11 @@ export const HandoffSchema = z.object({
     .max(1000)
     .optional()
     .describe("For done with no change to any file: why the feature needs none (it already exists, say); it goes into the feature's commit"),
+  skillFeedback: z
+    .array(z.object({ skill: z.string().max(64).describe("The skill's name"), feedback: z.string().min(1).max(1000).describe("What it got wrong or lacked, and what would have been right") }))
+    .max(5)
+    .optional()
+    .describe("What a skill you were given got wrong or lacked: the orchestrator improves the skill at the milestone's end"),
 });
 
 /** What the worker submits: the commands it ran are the shell's record, not its own account. */
@@ -82,5 +107,6 @@ export function validatorOf(assertion: Assertion): "scrutiny" | "user-testing" {
 }
 export type Feature = z.infer<typeof FeatureSchema>;
 export type Plan = z.infer<typeof PlanSchema>;
+export type SkillDraft = z.infer<typeof SkillDraftSchema>;
 export type Handoff = z.infer<typeof HandoffSchema>;
 export type Verdict = z.infer<typeof VerdictSchema>;

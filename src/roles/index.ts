@@ -5,6 +5,7 @@ export { reviewFeature, FindingSchema, type Finding, type ReviewInput } from "./
 export { planRepair, type RepairInput } from "./repair-planner.ts";
 export { loadPrompt } from "./load-prompt.ts";
 export { untrusted } from "./untrusted.ts";
-export { loadSkills, parseSkill, type Skill } from "./skills.ts";
+export { loadSkills, parseSkill, renderSkill, skillFile, type Skill } from "./skills.ts";
 export { testAsUser, type UserTestingInput } from "./user-testing.ts";
 export { curateBulletin, reviewMilestone, type CurateInput, type MilestoneReviewInput } from "./milestone-review.ts";
+export { research, researchFor, type ResearchOptions } from "./researcher.ts";

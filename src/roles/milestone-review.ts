@@ -8,10 +8,12 @@ import {
   checkMilestoneReview,
   CURATED_BULLETIN,
   featuresOf,
+  SkillDraftSchema,
   type MilestoneReview,
   type Mission,
 } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
+import { loadSkills } from "./skills.ts";
 import { assertionLines } from "./prompt-sections.ts";
 import { untrusted } from "./untrusted.ts";
 
@@ -37,6 +39,11 @@ const ReviewSchema = z.object({
     .describe("New features the discoveries call for, in later milestones, serving approved assertions"),
   drop: z.array(z.object({ featureId: z.string(), reason: z.string().min(1).max(500) })).max(10).default([]).describe("Pending features no longer needed"),
   questions: z.array(z.string().min(1).max(500)).max(3).default([]).describe("What only people can decide; the work waits for their answer"),
+  skills: z
+    .array(SkillDraftSchema)
+    .max(3)
+    .default([])
+    .describe("Skills to write for the work ahead, or to improve where workers reported them wrong or lacking: each whole, as its SKILL.md should read (an improved one keeps its name)"),
 });
 
 export interface MilestoneReviewInput {
@@ -72,6 +79,11 @@ export async function reviewMilestone(input: MilestoneReviewInput): Promise<Mile
   const verdicts = plan.assertions
     .filter((assertion) => assertion.milestoneId === milestoneId)
     .map((assertion) => `- ${assertion.id}: ${mission.assertions[assertion.id]?.verdict ?? "pending"} — ${(mission.assertions[assertion.id]?.evidence ?? "").slice(0, 300)}`);
+  const feedback = featuresOf(mission, milestoneId).flatMap((feature) =>
+    (mission.features[feature.id]?.handoff?.skillFeedback ?? []).map((entry) => ({ feature: feature.id, skill: entry.skill, feedback: entry.feedback })),
+  );
+  const reported = new Set(feedback.map((entry) => entry.skill));
+  const skills = reported.size > 0 ? (await loadSkills(input.directory)).filter((skill) => reported.has(skill.name)) : [];
   const remaining = allFeatures(mission).filter((feature) => later.some((next) => next.id === feature.milestoneId) && mission.features[feature.id]?.status === "pending");
   const prompt = renderTurn("milestone-review", {
     id: milestone.id,
@@ -79,6 +91,12 @@ export async function reviewMilestone(input: MilestoneReviewInput): Promise<Mile
     handoffs: untrusted("handoffs", handoffs.join("\n\n") || "(none)"),
     verdicts: untrusted("validators' evidence", verdicts.join("\n")),
     bulletin: untrusted("bulletin", mission.bulletin.map((entry) => `- ${entry}`).join("\n") || "(empty)"),
+    // What workers said a skill got wrong, and the skill as it reads now: both from models and the repository, so data.
+    skillFeedback:
+      feedback.length > 0
+        ? untrusted("skill feedback", feedback.map((entry) => `- ${entry.skill} (from ${entry.feature}): ${entry.feedback.slice(0, 1000)}`).join("\n"))
+        : "",
+    skills: skills.map((skill) => ({ name: skill.name, text: untrusted(`skill ${skill.name}`, `description: ${skill.description}\n\n${skill.body}`) })),
     later: later.map((next) => ({
       id: next.id,
       title: next.title,

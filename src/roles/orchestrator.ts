@@ -3,6 +3,7 @@ import { type AgentRun, type AgentTool, READ_ONLY_TOOLS, renderTurn, runAgent } 
 import type { LanguageModel } from "../models/index.ts";
 import { checkPlan, checkRevision, currentPlan, PlanSchema, type Mission, type PlanningOutcome } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
+import { researchFor, type ResearchOptions } from "./researcher.ts";
 import { repositoryOverview } from "./repository-overview.ts";
 import { loadSkills } from "./skills.ts";
 import { untrusted } from "./untrusted.ts";
@@ -21,6 +22,8 @@ export interface PlanInput {
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
   /** Tools besides the read-only ones: the operator's MCP servers' for the orchestrator. */
   extraTools?: AgentTool[];
+  /** Read-only research subagents the orchestrator may start while planning (the `research` tool). */
+  research?: ResearchOptions;
 }
 
 /** The orchestrator reads the issue and the repository and asks questions or writes the contract. */
@@ -46,7 +49,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
     model: input.model,
     system: loadPrompt("orchestrator"),
     prompt,
-    tools: [...READ_ONLY_TOOLS, ...(input.extraTools ?? [])],
+    tools: [...READ_ONLY_TOOLS, ...(input.research ? [researchFor(input.research)] : []), ...(input.extraTools ?? [])],
     final: {
       name: "submit_plan",
       description: "Submit either clarifying questions or the plan with its validation contract. Call once.",
@@ -54,11 +57,13 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
       check: (submitted) => {
         if (!!submitted.plan === !!submitted.questions?.length) return ["give exactly one of `questions` (non-empty) or `plan`"];
         if (!submitted.plan) return [];
-        const known = new Set(skills.map((skill) => skill.name));
+        const known = new Set([...skills.map((skill) => skill.name), ...(submitted.plan.newSkills ?? []).map((skill) => skill.name)]);
         const unknownSkills = submitted.plan.features.flatMap((feature) =>
           (feature.skills ?? []).filter((name) => !known.has(name)).map((name) => `feature ${feature.id} names skill "${name}", which is not offered`),
         );
-        return [...checkPlan(submitted.plan), ...checkRevision(mission, submitted.plan), ...unknownSkills];
+        // A contract not yet approved gives every assertion one owner; once work is under way, follow-ups share them.
+        const oneOwner = mission.approvedVersion === undefined;
+        return [...checkPlan(submitted.plan, { oneOwner }), ...checkRevision(mission, submitted.plan), ...unknownSkills];
       },
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal },

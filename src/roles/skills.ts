@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { join, relative, sep } from "node:path";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { z } from "zod";
 import { readFileInRoot, resolveInRoot } from "../agent/index.ts";
 
@@ -117,4 +117,18 @@ async function readInside(root: string, path: string): Promise<string | undefine
   } catch {
     return undefined;
   }
+}
+
+/** The file a written skill is committed as, relative to the checkout. */
+export function skillFile(name: string): string {
+  return `${REPOSITORY_SKILLS}/${name}/SKILL.md`;
+}
+
+/**
+ * A skill the orchestrator wrote, as its `SKILL.md`: the Agent Skills front matter (`name`,
+ * `description`, quoted as YAML needs) and the Markdown body. It reads back as the same skill.
+ */
+export function renderSkill(draft: { name: string; description: string; body: string }): string {
+  const front = stringify({ name: draft.name, description: draft.description.trim() }, { lineWidth: 0 }).trimEnd();
+  return `---\n${front}\n---\n\n${draft.body.trim()}\n`;
 }

@@ -3,6 +3,7 @@ import { AgentLimitError, bashTool, editFileTool, READ_ONLY_TOOLS, renderTurn, r
 import { BudgetExceededError, type LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, SubmittedHandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
+import { researchFor, type ResearchOptions } from "./researcher.ts";
 import { agentInstructions, nestedInstructions } from "./repository-overview.ts";
 import { assertionLines } from "./prompt-sections.ts";
 import { loadSkills } from "./skills.ts";
@@ -27,6 +28,8 @@ export interface WorkerInput {
    * worker is asked, before its run ends, to make the change or say why none is needed.
    */
   unchanged?: () => Promise<boolean>;
+  /** Read-only research subagents the worker may start (the `research` tool); without it, none. */
+  research?: ResearchOptions;
 }
 
 /** How a worker's run ended: with its own handoff, or at its turn or time limit (or the budget's) without one. */
@@ -50,7 +53,7 @@ export async function implementFeature(input: WorkerInput): Promise<WorkerOutcom
     model: input.model,
     system: loadPrompt("worker"),
     prompt: await workerPrompt(mission, feature, input.directory),
-    tools: [...READ_ONLY_TOOLS, writeFileTool, editFileTool, ...(input.shell ? [bashTool] : []), ...(input.extraTools ?? [])],
+    tools: [...READ_ONLY_TOOLS, writeFileTool, editFileTool, ...(input.shell ? [bashTool] : []), ...(input.research ? [researchFor(input.research)] : []), ...(input.extraTools ?? [])],
     final: {
       name: "submit_handoff",
       description: "Finish the feature with an honest, structured handoff. Call once, last.",

@@ -98,6 +98,44 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 }
 
 describe("runAgent", () => {
+  it("runs the calls of concurrent tools in one turn at the same time, and the others one by one, the results in the order of the calls", async () => {
+    const log: string[] = [];
+    let open = 0;
+    let most = 0;
+    /** A tool call that stays open until every concurrent call of the turn has started (or times out, failing the count). */
+    const gate = { waiting: [] as Array<() => void> };
+    const slow = (name: string, concurrent: boolean) =>
+      defineTool({
+        name,
+        description: name,
+        concurrent,
+        parameters: z.object({ id: z.string() }),
+        async execute({ id }) {
+          log.push(`start ${id}`);
+          most = Math.max(most, ++open);
+          if (concurrent) {
+            await new Promise<void>((resolve) => {
+              gate.waiting.push(resolve);
+              if (gate.waiting.length === 3) gate.waiting.splice(0).forEach((release) => release());
+              setTimeout(resolve, 2_000);
+            });
+          }
+          open--;
+          log.push(`end ${id}`);
+          return `${name} ${id}`;
+        },
+      });
+    const model = new ScriptedModel([
+      reply([call("research", { id: "r1" }), call("echo_slow", { id: "e1" }), call("research", { id: "r2" }), call("research", { id: "r3" })]),
+      reply([call("finish", { summary: "done", files: [] })]),
+    ]);
+    await start(model, [slow("research", true), slow("echo_slow", false)]);
+    // All three research calls were open at once; the plain tool ran while they were (it does not wait for them), alone of its kind.
+    expect(most).toBeGreaterThanOrEqual(3);
+    expect(log.slice(0, 3)).toEqual(["start r1", "start r2", "start r3"]);
+    expect(model.toolResultsAfter(1).map((result) => result.output)).toEqual(["research r1", "echo_slow e1", "research r2", "research r3"]);
+  });
+
   it("ends the run when the model calls the final tool, with the parsed value and the turn count", async () => {
     const model = new ScriptedModel([reply([call("finish", { summary: "done", files: ["a.ts"] })])]);
     const result = await start(model);

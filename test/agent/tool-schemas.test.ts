@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { appLogsTool, bashTool, browserClickTool, browserFillTool, browserNavigateTool, browserPressTool, browserScreenshotTool, browserSnapshotTool, editFileTool, globTool, grepTool, httpRequestTool, listFilesTool, readFileTool, toToolSpec, writeFileTool } from "../../src/agent/index.ts";
+import { appLogsTool, bashTool, browserClickTool, browserFillTool, browserNavigateTool, browserPressTool, browserScreenshotTool, browserSnapshotTool, editFileTool, globTool, grepTool, httpRequestTool, listFilesTool, readFileTool, researchTool, toToolSpec, writeFileTool } from "../../src/agent/index.ts";
 
 // The JSON schema the model sees. A change here changes the model's behaviour: review the diff of
 // the snapshot, then update it with `vitest -u` on purpose.
@@ -20,6 +20,7 @@ describe("tool schemas the model sees", () => {
     ["browser_screenshot", browserScreenshotTool],
     ["http_request", httpRequestTool],
     ["app_logs", appLogsTool],
+    ["research", researchTool(async () => "")],
   ] as const)("%s", (name, tool) => {
     const spec = toToolSpec(tool);
     expect(spec.name).toBe(name);

@@ -4,8 +4,9 @@ import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 export interface ScriptedPlan {
   summary: string;
   milestones: Array<{ id: string; title: string }>;
-  features: Array<{ id: string; milestoneId: string; title: string; description: string; assertionIds: string[] }>;
+  features: Array<{ id: string; milestoneId: string; title: string; description: string; assertionIds: string[]; skills?: string[] }>;
   assertions: Array<{ id: string; milestoneId: string; statement: string; verification: string; validator?: "scrutiny" | "user-testing" }>;
+  newSkills?: Array<{ name: string; description: string; body: string }>;
 }
 
 export interface MissionScript {

@@ -36,6 +36,24 @@ describe("planning: questions, answers, revisions", () => {
     expect(lastPrompt.role === "user" && lastPrompt.text).toContain('<untrusted source="answer from @alice">\nEnglish, please.');
   });
 
+  it("holds a plan to one owner feature per assertion: a plan that shares one gets a correction turn, and the contract is the corrected plan", async () => {
+    const shared = { ...GREETING_PLAN, features: GREETING_PLAN.features.map((feature) => ({ ...feature, assertionIds: ["VAL-GREET-001", "VAL-GREET-002"] })) };
+    harness.models.script((request) => {
+      const last = request.messages.at(-1);
+      const corrected = last?.role === "user" && last.toolResults.some((result) => result.isError);
+      return { toolCalls: [{ name: "submit_plan", arguments: { plan: corrected ? GREETING_PLAN : shared } }] };
+    });
+    const issue = await start();
+    const planning = harness.models.calls.filter((call) => call.request.tools.some((tool) => tool.name === "submit_plan"));
+    expect(planning).toHaveLength(2);
+    const refusal = planning[1]!.request.messages.at(-1)!;
+    expect(refusal.role === "user" && refusal.toolResults[0]!.content).toContain("assertion VAL-GREET-001 is served by F1, F2: give it one owner");
+    const contract = botComments(issue).find((comment) => comment.body.includes("Validation contract v1"))!;
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.contracts[0]!.plan.features.map((feature) => feature.assertionIds)).toEqual([["VAL-GREET-001"], ["VAL-GREET-002"]]);
+    expect(contract).toBeDefined();
+  });
+
   it("plans from the issue as it was when labelled: an edit afterwards, by someone without write access, changes no spec", async () => {
     harness.models.script(missionResponder({ questions: ["Which language?"], plans: [GREETING_PLAN], files: GREETING_FILES }));
     const issue = await start();

@@ -16,10 +16,15 @@ describe("checkPlan", () => {
         { id: "F2", milestoneId: "M9", title: "Dup", description: "d", assertionIds: ["VAL-X-001"] },
       ],
       assertions: [...PLAN.assertions, { id: "VAL-A-001", milestoneId: "M7", statement: "s", verification: "v" }, { id: "VAL-B-001", milestoneId: "M1", statement: "s", verification: "v" }],
+      newSkills: [
+        { name: "routes", description: "d", body: "b" },
+        { name: "routes", description: "again", body: "b" },
+      ],
     };
     expect(checkPlan(broken)).toEqual(
       expect.arrayContaining([
         "milestone id M2 is used twice",
+        "skill routes is written twice in newSkills",
         "feature id F2 is used twice",
         "assertion id VAL-A-001 is used twice",
         "assertion VAL-A-001 names milestone M7, which is not in the plan",

@@ -75,6 +75,7 @@ describe("reasoning effort in the configuration", () => {
     expect(readOperatorConfig({ ...base, MISSIONS_EFFORT: "low", MISSIONS_EFFORT_WORKER: "High", MISSIONS_EFFORT_USER_TESTING: "medium" }).effort).toEqual({
       orchestrator: "low",
       worker: "high",
+      researcher: "low",
       scrutiny: "low",
       reviewer: "low",
       "user-testing": "medium",

@@ -18,7 +18,7 @@ await import("./src/server.ts");
 const { ModelRegistry } = await import("./src/models/index.ts");
 const registry = new ModelRegistry(
   { anthropic: { protocol: "anthropic", apiKey: "k", baseUrl: "http://127.0.0.1:9" }, openai: { protocol: "openai", apiKey: "k", baseUrl: "http://127.0.0.1:9/v1" } },
-  { orchestrator: "anthropic/a", worker: "openai/b", scrutiny: "anthropic/a", reviewer: "anthropic/a", "user-testing": "anthropic/a" },
+  { orchestrator: "anthropic/a", worker: "openai/b", researcher: "anthropic/a", scrutiny: "anthropic/a", reviewer: "anthropic/a", "user-testing": "anthropic/a" },
 );
 const models = [registry.get("anthropic/a"), registry.get("openai/b")];
 const before = [...sdks];

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from "vitest";
 import type { AppDriver } from "../../src/agent/index.ts";
 import type { LanguageModel, ModelRequest, ToolSpec } from "../../src/models/index.ts";
 import { applyIntent } from "../../src/mission/index.ts";
-import { curateBulletin, implementFeature, planMission, planRepair, reviewFeature, reviewMilestone, scrutinize, testAsUser } from "../../src/roles/index.ts";
+import { curateBulletin, implementFeature, planMission, planRepair, research, reviewFeature, reviewMilestone, scrutinize, testAsUser } from "../../src/roles/index.ts";
 import { UnconfinedRunner } from "../../src/workspace/index.ts";
 import { awaitingApproval, intent, PLAN } from "../mission/fixtures.ts";
 
@@ -28,14 +28,17 @@ const assertions = PLAN.assertions;
 const shell = { runner: new UnconfinedRunner(), env: { PATH: "/usr/bin:/bin" }, maxTimeoutMs: 1_000 };
 const app = { url: "http://127.0.0.1:9" } as AppDriver;
 const milestone = PLAN.milestones[0]!;
+/** Research subagents on a model that is never reached: only the `research` tool's own spec is sent. */
+const researching = { model: () => new FirstRequest() };
 
 /** Every way a model is run, at its fullest (with the shell and the browser where a role can have them). */
 const RUNS: Record<string, (model: LanguageModel) => Promise<unknown>> = {
-  plan: (model) => planMission({ model, mission, issue: { title: "t", body: "b" }, directory }),
+  plan: (model) => planMission({ model, mission, issue: { title: "t", body: "b" }, directory, research: researching }),
   "milestone review": (model) => reviewMilestone({ model, mission, milestoneId: "M1", directory }),
   "bulletin curation": (model) => curateBulletin({ model, mission: { ...mission, bulletin: ["a", "b"] } }),
   repair: (model) => planRepair({ model, missionId: mission.id, milestone, assertions, failedAssertions: [], problems: ["x"], earlier: [], round: 1, directory }),
-  worker: (model) => implementFeature({ model, mission, feature, directory, shell }),
+  worker: (model) => implementFeature({ model, mission, feature, directory, shell, research: researching }),
+  research: (model) => research({ model: () => model }, "Where are the tests?", { root: directory, readFiles: new Set() }),
   scrutiny: (model) => scrutinize({ model, missionId: mission.id, milestone, assertions, commands: [], diff: "", directory }),
   reviewer: (model) => reviewFeature({ model, missionId: mission.id, feature, assertions, diff: "", directory }),
   "user testing": (model) => testAsUser({ model, missionId: mission.id, milestone, assertions, features: [], directory, app, shell }),
@@ -74,7 +77,7 @@ describe("the prompts and the tools", () => {
       expect([...toolsNamedIn(system)].sort(), file).toEqual([...given].sort());
       checked.push(file!);
     }
-    expect(checked.sort()).toEqual(["orchestrator.md", "repair-planner.md", "reviewer.md", "scrutiny.md", "user-testing.md", "worker.md"]);
+    expect(checked.sort()).toEqual(["orchestrator.md", "repair-planner.md", "researcher.md", "reviewer.md", "scrutiny.md", "user-testing.md", "worker.md"]);
   });
 
   it("every tool's description is the text beside its code", () => {

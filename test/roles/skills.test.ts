@@ -2,7 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadSkills, parseSkill } from "../../src/roles/index.ts";
+import { SkillDraftSchema } from "../../src/mission/index.ts";
+import { loadSkills, parseSkill, renderSkill, skillFile } from "../../src/roles/index.ts";
 
 describe("skills", () => {
   const dirs: string[] = [];
@@ -12,6 +13,23 @@ describe("skills", () => {
     return dir;
   };
   afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it("a skill the orchestrator writes is a SKILL.md in the Agent Skills format that reads back as written, whatever its description holds", async () => {
+    const descriptions = ["Plain words.", "key: value, # not a comment, 'quoted' and \"double\"", "- starts like a list\n---\nand holds a fence", "é".repeat(1024)];
+    for (const description of descriptions) {
+      const draft = SkillDraftSchema.parse({ name: "http-handlers", description, body: "## Steps\n\n1. Read the router.\n---\nNot front matter." });
+      const text = renderSkill(draft);
+      expect(text.startsWith("---\nname: http-handlers\n")).toBe(true);
+      expect(parseSkill(text, "repository")).toEqual({ name: "http-handlers", description: draft.description, body: draft.body, source: "repository" });
+    }
+    expect(skillFile("http-handlers")).toBe(".github/missions/skills/http-handlers/SKILL.md");
+    // The format's limits hold where the orchestrator writes: a name of at most 64, a description of at most 1,024 characters.
+    expect(SkillDraftSchema.safeParse({ name: "a".repeat(65), description: "d", body: "b" }).success).toBe(false);
+    expect(SkillDraftSchema.safeParse({ name: "Not-Lower", description: "d", body: "b" }).success).toBe(false);
+    expect(SkillDraftSchema.safeParse({ name: "a--b", description: "d", body: "b" }).success).toBe(false);
+    expect(SkillDraftSchema.safeParse({ name: "ok", description: "d".repeat(1025), body: "b" }).success).toBe(false);
+    expect(SkillDraftSchema.safeParse({ name: "a".repeat(64), description: "d".repeat(1024), body: "b" }).success).toBe(true);
+  });
 
   it("ships the built-in skills the issue asks for", async () => {
     const names = (await loadSkills()).map((skill) => skill.name);

@@ -7,6 +7,7 @@ export { readFileInRoot } from "./open-in-root.ts";
 export { bashTool } from "./bash.ts";
 export { globTool } from "./glob.ts";
 export { grepTool } from "./grep.ts";
+export { researchTool, type Researcher } from "./research.ts";
 
 import { globTool } from "./glob.ts";
 import { grepTool } from "./grep.ts";

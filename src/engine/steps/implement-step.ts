@@ -1,5 +1,6 @@
 import {
   allFeatures,
+  approvedPlan,
   blockOnWorker,
   checkpointCommitBody,
   checkpointHandoff,
@@ -17,6 +18,8 @@ import { ADD_ALL, WorkflowPermissionError } from "../../workspace/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { limitsFor } from "../limits-for.ts";
 import { modelFor } from "../model-for.ts";
+import { researchOptions } from "../research-for.ts";
+import { commitSkills, skillsCommitted } from "./commit-skills.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
 import { mcpToolsFor } from "./mcp-tools-for.ts";
 import { publishCommit } from "./publish-commit.ts";
@@ -75,6 +78,12 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     // A host whose sandbox cannot start pauses the mission before a worker runs, not after it committed untested work.
     await context.runner.ready();
     const mcp = await mcpToolsFor(context, mission, "worker", directory);
+    // The skills the orchestrator wrote at planning land on the branch, in a commit of their own, before the first worker reads them.
+    const newSkills = approvedPlan(mission)?.newSkills ?? [];
+    const writtenAt = `contract v${mission.approvedVersion}`;
+    if (newSkills.length > 0 && !(await skillsCommitted(context, directory, `origin/${base}..HEAD`, writtenAt))) {
+      await commitSkills(context, mission, directory, newSkills, writtenAt);
+    }
     const outcome = await implementFeature({
       model: modelFor(context, mission, "worker", featureId),
       mission,
@@ -94,6 +103,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       limits: { turns: limits.workerTurns, minutes: limits.workerMinutes },
       unchanged: () => unchanged(context, directory, mission.features[featureId]?.checkpoint?.from),
       extraTools: mcp.tools,
+      research: researchOptions(context, mission, featureId),
     }).finally(() => mcp.close());
     if (outcome.kind === "ran-out") {
       context.log.warn({ feature: featureId, limit: outcome.limit }, "the worker ran out before it handed off; committing a checkpoint");

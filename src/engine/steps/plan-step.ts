@@ -3,6 +3,7 @@ import { planMission } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
 import { mcpToolsFor } from "./mcp-tools-for.ts";
+import { researchOptions } from "../research-for.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 
 /** The orchestrator reads the issue and a fresh checkout of the default branch. */
@@ -20,6 +21,7 @@ export async function planStep(context: StepContext, mission: Mission): Promise<
     directory,
     signal: context.signal,
     extraTools: mcp.tools,
+    research: researchOptions(context, mission),
   }).finally(() => mcp.close());
   return recordPlan(mission, outcome, context.now().toISOString());
 }

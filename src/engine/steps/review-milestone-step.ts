@@ -3,6 +3,7 @@ import { applyCuratedBulletin, applyMilestoneReview, setAsideBulletin, type Miss
 import { curateBulletin, reviewMilestone } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
+import { commitSkills } from "./commit-skills.ts";
 import { remoteAccess } from "./remote-access.ts";
 
 /** A model that would not give a usable answer (not an outage: those are retried as any step's). */
@@ -17,7 +18,9 @@ export async function reviewMilestoneStep(context: StepContext, mission: Mission
   const { directory } = await context.workspace.prepare(mission.id, await remoteAccess(context, mission), mission.branch!, mission.repo.defaultBranch);
   try {
     const review = await reviewMilestone({ model: modelFor(context, mission, "orchestrator"), mission, milestoneId, directory, signal: context.signal });
-    context.log.info({ milestone: milestoneId, added: review.add.length, dropped: review.drop.length, notes: review.notes.length, questions: review.questions.length }, "milestone reviewed");
+    context.log.info({ milestone: milestoneId, added: review.add.length, dropped: review.drop.length, notes: review.notes.length, questions: review.questions.length, skills: review.skills?.length ?? 0 }, "milestone reviewed");
+    // Skills written or improved from what the milestone taught: a commit of their own, before the next milestone's workers read them.
+    await commitSkills(context, mission, directory, review.skills ?? [], `milestone ${milestoneId}`);
     return applyMilestoneReview(mission, milestoneId, review, context.now().toISOString());
   } catch (error) {
     if (!gaveNoAnswer(error)) throw error;

@@ -78,10 +78,11 @@ export function chaosPlan(milestones: number, perMilestone: number): { plan: Scr
   const files: Record<string, Record<string, string>> = {};
   for (let m = 1; m <= milestones; m++) {
     plan.milestones.push({ id: `M${m}`, title: `Greetings ${m}` });
-    const assertion = `VAL-GREET-${String(m).padStart(3, "0")}`;
-    plan.assertions.push({ id: assertion, milestoneId: `M${m}`, statement: `milestone ${m}'s files greet`, verification: "sh test.sh passes" });
     for (let f = 1; f <= perMilestone; f++) {
       const id = `F${plan.features.length + 1}`;
+      // One owner per assertion, as the orchestrator's plans must have.
+      const assertion = `VAL-GREET-${String(plan.features.length + 1).padStart(3, "0")}`;
+      plan.assertions.push({ id: assertion, milestoneId: `M${m}`, statement: `${id}'s files greet`, verification: "sh test.sh passes" });
       plan.features.push({ id, milestoneId: `M${m}`, title: `Add greeting ${id}`, description: `Create ${id.toLowerCase()}-a.txt and ${id.toLowerCase()}-b.txt.`, assertionIds: [assertion] });
       // Two writes: the worker's tool loop has turns to be killed in.
       files[id] = { [`${id.toLowerCase()}-a.txt`]: `hello from ${id}\n`, [`${id.toLowerCase()}-b.txt`]: `hello again from ${id}\n` };

@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from "vitest";
+import { parseSkill } from "../../src/roles/index.ts";
+import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
+import { commitsOn, git } from "../helpers/git.ts";
+import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder, type ScriptedPlan } from "./mission-script.ts";
+import { OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+
+const BRANCH = "mission/1-add-greetings";
+const firstText = (request: NormalizedRequest) => (request.messages[0]?.role === "user" ? request.messages[0].text : "");
+const HOUSE_STYLE = "---\nname: house-style\ndescription: How this house writes text files.\n---\nEnd every file with a newline.\n";
+
+/** Two milestones, so there is a boundary to learn at; a skill written at planning, and the repository's own. */
+const PLAN: ScriptedPlan = {
+  ...GREETING_PLAN,
+  milestones: [
+    { id: "M1", title: "Greeting" },
+    { id: "M2", title: "Farewell" },
+  ],
+  features: [
+    { ...GREETING_PLAN.features[0]!, skills: ["greeting-files", "house-style"] },
+    { ...GREETING_PLAN.features[1]!, milestoneId: "M2", skills: ["house-style"] },
+  ],
+  assertions: [GREETING_PLAN.assertions[0]!, { ...GREETING_PLAN.assertions[1]!, milestoneId: "M2" }],
+  newSkills: [{ name: "greeting-files", description: "How greeting files are written in this repository: one greeting word per file.", body: "Write one lowercase greeting word per file, then a newline." }],
+};
+
+describe("skills that learn", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("a skill written at planning is committed on the branch and loaded by a later worker; a skill a handoff reports wrong is improved at the milestone boundary, committed, and read by the next worker", async () => {
+    // The repository's test passes at each milestone: the farewell is checked once it exists.
+    const test = "#!/bin/sh\nset -e\ngrep -q hello greeting.txt\n[ ! -e farewell.txt ] || grep -q goodbye farewell.txt\necho all good\n";
+    harness = await startHarness({ files: { ...FIXTURE_FILES, "test.sh": test, ".github/missions/skills/house-style/SKILL.md": HOUSE_STYLE } });
+    const reviews: NormalizedRequest[] = [];
+    const normal = missionResponder({
+      plans: [PLAN],
+      files: GREETING_FILES,
+      milestoneReview: (_milestone, request) => {
+        reviews.push(request);
+        return {
+          bulletin: [],
+          skills: [{ name: "house-style", description: "How this house writes text files: lowercase, newline-terminated.", body: "End every file with a newline.\n\nWrite file contents in lowercase: test.sh greps for lowercase words." }],
+        };
+      },
+    });
+    harness.models.script((request): Reply => {
+      const reply = normal(request);
+      const call = "toolCalls" in reply ? reply.toolCalls?.[0] : undefined;
+      if (call?.name === "submit_handoff" && firstText(request).includes("# Feature F1:")) {
+        return { toolCalls: [{ name: "submit_handoff", arguments: { ...(call.arguments as object), skillFeedback: [{ skill: "house-style", feedback: "It does not say the contents must be lowercase, which test.sh needs." }] } }] };
+      }
+      return reply;
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.status).toBe("done");
+
+    // People approving the contract see the skills it will write.
+    const contract = harness.github.comments(OWNER, REPO, issue).find((comment) => comment.body.includes("Validation contract v1"))!;
+    expect(contract.body).toContain("- `greeting-files` — How greeting files are written in this repository: one greeting word per file.");
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits.map((commit) => commit.subject)).toEqual(["Skills: greeting-files", "Add the greeting file", "Skills: house-style", "Add the farewell file"]);
+    expect(commits[0]!.trailers).toMatchObject({ Mission: "#1", Skills: "greeting-files", "Skills-Written-At": "contract v1" });
+    expect(commits[2]!.trailers).toMatchObject({ Mission: "#1", Skills: "house-style", "Skills-Written-At": "milestone M1" });
+    // Each skills commit holds its SKILL.md only, in the Agent Skills format, and reads back as the skill written.
+    expect(git(harness.gitDir, "show", "--name-only", "--format=", commits[0]!.sha).trim()).toBe(".github/missions/skills/greeting-files/SKILL.md");
+    expect(git(harness.gitDir, "show", "--name-only", "--format=", commits[2]!.sha).trim()).toBe(".github/missions/skills/house-style/SKILL.md");
+    const written = parseSkill(git(harness.gitDir, "show", `${BRANCH}:.github/missions/skills/greeting-files/SKILL.md`), "repository");
+    expect(written).toMatchObject({ name: "greeting-files", description: PLAN.newSkills![0]!.description, body: PLAN.newSkills![0]!.body });
+    const improved = parseSkill(git(harness.gitDir, "show", `${BRANCH}:.github/missions/skills/house-style/SKILL.md`), "repository");
+    expect(improved).toMatchObject({ name: "house-style", description: "How this house writes text files: lowercase, newline-terminated." });
+    expect(improved!.body).toContain("Write file contents in lowercase");
+
+    // The orchestrator read the feedback and the skill as it was.
+    expect(reviews).toHaveLength(1);
+    expect(firstText(reviews[0]!)).toContain("- house-style (from F1): It does not say the contents must be lowercase, which test.sh needs.");
+    expect(firstText(reviews[0]!)).toContain("### The skill `house-style` as it reads now");
+    expect(firstText(reviews[0]!)).toContain("End every file with a newline.");
+    // The worker on F1 was given the skill written at planning; the worker on F2 the improved one.
+    const workerFirst = (feature: string) => harness.models.calls.find((call) => call.request.tools.some((tool) => tool.name === "submit_handoff") && firstText(call.request).includes(`# Feature ${feature}:`))!;
+    expect(firstText(workerFirst("F1").request)).toContain("## Skill: greeting-files");
+    expect(firstText(workerFirst("F1").request)).toContain("Write one lowercase greeting word per file, then a newline.");
+    expect(firstText(workerFirst("F1").request)).not.toContain("Write file contents in lowercase");
+    expect(firstText(workerFirst("F2").request)).toContain("Write file contents in lowercase: test.sh greps for lowercase words.");
+    expect(mission!.features.F1!.handoff!.skillFeedback).toEqual([{ skill: "house-style", feedback: "It does not say the contents must be lowercase, which test.sh needs." }]);
+  }, 180_000);
+});
