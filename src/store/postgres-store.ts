@@ -188,6 +188,12 @@ function toJson(value: unknown): string {
 /** Anything that runs queries: the pool, or one client inside a transaction. */
 export type Queryable = Pick<pg.ClientBase, "query">;
 
+/** See `PostgresMissionStore.commitWith`. */
+export interface CommitWrites {
+  mission?: (client: Queryable, missionId: string) => Promise<void>;
+  delivery?: (client: Queryable) => Promise<void>;
+}
+
 /**
  * The store on PostgreSQL (`DATABASE_URL=postgres://…`), the same `MissionStore` as SQLite's, for
  * instances that share one database. Opened with `PostgresMissionStore.open`. Spend holds live in the
@@ -210,6 +216,7 @@ export class PostgresMissionStore implements MissionStore {
   #listening: Promise<void> | undefined;
   readonly #renewal: NodeJS.Timeout;
   #closed = false;
+  #writes: CommitWrites = {};
 
   private constructor(url: string, pool: pg.Pool, instanceLock: pg.Client | undefined, options: PostgresStoreOptions) {
     this.#url = url;
@@ -277,6 +284,14 @@ export class PostgresMissionStore implements MissionStore {
     return new PostgresMissionStore(url, pool, instanceLock, options);
   }
 
+  /**
+   * Writes that commit with the store's own: after a mission is created or saved (the shared queue's
+   * next tick), and after a delivery is recorded (the queue's drain). Set once, before work starts.
+   */
+  commitWith(writes: CommitWrites): void {
+    this.#writes = writes;
+  }
+
   /** The connection pool, for what shares the database (a queue): never closed by its users. */
   get pool(): pg.Pool {
     return this.#pool;
@@ -301,7 +316,13 @@ export class PostgresMissionStore implements MissionStore {
   }
 
   async enqueueDelivery(delivery: Delivery): Promise<boolean> {
-    return this.enqueueDeliveryIn(this.#pool, delivery);
+    const after = this.#writes.delivery;
+    if (!after) return this.enqueueDeliveryIn(this.#pool, delivery);
+    return this.transaction(async (client) => {
+      const fresh = await this.enqueueDeliveryIn(client, delivery);
+      if (fresh) await after(client);
+      return fresh;
+    });
   }
 
   /** `enqueueDelivery` inside the caller's transaction: for a delivery recorded with what it starts. */
@@ -344,6 +365,7 @@ export class PostgresMissionStore implements MissionStore {
       );
       if (result.rowCount !== 1) return false;
       await indexCheckRuns(client, mission);
+      await this.#writes.mission?.(client, mission.id);
       return true;
     });
   }
@@ -414,7 +436,10 @@ export class PostgresMissionStore implements MissionStore {
   }
 
   async saveMission(mission: Mission, appliedIntents: number[] = [], events: MissionEvent[] = []): Promise<void> {
-    await this.transaction((client) => this.saveMissionIn(client, mission, appliedIntents, events));
+    await this.transaction(async (client) => {
+      await this.saveMissionIn(client, mission, appliedIntents, events);
+      await this.#writes.mission?.(client, mission.id);
+    });
   }
 
   /** `saveMission` inside the caller's transaction: for a write that must commit with the mission. */

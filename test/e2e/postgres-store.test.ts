@@ -70,5 +70,5 @@ describe.skipIf(POSTGRES_TESTS_OFF)("a mission on the PostgreSQL store", () => {
     } finally {
       await client.end();
     }
-  });
+  }, 180_000);
 });
