@@ -142,9 +142,11 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   await server.load(async (app, appOptions) => {
     const github = new OctokitGitHub(app, redactOutbound);
     const workspace = new GitWorkspace(config.workspaceRoot, config.toolPath);
+    const shared = opened instanceof PostgresMissionStore ? opened : undefined;
     engine = new Engine({
       store,
       github,
+      ...(shared ? { controlState: { read: (missionId: string) => shared.readControl(missionId), written: (missionId: string, body: string, at: number) => shared.writeControl(missionId, body, at) } } : {}),
       redact,
       models,
       prices,
@@ -169,13 +171,13 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         commits: config.commits,
       },
     });
-    const shared = queue;
+    const sharedQueue = queue;
     intake = new Intake({
       store,
       github,
-      engine: shared ? { kick: (missionId) => shared.kick(missionId) } : engine,
-      ...(shared
-        ? { scheduleDrain: (delayMs: number) => void shared.scheduleDrain(undefined, delayMs).catch((error: unknown) => log.error({ err: error }, "could not schedule the deliveries' drain")) }
+      engine: sharedQueue ? { kick: (missionId) => sharedQueue.kick(missionId) } : engine,
+      ...(sharedQueue
+        ? { scheduleDrain: (delayMs: number) => void sharedQueue.scheduleDrain(undefined, delayMs).catch((error: unknown) => log.error({ err: error }, "could not schedule the deliveries' drain")) }
         : {}),
       log,
       settings: {

@@ -192,6 +192,7 @@ export class Engine {
     const body = renderControl(mission, context.now(), this.#links(mission), await this.#deps.store.usageTotals(mission.id));
     const controlCommentId = await postCommentOnce(context, mission, controlMarker(mission.id), body);
     this.#control.markWritten(mission.id, body);
+    await this.#keepControl(mission.id, body);
     return { ...mission, controlCommentId };
   }
 
@@ -202,11 +203,24 @@ export class Engine {
   async #syncControl(context: StepContext, mission: Mission, force = false): Promise<void> {
     const commentId = mission.controlCommentId;
     if (commentId === undefined) return;
+    if (this.#deps.controlState && this.#control.latest(mission.id) === undefined) {
+      // Another instance may have written it last: its body and time, from the store.
+      const kept = await this.#deps.controlState.read(mission.id).catch(() => undefined);
+      if (kept) this.#control.markWritten(mission.id, kept.body, kept.at);
+    }
     const body = renderControl(mission, context.now(), this.#links(mission), await this.#deps.store.usageTotals(mission.id));
     const withoutClock = (text: string | undefined) => text?.replace(/\| \*\*Elapsed\*\* \|[^\n]*/, "");
     if (!force && withoutClock(this.#control.latest(mission.id)) === withoutClock(body)) return;
-    const write = (text: string) => context.github.updateComment(repoRef(mission), commentId, text);
+    const write = async (text: string) => {
+      await context.github.updateComment(repoRef(mission), commentId, text);
+      await this.#keepControl(mission.id, text);
+    };
     await this.#control.offer(mission.id, body, write, { urgent: force || isTerminal(mission.status) });
+  }
+
+  /** The comment's body as written, for the next instance to take the mission (shared store only). */
+  async #keepControl(missionId: string, body: string): Promise<void> {
+    await this.#deps.controlState?.written(missionId, body, Date.now()).catch((error: unknown) => this.#deps.log.warn({ err: error, mission: missionId }, "could not keep the control comment's state"));
   }
 
   #links(mission: Mission) {

@@ -4,7 +4,7 @@ import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, S
 import { summaryOf, toTotals } from "./sqlite-store.ts";
 import { summaryFromRow, usageFromRow } from "./summary-row.ts";
 
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
 
 /**
@@ -60,6 +60,8 @@ const MIGRATIONS: string[] = [
      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, mission_id TEXT NOT NULL, usd_micros BIGINT NOT NULL,
      expires_at TIMESTAMPTZ NOT NULL);
    CREATE INDEX spend_holds_mission ON spend_holds (mission_id, expires_at);`,
+  // What each control comment last showed, and when it was written (epoch ms): shared by the instances.
+  `CREATE TABLE control_comments (mission_id TEXT PRIMARY KEY, body TEXT NOT NULL, written_at BIGINT NOT NULL);`,
 ];
 
 /** The reads a webhook, a health check, a scrape or a model call makes: each has an index (a test reads their plans). */
@@ -667,6 +669,20 @@ export class PostgresMissionStore implements MissionStore {
       .catch(() => {
         // Looked at again at the next renewal; a hold that lapses meanwhile only frees headroom early.
       });
+  }
+
+  /** The control comment's body as last written by any instance, and when (`ControlState`). */
+  async readControl(missionId: string): Promise<{ body: string; at: number } | undefined> {
+    const { rows } = await this.#pool.query("SELECT body, written_at FROM control_comments WHERE mission_id = $1", [missionId]);
+    return rows[0] ? { body: String(rows[0].body), at: Number(rows[0].written_at) } : undefined;
+  }
+
+  async writeControl(missionId: string, body: string, at: number): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO control_comments (mission_id, body, written_at) VALUES ($1, $2, $3)
+       ON CONFLICT (mission_id) DO UPDATE SET body = excluded.body, written_at = excluded.written_at WHERE control_comments.written_at <= excluded.written_at`,
+      [missionId, body.replaceAll("\u0000", "\uFFFD"), at],
+    );
   }
 
   async usage(missionId: string): Promise<UsageEntry[]> {

@@ -29,7 +29,9 @@ export type KillPhase =
   | "comment-posted"
   | "pull-opened"
   | "control-comment-edit"
-  | "timer";
+  | "timer"
+  /** A graceful stop (SIGTERM) by `during`: it cancels the step in flight as a kill would, so the ledger check treats it alike. */
+  | "graceful-stop";
 
 export interface ChaosOptions {
   /** `FAST_ENTRY` or `MAIN_ENTRY`. */
@@ -56,7 +58,9 @@ export interface ChaosOptions {
   /** More of the operator's environment (the queue's timings). */
   env?: Record<string, string>;
   /** Called every loop turn with the instances, for a rolling restart; resolves when it has done its part. */
-  during?: (apps: AppProcess[], progress: { approved: number; done: number }) => Promise<void>;
+  during?: (apps: AppProcess[], progress: { approved: number; done: number; stopping(): void }) => Promise<void>;
+  /** How long the fake model takes to answer each call (a bench's fixed latency; default at once). */
+  modelLatencyMs?: number;
 }
 
 export interface ChaosResult {
@@ -216,7 +220,8 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
     callSenders.set(request, { generation: starts(), alive: apps.some((candidate) => candidate.running) });
     const phase = modelPhase(request);
     if (phase) await killAt(phase);
-    return responder(request);
+    const reply = await responder(request);
+    return options.modelLatencyMs ? { ...reply, delayMs: options.modelLatencyMs } : reply;
   });
   github.onRequest(async (request, when) => {
     const phase = githubPhase(request, when);
@@ -279,7 +284,11 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
         throw new Error(`chaos run (seed ${options.seed}) did not finish in ${options.timeoutMs / 1000} s after ${kills.length} kills (${kills.map((kill) => kill.phase).join(", ")}); last warnings:\n${warnings.join("\n")}`);
       }
       await ensureUp();
-      await options.during?.(apps, { approved: approved.size, done: issues.filter(isDone).length });
+      await options.during?.(apps, {
+        approved: approved.size,
+        done: issues.filter(isDone).length,
+        stopping: () => kills.push({ phase: "graceful-stop", at: Date.now(), generation: starts() }),
+      });
       for (const issue of issues) {
         if (approved.has(issue) || !botComments(issue).some((comment) => comment.body.includes("Validation contract v1"))) continue;
         approved.add(issue);
