@@ -50,7 +50,7 @@ export async function scaleOut(): Promise<Record<string, number>> {
 }
 
 /** p99 of enqueue → job start over `PICKUPS` kicks of distinct missions, one at a time on an idle queue. */
-async function queuePickup(databaseUrl: string): Promise<number> {
+export async function queuePickup(databaseUrl: string): Promise<number> {
   const queue = await StepQueue.open({ databaseUrl, log: pino({ level: "warn" }), stepsAtOnce: 4, heartbeatSeconds: 30, checkSeconds: 10 });
   const waits: number[] = [];
   let sentAt = 0;

@@ -281,7 +281,9 @@ export async function startMissions(config: OperatorConfig, options: StartOption
  * need of those (the app's Node, the operator's CA bundle) is made readable by name, nothing more.
  */
 export function commandSetup(config: OperatorConfig): { runner: CommandRunner; toolPath: string } {
-  const scratchRoot = prepareScratchRoot(resolve(config.databasePath));
+  // On PostgreSQL several instances may share a host and a working directory: each gets a scratch root of its own
+  // (one instance starting or stopping would otherwise empty the other's).
+  const scratchRoot = prepareScratchRoot(config.databaseUrl ? `${resolve(config.databasePath)}#${process.pid}` : resolve(config.databasePath));
   let trust: ReturnType<typeof trustEnvironment>;
   try {
     trust = trustEnvironment(config.packageSources, join(scratchRoot, "trust"));

@@ -53,6 +53,8 @@ export interface ChaosOptions {
    * a step (the one whose /health says it runs one), which is not started again: the others carry on.
    */
   instances?: number;
+  /** Several instances: start a killed instance again (the chaos suite), instead of leaving it down. */
+  restartKilled?: boolean;
   /** `postgres://…`; default a SQLite file in the run's directory. */
   databaseUrl?: string;
   /** More of the operator's environment (the queue's timings). */
@@ -230,8 +232,22 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
 
   let restarting: Promise<void> | undefined;
   const ensureUp = (): Promise<void> => {
-    // Several instances: the killed one stays down, the others carry its missions.
-    if (instances > 1) return Promise.resolve();
+    // Several instances: the killed one stays down, the others carry its missions (or it comes back, `restartKilled`).
+    if (instances > 1) {
+      if (!options.restartKilled) return Promise.resolve();
+      restarting ??= (async () => {
+        try {
+          for (const instance of apps) {
+            if (instance.running) continue;
+            await instance.exited;
+            await instance.start();
+          }
+        } finally {
+          restarting = undefined;
+        }
+      })();
+      return restarting;
+    }
     if (app.running) return Promise.resolve();
     restarting ??= (async () => {
       try {
