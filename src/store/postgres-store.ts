@@ -126,7 +126,7 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-/** Another instance holds the database (`exclusive`): until steps go through the shared queue, one instance drives a database's missions. */
+/** Another holder of the one-instance lock uses the database (`exclusive`). */
 export class DatabaseInUseError extends Error {
   override name = "DatabaseInUseError";
   readonly operatorFacing = true;
@@ -136,8 +136,8 @@ export class DatabaseInUseError extends Error {
 export interface PostgresStoreOptions {
   /**
    * Take the database's one-instance lock (a session advisory lock, dropped with the connection, so
-   * with the process however it ends). The app sets it: missions are driven by an in-process loop
-   * until they are scheduled through the shared queue, and two instances would drive them twice.
+   * with the process however it ends), for a user of the store that must be alone on it. The app does
+   * not: its instances share the database, missions scheduled through the shared queue (step-queue.ts).
    */
   exclusive?: boolean;
   /**
@@ -266,8 +266,7 @@ export class PostgresMissionStore implements MissionStore {
         instanceLock = await takeInstanceLock(url, options.connectTimeoutMs ?? 10_000);
         if (!instanceLock) {
           throw new DatabaseInUseError(
-            `Another Missions instance is using the PostgreSQL database ${shown}: until missions are scheduled through a shared queue, ` +
-              "one instance drives a database's missions (two would drive the same missions twice). Stop the other instance first, or give this one a database of its own.",
+            `Another Missions process holds the PostgreSQL database ${shown} for itself: stop it first, or give this one a database of its own.`,
           );
         }
       }

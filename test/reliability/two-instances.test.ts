@@ -36,7 +36,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("several instances on one PostgreSQL databas
       missions: 3,
       milestones: 1,
       featuresPerMilestone: 2,
-      timeoutMs: 360_000,
+      timeoutMs: 540_000,
       instances: 2,
       databaseUrl: await cluster.createDatabase(),
       env: QUEUE_ENV,
@@ -45,7 +45,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("several instances on one PostgreSQL databas
     expect(chaosProblems(result)).toEqual([]);
     // Both instances took steps.
     expect(steppers(result.logs).size).toBe(2);
-  }, 420_000);
+  }, 600_000);
 
   it("kill -9 of the instance running a worker step: the other instance resumes; nothing lost or doubled", async () => {
     result = await runKillChaos({
@@ -57,7 +57,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("several instances on one PostgreSQL databas
       missions: 2,
       milestones: 1,
       featuresPerMilestone: 2,
-      timeoutMs: 360_000,
+      timeoutMs: 540_000,
       instances: 2,
       databaseUrl: await cluster.createDatabase(),
       env: QUEUE_ENV,
@@ -67,7 +67,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("several instances on one PostgreSQL databas
     expect(chaosProblems(result)).toEqual([]);
     // The survivor took the killed instance's job over.
     expect(result.logs).toContain("taking over a mission's turn");
-  }, 420_000);
+  }, 600_000);
 
   it("a rolling restart (stop A, start A', stop B, start B') in the middle of missions loses nothing", async () => {
     let rolled = false;
@@ -80,7 +80,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("several instances on one PostgreSQL databas
       missions: 2,
       milestones: 1,
       featuresPerMilestone: 2,
-      timeoutMs: 360_000,
+      timeoutMs: 540_000,
       instances: 2,
       databaseUrl: await cluster.createDatabase(),
       env: QUEUE_ENV,
@@ -100,5 +100,5 @@ describe.skipIf(POSTGRES_TESTS_OFF)("several instances on one PostgreSQL databas
     expect(result.starts).toBe(4);
     expect(result.kills.map((kill) => kill.phase)).toEqual(["graceful-stop", "graceful-stop"]);
     expect(chaosProblems(result)).toEqual([]);
-  }, 420_000);
+  }, 600_000);
 });
