@@ -9,6 +9,7 @@ import { workerCaching } from "./worker-caching.ts";
 import { controlCommentEdits } from "./control-comment.ts";
 import { memory } from "./memory.ts";
 import { webhookLatency } from "./webhook-latency.ts";
+import { scaleOut } from "./scale-out.ts";
 
 const results: Record<string, number> = {
   ...(await overhead()),
@@ -17,6 +18,7 @@ const results: Record<string, number> = {
   ...(await reviewParallelism()),
   ...(await controlCommentEdits()),
   ...(await memory()),
+  ...(await scaleOut()),
 };
 console.table(Object.entries(results).map(([name, value]) => ({ name, value: Number(value.toFixed(4)) })));
 writeFileSync("bench-results.json", `${JSON.stringify(results, null, 2)}\n`);

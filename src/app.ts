@@ -16,7 +16,7 @@ export const WEBHOOK_EVENTS = [
 export interface AppParts {
   intake: () => Intake;
   /** Liveness for load balancers and container health checks: no mission details, no secrets. */
-  health: () => Promise<{ activeMissions: number }>;
+  health: () => Promise<{ activeMissions: number; store?: string; queue?: Record<string, number> }>;
   /** The dashboard and `/metrics`: true when the request was theirs. */
   dashboard?: (request: IncomingMessage, response: ServerResponse) => Promise<boolean>;
   /** `/` for people: the app runs, and what to do next. */

@@ -12,7 +12,8 @@ import { MissionsMetrics } from "./metrics/index.ts";
 import { ACTIVE_STATUSES } from "./mission/index.ts";
 import { landingPage, startWebhookRelay } from "./startup/index.ts";
 import type { AddressInfo } from "node:net";
-import { databasePassword, ObservedStore, openStore, type MissionStore, type StoreChange } from "./store/index.ts";
+import { databasePassword, ObservedStore, openStore, PostgresMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
+import { StepQueue } from "./engine/step-queue.ts";
 import { dirname, join, resolve } from "node:path";
 import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, removeScratchRoot, SandboxedRunner, SOCKET_DIRECTORIES, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
 import { boundWebhookBodies } from "./github/bounded-webhooks.ts";
@@ -23,6 +24,8 @@ export interface MissionsServer {
   store: MissionStore;
   engine: Engine;
   intake: Intake;
+  /** The shared step queue, with PostgreSQL: missions are driven by its jobs, on any instance. */
+  queue?: StepQueue;
   log: Logger;
   /** Resolves when no delivery and no mission is being worked on. */
   idle(): Promise<void>;
@@ -58,18 +61,25 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   checkPrices(config, prices, log);
   const feed = new MissionFeed();
   const listeners: Array<(change: StoreChange) => void> = [(change) => feed.publish(missionOf(change))];
-  // Every accepted write nudges the live dashboard pages and counts in the metrics. Opening the store
-  // takes its lock: a second instance on the same store stops here (StoreLockedError, DatabaseInUseError).
-  const opened = await openStore(config, {
-    onInstanceLock: (event, error) =>
-      event === "lost"
-        ? log.error({ err: error }, "lost the database's one-instance lock with its connection: another instance could start on this database until it is taken again")
-        : log.info("took the database's one-instance lock again"),
-  });
+  // Every accepted write nudges the live dashboard pages and counts in the metrics. Opening a SQLite
+  // store takes its lock: a second instance on the same file stops here (StoreLockedError).
+  const opened = await openStore(config);
   const store: MissionStore = new ObservedStore(opened, (change) => {
     for (const listener of listeners) listener(change);
   });
-  const metrics = new MissionsMetrics(store);
+  // PostgreSQL: missions are driven through the shared queue, by whichever instance takes a job.
+  let queue: StepQueue | undefined;
+  if (opened instanceof PostgresMissionStore && config.databaseUrl) {
+    try {
+      queue = await StepQueue.open({ databaseUrl: config.databaseUrl, log, ...config.queue });
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+    const shared = queue;
+    opened.commitWith({ mission: (client, missionId) => shared.kick(missionId, client), delivery: (client) => shared.scheduleDrain(client) });
+  }
+  const metrics = new MissionsMetrics(store, queue);
   listeners.push((change) => metrics.observe(change));
   const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
   // A start that fails after this point lets go of the store's lock and the scratch root.
@@ -77,6 +87,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   try {
     commands = commandSetup(config);
   } catch (error) {
+    await queue?.stop();
     await store.close();
     throw error;
   }
@@ -134,9 +145,11 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   await server.load(async (app, appOptions) => {
     const github = new OctokitGitHub(app, redactOutbound);
     const workspace = new GitWorkspace(config.workspaceRoot, config.toolPath);
+    const shared = opened instanceof PostgresMissionStore ? opened : undefined;
     engine = new Engine({
       store,
       github,
+      ...(shared ? { controlState: { read: (missionId: string) => shared.readControl(missionId), written: (missionId: string, body: string, at: number) => shared.writeControl(missionId, body, at) } } : {}),
       redact,
       models,
       prices,
@@ -162,10 +175,14 @@ export async function startMissions(config: OperatorConfig, options: StartOption
         mcpServers: config.mcpServers,
       },
     });
+    const sharedQueue = queue;
     intake = new Intake({
       store,
       github,
-      engine,
+      engine: sharedQueue ? { kick: (missionId) => sharedQueue.kick(missionId) } : engine,
+      ...(sharedQueue
+        ? { scheduleDrain: (delayMs: number) => void sharedQueue.scheduleDrain(undefined, delayMs).catch((error: unknown) => log.error({ err: error }, "could not schedule the deliveries' drain")) }
+        : {}),
       log,
       settings: {
         label: config.label,
@@ -182,7 +199,10 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       intake: () => intake!,
       health: async () => {
         const counts = await store.countMissionsByStatus();
-        return { activeMissions: ACTIVE_STATUSES.reduce((sum, status) => sum + (counts[status] ?? 0), 0) };
+        const activeMissions = ACTIVE_STATUSES.reduce((sum, status) => sum + (counts[status] ?? 0), 0);
+        if (!queue) return { activeMissions, store: "sqlite" };
+        const depth = await queue.depth();
+        return { activeMissions, store: "postgres", queue: { waiting: depth.waiting, running: depth.running, runningHere: queue.runningHere, oldestWaitingMs: depth.oldestWaitingMs } };
       },
       dashboard: dashboard.handle,
       home: landingPage({
@@ -198,6 +218,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   });
   const http = await server.start().catch(async (error: unknown) => {
     // A port in use: nothing is left held for the next attempt.
+    await queue?.stop();
     await store.close();
     removeScratchRoot(commands.runner.scratchRoot);
     throw error;
@@ -211,16 +232,33 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     ? startWebhookRelay({ source: config.webhookProxyUrl, target: `${loopbackUrl(address, port)}${config.webhookPath ?? "/api/github/webhooks"}`, log })
     : undefined;
   // Work left by a previous run: deliveries received but not processed, missions not finished.
-  void intake!.drain();
-  await engine!.resumeAll();
+  if (queue) {
+    // Every instance offers each unfinished mission a turn: a mission that has a job keeps it (one per mission).
+    await queue.scheduleDrain();
+    for (const mission of await store.listMissions({ active: true })) await queue.kick(mission.id);
+    await queue.work(engine!, () => intake!.drain());
+  } else {
+    void intake!.drain();
+    await engine!.resumeAll();
+  }
   return {
     url: `http://${config.host ?? "localhost"}:${port}`,
     store,
     engine: engine!,
     intake: intake!,
+    ...(queue ? { queue } : {}),
     log,
     liveStreams: () => dashboard.liveStreams,
     async idle() {
+      if (queue) {
+        // Every instance's jobs: done when none waits or runs, twice in a row.
+        for (let quiet = 0; quiet < 2; ) {
+          await engine!.idle();
+          quiet = (await queue.empty()) ? quiet + 1 : 0;
+          if (quiet < 2) await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        return;
+      }
       for (let round = 0; round < 2; round++) {
         await intake!.drain();
         await engine!.idle();
@@ -228,7 +266,10 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     },
     async stop() {
       intake!.stop();
-      await engine!.stop();
+      // The engine cuts the steps in flight short; the queue waits for their jobs, each leaving its mission's next turn.
+      const stopping = engine!.stop();
+      await queue?.stop();
+      await stopping;
       dashboard.close();
       await relay?.stop();
       if (runner instanceof SandboxedRunner) await SandboxedRunner.stop();
@@ -245,7 +286,9 @@ export async function startMissions(config: OperatorConfig, options: StartOption
  * need of those (the app's Node, the operator's CA bundle) is made readable by name, nothing more.
  */
 export function commandSetup(config: OperatorConfig): { runner: CommandRunner; toolPath: string } {
-  const scratchRoot = prepareScratchRoot(resolve(config.databasePath));
+  // On PostgreSQL several instances may share a host and a working directory: each gets a scratch root of its own
+  // (one instance starting or stopping would otherwise empty the other's).
+  const scratchRoot = prepareScratchRoot(config.databaseUrl ? `${resolve(config.databasePath)}#${process.pid}` : resolve(config.databasePath));
   let trust: ReturnType<typeof trustEnvironment>;
   try {
     trust = trustEnvironment(config.packageSources, join(scratchRoot, "trust"));

@@ -91,6 +91,12 @@ export interface OperatorConfig {
   };
   /** Least time between two edits of one mission's control comment (`MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS`). */
   controlEditIntervalMs: number;
+  /**
+   * The shared step queue (PostgreSQL only): steps this instance runs at once (`MISSIONS_STEPS_AT_ONCE`),
+   * how often a running step's job says it is alive (`MISSIONS_QUEUE_HEARTBEAT_SECONDS`), and how often
+   * jobs whose instance went silent are looked for and handed on (`MISSIONS_QUEUE_CHECK_SECONDS`).
+   */
+  queue: { stepsAtOnce: number; heartbeatSeconds: number; checkSeconds: number };
   /** A smee.io channel relaying GitHub's webhooks to this process (`WEBHOOK_PROXY_URL`, local development). */
   webhookProxyUrl?: string;
   /** Whether the setup flow creates a relay channel: not in production, nor with a relay or public URL already set. */
@@ -186,6 +192,9 @@ const EnvSchema = z.object({
   NO_SMEE_SETUP: z.string().optional(),
   GH_ORG: z.string().optional(),
   MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS: numberVariable(5, (number) => Number.isFinite(number) && number >= 0, "a number of seconds"),
+  MISSIONS_STEPS_AT_ONCE: positiveInteger(4),
+  MISSIONS_QUEUE_HEARTBEAT_SECONDS: numberVariable(30, (number) => Number.isInteger(number) && number >= 10, "a whole number of seconds, at least 10"),
+  MISSIONS_QUEUE_CHECK_SECONDS: positiveInteger(10),
 });
 
 const DEFAULT_MODELS: Record<string, string> = {
@@ -309,6 +318,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     },
     metrics: { token: values.MISSIONS_METRICS_TOKEN, public: values.MISSIONS_METRICS_PUBLIC === "true" },
     controlEditIntervalMs: values.MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS * 1000,
+    queue: { stepsAtOnce: values.MISSIONS_STEPS_AT_ONCE, heartbeatSeconds: values.MISSIONS_QUEUE_HEARTBEAT_SECONDS, checkSeconds: values.MISSIONS_QUEUE_CHECK_SECONDS },
     webhookProxyUrl: values.WEBHOOK_PROXY_URL,
     // Probot's rule, and no channel either when GitHub can reach the app at its public URL.
     createWebhookChannel: !values.WEBHOOK_PROXY_URL && !values.MISSIONS_PUBLIC_URL && values.NODE_ENV !== "production" && values.NO_SMEE_SETUP !== "true",

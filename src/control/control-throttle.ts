@@ -48,11 +48,11 @@ export class ControlThrottle {
     return slot?.pending?.body ?? slot?.written;
   }
 
-  /** Records a body written by other means (the comment's creation). */
-  markWritten(key: string, body: string): void {
+  /** Records a body written by other means (the comment's creation, or another instance: `at` its time). */
+  markWritten(key: string, body: string, at?: number): void {
     const slot = this.#slot(key);
     slot.written = body;
-    slot.writtenAt = this.#options.now();
+    slot.writtenAt = at ?? this.#options.now();
   }
 
   /** Writes now when the interval allows (or `urgent`), else keeps the body for the end of the interval. */

@@ -52,6 +52,17 @@ export interface EngineDeps {
     mcpServers?: readonly McpServerConfig[];
   };
   now?: () => Date;
+  /**
+   * What each mission's control comment last showed, kept in the shared store when several instances
+   * drive missions (PostgreSQL): an instance that takes a mission over neither rewrites an unchanged
+   * comment nor edits it sooner than the pacing allows.
+   */
+  controlState?: ControlState;
+}
+
+export interface ControlState {
+  read(missionId: string): Promise<{ body: string; at: number } | undefined>;
+  written(missionId: string, body: string, at: number): Promise<void>;
 }
 
 export interface StepContext extends EngineDeps {

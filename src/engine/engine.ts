@@ -23,6 +23,8 @@ interface Drive {
 export class Engine {
   readonly #deps: EngineDeps;
   readonly #drives = new Map<string, Drive>();
+  /** Turns in flight, from the loop or from the shared queue's jobs. */
+  readonly #turns = new Set<Promise<unknown>>();
   readonly #control: ControlThrottle;
   readonly #abort = new AbortController();
   readonly #steps = stepTable((context, mission) => this.#postControl(context, mission));
@@ -68,58 +70,77 @@ export class Engine {
 
   /** Resolves when no mission is being driven (tests and graceful shutdown). */
   async idle(): Promise<void> {
-    while (this.#drives.size > 0) await Promise.all([...this.#drives.values()].map((drive) => drive.promise));
+    while (this.#drives.size > 0 || this.#turns.size > 0) await Promise.all([...[...this.#drives.values()].map((drive) => drive.promise), ...this.#turns]);
   }
 
   /** Stops at the step in flight: it is cancelled and will re-run on the next start. Control comments are brought up to date. */
   async stop(): Promise<void> {
     this.#stopping = true;
     this.#abort.abort();
-    await Promise.all([...this.#drives.values()].map((drive) => drive.promise));
+    await Promise.all([...[...this.#drives.values()].map((drive) => drive.promise), ...[...this.#turns].map((turn) => turn.catch(() => {}))]);
     await this.#control.flushAll();
   }
 
   async #drive(missionId: string): Promise<void> {
+    while ((await this.turn(missionId)) === "again");
+  }
+
+  /**
+   * One turn of the loop: apply people's intents, or run the next step and persist it. "again": the
+   * mission has more to do now; "wait": it waits for people or ended; "stopped": the engine is
+   * stopping and the turn is left for the next start (or another instance). The in-process loop
+   * turns until "wait"; the shared queue (step-queue.ts) runs one turn per job.
+   */
+  async turn(missionId: string): Promise<"again" | "wait" | "stopped"> {
+    const turn = this.#turn(missionId);
+    this.#turns.add(turn);
+    try {
+      return await turn;
+    } finally {
+      this.#turns.delete(turn);
+    }
+  }
+
+  async #turn(missionId: string): Promise<"again" | "wait" | "stopped"> {
     const log = this.#deps.log.child({ mission: missionId });
     const context: StepContext = { ...this.#deps, log, signal: this.#abort.signal, now: this.#deps.now ?? (() => new Date()) };
-    for (;;) {
-      if (this.#stopping) return;
-      let mission = await this.#deps.store.getMission(missionId);
-      if (!mission) return;
-      const intents = await this.#deps.store.pendingIntents(missionId);
-      if (intents.length > 0) {
-        const now = context.now().toISOString();
-        const before = mission;
-        for (const intent of intents) {
-          mission = applyIntent(mission, intent, now, { maxBudgetUsd: this.#deps.settings.maxBudgetUsd });
-          await this.#deps.store.appendEvent({ missionId, kind: "intent-apply", at: now, data: { verb: intent.verb, author: intent.author } });
-        }
-        mission = { ...mission, updatedAt: now };
-        await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), statusChange(before, mission, now));
-        log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
-        await this.#syncControl(context, mission, intents.some((intent) => intent.verb === "status"));
-        continue;
+    if (this.#stopping) return "stopped";
+    let mission = await this.#deps.store.getMission(missionId);
+    if (!mission) return "wait";
+    const intents = await this.#deps.store.pendingIntents(missionId);
+    if (intents.length > 0) {
+      const now = context.now().toISOString();
+      const before = mission;
+      for (const intent of intents) {
+        mission = applyIntent(mission, intent, now, { maxBudgetUsd: this.#deps.settings.maxBudgetUsd });
+        await this.#deps.store.appendEvent({ missionId, kind: "intent-apply", at: now, data: { verb: intent.verb, author: intent.author } });
       }
-      const step = nextStep(mission);
-      if (step.kind === "wait") {
-        // Waiting for people or ended: what the comment shows must be the final word.
-        await this.#syncControl(context, mission);
-        await this.#control.flush(missionId);
-        // A write that failed leaves nothing "written": the final word is tried again, a few times, before the comment is let go.
-        for (let attempt = 1; attempt <= 3 && mission.controlCommentId !== undefined && this.#control.latest(missionId) === undefined && !this.#stopping; attempt++) {
-          await sleep(this.#deps.settings.retryDelayMs * attempt, this.#abort.signal).catch(() => {});
-          await this.#syncControl(context, mission, true);
-          await this.#control.flush(missionId);
-        }
-        if (isTerminal(mission.status)) this.#control.forget(missionId);
-        return;
-      }
-      const events: MissionEvent[] = [];
-      const next = await this.#attempt(context, mission, step, events);
-      if (next === undefined) return;
-      await this.#deps.store.saveMission(next, [], [...events, ...statusChange(mission, next, context.now().toISOString())]);
-      await this.#syncControl(context, next);
+      mission = { ...mission, updatedAt: now };
+      await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), statusChange(before, mission, now));
+      log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
+      await this.#syncControl(context, mission, intents.some((intent) => intent.verb === "status"));
+      return "again";
     }
+    const step = nextStep(mission);
+    if (step.kind === "wait") {
+      // Waiting for people or ended: what the comment shows must be the final word.
+      await this.#syncControl(context, mission);
+      await this.#control.flush(missionId);
+      // A write that failed leaves nothing "written": the final word is tried again, a few times, before the comment is let go.
+      for (let attempt = 1; attempt <= 3 && mission.controlCommentId !== undefined && this.#control.latest(missionId) === undefined && !this.#stopping; attempt++) {
+        await sleep(this.#deps.settings.retryDelayMs * attempt, this.#abort.signal).catch(() => {});
+        await this.#syncControl(context, mission, true);
+        await this.#control.flush(missionId);
+      }
+      if (isTerminal(mission.status)) this.#control.forget(missionId);
+      return "wait";
+    }
+    const events: MissionEvent[] = [];
+    const next = await this.#attempt(context, mission, step, events);
+    if (next === undefined) return "stopped";
+    await this.#deps.store.saveMission(next, [], [...events, ...statusChange(mission, next, context.now().toISOString())]);
+    await this.#syncControl(context, next);
+    return "again";
   }
 
   /** Runs a step; a passing failure is retried with growing delays, a lasting one pauses or blocks the mission. */
@@ -173,6 +194,7 @@ export class Engine {
     const body = renderControl(mission, context.now(), this.#links(mission), await this.#deps.store.usageTotals(mission.id));
     const controlCommentId = await postCommentOnce(context, mission, controlMarker(mission.id), body);
     this.#control.markWritten(mission.id, body);
+    await this.#keepControl(mission.id, body);
     return { ...mission, controlCommentId };
   }
 
@@ -183,11 +205,24 @@ export class Engine {
   async #syncControl(context: StepContext, mission: Mission, force = false): Promise<void> {
     const commentId = mission.controlCommentId;
     if (commentId === undefined) return;
+    if (this.#deps.controlState && this.#control.latest(mission.id) === undefined) {
+      // Another instance may have written it last: its body and time, from the store.
+      const kept = await this.#deps.controlState.read(mission.id).catch(() => undefined);
+      if (kept) this.#control.markWritten(mission.id, kept.body, kept.at);
+    }
     const body = renderControl(mission, context.now(), this.#links(mission), await this.#deps.store.usageTotals(mission.id));
     const withoutClock = (text: string | undefined) => text?.replace(/\| \*\*Elapsed\*\* \|[^\n]*/, "");
     if (!force && withoutClock(this.#control.latest(mission.id)) === withoutClock(body)) return;
-    const write = (text: string) => context.github.updateComment(repoRef(mission), commentId, text);
+    const write = async (text: string) => {
+      await context.github.updateComment(repoRef(mission), commentId, text);
+      await this.#keepControl(mission.id, text);
+    };
     await this.#control.offer(mission.id, body, write, { urgent: force || isTerminal(mission.status) });
+  }
+
+  /** The comment's body as written, for the next instance to take the mission (shared store only). */
+  async #keepControl(missionId: string, body: string): Promise<void> {
+    await this.#deps.controlState?.written(missionId, body, Date.now()).catch((error: unknown) => this.#deps.log.warn({ err: error, mission: missionId }, "could not keep the control comment's state"));
   }
 
   #links(mission: Mission) {

@@ -13,8 +13,14 @@ import { WebhookPayloadSchemas } from "./webhook-payloads.ts";
 export interface IntakeDeps {
   store: MissionStore;
   github: GitHubPort;
-  engine: Engine;
+  /** What drives missions: the engine's in-process loop, or the shared queue (several instances on PostgreSQL). */
+  engine: Pick<Engine, "kick">;
   log: Logger;
+  /**
+   * Deliveries are drained by a job of the shared queue (one drain at a time across instances): the
+   * store enqueues it with each recorded delivery; this asks for one after `delayMs` (a retry).
+   */
+  scheduleDrain?: (delayMs: number) => void;
   settings: { label: string; providers: () => string[]; isPriced?: (model: string) => boolean; maxBudgetUsd: number; defaultBudgetUsd: number; maxLimits?: MissionLimits; mcpServers?: readonly string[] };
   now?: () => Date;
   /** Delay before a delivery that failed for a passing reason is tried again (doubles each time). */
@@ -53,6 +59,8 @@ export class Intake {
       this.#deps.log.info({ delivery: deliveryId }, "delivery seen before; ignored");
       return;
     }
+    // The store enqueued the drain's job with the delivery.
+    if (this.#deps.scheduleDrain) return;
     // After the acknowledgement is on its way: the drain's first reads are synchronous SQLite work.
     setImmediate(() => void this.drain());
   }
@@ -118,6 +126,10 @@ export class Intake {
       if (delay !== undefined) {
         this.#attempts.set(delivery.id, attempts);
         log.warn({ err: error, attempts, delay }, "delivery failed for a passing reason; will retry");
+        if (this.#deps.scheduleDrain) {
+          this.#deps.scheduleDrain(delay);
+          return false;
+        }
         const timer = setTimeout(() => {
           this.#timers.delete(timer);
           void this.drain();

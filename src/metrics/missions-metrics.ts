@@ -2,6 +2,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom
 import { MissionStatusSchema } from "../mission/index.ts";
 import type { MissionStore, StoreChange } from "../store/index.ts";
 
+/** The shared step queue as metrics read it (PostgreSQL; see src/engine/step-queue.ts). */
+export interface QueueGauge {
+  depth(): Promise<{ waiting: number; running: number; oldestWaitingMs: number }>;
+  readonly runningHere: number;
+}
+
 /** One GitHub API call as Octokit saw it. */
 export interface GitHubCall {
   method: string;
@@ -25,7 +31,7 @@ export class MissionsMetrics {
   readonly #githubCalls: Counter<"method" | "route" | "status">;
   readonly #rateLimit: Gauge<"resource">;
 
-  constructor(store: MissionStore) {
+  constructor(store: MissionStore, queue?: QueueGauge) {
     // The process's own metrics under their standard names (process_*, nodejs_*), which every Node.js
     // dashboard and alert expects; the app's own metrics are the missions_* ones.
     collectDefaultMetrics({ register: this.registry });
@@ -40,6 +46,15 @@ export class MissionsMetrics {
         for (const status of MissionStatusSchema.options) this.set({ status }, counts[status] ?? 0);
       },
     });
+    if (queue) {
+      // Read once per scrape, by the first of the queue's gauges to collect.
+      let reading: Promise<{ waiting: number; running: number; oldestWaitingMs: number }> | undefined;
+      const depth = () => (reading ??= queue.depth().finally(() => setImmediate(() => (reading = undefined))));
+      new Gauge({ name: "missions_queue_waiting_steps", help: "Missions' steps waiting in the shared queue for an instance (all instances).", registers, async collect() { this.set((await depth()).waiting); } });
+      new Gauge({ name: "missions_queue_running_steps", help: "Missions' steps running now (all instances).", registers, async collect() { this.set((await depth()).running); } });
+      new Gauge({ name: "missions_queue_oldest_waiting_seconds", help: "How long the oldest waiting step has waited (0: none waits).", registers, async collect() { this.set((await depth()).oldestWaitingMs / 1000); } });
+      new Gauge({ name: "missions_queue_running_here_steps", help: "Missions' steps this instance runs now.", registers, collect() { this.set(queue.runningHere); } });
+    }
     this.#steps = new Counter({ name: "missions_steps_total", help: "Engine steps finished, by step and outcome (ok, failed).", labelNames: ["step", "outcome"], registers });
     this.#stepSeconds = new Histogram({
       name: "missions_step_duration_seconds",

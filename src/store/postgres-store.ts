@@ -4,7 +4,7 @@ import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, S
 import { summaryOf, toTotals } from "./sqlite-store.ts";
 import { summaryFromRow, usageFromRow } from "./summary-row.ts";
 
-export const POSTGRES_SCHEMA_VERSION = 1;
+export const POSTGRES_SCHEMA_VERSION = 2;
 const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
 
 /**
@@ -60,6 +60,8 @@ const MIGRATIONS: string[] = [
      id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, mission_id TEXT NOT NULL, usd_micros BIGINT NOT NULL,
      expires_at TIMESTAMPTZ NOT NULL);
    CREATE INDEX spend_holds_mission ON spend_holds (mission_id, expires_at);`,
+  // What each control comment last showed, and when it was written (epoch ms): shared by the instances.
+  `CREATE TABLE control_comments (mission_id TEXT PRIMARY KEY, body TEXT NOT NULL, written_at BIGINT NOT NULL);`,
 ];
 
 /** The reads a webhook, a health check, a scrape or a model call makes: each has an index (a test reads their plans). */
@@ -124,7 +126,7 @@ export class DatabaseUnavailableError extends Error {
   }
 }
 
-/** Another instance holds the database (`exclusive`): until steps go through the shared queue, one instance drives a database's missions. */
+/** Another holder of the one-instance lock uses the database (`exclusive`). */
 export class DatabaseInUseError extends Error {
   override name = "DatabaseInUseError";
   readonly operatorFacing = true;
@@ -134,8 +136,8 @@ export class DatabaseInUseError extends Error {
 export interface PostgresStoreOptions {
   /**
    * Take the database's one-instance lock (a session advisory lock, dropped with the connection, so
-   * with the process however it ends). The app sets it: missions are driven by an in-process loop
-   * until they are scheduled through the shared queue, and two instances would drive them twice.
+   * with the process however it ends), for a user of the store that must be alone on it. The app does
+   * not: its instances share the database, missions scheduled through the shared queue (step-queue.ts).
    */
   exclusive?: boolean;
   /**
@@ -188,6 +190,12 @@ function toJson(value: unknown): string {
 /** Anything that runs queries: the pool, or one client inside a transaction. */
 export type Queryable = Pick<pg.ClientBase, "query">;
 
+/** See `PostgresMissionStore.commitWith`. */
+export interface CommitWrites {
+  mission?: (client: Queryable, missionId: string) => Promise<void>;
+  delivery?: (client: Queryable) => Promise<void>;
+}
+
 /**
  * The store on PostgreSQL (`DATABASE_URL=postgres://…`), the same `MissionStore` as SQLite's, for
  * instances that share one database. Opened with `PostgresMissionStore.open`. Spend holds live in the
@@ -210,6 +218,7 @@ export class PostgresMissionStore implements MissionStore {
   #listening: Promise<void> | undefined;
   readonly #renewal: NodeJS.Timeout;
   #closed = false;
+  #writes: CommitWrites = {};
 
   private constructor(url: string, pool: pg.Pool, instanceLock: pg.Client | undefined, options: PostgresStoreOptions) {
     this.#url = url;
@@ -257,8 +266,7 @@ export class PostgresMissionStore implements MissionStore {
         instanceLock = await takeInstanceLock(url, options.connectTimeoutMs ?? 10_000);
         if (!instanceLock) {
           throw new DatabaseInUseError(
-            `Another Missions instance is using the PostgreSQL database ${shown}: until missions are scheduled through a shared queue, ` +
-              "one instance drives a database's missions (two would drive the same missions twice). Stop the other instance first, or give this one a database of its own.",
+            `Another Missions process holds the PostgreSQL database ${shown} for itself: stop it first, or give this one a database of its own.`,
           );
         }
       }
@@ -275,6 +283,14 @@ export class PostgresMissionStore implements MissionStore {
       throw error;
     }
     return new PostgresMissionStore(url, pool, instanceLock, options);
+  }
+
+  /**
+   * Writes that commit with the store's own: after a mission is created or saved (the shared queue's
+   * next tick), and after a delivery is recorded (the queue's drain). Set once, before work starts.
+   */
+  commitWith(writes: CommitWrites): void {
+    this.#writes = writes;
   }
 
   /** The connection pool, for what shares the database (a queue): never closed by its users. */
@@ -301,7 +317,13 @@ export class PostgresMissionStore implements MissionStore {
   }
 
   async enqueueDelivery(delivery: Delivery): Promise<boolean> {
-    return this.enqueueDeliveryIn(this.#pool, delivery);
+    const after = this.#writes.delivery;
+    if (!after) return this.enqueueDeliveryIn(this.#pool, delivery);
+    return this.transaction(async (client) => {
+      const fresh = await this.enqueueDeliveryIn(client, delivery);
+      if (fresh) await after(client);
+      return fresh;
+    });
   }
 
   /** `enqueueDelivery` inside the caller's transaction: for a delivery recorded with what it starts. */
@@ -344,6 +366,7 @@ export class PostgresMissionStore implements MissionStore {
       );
       if (result.rowCount !== 1) return false;
       await indexCheckRuns(client, mission);
+      await this.#writes.mission?.(client, mission.id);
       return true;
     });
   }
@@ -414,7 +437,10 @@ export class PostgresMissionStore implements MissionStore {
   }
 
   async saveMission(mission: Mission, appliedIntents: number[] = [], events: MissionEvent[] = []): Promise<void> {
-    await this.transaction((client) => this.saveMissionIn(client, mission, appliedIntents, events));
+    await this.transaction(async (client) => {
+      await this.saveMissionIn(client, mission, appliedIntents, events);
+      await this.#writes.mission?.(client, mission.id);
+    });
   }
 
   /** `saveMission` inside the caller's transaction: for a write that must commit with the mission. */
@@ -642,6 +668,20 @@ export class PostgresMissionStore implements MissionStore {
       .catch(() => {
         // Looked at again at the next renewal; a hold that lapses meanwhile only frees headroom early.
       });
+  }
+
+  /** The control comment's body as last written by any instance, and when (`ControlState`). */
+  async readControl(missionId: string): Promise<{ body: string; at: number } | undefined> {
+    const { rows } = await this.#pool.query("SELECT body, written_at FROM control_comments WHERE mission_id = $1", [missionId]);
+    return rows[0] ? { body: String(rows[0].body), at: Number(rows[0].written_at) } : undefined;
+  }
+
+  async writeControl(missionId: string, body: string, at: number): Promise<void> {
+    await this.#pool.query(
+      `INSERT INTO control_comments (mission_id, body, written_at) VALUES ($1, $2, $3)
+       ON CONFLICT (mission_id) DO UPDATE SET body = excluded.body, written_at = excluded.written_at WHERE control_comments.written_at <= excluded.written_at`,
+      [missionId, body.replaceAll("\u0000", "\uFFFD"), at],
+    );
   }
 
   async usage(missionId: string): Promise<UsageEntry[]> {

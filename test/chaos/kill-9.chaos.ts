@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FAST_ENTRY, MAIN_ENTRY } from "../reliability/support/app-process.ts";
 import { chaosProblems, chaosSummary } from "../reliability/support/chaos-checks.ts";
 import { runKillChaos, type ChaosResult, type KillPhase } from "../reliability/support/kill-chaos.ts";
+import { POSTGRES_TESTS_OFF, startPostgres } from "../helpers/postgres.ts";
 
 // CHAOS_SEED replays a run; CHAOS_KILLS raises or lowers the number of kills.
 const SEED = Number(process.env.CHAOS_SEED ?? 20_261_107);
@@ -64,4 +65,30 @@ describe("kill -9 chaos", () => {
     expect(chaosProblems(result)).toEqual([]);
     expect(new Set(result.kills.map((kill) => kill.phase))).toEqual(new Set(phases));
   });
+
+  it.skipIf(POSTGRES_TESTS_OFF)("two instances on one PostgreSQL database survive kills of whichever instance runs a step, each killed one started again", async () => {
+    const cluster = await startPostgres();
+    try {
+      result = await runKillChaos({
+        entry: FAST_ENTRY,
+        seed: SEED + 2,
+        maxKills: 12,
+        probability: 0.25,
+        forced: ["planning", "worker-tool-loop", "review", "scrutiny", "between-commit-and-push", "check-run-update"],
+        missions: 3,
+        milestones: 1,
+        featuresPerMilestone: 3,
+        timeoutMs: 600_000,
+        instances: 2,
+        restartKilled: true,
+        databaseUrl: await cluster.createDatabase(),
+        env: { MISSIONS_QUEUE_HEARTBEAT_SECONDS: "10", MISSIONS_QUEUE_CHECK_SECONDS: "1" },
+      });
+      console.log(chaosSummary(result));
+      expect(chaosProblems(result)).toEqual([]);
+      expect(result.kills.length).toBeGreaterThan(0);
+    } finally {
+      cluster.stop();
+    }
+  }, 700_000);
 });

@@ -65,7 +65,7 @@ describe("who is obeyed, and what is trusted", () => {
   it("answers /health without revealing anything, and rejects unsigned webhooks", async () => {
     const health = await fetch(`${harness.app.url}/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: "ok", activeMissions: 0 });
+    expect(await health.json()).toEqual({ status: "ok", activeMissions: 0, store: "sqlite" });
     const forged = await fetch(`${harness.app.url}/api/github/webhooks`, {
       method: "POST",
       headers: { "content-type": "application/json", "x-github-event": "issues", "x-github-delivery": "forged-1", "x-hub-signature-256": "sha256=00" },
@@ -90,7 +90,7 @@ describe("who is obeyed, and what is trusted", () => {
     // /health counts active missions in the store (without loading them).
     const active = (await harness.app.store.listMissions({ active: true })).length;
     expect(active).toBeGreaterThan(0);
-    expect(await (await fetch(`${harness.app.url}/health`)).json()).toEqual({ status: "ok", activeMissions: active });
+    expect(await (await fetch(`${harness.app.url}/health`)).json()).toEqual({ status: "ok", activeMissions: active, store: "sqlite" });
   });
 
   it("answers `/mission help` and unknown commands with the list of commands, to anyone", async () => {

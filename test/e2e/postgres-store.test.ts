@@ -70,5 +70,26 @@ describe.skipIf(POSTGRES_TESTS_OFF)("a mission on the PostgreSQL store", () => {
     } finally {
       await client.end();
     }
-  });
+  }, 180_000);
+
+  it("an instance that takes a waiting mission over does not rewrite its unchanged control comment: what it last showed is in the store", async () => {
+    const url = await cluster.createDatabase();
+    harness = await startHarness({ files: FIXTURE_FILES, env: { DATABASE_URL: url } });
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const edits: string[] = [];
+    harness.github.onRequest((request, when) => {
+      if (when === "before" && request.method === "PATCH" && /\/issues\/comments\/\d+$/.test(request.path)) edits.push(request.path);
+    });
+    await harness.startMission();
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission?.status).toBe("awaiting-approval");
+    const before = edits.length;
+    // The new instance offers the waiting mission a turn at boot: it finds the comment up to date.
+    await harness.restart();
+    await harness.settle();
+    expect(edits.length).toBe(before);
+    // A change is still written.
+    await harness.say(mission!.issue.number, "/mission status");
+    expect(edits.length).toBeGreaterThan(before);
+  }, 180_000);
 });

@@ -217,7 +217,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("PostgresMissionStore", () => {
     await admin.query("DROP ROLE reader");
   });
 
-  it("is driven by one app instance at a time (exclusive), until missions are scheduled through a shared queue", async () => {
+  it("is held by one user at a time with `exclusive` (the app itself shares the database between its instances)", async () => {
     const url = await cluster.createDatabase();
     const first = await open(url, { exclusive: true });
     const second = await PostgresMissionStore.open(url, { exclusive: true }).then(
@@ -225,7 +225,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("PostgresMissionStore", () => {
       (error: Error) => error,
     );
     expect(second).toBeInstanceOf(DatabaseInUseError);
-    expect(second?.message).toContain(`Another Missions instance is using the PostgreSQL database postgres://postgres:***@127.0.0.1:${cluster.port}/`);
+    expect(second?.message).toContain(`Another Missions process holds the PostgreSQL database postgres://postgres:***@127.0.0.1:${cluster.port}/`);
     expect(second?.message).not.toContain(cluster.password);
     // An instance that may not run changes nothing, not even the schema (as a newer release would).
     const client = await raw(url);

@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Mission } from "../../../src/mission/index.ts";
-import { SqliteMissionStore, type MissionEvent, type UsageEntry } from "../../../src/store/index.ts";
+import { PostgresMissionStore, SqliteMissionStore, type MissionEvent, type MissionStore, type UsageEntry } from "../../../src/store/index.ts";
 import { missionResponder, type ScriptedPlan } from "../../e2e/mission-script.ts";
 import { startFakeGitHub, type CheckRun, type Comment, type DeliveryResult, type FakeGitHub, type HookedRequest, type Pull } from "../../fakes/github/index.ts";
 import { startFakeModels, type FakeModels, type NormalizedRequest, type RecordedCall } from "../../fakes/models/index.ts";
@@ -29,7 +29,9 @@ export type KillPhase =
   | "comment-posted"
   | "pull-opened"
   | "control-comment-edit"
-  | "timer";
+  | "timer"
+  /** A graceful stop (SIGTERM) by `during`: it cancels the step in flight as a kill would, so the ledger check treats it alike. */
+  | "graceful-stop";
 
 export interface ChaosOptions {
   /** `FAST_ENTRY` or `MAIN_ENTRY`. */
@@ -45,6 +47,22 @@ export interface ChaosOptions {
   milestones: number;
   featuresPerMilestone: number;
   timeoutMs: number;
+  /**
+   * App instances on one store (default 1). With more, `databaseUrl` must be a PostgreSQL database:
+   * people's actions are delivered to the instances in turn, and a kill lands on the instance running
+   * a step (the one whose /health says it runs one), which is not started again: the others carry on.
+   */
+  instances?: number;
+  /** Several instances: start a killed instance again (the chaos suite), instead of leaving it down. */
+  restartKilled?: boolean;
+  /** `postgres://…`; default a SQLite file in the run's directory. */
+  databaseUrl?: string;
+  /** More of the operator's environment (the queue's timings). */
+  env?: Record<string, string>;
+  /** Called every loop turn with the instances, for a rolling restart; resolves when it has done its part. */
+  during?: (apps: AppProcess[], progress: { approved: number; done: number; stopping(): void }) => Promise<void>;
+  /** How long the fake model takes to answer each call (a bench's fixed latency; default at once). */
+  modelLatencyMs?: number;
 }
 
 export interface ChaosResult {
@@ -140,6 +158,7 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
   const home = join(root, "home");
   await Promise.all([mkdir(dataDir), mkdir(appDir), mkdir(home)]);
   const logFile = join(root, "app.log");
+  const instances = options.instances ?? 1;
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? "/usr/bin:/bin",
     HOME: home,
@@ -151,38 +170,61 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
     WEBHOOK_SECRET: github.webhookSecret,
     GHE_HOST: github.host,
     GHE_PROTOCOL: "http",
-    DATABASE_URL: `sqlite:${join(dataDir, "missions.db")}`,
+    DATABASE_URL: options.databaseUrl ?? `sqlite:${join(dataDir, "missions.db")}`,
     MISSIONS_WORKSPACES: join(dataDir, "workspaces"),
     ANTHROPIC_API_KEY: ANTHROPIC_KEY,
     ANTHROPIC_BASE_URL: models.anthropicBaseUrl,
     MISSIONS_MODEL: "anthropic/claude-sonnet-5-5",
     MISSIONS_COMMAND_TIMEOUT_SECONDS: "60",
     MISSIONS_MODEL_TIMEOUT_SECONDS: "60",
+    ...options.env,
   };
-  const app = new AppProcess({ entry: options.entry, env, cwd: appDir, logFile, onUp: (url) => github.setWebhookTarget(url) });
+  const apps = Array.from({ length: instances }, (_, index) =>
+    new AppProcess({ entry: options.entry, env, cwd: appDir, logFile: instances === 1 ? logFile : join(root, `app-${index + 1}.log`), onUp: (url) => github.setWebhookTarget(url) }),
+  );
+  const [app] = apps as [AppProcess];
+  // People's actions go to the instances in turn (GitHub delivers to one address; a load balancer spreads them).
+  let nextTarget = 0;
+  const spread = () => {
+    const up = apps.filter((candidate) => candidate.running);
+    if (instances > 1 && up.length > 0) github.setWebhookTarget(`${up[nextTarget++ % up.length]!.url}/api/github/webhooks`);
+  };
+  const starts = () => apps.reduce((sum, candidate) => sum + candidate.starts, 0);
+  /** The instance a kill lands on: with one, the app; with several, the one running a step now. */
+  const victim = async (): Promise<AppProcess | undefined> => {
+    if (instances === 1) return app.running ? app : undefined;
+    for (const candidate of apps.filter((running) => running.running)) {
+      const health = (await fetch(`${candidate.url}/health`).then((response) => response.json(), () => undefined)) as { queue?: { runningHere?: number } } | undefined;
+      if ((health?.queue?.runningHere ?? 0) > 0) return candidate;
+    }
+    return undefined;
+  };
 
   const kills: Array<{ phase: KillPhase; at: number; generation: number }> = [];
   const callSenders = new WeakMap<NormalizedRequest, { generation: number; alive: boolean }>();
   const forced = new Set<KillPhase>(options.forced ?? ["planning", "worker-start", "worker-tool-loop", "review", "scrutiny", "between-commit-and-push", "check-run-update", "check-run-update-answered", "comment-posted", "pull-opened", "control-comment-edit"]);
   let calm = false;
   const killAt = async (phase: KillPhase): Promise<void> => {
-    if (calm || !app.running || kills.length >= options.maxKills) return;
+    if (calm || kills.length >= options.maxKills) return;
     const first = !kills.some((kill) => kill.phase === phase);
     if (!(first && forced.has(phase))) {
       // Random kills leave room for the forced phases not reached yet, so each one still gets its kill.
       const owed = [...forced].filter((candidate) => !kills.some((kill) => kill.phase === candidate)).length;
       if (kills.length >= options.maxKills - owed || random() >= options.probability) return;
     }
-    kills.push({ phase, at: Date.now(), generation: app.starts });
-    await app.kill();
+    const target = await victim();
+    if (!target) return;
+    kills.push({ phase, at: Date.now(), generation: starts() });
+    await target.kill();
   };
 
   const responder = missionResponder({ plans: [plan], files });
   models.script(async (request) => {
-    callSenders.set(request, { generation: app.starts, alive: app.running });
+    callSenders.set(request, { generation: starts(), alive: apps.some((candidate) => candidate.running) });
     const phase = modelPhase(request);
     if (phase) await killAt(phase);
-    return responder(request);
+    const reply = await responder(request);
+    return options.modelLatencyMs ? { ...reply, delayMs: options.modelLatencyMs } : reply;
   });
   github.onRequest(async (request, when) => {
     const phase = githubPhase(request, when);
@@ -191,6 +233,22 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
 
   let restarting: Promise<void> | undefined;
   const ensureUp = (): Promise<void> => {
+    // Several instances: the killed one stays down, the others carry its missions (or it comes back, `restartKilled`).
+    if (instances > 1) {
+      if (!options.restartKilled) return Promise.resolve();
+      restarting ??= (async () => {
+        try {
+          for (const instance of apps) {
+            if (instance.running) continue;
+            await instance.exited;
+            await instance.start();
+          }
+        } finally {
+          restarting = undefined;
+        }
+      })();
+      return restarting;
+    }
     if (app.running) return Promise.resolve();
     restarting ??= (async () => {
       try {
@@ -212,10 +270,12 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
   /** A person's action whose webhook must reach the app: redelivered (same id) until acknowledged, as an operator would. */
   const deliverReliably = async (act: (deliveryId: string) => Promise<DeliveryResult>): Promise<void> => {
     const deliveryId = randomUUID();
+    spread();
     let result = await act(deliveryId).catch(() => undefined);
     while (!result || result.status >= 300) {
       await new Promise((resolve) => setTimeout(resolve, 20));
       await ensureUp();
+      spread();
       const sent = github.deliveries().find((delivery) => delivery.deliveryId === deliveryId)!;
       result = await github.deliver(sent.event, sent.payload, { deliveryId }).catch(() => undefined);
     }
@@ -227,7 +287,7 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
     github.pulls(OWNER, REPO).some((pull) => pull.head.ref.startsWith(`mission/${issue}-`) && !pull.draft) &&
     botComments(issue).some((comment) => comment.body.includes("Mission complete"));
   try {
-    await app.start();
+    for (const instance of apps) await instance.start();
     for (let index = 0; index < options.missions; index++) {
       const { number } = github.createIssue({ owner: OWNER, repo: REPO, title: `Add greetings ${index + 1}`, body: "Greet everyone, one file per feature.", user: MAINTAINER });
       issues.push(number);
@@ -236,11 +296,16 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
     const approved = new Set<number>();
     while (!issues.every(isDone)) {
       if (Date.now() - started > options.timeoutMs) {
-        const log = await readFile(logFile, "utf8").catch(() => "");
+        const log = (await Promise.all((instances === 1 ? [logFile] : apps.map((_, index) => join(root, `app-${index + 1}.log`))).map((file) => readFile(file, "utf8").catch(() => "")))).join("\n");
         const warnings = log.split("\n").filter((line) => /"level":(40|50|60)/.test(line) && !line.includes("priced as its model family")).slice(-8);
         throw new Error(`chaos run (seed ${options.seed}) did not finish in ${options.timeoutMs / 1000} s after ${kills.length} kills (${kills.map((kill) => kill.phase).join(", ")}); last warnings:\n${warnings.join("\n")}`);
       }
       await ensureUp();
+      await options.during?.(apps, {
+        approved: approved.size,
+        done: issues.filter(isDone).length,
+        stopping: () => kills.push({ phase: "graceful-stop", at: Date.now(), generation: starts() }),
+      });
       for (const issue of issues) {
         if (approved.has(issue) || !botComments(issue).some((comment) => comment.body.includes("Validation contract v1"))) continue;
         approved.add(issue);
@@ -250,9 +315,9 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
     }
     calm = true;
     await github.settled();
-    await app.stop();
+    for (const instance of apps) await instance.stop();
   } catch (error) {
-    await app.kill();
+    await Promise.all(apps.map((instance) => instance.kill()));
     await Promise.all([github.close(), models.close()]);
     // CHAOS_KEEP=1 keeps the store, the checkouts and the app's log of a failed run for a post-mortem.
     if (process.env.CHAOS_KEEP) console.error(`chaos run kept in ${root}`);
@@ -260,7 +325,7 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
     throw error;
   }
 
-  const store = new SqliteMissionStore(join(dataDir, "missions.db"));
+  const store: MissionStore = options.databaseUrl ? await PostgresMissionStore.open(options.databaseUrl) : new SqliteMissionStore(join(dataDir, "missions.db"));
   const missions = await store.listMissions();
   const ledger = (await Promise.all(missions.map((mission) => store.usage(mission.id)))).flat();
   const events = (await Promise.all(missions.map((mission) => store.events(mission.id)))).flat();
@@ -270,7 +335,7 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
     seed: options.seed,
     kills,
     callSenders,
-    starts: app.starts,
+    starts: starts(),
     seconds: (Date.now() - started) / 1000,
     issues,
     plan,
@@ -283,7 +348,7 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
     comments: Object.fromEntries(issues.map((issue) => [issue, github.comments(OWNER, REPO, issue)])),
     pulls: github.pulls(OWNER, REPO),
     calls: models.calls,
-    logs: await readFile(logFile, "utf8"),
+    logs: (await Promise.all((instances === 1 ? [logFile] : apps.map((_, index) => join(root, `app-${index + 1}.log`))).map((file) => readFile(file, "utf8").catch(() => "")))).join("\n"),
     github,
     models,
     gitDir: repo.gitDir,

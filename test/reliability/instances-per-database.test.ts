@@ -8,8 +8,8 @@ import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers
 import { AppProcess, MAIN_ENTRY } from "./support/app-process.ts";
 
 // The app as an operator starts it with DATABASE_URL=postgres://…: a database it cannot reach is one
-// line without the password; until steps go through a shared queue, a second instance on the same
-// database refuses to start (both would drive every mission), and the lock goes with a killed process.
+// line without the password; several instances share one database, their missions scheduled through
+// the shared queue (the two-instance missions are in two-instances.test.ts).
 describe.skipIf(POSTGRES_TESTS_OFF)("the app on PostgreSQL", () => {
   let cluster: TestPostgres;
   let github: FakeGitHub;
@@ -63,23 +63,24 @@ describe.skipIf(POSTGRES_TESTS_OFF)("the app on PostgreSQL", () => {
     expect(said).not.toMatch(/^\s+at /m);
   }, 60_000);
 
-  it("a second instance on the same database exits with a message; the first keeps serving; after kill -9 a new one starts", async () => {
+  it("a second instance on the same database starts beside the first: both serve, and /health names the store and the shared queue", async () => {
     const url = await cluster.createDatabase();
     const first = app("first", url);
-    await first.start();
     const second = app("second", url);
-    await expect(second.start()).rejects.toThrow(/exited while starting \(code 1,/);
-    const said = await readFile(join(root, "second.log"), "utf8");
-    expect(said).toContain("Another Missions instance is using the PostgreSQL database postgres://postgres:***@127.0.0.1:");
-    expect(said).not.toContain(cluster.password);
-    expect(said).not.toMatch(/^\s+at /m);
-    expect(await healthy(first)).toBe(true);
-
-    // The lock is the first instance's connection: it goes with the process, however it ends.
+    await first.start();
+    await second.start();
+    for (const instance of [first, second]) {
+      const health = (await (await fetch(`${instance.url}/health`)).json()) as Record<string, unknown>;
+      expect(health).toMatchObject({ status: "ok", activeMissions: 0, store: "postgres", queue: { waiting: 0, running: 0, runningHere: 0, oldestWaitingMs: 0 } });
+    }
+    // A killed instance takes nothing with it: the other serves on, and a new one joins.
     await first.kill();
+    expect(await healthy(second)).toBe(true);
     const third = app("third", url);
     await third.start();
     expect(await healthy(third)).toBe(true);
-    await third.stop();
+    await Promise.all([second.stop(), third.stop()]);
+    const said = (await readFile(join(root, "second.log"), "utf8")) + (await readFile(join(root, "third.log"), "utf8"));
+    expect(said).not.toContain(cluster.password);
   }, 120_000);
 });

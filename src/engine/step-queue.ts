@@ -1,0 +1,198 @@
+import type { Logger } from "pino";
+import { PgBoss, type Db, type Job } from "pg-boss";
+import type { Queryable } from "../store/postgres-store.ts";
+import type { Engine } from "./engine.ts";
+
+/** The queue of missions' turns: one job per mission at a time (singleton key = mission id). */
+export const STEP_QUEUE = "mission-step";
+/** The queue of webhook drains: one at a time across instances, so commands keep their order. */
+export const INTAKE_QUEUE = "mission-intake";
+const INTAKE_KEY = "deliveries";
+/** pg-boss's tables live in a schema of their own beside the store's. */
+export const QUEUE_SCHEMA = "pgboss";
+
+export interface StepQueueOptions {
+  databaseUrl: string;
+  log: Logger;
+  /** Steps this instance runs at once (`MISSIONS_STEPS_AT_ONCE`). */
+  stepsAtOnce: number;
+  /** How often a running step's job says it is alive; one silent for this long is handed to another instance. */
+  heartbeatSeconds: number;
+  /** How often jobs whose instance went silent are looked for. */
+  checkSeconds: number;
+}
+
+export interface QueueDepth {
+  /** Steps waiting for an instance to take them (not deferred). */
+  waiting: number;
+  /** Steps running now, on any instance. */
+  running: number;
+  /** How long the oldest waiting step has waited (0: none waits). */
+  oldestWaitingMs: number;
+}
+
+type StepJob = Job<{ missionId: string }>;
+
+/**
+ * Missions scheduled through pg-boss on the shared PostgreSQL database: any instance takes any
+ * delivery and any step. A job of `mission-step` is one turn of the engine's loop (load the mission,
+ * `nextStep`, run the step, persist); the store enqueues the next turn in the transaction that
+ * persists the result (`commitWith`), and a delivery's drain in the transaction that records it. The
+ * `stately` policy keeps one active job (and one waiting) per mission; missions run in parallel up to
+ * `stepsAtOnce` per instance. A running job sends heartbeats; a job whose instance dies goes silent,
+ * is failed by pg-boss's supervision on any instance and retried — the turn re-runs from the mission's
+ * last persisted state and the branch's last pushed commit.
+ */
+export class StepQueue {
+  readonly #boss: PgBoss;
+  readonly #log: Logger;
+  readonly #options: StepQueueOptions;
+  #engine: Pick<Engine, "turn"> | undefined;
+  #drain: (() => Promise<void>) | undefined;
+  #stopped = false;
+  /** Jobs this instance runs now, by mission. */
+  readonly #running = new Map<string, number>();
+
+  private constructor(boss: PgBoss, options: StepQueueOptions) {
+    this.#boss = boss;
+    this.#log = options.log.child({ concern: "queue" });
+    this.#options = options;
+  }
+
+  /** Installs (or migrates) pg-boss's schema and the two queues; workers start with `work`. */
+  static async open(options: StepQueueOptions): Promise<StepQueue> {
+    const boss = new PgBoss({
+      connectionString: options.databaseUrl,
+      schema: QUEUE_SCHEMA,
+      max: Math.max(4, options.stepsAtOnce + 2),
+      useListenNotify: true,
+      superviseIntervalSeconds: options.checkSeconds,
+      monitorIntervalSeconds: Math.max(10, options.checkSeconds),
+      schedule: false,
+      application_name: "missions-queue",
+    });
+    const queue = new StepQueue(boss, options);
+    boss.on("error", (error) => queue.#log.warn({ err: error }, "queue error"));
+    await boss.start();
+    const common = {
+      policy: "stately" as const,
+      notify: true,
+      heartbeatSeconds: options.heartbeatSeconds,
+      // A step can run for hours: the heartbeat, not this, tells a live job from a dead one.
+      expireInSeconds: 23 * 3600,
+      // Each retry is an instance that died or a database that failed under the turn: many are allowed.
+      retryLimit: 1000,
+      retryDelay: 1,
+      retryBackoff: true,
+      retryDelayMax: 60,
+      deleteAfterSeconds: 24 * 3600,
+    };
+    for (const name of [STEP_QUEUE, INTAKE_QUEUE]) {
+      if (!(await boss.getQueue(name))) await boss.createQueue(name, common).catch(async (error: unknown) => {
+        // Another instance created it meanwhile.
+        if (!(await boss.getQueue(name))) throw error;
+      });
+    }
+    return queue;
+  }
+
+  /** The job that turns a mission, inside the caller's transaction when given one. */
+  async kick(missionId: string, client?: Queryable, delayMs = 0): Promise<void> {
+    await this.#boss.send(STEP_QUEUE, { missionId }, {
+      singletonKey: missionId,
+      ...(client ? { db: asDatabase(client) } : {}),
+      ...(delayMs > 0 ? { startAfter: new Date(Date.now() + delayMs) } : {}),
+    });
+  }
+
+  /** The job that drains recorded deliveries, inside the caller's transaction when given one. */
+  async scheduleDrain(client?: Queryable, delayMs = 0): Promise<void> {
+    await this.#boss.send(INTAKE_QUEUE, {}, {
+      singletonKey: INTAKE_KEY,
+      ...(client ? { db: asDatabase(client) } : {}),
+      ...(delayMs > 0 ? { startAfter: new Date(Date.now() + delayMs) } : {}),
+    });
+  }
+
+  /** Starts taking jobs: turns of `engine`, drains by `drain`. */
+  async work(engine: Pick<Engine, "turn">, drain: () => Promise<void>): Promise<void> {
+    this.#engine = engine;
+    this.#drain = drain;
+    const polling = { pollingIntervalSeconds: 2, notifyPollingIntervalSeconds: 10 };
+    await this.#boss.work<{ missionId: string }>(STEP_QUEUE, { ...polling, localConcurrency: this.#options.stepsAtOnce }, async ([job]) => {
+      if (job) await this.#turn(job);
+    });
+    await this.#boss.work(INTAKE_QUEUE, { ...polling, localConcurrency: 1 }, async () => {
+      await this.#drain?.();
+    });
+  }
+
+  async #turn(job: StepJob): Promise<void> {
+    const missionId = job.data.missionId;
+    this.#running.set(missionId, (this.#running.get(missionId) ?? 0) + 1);
+    try {
+      if (job.retryCount > 0) this.#log.info({ mission: missionId, attempt: job.retryCount + 1 }, "taking over a mission's turn (its instance stopped or failed)");
+      const outcome = await this.#engine!.turn(missionId);
+      // Stopping: the turn was cut short and is left for another instance (or this one's next start).
+      if (outcome === "stopped") await this.kick(missionId);
+    } finally {
+      const left = (this.#running.get(missionId) ?? 1) - 1;
+      if (left > 0) this.#running.set(missionId, left);
+      else this.#running.delete(missionId);
+    }
+  }
+
+  /** Missions whose turn waits in the queue for a free instance ("queued" on the dashboard). */
+  async queuedMissions(): Promise<string[]> {
+    const { rows } = await this.#boss.getDb().executeSql(
+      `SELECT DISTINCT singleton_key FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('created', 'retry') AND start_after <= now()
+       AND singleton_key NOT IN (SELECT singleton_key FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state = 'active' AND singleton_key IS NOT NULL)`,
+      [STEP_QUEUE],
+    );
+    return rows.map((row) => String(row.singleton_key));
+  }
+
+  /** The queue as `/metrics` and `/health` show it: read from the job table, not a cache. */
+  async depth(): Promise<QueueDepth> {
+    const { rows } = await this.#boss.getDb().executeSql(
+      `SELECT COUNT(*) FILTER (WHERE state IN ('created', 'retry') AND start_after <= now()) AS waiting,
+         COUNT(*) FILTER (WHERE state = 'active') AS running,
+         COALESCE(EXTRACT(EPOCH FROM now() - MIN(created_on) FILTER (WHERE state IN ('created', 'retry') AND start_after <= now())) * 1000, 0) AS oldest
+       FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
+      [STEP_QUEUE],
+    );
+    const row = rows[0] ?? {};
+    return { waiting: Number(row.waiting ?? 0), running: Number(row.running ?? 0), oldestWaitingMs: Math.max(0, Math.round(Number(row.oldest ?? 0))) };
+  }
+
+  /** Steps this instance runs now. */
+  get runningHere(): number {
+    let count = 0;
+    for (const jobs of this.#running.values()) count += jobs;
+    return count;
+  }
+
+  /** No job of either queue waits or runs, on any instance (tests, `idle`). */
+  async empty(): Promise<boolean> {
+    const { rows } = await this.#boss.getDb().executeSql(
+      `SELECT COUNT(*) AS count FROM ${QUEUE_SCHEMA}.job WHERE name = ANY($1::text[]) AND state IN ('created', 'retry', 'active')`,
+      [[STEP_QUEUE, INTAKE_QUEUE]],
+    );
+    return Number(rows[0]?.count ?? 0) === 0;
+  }
+
+  /**
+   * Stops taking jobs and waits for those running (the engine, stopped first, cuts their steps short;
+   * each leaves a job for its mission's next turn), then lets go of the connections.
+   */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#boss.stop({ graceful: true, timeout: 30_000, close: true });
+  }
+}
+
+/** A client inside the store's transaction, as pg-boss takes one (`db` option). */
+function asDatabase(client: Queryable): Db {
+  return { executeSql: async (text: string, values?: unknown[]) => client.query(text, values) };
+}
