@@ -23,7 +23,8 @@ export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.
 export { adoptRevision, checkRevision, currentPlan, describeRevision, isRevision, keepApproved, startRevision } from "./revise.ts";
 export { applySkip } from "./skip.ts";
 export { applyCuratedBulletin, applyMilestoneReview, checkMilestoneReview, CURATED_BULLETIN, setAsideBulletin, type MilestoneReview } from "./milestone-review.ts";
-export { blockOnStep, describeStep, pauseForBudget, pauseForHost, pauseForOutage, StepProgressError, type BudgetReached, type HostFault, type StepFailure } from "./step-failure.ts";
+export { describeStep, type StepLike } from "./describe-step.ts";
+export { blockOnStep, pauseForBudget, pauseForHost, pauseForOutage, StepProgressError, type BudgetReached, type HostFault, type StepFailure } from "./step-failure.ts";
 export { commandRefusal, configProblemsReply, helpReply, labelRefusal, noMissionReply } from "./replies.ts";
 export { completeMission } from "./complete-mission.ts";
 export { blockOnWorker } from "./block-on-worker.ts";
