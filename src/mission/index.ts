@@ -30,3 +30,4 @@ export { completeMission } from "./complete-mission.ts";
 export { blockOnWorker } from "./block-on-worker.ts";
 export { recordPlan, type PlanningOutcome } from "./record-plan.ts";
 export { renderCheckSummary, renderUserTestingSummary, scrutinyFailures, stoppedCheckSummary, type CommandRun, type ReviewFinding } from "./render-check-summary.ts";
+export { afterStoppedValidation, finishedCheckActions, parseRequestedAction, RESUME_ACTION, revalidateAction, type RequestedAction } from "./check-run-actions.ts";
