@@ -24,11 +24,10 @@ describe("a mission stopped during validation", () => {
       env: { MISSIONS_BUDGET_USD: "1", MISSIONS_PRICES: JSON.stringify(PRICES), MISSIONS_PUBLIC_URL: "https://missions.example.test" },
     });
     const normal = missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: qa });
-    let dear = true;
     harness.models.script((request): Reply => {
       // The QA agent takes its time; scrutiny's first answer spends nearly all that is left, so its next call is refused.
-      if (dear && isUserTesting(request)) return { ...normal(request), delayMs: 1_500 };
-      if (dear && isScrutiny(request) && request.messages.length === 1) {
+      if (isUserTesting(request)) return { ...normal(request), delayMs: 1_500 };
+      if (isScrutiny(request) && request.messages.length === 1) {
         const spent = harness.models.calls.reduce((sum, call) => sum + call.usage.outputTokens, 0) * USD_PER_TOKEN;
         return { toolCalls: [{ name: "read_file", arguments: { path: "server.js" } }], usage: { outputTokens: Math.round((0.97 - spent) / USD_PER_TOKEN) } };
       }
