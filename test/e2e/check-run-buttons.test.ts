@@ -33,6 +33,8 @@ describe("buttons on the check runs", () => {
     const userTesting = () => harness.github.checkRuns(OWNER, REPO).filter((check) => check.name === "Mission user testing · Greeting form");
     const [stopped] = userTesting();
     expect(stopped).toMatchObject({ status: "completed", conclusion: "cancelled", actions: [{ label: "Resume", description: "Resume the mission", identifier: "resume" }] });
+    // The pull request links the mission's dashboard page.
+    expect(harness.github.pulls(OWNER, REPO)[0]!.body).toContain(`[Mission dashboard](https://missions.example.test/missions/${paused!.id})`);
     const commentsBefore = harness.github.comments(OWNER, REPO, issue).length;
 
     // A reader's press: nothing happens, and nothing fails.

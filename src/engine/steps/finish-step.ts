@@ -1,6 +1,7 @@
 import { completeMission, finishNotice, renderPullBody, type Mission } from "../../mission/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
+import { dashboardUrl } from "./dashboard-url.ts";
 import { repoRef } from "./remote-access.ts";
 
 /**
@@ -11,7 +12,7 @@ export async function finishStep(context: StepContext, mission: Mission): Promis
   const now = context.now().toISOString();
   const finished: Mission = { ...mission, finishedAt: now, updatedAt: now };
   const repo = repoRef(mission);
-  const body = renderPullBody(finished, { costUsd: (await context.store.usageTotals(mission.id)).usd, githubWebUrl: context.settings.githubWebUrl });
+  const body = renderPullBody(finished, { costUsd: (await context.store.usageTotals(mission.id)).usd, githubWebUrl: context.settings.githubWebUrl, dashboardUrl: dashboardUrl(context, finished) });
   const pull = await ensurePullRequest(context, finished, body);
   await context.github.updatePull(repo, pull.number, { body });
   // Finished again with no new change: a pull request a person turned back to draft stays so.

@@ -1,6 +1,7 @@
 import type { CheckRunInput } from "../../github/index.ts";
 import { afterStoppedValidation, finishedCheckActions, stoppedCheckSummary, type Mission } from "../../mission/index.ts";
 import type { StepContext } from "../engine-deps.ts";
+import { dashboardUrl } from "./dashboard-url.ts";
 import { repoRef } from "./remote-access.ts";
 
 export type Validator = "scrutiny" | "user-testing" | "reviewer";
@@ -25,11 +26,6 @@ const stoppedBy = new WeakMap<object, StoppedValidation>();
 /** The check runs a stopped validation cancelled, carried by the error that stopped it. */
 export function stoppedValidation(error: unknown): StoppedValidation | undefined {
   return typeof error === "object" && error !== null ? stoppedBy.get(error) : undefined;
-}
-
-/** The mission's page on the dashboard, when the operator configured where people reach the app. */
-export function dashboardUrl(context: StepContext, mission: Mission): string | undefined {
-  return context.settings.publicUrl ? `${context.settings.publicUrl}/missions/${mission.id}` : undefined;
 }
 
 /**
