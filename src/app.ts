@@ -11,6 +11,8 @@ export const WEBHOOK_EVENTS = [
   "pull_request_review.submitted",
   "pull_request_review_comment.created",
   "check_run.rerequested",
+  "check_run.requested_action",
+  "check_suite.rerequested",
 ] as const;
 
 export interface AppParts {

@@ -8,6 +8,7 @@ import {
   nextStep,
   type Mission,
   type MissionStatus,
+  validatorOf,
 } from "../mission/index.ts";
 
 const STATUS: Record<MissionStatus, string> = {
@@ -94,7 +95,14 @@ export function renderControl(mission: Mission, now: Date, links: ControlLinks, 
       const ownToDo = own.filter((feature) => mission.features[feature.id]?.status !== "skipped").length;
       const state = mission.milestones[milestone.id];
       const validation = state?.status === "passed" ? "✅ passed" : state?.status === "failed" ? "❌ failed" : state?.round ? `🔁 repair round ${state.round}` : "⏳";
-      const check = state?.checkRunId !== undefined ? ` · [check run](${links.repositoryUrl}/runs/${state.checkRunId})` : "";
+      // Both validators' check runs, when user testing had one: each says what it found.
+      const run = (id: number) => `${links.repositoryUrl}/runs/${id}`;
+      const check =
+        state?.checkRunId === undefined
+          ? ""
+          : state.userTestingCheckRunId !== undefined
+            ? ` · [scrutiny](${run(state.checkRunId)}) · [user testing](${run(state.userTestingCheckRunId)})`
+            : ` · [check run](${run(state.checkRunId)})`;
       lines.push(`| ${milestone.id} ${escapeCell(milestone.title)} | ${ownDone}/${ownToDo} | ${validation}${check} |`);
     }
   }
@@ -139,7 +147,7 @@ function describeActivity(mission: Mission): string | undefined {
       return `worker on **${step.featureId}** ${feature ? escapeCell(feature.title) : ""}`;
     }
     case "validate":
-      return `scrutiny validator on milestone **${step.milestoneId}**`;
+      return `validators on milestone **${step.milestoneId}** (scrutiny, code reviews${hasUserTesting(mission, step.milestoneId) ? ", user testing" : ""})`;
     case "plan-repair":
       return `orchestrator is planning the repair of milestone **${step.milestoneId}**`;
     case "review-milestone":
@@ -171,4 +179,9 @@ function describeBudget(usage: ControlUsage, capUsd: number): string {
   const tokens = (count: number) => (count >= 1_000_000 ? `${(count / 1_000_000).toFixed(1)}M` : count >= 1_000 ? `${(count / 1_000).toFixed(1)}k` : String(count));
   const cached = usage.inputTokens > 0 ? ` · ${Math.round((usage.cacheReadTokens / usage.inputTokens) * 100)}% of input read from cache` : "";
   return `${bar(Math.min(usage.usd, capUsd), capUsd)} $${usage.usd.toFixed(2)} of $${capUsd.toFixed(2)} · ${tokens(usage.inputTokens)} tokens in, ${tokens(usage.outputTokens)} out${cached}`;
+}
+
+/** Whether the milestone has assertions the user-testing validator checks. */
+function hasUserTesting(mission: Mission, milestoneId: string): boolean {
+  return (approvedPlan(mission)?.assertions ?? []).some((assertion) => assertion.milestoneId === milestoneId && validatorOf(assertion) === "user-testing");
 }

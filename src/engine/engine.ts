@@ -9,6 +9,7 @@ import { stepEvents } from "./step-events.ts";
 import { runStep, stepTable, type WorkStep } from "./step-table.ts";
 import { postCommentOnce } from "./steps/post-comment-once.ts";
 import { repoRef } from "./steps/remote-access.ts";
+import { reportStoppedValidation } from "./steps/validation-checks.ts";
 
 interface Drive {
   promise: Promise<void>;
@@ -156,7 +157,10 @@ export class Engine {
       return { ...next, stepFailures: 0, updatedAt: context.now().toISOString() };
     } catch (error) {
       if (this.#stopping) return undefined;
-      return this.#failed(context, mission, step, error);
+      const next = await this.#failed(context, mission, step, error);
+      // A validation that stopped cancelled its check runs: they say now how the mission goes on.
+      await reportStoppedValidation(context, error, next);
+      return next;
     }
   }
 

@@ -2,7 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { Logger } from "pino";
 import { parseRepositoryConfig, REPOSITORY_CONFIG_PATH } from "../config/index.ts";
 import { hasWriteAccess, type GitHubPort, type RepoRef } from "../github/index.ts";
-import { commandRefusal, configProblemsReply, helpReply, labelRefusal, newMission, noMissionReply, parseCommands, type Command, type Mission, type MissionLimits } from "../mission/index.ts";
+import { approvedPlan, commandRefusal, configProblemsReply, helpReply, labelRefusal, newMission, noMissionReply, parseCommands, parseRequestedAction, type Command, type Mission, type MissionLimits } from "../mission/index.ts";
 import type { Delivery, MissionStore } from "../store/index.ts";
 import type { Engine } from "./engine.ts";
 import { isRetryable } from "./is-retryable.ts";
@@ -31,7 +31,7 @@ export interface IntakeDeps {
 /** Help and refusal replies one person can get on one issue within an hour. */
 const REPLIES_PER_HOUR = 2;
 
-const EVENTS = new Set(["issues", "issue_comment", "pull_request", "pull_request_review", "pull_request_review_comment", "check_run"]);
+const EVENTS = new Set(["issues", "issue_comment", "pull_request", "pull_request_review", "pull_request_review_comment", "check_run", "check_suite"]);
 
 /**
  * Webhooks in: each delivery is stored (GitHub redelivers; the id makes that harmless) and
@@ -116,6 +116,9 @@ export class Intake {
         await this.#reviewCommented(parsed.data as never, log);
       } else if (delivery.event === "check_run") {
         await this.#rerequested(parsed.data as never, log);
+        await this.#actionRequested(parsed.data as never, delivery.id, log);
+      } else if (delivery.event === "check_suite") {
+        await this.#suiteRerequested(parsed.data as never, log);
       }
       await this.#deps.store.completeDelivery(delivery.id);
       this.#attempts.delete(delivery.id);
@@ -351,6 +354,67 @@ export class Intake {
     void this.#deps.engine.kick(found.mission.id);
   }
 
+  /**
+   * A button pressed on one of the app's check runs (Resume, Re-run validation): obeyed as the comment
+   * command it stands for, from people with write access; anyone else's press changes nothing.
+   */
+  async #actionRequested(payload: RerequestPayload, deliveryId: string, log: Logger): Promise<void> {
+    if (payload.action !== "requested_action" || !payload.requested_action) return;
+    const requested = parseRequestedAction(payload.requested_action.identifier);
+    if (!requested) return;
+    const repo = toRepo(payload);
+    const mission = await this.#missionOfCheckRun(repo, payload.check_run);
+    if (!mission) return;
+    if (!hasWriteAccess(await this.#deps.github.permission(repo, payload.sender.login))) {
+      log.info({ sender: payload.sender.login, action: requested.verb }, "check run button from someone without write access; ignored");
+      return;
+    }
+    await this.#deps.store.addIntent(mission.id, {
+      verb: requested.verb,
+      text: requested.verb === "revalidate" ? requested.milestoneId : "",
+      author: payload.sender.login,
+      at: new Date().toISOString(),
+      source: `check-run-action:${payload.check_run.id}:${deliveryId}`,
+    });
+    log.info({ mission: mission.id, action: requested.verb }, "check run button obeyed");
+    void this.#deps.engine.kick(mission.id);
+  }
+
+  /** "Re-run all" on the app's checks of a commit: the milestone validated on that commit is validated again, as Re-run does. */
+  async #suiteRerequested(payload: SuitePayload, log: Logger): Promise<void> {
+    if (payload.action !== "rerequested") return;
+    const repo = toRepo(payload);
+    const numbers = payload.check_suite.pull_requests?.map((pull) => pull.number) ?? [];
+    let mission: Mission | undefined;
+    for (const number of numbers) mission ??= await this.#missionForPull(repo, number);
+    if (!mission) return;
+    // The milestone whose validation ran on that commit; else the one validation would run on next.
+    const plan = approvedPlan(mission);
+    const milestoneId =
+      Object.entries(mission.milestones).find(([, state]) => state.headSha === payload.check_suite.head_sha || state.kept?.headSha === payload.check_suite.head_sha)?.[0] ??
+      plan?.milestones.find((milestone) => mission.milestones[milestone.id]?.status !== "passed")?.id;
+    if (!milestoneId) return;
+    if (!hasWriteAccess(await this.#deps.github.permission(repo, payload.sender.login))) {
+      log.info({ sender: payload.sender.login }, "re-run of all checks from someone without write access; ignored");
+      return;
+    }
+    await this.#deps.store.addIntent(mission.id, {
+      verb: "revalidate",
+      text: milestoneId,
+      author: payload.sender.login,
+      at: new Date().toISOString(),
+      source: `check-suite:${payload.check_suite.id}:${Date.now()}`,
+    });
+    void this.#deps.engine.kick(mission.id);
+  }
+
+  /** The mission a check run belongs to: the app names it in the check run's `external_id`; else the recorded check runs. */
+  async #missionOfCheckRun(repo: RepoRef, checkRun: { id: number; external_id?: string | null }): Promise<Mission | undefined> {
+    const named = checkRun.external_id ? await this.#deps.store.getMission(checkRun.external_id) : undefined;
+    if (named && named.repo.owner.toLowerCase() === repo.owner.toLowerCase() && named.repo.name.toLowerCase() === repo.name.toLowerCase()) return named;
+    return (await this.#deps.store.findMissionByCheckRun(repo.owner, repo.name, checkRun.id))?.mission;
+  }
+
   #missionForPull(repo: RepoRef, number: number): Promise<Mission | undefined> {
     return this.#deps.store.findMissionByPull(repo.owner, repo.name, number);
   }
@@ -364,6 +428,7 @@ type ReviewPayload = Payloads["pull_request_review"];
 type ReviewCommentPayload = Payloads["pull_request_review_comment"];
 type PullPayload = Payloads["pull_request"];
 type RerequestPayload = Payloads["check_run"];
+type SuitePayload = Payloads["check_suite"];
 
 function toRepo(payload: { repository: { owner: { login: string }; name: string }; installation: { id: number } }): RepoRef {
   return { owner: payload.repository.owner.login, name: payload.repository.name, installationId: payload.installation.id };

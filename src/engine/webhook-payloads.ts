@@ -30,7 +30,20 @@ export const WebhookPayloadSchemas = {
   }),
   check_run: z.object({
     action: z.string(),
-    check_run: z.object({ id: z.number().int(), name: z.string(), head_sha: z.string(), rerequested_at: z.string().optional() }),
+    check_run: z.object({ id: z.number().int(), name: z.string(), head_sha: z.string(), rerequested_at: z.string().optional(), external_id: z.string().nullable().optional() }),
+    /** The button pressed on the check run's page (`requested_action`). */
+    requested_action: z.object({ identifier: z.string().max(20) }).nullable().optional(),
+    repository: Repository,
+    sender: Actor,
+    installation: Installation,
+  }),
+  check_suite: z.object({
+    action: z.string(),
+    check_suite: z.object({
+      id: z.number().int(),
+      head_sha: z.string(),
+      pull_requests: z.array(z.object({ number: z.number().int() })).max(100).nullable().optional(),
+    }),
     repository: Repository,
     sender: Actor,
     installation: Installation,

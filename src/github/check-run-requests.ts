@@ -3,6 +3,7 @@ import type { CheckRunInput } from "./github-port.ts";
 /** GitHub's limits on check runs. */
 export const CHECK_OUTPUT_LIMIT = 65_535;
 export const ANNOTATIONS_PER_REQUEST = 50;
+export const MAX_ACTIONS = 3;
 
 /**
  * Splits a check run into requests GitHub accepts: text within 65,535 characters, annotations
@@ -30,6 +31,7 @@ export function toCheckRunRequests(input: CheckRunInput) {
     ...(input.status === "completed" && input.conclusion ? { conclusion: input.conclusion } : {}),
     ...(input.externalId ? { external_id: input.externalId } : {}),
     ...(input.detailsUrl ? { details_url: input.detailsUrl } : {}),
+    ...(input.actions ? { actions: input.actions.slice(0, MAX_ACTIONS).map((action) => ({ label: action.label.slice(0, 20), description: action.description.slice(0, 40), identifier: action.identifier.slice(0, 20) })) } : {}),
     ...(input.status === "completed" ? { completed_at: new Date().toISOString() } : {}),
   };
   const requests = [{ ...common, output: output(annotations.slice(0, ANNOTATIONS_PER_REQUEST)) }];

@@ -25,6 +25,18 @@ export interface CheckRunInput {
   annotations?: Annotation[];
   externalId?: string;
   detailsUrl?: string;
+  /**
+   * Buttons on the check run's page (GitHub shows at most three: label ≤ 20 characters, description
+   * ≤ 40, identifier ≤ 20). Pressing one sends `check_run` `requested_action` with its identifier. An
+   * empty list takes the buttons away.
+   */
+  actions?: CheckRunAction[];
+}
+
+export interface CheckRunAction {
+  label: string;
+  description: string;
+  identifier: string;
 }
 
 export interface Annotation {

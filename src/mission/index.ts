@@ -24,7 +24,8 @@ export { pauseForWorkflows, type WorkflowsRefusal } from "./pause-for-workflows.
 export { adoptRevision, checkRevision, currentPlan, describeRevision, isRevision, keepApproved, startRevision } from "./revise.ts";
 export { applySkip } from "./skip.ts";
 export { applyCuratedBulletin, applyMilestoneReview, checkMilestoneReview, CURATED_BULLETIN, setAsideBulletin, type MilestoneReview } from "./milestone-review.ts";
-export { blockOnStep, describeStep, pauseForBudget, pauseForHost, pauseForOutage, StepProgressError, type BudgetReached, type HostFault, type StepFailure } from "./step-failure.ts";
+export { describeStep, type StepLike } from "./describe-step.ts";
+export { blockOnStep, pauseForBudget, pauseForHost, pauseForOutage, StepProgressError, type BudgetReached, type HostFault, type StepFailure } from "./step-failure.ts";
 export { commandRefusal, configProblemsReply, helpReply, labelRefusal, noMissionReply } from "./replies.ts";
 export { completeMission } from "./complete-mission.ts";
 export { blockOnWorker } from "./block-on-worker.ts";
@@ -32,3 +33,4 @@ export { recordPlan, type PlanningOutcome } from "./record-plan.ts";
 export { renderCheckSummary, renderUserTestingSummary, scrutinyFailures, stoppedCheckSummary, type CommandRun, type ReviewFinding } from "./render-check-summary.ts";
 export { parseCoverage, type Coverage } from "./parse-coverage.ts";
 export { buildMissionReport, countDiff, isTestPath, type DiffStats, type LedgerRow, type MissionReport, type ReportEvent } from "./mission-report.ts";
+export { afterStoppedValidation, finishedCheckActions, parseRequestedAction, RESUME_ACTION, revalidateAction, type RequestedAction } from "./check-run-actions.ts";

@@ -85,7 +85,13 @@ export function renderUserTestingSummary(
   return lines.join("\n");
 }
 
-/** A check run whose validation stopped half-way (budget, abort, an outage): why, in one line, and that it runs again. */
-export function stoppedCheckSummary(message: string): string {
-  return `Validation stopped before it finished: ${message.split("\n")[0]!.slice(0, 500)}. It runs again when the mission goes on.`;
+/**
+ * A check run whose validation stopped half-way (budget, abort, an outage): why, in one line, and
+ * what makes it run again — by default that it runs again when the mission goes on.
+ */
+export function stoppedCheckSummary(message: string, next = "It runs again when the mission goes on."): string {
+  const why = message.split("\n")[0]!.trim().slice(0, 500);
+  // A reason that ends a sentence itself gets no second full stop.
+  const end = /[.!?…:]$/.test(why) ? "" : ".";
+  return `Validation stopped before it finished: ${why}${end} ${next}`;
 }

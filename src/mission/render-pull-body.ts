@@ -7,7 +7,7 @@ import { renderReportSummary } from "./render-report-summary.ts";
 const VERDICT = { pass: "✅ pass", fail: "❌ fail", pending: "⏳ pending", skipped: "⏭️ skipped — not verified" } as const;
 
 /** The pull request body: the contract with every assertion's verdict, evidence and commit. */
-export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string; costUsd?: number; githubWebUrl?: string; report?: MissionReport } = {}): string {
+export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string; costUsd?: number; githubWebUrl?: string; report?: MissionReport; dashboardUrl?: string } = {}): string {
   const runUrl = (id: number) => `${links.githubWebUrl ?? "https://github.com"}/${mission.repo.owner}/${mission.repo.name}/runs/${id}`;
   const plan = approvedPlan(mission);
   if (!plan) return `Mission for #${mission.issue.number}.`;
@@ -48,6 +48,8 @@ export function renderPullBody(mission: Mission, links: { checkRunsUrl?: string;
   const ended = Date.parse(mission.finishedAt ?? mission.updatedAt);
   const cost = links.costUsd !== undefined ? ` Model cost: $${links.costUsd.toFixed(2)}.` : "";
   lines.push("", `Duration: ${formatDuration(ended - started)}.${cost}${links.checkRunsUrl ? ` [Check runs](${links.checkRunsUrl})` : ""}`);
+  // The mission's live page: progress, the validators' findings, the spend.
+  if (links.dashboardUrl) lines.push("", `[Mission dashboard](${links.dashboardUrl})`);
   return lines.join("\n");
 }
 

@@ -1,19 +1,6 @@
 import type { Mission } from "./mission.ts";
+import { describeStep } from "./describe-step.ts";
 import type { Step } from "./next-step.ts";
-
-/** A step in a sentence for people: "implementing F1", "validating milestone M1", "choose branch". */
-export function describeStep(step: Step): string {
-  switch (step.kind) {
-    case "implement":
-      return `implementing ${step.featureId}`;
-    case "validate":
-      return `validating milestone ${step.milestoneId}`;
-    case "plan":
-      return "planning";
-    default:
-      return step.kind.replace("-", " ");
-  }
-}
 
 export interface BudgetReached {
   spentUsd: number;

@@ -102,3 +102,20 @@ describe("clip", () => {
     expect(clipped).toBe(`${"x".repeat(100 - "\n\n… (truncated)".length)}\n\n… (truncated)`);
   });
 });
+
+describe("toCheckRunRequests with buttons", () => {
+  it("sends at most three actions, within GitHub's lengths, and an empty list to take them away", () => {
+    const base = { name: "Mission scrutiny · M1", headSha: "abc", status: "completed" as const, conclusion: "cancelled" as const, title: "t", summary: "s" };
+    const action = (n: number) => ({ label: `Button number ${n} that is long`, description: "d".repeat(50), identifier: `identifier-${n}-too-long-for-github` });
+    const [request] = toCheckRunRequests({ ...base, actions: [1, 2, 3, 4].map(action), detailsUrl: "https://missions.example.test/missions/m1" });
+    expect(request!.actions).toHaveLength(3);
+    for (const sent of request!.actions!) {
+      expect(sent.label.length).toBeLessThanOrEqual(20);
+      expect(sent.description.length).toBeLessThanOrEqual(40);
+      expect(sent.identifier.length).toBeLessThanOrEqual(20);
+    }
+    expect(request!.details_url).toBe("https://missions.example.test/missions/m1");
+    expect(toCheckRunRequests({ ...base, actions: [] })[0]!.actions).toEqual([]);
+    expect(toCheckRunRequests(base)[0]).not.toHaveProperty("actions");
+  });
+});

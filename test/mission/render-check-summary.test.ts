@@ -67,3 +67,12 @@ describe("stoppedCheckSummary", () => {
     expect(stoppedCheckSummary("the budget is reached\nstack…")).toBe("Validation stopped before it finished: the budget is reached. It runs again when the mission goes on.");
   });
 });
+
+describe("stoppedCheckSummary with a reason that ends its own sentence", () => {
+  it("adds no second full stop, and says what comes next", () => {
+    const summary = stoppedCheckSummary("fix what it reports, then comment `/mission resume`.\nstack…", "The mission is paused.");
+    expect(summary).toBe("Validation stopped before it finished: fix what it reports, then comment `/mission resume`. The mission is paused.");
+    expect(summary).not.toContain("..");
+    expect(stoppedCheckSummary("is it reached?")).toBe("Validation stopped before it finished: is it reached? It runs again when the mission goes on.");
+  });
+});

@@ -65,6 +65,11 @@ describe("what people read", () => {
     expect(body).toContain("0/2 passed");
     expect(body).toContain("[#8](https://github.com/acme/app/pull/8) (draft)");
     expect(body).toContain("| M1 First | 1/2 | 🔁 repair round 1 · [check run](https://github.com/acme/app/runs/42) |");
+    // With user testing, both check runs are linked, each by its validator's name.
+    const both = { ...withCheck, milestones: { M1: { ...withCheck.milestones.M1, userTestingCheckRunId: 43 } } };
+    expect(renderControl(both, new Date("2026-01-01T12:30:00.000Z"), { repositoryUrl: "https://github.com/acme/app" })).toContain(
+      "| M1 First | 1/2 | 🔁 repair round 1 · [scrutiny](https://github.com/acme/app/runs/42) · [user testing](https://github.com/acme/app/runs/43) |",
+    );
     // The latest handoff in two lines: what was done, then what is left.
     expect(body).toContain("**Latest handoff** (F1, done): Did one.<br>\nnothing left undone · tests run");
     expect(body).toContain("**Validators found**: `VAL-A-001` broken; `npm test` exited with 1");
@@ -108,5 +113,8 @@ describe("what people read", () => {
     expect(body).toContain("| `VAL-A-001` one works | ✅ pass | tests pass | abcdef1 |");
     expect(body).toContain("| `VAL-A-002` two works | ⏳ pending |  |  |");
     expect(body).toContain("- ✅ **F1** One — abcdef1");
+    expect(body).not.toContain("Mission dashboard");
+    // With a dashboard configured, the body links the mission's page.
+    expect(renderPullBody(approved, { dashboardUrl: "https://missions.example.com/missions/m1" })).toContain("[Mission dashboard](https://missions.example.com/missions/m1)");
   });
 });

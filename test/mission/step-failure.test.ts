@@ -1,18 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { applyIntent, blockOnStep, describeStep, nextStep, pauseForBudget, pauseForHost, pauseForOutage } from "../../src/mission/index.ts";
+import { applyIntent, blockOnStep, nextStep, pauseForBudget, pauseForHost, pauseForOutage } from "../../src/mission/index.ts";
 import { awaitingApproval, intent } from "./fixtures.ts";
 
 const running = () => ({ ...applyIntent(awaitingApproval(), intent("approve"), "2026-01-01T12:00:00.000Z", { maxBudgetUsd: 10 }), branch: "mission/7-do-things" });
-
-describe("describeStep", () => {
-  it("names the step in words for people", () => {
-    expect(describeStep({ kind: "implement", featureId: "F1" })).toBe("implementing F1");
-    expect(describeStep({ kind: "validate", milestoneId: "M1" })).toBe("validating milestone M1");
-    expect(describeStep({ kind: "plan" })).toBe("planning");
-    expect(describeStep({ kind: "choose-branch" })).toBe("choose branch");
-    expect(describeStep({ kind: "plan-repair", milestoneId: "M1" })).toBe("plan repair");
-  });
-});
 
 describe("pauseForBudget", () => {
   it("pauses for the budget and says what was spent and how to go on", () => {

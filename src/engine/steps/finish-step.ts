@@ -2,6 +2,7 @@ import { completeMission, finishNotice, renderPullBody, type Mission } from "../
 import type { StepContext } from "../engine-deps.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
 import { measureBranch, missionReportFor } from "./mission-report-for.ts";
+import { dashboardUrl } from "./dashboard-url.ts";
 import { repoRef } from "./remote-access.ts";
 
 /**
@@ -14,7 +15,7 @@ export async function finishStep(context: StepContext, mission: Mission): Promis
   const repo = repoRef(mission);
   await measureBranch(context, finished);
   const report = await missionReportFor(context, finished);
-  const body = renderPullBody(finished, { costUsd: (await context.store.usageTotals(mission.id)).usd, githubWebUrl: context.settings.githubWebUrl, report });
+  const body = renderPullBody(finished, { costUsd: (await context.store.usageTotals(mission.id)).usd, githubWebUrl: context.settings.githubWebUrl, report, dashboardUrl: dashboardUrl(context, finished) });
   const pull = await ensurePullRequest(context, finished, body);
   await context.github.updatePull(repo, pull.number, { body });
   // Finished again with no new change: a pull request a person turned back to draft stays so.

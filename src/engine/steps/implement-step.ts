@@ -24,6 +24,7 @@ import { ensurePullRequest } from "./ensure-pull-request.ts";
 import { mcpToolsFor } from "./mcp-tools-for.ts";
 import { publishCommit } from "./publish-commit.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
+import { dashboardUrl } from "./dashboard-url.ts";
 import { safeEnvironment } from "./safe-environment.ts";
 
 /**
@@ -134,7 +135,7 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   context.log.info({ feature: featureId, sha, files: files.length, status: handoff.status }, "feature committed");
   let next = recordHandoff(mission, { featureId, handoff, commitSha: sha, files, from, continuations: limits.continuations, branch });
   if (!next.pr) {
-    const pull = await ensurePullRequest(context, next, renderPullBody(next, { githubWebUrl: context.settings.githubWebUrl }));
+    const pull = await ensurePullRequest(context, next, renderPullBody(next, { githubWebUrl: context.settings.githubWebUrl, dashboardUrl: dashboardUrl(context, next) }));
     next = { ...next, pr: { number: pull.number, nodeId: pull.nodeId, ready: !pull.draft } };
   }
   return next;

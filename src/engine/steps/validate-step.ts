@@ -14,7 +14,6 @@ import {
   StepProgressError,
   renderUserTestingSummary,
   scrutinyFailures,
-  stoppedCheckSummary,
   validatorOf,
   type Assertion,
   type Milestone,
@@ -28,8 +27,9 @@ import { detectCommands, SandboxedRunner, type CommandResult } from "../../works
 import { limitsFor } from "../limits-for.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
-import { remoteAccess, repoRef } from "./remote-access.ts";
+import { remoteAccess } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
+import { ValidationChecks } from "./validation-checks.ts";
 
 const COMMAND_ORDER = ["install", "typecheck", "lint", "test"] as const;
 
@@ -57,21 +57,22 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   // wrote (no commit message, no handoff). Hidden from other missions' commands like the checkouts.
   const snapshots = join(checkout, "..", ".validation", basename(checkout));
   const directory = join(snapshots, "review");
-  const repo = repoRef(mission);
   const name = `Mission scrutiny · ${milestone.title}`.slice(0, 100);
   const title = `Milestone ${milestone.id}: ${milestone.title}`;
   const rerun = mission.milestones[milestoneId]?.rerun === true;
-  const checkRunId =
-    (rerun ? undefined : await context.github.findCheckRun(repo, head, name)) ??
-    (await context.github.createCheckRun(repo, { name, headSha: head, status: "in_progress", title, summary: "Running the repository's commands…", externalId: mission.id }));
-
+  const checks = new ValidationChecks(context, mission, milestoneId);
   try {
-    return await cancelOnError(context, mission, checkRunId, { name, headSha: head, title }, validate);
+    const checkRunId = await checks.open("scrutiny", { name, headSha: head, title, summary: "Running the repository's commands…", reuse: !rerun });
+    return await validate(checkRunId);
+  } catch (error) {
+    // Whatever stopped the validation, no check run it opened stays "in progress".
+    await checks.stopAll(error);
+    throw error;
   } finally {
     await rm(snapshots, { recursive: true, force: true }).catch(() => {});
   }
 
-  async function validate(): Promise<Mission> {
+  async function validate(checkRunId: number): Promise<Mission> {
     await context.workspace.snapshot(checkout, head, directory);
     // The repository's commands run in a copy of their own: what they write (an install, a build, a
     // test that rewrites sources) never reaches the snapshot scrutiny and the reviewers read, which
@@ -127,30 +128,32 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           ? Promise.resolve([] as Verdict[])
           : keptScrutiny
             ? Promise.resolve(keptScrutiny)
-            : scrutinize({
-                model: modelFor(context, mission, "scrutiny", undefined, { stopBeforeNextCall }),
-                missionId: mission.id,
-                milestone,
-                assertions: scrutinyAssertions,
-                commands,
-                diff,
-                directory,
-                signal: context.signal,
-              }),
+            : checks.track("scrutiny", { checkRunId }, () =>
+                scrutinize({
+                  model: modelFor(context, mission, "scrutiny", undefined, { stopBeforeNextCall }),
+                  missionId: mission.id,
+                  milestone,
+                  assertions: scrutinyAssertions,
+                  commands,
+                  diff,
+                  directory,
+                  signal: context.signal,
+                }),
+              ),
       ),
       stopOnBudget(
         userAssertions.length === 0
           ? Promise.resolve(undefined)
           : keptUserTesting
             ? Promise.resolve(keptUserTesting)
-            : userTest(context, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, stopBeforeNextCall),
+            : userTest(context, checks, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, stopBeforeNextCall),
       ),
       // Every validator has ended before the step goes on or fails: none goes on running (and paying) in
       // the background, and the snapshot they read is removed only when nobody reads it any more.
       Promise.all(
         toReview.map((feature) =>
           stopOnBudget(
-            (async () => {
+            checks.track("reviewer", { feature: feature.id }, async () => {
               const sha = mission.features[feature.id]!.commitSha!;
               return reviewFeature({
                 model: modelFor(context, mission, "reviewer", feature.id, { stopBeforeNextCall }),
@@ -162,7 +165,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
                 directory,
                 signal: context.signal,
               });
-            })(),
+            }),
           ),
         ),
       ),
@@ -193,15 +196,13 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
     // With no command to run, a pass rests on reading the code alone: say so with a neutral check.
     const conclusion = !passed ? "failure" : commands.length === 0 ? "neutral" : "success";
-    await context.github.updateCheckRun(repo, checkRunId, {
+    await checks.complete(checkRunId, {
       name,
       headSha: head,
-      status: "completed",
       conclusion,
       title: `${title} — ${passed ? "passed" : "failed"}`,
       summary: renderCheckSummary(commands, verdicts, scrutinyAssertions.map((a) => ({ id: a.id, statement: a.statement })), failures, findings),
       annotations: toAnnotations(findings, new Set([...toReview, ...keptReviews].flatMap((feature) => mission.features[feature.id]?.files ?? []))),
-      externalId: mission.id,
     });
     const recorded = recordValidation(
       mission,
@@ -222,28 +223,6 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   }
 }
 
-/**
- * Runs a validator's work with its check run open; if the work throws (budget, abort, an outage),
- * the check run is completed as cancelled rather than left "in progress" for good.
- */
-async function cancelOnError<T>(context: StepContext, mission: Mission, checkRunId: number, check: { name: string; headSha: string; title: string }, work: () => Promise<T>): Promise<T> {
-  try {
-    return await work();
-  } catch (error) {
-    await context.github
-      .updateCheckRun(repoRef(mission), checkRunId, {
-        ...check,
-        status: "completed",
-        conclusion: "cancelled",
-        title: `${check.title} — stopped`,
-        summary: stoppedCheckSummary((error as Error).message ?? String(error)),
-        externalId: mission.id,
-      })
-      .catch(() => {});
-    throw error;
-  }
-}
-
 interface UserTestingOutcome {
   checkRunId: number;
   verdicts: Verdict[];
@@ -257,6 +236,7 @@ interface UserTestingOutcome {
  */
 async function userTest(
   context: StepContext,
+  checks: ValidationChecks,
   mission: Mission,
   milestone: Milestone,
   assertions: Assertion[],
@@ -265,40 +245,39 @@ async function userTest(
   rerun: boolean,
   stopBeforeNextCall: AbortSignal,
 ): Promise<UserTestingOutcome> {
-  const repo = repoRef(mission);
   const name = `Mission user testing · ${milestone.title}`.slice(0, 100);
   const title = `Milestone ${milestone.id}: ${milestone.title}`;
-  const checkRunId =
-    (rerun ? undefined : await context.github.findCheckRun(repo, head, name)) ??
-    (await context.github.createCheckRun(repo, { name, headSha: head, status: "in_progress", title, summary: "Starting the app and a browser…", externalId: mission.id }));
-  const settings = mission.settings.app;
-  // The app and the QA agent's shell write where they run: a copy of their own (with what the commands
-  // built), never the snapshot the other validators read.
-  const directory = places.app;
-  await copyTree(places.built, directory);
-  const confinement = context.runner instanceof SandboxedRunner ? await context.runner.confinement([directory]) : undefined;
-  let app: AppUnderTest | undefined;
-  let appProblem: string | undefined;
-  if (settings) {
-    try {
-      app = await AppUnderTest.start({
-        cwd: directory,
-        app: settings,
-        // The same confinement as every command: hidden secrets and socket directories, Unix sockets allowed.
-        sandbox: confinement ? { hidden: confinement.hidden, readable: confinement.readable, denyWrite: confinement.denyWrite } : undefined,
-        scratchRoot: context.runner.scratchRoot,
-        evidenceDir: join(places.evidence, mission.id, `${milestone.id}-${head.slice(0, 12)}`),
-        toolPath: context.settings.toolPath,
-        chromiumPath: context.settings.chromiumPath,
-      });
-      context.log.info({ url: app.url }, "app under test started");
-    } catch (error) {
-      if (!(error instanceof AppStartError)) throw error;
-      appProblem = error.message;
-      context.log.warn({ problem: appProblem.split("\n")[0] }, "the app under test did not start");
+  const checkRunId = await checks.open("user-testing", { name, headSha: head, title, summary: "Starting the app and a browser…", reuse: !rerun });
+  return checks.track("user-testing", { checkRunId }, () => testTheApp(checkRunId));
+
+  async function testTheApp(checkRunId: number): Promise<UserTestingOutcome> {
+    const settings = mission.settings.app;
+    // The app and the QA agent's shell write where they run: a copy of their own (with what the commands
+    // built), never the snapshot the other validators read.
+    const directory = places.app;
+    await copyTree(places.built, directory);
+    const confinement = context.runner instanceof SandboxedRunner ? await context.runner.confinement([directory]) : undefined;
+    let app: AppUnderTest | undefined;
+    let appProblem: string | undefined;
+    if (settings) {
+      try {
+        app = await AppUnderTest.start({
+          cwd: directory,
+          app: settings,
+          // The same confinement as every command: hidden secrets and socket directories, Unix sockets allowed.
+          sandbox: confinement ? { hidden: confinement.hidden, readable: confinement.readable, denyWrite: confinement.denyWrite } : undefined,
+          scratchRoot: context.runner.scratchRoot,
+          evidenceDir: join(places.evidence, mission.id, `${milestone.id}-${head.slice(0, 12)}`),
+          toolPath: context.settings.toolPath,
+          chromiumPath: context.settings.chromiumPath,
+        });
+        context.log.info({ url: app.url }, "app under test started");
+      } catch (error) {
+        if (!(error instanceof AppStartError)) throw error;
+        appProblem = error.message;
+        context.log.warn({ problem: appProblem.split("\n")[0] }, "the app under test did not start");
+      }
     }
-  }
-  return cancelOnError(context, mission, checkRunId, { name, headSha: head, title }, async () => {
     let verdicts: Verdict[];
     try {
       verdicts = appProblem
@@ -319,19 +298,17 @@ async function userTest(
       await app?.stop();
     }
     // The app's output goes to the repair once, not once per assertion.
-  const failures = appProblem ? [`the app did not start for user testing: ${appProblem.slice(0, 4_000)}`] : [];
+    const failures = appProblem ? [`the app did not start for user testing: ${appProblem.slice(0, 4_000)}`] : [];
     const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
-    await context.github.updateCheckRun(repo, checkRunId, {
+    await checks.complete(checkRunId, {
       name,
       headSha: head,
-      status: "completed",
       conclusion: passed ? "success" : "failure",
       title: `${title} — ${passed ? "passed" : "failed"}`,
       summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions),
-      externalId: mission.id,
     });
     return { checkRunId, verdicts, failures };
-  });
+  }
 }
 
 /** A copy of a tree: links as links (relative ones still point inside the copy), sockets and pipes left out. */

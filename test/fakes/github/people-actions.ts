@@ -1,13 +1,13 @@
 import type { FakeState } from "./fake-state.ts";
 import { applyLabels, openIssue, postComment, reviseComment } from "./issue-mutations.ts";
-import { reviewCommentJson, reviewJson } from "./github-json.ts";
+import { checkRunJson, reviewCommentJson, reviewJson } from "./github-json.ts";
 import type { RepoRecord, ReviewCommentRecord, ReviewRecord } from "./records.ts";
 import type { DeliveryResult } from "./types.ts";
 import { branchSha } from "./git-reads.ts";
 import { render as renderPull } from "./routes/pull-routes.ts";
 import { runGit } from "./run-git.ts";
 import { timestamp } from "./timestamp.ts";
-import { issueCommentPayload, issuesEditedPayload, issuesLabelPayload, pullRequestPayload, pullRequestReviewCommentPayload, pullRequestReviewPayload } from "./webhook-payloads.ts";
+import { checkRunRequestedActionPayload, checkSuiteRerequestedPayload, issueCommentPayload, issuesEditedPayload, issuesLabelPayload, pullRequestPayload, pullRequestReviewCommentPayload, pullRequestReviewPayload } from "./webhook-payloads.ts";
 import type { WebhookSender } from "./webhook-sender.ts";
 
 // What people do on GitHub's website, each followed by the webhook GitHub would send. Unlike the
@@ -160,6 +160,35 @@ export class PeopleActions {
       comments: [{ path: input.path, line: input.line, body: input.body }],
     });
     return { reviewId, commentId: commentIds[0]!, results };
+  }
+
+  /**
+   * A person presses one of a check run's buttons on its page: only a button the app put there can be
+   * pressed. `check_run` `requested_action` is delivered, whoever the person is — GitHub shows the
+   * buttons to anyone who can see the check, and the app decides whom it obeys.
+   */
+  async pressCheckRunButton(input: { owner: string; repo: string; checkRunId: number; identifier: string; user: string }): Promise<DeliveryResult> {
+    const repo = this.#state.repo(input.owner, input.repo);
+    const run = repo.checkRuns.get(input.checkRunId);
+    if (!run) throw new Error(`fake GitHub: no check run ${input.checkRunId} in ${input.owner}/${input.repo}`);
+    if (!run.actions.some((action) => action.identifier === input.identifier)) {
+      throw new Error(`fake GitHub: check run ${run.id} shows no button "${input.identifier}" (it shows: ${run.actions.map((action) => action.identifier).join(", ") || "none"})`);
+    }
+    const payload = checkRunRequestedActionPayload(this.#state, repo, { checkRun: checkRunJson(this.#state, repo, run), identifier: input.identifier, sender: this.#state.user(input.user) });
+    return this.#webhooks.deliver("check_run", payload);
+  }
+
+  /** A person presses "Re-run all" on the app's checks of a commit: `check_suite` `rerequested`, naming the open pull requests on it. */
+  async rerunAllChecks(input: { owner: string; repo: string; headSha: string; user: string }): Promise<DeliveryResult> {
+    const repo = this.#state.repo(input.owner, input.repo);
+    const run = [...repo.checkRuns.values()].find((candidate) => candidate.headSha === input.headSha);
+    if (!run) throw new Error(`fake GitHub: the app has no checks on ${input.headSha}`);
+    const pulls: number[] = [];
+    for (const issue of repo.issues.values()) {
+      if (issue.pull && issue.state === "open" && (await branchSha(repo.gitDir, issue.pull.headRef)) === input.headSha) pulls.push(issue.number);
+    }
+    const payload = checkSuiteRerequestedPayload(this.#state, repo, { suiteId: run.checkSuiteId, headSha: input.headSha, pulls, sender: this.#state.user(input.user) });
+    return this.#webhooks.deliver("check_suite", payload);
   }
 
   #issue(repo: RepoRecord, number: number) {

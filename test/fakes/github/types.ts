@@ -224,6 +224,10 @@ export interface FakeGitHub {
   editIssue(input: { owner: string; repo: string; issue: number; body: string; user: string }): Promise<DeliveryResult>;
   /** A person closes a pull request, merging it (a merge commit on its base; never a draft) or not; `pull_request` `closed` is delivered. */
   closePull(input: { owner: string; repo: string; number: number; user: string; merge: boolean; deliveryId?: string }): Promise<DeliveryResult>;
+  /** A person presses one of a check run's buttons (only one the app put there); `check_run` `requested_action` is delivered. */
+  pressCheckRunButton(input: { owner: string; repo: string; checkRunId: number; identifier: string; user: string }): Promise<DeliveryResult>;
+  /** A person presses "Re-run all" on the app's checks of a commit; `check_suite` `rerequested` is delivered. */
+  rerunAllChecks(input: { owner: string; repo: string; headSha: string; user: string }): Promise<DeliveryResult>;
   /**
    * A person submits a review of a pull request, with inline comments on lines of files; each comment is
    * delivered as `pull_request_review_comment` `created`, then the review as `pull_request_review` `submitted`.

@@ -52,6 +52,18 @@ export function issueCommentPayload(
   };
 }
 
+export function checkRunRequestedActionPayload(state: FakeState, repo: RepoRecord, input: { checkRun: Record<string, unknown>; identifier: string; sender: UserRecord }): object {
+  return { action: "requested_action", check_run: input.checkRun, requested_action: { identifier: input.identifier }, ...common(state, repo, input.sender) };
+}
+
+export function checkSuiteRerequestedPayload(state: FakeState, repo: RepoRecord, input: { suiteId: number; headSha: string; pulls: number[]; sender: UserRecord }): object {
+  return {
+    action: "rerequested",
+    check_suite: { id: input.suiteId, head_sha: input.headSha, status: "completed", pull_requests: input.pulls.map((number) => ({ number })) },
+    ...common(state, repo, input.sender),
+  };
+}
+
 export function pullRequestPayload(
   state: FakeState,
   repo: RepoRecord,

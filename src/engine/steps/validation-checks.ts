@@ -1,0 +1,167 @@
+import type { CheckRunInput } from "../../github/index.ts";
+import { afterStoppedValidation, finishedCheckActions, stoppedCheckSummary, type Mission } from "../../mission/index.ts";
+import type { StepContext } from "../engine-deps.ts";
+import { dashboardUrl } from "./dashboard-url.ts";
+import { repoRef } from "./remote-access.ts";
+
+export type Validator = "scrutiny" | "user-testing" | "reviewer";
+
+interface OpenCheck {
+  id: number;
+  validator: Validator;
+  name: string;
+  headSha: string;
+  title: string;
+}
+
+/** What a validation that stopped had open on GitHub, for the engine to say how the mission goes on. */
+export interface StoppedValidation {
+  milestoneId: string;
+  checks: OpenCheck[];
+  message: string;
+}
+
+const stoppedBy = new WeakMap<object, StoppedValidation>();
+
+/** The check runs a stopped validation cancelled, carried by the error that stopped it. */
+export function stoppedValidation(error: unknown): StoppedValidation | undefined {
+  return typeof error === "object" && error !== null ? stoppedBy.get(error) : undefined;
+}
+
+/**
+ * The check runs of one validation, and its validators on the mission's timeline. Every check run it
+ * opens is completed before the step ends, whatever ends it: `stopAll` cancels what is still open.
+ */
+export class ValidationChecks {
+  readonly #context: StepContext;
+  readonly #mission: Mission;
+  readonly #milestoneId: string;
+  readonly #open = new Map<number, OpenCheck>();
+
+  constructor(context: StepContext, mission: Mission, milestoneId: string) {
+    this.#context = context;
+    this.#mission = mission;
+    this.#milestoneId = milestoneId;
+  }
+
+  /** Opens the check run (or takes up the app's own of that name on that commit), in progress. */
+  async open(validator: Validator, check: { name: string; headSha: string; title: string; summary: string; reuse: boolean }): Promise<number> {
+    const repo = repoRef(this.#mission);
+    const input: CheckRunInput = {
+      name: check.name,
+      headSha: check.headSha,
+      status: "in_progress",
+      title: check.title,
+      summary: check.summary,
+      externalId: this.#mission.id,
+      actions: [],
+      ...this.#details(),
+    };
+    const found = check.reuse ? await this.#context.github.findCheckRun(repo, check.headSha, check.name) : undefined;
+    // One taken up again was left by an earlier run of this step (stopped, or cut by a restart): it runs again.
+    if (found !== undefined) await this.#context.github.updateCheckRun(repo, found, input);
+    const id = found ?? (await this.#context.github.createCheckRun(repo, input));
+    this.#open.set(id, { id, validator, name: check.name, headSha: check.headSha, title: check.title });
+    return id;
+  }
+
+  /** Completes a check run with the validation's result, and the buttons that fit it. */
+  async complete(id: number, input: Omit<CheckRunInput, "status" | "externalId" | "detailsUrl" | "actions"> & { conclusion: NonNullable<CheckRunInput["conclusion"]> }): Promise<void> {
+    await this.#context.github.updateCheckRun(repoRef(this.#mission), id, {
+      ...input,
+      status: "completed",
+      externalId: this.#mission.id,
+      actions: finishedCheckActions(this.#mission, this.#milestoneId, input.conclusion),
+      ...this.#details(),
+    });
+    this.#open.delete(id);
+  }
+
+  /**
+   * The validation stopped: every check run still open is cancelled with why — never left "in
+   * progress" for good. The error carries them, so the engine can say how the mission goes on.
+   */
+  async stopAll(error: unknown): Promise<void> {
+    const message = (error as Error)?.message ?? String(error);
+    const checks = [...this.#open.values()];
+    this.#open.clear();
+    for (const check of checks) {
+      await this.#cancel(check, stoppedCheckSummary(message)).catch((failure: unknown) => this.#context.log.warn({ err: failure, checkRun: check.id }, "could not cancel a check run"));
+    }
+    if (typeof error === "object" && error !== null) stoppedBy.set(error, { milestoneId: this.#milestoneId, checks, message });
+  }
+
+  /** Runs one validator between a start and an end on the mission's timeline. */
+  async track<T>(validator: Validator, data: Record<string, unknown>, work: () => Promise<T>): Promise<T> {
+    await this.event("validator-start", { validator, ...data });
+    try {
+      const value = await work();
+      await this.event("validator-end", { validator, ...data, outcome: "ended" });
+      return value;
+    } catch (error) {
+      await this.event("validator-end", { validator, ...data, outcome: "stopped", message: ((error as Error)?.message ?? String(error)).split("\n")[0]!.slice(0, 300) });
+      throw error;
+    }
+  }
+
+  /** An event of this milestone's validation on the mission's timeline; the timeline failing never stops a validator. */
+  async event(kind: string, data: Record<string, unknown>): Promise<void> {
+    await this.#context.store
+      .appendEvent({ missionId: this.#mission.id, kind, at: this.#context.now().toISOString(), data: { milestone: this.#milestoneId, ...data } })
+      .catch((error: unknown) => this.#context.log.warn({ err: error, kind }, "could not record a validation event"));
+  }
+
+  async #cancel(check: OpenCheck, summary: string): Promise<void> {
+    await this.#context.github.updateCheckRun(repoRef(this.#mission), check.id, {
+      name: check.name,
+      headSha: check.headSha,
+      status: "completed",
+      conclusion: "cancelled",
+      title: `${check.title} — stopped`,
+      summary,
+      externalId: this.#mission.id,
+      actions: [],
+      ...this.#details(),
+    });
+  }
+
+  #details(): { detailsUrl?: string } {
+    const url = dashboardUrl(this.#context, this.#mission);
+    return url ? { detailsUrl: url } : {};
+  }
+}
+
+/**
+ * After a stopped validation the engine knows what became of the mission (paused for the budget,
+ * blocked, tried again): each cancelled check run says so, with the command and the button that make
+ * it go on, and the timeline records the stop.
+ */
+export async function reportStoppedValidation(context: StepContext, error: unknown, next: Mission): Promise<void> {
+  const stopped = stoppedValidation(error);
+  if (!stopped) return;
+  const { text, actions } = afterStoppedValidation(next, stopped.milestoneId);
+  const url = dashboardUrl(context, next);
+  for (const check of stopped.checks) {
+    await context.github
+      .updateCheckRun(repoRef(next), check.id, {
+        name: check.name,
+        headSha: check.headSha,
+        status: "completed",
+        conclusion: "cancelled",
+        title: `${check.title} — stopped`,
+        summary: stoppedCheckSummary(stopped.message, text),
+        externalId: next.id,
+        actions,
+        ...(url ? { detailsUrl: url } : {}),
+      })
+      .catch((failure: unknown) => context.log.warn({ err: failure, checkRun: check.id }, "could not say on a check run how the mission goes on"));
+  }
+  await context.store
+    .appendEvent({
+      missionId: next.id,
+      kind: "validation-stop",
+      at: context.now().toISOString(),
+      data: { milestone: stopped.milestoneId, status: next.status, reason: next.reason, message: stopped.message.split("\n")[0]!.slice(0, 300), checkRuns: stopped.checks.map((check) => check.id) },
+    })
+    .catch((failure: unknown) => context.log.warn({ err: failure }, "could not record the validation's stop"));
+}
