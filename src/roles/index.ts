@@ -8,3 +8,4 @@ export { untrusted } from "./untrusted.ts";
 export { loadSkills, parseSkill, type Skill } from "./skills.ts";
 export { testAsUser, type UserTestingInput } from "./user-testing.ts";
 export { curateBulletin, reviewMilestone, type CurateInput, type MilestoneReviewInput } from "./milestone-review.ts";
+export { missionContext } from "./mission-context.ts";
