@@ -24,8 +24,8 @@ const MILESTONES: Array<{ id: string; features: number }> = [
   { id: "M2", features: 4 },
 ];
 /** Turns of an ordinary feature's worker, and of the long one (F1), which passes the pruning budget. */
-const WORKER_TURNS = 24;
-const LONG_WORKER_TURNS = 64;
+const WORKER_TURNS = 40;
+const LONG_WORKER_TURNS = 76;
 const LATENCY_MS = { worker: 25_000, other: 15_000 };
 
 export type Role = "orchestrator" | "worker" | "repair" | "scrutiny" | "reviewer" | "user-testing";
@@ -124,8 +124,9 @@ function reads(count: number, from: number): ToolCallsReply {
 }
 
 /**
- * A worker as real ones behave: looks around, reads in bursts of 12 parallel calls every third
- * turn and one or two files otherwise, writes and edits its files, hands off.
+ * A worker as real ones behave: looks around, reads in bursts of 12 parallel calls (twice while it
+ * explores, then every tenth turn — every third for the long feature) and one or two files
+ * otherwise, writes and edits its files, hands off.
  */
 function worker(request: NormalizedRequest, base: ReturnType<typeof missionResponder>): Reply {
   const first = request.messages[0];
@@ -134,7 +135,8 @@ function worker(request: NormalizedRequest, base: ReturnType<typeof missionRespo
   const turn = request.messages.filter((message) => message.role === "assistant").length;
   const file = `src/features/${feature.toLowerCase()}.ts`;
   if (turn === 0) return { toolCalls: [{ name: "list_files", arguments: {} }] };
-  if (turn < turns - 3) return turn % 3 === 1 ? reads(PARALLEL, turn * PARALLEL) : reads(1 + (turn % 2), turn * 5);
+  const burst = turn === 1 || turn === 3 || (feature === "F1" ? turn % 3 === 1 : turn % 10 === 0);
+  if (turn < turns - 3) return burst ? reads(PARALLEL, turn * PARALLEL) : reads(1 + (turn % 2), turn * 5);
   if (turn === turns - 3) return { toolCalls: [{ name: "write_file", arguments: { path: file, content: featureSource(feature) } }] };
   if (turn === turns - 2) return { toolCalls: [{ name: "edit_file", arguments: { path: file, old_string: "return 0;", new_string: "return 1;" } }] };
   // The scripted worker's handoff (it ignores turns it did not script).
