@@ -5,7 +5,7 @@
 import { writeFileSync } from "node:fs";
 import { overhead } from "./overhead.ts";
 import { reviewParallelism } from "./review-parallelism.ts";
-import { workerCaching } from "./worker-caching.ts";
+import { missionCaching } from "./mission-caching.ts";
 import { controlCommentEdits } from "./control-comment.ts";
 import { memory } from "./memory.ts";
 import { webhookLatency } from "./webhook-latency.ts";
@@ -14,7 +14,7 @@ import { scaleOut } from "./scale-out.ts";
 const results: Record<string, number> = {
   ...(await overhead()),
   ...(await webhookLatency()),
-  ...(await workerCaching()),
+  ...(await missionCaching()),
   ...(await reviewParallelism()),
   ...(await controlCommentEdits()),
   ...(await memory()),

@@ -202,9 +202,13 @@ const PRUNED = "[output pruned to keep the context small; run the tool again if 
 
 /**
  * Keeps the history under a budget by replacing the outputs of older tool calls — the newest
- * few stay whole, and the first message (the run's whole context) is never touched.
+ * few stay whole, and the first message (the run's whole context) is never touched. Once over the
+ * budget it prunes in one batch down to about half of it (`targetChars`), not just below it: each
+ * pruning changes the history early on, and the provider must then write everything after the
+ * change to its cache again; pruning a little every turn would rewrite ~the whole budget on every
+ * turn, pruning by half rewrites it once every few turns.
  */
-export function pruneToolOutputs(messages: ModelMessage[], budgetChars: number): void {
+export function pruneToolOutputs(messages: ModelMessage[], budgetChars: number, targetChars = Math.floor(budgetChars / 2)): void {
   const size = () => messages.reduce((sum, message) => sum + JSON.stringify(message.content).length, 0);
   if (size() <= budgetChars) return;
   const results = messages
@@ -212,7 +216,7 @@ export function pruneToolOutputs(messages: ModelMessage[], budgetChars: number):
     .flatMap((message) => (message.role === "user" ? message.content.filter((part) => part.type === "tool-result") : []));
   for (const result of results.slice(0, Math.max(0, results.length - KEEP_RECENT_RESULTS))) {
     if (result.type === "tool-result" && result.output !== PRUNED) result.output = PRUNED;
-    if (size() <= budgetChars) return;
+    if (size() <= targetChars) return;
   }
   // Still too big: the long arguments of older calls (whole files given to write_file, say).
   const calls = messages.slice(1).flatMap((message) => (message.role === "assistant" ? message.content.filter((part) => part.type === "tool-call") : []));
@@ -221,6 +225,6 @@ export function pruneToolOutputs(messages: ModelMessage[], budgetChars: number):
     call.input = Object.fromEntries(
       Object.entries(call.input as Record<string, unknown>).map(([key, value]) => [key, typeof value === "string" && value.length > 500 ? PRUNED : value]),
     );
-    if (size() <= budgetChars) return;
+    if (size() <= targetChars) return;
   }
 }

@@ -7,3 +7,4 @@ export { OpenAILanguageModel } from "./openai/openai-language-model.ts";
 export { OpenAIResponsesModel } from "./openai/openai-responses-model.ts";
 export { MeteredModel, BudgetExceededError, worstCaseUsd, inputTokenBound, extendedInputBound, promptOf, PROVIDER_OVERHEAD_TOKENS, retryDelay, type BudgetHold, type CallRecord, type MeterOptions, type PreviousCall, type Prompt } from "./metered-model.ts";
 export { PriceTable, parseOperatorPrices, costOf, type ModelPrice, type PriceLookup } from "./prices.ts";
+export { warmFirst } from "./warm-first.ts";

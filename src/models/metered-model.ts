@@ -190,19 +190,29 @@ function prefixBytes(request: ModelRequest): number {
   return Buffer.byteLength(request.system, "utf8") + Buffer.byteLength(JSON.stringify(request.tools), "utf8");
 }
 
+/** The bytes of the blocks a provider may keep for an hour: the static prefix and the first block marked as a stable context. */
+function longLivedBytes(request: ModelRequest): number {
+  const context = request.messages
+    .flatMap((message) => (message.role === "user" ? message.content : []))
+    .find((part) => part.type === "text" && part.cache);
+  // The block as sent: its JSON (quotes, escapes) is never shorter than its text.
+  return prefixBytes(request) + (context?.type === "text" ? Buffer.byteLength(JSON.stringify(context), "utf8") : 0);
+}
+
 /**
  * The most a call can cost: every token of its prompt bound at the dearest rate it can be billed at,
- * and every output token allowed. Only the static prefix (tools and system) is ever written to the
- * 1-hour cache (see `convertToAnthropicRequest`); the messages are billed at most at the 5-minute
- * write rate. `inputTokens`, when given, is a tighter bound on the prompt's tokens than its bytes
- * (`extendedInputBound`); the byte bound is used where it is smaller.
+ * and every output token allowed. Only the static prefix (tools and system) and the first message's
+ * marked context are ever written to the 1-hour cache (see `convertToAnthropicRequest`); the rest of
+ * the messages are billed at most at the 5-minute write rate. `inputTokens`, when given, is a tighter
+ * bound on the prompt's tokens than its bytes (`extendedInputBound`); the byte bound is used where it
+ * is smaller.
  */
 export function worstCaseUsd(request: ModelRequest, price: ModelPrice, inputTokens?: number): number {
   const dearest = Math.max(price.input, price.cacheWrite, price.cacheWriteLong);
   const total = Math.min(inputTokenBound(request), inputTokens ?? Infinity);
-  // At most the static prefix's tokens (fewer than its bytes) are billed at the 1-hour rate.
-  const prefix = Math.min(total, prefixBytes(request) + PROVIDER_OVERHEAD_TOKENS);
-  const input = prefix * dearest + (total - prefix) * Math.max(price.input, price.cacheWrite);
+  // At most the long-lived blocks' tokens (fewer than their bytes) are billed at the 1-hour rate.
+  const long = Math.min(total, longLivedBytes(request) + PROVIDER_OVERHEAD_TOKENS);
+  const input = long * dearest + (total - long) * Math.max(price.input, price.cacheWrite);
   return (input + request.maxOutputTokens * price.output) / 1_000_000;
 }
 

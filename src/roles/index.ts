@@ -9,3 +9,4 @@ export { loadSkills, parseSkill, renderSkill, skillFile, type Skill } from "./sk
 export { testAsUser, type UserTestingInput } from "./user-testing.ts";
 export { curateBulletin, reviewMilestone, type CurateInput, type MilestoneReviewInput } from "./milestone-review.ts";
 export { research, researchFor, type ResearchOptions } from "./researcher.ts";
+export { missionContext } from "./mission-context.ts";

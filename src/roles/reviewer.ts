@@ -21,6 +21,11 @@ export interface ReviewInput {
   diff: string;
   directory: string;
   signal?: AbortSignal;
+  /**
+   * The mission's context (`missionContext`), the same for every agent of the mission: sent first and
+   * marked for caching, so parallel and later runs read it from the provider's cache.
+   */
+  context?: string;
 }
 
 /** One read-only review of one feature's diff; it never sees the worker's handoff or reasoning. */
@@ -35,7 +40,7 @@ export async function reviewFeature(input: ReviewInput): Promise<Finding[]> {
   const { value } = await runAgent({
     model: input.model,
     system: loadPrompt("reviewer"),
-    prompt,
+    prompt: input.context ? { context: input.context, task: prompt } : prompt,
     tools: READ_ONLY_TOOLS,
     final: {
       name: "submit_review",

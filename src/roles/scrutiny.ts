@@ -16,6 +16,11 @@ export interface ScrutinyInput {
   /** A snapshot of the milestone's head without `.git`: the code, never the commit messages. */
   directory: string;
   signal?: AbortSignal;
+  /**
+   * The mission's context (`missionContext`), the same for every agent of the mission: sent first and
+   * marked for caching, so parallel and later runs read it from the provider's cache.
+   */
+  context?: string;
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
 }
 
@@ -35,7 +40,7 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
   const { value } = await runAgent({
     model: input.model,
     system: loadPrompt("scrutiny"),
-    prompt,
+    prompt: input.context ? { context: input.context, task: prompt } : prompt,
     tools: READ_ONLY_TOOLS,
     final: {
       name: "submit_verdicts",

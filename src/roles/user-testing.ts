@@ -26,6 +26,11 @@ export interface UserTestingInput {
   appProblem?: string;
   shell?: Omit<NonNullable<ToolContext["shell"]>, "ran">;
   signal?: AbortSignal;
+  /**
+   * The mission's context (`missionContext`), the same for every agent of the mission: sent first and
+   * marked for caching, so parallel and later runs read it from the provider's cache.
+   */
+  context?: string;
 }
 
 /**
@@ -45,7 +50,7 @@ export async function testAsUser(input: UserTestingInput): Promise<Verdict[]> {
   const { value } = await runAgent({
     model: input.model,
     system: loadPrompt("user-testing"),
-    prompt,
+    prompt: input.context ? { context: input.context, task: prompt } : prompt,
     tools: [...READ_ONLY_TOOLS, ...(input.shell ? [bashTool] : []), ...(input.app ? BROWSER_TOOLS : [])],
     final: {
       name: "submit_verdicts",

@@ -4,7 +4,7 @@ import { BudgetExceededError, type LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, SubmittedHandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
 import { loadPrompt } from "./load-prompt.ts";
 import { researchFor, type ResearchOptions } from "./researcher.ts";
-import { agentInstructions, nestedInstructions } from "./repository-overview.ts";
+import { missionContext } from "./mission-context.ts";
 import { assertionLines } from "./prompt-sections.ts";
 import { loadSkills } from "./skills.ts";
 import { untrusted } from "./untrusted.ts";
@@ -88,17 +88,10 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
   const assertions = plan?.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)) ?? [];
   const earlier = handoffDigest(mission);
   const bulletin = bulletinDigest(mission.bulletin);
-  const instructions = await agentInstructions(directory);
   const chosen = new Set(feature.skills ?? []);
   const skills = chosen.size > 0 ? (await loadSkills(directory)).filter((skill) => chosen.has(skill.name)) : [];
   // The same for every feature of the mission: first, so it is read from the provider's cache.
-  const context = renderTurn("worker-context", {
-    issue: mission.issue.number,
-    repository: `${mission.repo.owner}/${mission.repo.name}`,
-    summary: plan?.summary ?? "",
-    instructions,
-    nested: await nestedInstructions(directory),
-  });
+  const context = await missionContext(mission, directory);
   const task = renderTurn("worker-task", {
     id: feature.id,
     title: feature.title,

@@ -463,4 +463,31 @@ describe("pruneToolOutputs", () => {
     expect(inputs[0]).toEqual({ path: "f0", content: expect.stringContaining("pruned") });
     expect(inputs.at(-1)).toEqual({ path: "f9", content: big });
   });
+
+  it("prunes in batches down to about half the budget, so the early history changes once every few turns, not on every turn", async () => {
+    const { pruneToolOutputs } = await import("../../src/agent/index.ts");
+    const output = "y".repeat(4_000);
+    const messages: import("../../src/models/index.ts").ModelMessage[] = [{ role: "user", content: [{ type: "text", text: "task" }] }];
+    let rewrites = 0;
+    let firstRewrite = -1;
+    for (let turn = 0; turn < 60; turn++) {
+      const before = messages.map((message) => JSON.stringify(message));
+      pruneToolOutputs(messages, 100_000);
+      if (messages.some((message, index) => JSON.stringify(message) !== before[index])) {
+        rewrites++;
+        if (firstRewrite < 0) firstRewrite = turn;
+      }
+      // A turn of three parallel reads.
+      const ids = [0, 1, 2].map((call) => `c${turn}-${call}`);
+      messages.push({ role: "assistant", content: ids.map((id) => ({ type: "tool-call" as const, id, name: "read_file", input: { path: id } })) });
+      messages.push({ role: "user", content: ids.map((id) => ({ type: "tool-result" as const, toolCallId: id, toolName: "read_file", output, isError: false })) });
+    }
+    // Pruning just below the budget would change the history on every turn once past it.
+    expect(firstRewrite).toBeGreaterThan(0);
+    expect(firstRewrite).toBeLessThan(15);
+    expect(rewrites).toBeGreaterThan(1);
+    expect(rewrites).toBeLessThanOrEqual((60 - firstRewrite) / 3);
+    const size = messages.reduce((sum, message) => sum + JSON.stringify(message.content).length, 0);
+    expect(size).toBeLessThan(130_000);
+  });
 });

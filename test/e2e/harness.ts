@@ -39,11 +39,13 @@ export interface HarnessOptions {
   files: Record<string, string>;
   startOptions?: Partial<import("../../src/server.ts").StartOptions>;
   env?: Record<string, string> | ((models: FakeModels, github: FakeGitHub) => Record<string, string>);
+  /** The fake model servers' options (a clock, a stricter minimum cacheable length). */
+  models?: import("../fakes/models/index.ts").FakeModelsOptions;
 }
 
 export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const github = await startFakeGitHub({ webhookSecret: "webhook-secret-for-tests" });
-  const models = await startFakeModels({ apiKeys: { anthropic: ANTHROPIC_KEY, openai: OPENAI_KEY } });
+  const models = await startFakeModels({ ...options.models, apiKeys: { anthropic: ANTHROPIC_KEY, openai: OPENAI_KEY } });
   const repo = await github.createRepo({ owner: OWNER, name: REPO, files: options.files });
   github.setPermission(OWNER, REPO, MAINTAINER, "write");
   const dataDir = await mkdtemp(join(tmpdir(), "missions-e2e-"));

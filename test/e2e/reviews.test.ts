@@ -16,14 +16,24 @@ describe("code reviews in scrutiny", () => {
   it("reviews every feature of the milestone at the same time, each seeing only its own diff", async () => {
     harness = await startHarness({ files: FIXTURE_FILES });
     const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
-    harness.models.script((request): Reply => (isReview(request) ? { ...(normal(request) as object), delayMs: 2_500 } as Reply : normal(request)));
+    // Each review reads a file, then answers: two calls.
+    const looked = (request: Parameters<typeof normal>[0]) => request.messages.some((message) => message.role === "assistant");
+    harness.models.script((request): Reply =>
+      isReview(request)
+        ? ({ ...(looked(request) ? (normal(request) as object) : { toolCalls: [{ name: "read_file", arguments: { path: "README.md" } }] }), delayMs: 2_500 } as Reply)
+        : normal(request),
+    );
     const issue = await harness.startMission();
     await harness.say(issue);
     const reviews = harness.models.calls.filter((call) => isReview(call.request));
-    expect(reviews).toHaveLength(2);
-    // Both were asked before either answered: they overlapped.
-    expect(Math.max(...reviews.map((call) => call.startedAt))).toBeLessThan(Math.min(...reviews.map((call) => call.endedAt)));
-    const prompts = reviews.map((call) => (call.request.messages[0]?.role === "user" ? call.request.messages[0].text : ""));
+    expect(reviews).toHaveLength(4);
+    const [first, second] = [reviews[0]!, reviews.find((call) => call.request.messages.length === 1 && call !== reviews[0])!];
+    // The second review starts once the first review's first call has answered (it wrote the prefix
+    // both share, which the second then reads), and runs alongside the first's next call.
+    expect(second.startedAt).toBeGreaterThanOrEqual(first.endedAt);
+    const firstLast = reviews.filter((call) => call.request.messages[0]?.role === "user" && call.request.messages[0].text === (first.request.messages[0] as { text: string }).text).at(-1)!;
+    expect(second.startedAt).toBeLessThan(firstLast.endedAt);
+    const prompts = reviews.filter((call) => call.request.messages.length === 1).map((call) => (call.request.messages[0]?.role === "user" ? call.request.messages[0].text : ""));
     const f1 = prompts.find((text) => text.includes("# Review of feature F1:"))!;
     expect(f1).toContain("+hello");
     expect(f1).not.toContain("+goodbye");

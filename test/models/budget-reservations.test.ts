@@ -152,12 +152,12 @@ describe("budget reservations", () => {
     }
   });
 
-  it("prices only the static prefix at the 1-hour cache-write rate, as the Anthropic adapter writes only it to that cache", async () => {
+  it("prices only the static prefix and the marked context at the 1-hour cache-write rate, as the Anthropic adapter writes only them to that cache", async () => {
     const request: ModelRequest = {
       system: "s".repeat(5_000),
       tools: [{ name: "read_file", description: "Reads a file.", parameters: { type: "object", properties: { path: { type: "string" } } } }],
       messages: [
-        { role: "user", content: [{ type: "text", text: "c".repeat(20_000), cache: true }, { type: "text", text: "task" }] },
+        { role: "user", content: [{ type: "text", text: "c".repeat(40_000), cache: true }, { type: "text", text: "task" }] },
         { role: "assistant", content: [{ type: "tool-call", id: "t1", name: "read_file", input: { path: "a" } }] },
         { role: "user", content: [{ type: "tool-result", toolCallId: "t1", toolName: "read_file", output: "o".repeat(20_000), isError: false }] },
       ],
@@ -165,14 +165,19 @@ describe("budget reservations", () => {
     };
     const converted = convertToAnthropicRequest(request);
     const ttls = converted.messages.flatMap((message) => (Array.isArray(message.content) ? message.content : []).map((block) => (block as { cache_control?: { ttl?: string } }).cache_control?.ttl));
-    expect(ttls).not.toContain("1h");
+    expect(ttls.filter((ttl) => ttl === "1h")).toHaveLength(1);
+    expect(ttls[0]).toBe("1h");
     // Through the fake, which bills cache writes by their TTL: the first call writes both caches, at its worst.
     fake.script(async () => ({ text: "ok", usage: { outputTokens: 4_000 } }));
     await metered(anthropic(), 100, ROLE_OUTPUT_TOKENS.reviewer).generate(request);
     const served = fake.calls.at(-1)!.usage;
-    expect(served.cacheWriteLongTokens).toBeGreaterThan(0);
+    expect(served.cacheWriteLongTokens).toBeGreaterThan(10_000);
     expect(served.cacheWriteTokens).toBeGreaterThan(served.cacheWriteLongTokens!);
     expect(worstCaseUsd(request, price)).toBeGreaterThanOrEqual(costOf(served, price));
+    // Bounded by the tokens the provider counted, with 1-hour writes much dearer than 5-minute ones:
+    // the context's hour is counted too, not only the system prompt's.
+    const dearHour = { ...price, cacheWrite: price.input * 1.25, cacheWriteLong: price.input * 10 };
+    expect(worstCaseUsd(request, dearHour, served.inputTokens)).toBeGreaterThanOrEqual(costOf(served, dearHour));
   });
 
   it("releases the hold when the call fails, however it fails", async () => {

@@ -106,3 +106,22 @@ describe("the messages the app writes to models", () => {
     expect(files.length).toBeGreaterThanOrEqual(13);
   });
 });
+
+describe("the mission's context, shared by every agent of the mission", () => {
+  it("comes first in the worker's and every validator's first message, the same text, marked for caching", async () => {
+    const { missionContext } = await import("../../src/roles/index.ts");
+    const context = await missionContext(mission, directory);
+    const runs: Array<(model: LanguageModel) => Promise<unknown>> = [
+      (model) => implementFeature({ model, mission, feature, directory, shell }),
+      (model) => reviewFeature({ model, missionId: mission.id, feature, assertions, diff: "", directory, context }),
+      (model) => scrutinize({ model, missionId: mission.id, milestone, assertions, commands: [], diff: "", directory, context }),
+      (model) => testAsUser({ model, missionId: mission.id, milestone, assertions, features: [], directory, context }),
+    ];
+    for (const run of runs) {
+      const model = new FirstRequest();
+      await run(model).catch(() => {});
+      expect(model.request!.messages[0]!.content[0]).toEqual({ type: "text", text: context, cache: true });
+      expect(model.request!.messages[0]!.content).toHaveLength(2);
+    }
+  });
+});

@@ -20,9 +20,9 @@ import {
   type Mission,
   type Verdict,
 } from "../../mission/index.ts";
-import { reviewFeature, scrutinize, testAsUser, type Finding } from "../../roles/index.ts";
+import { missionContext, reviewFeature, scrutinize, testAsUser, type Finding } from "../../roles/index.ts";
 import type { Annotation } from "../../github/index.ts";
-import { BudgetExceededError } from "../../models/index.ts";
+import { BudgetExceededError, warmFirst } from "../../models/index.ts";
 import { detectCommands, SandboxedRunner, type CommandResult } from "../../workspace/index.ts";
 import { limitsFor } from "../limits-for.ts";
 import type { StepContext } from "../engine-deps.ts";
@@ -122,6 +122,10 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     const earlier = keptFor(mission, milestoneId, head);
     const keptScrutiny = covering(earlier?.scrutiny, scrutinyAssertions);
     const keptUserTesting = earlier?.userTesting && covering(earlier.userTesting.verdicts, userAssertions) ? earlier.userTesting : undefined;
+    // Every validator's first message starts with the mission's context; the reviewers share it as one
+    // prefix, written once by the first of them before the others start.
+    const shared = await missionContext(mission, directory);
+    const warm = warmFirst();
     const [scrutinyOutcome, userOutcome, reviewOutcomes] = await Promise.all([
       stopOnBudget(
         scrutinyAssertions.length === 0
@@ -137,6 +141,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
                   commands,
                   diff,
                   directory,
+                  context: shared,
                   signal: context.signal,
                 }),
               ),
@@ -146,7 +151,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           ? Promise.resolve(undefined)
           : keptUserTesting
             ? Promise.resolve(keptUserTesting)
-            : userTest(context, checks, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, stopBeforeNextCall),
+            : userTest(context, checks, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, stopBeforeNextCall, shared),
       ),
       // Every validator has ended before the step goes on or fails: none goes on running (and paying) in
       // the background, and the snapshot they read is removed only when nobody reads it any more.
@@ -156,13 +161,14 @@ export async function validateStep(context: StepContext, mission: Mission, miles
             checks.track("reviewer", { feature: feature.id }, async () => {
               const sha = mission.features[feature.id]!.commitSha!;
               return reviewFeature({
-                model: modelFor(context, mission, "reviewer", feature.id, { stopBeforeNextCall }),
+                model: warm(modelFor(context, mission, "reviewer", feature.id, { stopBeforeNextCall })),
                 missionId: mission.id,
                 // A `Finish:` follow-up's own description quotes the previous worker: the planned one instead.
                 feature: plannedFeature(mission, feature),
                 assertions: plan.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)),
                 diff: await context.workspace.diff(checkout, workStart(feature.id), sha).catch(() => ""),
                 directory,
+                context: shared,
                 signal: context.signal,
               });
             }),
@@ -244,6 +250,7 @@ async function userTest(
   head: string,
   rerun: boolean,
   stopBeforeNextCall: AbortSignal,
+  shared?: string,
 ): Promise<UserTestingOutcome> {
   const name = `Mission user testing · ${milestone.title}`.slice(0, 100);
   const title = `Milestone ${milestone.id}: ${milestone.title}`;
@@ -290,6 +297,7 @@ async function userTest(
             assertions,
             features: featuresOf(mission, milestone.id).map((feature) => ({ id: feature.id, title: feature.title })),
             directory,
+            context: shared,
             app,
             shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limitsFor(context, mission).commandTimeoutSeconds * 1000 },
             signal: context.signal,

@@ -5,22 +5,30 @@ type MessageParam = Anthropic.Messages.MessageParam;
 type ContentBlock = Anthropic.Messages.ContentBlockParam;
 
 /**
- * Converts to the Messages API with cache breakpoints: a long-lived one after tools + system (the
- * static prefix, byte-stable per role) and a sliding one on the newest message. Only the static
- * prefix may be written to the 1-hour cache: the budget's worst case (`worstCaseUsd`) counts on it.
+ * Converts to the Messages API with four cache breakpoints, the API's limit, none of them wasted:
+ * - the system prompt, 1 hour: tools and system together, the static prefix of every run of a role;
+ * - the first block the caller marked as stable (the mission's context, the same for every run of
+ *   the role), 1 hour;
+ * - about half-way through the blocks added since the previous call (the newest turn: the model's
+ *   parallel tool calls and their results), and
+ * - the newest block, both 5 minutes.
+ * The API looks back at most 20 blocks from a breakpoint for a stored prefix: with only the newest
+ * block marked, a turn of 12 parallel tool calls (25 new blocks) would miss the previous call's
+ * prefix and write the whole conversation again; the half-way breakpoint finds it (up to ~38 new
+ * blocks). Only the static prefix and the marked context are written to the 1-hour cache: the
+ * budget's worst case (`worstCaseUsd`) counts on it.
  */
 export function convertToAnthropicRequest(request: ModelRequest) {
-  const tools: Anthropic.Messages.Tool[] = request.tools.map((tool, index) => ({
+  const tools: Anthropic.Messages.Tool[] = request.tools.map((tool) => ({
     name: tool.name,
     description: tool.description,
     input_schema: tool.parameters as Anthropic.Messages.Tool.InputSchema,
-    ...(index === request.tools.length - 1 ? { cache_control: { type: "ephemeral" as const, ttl: "1h" as const } } : {}),
   }));
   const system: Anthropic.Messages.TextBlockParam[] = [
     { type: "text", text: request.system, cache_control: { type: "ephemeral", ttl: "1h" } },
   ];
   const messages = request.messages.map(convertMessage);
-  markSlidingBreakpoints(messages, request.messages);
+  markBreakpoints(messages, request.messages);
   return { system, tools, messages };
 }
 
@@ -50,25 +58,41 @@ function convertMessage(message: ModelMessage): MessageParam {
   };
 }
 
-/**
- * Two breakpoints in the messages, with tools and system four in all (the API's limit): the first
- * block the caller marked as a stable prefix, and the newest message, sliding.
- */
-function markSlidingBreakpoints(messages: MessageParam[], source: ModelMessage[]): void {
+/** The message blocks' breakpoints: the marked context (1 hour), half-way through the newest turn, and the newest block. */
+function markBreakpoints(messages: MessageParam[], source: ModelMessage[]): void {
+  const blocks = messages.flatMap((message, messageIndex) => (message.content as ContentBlock[]).map((_, blockIndex) => ({ messageIndex, blockIndex })));
+  let context = -1;
   outer: for (const [messageIndex, message] of source.entries()) {
     if (message.role !== "user") continue;
     for (const [partIndex, part] of message.content.entries()) {
       if (part.type === "text" && part.cache) {
-        setBreakpoint(messages[messageIndex]!, partIndex);
+        context = blocks.findIndex((block) => block.messageIndex === messageIndex && block.blockIndex === partIndex);
         break outer;
       }
     }
   }
-  const last = messages.at(-1);
-  if (last && Array.isArray(last.content) && last.content.length > 0) setBreakpoint(last, last.content.length - 1);
+  if (context >= 0) setBreakpoint(messages, blocks[context]!, "1h");
+  const last = blocks.length - 1;
+  if (last < 0) return;
+  // The previous call ended with the user message before the newest assistant turn.
+  const previousUser = source.findLastIndex((message, index) => message.role === "user" && index < source.length - 2);
+  const previousEnd = previousUser < 0 ? -1 : blocks.findLastIndex((block) => block.messageIndex === previousUser);
+  const middle = previousEnd + Math.ceil((last - previousEnd) / 2);
+  if (previousEnd >= 0 && middle > context && middle < last) setBreakpoint(messages, nearestMarkable(messages, blocks, middle, context), "5m");
+  if (last !== context) setBreakpoint(messages, blocks[last]!, "5m");
 }
 
-function setBreakpoint(message: MessageParam, index: number): void {
-  const block = (message.content as ContentBlock[])[index] as ContentBlock & { cache_control?: unknown };
-  if (block && block.type !== "thinking" && block.type !== "redacted_thinking") block.cache_control = { type: "ephemeral" };
+/** The block at `index` or the nearest one before it (after `floor`) that may carry a breakpoint: not thinking. */
+function nearestMarkable(messages: MessageParam[], blocks: Array<{ messageIndex: number; blockIndex: number }>, index: number, floor: number) {
+  for (let at = index; at > floor; at--) {
+    const { messageIndex, blockIndex } = blocks[at]!;
+    const type = (messages[messageIndex]!.content as ContentBlock[])[blockIndex]!.type;
+    if (type !== "thinking" && type !== "redacted_thinking") return blocks[at]!;
+  }
+  return blocks[index]!;
+}
+
+function setBreakpoint(messages: MessageParam[], at: { messageIndex: number; blockIndex: number }, ttl: "5m" | "1h"): void {
+  const block = (messages[at.messageIndex]!.content as ContentBlock[])[at.blockIndex] as ContentBlock & { cache_control?: unknown };
+  if (block && block.type !== "thinking" && block.type !== "redacted_thinking") block.cache_control = ttl === "1h" ? { type: "ephemeral", ttl: "1h" } : { type: "ephemeral" };
 }

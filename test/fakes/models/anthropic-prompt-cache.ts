@@ -2,6 +2,8 @@ import { prefixHashes } from "./prefix-hashes.ts";
 import type { PromptPart } from "./prompt-part.ts";
 
 const fiveMinutesMs = 5 * 60_000;
+/** How many blocks the API checks for a stored prefix, from each breakpoint back (the breakpoint's own included). */
+export const LOOKBACK_BLOCKS = 20;
 
 export interface AnthropicCacheAccounting {
   totalTokens: number;
@@ -9,6 +11,11 @@ export interface AnthropicCacheAccounting {
   writeTokens: number;
   /** The written tokens split by the lifetime of the breakpoint that wrote them. */
   writeTokensByTtl: { fiveMinutes: number; oneHour: number };
+  /**
+   * Makes this request's writes readable: called once its response has been sent. Until then a
+   * request with the same prefix (a parallel one) misses, as it does on the real API.
+   */
+  commit(): void;
 }
 
 interface Entry {
@@ -16,49 +23,77 @@ interface Entry {
   ttlMs: number;
 }
 
-/** Anthropic's minimum cacheable prompt length, by the rule this fake follows. */
+/**
+ * Anthropic's minimum cacheable prompt length by model, as its documentation lists them: 4,096
+ * tokens for Opus 4.5 and 4.6 and Haiku 4.5, 2,048 for Sonnet 4.6, Opus 4.7 and the Haiku 3
+ * family, 1,024 for the other Sonnets and Opus 4.0/4.1. A model the table does not know gets the
+ * largest minimum of its family (Haiku 4,096, Opus 4,096), any other 1,024; tests and the
+ * benchmark can set their own (`startFakeModels({ cacheMinimumTokens })`).
+ */
 export function minimumCacheableTokens(model: string): number {
-  return model.toLowerCase().includes("haiku") ? 2048 : 1024;
+  const name = model.toLowerCase();
+  if (/opus-4-[56]|haiku-4-5/.test(name)) return 4096;
+  if (/sonnet-4-6|opus-4-7|3-haiku|3-5-haiku|haiku-3/.test(name)) return 2048;
+  if (/haiku|opus-(?!4-[01]\b|4-\d{8}|4$)/.test(name) && !/3-opus|opus-3/.test(name)) return 4096;
+  return 1024;
 }
 
 /**
  * Prompt caching by Anthropic's rules: only prefixes ending at a cache_control breakpoint are
- * cached, per model; a request reads the longest stored prefix of itself that ends at or before
- * its last breakpoint, and writes everything after that up to its last breakpoint. Unlike the real
- * API, which looks back at most 20 blocks from each breakpoint, any stored prefix is found.
+ * stored, per model, and only once the writing request's response has been sent. From each
+ * breakpoint the API looks back at most 20 blocks for a stored prefix; the request reads the
+ * longest it finds and writes everything after it up to its last breakpoint — each breakpoint's
+ * prefix that reaches the model's minimum length.
  */
 export class AnthropicPromptCache {
   readonly #entries = new Map<string, Entry>();
   readonly #now: () => number;
+  readonly #minimum: (model: string) => number;
 
-  constructor(now: () => number) {
+  constructor(now: () => number, minimum: (model: string) => number = minimumCacheableTokens) {
     this.#now = now;
+    this.#minimum = minimum;
   }
 
   account(model: string, parts: PromptPart[]): AnthropicCacheAccounting {
     const prefixes = prefixHashes(model, parts);
     const totalTokens = prefixes.at(-1)?.tokens ?? 0;
-    const none = { totalTokens, readTokens: 0, writeTokens: 0, writeTokensByTtl: { fiveMinutes: 0, oneHour: 0 } };
+    const nothing = () => {};
+    const none = { totalTokens, readTokens: 0, writeTokens: 0, writeTokensByTtl: { fiveMinutes: 0, oneHour: 0 }, commit: nothing };
     const breakpoints = parts.flatMap((part, index) => (part.cacheTtlMs === undefined ? [] : [index]));
     const lastBreakpoint = breakpoints.at(-1);
     if (lastBreakpoint === undefined) return none;
     const now = this.#now();
-
-    let readIndex = -1;
-    for (let index = lastBreakpoint; index >= 0 && readIndex < 0; index--) {
+    const live = (index: number) => {
       const entry = this.#entries.get(prefixes[index]!.hash);
-      if (entry && entry.expiresAt > now) readIndex = index;
+      return entry && entry.expiresAt > now ? entry : undefined;
+    };
+
+    // From each breakpoint, back over at most 20 blocks (parts that are not blocks, such as the
+    // settings marker, do not count): the longest stored prefix found.
+    let readIndex = -1;
+    for (const breakpoint of breakpoints) {
+      let blocks = 0;
+      for (let index = breakpoint; index > readIndex && blocks < LOOKBACK_BLOCKS; index--) {
+        if (parts[index]!.notABlock) continue;
+        blocks++;
+        if (live(index)) {
+          readIndex = index;
+          break;
+        }
+      }
     }
     // A hit refreshes the lifetime of what it used.
     for (let index = 0; index <= readIndex; index++) {
-      const entry = this.#entries.get(prefixes[index]!.hash);
-      if (entry && entry.expiresAt > now) entry.expiresAt = Math.max(entry.expiresAt, now + entry.ttlMs);
+      const entry = live(index);
+      if (entry) entry.expiresAt = Math.max(entry.expiresAt, now + entry.ttlMs);
     }
     const readTokens = readIndex < 0 ? 0 : prefixes[readIndex]!.tokens;
 
-    const minimum = minimumCacheableTokens(model);
+    const minimum = this.#minimum(model);
     if (prefixes[lastBreakpoint]!.tokens < minimum) return { ...none, readTokens };
     const writeTokensByTtl = { fiveMinutes: 0, oneHour: 0 };
+    const pending: Array<{ hash: string; ttlMs: number }> = [];
     let cachedUpTo = readTokens;
     for (const index of breakpoints) {
       const { hash, tokens } = prefixes[index]!;
@@ -68,15 +103,16 @@ export class AnthropicPromptCache {
       if (ttlMs > fiveMinutesMs) writeTokensByTtl.oneHour += written;
       else writeTokensByTtl.fiveMinutes += written;
       cachedUpTo = Math.max(cachedUpTo, tokens);
-      const entry = this.#entries.get(hash);
-      const expiresAt = Math.max(entry && entry.expiresAt > now ? entry.expiresAt : 0, now + ttlMs);
-      this.#entries.set(hash, { expiresAt, ttlMs: Math.max(entry?.ttlMs ?? 0, ttlMs) });
+      pending.push({ hash, ttlMs });
     }
-    return {
-      totalTokens,
-      readTokens,
-      writeTokens: writeTokensByTtl.fiveMinutes + writeTokensByTtl.oneHour,
-      writeTokensByTtl,
+    const commit = () => {
+      const at = this.#now();
+      for (const { hash, ttlMs } of pending.splice(0)) {
+        const entry = this.#entries.get(hash);
+        const alive = entry && entry.expiresAt > at;
+        this.#entries.set(hash, { expiresAt: Math.max(alive ? entry.expiresAt : 0, at + ttlMs), ttlMs: Math.max(alive ? entry.ttlMs : 0, ttlMs) });
+      }
     };
+    return { totalTokens, readTokens, writeTokens: writeTokensByTtl.fiveMinutes + writeTokensByTtl.oneHour, writeTokensByTtl, commit };
   }
 }

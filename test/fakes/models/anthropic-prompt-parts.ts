@@ -15,7 +15,7 @@ export function anthropicPromptParts(body: JsonObject): PromptPart[] {
   for (const block of blocksOf(body.system)) parts.push(part(["system"], block));
   // Changing tool_choice or thinking invalidates the cached messages (not tools or system), as
   // the real API does: a zero-token part makes those settings part of every later prefix.
-  parts.push({ key: JSON.stringify(["settings", body.tool_choice ?? null, body.thinking ?? null]), tokens: 0 });
+  parts.push({ key: JSON.stringify(["settings", body.tool_choice ?? null, body.thinking ?? null]), tokens: 0, notABlock: true });
   for (const message of asArray(body.messages)) {
     const { role, content } = asObject(message);
     blocksOf(content).forEach((block, index) => parts.push(part(["message", role, index === 0], block)));

@@ -11,8 +11,8 @@ import { normalizeAnthropicRequest } from "./normalize-anthropic-request.ts";
 import type { ProtocolAdapter } from "./protocol-adapter.ts";
 
 /** The Anthropic Messages API, with a prompt cache of its own. */
-export function createAnthropicProtocol(now: () => number): ProtocolAdapter {
-  const cache = new AnthropicPromptCache(now);
+export function createAnthropicProtocol(now: () => number, cacheMinimumTokens?: (model: string) => number): ProtocolAdapter {
+  const cache = new AnthropicPromptCache(now, cacheMinimumTokens);
   return {
     protocol: "anthropic",
     requestIdHeader: "request-id",
@@ -30,6 +30,7 @@ export function createAnthropicProtocol(now: () => number): ProtocolAdapter {
         cacheReadTokens: accounting.readTokens,
         cacheWriteTokens: accounting.writeTokens,
         writeTokensByTtl: accounting.writeTokensByTtl,
+        commit: accounting.commit,
       };
     },
     errorBody: anthropicErrorBody,

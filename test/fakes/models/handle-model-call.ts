@@ -76,7 +76,7 @@ export async function handleModelCall(
 
   const content: TextReply | ToolCallsReply = classified.kind === "content" ? classified.reply : { text: classified.reply.text };
   const resolved = resolveReply(content, adapter.newToolCallId);
-  const { writeTokensByTtl, ...promptUsage } = adapter.accountPrompt(body);
+  const { writeTokensByTtl, commit, ...promptUsage } = adapter.accountPrompt(body);
   const usage: Usage = { ...promptUsage, outputTokens: outputTokens(resolved), ...content.usage };
   const recorded = normalized.protocol === "anthropic" ? { ...usage, cacheWriteLongTokens: Math.min(writeTokensByTtl.oneHour, usage.cacheWriteTokens) } : usage;
   record(withToolCallIds(reply, resolved), recorded);
@@ -105,6 +105,8 @@ export async function handleModelCall(
   } else {
     sendJson(response, 200, adapter.messageBody(resolved, context), idHeader);
   }
+  // The prompt was processed: what it wrote to the cache is readable from now on, not before.
+  commit();
 }
 
 /** The 401 or 400 the real API would answer before any model saw the request. */

@@ -141,9 +141,61 @@ describe("Anthropic prompt caching", () => {
     });
   });
 
+  describe("as strict as the API", () => {
+    const small = (count: number, from = 0) => Array.from({ length: count }, (_, index) => question(`note ${from + index}`));
+    const withBreakpoints = (blocks: Array<{ type: "text"; text: string }>, at: number[]) =>
+      blocks.map((block, index) => (at.includes(index) ? { ...block, cache_control: { type: "ephemeral" as const } } : block));
+    const send = (blocks: ReturnType<typeof withBreakpoints>, model = claude) =>
+      anthropicClient().messages.create({ model, max_tokens: 100, messages: [{ role: "user", content: blocks }] });
+
+    it("looks back at most 20 blocks from each breakpoint for a stored prefix", async () => {
+      const first = [longSystem, ...small(4)];
+      await send(withBreakpoints(first, [4]));
+      const stored = estimateTokens(longSystem) + small(4).reduce((sum, block) => sum + estimateTokens(block), 0);
+      // 25 more blocks, one breakpoint on the last: the stored prefix is 25 blocks back — missed.
+      const longer = [...first, ...small(25, 4)];
+      expect((await send(withBreakpoints(longer, [29]))).usage.cache_read_input_tokens).toBe(0);
+      // Another request, with a breakpoint 19 blocks after the stored one as well: found again.
+      const further = [...first, ...small(26, 4)];
+      expect((await send(withBreakpoints(further, [23, 30]))).usage.cache_read_input_tokens).toBeGreaterThanOrEqual(stored);
+    });
+
+    it("lets a parallel request read nothing of a write whose response has not been sent", async () => {
+      fake.script(() => ({ text: "ok", delayMs: 200 }));
+      const [one, two] = await Promise.all([ask("one"), ask("two")]);
+      expect(one.usage.cache_creation_input_tokens).toBe(systemTokens);
+      expect(two.usage).toMatchObject({ cache_read_input_tokens: 0, cache_creation_input_tokens: systemTokens });
+      expect((await ask("three")).usage.cache_read_input_tokens).toBe(systemTokens);
+    });
+
+    it("applies each model's minimum cacheable length", async () => {
+      const blocks = withBreakpoints([{ type: "text", text: "x".repeat(4 * 3000) }], [0]);
+      const tokens = estimateTokens({ type: "text", text: "x".repeat(4 * 3000) });
+      expect(tokens).toBeGreaterThan(2048);
+      expect(tokens).toBeLessThan(4096);
+      expect((await send(blocks, "claude-sonnet-4-5")).usage.cache_creation_input_tokens).toBe(tokens);
+      expect((await send(blocks, "claude-sonnet-4-6")).usage.cache_creation_input_tokens).toBe(tokens);
+      expect((await send(blocks, "claude-haiku-4-5")).usage.cache_creation_input_tokens).toBe(0);
+      expect((await send(blocks, "claude-opus-4-5")).usage.cache_creation_input_tokens).toBe(0);
+      expect((await send(blocks, "claude-3-5-haiku-20241022")).usage.cache_creation_input_tokens).toBe(tokens);
+    });
+
+    it("takes the minimum a test sets", async () => {
+      const strict = await startFakeModels({ now: () => clock, cacheMinimumTokens: () => 4096 });
+      try {
+        strict.script(() => textReply("ok"));
+        const client = new Anthropic({ apiKey: "k", baseURL: strict.anthropicBaseUrl, maxRetries: 0 });
+        const reply = await client.messages.create({ model: claude, max_tokens: 10, system: [{ ...longSystem, cache_control: { type: "ephemeral" } }], messages: [{ role: "user", content: "Hi" }] });
+        expect(reply.usage).toMatchObject({ cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+      } finally {
+        await strict.close();
+      }
+    });
+  });
+
   it("keeps caches apart per model", async () => {
     await ask("one");
-    const other = await ask("two", { model: "claude-opus-5-5" });
+    const other = await ask("two", { model: "claude-sonnet-4-5" });
     expect(other.usage).toMatchObject({ cache_read_input_tokens: 0, cache_creation_input_tokens: systemTokens });
   });
 });
@@ -165,6 +217,18 @@ describe("OpenAI prompt caching", () => {
     expect(second.usage?.prompt_tokens_details?.cached_tokens).toBe(cached);
     expect(second.usage?.prompt_tokens).toBe(systemTokens + estimateTokens({ role: "user", content: "Second question" }));
     expect(fake.calls[1]?.usage).toMatchObject({ cacheReadTokens: cached, inputTokens: second.usage!.prompt_tokens });
+  });
+
+  it("forgets a prefix left unused for 5 minutes, and a parallel request reads nothing of one not yet answered", async () => {
+    await ask("one");
+    clock += 4 * minute;
+    expect((await ask("two")).usage?.prompt_tokens_details?.cached_tokens).toBeGreaterThan(0);
+    clock += 6 * minute;
+    expect((await ask("three")).usage?.prompt_tokens_details?.cached_tokens).toBe(0);
+    fake.script(() => ({ text: "ok", delayMs: 200 }));
+    clock += 6 * minute;
+    const both = await Promise.all([ask("four"), ask("five")]);
+    expect(both.map((reply) => reply.usage?.prompt_tokens_details?.cached_tokens)).toEqual([0, 0]);
   });
 
   it("keeps prompt_cache_key scopes apart and ignores short prompts", async () => {

@@ -5,4 +5,6 @@ export interface PromptPart {
   tokens: number;
   /** Set when the part carries an Anthropic cache breakpoint. */
   cacheTtlMs?: number;
+  /** A zero-token marker (Anthropic's settings) that the 20-block lookback does not count. */
+  notABlock?: boolean;
 }

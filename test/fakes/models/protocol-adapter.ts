@@ -19,6 +19,8 @@ export interface PromptAccounting {
   cacheReadTokens: number;
   cacheWriteTokens: number;
   writeTokensByTtl: { fiveMinutes: number; oneHour: number };
+  /** Makes the prompt's cache writes readable: called once its response has been sent. */
+  commit(): void;
 }
 
 /** Everything that differs between the two wire protocols; the server itself is shared. */

@@ -32,7 +32,7 @@ export async function startFakeModels(options: FakeModelsOptions = {}): Promise<
     sleep: (milliseconds) => delay(milliseconds, undefined, { signal: closing.signal }).catch(() => undefined),
   };
   const adapters: Record<Protocol, ProtocolAdapter> = {
-    anthropic: createAnthropicProtocol(now),
+    anthropic: createAnthropicProtocol(now, options.cacheMinimumTokens),
     openai: createOpenAiProtocol(now),
   };
   const responses = createOpenAiResponsesProtocol(adapters.openai, now);

@@ -147,6 +147,11 @@ export interface FakeModelsOptions {
   apiKeys?: { anthropic?: string; openai?: string };
   /** The clock for cache lifetimes and recorded times; defaults to Date.now. */
   now?: () => number;
+  /**
+   * Anthropic's minimum cacheable prompt length by model (default: the documented table,
+   * `minimumCacheableTokens`); a benchmark sets the strictest one to measure what cannot flatter.
+   */
+  cacheMinimumTokens?: (model: string) => number;
   /** What GET …/v1/models lists. */
   models?: { anthropic?: string[]; openai?: string[] };
 }
