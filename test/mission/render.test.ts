@@ -92,14 +92,14 @@ describe("what people read", () => {
     const links = { repositoryUrl: "https://github.com/acme/app" };
     const body = renderControl(checkpointed, new Date("2026-01-01T12:30:00.000Z"), links);
     expect(body).toContain(`| **Checkpoint** | **F2** continuing from checkpoint 2 (turn limit) at [\`abcdef0\`](https://github.com/acme/app/commit/${sha}) |`);
-    const page = renderMissionLive({ mission: checkpointed, events: [], usage: [], repositoryUrl: links.repositoryUrl, now: new Date("2026-01-01T12:30:00.000Z") });
+    const page = String(renderMissionLive({ mission: checkpointed, events: [], usage: [], repositoryUrl: links.repositoryUrl, now: new Date("2026-01-01T12:30:00.000Z") }));
     expect(page).toContain(`<div class="muted small" data-checkpoint="2">continuing from checkpoint 2 (turn limit) · <a href="https://github.com/acme/app/commit/${sha}" rel="noreferrer"><code>abcdef0</code></a></div>`);
     // A time limit says so; a finished feature no longer shows its checkpoints.
     const timed = { ...checkpointed, features: { ...checkpointed.features, F2: { ...checkpointed.features.F2, checkpoint: { ...checkpointed.features.F2.checkpoint, limit: "time" as const, count: 1 } } } };
     expect(renderControl(timed, new Date("2026-01-01T12:30:00.000Z"), links)).toContain("continuing from checkpoint 1 (time limit)");
     const finished = { ...checkpointed, features: { ...checkpointed.features, F2: { ...checkpointed.features.F2, status: "done" as const } } };
     expect(renderControl(finished, new Date("2026-01-01T12:30:00.000Z"), links)).not.toContain("Checkpoint");
-    expect(renderMissionLive({ mission: finished, events: [], usage: [], repositoryUrl: links.repositoryUrl, now: new Date() })).not.toContain("data-checkpoint");
+    expect(String(renderMissionLive({ mission: finished, events: [], usage: [], repositoryUrl: links.repositoryUrl, now: new Date() }))).not.toContain("data-checkpoint");
   });
 
   it("renders the PR body as the contract with verdicts and commits", () => {
