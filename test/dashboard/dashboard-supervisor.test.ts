@@ -110,7 +110,7 @@ describe("the dashboard for a supervisor, in a real browser", () => {
     // Times are UTC and say so; steps are named for people.
     expect(await page.locator("header").innerText()).toContain("UTC");
     const timeline = await page.locator("ol.timeline").innerText();
-    expect(timeline).toContain("posting the mission control comment");
+    expect(timeline).toContain("posting the control comment");
     expect(timeline).not.toMatch(/\bpost-control\b|\bchoose-branch\b/);
     // A run this short has no rate yet (the rate and projection are checked in render-pages.test.ts).
     expect(await page.locator("[data-burn-rate]").innerText()).toMatch(/^\$0\.\d\d spent in the first minute\.$|^Burn rate \$\d+\.\d\d\/h; at this rate the cap of \$20\.00 is reached in /);

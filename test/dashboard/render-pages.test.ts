@@ -91,6 +91,27 @@ describe("Now and Needs you", () => {
     expect(renderMissionLive(view({ mission })).toString()).toContain('data-validating>Validating milestone M1: scrutiny running.');
   });
 
+  it("puts validators on the timeline in words for people, and a validation that stopped with what became of its check runs", () => {
+    const at = (minute: number) => new Date(NOW.getTime() - (10 - minute) * 60_000).toISOString();
+    const events = [
+      { missionId: "m1", kind: "step-start", at: at(1), data: { kind: "choose-branch" } },
+      { missionId: "m1", kind: "step-end", at: at(2), data: { kind: "choose-branch", ms: 1000 } },
+      { missionId: "m1", kind: "validator-start", at: at(3), data: { validator: "user-testing", milestone: "M1" } },
+      { missionId: "m1", kind: "validator-end", at: at(4), data: { validator: "user-testing", milestone: "M1", outcome: "stopped", message: "no browser" } },
+      { missionId: "m1", kind: "validator-end", at: at(4), data: { validator: "reviewer", milestone: "M1", feature: "F1", outcome: "ended" } },
+      { missionId: "m1", kind: "validation-stop", at: at(5), data: { milestone: "M1", status: "paused", message: "the browser could not start" } },
+      { missionId: "m1", kind: "status-change", at: at(5), data: { from: "running", to: "paused", cause: "sandbox" } },
+    ] as MissionEvent[];
+    const text = renderMissionLive(view({ events })).toString().replace(/<[^>]+>/g, "");
+    expect(text).toContain("finished choosing the branch");
+    expect(text).toContain("user testing started on milestone M1");
+    expect(text).toContain("user testing on milestone M1 stopped: no browser");
+    expect(text).toContain("code review on F1 finished");
+    expect(text).toContain("validation of M1 stopped (mission paused): the browser could not start; its open check runs were closed");
+    expect(text).toContain("mission running → paused (sandbox)");
+    expect(text).not.toMatch(/validator start|validation stop|status change|choose-branch/);
+  });
+
   it("for a pause: the fix that fits its cause, and who can apply it", () => {
     const budget = describeNow(runningMission({ status: "paused", pauseCause: "budget", settings: { commands: {}, models: {}, maxRemediationRounds: 3, budgetUsd: 5 } }), [], ISSUE);
     expect(budget.headline).toBe("Paused: the budget of $5.00 is spent");

@@ -1,4 +1,4 @@
-import { allFeatures, approvedPlan, formatDuration, latestContract, missionProgress, validatorOf, type Mission } from "../../mission/index.ts";
+import { allFeatures, approvedPlan, describeStep, formatDuration, latestContract, missionProgress, validatorOf, type Mission } from "../../mission/index.ts";
 import type { MissionEvent, UsageEntry } from "../../store/index.ts";
 import { describeCheckpoint } from "../render-control.ts";
 import { renderText } from "./evidence.ts";
@@ -7,7 +7,6 @@ import { describeNow, type NowState } from "./now.ts";
 import { renderChart } from "./render-chart.ts";
 import { renderMissionReport } from "./render-mission-report.ts";
 import { statusPill } from "./render-mission-list.ts";
-import { stepForPeople } from "./step-names.ts";
 import { ago, relative, utc } from "./time.ts";
 
 export interface MissionView {
@@ -288,7 +287,7 @@ function item(at: string, content: Html): Html {
 
 function describeEvent(event: MissionEvent): Html | undefined {
   const data = event.data;
-  const step = html`<strong>${stepForPeople(data)}</strong>`;
+  const step = html`<strong>${describeStep(data)}</strong>`;
   switch (event.kind) {
     case "step-start":
       return html`started ${step}`;
@@ -302,7 +301,33 @@ function describeEvent(event: MissionEvent): Html | undefined {
       return html`handoff of ${String(data.feature)} (${String(data.status)}): ${String(data.summary ?? "").slice(0, 400)}`;
     case "validation-end":
       return html`validation of ${String(data.milestone)}: ${data.passed ? html`<span class="verdict-pass">passed</span>` : html`<span class="verdict-fail">failed</span>`}`;
+    case "validator-start":
+      return html`${validatorName(data)} started on ${validatorSubject(data)}`;
+    case "validator-end":
+      return data.outcome === "stopped"
+        ? html`${validatorName(data)} on ${validatorSubject(data)} <span class="verdict-fail">stopped</span>${data.message ? `: ${String(data.message).slice(0, 300)}` : ""}`
+        : html`${validatorName(data)} on ${validatorSubject(data)} finished`;
+    case "validation-stop":
+      return html`<span class="verdict-fail">validation of ${String(data.milestone ?? "")} stopped</span> (mission ${String(data.status ?? "")}): ${String(data.message ?? data.reason ?? "").slice(0, 300)}; its open check runs were closed`;
+    case "status-change":
+      return html`mission <strong>${String(data.from ?? "")}</strong> → <strong>${String(data.to ?? "")}</strong>${data.cause ? ` (${String(data.cause)})` : ""}`;
+    case "agent-run":
+      return html`${String(data.role ?? "agent")} run${data.feature ? ` for ${String(data.feature)}` : ""} on ${String(data.model ?? "")}`;
+    case "coverage-report":
+      return html`coverage reported by the test command: ${String(data.percent ?? "?")}% of ${String(data.measure ?? "lines")}`;
+    case "diff-stats":
+      return html`the branch measured: ${String(data.added ?? 0)} lines added, ${String(data.deleted ?? 0)} removed`;
     default:
       return html`${event.kind.replace(/-/g, " ")}`;
   }
+}
+
+const VALIDATOR_NAMES: Record<string, string> = { scrutiny: "scrutiny", "user-testing": "user testing", reviewer: "code review" };
+
+function validatorName(data: Record<string, unknown>): string {
+  return VALIDATOR_NAMES[String(data.validator)] ?? String(data.validator ?? "validator");
+}
+
+function validatorSubject(data: Record<string, unknown>): string {
+  return typeof data.feature === "string" ? data.feature : `milestone ${String(data.milestone ?? "")}`;
 }
