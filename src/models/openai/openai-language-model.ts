@@ -3,6 +3,7 @@ import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse } from "
 import { toModelError } from "../model-error.ts";
 import { convertToOpenAIMessages, convertToOpenAITools } from "./convert-to-openai-messages.ts";
 import { mapOpenAIStopReason } from "./map-openai-stop-reason.ts";
+import { openAiClient } from "./openai-client.ts";
 
 export interface OpenAIModelOptions {
   /** The provider's name as the operator declared it: `openai`, `ollama`, `openrouter`, … */
@@ -28,12 +29,8 @@ export class OpenAILanguageModel implements LanguageModel {
     this.#options = options;
   }
 
-  /** The SDK is loaded at the first call, not at start: an idle app does not carry it. */
   #sdk(): Promise<OpenAI> {
-    const options = this.#options;
-    return (this.#client ??= import("openai").then(
-      ({ default: OpenAI }) => new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: options.maxRetries ?? 2, timeout: options.timeoutMs ?? 10 * 60_000 }),
-    ));
+    return (this.#client ??= openAiClient(this.#options));
   }
 
   async generate(request: ModelRequest): Promise<ModelResponse> {

@@ -2,6 +2,7 @@ import type OpenAI from "openai";
 import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse, StopReason } from "../language-model.ts";
 import { toModelError } from "../model-error.ts";
 import { convertToResponsesInput, convertToResponsesTools } from "./convert-to-responses-input.ts";
+import { openAiClient } from "./openai-client.ts";
 import { parseArguments, type OpenAIModelOptions } from "./openai-language-model.ts";
 
 /**
@@ -21,12 +22,8 @@ export class OpenAIResponsesModel implements LanguageModel {
     this.#options = options;
   }
 
-  /** The SDK is loaded at the first call, not at start: an idle app does not carry it. */
   #sdk(): Promise<OpenAI> {
-    const options = this.#options;
-    return (this.#client ??= import("openai").then(
-      ({ default: OpenAI }) => new OpenAI({ apiKey: options.apiKey, baseURL: options.baseUrl, maxRetries: options.maxRetries ?? 2, timeout: options.timeoutMs ?? 10 * 60_000 }),
-    ));
+    return (this.#client ??= openAiClient(this.#options));
   }
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
