@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/github/index.ts";
 import { freePort } from "../helpers/free-port.ts";
 import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
-import { AppProcess, MAIN_ENTRY } from "./support/app-process.ts";
+import { AppProcess, MAIN_ENTRY, operatorEnv } from "./support/app-process.ts";
 
 // The app as an operator starts it with DATABASE_URL=postgres://…: a database it cannot reach is one
 // line without the password; several instances share one database, their missions scheduled through
@@ -21,20 +21,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("the app on PostgreSQL", () => {
       entry: MAIN_ENTRY,
       cwd: join(root, "app"),
       logFile: join(root, `${name}.log`),
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: join(root, "home"),
-        NODE_ENV: "production",
-        LOG_FORMAT: "json",
-        APP_ID: String(github.appId),
-        PRIVATE_KEY: github.privateKey,
-        WEBHOOK_SECRET: github.webhookSecret,
-        GHE_HOST: github.host,
-        GHE_PROTOCOL: "http",
-        DATABASE_URL: databaseUrl,
-        MISSIONS_WORKSPACES: join(root, "data", name, "workspaces"),
-        ANTHROPIC_API_KEY: "sk-ant-test-key-0123456789",
-      },
+      env: operatorEnv(github, { home: join(root, "home"), databaseUrl, workspaces: join(root, "data", name, "workspaces") }, { ANTHROPIC_API_KEY: "sk-ant-test-key-0123456789" }),
     });
     apps.push(process_);
     return process_;

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startFakeGitHub, type FakeGitHub } from "../fakes/github/index.ts";
-import { AppProcess, MAIN_ENTRY } from "./support/app-process.ts";
+import { AppProcess, MAIN_ENTRY, operatorEnv } from "./support/app-process.ts";
 
 // Two instances on one SQLite store would both drive every mission: each would run the same steps,
 // post the same comments and push to the same branches. The second one must refuse to start.
@@ -18,21 +18,7 @@ describe("one app process per store", () => {
       entry: MAIN_ENTRY,
       cwd: join(root, "app"),
       logFile: join(root, `${name}.log`),
-      env: {
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: join(root, "home"),
-        NODE_ENV: "production",
-        LOG_FORMAT: "json",
-        APP_ID: String(github.appId),
-        PRIVATE_KEY: github.privateKey,
-        WEBHOOK_SECRET: github.webhookSecret,
-        GHE_HOST: github.host,
-        GHE_PROTOCOL: "http",
-        DATABASE_URL: `sqlite:${store}`,
-        MISSIONS_WORKSPACES: join(root, "data", "workspaces"),
-        ANTHROPIC_API_KEY: "sk-ant-test-key-0123456789",
-        ...extra,
-      },
+      env: operatorEnv(github, { home: join(root, "home"), databaseUrl: `sqlite:${store}`, workspaces: join(root, "data", "workspaces") }, { ANTHROPIC_API_KEY: "sk-ant-test-key-0123456789", ...extra }),
     });
     apps.push(process_);
     return process_;

@@ -8,6 +8,35 @@ export const MAIN_ENTRY = fileURLToPath(new URL("../../../src/main.ts", import.m
 /** The same composition root with test timings (no write pacing, short retry delays): see app-entry.ts. */
 export const FAST_ENTRY = fileURLToPath(new URL("./app-entry.ts", import.meta.url));
 
+/** What an instance needs to reach the fake GitHub as the app registered there. */
+export interface GitHubForApp {
+  appId: number;
+  privateKey: string;
+  webhookSecret: string;
+  host: string;
+}
+
+/**
+ * The operator's environment shared by every reliability run: production mode, JSON logs, the app's
+ * credentials for the fake GitHub, its store and workspaces. Each run adds its own model settings.
+ */
+export function operatorEnv(github: GitHubForApp, place: { home: string; databaseUrl: string; workspaces: string }, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? "/usr/bin:/bin",
+    HOME: place.home,
+    NODE_ENV: "production",
+    LOG_FORMAT: "json",
+    APP_ID: String(github.appId),
+    PRIVATE_KEY: github.privateKey,
+    WEBHOOK_SECRET: github.webhookSecret,
+    GHE_HOST: github.host,
+    GHE_PROTOCOL: "http",
+    DATABASE_URL: place.databaseUrl,
+    MISSIONS_WORKSPACES: place.workspaces,
+    ...extra,
+  };
+}
+
 export interface AppProcessOptions {
   entry: string;
   /** The operator's environment (PORT is chosen per start). */

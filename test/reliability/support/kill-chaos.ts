@@ -8,7 +8,7 @@ import { missionResponder, type ScriptedPlan } from "../../e2e/mission-script.ts
 import { startFakeGitHub, type CheckRun, type Comment, type DeliveryResult, type FakeGitHub, type HookedRequest, type Pull } from "../../fakes/github/index.ts";
 import { startFakeModels, type FakeModels, type NormalizedRequest, type RecordedCall } from "../../fakes/models/index.ts";
 import { commitsOn, type LoggedCommit } from "../../helpers/git.ts";
-import { AppProcess } from "./app-process.ts";
+import { AppProcess, operatorEnv } from "./app-process.ts";
 import { seededRandom } from "./seeded-random.ts";
 
 export const OWNER = "acme";
@@ -159,26 +159,19 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
   await Promise.all([mkdir(dataDir), mkdir(appDir), mkdir(home)]);
   const logFile = join(root, "app.log");
   const instances = options.instances ?? 1;
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? "/usr/bin:/bin",
-    HOME: home,
-    NODE_ENV: "production",
-    LOG_FORMAT: "json",
-    LOG_LEVEL: "debug",
-    APP_ID: String(github.appId),
-    PRIVATE_KEY: github.privateKey,
-    WEBHOOK_SECRET: github.webhookSecret,
-    GHE_HOST: github.host,
-    GHE_PROTOCOL: "http",
-    DATABASE_URL: options.databaseUrl ?? `sqlite:${join(dataDir, "missions.db")}`,
-    MISSIONS_WORKSPACES: join(dataDir, "workspaces"),
-    ANTHROPIC_API_KEY: ANTHROPIC_KEY,
-    ANTHROPIC_BASE_URL: models.anthropicBaseUrl,
-    MISSIONS_MODEL: "anthropic/claude-sonnet-5-5",
-    MISSIONS_COMMAND_TIMEOUT_SECONDS: "60",
-    MISSIONS_MODEL_TIMEOUT_SECONDS: "60",
-    ...options.env,
-  };
+  const env = operatorEnv(
+    github,
+    { home, databaseUrl: options.databaseUrl ?? `sqlite:${join(dataDir, "missions.db")}`, workspaces: join(dataDir, "workspaces") },
+    {
+      LOG_LEVEL: "debug",
+      ANTHROPIC_API_KEY: ANTHROPIC_KEY,
+      ANTHROPIC_BASE_URL: models.anthropicBaseUrl,
+      MISSIONS_MODEL: "anthropic/claude-sonnet-5-5",
+      MISSIONS_COMMAND_TIMEOUT_SECONDS: "60",
+      MISSIONS_MODEL_TIMEOUT_SECONDS: "60",
+      ...options.env,
+    },
+  );
   const apps = Array.from({ length: instances }, (_, index) =>
     new AppProcess({ entry: options.entry, env, cwd: appDir, logFile: instances === 1 ? logFile : join(root, `app-${index + 1}.log`), onUp: (url) => github.setWebhookTarget(url) }),
   );
