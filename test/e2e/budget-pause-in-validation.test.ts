@@ -11,7 +11,8 @@ const firstText = (request: NormalizedRequest) => (request.messages[0]?.role ===
 const reviewOf = (request: NormalizedRequest) => (request.tools.some((tool) => tool.name === "submit_review") ? /^# Review of feature (F\d+):/m.exec(firstText(request))?.[1] : undefined);
 const isScrutiny = (request: NormalizedRequest) => request.tools.some((tool) => tool.name === "submit_verdicts") && firstText(request).includes("## Assertions to judge");
 
-describe("a budget pause during validation", () => {
+// Reviewers now warm the shared prefix one call before fanning out: the runs take longer than the default minute on a loaded machine.
+describe("a budget pause during validation", { timeout: 180_000 }, () => {
   let harness: Harness;
   afterEach(async () => {
     await harness.close();
