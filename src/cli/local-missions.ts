@@ -12,8 +12,9 @@ import { ObservedStore, type MissionStore, type StoreChange } from "../store/ind
 import { GitWorkspace, removeScratchRoot, SandboxedRunner } from "../workspace/index.ts";
 import { LocalGitHub, type LocalGitHubOptions } from "./local-github.ts";
 
-/** The owner every local mission's repository has: there is no account behind it. */
-export const LOCAL_OWNER = "local";
+import { LOCAL_OWNER } from "../mission/local-mission.ts";
+
+export { LOCAL_OWNER };
 
 export interface LocalMissionsOptions {
   config: OperatorConfig;

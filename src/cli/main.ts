@@ -92,7 +92,7 @@ async function resume(id: string | undefined, flags: RunFlags): Promise<number> 
     if (mission.status === "paused" || mission.status === "blocked") await local.intend(mission.id, "resume", "", setup.author);
     output.emit({ event: "resumed", missionId: mission.id, status: mission.status }, `Resuming mission ${mission.id} · "${mission.issue.title}" (${mission.status})`);
     return mission.id;
-  });
+  }, "resume");
 }
 
 async function status(id: string | undefined, flags: { json?: boolean }): Promise<number> {
@@ -134,7 +134,7 @@ async function abort(id: string, flags: { json?: boolean }): Promise<number> {
     if (!mission || !isLocal(mission, setup.root)) throw new UsageProblem(`No mission ${id} in this repository (missions list shows them).`);
     await local.intend(mission.id, "abort", "", setup.author);
     return mission.id;
-  });
+  }, "abort");
 }
 
 /** The repository, its `.env` and the configuration, as the app reads them: any problem is bad input. */
