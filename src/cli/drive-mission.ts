@@ -77,6 +77,8 @@ export async function driveMission(local: LocalMissions, missionId: string, opti
       await local.intend(missionId, decision.verb, decision.text, options.author);
       continue;
     }
+    // Everything the engine did is on the terminal first: `finished` is the last line.
+    await options.settled?.();
     return finished(mission, directory, options, output);
   }
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { userInfo } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -69,7 +69,8 @@ program
 await program.parseAsync(process.argv);
 
 async function run(briefPath: string, flags: RunFlags): Promise<number> {
-  const setup = prepare(flags);
+  const setup = prepare(flags, { models: true });
+  checkAnswersFile(flags.answers);
   const file = resolve(briefPath);
   if (!existsSync(file)) throw new UsageProblem(`No brief at ${briefPath}: give a Markdown file that says what to build (see examples/ in the Missions repository).`);
   const brief = readBrief(readFileSync(file, "utf8"), basename(file));
@@ -84,7 +85,8 @@ async function run(briefPath: string, flags: RunFlags): Promise<number> {
 }
 
 async function resume(id: string | undefined, flags: RunFlags): Promise<number> {
-  const setup = prepare(flags);
+  const setup = prepare(flags, { models: true });
+  checkAnswersFile(flags.answers);
   return withLocalMissions(setup, flags, async (local, output) => {
     const mission = id ? await local.store.getMission(id) : await latest(local, setup.root);
     if (!mission || !isLocal(mission, setup.root)) throw new UsageProblem(id ? `No mission ${id} in this repository (missions list shows them).` : "No unfinished mission in this repository.");
@@ -137,8 +139,25 @@ async function abort(id: string, flags: { json?: boolean }): Promise<number> {
   }, "abort");
 }
 
-/** The repository, its `.env` and the configuration, as the app reads them: any problem is bad input. */
-function prepare(flags: { json?: boolean }): Setup {
+/** `--answers FILE` is read when the orchestrator asks: a file that is not there, or says nothing, is bad input now, not then. */
+function checkAnswersFile(path: string | undefined): void {
+  if (path === undefined) return;
+  let text: string;
+  try {
+    if (!statSync(path).isFile()) throw new UsageProblem(`--answers ${path} is not a file: give a file with your answers to the orchestrator's questions.`);
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if (error instanceof UsageProblem) throw error;
+    throw new UsageProblem(`--answers ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): give a file with your answers to the orchestrator's questions.`);
+  }
+  if (!text.trim()) throw new UsageProblem(`--answers ${path} is empty: write your answers to the orchestrator's questions in it.`);
+}
+
+/**
+ * The repository, its `.env` and the configuration, as the app reads them: any problem is bad input.
+ * `models`: the command calls models (run, resume), so their keys must be there.
+ */
+function prepare(flags: { json?: boolean }, options: { models?: boolean } = {}): Setup {
   const root = git(process.cwd(), ["rev-parse", "--show-toplevel"]);
   if (!root) throw new UsageProblem("Not inside a git repository: run missions from the repository the mission should work on.");
   const envFile = resolve(root, process.env.MISSIONS_ENV_FILE || ".env");
@@ -161,7 +180,7 @@ function prepare(flags: { json?: boolean }): Setup {
     throw new UsageProblem((error as Error).message);
   }
   const output = new TerminalOutput({ json: !!flags.json, redact: createRedactor(operatorSecrets(config)), interactive: !!process.stdout.isTTY });
-  if (config.modelProblems.length > 0) {
+  if (options.models && config.modelProblems.length > 0) {
     throw new UsageProblem(`Missions cannot call its models:\n- ${config.modelProblems.map((problem) => problem.message).join("\n- ")}\nSet ${[...new Set(config.modelProblems.flatMap((problem) => problem.variables))].join(" or ")} in the environment or in ${envFile}.`);
   }
   ignoreMissionsFolder(root);
@@ -191,10 +210,11 @@ function redactAll(text: string): string {
   return createRedactor(secrets)(text);
 }
 
-/** The store, to read: PostgreSQL without its one-instance lock (a running mission keeps it), or the SQLite file. */
+/** The store, to read beside a running mission: PostgreSQL, or the SQLite file read-only without its lock (the running process has it). */
 async function openReadStore(config: OperatorConfig): Promise<MissionStore> {
   try {
-    return config.databaseUrl ? await PostgresMissionStore.open(config.databaseUrl) : new SqliteMissionStore(config.databasePath);
+    if (config.databaseUrl) return await PostgresMissionStore.open(config.databaseUrl);
+    return existsSync(config.databasePath) ? new SqliteMissionStore(config.databasePath, { readOnly: true }) : new SqliteMissionStore(config.databasePath);
   } catch (error) {
     if (error instanceof StoreLockedError) throw new UsageProblem("A mission is running in this repository (another missions process holds the store): see .missions/<id>/status.md for where it stands.");
     throw error;

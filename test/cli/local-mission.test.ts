@@ -149,6 +149,17 @@ describe("missions run in CI: --json, repairs, questions, exit codes", { timeout
 
   it("exits 2 for a missing brief or a bad budget, and explains every command with --help", async () => {
     expect((await cli.run(["run", "NOPE.md", "--yes"])).code).toBe(2);
+    // A bad --answers file is said at once, before anything runs, not when the questions come.
+    const noAnswers = await cli.run(["run", "BRIEF.md", "--answers", "answers.md"]);
+    expect(noAnswers.code).toBe(2);
+    expect(noAnswers.stderr).toContain("--answers answers.md cannot be read (ENOENT)");
+    expect(noAnswers.stderr).not.toMatch(/\n\s+at /);
+    writeFileSync(join(cli.repo, "answers.md"), "\n");
+    const emptyAnswers = await cli.run(["resume", "--answers", "answers.md"]);
+    expect(emptyAnswers.code).toBe(2);
+    expect(emptyAnswers.stderr).toContain("--answers answers.md is empty");
+    expect(cli.models.calls).toHaveLength(0);
+    expect(cli.missionIds()).toEqual([]);
     const badBudget = await cli.run(["run", "BRIEF.md", "--budget", "lots"]);
     expect(badBudget.code).toBe(2);
     expect(badBudget.stderr).toContain("positive number of US dollars");

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
+import { SqliteMissionStore } from "../../src/store/index.ts";
 import { startCliHarness, type CliHarness } from "./cli-harness.ts";
 
 // Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
@@ -83,5 +84,29 @@ describe("Ctrl-C stops at the step in flight and missions resume continues", { t
     expect(aborted.code).toBe(1);
     expect(aborted.stdout).toContain("aborted");
     expect(JSON.parse((await cli.run(["status", missionId!, "--json"])).stdout)).toMatchObject({ status: "aborted" });
+  });
+
+  it("status and list read the store while another process has it, without model keys; abort there says to stop that process first", async () => {
+    cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    expect((await cli.run(["run", "BRIEF.md"])).code).toBe(3);
+    const [missionId] = cli.missionIds();
+    // A running missions process holds the SQLite store (its lock file).
+    const running = new SqliteMissionStore(join(cli.repo, ".missions", "missions.db"));
+    try {
+      const noKeys = { ANTHROPIC_API_KEY: undefined };
+      const status = await cli.run(["status", missionId!, "--json"], { env: noKeys });
+      expect(status.stderr).toBe("");
+      expect(JSON.parse(status.stdout)).toMatchObject({ id: missionId, status: "awaiting-approval" });
+      const listed = await cli.run(["list", "--json"], { env: noKeys });
+      expect(listed.code).toBe(0);
+      expect(JSON.parse(listed.stdout.trim())).toMatchObject({ id: missionId });
+      const aborted = await cli.run(["abort", missionId!], { env: noKeys });
+      expect(aborted.code).toBe(2);
+      expect(aborted.stderr).toContain("stop it with Ctrl-C there");
+      expect(aborted.stderr).toContain("then missions abort again");
+      expect(aborted.stderr).not.toContain("missions resume");
+    } finally {
+      await running.close();
+    }
   });
 });
