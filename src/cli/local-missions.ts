@@ -18,7 +18,7 @@ export { LOCAL_OWNER };
 
 export interface LocalMissionsOptions {
   config: OperatorConfig;
-  /** The store the operator chose (`openStore`: SQLite under `.missions/`, or `DATABASE_URL`); closed by `stop`. */
+  /** The store the operator chose (`openStore`: SQLite under `.missions/`, or `MISSIONS_DATABASE_URL`); closed by `stop`. */
   store: MissionStore;
   /** The repository's top folder. */
   repositoryPath: string;

@@ -3,6 +3,7 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from "n
 import { userInfo } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseEnv } from "node:util";
 import { Command, InvalidArgumentError } from "commander";
 import { readOperatorConfig, type OperatorConfig } from "../config/index.ts";
 import { createRedactor } from "../github/index.ts";
@@ -139,6 +140,24 @@ async function abort(id: string, flags: { json?: boolean }): Promise<number> {
   }, "abort");
 }
 
+/**
+ * Missions' variables from the repository's `.env`: provider keys and base URLs (`ANTHROPIC_*`,
+ * `OPENAI_*`) and `MISSIONS_*`. The rest of the file is the project's own (its DATABASE_URL, its
+ * secrets) and stays out of Missions' environment. The real environment wins, as for the app.
+ */
+function loadMissionsVariables(envFile: string): void {
+  if (!existsSync(envFile) || !statSync(envFile).isFile()) return;
+  let values: Record<string, string>;
+  try {
+    values = parseEnv(readFileSync(envFile, "utf8")) as Record<string, string>;
+  } catch (error) {
+    throw new UsageProblem(`${envFile} cannot be read: ${(error as Error).message}`);
+  }
+  for (const [key, value] of Object.entries(values)) {
+    if (/^(MISSIONS_|ANTHROPIC_|OPENAI_)/.test(key) && process.env[key] === undefined) process.env[key] = value;
+  }
+}
+
 /** `--answers FILE` is read when the orchestrator asks: a file that is not there, or says nothing, is bad input now, not then. */
 function checkAnswersFile(path: string | undefined): void {
   if (path === undefined) return;
@@ -161,14 +180,15 @@ function prepare(flags: { json?: boolean }, options: { models?: boolean } = {}):
   const root = git(process.cwd(), ["rev-parse", "--show-toplevel"]);
   if (!root) throw new UsageProblem("Not inside a git repository: run missions from the repository the mission should work on.");
   const envFile = resolve(root, process.env.MISSIONS_ENV_FILE || ".env");
-  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  loadMissionsVariables(envFile);
   const missionsDirectory = missionsDirectoryOf(root);
   let config: OperatorConfig;
   try {
     config = readOperatorConfig(
       {
         ...process.env,
-        DATABASE_URL: process.env.DATABASE_URL || `sqlite:${join(missionsDirectory, "missions.db")}`,
+        // The project's own DATABASE_URL (its app's database) is not Missions' store: MISSIONS_DATABASE_URL is.
+        DATABASE_URL: process.env.MISSIONS_DATABASE_URL || `sqlite:${join(missionsDirectory, "missions.db")}`,
         MISSIONS_WORKSPACES: process.env.MISSIONS_WORKSPACES || join(missionsDirectory, "workspaces"),
         // Local missions talk to no GitHub App: its variables mean nothing here.
         APP_ID: undefined,
@@ -184,7 +204,7 @@ function prepare(flags: { json?: boolean }, options: { models?: boolean } = {}):
     throw new UsageProblem(`Missions cannot call its models:\n- ${config.modelProblems.map((problem) => problem.message).join("\n- ")}\nSet ${[...new Set(config.modelProblems.flatMap((problem) => problem.variables))].join(" or ")} in the environment or in ${envFile}.`);
   }
   ignoreMissionsFolder(root);
-  // With a PostgreSQL DATABASE_URL the store is there; the scratch folder the sandbox uses stays under .missions/.
+  // With a PostgreSQL MISSIONS_DATABASE_URL the store is there; the scratch folder the sandbox uses stays under .missions/.
   if (config.databaseUrl) config = { ...config, databasePath: join(missionsDirectory, "missions.db") };
   mkdirSync(dirname(resolve(config.databasePath)), { recursive: true });
   return { root, config, author: userInfo().username || "you", output, interactive: !!process.stdin.isTTY && !!process.stdout.isTTY };

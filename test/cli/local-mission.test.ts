@@ -140,11 +140,17 @@ describe("missions run in CI: --json, repairs, questions, exit codes", { timeout
     expect(result.stderr).toContain("OPENAI_API_KEY");
     expect(cli.models.calls).toHaveLength(0);
     // The repository's .env supplies it, as the app's .env does.
-    writeFileSync(join(cli.repo, ".env"), `ANTHROPIC_API_KEY=${ANTHROPIC_KEY}\n`);
+    // Only Missions' variables are taken from it: the project's own DATABASE_URL (Prisma's) is not Missions' store.
+    writeFileSync(join(cli.repo, ".env"), `ANTHROPIC_API_KEY=${ANTHROPIC_KEY}\nDATABASE_URL=file:./dev.db\n`);
     const listed = await cli.run(["list"], { env: { ANTHROPIC_API_KEY: undefined } });
     expect(listed.stderr).toBe("");
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain("No missions in this repository yet");
+    cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const planned = await cli.run(["run", "BRIEF.md"], { env: { ANTHROPIC_API_KEY: undefined, DATABASE_URL: "sqlite:elsewhere.db" } });
+    expect(planned.code).toBe(3);
+    expect(existsSync(join(cli.repo, ".missions", "missions.db"))).toBe(true);
+    for (const stray of ["file:", "dev.db", "elsewhere.db"]) expect(existsSync(join(cli.repo, stray))).toBe(false);
   });
 
   it("exits 2 for a missing brief or a bad budget, and explains every command with --help", async () => {

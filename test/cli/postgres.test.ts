@@ -8,8 +8,8 @@ import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "
 import { lockMission } from "../../src/cli/mission-lock.ts";
 import { startCliHarness, type CliHarness } from "./cli-harness.ts";
 
-// DATABASE_URL=postgres://… puts a local mission's store in PostgreSQL, as it does the app's.
-describe.skipIf(POSTGRES_TESTS_OFF)("missions run on a PostgreSQL DATABASE_URL", () => {
+// MISSIONS_DATABASE_URL=postgres://… puts a local mission's store in PostgreSQL, as DATABASE_URL does the app's.
+describe.skipIf(POSTGRES_TESTS_OFF)("missions run on a PostgreSQL MISSIONS_DATABASE_URL", () => {
   let cluster: TestPostgres;
   let cli: CliHarness;
   beforeAll(async () => {
@@ -24,7 +24,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions run on a PostgreSQL DATABASE_URL",
   it("keeps the mission in the database, not in .missions/missions.db, and lists it from there", async () => {
     const url = await cluster.createDatabase();
     cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
-    const result = await cli.run(["run", "BRIEF.md", "--yes", "--json"], { env: { DATABASE_URL: url } });
+    const result = await cli.run(["run", "BRIEF.md", "--yes", "--json"], { env: { MISSIONS_DATABASE_URL: url } });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(JSON.parse(result.stdout.trim().split("\n").at(-1)!)).toMatchObject({ event: "finished", exitCode: 0 });
@@ -41,7 +41,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions run on a PostgreSQL DATABASE_URL",
     } finally {
       await client.end();
     }
-    const listed = await cli.run(["list", "--json"], { env: { DATABASE_URL: url } });
+    const listed = await cli.run(["list", "--json"], { env: { MISSIONS_DATABASE_URL: url } });
     expect(listed.code).toBe(0);
     expect(JSON.parse(listed.stdout.trim())).toMatchObject({ number: 1, title: "Add greetings", status: "done" });
     // The SQLite default knows nothing of it.
@@ -53,27 +53,27 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions run on a PostgreSQL DATABASE_URL",
     const url = await cluster.createDatabase();
     cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
     // No terminal and no --yes: the mission stops awaiting approval.
-    const planned = await cli.run(["run", "BRIEF.md", "--json"], { env: { DATABASE_URL: url } });
+    const planned = await cli.run(["run", "BRIEF.md", "--json"], { env: { MISSIONS_DATABASE_URL: url } });
     expect(planned.code).toBe(3);
     const missionId = (JSON.parse(planned.stdout.trim().split("\n")[0]!) as { missionId: string }).missionId;
     // Another process drives it now.
     const held = (await lockMission({ databaseUrl: url }, missionId))!;
     expect(held).toBeDefined();
     try {
-      const resumed = await cli.run(["resume", missionId, "--yes"], { env: { DATABASE_URL: url } });
+      const resumed = await cli.run(["resume", missionId, "--yes"], { env: { MISSIONS_DATABASE_URL: url } });
       expect(resumed.code).toBe(2);
       expect(resumed.stderr).toContain(`Mission ${missionId} is running in another missions process`);
-      const aborted = await cli.run(["abort", missionId, "--json"], { env: { DATABASE_URL: url } });
+      const aborted = await cli.run(["abort", missionId, "--json"], { env: { MISSIONS_DATABASE_URL: url } });
       expect(aborted.code).toBe(0);
       expect(aborted.stdout).toContain('"event":"abort-recorded"');
       // Neither drove it: the approval and the abort wait for the process that drives it.
-      const status = await cli.run(["status", missionId, "--json"], { env: { DATABASE_URL: url } });
+      const status = await cli.run(["status", missionId, "--json"], { env: { MISSIONS_DATABASE_URL: url } });
       expect(JSON.parse(status.stdout)).toMatchObject({ status: "awaiting-approval" });
     } finally {
       await held.release();
     }
     // Once it lets go, the abort recorded for it is applied by the next process that drives the mission.
-    const after = await cli.run(["resume", missionId, "--json"], { env: { DATABASE_URL: url } });
+    const after = await cli.run(["resume", missionId, "--json"], { env: { MISSIONS_DATABASE_URL: url } });
     expect(JSON.parse(after.stdout.trim().split("\n").at(-1)!)).toMatchObject({ event: "finished", status: "aborted" });
   }, 300_000);
 });
