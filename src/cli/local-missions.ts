@@ -12,7 +12,7 @@ import { ObservedStore, type MissionStore, type StoreChange } from "../store/ind
 import { GitWorkspace, removeScratchRoot, SandboxedRunner } from "../workspace/index.ts";
 import { LocalGitHub, type LocalGitHubOptions } from "./local-github.ts";
 
-import { LOCAL_OWNER } from "../mission/local-mission.ts";
+import { LOCAL_OWNER, localRepositoryId } from "../mission/local-mission.ts";
 
 export { LOCAL_OWNER };
 
@@ -57,7 +57,7 @@ export class LocalMissions {
     this.redact = createRedactor(operatorSecrets(config));
     // Logs go to a file beside the missions, through the same redaction as the app's: the terminal shows progress.
     this.log = pino(loggerOptions(config.logLevel, this.redact), createWriteStream(join(options.missionsDirectory, "missions.log"), { flags: "a" }));
-    this.repo = { owner: LOCAL_OWNER, name: basename(options.repositoryPath), installationId: 0 };
+    this.repo = { owner: LOCAL_OWNER, name: basename(options.repositoryPath), installationId: localRepositoryId(options.repositoryPath) };
     this.store = new ObservedStore(options.store, (change) => options.onChange?.(change));
     // A setup that fails here leaves the store to the caller, who opened it.
     const commands = commandSetup(config);

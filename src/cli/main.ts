@@ -11,7 +11,8 @@ import { ACTIVE_STATUSES, missionProgress, type Mission } from "../mission/index
 import { operatorSecrets } from "../server.ts";
 import { PostgresMissionStore, SqliteMissionStore, StoreLockedError, type MissionStore } from "../store/index.ts";
 import { EXIT } from "./exit-codes.ts";
-import { BadInputError, LOCAL_OWNER, LocalMissions, missionsDirectoryOf } from "./local-missions.ts";
+import { isLocalMissionOf } from "../mission/local-mission.ts";
+import { BadInputError, LocalMissions, missionsDirectoryOf } from "./local-missions.ts";
 import { readBrief } from "./read-brief.ts";
 import { TerminalOutput } from "./terminal-output.ts";
 import { UsageProblem, withLocalMissions, type LocalSetup as Setup, type RunFlags } from "./with-local-missions.ts";
@@ -249,7 +250,7 @@ async function latest(local: LocalMissions, root: string): Promise<Mission | und
 
 /** A local mission of this repository (a PostgreSQL store may hold other repositories' missions, and the app's). */
 function isLocal(mission: Mission, root: string): boolean {
-  return mission.repo.owner === LOCAL_OWNER && mission.repo.name === basename(root);
+  return isLocalMissionOf(mission, root, basename(root));
 }
 
 function byCreation(a: Mission, b: Mission): number {

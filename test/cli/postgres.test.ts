@@ -47,6 +47,16 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions run on a PostgreSQL MISSIONS_DATAB
     // The SQLite default knows nothing of it.
     const sqlite = await cli.run(["list", "--json"]);
     expect(sqlite.stdout.trim()).toBe("");
+    // Another repository with the same folder name on the same database sees none of this one's missions.
+    const other = await startCliHarness(FIXTURE_FILES);
+    try {
+      expect(other.repo).not.toBe(cli.repo);
+      const otherList = await other.run(["list", "--json"], { env: { MISSIONS_DATABASE_URL: url } });
+      expect(otherList.code).toBe(0);
+      expect(otherList.stdout.trim()).toBe("");
+    } finally {
+      await other.close();
+    }
   }, 300_000);
 
   it("lets one missions process drive a mission at a time: resume and abort beside a running one do not drive it", async () => {
