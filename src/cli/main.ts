@@ -38,7 +38,7 @@ const withRunFlags = (command: Command) =>
     .option("--json", "one JSON object per line on stdout (events: planned, contract, feature-committed, validation, spend, finished)")
     .option("--budget <usd>", "the mission's budget in US dollars (default: .github/missions.yml, else MISSIONS_BUDGET_USD)", budget)
     .option("--answers <file>", "answers to the orchestrator's questions, read from a file")
-    .addHelpText("after", "\nExit codes: 0 every assertion passed · 1 failed or blocked · 2 bad input · 3 needs answers or approval · 130 stopped by Ctrl-C (missions resume continues)");
+    .addHelpText("after", "\nExit codes: 0 every assertion passed · 1 failed or blocked · 2 bad input · 3 needs answers or approval · 130 stopped by Ctrl-C, 143 by SIGTERM (missions resume continues)");
 
 withRunFlags(program.command("run").argument("<brief>", "a Markdown file: the title is its first heading, the rest says what to build"))
   .description("start a mission from a brief on the repository in the current folder")
@@ -75,7 +75,10 @@ async function run(briefPath: string, flags: RunFlags): Promise<number> {
   checkAnswersFile(flags.answers);
   const file = resolve(briefPath);
   if (!existsSync(file)) throw new UsageProblem(`No brief at ${briefPath}: give a Markdown file that says what to build (see examples/ in the Missions repository).`);
-  const brief = readBrief(readFileSync(file, "utf8"), basename(file));
+  if (!statSync(file).isFile()) throw new UsageProblem(`${briefPath} is not a file: give a Markdown file that says what to build (see examples/ in the Missions repository).`);
+  const text = readFileSync(file, "utf8");
+  if (!text.trim()) throw new UsageProblem(`${briefPath} is empty: write in it what to build (a title as its first heading, then the details).`);
+  const brief = readBrief(text, basename(file));
   const baseBranch = git(setup.root, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
   if (!baseBranch) throw new UsageProblem("The repository is not on a branch (detached HEAD): check out the branch the mission should start from.");
   if (!git(setup.root, ["rev-parse", "--verify", "--quiet", "HEAD"])) throw new UsageProblem("The repository has no commit yet: commit something first; the mission starts from the branch's last commit.");
@@ -216,7 +219,10 @@ async function exitWith(work: Promise<number>): Promise<never> {
   try {
     code = await work;
   } catch (error) {
-    const message = error instanceof UsageProblem || error instanceof BadInputError ? error.message : `Missions stopped on an unexpected error: ${(error as Error).stack ?? String(error)}`;
+    const message =
+      error instanceof UsageProblem || error instanceof BadInputError
+        ? error.message
+        : `Missions stopped on an unexpected error: ${(error as Error).stack ?? String(error)}\nThe log is in .missions/missions.log; missions resume continues the mission where it stopped.`;
     process.stderr.write(`${redactAll(message)}\n`);
     code = error instanceof UsageProblem || error instanceof BadInputError ? EXIT.badInput : EXIT.failed;
   }

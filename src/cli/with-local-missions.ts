@@ -70,13 +70,16 @@ export async function withLocalMissions(setup: LocalSetup, flags: RunFlags, pick
   }
   reporter.attach(local.store);
   let interrupted = false;
-  const onSignal = () => {
+  // Ctrl-C exits 130, SIGTERM 143 (128 + the signal's number), as a shell reports them.
+  let stoppedWith: number = EXIT.interrupted;
+  const onSignal = (signal: NodeJS.Signals) => {
     if (interrupted) {
       // The bars come off first: they hide the cursor while drawn.
       output.pause();
-      process.exit(EXIT.interrupted);
+      process.exit(stoppedWith);
     }
     interrupted = true;
+    if (signal === "SIGTERM") stoppedWith = EXIT.terminated;
     output.pause();
     output.problem("Stopping at the step in flight… (missions resume continues; Ctrl-C again quits at once)");
     void local.engine.stop();
@@ -97,7 +100,10 @@ export async function withLocalMissions(setup: LocalSetup, flags: RunFlags, pick
     }
     const code = await driveMission(local, missionId, { yes: !!flags.yes, answersFile: flags.answers, interactive: !!setup.interactive && !flags.json, author: setup.author, repositoryPath: root, interrupted: () => interrupted, settled: () => reporter.flushed() }, output);
     await reporter.flushed();
-    if (code === EXIT.interrupted) output.emit({ event: "stopped", missionId, exitCode: code }, `Stopped. Continue with: missions resume ${missionId}`);
+    if (code === EXIT.interrupted) {
+      output.emit({ event: "stopped", missionId, exitCode: stoppedWith }, `Stopped. Continue with: missions resume ${missionId}`);
+      return stoppedWith;
+    }
     return code;
   } finally {
     await reporter.flushed();

@@ -155,6 +155,13 @@ describe("missions run in CI: --json, repairs, questions, exit codes", { timeout
 
   it("exits 2 for a missing brief or a bad budget, and explains every command with --help", async () => {
     expect((await cli.run(["run", "NOPE.md", "--yes"])).code).toBe(2);
+    const folder = await cli.run(["run", "."]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(". is not a file");
+    writeFileSync(join(cli.repo, "EMPTY.md"), " \n");
+    const empty = await cli.run(["run", "EMPTY.md"]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("EMPTY.md is empty");
     // A bad --answers file is said at once, before anything runs, not when the questions come.
     const noAnswers = await cli.run(["run", "BRIEF.md", "--answers", "answers.md"]);
     expect(noAnswers.code).toBe(2);

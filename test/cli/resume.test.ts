@@ -16,7 +16,10 @@ describe("Ctrl-C stops at the step in flight and missions resume continues", { t
     await cli.close();
   });
 
-  it("SIGINT during a worker, then resume: the mission completes with every feature exactly one commit", async () => {
+  it.each([
+    { signal: "SIGINT" as const, code: 130 },
+    { signal: "SIGTERM" as const, code: 143 },
+  ])("$signal to the process group during a worker exits $code; resume completes the mission with every feature exactly one commit", async ({ signal, code }) => {
     const responder = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
     let interrupt: (() => void) | undefined;
     let interrupted = false;
@@ -31,11 +34,11 @@ describe("Ctrl-C stops at the step in flight and missions resume continues", { t
       }
       return responder(request);
     });
-    const stopped = await cli.run(["run", "BRIEF.md", "--yes", "--json"], { whileRunning: (child) => (interrupt = () => child.kill("SIGINT")) });
+    const stopped = await cli.run(["run", "BRIEF.md", "--yes", "--json"], { whileRunning: (child) => (interrupt = () => child.killGroup(signal)) });
     expect(interrupted).toBe(true);
-    expect(stopped.code).toBe(130);
+    expect(stopped.code).toBe(code);
     const lines = stopped.stdout.trim().split("\n").map((line) => JSON.parse(line) as { event: string });
-    expect(lines.at(-1)).toMatchObject({ event: "stopped", exitCode: 130 });
+    expect(lines.at(-1)).toMatchObject({ event: "stopped", exitCode: code });
     expect(stopped.stderr).toContain("Stopping at the step in flight");
     const branch = "mission/1-add-greetings";
     expect(commitsOn(join(cli.repo, ".git"), branch, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1"]);
