@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `missions` command. In a clone it runs the TypeScript source, as `npm start` runs the app, by
-// Node's own type stripping (Node 22.18 or later, on by default from Node 23.6). Installed as a package
+// Node's own type stripping (on by default from Node 22.18; Missions needs Node 22.20 or later, as package.json's engines say). Installed as a package
 // it runs the JavaScript built into lib/ when the package was packed (`npm pack` runs `npm run build`):
 // Node does not strip types under node_modules.
 import { existsSync } from "node:fs";
@@ -8,8 +8,8 @@ import { sep } from "node:path";
 import { fileURLToPath, URL } from "node:url";
 
 const [major, minor] = process.versions.node.split(".").map(Number);
-if (major < 22 || (major === 22 && minor < 18)) {
-  console.error(`missions needs Node 22.18 or later (this is Node ${process.versions.node}): run it with the project's Node, e.g. npm exec missions -- --help`);
+if (major < 22 || (major === 22 && minor < 20)) {
+  console.error(`missions needs Node 22.20 or later (this is Node ${process.versions.node}): run it with the project's Node, e.g. npm exec missions -- --help`);
   process.exit(2);
 }
 const source = new URL("../src/cli/main.ts", import.meta.url);

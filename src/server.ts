@@ -10,6 +10,7 @@ import { ModelRegistry, PriceTable } from "./models/index.ts";
 import { Dashboard, DashboardAuth, MissionFeed } from "./control/index.ts";
 import { MissionsMetrics } from "./metrics/index.ts";
 import { ACTIVE_STATUSES } from "./mission/index.ts";
+import { isLocalMission } from "./mission/local-mission.ts";
 import { landingPage, startWebhookRelay } from "./startup/index.ts";
 import type { AddressInfo } from "node:net";
 import { databasePassword, ObservedStore, openStore, PostgresMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
@@ -235,7 +236,8 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   if (queue) {
     // Every instance offers each unfinished mission a turn: a mission that has a job keeps it (one per mission).
     await queue.scheduleDrain();
-    for (const mission of await store.listMissions({ active: true })) await queue.kick(mission.id);
+    // Local missions (`missions run` on the same database) are their CLI's to drive, never the app's.
+    for (const mission of await store.listMissions({ active: true })) if (!isLocalMission(mission)) await queue.kick(mission.id);
     await queue.work(engine!, () => intake!.drain());
   } else {
     void intake!.drain();

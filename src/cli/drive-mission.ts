@@ -47,7 +47,8 @@ export async function driveMission(local: LocalMissions, missionId: string, opti
       } else if (options.interactive) {
         await options.settled?.();
         output.pause();
-        decision = await askQuestions(questions);
+        // The orchestrator wrote them: through the redactor, as everything else on the terminal.
+        decision = await askQuestions(questions.map((question) => local.redact(question)));
       }
       if (decision === "cancelled") return EXIT.interrupted;
       if (!decision) {
@@ -77,6 +78,8 @@ export async function driveMission(local: LocalMissions, missionId: string, opti
       await local.intend(missionId, decision.verb, decision.text, options.author);
       continue;
     }
+    // Everything the engine did is on the terminal first: `finished` is the last line.
+    await options.settled?.();
     return finished(mission, directory, options, output);
   }
 }

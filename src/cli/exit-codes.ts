@@ -10,4 +10,6 @@ export const EXIT = {
   needsAnswers: 3,
   /** Stopped by Ctrl-C at the step in flight: `missions resume` continues. */
   interrupted: 130,
+  /** Stopped by SIGTERM (a CI job's timeout, a service manager): `missions resume` continues. */
+  terminated: 143,
 } as const;

@@ -12,12 +12,13 @@ import { ObservedStore, type MissionStore, type StoreChange } from "../store/ind
 import { GitWorkspace, removeScratchRoot, SandboxedRunner } from "../workspace/index.ts";
 import { LocalGitHub, type LocalGitHubOptions } from "./local-github.ts";
 
-/** The owner every local mission's repository has: there is no account behind it. */
-export const LOCAL_OWNER = "local";
+import { LOCAL_OWNER, localRepositoryId } from "../mission/local-mission.ts";
+
+export { LOCAL_OWNER };
 
 export interface LocalMissionsOptions {
   config: OperatorConfig;
-  /** The store the operator chose (`openStore`: SQLite under `.missions/`, or `DATABASE_URL`); closed by `stop`. */
+  /** The store the operator chose (`openStore`: SQLite under `.missions/`, or `MISSIONS_DATABASE_URL`); closed by `stop`. */
   store: MissionStore;
   /** The repository's top folder. */
   repositoryPath: string;
@@ -56,7 +57,7 @@ export class LocalMissions {
     this.redact = createRedactor(operatorSecrets(config));
     // Logs go to a file beside the missions, through the same redaction as the app's: the terminal shows progress.
     this.log = pino(loggerOptions(config.logLevel, this.redact), createWriteStream(join(options.missionsDirectory, "missions.log"), { flags: "a" }));
-    this.repo = { owner: LOCAL_OWNER, name: basename(options.repositoryPath), installationId: 0 };
+    this.repo = { owner: LOCAL_OWNER, name: basename(options.repositoryPath), installationId: localRepositoryId(options.repositoryPath) };
     this.store = new ObservedStore(options.store, (change) => options.onChange?.(change));
     // A setup that fails here leaves the store to the caller, who opened it.
     const commands = commandSetup(config);

@@ -1,8 +1,9 @@
 import { execFileSync } from "node:child_process";
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { userInfo } from "node:os";
 import { basename, dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { parseEnv } from "node:util";
 import { Command, InvalidArgumentError } from "commander";
 import { readOperatorConfig, type OperatorConfig } from "../config/index.ts";
 import { createRedactor } from "../github/index.ts";
@@ -10,7 +11,8 @@ import { ACTIVE_STATUSES, missionProgress, type Mission } from "../mission/index
 import { operatorSecrets } from "../server.ts";
 import { PostgresMissionStore, SqliteMissionStore, StoreLockedError, type MissionStore } from "../store/index.ts";
 import { EXIT } from "./exit-codes.ts";
-import { BadInputError, LOCAL_OWNER, LocalMissions, missionsDirectoryOf } from "./local-missions.ts";
+import { isLocalMissionOf } from "../mission/local-mission.ts";
+import { BadInputError, LocalMissions, missionsDirectoryOf } from "./local-missions.ts";
 import { readBrief } from "./read-brief.ts";
 import { TerminalOutput } from "./terminal-output.ts";
 import { UsageProblem, withLocalMissions, type LocalSetup as Setup, type RunFlags } from "./with-local-missions.ts";
@@ -36,7 +38,7 @@ const withRunFlags = (command: Command) =>
     .option("--json", "one JSON object per line on stdout (events: planned, contract, feature-committed, validation, spend, finished)")
     .option("--budget <usd>", "the mission's budget in US dollars (default: .github/missions.yml, else MISSIONS_BUDGET_USD)", budget)
     .option("--answers <file>", "answers to the orchestrator's questions, read from a file")
-    .addHelpText("after", "\nExit codes: 0 every assertion passed · 1 failed or blocked · 2 bad input · 3 needs answers or approval · 130 stopped by Ctrl-C (missions resume continues)");
+    .addHelpText("after", "\nExit codes: 0 every assertion passed · 1 failed or blocked · 2 bad input · 3 needs answers or approval · 130 stopped by Ctrl-C, 143 by SIGTERM (missions resume continues)");
 
 withRunFlags(program.command("run").argument("<brief>", "a Markdown file: the title is its first heading, the rest says what to build"))
   .description("start a mission from a brief on the repository in the current folder")
@@ -69,10 +71,14 @@ program
 await program.parseAsync(process.argv);
 
 async function run(briefPath: string, flags: RunFlags): Promise<number> {
-  const setup = prepare(flags);
+  const setup = prepare(flags, { models: true });
+  checkAnswersFile(flags.answers);
   const file = resolve(briefPath);
   if (!existsSync(file)) throw new UsageProblem(`No brief at ${briefPath}: give a Markdown file that says what to build (see examples/ in the Missions repository).`);
-  const brief = readBrief(readFileSync(file, "utf8"), basename(file));
+  if (!statSync(file).isFile()) throw new UsageProblem(`${briefPath} is not a file: give a Markdown file that says what to build (see examples/ in the Missions repository).`);
+  const text = readFileSync(file, "utf8");
+  if (!text.trim()) throw new UsageProblem(`${briefPath} is empty: write in it what to build (a title as its first heading, then the details).`);
+  const brief = readBrief(text, basename(file));
   const baseBranch = git(setup.root, ["symbolic-ref", "--quiet", "--short", "HEAD"]);
   if (!baseBranch) throw new UsageProblem("The repository is not on a branch (detached HEAD): check out the branch the mission should start from.");
   if (!git(setup.root, ["rev-parse", "--verify", "--quiet", "HEAD"])) throw new UsageProblem("The repository has no commit yet: commit something first; the mission starts from the branch's last commit.");
@@ -84,7 +90,8 @@ async function run(briefPath: string, flags: RunFlags): Promise<number> {
 }
 
 async function resume(id: string | undefined, flags: RunFlags): Promise<number> {
-  const setup = prepare(flags);
+  const setup = prepare(flags, { models: true });
+  checkAnswersFile(flags.answers);
   return withLocalMissions(setup, flags, async (local, output) => {
     const mission = id ? await local.store.getMission(id) : await latest(local, setup.root);
     if (!mission || !isLocal(mission, setup.root)) throw new UsageProblem(id ? `No mission ${id} in this repository (missions list shows them).` : "No unfinished mission in this repository.");
@@ -92,7 +99,7 @@ async function resume(id: string | undefined, flags: RunFlags): Promise<number> 
     if (mission.status === "paused" || mission.status === "blocked") await local.intend(mission.id, "resume", "", setup.author);
     output.emit({ event: "resumed", missionId: mission.id, status: mission.status }, `Resuming mission ${mission.id} · "${mission.issue.title}" (${mission.status})`);
     return mission.id;
-  });
+  }, "resume");
 }
 
 async function status(id: string | undefined, flags: { json?: boolean }): Promise<number> {
@@ -134,22 +141,58 @@ async function abort(id: string, flags: { json?: boolean }): Promise<number> {
     if (!mission || !isLocal(mission, setup.root)) throw new UsageProblem(`No mission ${id} in this repository (missions list shows them).`);
     await local.intend(mission.id, "abort", "", setup.author);
     return mission.id;
-  });
+  }, "abort");
 }
 
-/** The repository, its `.env` and the configuration, as the app reads them: any problem is bad input. */
-function prepare(flags: { json?: boolean }): Setup {
+/**
+ * Missions' variables from the repository's `.env`: provider keys and base URLs (`ANTHROPIC_*`,
+ * `OPENAI_*`) and `MISSIONS_*`. The rest of the file is the project's own (its DATABASE_URL, its
+ * secrets) and stays out of Missions' environment. The real environment wins, as for the app.
+ */
+function loadMissionsVariables(envFile: string): void {
+  if (!existsSync(envFile) || !statSync(envFile).isFile()) return;
+  let values: Record<string, string>;
+  try {
+    values = parseEnv(readFileSync(envFile, "utf8")) as Record<string, string>;
+  } catch (error) {
+    throw new UsageProblem(`${envFile} cannot be read: ${(error as Error).message}`);
+  }
+  for (const [key, value] of Object.entries(values)) {
+    if (/^(MISSIONS_|ANTHROPIC_|OPENAI_)/.test(key) && process.env[key] === undefined) process.env[key] = value;
+  }
+}
+
+/** `--answers FILE` is read when the orchestrator asks: a file that is not there, or says nothing, is bad input now, not then. */
+function checkAnswersFile(path: string | undefined): void {
+  if (path === undefined) return;
+  let text: string;
+  try {
+    if (!statSync(path).isFile()) throw new UsageProblem(`--answers ${path} is not a file: give a file with your answers to the orchestrator's questions.`);
+    text = readFileSync(path, "utf8");
+  } catch (error) {
+    if (error instanceof UsageProblem) throw error;
+    throw new UsageProblem(`--answers ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): give a file with your answers to the orchestrator's questions.`);
+  }
+  if (!text.trim()) throw new UsageProblem(`--answers ${path} is empty: write your answers to the orchestrator's questions in it.`);
+}
+
+/**
+ * The repository, its `.env` and the configuration, as the app reads them: any problem is bad input.
+ * `models`: the command calls models (run, resume), so their keys must be there.
+ */
+function prepare(flags: { json?: boolean }, options: { models?: boolean } = {}): Setup {
   const root = git(process.cwd(), ["rev-parse", "--show-toplevel"]);
   if (!root) throw new UsageProblem("Not inside a git repository: run missions from the repository the mission should work on.");
   const envFile = resolve(root, process.env.MISSIONS_ENV_FILE || ".env");
-  if (existsSync(envFile)) process.loadEnvFile(envFile);
+  loadMissionsVariables(envFile);
   const missionsDirectory = missionsDirectoryOf(root);
   let config: OperatorConfig;
   try {
     config = readOperatorConfig(
       {
         ...process.env,
-        DATABASE_URL: process.env.DATABASE_URL || `sqlite:${join(missionsDirectory, "missions.db")}`,
+        // The project's own DATABASE_URL (its app's database) is not Missions' store: MISSIONS_DATABASE_URL is.
+        DATABASE_URL: process.env.MISSIONS_DATABASE_URL || `sqlite:${join(missionsDirectory, "missions.db")}`,
         MISSIONS_WORKSPACES: process.env.MISSIONS_WORKSPACES || join(missionsDirectory, "workspaces"),
         // Local missions talk to no GitHub App: its variables mean nothing here.
         APP_ID: undefined,
@@ -161,11 +204,11 @@ function prepare(flags: { json?: boolean }): Setup {
     throw new UsageProblem((error as Error).message);
   }
   const output = new TerminalOutput({ json: !!flags.json, redact: createRedactor(operatorSecrets(config)), interactive: !!process.stdout.isTTY });
-  if (config.modelProblems.length > 0) {
+  if (options.models && config.modelProblems.length > 0) {
     throw new UsageProblem(`Missions cannot call its models:\n- ${config.modelProblems.map((problem) => problem.message).join("\n- ")}\nSet ${[...new Set(config.modelProblems.flatMap((problem) => problem.variables))].join(" or ")} in the environment or in ${envFile}.`);
   }
   ignoreMissionsFolder(root);
-  // With a PostgreSQL DATABASE_URL the store is there; the scratch folder the sandbox uses stays under .missions/.
+  // With a PostgreSQL MISSIONS_DATABASE_URL the store is there; the scratch folder the sandbox uses stays under .missions/.
   if (config.databaseUrl) config = { ...config, databasePath: join(missionsDirectory, "missions.db") };
   mkdirSync(dirname(resolve(config.databasePath)), { recursive: true });
   return { root, config, author: userInfo().username || "you", output, interactive: !!process.stdin.isTTY && !!process.stdout.isTTY };
@@ -176,7 +219,10 @@ async function exitWith(work: Promise<number>): Promise<never> {
   try {
     code = await work;
   } catch (error) {
-    const message = error instanceof UsageProblem || error instanceof BadInputError ? error.message : `Missions stopped on an unexpected error: ${(error as Error).stack ?? String(error)}`;
+    const message =
+      error instanceof UsageProblem || error instanceof BadInputError
+        ? error.message
+        : `Missions stopped on an unexpected error: ${(error as Error).stack ?? String(error)}\nThe log is in .missions/missions.log; missions resume continues the mission where it stopped.`;
     process.stderr.write(`${redactAll(message)}\n`);
     code = error instanceof UsageProblem || error instanceof BadInputError ? EXIT.badInput : EXIT.failed;
   }
@@ -191,10 +237,11 @@ function redactAll(text: string): string {
   return createRedactor(secrets)(text);
 }
 
-/** The store, to read: PostgreSQL without its one-instance lock (a running mission keeps it), or the SQLite file. */
+/** The store, to read beside a running mission: PostgreSQL, or the SQLite file read-only without its lock (the running process has it). */
 async function openReadStore(config: OperatorConfig): Promise<MissionStore> {
   try {
-    return config.databaseUrl ? await PostgresMissionStore.open(config.databaseUrl) : new SqliteMissionStore(config.databasePath);
+    if (config.databaseUrl) return await PostgresMissionStore.open(config.databaseUrl);
+    return existsSync(config.databasePath) ? new SqliteMissionStore(config.databasePath, { readOnly: true }) : new SqliteMissionStore(config.databasePath);
   } catch (error) {
     if (error instanceof StoreLockedError) throw new UsageProblem("A mission is running in this repository (another missions process holds the store): see .missions/<id>/status.md for where it stands.");
     throw error;
@@ -209,7 +256,7 @@ async function latest(local: LocalMissions, root: string): Promise<Mission | und
 
 /** A local mission of this repository (a PostgreSQL store may hold other repositories' missions, and the app's). */
 function isLocal(mission: Mission, root: string): boolean {
-  return mission.repo.owner === LOCAL_OWNER && mission.repo.name === basename(root);
+  return isLocalMissionOf(mission, root, basename(root));
 }
 
 function byCreation(a: Mission, b: Mission): number {

@@ -154,12 +154,21 @@ export class SqliteMissionStore implements MissionStore {
    */
   readonly #held = new Map<string, { micros: number; calls: number; waiting: Array<() => void> }>();
 
-  /** Opens (creating) the store; throws `StoreLockedError` while another process, or another store object, has it open. */
-  constructor(path: string) {
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    this.#lock = path === ":memory:" ? undefined : lockStore(path);
+  /**
+   * Opens (creating) the store; throws `StoreLockedError` while another process, or another store object, has it open.
+   * `readOnly`: an existing store, to read beside the process that has it (no lock, no migration; writes fail).
+   */
+  constructor(path: string, options: { readOnly?: boolean } = {}) {
+    if (path !== ":memory:" && !options.readOnly) mkdirSync(dirname(path), { recursive: true });
+    this.#lock = path === ":memory:" || options.readOnly ? undefined : lockStore(path);
     let db: DatabaseSync | undefined;
     try {
+      if (options.readOnly) {
+        db = new DatabaseSync(path, { readOnly: true });
+        this.#db = db;
+        db.exec("PRAGMA busy_timeout = 5000;");
+        return;
+      }
       db = new DatabaseSync(path);
       this.#db = db;
       db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;");

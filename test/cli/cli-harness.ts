@@ -24,7 +24,14 @@ export interface CliHarness {
   repo: string;
   env: Record<string, string>;
   /** Runs `missions …` as a child process in the repository; `whileRunning` may signal it. */
-  run(args: string[], options?: { env?: Record<string, string | undefined>; whileRunning?: (child: { pid: number; kill: (signal: NodeJS.Signals) => void }) => void }): Promise<CliResult>;
+  run(
+    args: string[],
+    options?: {
+      env?: Record<string, string | undefined>;
+      /** `kill` signals the process; `killGroup` its whole process group, as a terminal's Ctrl-C does. */
+      whileRunning?: (child: { pid: number; kill: (signal: NodeJS.Signals) => void; killGroup: (signal: NodeJS.Signals) => void }) => void;
+    },
+  ): Promise<CliResult>;
   git(...args: string[]): string;
   /** The ids of the missions under `.missions/`. */
   missionIds(): string[];
@@ -72,14 +79,15 @@ export async function startCliHarness(files: Record<string, string>, options: { 
     missionIds: () => (existsSync(join(repo, ".missions")) ? readdirSync(join(repo, ".missions")).filter((name) => /^[0-9a-f]{12}$/.test(name)) : []),
     run(args, options = {}) {
       return new Promise((done, fail) => {
-        const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: withoutUnset({ ...env, ...options.env }), stdio: ["ignore", "pipe", "pipe"] });
+        // Its own process group: a signal to the group reaches the CLI and every command it started.
+        const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: withoutUnset({ ...env, ...options.env }), stdio: ["ignore", "pipe", "pipe"], detached: true });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
         child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
         child.on("error", fail);
         child.on("close", (code, signal) => done({ code, signal, stdout, stderr }));
-        options.whileRunning?.({ pid: child.pid!, kill: (signal) => child.kill(signal) });
+        options.whileRunning?.({ pid: child.pid!, kill: (signal) => child.kill(signal), killGroup: (signal) => process.kill(-child.pid!, signal) });
       });
     },
     async close() {

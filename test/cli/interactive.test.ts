@@ -4,7 +4,7 @@ import { stripVTControlCharacters } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
-import { BIN, startCliHarness, type CliHarness } from "./cli-harness.ts";
+import { ANTHROPIC_KEY, BIN, startCliHarness, type CliHarness } from "./cli-harness.ts";
 
 const DOWN = "\x1b[B";
 
@@ -47,7 +47,8 @@ describe("missions run at a terminal: questions, approval and revision at the pr
   });
 
   it("asks the questions, takes a revision, then an approval, and finishes", async () => {
-    cli.models.script(missionResponder({ questions: ["Should the farewell be in English?"], plans: [GREETING_PLAN], files: GREETING_FILES }));
+    // A question that quotes a provider key (read from the environment by a tool) is asked redacted.
+    cli.models.script(missionResponder({ questions: [`Should the farewell be in English? (the key is ${ANTHROPIC_KEY})`], plans: [GREETING_PLAN], files: GREETING_FILES }));
     const { code, screen } = await runInTerminal(cli, ["run", "BRIEF.md"], [
       [/Should the farewell be in English\?/, "Yes, in English\r"],
       [/Contract v1: what now\?/, `${DOWN}\r`],
@@ -55,6 +56,7 @@ describe("missions run at a terminal: questions, approval and revision at the pr
       [/Contract v2: what now\?/, "\r"],
     ]);
     expect(screen).toContain("Branch to merge: mission/1-add-greetings");
+    expect(screen).not.toContain(ANTHROPIC_KEY);
     expect(code).toBe(0);
     // Live progress, drawn by cli-progress: a milestones bar beside the active role and feature, a
     // features bar beside the spend against the budget with the cache share and the elapsed time, and

@@ -140,15 +140,39 @@ describe("missions run in CI: --json, repairs, questions, exit codes", { timeout
     expect(result.stderr).toContain("OPENAI_API_KEY");
     expect(cli.models.calls).toHaveLength(0);
     // The repository's .env supplies it, as the app's .env does.
-    writeFileSync(join(cli.repo, ".env"), `ANTHROPIC_API_KEY=${ANTHROPIC_KEY}\n`);
+    // Only Missions' variables are taken from it: the project's own DATABASE_URL (Prisma's) is not Missions' store.
+    writeFileSync(join(cli.repo, ".env"), `ANTHROPIC_API_KEY=${ANTHROPIC_KEY}\nDATABASE_URL=file:./dev.db\n`);
     const listed = await cli.run(["list"], { env: { ANTHROPIC_API_KEY: undefined } });
     expect(listed.stderr).toBe("");
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain("No missions in this repository yet");
+    cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const planned = await cli.run(["run", "BRIEF.md"], { env: { ANTHROPIC_API_KEY: undefined, DATABASE_URL: "sqlite:elsewhere.db" } });
+    expect(planned.code).toBe(3);
+    expect(existsSync(join(cli.repo, ".missions", "missions.db"))).toBe(true);
+    for (const stray of ["file:", "dev.db", "elsewhere.db"]) expect(existsSync(join(cli.repo, stray))).toBe(false);
   });
 
   it("exits 2 for a missing brief or a bad budget, and explains every command with --help", async () => {
     expect((await cli.run(["run", "NOPE.md", "--yes"])).code).toBe(2);
+    const folder = await cli.run(["run", "."]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(". is not a file");
+    writeFileSync(join(cli.repo, "EMPTY.md"), " \n");
+    const empty = await cli.run(["run", "EMPTY.md"]);
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain("EMPTY.md is empty");
+    // A bad --answers file is said at once, before anything runs, not when the questions come.
+    const noAnswers = await cli.run(["run", "BRIEF.md", "--answers", "answers.md"]);
+    expect(noAnswers.code).toBe(2);
+    expect(noAnswers.stderr).toContain("--answers answers.md cannot be read (ENOENT)");
+    expect(noAnswers.stderr).not.toMatch(/\n\s+at /);
+    writeFileSync(join(cli.repo, "answers.md"), "\n");
+    const emptyAnswers = await cli.run(["resume", "--answers", "answers.md"]);
+    expect(emptyAnswers.code).toBe(2);
+    expect(emptyAnswers.stderr).toContain("--answers answers.md is empty");
+    expect(cli.models.calls).toHaveLength(0);
+    expect(cli.missionIds()).toEqual([]);
     const badBudget = await cli.run(["run", "BRIEF.md", "--budget", "lots"]);
     expect(badBudget.code).toBe(2);
     expect(badBudget.stderr).toContain("positive number of US dollars");

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
+import { SqliteMissionStore } from "../../src/store/index.ts";
 import { startCliHarness, type CliHarness } from "./cli-harness.ts";
 
 // Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
@@ -15,7 +16,10 @@ describe("Ctrl-C stops at the step in flight and missions resume continues", { t
     await cli.close();
   });
 
-  it("SIGINT during a worker, then resume: the mission completes with every feature exactly one commit", async () => {
+  it.each([
+    { signal: "SIGINT" as const, code: 130 },
+    { signal: "SIGTERM" as const, code: 143 },
+  ])("$signal to the process group during a worker exits $code; resume completes the mission with every feature exactly one commit", async ({ signal, code }) => {
     const responder = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
     let interrupt: (() => void) | undefined;
     let interrupted = false;
@@ -30,11 +34,11 @@ describe("Ctrl-C stops at the step in flight and missions resume continues", { t
       }
       return responder(request);
     });
-    const stopped = await cli.run(["run", "BRIEF.md", "--yes", "--json"], { whileRunning: (child) => (interrupt = () => child.kill("SIGINT")) });
+    const stopped = await cli.run(["run", "BRIEF.md", "--yes", "--json"], { whileRunning: (child) => (interrupt = () => child.killGroup(signal)) });
     expect(interrupted).toBe(true);
-    expect(stopped.code).toBe(130);
+    expect(stopped.code).toBe(code);
     const lines = stopped.stdout.trim().split("\n").map((line) => JSON.parse(line) as { event: string });
-    expect(lines.at(-1)).toMatchObject({ event: "stopped", exitCode: 130 });
+    expect(lines.at(-1)).toMatchObject({ event: "stopped", exitCode: code });
     expect(stopped.stderr).toContain("Stopping at the step in flight");
     const branch = "mission/1-add-greetings";
     expect(commitsOn(join(cli.repo, ".git"), branch, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1"]);
@@ -83,5 +87,29 @@ describe("Ctrl-C stops at the step in flight and missions resume continues", { t
     expect(aborted.code).toBe(1);
     expect(aborted.stdout).toContain("aborted");
     expect(JSON.parse((await cli.run(["status", missionId!, "--json"])).stdout)).toMatchObject({ status: "aborted" });
+  });
+
+  it("status and list read the store while another process has it, without model keys; abort there says to stop that process first", async () => {
+    cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    expect((await cli.run(["run", "BRIEF.md"])).code).toBe(3);
+    const [missionId] = cli.missionIds();
+    // A running missions process holds the SQLite store (its lock file).
+    const running = new SqliteMissionStore(join(cli.repo, ".missions", "missions.db"));
+    try {
+      const noKeys = { ANTHROPIC_API_KEY: undefined };
+      const status = await cli.run(["status", missionId!, "--json"], { env: noKeys });
+      expect(status.stderr).toBe("");
+      expect(JSON.parse(status.stdout)).toMatchObject({ id: missionId, status: "awaiting-approval" });
+      const listed = await cli.run(["list", "--json"], { env: noKeys });
+      expect(listed.code).toBe(0);
+      expect(JSON.parse(listed.stdout.trim())).toMatchObject({ id: missionId });
+      const aborted = await cli.run(["abort", missionId!], { env: noKeys });
+      expect(aborted.code).toBe(2);
+      expect(aborted.stderr).toContain("stop it with Ctrl-C there");
+      expect(aborted.stderr).toContain("then missions abort again");
+      expect(aborted.stderr).not.toContain("missions resume");
+    } finally {
+      await running.close();
+    }
   });
 });
