@@ -81,14 +81,16 @@ describe("an operator's MCP server, enabled by the repository", () => {
       parameters: { type: "object", required: ["word"] },
     });
 
-    // The result reached the next request: the server ran in the checkout, inside the sandbox (the
+    // The result reached the next request: the server ran inside the sandbox (the
     // app's key unreadable, a private HOME), with the operator's environment; its token is redacted.
     const [inspected, failed] = seen.results;
     expect(inspected).toMatchObject({ isError: false });
     expect(inspected!.content).toContain("word=hello: a greeting, says the MCP server");
     expect(inspected!.content).toContain("mode=strict");
     expect(inspected!.content).toMatch(/probe=refused \((ENOENT|EACCES)\)/);
-    expect(inspected!.content).toMatch(new RegExp(`cwd=${harness.env.MISSIONS_WORKSPACES!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/`));
+    // It works in its own scratch, never in the checkout (which could plant what it runs).
+    expect(inspected!.content).not.toContain(`cwd=${harness.env.MISSIONS_WORKSPACES!}`);
+    expect(inspected!.content).toMatch(/^cwd=\/.*\/mcp-[^/]+$/m);
     expect(inspected!.content).not.toMatch(new RegExp(`home=${process.env.HOME ?? "/root"}$`, "m"));
     expect(inspected!.content).toContain("token=[redacted]");
     expect(failed).toMatchObject({ isError: true, content: "it failed, token [redacted]" });

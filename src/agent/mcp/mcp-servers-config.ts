@@ -16,9 +16,15 @@ const Common = {
 
 const StdioServer = z.strictObject({
   ...Common,
-  /** The program, run inside the sandbox in the mission's checkout, with its own HOME and TMPDIR. */
+  /**
+   * The program, run inside the sandbox with its own HOME and TMPDIR, working there (or in `cwd`),
+   * never in the mission's checkout, which it may read but not write. Name it by an absolute path or a
+   * package (`npx -y <package>`), and give its files by absolute paths.
+   */
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
+  /** Where it works instead of its scratch: an absolute path of the operator's, outside every checkout; read-only to it. */
+  cwd: z.string().startsWith("/", { message: "give an absolute path" }).optional(),
   /** Its environment besides the commands' own (PATH and the like): the operator's, and never the model's to read. */
   env: z.record(z.string(), z.string()).default({}),
   /** Paths it alone may read inside the sandbox's hidden ones (its own files, when they live there). */
