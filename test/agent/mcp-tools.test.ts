@@ -8,12 +8,12 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { mcpHosts, mcpSecrets, openMcpTools, parseMcpServers, serversFor } from "../../src/agent/mcp/index.ts";
+import { mcpSecrets, openMcpTools, parseMcpServers, serversFor } from "../../src/agent/mcp/index.ts";
 import { toToolSpec } from "../../src/agent/index.ts";
 import { readOperatorConfig } from "../../src/config/index.ts";
 import { parseRepositoryConfig } from "../../src/config/repository-config.ts";
 import { createRedactor } from "../../src/github/index.ts";
-import { operatorSecrets } from "../../src/server.ts";
+import { operatorSecrets, sandboxAllowedDomains } from "../../src/server.ts";
 import { SandboxedRunner, UnconfinedRunner } from "../../src/workspace/index.ts";
 
 const SERVER = resolve("test/fixtures/mcp/inspect-server.mjs");
@@ -31,9 +31,29 @@ describe("the operator's MCP servers (MISSIONS_MCP_SERVERS)", () => {
     expect(serversFor(servers, "worker").map((server) => server.name)).toEqual(["tracker"]);
     expect(serversFor(servers, "worker", ["docs"]).map((server) => server.name)).toEqual(["docs", "tracker"]);
     expect(serversFor(servers, "scrutiny", ["docs"])).toEqual([]);
-    // Header values and secret-named variables are secrets; a plain setting is not.
+    // Every env and header value long enough is a secret; a short setting is not.
     expect(mcpSecrets(servers)).toEqual(["t0ken-value", "Bearer abcdef"]);
-    expect(mcpHosts(servers)).toEqual(["mcp.tracker.example"]);
+  });
+
+  it("take every env and header value for a secret, whatever its name, the bearer's token alone, and the credentials in a URL", () => {
+    const servers = parseMcpServers(
+      JSON.stringify({
+        docs: { command: "node", env: { DOCS_CONFIG: "opaque-config-value", DOCS_MODE: "strict" } },
+        tracker: { url: "https://robot:url-password-9@mcp.tracker.example/mcp?api_key=query-secret-77&v=1", headers: { Authorization: "Bearer bearer-token-55", "X-Workspace": "ws-0123456789" } },
+        wiki: { url: "https://wiki.example/mcp", headers: { Authorization: `Basic ${Buffer.from("wiki-user:basic-password-3").toString("base64")}` } },
+      }),
+    );
+    const secrets = mcpSecrets(servers);
+    for (const secret of ["opaque-config-value", "bearer-token-55", "ws-0123456789", "url-password-9", "query-secret-77", "basic-password-3"]) expect(secrets).toContain(secret);
+    // Short values would redact ordinary words everywhere.
+    expect(secrets).not.toContain("strict");
+    expect(secrets).not.toContain("robot");
+    expect(secrets).not.toContain("1");
+    const redact = createRedactor(secrets);
+    // The token alone, as a model (or a log line) would see it without its scheme.
+    expect(redact("token=bearer-token-55, config=opaque-config-value, password url-password-9, key query-secret-77, basic-password-3")).toBe(
+      "token=[redacted], config=[redacted], password [redacted], key [redacted], [redacted]",
+    );
   });
 
   it("refuses what it cannot use, naming the problem", () => {
@@ -46,10 +66,15 @@ describe("the operator's MCP servers (MISSIONS_MCP_SERVERS)", () => {
     expect(() => parseMcpServers('{"docs": {"command": "x", "roles": ["worker", "scrutiny"]}}')).toThrow(/docs\.roles\.1/);
   });
 
-  it("keep their secrets out of every text the app sends, and their hosts on the sandbox's allowlist", () => {
+  it("keep their secrets out of every text the app sends", () => {
     const config = readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_MCP_SERVERS: JSON.stringify({ tracker: { url: "https://mcp.tracker.example/mcp", headers: { Authorization: "Bearer tracker-secret-1" } } }) });
     expect(config.mcpServers.map((server) => server.name)).toEqual(["tracker"]);
     expect(createRedactor(operatorSecrets(config))("the header was Bearer tracker-secret-1")).not.toContain("tracker-secret-1");
+  });
+
+  it("HTTP servers are reached by the app: their hosts are not on the sandbox's allowlist", () => {
+    const config = readOperatorConfig({ ANTHROPIC_API_KEY: "k", MISSIONS_NETWORK_ALLOW: "example.com", MISSIONS_MCP_SERVERS: JSON.stringify({ tracker: { url: "https://mcp.tracker.example/mcp", enabled: true } }) });
+    expect(sandboxAllowedDomains(config, ["npm.mirror.example"])).toEqual(["example.com", "npm.mirror.example"]);
   });
 
   it("are enabled by a repository by name, never declared by it", () => {
