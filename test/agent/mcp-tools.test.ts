@@ -179,6 +179,18 @@ describe("MCP tools through the official SDK", () => {
     }
   }, 60_000);
 
+  it("reports a tool left out because its name reads as another's once made a provider's name", async () => {
+    const runner = new UnconfinedRunner({ scratchRoot: join(root, "scratch") });
+    const servers = parseMcpServers(JSON.stringify({ docs: { command: process.execPath, args: [SERVER], env: { INSPECT_TWINS: "1" } } }));
+    const mcp = await openMcpTools({ servers, runner, cwd: root, env: { PATH: process.env.PATH ?? "" } });
+    try {
+      expect(mcp.tools.map((tool) => tool.name)).toEqual(["mcp__docs__inspect", "mcp__docs__fail", "mcp__docs__look_up"]);
+      expect(mcp.problems).toEqual([{ server: "docs", problem: 'its tool "look_up" is left out: its name reads mcp__docs__look_up, as another of its tools\' does' }]);
+    } finally {
+      await mcp.close();
+    }
+  });
+
   it("goes on without a server that cannot start, and says why", async () => {
     const runner = new UnconfinedRunner({ scratchRoot: join(root, "scratch") });
     const servers = parseMcpServers(JSON.stringify({ broken: { command: process.execPath, args: ["-e", "console.error('no config'); process.exit(3)"] }, docs: { command: process.execPath, args: [SERVER] } }));

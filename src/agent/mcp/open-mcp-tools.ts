@@ -26,7 +26,7 @@ export interface McpToolsOptions {
 export interface McpTools {
   /** Each server's tools as `mcp__<server>__<tool>`, beside the built-in ones. */
   tools: AgentTool[];
-  /** Servers that could not start or list their tools, each with why (redacted): their tools are missing. */
+  /** Servers that could not start or list their tools, and tools left out (a name another tool has), each with why (redacted). */
   problems: Array<{ server: string; problem: string }>;
   /** Ends every server (their processes, their scratch). */
   close(): Promise<void>;
@@ -78,7 +78,11 @@ export async function openMcpTools(options: McpToolsOptions): Promise<McpTools> 
       }
       for (const tool of listed) {
         const name = toolName(server.name, tool.name);
-        if (names.has(name)) continue;
+        if (names.has(name)) {
+          // Two of its tools read the same once made a provider's name (cut at 64, odd characters replaced): the later one is left out, and said so.
+          problems.push({ server: server.name, problem: redact(`its tool "${tool.name}" is left out: its name reads ${name}, as another of its tools' does`) });
+          continue;
+        }
         names.add(name);
         tools.push({
           name,

@@ -13,7 +13,7 @@ export async function mcpToolsFor(context: StepContext, mission: Mission, role: 
   const servers = serversFor(context.settings.mcpServers ?? [], role, mission.settings.mcp);
   if (servers.length === 0) return { tools: [], problems: [], close: async () => {} };
   const opened = await openMcpTools({ servers, runner: context.runner, cwd: directory, env: safeEnvironment(context.settings.toolPath), redact: context.redact });
-  for (const { server, problem } of opened.problems) context.log.warn({ server, role, problem }, "an MCP server did not start; the run goes without its tools");
+  for (const { server, problem } of opened.problems) context.log.warn({ server, role, problem }, "an MCP server did not start, or left a tool out; the run goes without them");
   return opened;
 }
 
