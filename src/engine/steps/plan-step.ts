@@ -3,7 +3,7 @@ import { planMission } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
 import { withMcpTools } from "./mcp-tools-for.ts";
-import { researchOptions } from "../research-for.ts";
+import { recordToolCalls, researchOptions } from "../research-for.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 
 /** The orchestrator reads the issue and a fresh checkout of the default branch. */
@@ -22,6 +22,8 @@ export async function planStep(context: StepContext, mission: Mission): Promise<
       signal: context.signal,
       extraTools: mcpTools,
       research: researchOptions(context, mission),
+      // Its own calls (MCP tools, research) on the timeline, as a worker's are.
+      onToolCall: recordToolCalls(context, mission, { role: "orchestrator" }),
     }),
   );
   return recordPlan(mission, outcome, context.now().toISOString());
