@@ -18,7 +18,7 @@ import { StepQueue } from "./engine/step-queue.ts";
 import { dirname, join, resolve } from "node:path";
 import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, removeScratchRoot, SandboxedRunner, SOCKET_DIRECTORIES, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
 import { boundWebhookBodies } from "./github/bounded-webhooks.ts";
-import { mcpHosts, mcpSecrets } from "./agent/mcp/mcp-servers-config.ts";
+import { mcpSecrets } from "./agent/mcp/mcp-servers-config.ts";
 
 export interface MissionsServer {
   url: string;
@@ -303,14 +303,21 @@ export function commandSetup(config: OperatorConfig): { runner: CommandRunner; t
   const hidden = [resolve(config.workspaceRoot), dirname(resolve(config.databasePath)), scratchRoot, ...config.secretPaths.map((path) => resolve(path))];
   const path = commandPath(config.toolPath, [...hidden, ...SOCKET_DIRECTORIES], process.execPath);
   const runner = new SandboxedRunner({
-    // The operator's HTTP MCP servers' hosts too.
-    allowedDomains: [...(config.networkAllow ?? DEFAULT_ALLOWED_DOMAINS), ...trust.hosts, ...mcpHosts(config.mcpServers)],
+    allowedDomains: sandboxAllowedDomains(config, trust.hosts),
     hidden,
     readable: [...path.readable, ...trust.readable],
     scratchRoot,
     environment: trust.environment,
   });
   return { runner, toolPath: path.path };
+}
+
+/**
+ * The hosts sandboxed commands may reach: the operator's allowlist and the package mirrors. Not the
+ * operator's HTTP MCP servers' hosts: the app reaches those itself, and no command needs to.
+ */
+export function sandboxAllowedDomains(config: Pick<OperatorConfig, "networkAllow">, mirrorHosts: readonly string[]): string[] {
+  return [...(config.networkAllow ?? DEFAULT_ALLOWED_DOMAINS), ...mirrorHosts];
 }
 
 /** This process's own address, as a relay on the same host reaches it (a wildcard address is not one). */

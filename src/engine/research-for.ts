@@ -11,14 +11,19 @@ export function researchOptions(context: StepContext, mission: Mission, featureI
   return {
     model: () => modelFor(context, mission, "researcher", featureId),
     cacheKey: `${mission.id}:researcher`,
-    onToolCall: async (call) => {
-      await context.store.appendEvent({
-        missionId: mission.id,
-        kind: "tool-call",
-        at: context.now().toISOString(),
-        data: { ...(featureId ? { feature: featureId } : {}), role: "researcher", tool: call.name, isError: call.isError, input: clean(context, preview(JSON.stringify(call.input))), output: clean(context, preview(call.output)) },
-      });
-    },
+    onToolCall: recordToolCalls(context, mission, { ...(featureId ? { feature: featureId } : {}), role: "researcher" }),
+  };
+}
+
+/** Records each tool call of an agent as a `tool-call` event on the mission's timeline (input and output previewed, redacted). */
+export function recordToolCalls(context: StepContext, mission: Mission, fields: Record<string, string>) {
+  return async (call: { name: string; input: unknown; output: string; isError: boolean }): Promise<void> => {
+    await context.store.appendEvent({
+      missionId: mission.id,
+      kind: "tool-call",
+      at: context.now().toISOString(),
+      data: { ...fields, tool: call.name, isError: call.isError, input: clean(context, preview(JSON.stringify(call.input))), output: clean(context, preview(call.output)) },
+    });
   };
 }
 

@@ -60,6 +60,9 @@ export function checkMilestoneReview(mission: Mission, milestoneId: string, revi
       review.add.some((feature) => feature.assertionIds.includes(assertion.id));
     if (!served) problems.push(`after the drops no feature serves ${assertion.id}; keep or add one`);
   }
+  // One SKILL.md per name: two drafts of one skill would have the second overwrite the first.
+  const names = (review.skills ?? []).map((skill) => skill.name);
+  for (const name of new Set(names.filter((name, at) => names.indexOf(name) !== at))) problems.push(`the skill \`${name}\` is written twice; write each skill once, whole`);
   return problems;
 }
 

@@ -59,7 +59,15 @@ function nextWorkStep(mission: Mission): Step {
     const boundary = later.some((feature) => isPending(mission, feature.id)) && !later.some((feature) => mission.features[feature.id]?.status === "done");
     if (!state.reviewed && boundary) return { kind: "review-milestone", milestoneId: milestone.id };
   }
+  // Skill feedback no boundary acted on (the last milestone's, a one-milestone mission's): the skills are improved before the finish.
+  const unacted = plan.milestones.find((milestone) => mission.milestones[milestone.id]?.reviewed !== true && hasSkillFeedback(mission, milestone.id));
+  if (unacted) return { kind: "review-milestone", milestoneId: unacted.id };
   return { kind: "finish" };
+}
+
+/** Whether a worker of the milestone reported a skill wrong or lacking. */
+function hasSkillFeedback(mission: Mission, milestoneId: string): boolean {
+  return featuresOf(mission, milestoneId).some((feature) => (mission.features[feature.id]?.handoff?.skillFeedback?.length ?? 0) > 0);
 }
 
 /** A feature still to build: neither done nor set aside. */

@@ -20,6 +20,8 @@ export interface PlanInput {
   directory: string;
   signal?: AbortSignal;
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
+  /** Each tool call, once it returned (the mission's timeline). */
+  onToolCall?: AgentRun<z.ZodType>["onToolCall"];
   /** Tools besides the read-only ones: the operator's MCP servers' for the orchestrator. */
   extraTools?: AgentTool[];
   /** Read-only research subagents the orchestrator may start while planning (the `research` tool). */
@@ -50,6 +52,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
     system: loadPrompt("orchestrator"),
     prompt,
     tools: [...READ_ONLY_TOOLS, ...(input.research ? [researchFor(input.research)] : []), ...(input.extraTools ?? [])],
+    ...(input.onToolCall ? { onToolCall: input.onToolCall } : {}),
     final: {
       name: "submit_plan",
       description: "Submit either clarifying questions or the plan with its validation contract. Call once.",

@@ -236,9 +236,14 @@ export class GitWorkspace {
    */
   async commitAll(directory: string, identity: GitIdentity, subject: string, body: string, trailers: CommitTrailers): Promise<string> {
     await this.git(directory, ADD_ALL);
-    const trailerLines = Object.entries(trailers).map(([key, value]) => `${key}: ${value}`).join("\n");
-    const message = `${subject}\n\n${body ? `${body.trim()}\n\n` : ""}${trailerLines}\n`;
-    await this.git(directory, ["commit", "--quiet", "--allow-empty", "--no-verify", "-F", "-"], undefined, message, identity);
+    await this.git(directory, ["commit", "--quiet", "--allow-empty", "--no-verify", "-F", "-"], undefined, commitMessage(subject, body, trailers), identity);
+    return this.head(directory);
+  }
+
+  /** Commits what changed under `paths` alone (relative to the checkout); the rest of the work tree is left as it is. */
+  async commitPaths(directory: string, identity: GitIdentity, paths: string[], subject: string, body: string, trailers: CommitTrailers): Promise<string> {
+    await this.git(directory, ["add", "--all", "--", ...paths]);
+    await this.git(directory, ["commit", "--quiet", "--no-verify", "-F", "-", "--", ...paths], undefined, commitMessage(subject, body, trailers), identity);
     return this.head(directory);
   }
 
@@ -452,4 +457,9 @@ async function readRegularFile(path: string): Promise<Buffer | undefined> {
   } finally {
     await handle.close();
   }
+}
+
+function commitMessage(subject: string, body: string, trailers: CommitTrailers): string {
+  const trailerLines = Object.entries(trailers).map(([key, value]) => `${key}: ${value}`).join("\n");
+  return `${subject}\n\n${body ? `${body.trim()}\n\n` : ""}${trailerLines}\n`;
 }

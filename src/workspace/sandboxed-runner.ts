@@ -142,18 +142,20 @@ export class SandboxedRunner implements CommandRunner {
    * A process that outlives one call (an operator's MCP server), confined as every command is: the
    * shell command to spawn with `bash -c` and its environment. It works in `cwd` with `scratch` (the
    * caller's, removed by the caller) as HOME and TMPDIR; `readable` are paths it alone may read
-   * besides (the server's own files). The caller spawns it and ends it.
+   * besides (the server's own files); with `readOnly` it writes its scratch alone. The caller spawns it and ends it.
    */
-  async wrapLongLived(command: string, options: { cwd: string; scratch: string; env: Record<string, string>; readable?: string[] }): Promise<{ command: string; env: Record<string, string> }> {
+  async wrapLongLived(command: string, options: { cwd: string; scratch: string; env: Record<string, string>; readable?: string[]; readOnly?: boolean }): Promise<{ command: string; env: Record<string, string> }> {
     await this.ready();
     return this.#wrap(command, options);
   }
 
-  async #wrap(command: string, options: { cwd: string; scratch: string; env: Record<string, string>; readable?: string[]; signal?: AbortSignal }): Promise<{ command: string; env: Record<string, string> }> {
+  /** `readOnly`: the process may write its scratch alone, and only read `cwd` and `readable`. */
+  async #wrap(command: string, options: { cwd: string; scratch: string; env: Record<string, string>; readable?: string[]; readOnly?: boolean; signal?: AbortSignal }): Promise<{ command: string; env: Record<string, string> }> {
     const { scratch } = options;
     // The library sets its own TMPDIR inside the sandbox; the command's own comes last and wins.
     const prelude = `export HOME=${shellQuote(scratch)} TMPDIR=${shellQuote(scratch)}; ulimit -u ${MAX_PROCESSES} 2>/dev/null; `;
     const own = [options.cwd, scratch];
+    const writable = options.readOnly ? [scratch] : own;
     const confinement = await this.confinement(own);
     try {
       const wrapped = await (await sandboxManager()).wrapWithSandbox(
@@ -163,7 +165,7 @@ export class SandboxedRunner implements CommandRunner {
           filesystem: {
             denyRead: confinement.hidden,
             allowRead: [...own, ...confinement.readable, ...(options.readable ?? [])],
-            allowWrite: own,
+            allowWrite: writable,
             // Host-side git reads .git/config: a command that could write it could make git run code outside.
             denyWrite: [join(options.cwd, ".git"), ...confinement.denyWrite],
           },

@@ -44,6 +44,10 @@ describe("an operator's MCP server, enabled by the repository", () => {
     harness.models.script((request: NormalizedRequest): Reply => {
       seen.tools.push(request.tools.map((tool) => tool.name));
       const first = request.messages[0];
+      // The orchestrator looks something up with its own server before it plans.
+      if (request.tools.some((tool) => tool.name === "submit_plan") && !request.messages.some((message) => message.role === "assistant")) {
+        return { toolCalls: [{ name: "mcp__plan__inspect", arguments: { word: "plan" } }] };
+      }
       const isWorkerF1 = request.tools.some((tool) => tool.name === "submit_handoff") && first?.role === "user" && first.text.includes("# Feature F1:");
       if (!isWorkerF1) return normal(request);
       const turns = request.messages.filter((message) => message.role === "assistant").length;
@@ -81,14 +85,16 @@ describe("an operator's MCP server, enabled by the repository", () => {
       parameters: { type: "object", required: ["word"] },
     });
 
-    // The result reached the next request: the server ran in the checkout, inside the sandbox (the
+    // The result reached the next request: the server ran inside the sandbox (the
     // app's key unreadable, a private HOME), with the operator's environment; its token is redacted.
     const [inspected, failed] = seen.results;
     expect(inspected).toMatchObject({ isError: false });
     expect(inspected!.content).toContain("word=hello: a greeting, says the MCP server");
     expect(inspected!.content).toContain("mode=strict");
     expect(inspected!.content).toMatch(/probe=refused \((ENOENT|EACCES)\)/);
-    expect(inspected!.content).toMatch(new RegExp(`cwd=${harness.env.MISSIONS_WORKSPACES!.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/`));
+    // It works in its own scratch, never in the checkout (which could plant what it runs).
+    expect(inspected!.content).not.toContain(`cwd=${harness.env.MISSIONS_WORKSPACES!}`);
+    expect(inspected!.content).toMatch(/^cwd=\/.*\/mcp-[^/]+$/m);
     expect(inspected!.content).not.toMatch(new RegExp(`home=${process.env.HOME ?? "/root"}$`, "m"));
     expect(inspected!.content).toContain("token=[redacted]");
     expect(failed).toMatchObject({ isError: true, content: "it failed, token [redacted]" });
@@ -99,6 +105,8 @@ describe("an operator's MCP server, enabled by the repository", () => {
     const events = await harness.app.store.events(mission!.id);
     const calls = events.filter((event) => event.kind === "tool-call" && String((event.data as { tool?: string }).tool).startsWith("mcp__"));
     expect(calls.map((event) => event.data)).toEqual([
+      // The orchestrator's, while planning.
+      expect.objectContaining({ role: "orchestrator", tool: "mcp__plan__inspect", isError: false, output: expect.stringContaining("word=plan") }),
       expect.objectContaining({ feature: "F1", tool: "mcp__docs__inspect", isError: false, output: expect.stringContaining("word=hello") }),
       expect.objectContaining({ feature: "F1", tool: "mcp__docs__fail", isError: true }),
     ]);

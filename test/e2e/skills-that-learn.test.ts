@@ -88,4 +88,40 @@ describe("skills that learn", () => {
     expect(firstText(workerFirst("F2").request)).toContain("Write file contents in lowercase: test.sh greps for lowercase words.");
     expect(mission!.features.F1!.handoff!.skillFeedback).toEqual([{ skill: "house-style", feedback: "It does not say the contents must be lowercase, which test.sh needs." }]);
   }, 180_000);
+
+  it("skill feedback in the last milestone (here the only one) is acted on before the finish: the improved SKILL.md is on the branch, once", async () => {
+    harness = await startHarness({ files: { ...FIXTURE_FILES, ".github/missions/skills/house-style/SKILL.md": HOUSE_STYLE } });
+    const reviews: NormalizedRequest[] = [];
+    const normal = missionResponder({
+      plans: [GREETING_PLAN],
+      files: GREETING_FILES,
+      milestoneReview: (_milestone, request) => {
+        reviews.push(request);
+        return {
+          bulletin: [],
+          skills: [{ name: "house-style", description: "How this house writes text files: lowercase, newline-terminated.", body: "End every file with a newline.\n\nWrite file contents in lowercase." }],
+        };
+      },
+    });
+    harness.models.script((request): Reply => {
+      const reply = normal(request);
+      const call = "toolCalls" in reply ? reply.toolCalls?.[0] : undefined;
+      if (call?.name === "submit_handoff" && firstText(request).includes("# Feature F2:")) {
+        return { toolCalls: [{ name: "submit_handoff", arguments: { ...(call.arguments as object), skillFeedback: [{ skill: "house-style", feedback: "It does not say the contents must be lowercase." }] } }] };
+      }
+      return reply;
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.status).toBe("done");
+    expect(reviews).toHaveLength(1);
+    expect(firstText(reviews[0]!)).toContain("- house-style (from F2): It does not say the contents must be lowercase.");
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits.map((commit) => commit.subject)).toEqual(["Add the greeting file", "Add the farewell file", "Skills: house-style"]);
+    expect(commits[2]!.trailers).toMatchObject({ Skills: "house-style", "Skills-Written-At": "milestone M1" });
+    const improved = parseSkill(git(harness.gitDir, "show", `${BRANCH}:.github/missions/skills/house-style/SKILL.md`), "repository");
+    expect(improved!.body).toContain("Write file contents in lowercase.");
+    expect(mission!.milestones.M1!.reviewed).toBe(true);
+  }, 180_000);
 });

@@ -299,6 +299,9 @@ describe("the milestone boundary", () => {
     expect(checkMilestoneReview(mission, "M1", review({ notes: [{ featureId: "F2", note: "x" }] }))[0]).toContain("note for F2");
     expect(checkMilestoneReview(mission, "M1", review({ add: [{ milestoneId: "M1", title: "Back", description: "d", assertionIds: ["VAL-A-001"] }] }))[0]).toContain("later milestone");
     expect(checkMilestoneReview(mission, "M1", review({ bulletin: Array.from({ length: 13 }, (_, i) => `e${i}`) }))[0]).toContain("at most 12");
+    const skill = { name: "house-style", description: "How files are written.", body: "End with a newline." };
+    expect(checkMilestoneReview(mission, "M1", review({ skills: [skill, { ...skill, name: "other" }] }))).toEqual([]);
+    expect(checkMilestoneReview(mission, "M1", review({ skills: [skill, { ...skill, body: "Lowercase." }] }))).toEqual(["the skill `house-style` is written twice; write each skill once, whole"]);
   });
 
   it("asks people what only they can decide; the answer goes to the workers and the work goes on", () => {

@@ -113,6 +113,27 @@ describe("OpenAI through the Responses API, with the real SDK against the fake s
     await expect(wrongKey.generate(ask)).rejects.toThrow(/401|Incorrect API key/);
   });
 
+  it("asks for encrypted reasoning only when reasoning is in play: a model that does not reason is not refused", async () => {
+    const gpt4o = new OpenAIResponsesModel("gpt-4o", { provider: "openai", apiKey: "sk-test", baseUrl: fake.openaiBaseUrl, maxRetries: 0 });
+    fake.script(() => ({ text: "ok" }));
+    await expect(gpt4o.generate(ask)).resolves.toMatchObject({ stopReason: "end" });
+    expect(fake.calls.at(-1)!.request.body.include).toBeUndefined();
+    // A reasoning family asks for it without an effort; any model with an effort asks for it.
+    const o4 = new OpenAIResponsesModel("o4-mini", { provider: "openai", apiKey: "sk-test", baseUrl: fake.openaiBaseUrl, maxRetries: 0 });
+    await o4.generate(ask);
+    expect(fake.calls.at(-1)!.request.body.include).toEqual(["reasoning.encrypted_content"]);
+    // An effort given to a model that does not reason: refused once, asked again without, and not again.
+    const gpt41 = new OpenAIResponsesModel("gpt-4.1", { provider: "openai", apiKey: "sk-test", baseUrl: fake.openaiBaseUrl, maxRetries: 0 });
+    const before = fake.calls.length;
+    await expect(gpt41.generate({ ...ask, effort: "low" })).resolves.toMatchObject({ stopReason: "end" });
+    const calls = fake.calls.slice(before);
+    expect(calls).toHaveLength(2);
+    expect(calls[0]!.reply).toMatchObject({ error: { status: 400, message: "Encrypted content is not supported with this model." } });
+    expect(calls[1]!.request.body.include).toBeUndefined();
+    await gpt41.generate({ ...ask, effort: "low" });
+    expect(fake.calls.length - before).toBe(3);
+  });
+
   it("Chat Completions stays for OpenAI-compatible servers (api: chat) and ignores OpenAI reasoning items", async () => {
     const registry = new ModelRegistry({ local: { protocol: "openai", apiKey: "sk-test", baseUrl: fake.openaiBaseUrl, api: "chat" } }, {
       orchestrator: "local/m",

@@ -289,6 +289,17 @@ describe("GitWorkspace.commitAll", () => {
     expect(git(directory, "show", "--name-only", "--format=", sha).trim().split("\n").sort()).toEqual(["odd/GIT~1x", "src/new.ts"]);
   });
 
+  it("commitPaths commits what changed under the paths alone, and leaves the rest of the work tree as it is", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await mkdir(join(directory, ".github", "missions", "skills", "style"), { recursive: true });
+    await writeFile(join(directory, ".github", "missions", "skills", "style", "SKILL.md"), "---\nname: style\ndescription: x\n---\nbody\n");
+    await writeFile(join(directory, "src", "stray.ts"), "export {};\n");
+    await writeFile(join(directory, "src", "greet.ts"), "changed\n");
+    const sha = await workspace.commitPaths(directory, IDENTITY, [".github/missions/skills/style"], "Skills: style", "", { Mission: "#7" });
+    expect(git(directory, "show", "--name-only", "--format=", sha).trim()).toBe(".github/missions/skills/style/SKILL.md");
+    expect(git(directory, "status", "--porcelain").split("\n").filter(Boolean).sort()).toEqual([" M src/greet.ts", "?? src/stray.ts"]);
+  });
+
   it("makes an empty commit when nothing changed", async () => {
     const { directory } = await workspace.prepare("m1", remote, "feature", "main");
     const sha = await workspace.commitAll(directory, IDENTITY, "F3: Nothing to do", "", { Mission: "#7", Feature: "F3" });

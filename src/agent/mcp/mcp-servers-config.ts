@@ -16,10 +16,16 @@ const Common = {
 
 const StdioServer = z.strictObject({
   ...Common,
-  /** The program, run inside the sandbox in the mission's checkout, with its own HOME and TMPDIR. */
+  /**
+   * The program, run inside the sandbox with its own HOME and TMPDIR, working there (or in `cwd`),
+   * never in the mission's checkout, which it may read but not write. Name it by an absolute path or a
+   * package (`npx -y <package>`), and give its files by absolute paths.
+   */
   command: z.string().min(1),
   args: z.array(z.string()).default([]),
-  /** Its environment besides the commands' own (PATH and the like): the operator's, and never the model's to read. */
+  /** Where it works instead of its scratch: an absolute path of the operator's, outside every checkout; read-only to it. */
+  cwd: z.string().startsWith("/", { message: "give an absolute path" }).optional(),
+  /** Its environment besides the commands' own (PATH and the like): the operator's, and never the model's to read (every value of 8 characters or more is redacted). */
   env: z.record(z.string(), z.string()).default({}),
   /** Paths it alone may read inside the sandbox's hidden ones (its own files, when they live there). */
   readable: z.array(z.string().min(1)).default([]),
@@ -27,9 +33,9 @@ const StdioServer = z.strictObject({
 
 const HttpServer = z.strictObject({
   ...Common,
-  /** A Streamable HTTP endpoint; its host joins the sandbox's network allowlist. */
+  /** A Streamable HTTP endpoint, reached by the app itself (its host is not on the sandbox's allowlist: commands do not need it). */
   url: z.url({ protocol: /^https?$/ }),
-  /** Sent with every request (an `Authorization` header): the operator's, never the model's to read. */
+  /** Sent with every request (an `Authorization` header): the operator's, never the model's to read (every value is redacted). */
   headers: z.record(z.string(), z.string()).default({}),
 });
 
@@ -73,19 +79,34 @@ export function serversFor(servers: readonly McpServerConfig[], role: string, en
   return servers.filter((server) => (server.roles as readonly string[]).includes(role) && (server.enabled || enabledByRepository.includes(server.name)));
 }
 
-const SECRET_NAME = /token|key|secret|pass|auth|credential|cookie|session/i;
+/** Shorter values are not treated as secrets: they would redact ordinary words everywhere. */
+const MIN_SECRET = 8;
 
 /**
- * What an MCP server's declaration holds that no text may show: its headers' values, and the values
- * of its environment variables named like secrets (`*_TOKEN`, `*_KEY`, `*SECRET*`, `*PASSWORD*`, …).
+ * What an MCP server's declaration holds that no text may show: every value of its environment and
+ * of its headers (whatever the name: the operator put them there for the server alone), the token of
+ * an `Authorization: Bearer <token>` (or `Basic`, `Token`) alone as well, and the credentials in its
+ * URL (user, password, query values). Values shorter than 8 characters are left out.
  */
 export function mcpSecrets(servers: readonly McpServerConfig[]): string[] {
-  return servers
-    .flatMap((server) => (server.transport === "stdio" ? Object.entries(server.env).filter(([name]) => SECRET_NAME.test(name)).map(([, value]) => value) : Object.values(server.headers)))
-    .filter((value) => value.length >= 4);
+  const secrets = servers.flatMap((server) => {
+    if (server.transport === "stdio") return Object.values(server.env);
+    return [...Object.values(server.headers).flatMap(headerSecrets), ...urlSecrets(server.url)];
+  });
+  return [...new Set(secrets.filter((value) => value.length >= MIN_SECRET))];
 }
 
-/** Hosts of the HTTP servers, for the sandbox's network allowlist. */
-export function mcpHosts(servers: readonly McpServerConfig[]): string[] {
-  return servers.flatMap((server) => (server.transport === "http" ? [new URL(server.url).hostname] : []));
+function headerSecrets(value: string): string[] {
+  const scheme = /^\s*(?:bearer|basic|token|apikey|api-key)\s+(\S.*?)\s*$/i.exec(value);
+  if (!scheme) return [value];
+  const token = scheme[1]!;
+  const decoded = /^basic/i.test(value.trim()) ? Buffer.from(token, "base64").toString("utf8") : "";
+  // `Basic base64(user:password)`: the password too, as it would appear decoded.
+  const password = decoded.includes(":") ? [decoded.slice(decoded.indexOf(":") + 1)] : [];
+  return [value, token, ...password];
+}
+
+function urlSecrets(url: string): string[] {
+  const parsed = new URL(url);
+  return [decodeURIComponent(parsed.username), decodeURIComponent(parsed.password), ...[...parsed.searchParams.values()]].filter(Boolean);
 }

@@ -10,7 +10,10 @@ export interface McpToolsOptions {
   servers: readonly McpServerConfig[];
   /** Where stdio servers run: the sandbox, like every command (or unconfined when the operator turned it off). */
   runner: CommandRunner;
-  /** The mission's checkout: stdio servers work in it. */
+  /**
+   * The mission's checkout: stdio servers may read it, never write it, and never work in it — a
+   * repository (or an earlier worker) could plant there what `npx <server>` or a relative path resolves to.
+   */
   cwd: string;
   /** The commands' environment (PATH and the like); each server's own `env` is added to it. */
   env: Record<string, string>;
@@ -23,7 +26,7 @@ export interface McpToolsOptions {
 export interface McpTools {
   /** Each server's tools as `mcp__<server>__<tool>`, beside the built-in ones. */
   tools: AgentTool[];
-  /** Servers that could not start or list their tools, each with why (redacted): their tools are missing. */
+  /** Servers that could not start or list their tools, and tools left out (a name another tool has), each with why (redacted). */
   problems: Array<{ server: string; problem: string }>;
   /** Ends every server (their processes, their scratch). */
   close(): Promise<void>;
@@ -36,8 +39,9 @@ function toolName(server: string, tool: string): string {
 
 /**
  * Starts the operator's MCP servers for one agent run, with the official MCP SDK: stdio servers as
- * processes inside the sandbox (in the checkout, with a private HOME and TMPDIR, their environment
- * the operator's), HTTP servers over Streamable HTTP with the operator's headers. Their tools become
+ * processes inside the sandbox (working in their own scratch — their HOME and TMPDIR, the only place
+ * they write — or the operator's `cwd`, the checkout readable to them, their environment the
+ * operator's), HTTP servers over Streamable HTTP with the operator's headers. Their tools become
  * agent tools, run like any other (recorded by the agent loop's `onToolCall`); what they return is
  * redacted before the model reads it.
  */
@@ -74,7 +78,11 @@ export async function openMcpTools(options: McpToolsOptions): Promise<McpTools> 
       }
       for (const tool of listed) {
         const name = toolName(server.name, tool.name);
-        if (names.has(name)) continue;
+        if (names.has(name)) {
+          // Two of its tools read the same once made a provider's name (cut at 64, odd characters replaced): the later one is left out, and said so.
+          problems.push({ server: server.name, problem: redact(`its tool "${tool.name}" is left out: its name reads ${name}, as another of its tools' does`) });
+          continue;
+        }
         names.add(name);
         tools.push({
           name,
@@ -144,11 +152,13 @@ async function startServer(server: McpServerConfig, options: McpToolsOptions): P
   await mkdir(options.runner.scratchRoot, { recursive: true, mode: 0o700 });
   const scratch = await mkdtemp(join(options.runner.scratchRoot, "mcp-"));
   const env = { ...options.env, ...server.env };
+  // Never the checkout: what the repository holds must not decide which program runs with the operator's secrets.
+  const workingDirectory = server.cwd ?? scratch;
   let spawn: { command: string; args: string[]; env: Record<string, string> };
   try {
     if (options.runner instanceof SandboxedRunner) {
       const line = [server.command, ...server.args].map(shellWord).join(" ");
-      const wrapped = await options.runner.wrapLongLived(line, { cwd: options.cwd, scratch, env, readable: server.readable });
+      const wrapped = await options.runner.wrapLongLived(line, { cwd: workingDirectory, scratch, env, readable: [options.cwd, ...server.readable], readOnly: true });
       spawn = { command: "bash", args: ["-c", wrapped.command], env: wrapped.env };
     } else {
       spawn = { command: server.command, args: server.args, env: { ...env, HOME: scratch, TMPDIR: scratch } };
@@ -157,7 +167,7 @@ async function startServer(server: McpServerConfig, options: McpToolsOptions): P
     await rm(scratch, { recursive: true, force: true }).catch(() => {});
     throw error;
   }
-  const stdio = new StdioClientTransport({ ...spawn, cwd: options.cwd, stderr: "pipe" });
+  const stdio = new StdioClientTransport({ ...spawn, cwd: workingDirectory, stderr: "pipe" });
   // Kept for the reason a server failed to start; never shown to the model.
   let tail = "";
   stdio.stderr?.on("data", (chunk: Buffer) => (tail = (tail + chunk.toString("utf8")).slice(-2_000)));

@@ -1,3 +1,4 @@
+import { dirname } from "node:path";
 import { writeFileTool } from "../../agent/index.ts";
 import type { Mission, SkillDraft } from "../../mission/index.ts";
 import { renderSkill, skillFile } from "../../roles/index.ts";
@@ -21,13 +22,15 @@ export async function commitSkills(context: StepContext, mission: Mission, direc
     // Through the file tool's guard: a link in the checkout cannot send the write outside it, or into `.git`.
     await writeFileTool.execute({ path: skillFile(skill.name), content: clean(context, renderSkill(skill)) }, { root: directory, readFiles: new Set() });
   }
-  const status = (await context.workspace.git(directory, ["status", "--porcelain", "--untracked-files=all"])).stdout.trim();
+  // The skills' folders alone: whatever else the checkout holds is no part of this commit.
+  const paths = skills.map((skill) => dirname(skillFile(skill.name)));
+  const status = (await context.workspace.git(directory, ["status", "--porcelain", "--untracked-files=all", "--", ...paths])).stdout.trim();
   if (status === "") return undefined;
   const names = skills.map((skill) => skill.name).join(", ");
   const identity = await context.github.identity(repoRef(mission));
   const trailers = { Mission: `#${mission.issue.number}`, Skills: names, [SKILLS_TRAILER]: writtenAt };
   const body = `The orchestrator wrote these skills (${writtenAt}) for workers on this mission and later ones; each is a SKILL.md in the Agent Skills format.`;
-  await context.workspace.commitAll(directory, { name: identity.botLogin, email: identity.botEmail }, `Skills: ${names}`.slice(0, 100), body, trailers);
+  await context.workspace.commitPaths(directory, { name: identity.botLogin, email: identity.botEmail }, paths, `Skills: ${names}`.slice(0, 100), body, trailers);
   const sha = await publishCommit(context, mission, directory);
   context.log.info({ skills: names, writtenAt, sha }, "skills committed");
   return sha;

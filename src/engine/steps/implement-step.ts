@@ -21,7 +21,7 @@ import { modelFor } from "../model-for.ts";
 import { researchOptions } from "../research-for.ts";
 import { commitSkills, skillsCommitted } from "./commit-skills.ts";
 import { ensurePullRequest } from "./ensure-pull-request.ts";
-import { mcpToolsFor } from "./mcp-tools-for.ts";
+import { withMcpTools } from "./mcp-tools-for.ts";
 import { publishCommit } from "./publish-commit.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 import { dashboardUrl } from "./dashboard-url.ts";
@@ -78,14 +78,14 @@ export async function implementStep(context: StepContext, mission: Mission, feat
   } else {
     // A host whose sandbox cannot start pauses the mission before a worker runs, not after it committed untested work.
     await context.runner.ready();
-    const mcp = await mcpToolsFor(context, mission, "worker", directory);
     // The skills the orchestrator wrote at planning land on the branch, in a commit of their own, before the first worker reads them.
     const newSkills = approvedPlan(mission)?.newSkills ?? [];
     const writtenAt = `contract v${mission.approvedVersion}`;
     if (newSkills.length > 0 && !(await skillsCommitted(context, directory, `origin/${base}..HEAD`, writtenAt))) {
       await commitSkills(context, mission, directory, newSkills, writtenAt);
     }
-    const outcome = await implementFeature({
+    // Opened last, and ended however the run ends (the model may not be chosen: no price).
+    const outcome = await withMcpTools(context, mission, "worker", directory, (mcpTools) => implementFeature({
       model: modelFor(context, mission, "worker", featureId),
       mission,
       feature,
@@ -103,9 +103,9 @@ export async function implementStep(context: StepContext, mission: Mission, feat
       shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limits.commandTimeoutSeconds * 1000 },
       limits: { turns: limits.workerTurns, minutes: limits.workerMinutes },
       unchanged: () => unchanged(context, directory, mission.features[featureId]?.checkpoint?.from),
-      extraTools: mcp.tools,
+      extraTools: mcpTools,
       research: researchOptions(context, mission, featureId),
-    }).finally(() => mcp.close());
+    }));
     if (outcome.kind === "ran-out") {
       context.log.warn({ feature: featureId, limit: outcome.limit }, "the worker ran out before it handed off; committing a checkpoint");
       return checkpoint(context, mission, directory, featureId, outcome, limits.continuations);

@@ -1,4 +1,5 @@
 import { openMcpTools, serversFor, type McpTools } from "../../agent/mcp/index.ts";
+import type { AgentTool } from "../../agent/tool.ts";
 import type { RoleName } from "../../config/index.ts";
 import type { Mission } from "../../mission/index.ts";
 import type { StepContext } from "../engine-deps.ts";
@@ -12,6 +13,19 @@ export async function mcpToolsFor(context: StepContext, mission: Mission, role: 
   const servers = serversFor(context.settings.mcpServers ?? [], role, mission.settings.mcp);
   if (servers.length === 0) return { tools: [], problems: [], close: async () => {} };
   const opened = await openMcpTools({ servers, runner: context.runner, cwd: directory, env: safeEnvironment(context.settings.toolPath), redact: context.redact });
-  for (const { server, problem } of opened.problems) context.log.warn({ server, role, problem }, "an MCP server did not start; the run goes without its tools");
+  for (const { server, problem } of opened.problems) context.log.warn({ server, role, problem }, "an MCP server did not start, or left a tool out; the run goes without them");
   return opened;
+}
+
+/**
+ * Runs `run` with the role's MCP tools and ends their servers however it ends: whatever can fail
+ * (choosing the model, the agent) goes inside `run`, so a failure leaves no server process behind.
+ */
+export async function withMcpTools<T>(context: StepContext, mission: Mission, role: RoleName, directory: string, run: (tools: AgentTool[]) => Promise<T>): Promise<T> {
+  const mcp = await mcpToolsFor(context, mission, role, directory);
+  try {
+    return await run(mcp.tools);
+  } finally {
+    await mcp.close();
+  }
 }

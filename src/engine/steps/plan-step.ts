@@ -2,8 +2,8 @@ import { recordPlan, type Mission } from "../../mission/index.ts";
 import { planMission } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
-import { mcpToolsFor } from "./mcp-tools-for.ts";
-import { researchOptions } from "../research-for.ts";
+import { withMcpTools } from "./mcp-tools-for.ts";
+import { recordToolCalls, researchOptions } from "../research-for.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 
 /** The orchestrator reads the issue and a fresh checkout of the default branch. */
@@ -13,16 +13,19 @@ export async function planStep(context: StepContext, mission: Mission): Promise<
   const { directory } = await context.workspace.prepare(mission.id, remote, base, base);
   // The issue as it was when the label was added: later edits are no instructions (see `issue.body`).
   const issue = boundedIssue(mission.issue.body !== undefined ? { title: mission.issue.title, body: mission.issue.body } : await context.github.issueBody(repoRef(mission), mission.issue.number));
-  const mcp = await mcpToolsFor(context, mission, "orchestrator", directory);
-  const outcome = await planMission({
-    model: modelFor(context, mission, "orchestrator"),
-    mission,
-    issue,
-    directory,
-    signal: context.signal,
-    extraTools: mcp.tools,
-    research: researchOptions(context, mission),
-  }).finally(() => mcp.close());
+  const outcome = await withMcpTools(context, mission, "orchestrator", directory, (mcpTools) =>
+    planMission({
+      model: modelFor(context, mission, "orchestrator"),
+      mission,
+      issue,
+      directory,
+      signal: context.signal,
+      extraTools: mcpTools,
+      research: researchOptions(context, mission),
+      // Its own calls (MCP tools, research) on the timeline, as a worker's are.
+      onToolCall: recordToolCalls(context, mission, { role: "orchestrator" }),
+    }),
+  );
   return recordPlan(mission, outcome, context.now().toISOString());
 }
 

@@ -1,5 +1,5 @@
 import { AgentError } from "../../agent/index.ts";
-import { applyCuratedBulletin, applyMilestoneReview, setAsideBulletin, type Mission } from "../../mission/index.ts";
+import { applyCuratedBulletin, applyMilestoneReview, approvedPlan, featuresOf, setAsideBulletin, type Mission } from "../../mission/index.ts";
 import { curateBulletin, reviewMilestone } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
@@ -21,7 +21,9 @@ export async function reviewMilestoneStep(context: StepContext, mission: Mission
     context.log.info({ milestone: milestoneId, added: review.add.length, dropped: review.drop.length, notes: review.notes.length, questions: review.questions.length, skills: review.skills?.length ?? 0 }, "milestone reviewed");
     // Skills written or improved from what the milestone taught: a commit of their own, before the next milestone's workers read them.
     await commitSkills(context, mission, directory, review.skills ?? [], `milestone ${milestoneId}`);
-    return applyMilestoneReview(mission, milestoneId, review, context.now().toISOString());
+    // With no work left after it (the skills' review before the finish) the review changes the skills alone.
+    const workLeft = nextWorkLeft(mission, milestoneId);
+    return applyMilestoneReview(mission, milestoneId, workLeft ? review : { ...review, notes: [], add: [], drop: [], questions: [] }, context.now().toISOString());
   } catch (error) {
     if (!gaveNoAnswer(error)) throw error;
     context.log.warn({ err: error, milestone: milestoneId }, "the milestone review gave no usable answer; the plan goes on as approved");
@@ -40,4 +42,11 @@ export async function curateBulletinStep(context: StepContext, mission: Mission)
     context.log.warn({ err: error }, "the bulletin's curation gave no usable answer; the oldest entries are set aside, and said so");
     return setAsideBulletin(mission);
   }
+}
+
+/** Whether a milestone after this one still has features to build. */
+function nextWorkLeft(mission: Mission, milestoneId: string): boolean {
+  const plan = approvedPlan(mission)!;
+  const index = plan.milestones.findIndex((milestone) => milestone.id === milestoneId);
+  return plan.milestones.slice(index + 1).some((milestone) => featuresOf(mission, milestone.id).some((feature) => mission.features[feature.id]?.status === "pending"));
 }

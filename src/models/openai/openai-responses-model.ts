@@ -28,29 +28,53 @@ export class OpenAIResponsesModel implements LanguageModel {
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     try {
-      const client = await this.#sdk();
-      const stream = client.responses.stream(
-        {
-          model: this.#model,
-          instructions: request.system,
-          input: convertToResponsesInput(request),
-          tools: request.tools.length > 0 ? convertToResponsesTools(request) : undefined,
-          max_output_tokens: request.maxOutputTokens,
-          store: false,
-          // Without storage, the reasoning of one turn reaches the next only as this encrypted content.
-          include: ["reasoning.encrypted_content"],
-          ...(request.cacheKey ? { prompt_cache_key: request.cacheKey } : {}),
-          // Sent only when the operator or the repository chose an effort for the role.
-          ...(request.effort ? { reasoning: { effort: request.effort } } : {}),
-        },
-        { signal: request.signal },
-      );
-      const response = await stream.finalResponse();
-      return toModelResponse(response);
+      // Asked for only when reasoning is in play: models that do not reason refuse it (HTTP 400).
+      const encrypted = !this.#encryptedRefused && (request.effort !== undefined || REASONING_MODEL.test(this.#model));
+      try {
+        return await this.#generate(request, encrypted);
+      } catch (error) {
+        // A model this app does not know as a reasoning one, given an effort: once without, and never again.
+        if (!encrypted || !refusesEncryptedContent(error)) throw error;
+        this.#encryptedRefused = true;
+        return await this.#generate(request, false);
+      }
     } catch (error) {
       throw toModelError(error, this.id);
     }
   }
+
+  #encryptedRefused = false;
+
+  async #generate(request: ModelRequest, encrypted: boolean): Promise<ModelResponse> {
+    const client = await this.#sdk();
+    const stream = client.responses.stream(
+      {
+        model: this.#model,
+        instructions: request.system,
+        input: convertToResponsesInput(request),
+        tools: request.tools.length > 0 ? convertToResponsesTools(request) : undefined,
+        max_output_tokens: request.maxOutputTokens,
+        store: false,
+        // Without storage, the reasoning of one turn reaches the next only as this encrypted content.
+        ...(encrypted ? { include: ["reasoning.encrypted_content" as const] } : {}),
+        ...(request.cacheKey ? { prompt_cache_key: request.cacheKey } : {}),
+        // Sent only when the operator or the repository chose an effort for the role.
+        ...(request.effort ? { reasoning: { effort: request.effort } } : {}),
+      },
+      { signal: request.signal },
+    );
+    const response = await stream.finalResponse();
+    return toModelResponse(response);
+  }
+}
+
+/** OpenAI's reasoning model families (o1, o3, o4-mini, gpt-5 and its variants, codex): they return reasoning items. */
+const REASONING_MODEL = /^(?:o\d|gpt-5|codex)/i;
+
+/** The 400 a model that does not reason answers `include: ["reasoning.encrypted_content"]` with. */
+function refusesEncryptedContent(error: unknown): boolean {
+  const status = (error as { status?: unknown }).status;
+  return status === 400 && /encrypted content is not supported/i.test((error as Error).message ?? "");
 }
 
 function toModelResponse(response: OpenAI.Responses.Response): ModelResponse {

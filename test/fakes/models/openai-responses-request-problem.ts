@@ -4,13 +4,16 @@ import { decryptReasoning } from "./openai-reasoning-content.ts";
 /**
  * What the real Responses API would refuse with a 400 among a client's likely mistakes: a missing
  * model or input, a chained `previous_response_id` (this fake stores nothing), reasoning items sent
- * back without their encrypted content under `store: false` or with that content changed, and
- * function calls without their outputs (or the reverse).
+ * back without their encrypted content under `store: false` or with that content changed,
+ * encrypted reasoning asked of a model that does not reason, and function calls without their
+ * outputs (or the reverse).
  */
 export function openaiResponsesRequestProblem(body: JsonObject): string | undefined {
   if (typeof body.model !== "string" || body.model === "") return "Missing required parameter: 'model'.";
   if (body.input === undefined) return "Missing required parameter: 'input'.";
   if (typeof body.previous_response_id === "string") return `Previous response with id '${body.previous_response_id}' not found.`;
+  // Models that do not reason (gpt-4o, gpt-4.1, …) refuse to return reasoning, as the real API does.
+  if (/^(?:gpt-4|gpt-3\.5|chatgpt-)/.test(body.model) && asArray(body.include).includes("reasoning.encrypted_content")) return "Encrypted content is not supported with this model.";
   const items = asArray(body.input).map(asObject);
   const calls = new Set<string>();
   const answered = new Set<string>();
