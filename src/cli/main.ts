@@ -208,6 +208,9 @@ function prepare(flags: { json?: boolean }, options: { models?: boolean } = {}):
     throw new UsageProblem(`Missions cannot call its models:\n- ${config.modelProblems.map((problem) => problem.message).join("\n- ")}\nSet ${[...new Set(config.modelProblems.flatMap((problem) => problem.variables))].join(" or ")} in the environment or in ${envFile}.`);
   }
   ignoreMissionsFolder(root);
+  // The person's own work tree holds what is not in git — `.env.local`, keys, notes: sandboxed commands
+  // see the mission's clone of the repository, never the work tree around it.
+  config = { ...config, secretPaths: [...config.secretPaths, resolve(root)] };
   // With a PostgreSQL MISSIONS_DATABASE_URL the store is there; the scratch folder the sandbox uses stays under .missions/.
   if (config.databaseUrl) config = { ...config, databasePath: join(missionsDirectory, "missions.db") };
   mkdirSync(dirname(resolve(config.databasePath)), { recursive: true });
