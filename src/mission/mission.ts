@@ -92,6 +92,11 @@ const MilestoneStateSchema = z.object({
   userTestingCheckRunId: z.number().int().optional(),
   /** A person asked for this validation again: report it as a new check run. */
   rerun: z.boolean().optional(),
+  /**
+   * The check runs a validation in flight has open on GitHub, saved as each opens: a crash leaves
+   * them recorded, so whatever comes next (a retried validation, a pause or abort) closes them.
+   */
+  openChecks: z.array(z.object({ id: z.number().int(), name: z.string(), headSha: z.string(), title: z.string() })).optional(),
   /** The orchestrator read the milestone's handoffs and results and adjusted the rest of the plan. */
   reviewed: z.boolean().optional(),
   /**

@@ -62,8 +62,12 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   const rerun = mission.milestones[milestoneId]?.rerun === true;
   const checks = new ValidationChecks(context, mission, milestoneId);
   try {
+    // What an earlier run of this step left open (cut by a crash) is closed, but for what this run takes up again.
+    await checks.closeOrphans(head, rerun ? [] : [name, userTestingCheckName(milestone)]);
     const checkRunId = await checks.open("scrutiny", { name, headSha: head, title, summary: "Running the repository's commands…", reuse: !rerun });
-    return await validate(checkRunId);
+    const validated = await validate(checkRunId);
+    await checks.closeLeft();
+    return validated;
   } catch (error) {
     // Whatever stopped the validation, no check run it opened stays "in progress".
     await checks.stopAll(error);
@@ -235,6 +239,10 @@ interface UserTestingOutcome {
   failures: string[];
 }
 
+function userTestingCheckName(milestone: Milestone): string {
+  return `Mission user testing · ${milestone.title}`.slice(0, 100);
+}
+
 /**
  * The user-testing validator: the app started from the repository's `app:` settings in a sandbox of
  * its own with a headless browser on it, a QA agent driving both, and the check run
@@ -252,7 +260,7 @@ async function userTest(
   stopBeforeNextCall: AbortSignal,
   shared?: string,
 ): Promise<UserTestingOutcome> {
-  const name = `Mission user testing · ${milestone.title}`.slice(0, 100);
+  const name = userTestingCheckName(milestone);
   const title = `Milestone ${milestone.id}: ${milestone.title}`;
   const checkRunId = await checks.open("user-testing", { name, headSha: head, title, summary: "Starting the app and a browser…", reuse: !rerun });
   return checks.track("user-testing", { checkRunId }, () => testTheApp(checkRunId));
