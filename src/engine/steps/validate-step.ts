@@ -229,6 +229,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     // Reported: a kept review's findings are not reported again by a later validation.
     const reviewed = Object.fromEntries([...toReview, ...keptReviews].map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true, findings: undefined }]));
     const milestones = { ...recorded.milestones, [milestoneId]: { ...recorded.milestones[milestoneId]!, rerun: undefined, kept: undefined } };
+    // The check runs were completed before the mission's outcome was known: their buttons follow it now.
+    await checks.offerActions(recorded);
     return { ...recorded, milestones, features: { ...recorded.features, ...reviewed } };
   }
 }

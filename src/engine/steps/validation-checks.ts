@@ -14,6 +14,8 @@ interface OpenCheck {
   title: string;
 }
 
+type CompletedCheck = Omit<CheckRunInput, "status" | "externalId" | "detailsUrl" | "actions"> & { conclusion: NonNullable<CheckRunInput["conclusion"]> };
+
 type SavedCheck = NonNullable<Mission["milestones"][string]["openChecks"]>[number];
 
 /** What a validation that stopped had open on GitHub, for the engine to say how the mission goes on. */
@@ -42,6 +44,8 @@ export class ValidationChecks {
   /** Check runs an earlier run of this step left open (saved on the milestone) that this run may take up again. */
   readonly #left = new Map<number, SavedCheck>();
   #saving: Promise<void> = Promise.resolve();
+  /** What each check run was completed with, for its buttons to follow what became of the mission. */
+  readonly #completed = new Map<number, CompletedCheck>();
 
   constructor(context: StepContext, mission: Mission, milestoneId: string) {
     this.#context = context;
@@ -73,7 +77,7 @@ export class ValidationChecks {
   }
 
   /** Completes a check run with the validation's result, and the buttons that fit it. */
-  async complete(id: number, input: Omit<CheckRunInput, "status" | "externalId" | "detailsUrl" | "actions"> & { conclusion: NonNullable<CheckRunInput["conclusion"]> }): Promise<void> {
+  async complete(id: number, input: CompletedCheck): Promise<void> {
     await this.#context.github.updateCheckRun(repoRef(this.#mission), id, {
       ...input,
       status: "completed",
@@ -82,7 +86,24 @@ export class ValidationChecks {
       ...this.#details(),
     });
     this.#open.delete(id);
+    this.#completed.set(id, input);
     await this.#save();
+  }
+
+  /**
+   * The validation ended and the mission is what it led to (blocked after its repair rounds, say):
+   * each completed check run that offers other buttons now gets them — "Re-run validation" on a failed
+   * one once nothing repairs it. Annotations are not sent again (GitHub would add them twice).
+   */
+  async offerActions(after: Mission): Promise<void> {
+    for (const [id, input] of this.#completed) {
+      const actions = finishedCheckActions(after, this.#milestoneId, input.conclusion);
+      if (actions.length === 0) continue;
+      const { annotations: _annotations, ...rest } = input;
+      await this.#context.github
+        .updateCheckRun(repoRef(after), id, { ...rest, status: "completed", externalId: after.id, actions, ...this.#details() })
+        .catch((failure: unknown) => this.#context.log.warn({ err: failure, checkRun: id }, "could not offer a check run's buttons"));
+    }
   }
 
   /**
