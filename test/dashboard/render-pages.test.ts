@@ -99,7 +99,7 @@ describe("Now and Needs you", () => {
       { missionId: "m1", kind: "validator-start", at: at(3), data: { validator: "user-testing", milestone: "M1" } },
       { missionId: "m1", kind: "validator-end", at: at(4), data: { validator: "user-testing", milestone: "M1", outcome: "stopped", message: "no browser" } },
       { missionId: "m1", kind: "validator-end", at: at(4), data: { validator: "reviewer", milestone: "M1", feature: "F1", outcome: "ended" } },
-      { missionId: "m1", kind: "validation-stop", at: at(5), data: { milestone: "M1", status: "paused", message: "the browser could not start" } },
+      { missionId: "m1", kind: "validation-stop", at: at(5), data: { milestone: "M1", status: "paused", message: "the browser could not start", checkRuns: [71, 72] } },
       { missionId: "m1", kind: "status-change", at: at(5), data: { from: "running", to: "paused", cause: "sandbox" } },
     ] as MissionEvent[];
     const text = renderMissionLive(view({ events })).toString().replace(/<[^>]+>/g, "");
@@ -107,7 +107,11 @@ describe("Now and Needs you", () => {
     expect(text).toContain("user testing started on milestone M1");
     expect(text).toContain("user testing on milestone M1 stopped: no browser");
     expect(text).toContain("code review on F1 finished");
-    expect(text).toContain("validation of M1 stopped (mission paused): the browser could not start; its open check runs were closed");
+    expect(text).toContain("validation of M1 stopped (mission paused): the browser could not start; its open check runs were closed (check run 71, check run 72)");
+    // Each stopped check run is linked.
+    const markup = renderMissionLive(view({ events })).toString();
+    expect(markup).toContain('<a href="https://github.example/acme/app/runs/71" rel="noreferrer">check run 71</a>');
+    expect(markup).toContain('<a href="https://github.example/acme/app/runs/72" rel="noreferrer">check run 72</a>');
     expect(text).toContain("mission running → paused (sandbox)");
     expect(text).not.toMatch(/validator start|validation stop|status change|choose-branch/);
   });
