@@ -124,6 +124,12 @@ describe("Now and Needs you", () => {
     const outage = describeNow(runningMission({ status: "paused", pauseCause: "outage", reason: "the model provider answered 529" }), [], ISSUE);
     expect(outage.tone).toBe("operator");
     expect(outage.action!.who).toContain("operator");
+    // A host without a sandbox or a browser is not an outage: nothing comes back by itself.
+    const host = describeNow(runningMission({ status: "paused", pauseCause: "host", reason: "the app's host cannot run the user-testing browser" }), [], ISSUE);
+    expect(host).toMatchObject({ tone: "operator", headline: "Paused: the app's host lacks what the mission needs: the app's host cannot run the user-testing browser" });
+    expect(host.action!.who).toMatch(/^the operator, then /);
+    expect(host.action!.what.toString()).toContain("Install or fix it on the app's host");
+    expect(host.headline).not.toContain("service");
     const person = describeNow(runningMission({ status: "paused", pauseCause: "person", reason: "paused by @alice" }), [], ISSUE);
     expect(person.action!.what.toString()).toContain("<code>/mission resume</code>");
     const permission = describeNow(runningMission({ status: "paused", pauseCause: "permission" }), [], ISSUE);

@@ -29,7 +29,7 @@ describe("buttons on the check runs", () => {
     const issue = await harness.startMission();
     await harness.say(issue);
     const [paused] = await harness.app.store.listMissions();
-    expect(paused).toMatchObject({ status: "paused", pauseCause: "outage" });
+    expect(paused).toMatchObject({ status: "paused", pauseCause: "host" });
     const userTesting = () => harness.github.checkRuns(OWNER, REPO).filter((check) => check.name === "Mission user testing · Greeting form");
     const [stopped] = userTesting();
     expect(stopped).toMatchObject({ status: "completed", conclusion: "cancelled", actions: [{ label: "Resume", description: "Resume the mission", identifier: "resume" }] });
