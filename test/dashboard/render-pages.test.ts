@@ -116,6 +116,11 @@ describe("Now and Needs you", () => {
     expect(text).not.toMatch(/validator start|validation stop|status change|choose-branch/);
   });
 
+  it("shows a small spend with the digits that tell it apart, not $0.00", () => {
+    const markup = renderMissionLive(view({ usage: [usage("2026-01-01T11:00:00.000Z", 0.0042)] })).toString();
+    expect(markup).toMatch(/data-card="spent"><div class="label">Spent<\/div><div class="value">\$0\.0042/);
+  });
+
   it("for a pause: the fix that fits its cause, and who can apply it", () => {
     const budget = describeNow(runningMission({ status: "paused", pauseCause: "budget", settings: { commands: {}, models: {}, maxRemediationRounds: 3, budgetUsd: 5 } }), [], ISSUE);
     expect(budget.headline).toBe("Paused: the budget of $5.00 is spent");

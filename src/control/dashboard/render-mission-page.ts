@@ -107,7 +107,7 @@ ${renderNow(state, now)}
 <div class="cards">
 ${card("Features done", progress(counts.featuresDone, counts.featuresTotal, "features done"), "features")}
 ${card("Assertions passed", progress(counts.assertionsPassed, counts.assertionsTotal, "assertions passed"), "assertions")}
-${card("Spent", html`${money(spent)}${cap !== undefined ? html` <span class="muted small">of ${money(cap)}</span>` : ""}`, "spent")}
+${card("Spent", html`${fineMoney(spent)}${cap !== undefined ? html` <span class="muted small">of ${money(cap)}</span>` : ""}`, "spent")}
 ${card("Elapsed", formatDuration(end - Date.parse(mission.createdAt)))}
 ${card("Tokens", `${tokens(input)} in · ${tokens(output)} out`)}
 ${card("Read from cache", input > 0 ? `${Math.round((cached / input) * 100)}%` : "—")}
