@@ -103,7 +103,10 @@ export function renderControl(mission: Mission, now: Date, links: ControlLinks, 
           : state.userTestingCheckRunId !== undefined
             ? ` · [scrutiny](${run(state.checkRunId)}) · [user testing](${run(state.userTestingCheckRunId)})`
             : ` · [check run](${run(state.checkRunId)})`;
-      lines.push(`| ${milestone.id} ${escapeCell(milestone.title)} | ${ownDone}/${ownToDo} | ${validation}${check} |`);
+      // A validation under way (or cut by a crash, not closed yet) links the check runs it has open.
+      const open = (state?.openChecks ?? []).filter((candidate) => candidate.id !== state?.checkRunId && candidate.id !== state?.userTestingCheckRunId);
+      const opened = open.map((candidate) => ` · [${/user testing/i.test(candidate.name) ? "user testing" : "scrutiny"} (running)](${run(candidate.id)})`).join("");
+      lines.push(`| ${milestone.id} ${escapeCell(milestone.title)} | ${ownDone}/${ownToDo} | ${validation}${check}${opened} |`);
     }
   }
   const latest = [...features].reverse().find((feature) => mission.features[feature.id]?.handoff);

@@ -10,6 +10,7 @@ import { runStep, stepTable, type WorkStep } from "./step-table.ts";
 import { postCommentOnce } from "./steps/post-comment-once.ts";
 import { repoRef } from "./steps/remote-access.ts";
 import { reportStoppedValidation } from "./steps/validation-checks.ts";
+import { closeOpenChecks, withSavedOpenChecks } from "./steps/open-checks.ts";
 
 interface Drive {
   promise: Promise<void>;
@@ -116,7 +117,8 @@ export class Engine {
         mission = applyIntent(mission, intent, now, { maxBudgetUsd: this.#deps.settings.maxBudgetUsd });
         await this.#deps.store.appendEvent({ missionId, kind: "intent-apply", at: now, data: { verb: intent.verb, author: intent.author } });
       }
-      mission = { ...mission, updatedAt: now };
+      // Leaving `running` with check runs a crashed validation left open: they are cancelled, with how the mission goes on.
+      mission = await closeOpenChecks(context, { ...mission, updatedAt: now });
       await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), statusChange(before, mission, now));
       log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
       await this.#syncControl(context, mission, intents.some((intent) => intent.verb === "status"));
@@ -148,8 +150,10 @@ export class Engine {
   async #attempt(context: StepContext, mission: Mission, step: WorkStep, events: MissionEvent[]): Promise<Mission | undefined> {
     const started = context.now();
     await this.#deps.store.appendEvent({ missionId: mission.id, kind: "step-start", at: started.toISOString(), data: { ...step } });
+    // A validation saves its open check runs as it goes: the mission saved after it carries the store's list.
+    const saved = async (next: Mission) => (step.kind === "validate" ? withSavedOpenChecks(next, await this.#deps.store.getMission(mission.id)) : next);
     try {
-      const next = await runStep(this.#steps, context, mission, step);
+      const next = await saved(await runStep(this.#steps, context, mission, step));
       // Saved with the mission, in one transaction: a kill between the two cannot record a handoff or verdict twice.
       events.push({ missionId: mission.id, kind: "step-end", at: context.now().toISOString(), data: { ...step, ms: context.now().getTime() - started.getTime() } });
       for (const event of stepEvents(mission, next, step)) events.push({ missionId: mission.id, at: context.now().toISOString(), ...event });
@@ -157,10 +161,11 @@ export class Engine {
       return { ...next, stepFailures: 0, updatedAt: context.now().toISOString() };
     } catch (error) {
       if (this.#stopping) return undefined;
-      const next = await this.#failed(context, mission, step, error);
+      const next = await saved(await this.#failed(context, mission, step, error));
       // A validation that stopped cancelled its check runs: they say now how the mission goes on.
       await reportStoppedValidation(context, error, next);
-      return next;
+      // Any it could not cancel, or an earlier crashed run left, are closed when the mission stops running.
+      return closeOpenChecks(context, next);
     }
   }
 

@@ -115,10 +115,10 @@ export class Intake {
       } else if (delivery.event === "pull_request_review_comment") {
         await this.#reviewCommented(parsed.data as never, log);
       } else if (delivery.event === "check_run") {
-        await this.#rerequested(parsed.data as never, log);
+        await this.#rerequested(parsed.data as never, delivery.id, log);
         await this.#actionRequested(parsed.data as never, delivery.id, log);
       } else if (delivery.event === "check_suite") {
-        await this.#suiteRerequested(parsed.data as never, log);
+        await this.#suiteRerequested(parsed.data as never, delivery.id, log);
       }
       await this.#deps.store.completeDelivery(delivery.id);
       this.#attempts.delete(delivery.id);
@@ -334,11 +334,18 @@ export class Intake {
     void this.#deps.engine.kick(mission.id);
   }
 
-  /** Re-run on one of the app's check runs: validate that milestone again, as a new check run. */
-  async #rerequested(payload: RerequestPayload, log: Logger): Promise<void> {
+  /**
+   * Re-run on one of the app's check runs: validate that milestone again, as a new check run. A check
+   * run a stopped validation cancelled is not recorded on its milestone: its mission is the one its
+   * `external_id` names, and the milestone the one validated (or to be validated) on its commit.
+   */
+  async #rerequested(payload: RerequestPayload, deliveryId: string, log: Logger): Promise<void> {
     if (payload.action !== "rerequested") return;
     const repo = toRepo(payload);
-    const found = await this.#deps.store.findMissionByCheckRun(repo.owner, repo.name, payload.check_run.id);
+    const recorded = await this.#deps.store.findMissionByCheckRun(repo.owner, repo.name, payload.check_run.id);
+    const named = recorded ? undefined : await this.#missionOfCheckRun(repo, payload.check_run);
+    const milestoneId = named ? milestoneOnCommit(named, payload.check_run.head_sha) : undefined;
+    const found = recorded ?? (named && milestoneId ? { mission: named, milestoneId } : undefined);
     if (!found) return;
     if (!hasWriteAccess(await this.#deps.github.permission(repo, payload.sender.login))) {
       log.info({ sender: payload.sender.login }, "re-run from someone without write access; ignored");
@@ -349,7 +356,8 @@ export class Intake {
       text: found.milestoneId,
       author: payload.sender.login,
       at: new Date().toISOString(),
-      source: `check-run:${payload.check_run.id}:${payload.check_run.rerequested_at ?? Date.now()}`,
+      // Keyed on the delivery: the same delivery processed again (after a crash) queues no second validation.
+      source: `check-run:${payload.check_run.id}:${deliveryId}`,
     });
     void this.#deps.engine.kick(found.mission.id);
   }
@@ -381,18 +389,14 @@ export class Intake {
   }
 
   /** "Re-run all" on the app's checks of a commit: the milestone validated on that commit is validated again, as Re-run does. */
-  async #suiteRerequested(payload: SuitePayload, log: Logger): Promise<void> {
+  async #suiteRerequested(payload: SuitePayload, deliveryId: string, log: Logger): Promise<void> {
     if (payload.action !== "rerequested") return;
     const repo = toRepo(payload);
     const numbers = payload.check_suite.pull_requests?.map((pull) => pull.number) ?? [];
     let mission: Mission | undefined;
     for (const number of numbers) mission ??= await this.#missionForPull(repo, number);
     if (!mission) return;
-    // The milestone whose validation ran on that commit; else the one validation would run on next.
-    const plan = approvedPlan(mission);
-    const milestoneId =
-      Object.entries(mission.milestones).find(([, state]) => state.headSha === payload.check_suite.head_sha || state.kept?.headSha === payload.check_suite.head_sha)?.[0] ??
-      plan?.milestones.find((milestone) => mission.milestones[milestone.id]?.status !== "passed")?.id;
+    const milestoneId = milestoneOnCommit(mission, payload.check_suite.head_sha);
     if (!milestoneId) return;
     if (!hasWriteAccess(await this.#deps.github.permission(repo, payload.sender.login))) {
       log.info({ sender: payload.sender.login }, "re-run of all checks from someone without write access; ignored");
@@ -403,7 +407,7 @@ export class Intake {
       text: milestoneId,
       author: payload.sender.login,
       at: new Date().toISOString(),
-      source: `check-suite:${payload.check_suite.id}:${Date.now()}`,
+      source: `check-suite:${payload.check_suite.id}:${deliveryId}`,
     });
     void this.#deps.engine.kick(mission.id);
   }
@@ -432,6 +436,12 @@ type SuitePayload = Payloads["check_suite"];
 
 function toRepo(payload: { repository: { owner: { login: string }; name: string }; installation: { id: number } }): RepoRef {
   return { owner: payload.repository.owner.login, name: payload.repository.name, installationId: payload.installation.id };
+}
+
+/** The milestone whose validation ran on that commit (its check runs are on it); else the one validation would run on next. */
+function milestoneOnCommit(mission: Mission, headSha: string): string | undefined {
+  const open = Object.entries(mission.milestones).find(([, state]) => state.headSha === headSha || state.kept?.headSha === headSha || state.openChecks?.some((check) => check.headSha === headSha));
+  return open?.[0] ?? approvedPlan(mission)?.milestones.find((milestone) => mission.milestones[milestone.id]?.status !== "passed")?.id;
 }
 
 /** A pull request merged (by anyone GitHub let merge it). */

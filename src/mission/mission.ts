@@ -92,6 +92,11 @@ const MilestoneStateSchema = z.object({
   userTestingCheckRunId: z.number().int().optional(),
   /** A person asked for this validation again: report it as a new check run. */
   rerun: z.boolean().optional(),
+  /**
+   * The check runs a validation in flight has open on GitHub, saved as each opens: a crash leaves
+   * them recorded, so whatever comes next (a retried validation, a pause or abort) closes them.
+   */
+  openChecks: z.array(z.object({ id: z.number().int(), name: z.string(), headSha: z.string(), title: z.string() })).optional(),
   /** The orchestrator read the milestone's handoffs and results and adjusted the rest of the plan. */
   reviewed: z.boolean().optional(),
   /**
@@ -202,10 +207,10 @@ export const MissionSchema = z.object({
    * contract the work ran on) returns there — a paused mission stays paused, a blocked one blocked.
    */
   revisingFrom: z
-    .object({ status: MissionStatusSchema, pausedFrom: MissionStatusSchema.optional(), pauseCause: z.enum(["person", "budget", "outage", "permission"]).optional(), reason: z.string().optional() })
+    .object({ status: MissionStatusSchema, pausedFrom: MissionStatusSchema.optional(), pauseCause: z.enum(["person", "budget", "outage", "host", "permission"]).optional(), reason: z.string().optional() })
     .optional(),
-  /** What paused it: a person, the budget, an outage that outlasted the retries, or a permission the app lacks on GitHub. */
-  pauseCause: z.enum(["person", "budget", "outage", "permission"]).optional(),
+  /** What paused it: a person, the budget, an outage that outlasted the retries, a host without a sandbox or browser (`host`), or a permission the app lacks on GitHub. */
+  pauseCause: z.enum(["person", "budget", "outage", "host", "permission"]).optional(),
   /** Why the mission is paused, blocked or failed, in words for humans. */
   reason: z.string().optional(),
   createdBy: z.string(),

@@ -56,7 +56,8 @@ export function pauseForHost(mission: Mission, fault: HostFault): Mission {
     ...mission,
     status: "paused",
     pausedFrom: mission.status,
-    pauseCause: "outage",
+    // Not an outage: nothing comes back by itself, the operator must install or fix something.
+    pauseCause: "host",
     reason: browser ? "the app's host cannot run the user-testing browser" : "the sandbox cannot start on the app's host",
     notices: [...mission.notices, { key: `sandbox-${mission.notices.length}`, body: `### ⏸️ Mission paused: ${browser ? "no browser" : "no sandbox"}\n\n${fault.message}` }],
   };

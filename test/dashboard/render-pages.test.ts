@@ -99,7 +99,7 @@ describe("Now and Needs you", () => {
       { missionId: "m1", kind: "validator-start", at: at(3), data: { validator: "user-testing", milestone: "M1" } },
       { missionId: "m1", kind: "validator-end", at: at(4), data: { validator: "user-testing", milestone: "M1", outcome: "stopped", message: "no browser" } },
       { missionId: "m1", kind: "validator-end", at: at(4), data: { validator: "reviewer", milestone: "M1", feature: "F1", outcome: "ended" } },
-      { missionId: "m1", kind: "validation-stop", at: at(5), data: { milestone: "M1", status: "paused", message: "the browser could not start" } },
+      { missionId: "m1", kind: "validation-stop", at: at(5), data: { milestone: "M1", status: "paused", message: "the browser could not start", checkRuns: [71, 72] } },
       { missionId: "m1", kind: "status-change", at: at(5), data: { from: "running", to: "paused", cause: "sandbox" } },
     ] as MissionEvent[];
     const text = renderMissionLive(view({ events })).toString().replace(/<[^>]+>/g, "");
@@ -107,9 +107,18 @@ describe("Now and Needs you", () => {
     expect(text).toContain("user testing started on milestone M1");
     expect(text).toContain("user testing on milestone M1 stopped: no browser");
     expect(text).toContain("code review on F1 finished");
-    expect(text).toContain("validation of M1 stopped (mission paused): the browser could not start; its open check runs were closed");
+    expect(text).toContain("validation of M1 stopped (mission paused): the browser could not start; its open check runs were closed (check run 71, check run 72)");
+    // Each stopped check run is linked.
+    const markup = renderMissionLive(view({ events })).toString();
+    expect(markup).toContain('<a href="https://github.example/acme/app/runs/71" rel="noreferrer">check run 71</a>');
+    expect(markup).toContain('<a href="https://github.example/acme/app/runs/72" rel="noreferrer">check run 72</a>');
     expect(text).toContain("mission running → paused (sandbox)");
     expect(text).not.toMatch(/validator start|validation stop|status change|choose-branch/);
+  });
+
+  it("shows a small spend with the digits that tell it apart, not $0.00", () => {
+    const markup = renderMissionLive(view({ usage: [usage("2026-01-01T11:00:00.000Z", 0.0042)] })).toString();
+    expect(markup).toMatch(/data-card="spent"><div class="label">Spent<\/div><div class="value">\$0\.0042/);
   });
 
   it("for a pause: the fix that fits its cause, and who can apply it", () => {
@@ -120,6 +129,12 @@ describe("Now and Needs you", () => {
     const outage = describeNow(runningMission({ status: "paused", pauseCause: "outage", reason: "the model provider answered 529" }), [], ISSUE);
     expect(outage.tone).toBe("operator");
     expect(outage.action!.who).toContain("operator");
+    // A host without a sandbox or a browser is not an outage: nothing comes back by itself.
+    const host = describeNow(runningMission({ status: "paused", pauseCause: "host", reason: "the app's host cannot run the user-testing browser" }), [], ISSUE);
+    expect(host).toMatchObject({ tone: "operator", headline: "Paused: the app's host lacks what the mission needs: the app's host cannot run the user-testing browser" });
+    expect(host.action!.who).toMatch(/^the operator, then /);
+    expect(host.action!.what.toString()).toContain("Install or fix it on the app's host");
+    expect(host.headline).not.toContain("service");
     const person = describeNow(runningMission({ status: "paused", pauseCause: "person", reason: "paused by @alice" }), [], ISSUE);
     expect(person.action!.what.toString()).toContain("<code>/mission resume</code>");
     const permission = describeNow(runningMission({ status: "paused", pauseCause: "permission" }), [], ISSUE);

@@ -29,7 +29,7 @@ describe("buttons on the check runs", () => {
     const issue = await harness.startMission();
     await harness.say(issue);
     const [paused] = await harness.app.store.listMissions();
-    expect(paused).toMatchObject({ status: "paused", pauseCause: "outage" });
+    expect(paused).toMatchObject({ status: "paused", pauseCause: "host" });
     const userTesting = () => harness.github.checkRuns(OWNER, REPO).filter((check) => check.name === "Mission user testing · Greeting form");
     const [stopped] = userTesting();
     expect(stopped).toMatchObject({ status: "completed", conclusion: "cancelled", actions: [{ label: "Resume", description: "Resume the mission", identifier: "resume" }] });
@@ -79,5 +79,38 @@ describe("buttons on the check runs", () => {
     const [mission] = await harness.app.store.listMissions();
     expect(mission!.status).toBe("done");
     expect((await harness.app.store.events(mission!.id)).filter((event) => event.kind === "intent-apply").at(-1)?.data).toEqual({ verb: "revalidate", author: MAINTAINER });
+  }, 300_000);
+
+  it("Re-run validation on a blocked mission's failed check run validates again for a writer, and does nothing for a reader", async () => {
+    harness = await startHarness({
+      files: { ...FIXTURE_FILES, "test.sh": "#!/bin/sh\necho 'expected hello, got nothing' >&2\nexit 1\n", ".github/missions.yml": "commands:\n  test: sh test.sh\nremediation:\n  rounds: 0\n" },
+    });
+    harness.github.setPermission(OWNER, REPO, "mallory", "read");
+    harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [blocked] = await harness.app.store.listMissions();
+    expect(blocked!.status).toBe("blocked");
+    const [failed] = harness.github.checkRuns(OWNER, REPO);
+    // The issue's report: the button was never offered, as the check run completed while the mission still ran.
+    expect(failed).toMatchObject({ status: "completed", conclusion: "failure", actions: [{ label: "Re-run validation", identifier: "revalidate:M1" }] });
+
+    const refused = await harness.github.pressCheckRunButton({ owner: OWNER, repo: REPO, checkRunId: failed!.id, identifier: "revalidate:M1", user: "mallory" });
+    expect(refused.status).toBeLessThan(300);
+    await harness.settle();
+    expect(harness.github.checkRuns(OWNER, REPO)).toHaveLength(1);
+    expect((await harness.app.store.events(blocked!.id)).filter((event) => event.kind === "intent-apply")).toHaveLength(1);
+
+    await harness.github.pressCheckRunButton({ owner: OWNER, repo: REPO, checkRunId: failed!.id, identifier: "revalidate:M1", user: MAINTAINER });
+    await harness.settle();
+    const events = await harness.app.store.events(blocked!.id);
+    const pressed = events.findIndex((event) => event.kind === "intent-apply" && event.data.verb === "revalidate");
+    expect(events[pressed]?.data).toEqual({ verb: "revalidate", author: MAINTAINER });
+    expect(events.slice(pressed).filter((event) => event.kind === "validator-start" && event.data.validator === "scrutiny")).toHaveLength(1);
+    const checks = harness.github.checkRuns(OWNER, REPO);
+    expect(checks).toHaveLength(2);
+    // Still failing: blocked again, and the new check run offers the button in its turn.
+    expect(checks[1]).toMatchObject({ name: failed!.name, conclusion: "failure", actions: [{ identifier: "revalidate:M1" }] });
+    expect((await harness.app.store.getMission(blocked!.id))!.status).toBe("blocked");
   }, 300_000);
 });

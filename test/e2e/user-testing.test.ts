@@ -67,7 +67,7 @@ describe("user testing in a real browser", () => {
     const issue = await harness.startMission();
     await harness.say(issue);
     const [mission] = await harness.app.store.listMissions();
-    expect(mission).toMatchObject({ status: "paused", pauseCause: "outage", reason: "the app's host cannot run the user-testing browser" });
+    expect(mission).toMatchObject({ status: "paused", pauseCause: "host", reason: "the app's host cannot run the user-testing browser" });
     const notice = harness.github.comments("acme", "greeter", issue).find((comment) => comment.body.includes("Mission paused: no browser"));
     expect(notice?.body).toContain("apt-get install chromium");
     expect(harness.github.checkRuns("acme", "greeter")).toHaveLength(0);

@@ -73,7 +73,7 @@ describe("a mission stopped during validation", () => {
       const issue = await harness.startMission();
       await harness.say(issue);
       const [paused] = await harness.app.store.listMissions();
-      expect(paused).toMatchObject({ status: "paused", pauseCause: "outage" });
+      expect(paused).toMatchObject({ status: "paused", pauseCause: "host" });
       const checks = harness.github.checkRuns(OWNER, REPO);
       // The issue's report: "Starting the app and a browser…", in progress for good.
       expect(checks.filter((check) => check.status !== "completed").map((check) => check.output.summary)).toEqual([]);

@@ -102,7 +102,7 @@ describe("a host whose sandbox cannot start", () => {
         const number = await harness.startMission();
         await harness.say(number);
         const [mission] = await harness.app.store.listMissions();
-        expect(mission).toMatchObject({ status: "paused", pauseCause: "outage" });
+        expect(mission).toMatchObject({ status: "paused", pauseCause: "host" });
         // Nothing reached the branch: no untested work, no follow-up planned from it.
         expect(git(harness.gitDir, "branch", "--list", "mission/*")).toBe("");
         const notice = harness.github.comments(OWNER, REPO, number).find((comment) => comment.body.includes("Mission paused: no sandbox"))!;

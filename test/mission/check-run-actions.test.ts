@@ -18,7 +18,7 @@ describe("the check runs' buttons", () => {
   });
 
   it("fit the mission's state after a stop: Resume when a person can resume it, none for the budget or an aborted mission", () => {
-    expect(afterStoppedValidation(mission({ status: "paused", pauseCause: "outage", reason: "the app's host cannot run the user-testing browser" }), "M1")).toEqual({
+    expect(afterStoppedValidation(mission({ status: "paused", pauseCause: "host", reason: "the app's host cannot run the user-testing browser" }), "M1")).toEqual({
       text: "The mission is paused: the app's host cannot run the user-testing browser. Comment `/mission resume` on the issue, or press **Resume** above, and the validation runs again.",
       actions: [RESUME_ACTION],
     });

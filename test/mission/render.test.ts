@@ -70,6 +70,9 @@ describe("what people read", () => {
     expect(renderControl(both, new Date("2026-01-01T12:30:00.000Z"), { repositoryUrl: "https://github.com/acme/app" })).toContain(
       "| M1 First | 1/2 | 🔁 repair round 1 · [scrutiny](https://github.com/acme/app/runs/42) · [user testing](https://github.com/acme/app/runs/43) |",
     );
+    // A validation cut by a crash, not closed yet: the check runs it left open are linked.
+    const open = { ...withCheck, milestones: { M1: { ...withCheck.milestones.M1, openChecks: [{ id: 44, name: "Mission user testing · First", headSha: "abc", title: "Milestone M1: First" }] } } };
+    expect(renderControl(open, new Date("2026-01-01T12:30:00.000Z"), { repositoryUrl: "https://github.com/acme/app" })).toContain("· [user testing (running)](https://github.com/acme/app/runs/44) |");
     // The latest handoff in two lines: what was done, then what is left.
     expect(body).toContain("**Latest handoff** (F1, done): Did one.<br>\nnothing left undone · tests run");
     expect(body).toContain("**Validators found**: `VAL-A-001` broken; `npm test` exited with 1");

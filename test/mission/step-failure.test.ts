@@ -24,7 +24,7 @@ describe("pauseForBudget", () => {
 describe("pauseForHost", () => {
   it("pauses for the operator with the host's message, naming what is missing", () => {
     const sandbox = pauseForHost(running(), { host: "sandbox", message: "The sandbox could not start: no bubblewrap. Install it, then comment `/mission resume`." });
-    expect(sandbox).toMatchObject({ status: "paused", pausedFrom: "running", pauseCause: "outage", reason: "the sandbox cannot start on the app's host" });
+    expect(sandbox).toMatchObject({ status: "paused", pausedFrom: "running", pauseCause: "host", reason: "the sandbox cannot start on the app's host" });
     expect(sandbox.notices).toEqual([
       { key: "sandbox-0", body: "### ⏸️ Mission paused: no sandbox\n\nThe sandbox could not start: no bubblewrap. Install it, then comment `/mission resume`." },
     ]);

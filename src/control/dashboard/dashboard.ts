@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
-import { readdir, readFile } from "node:fs/promises";
+import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
@@ -13,6 +13,7 @@ import { attentionRank, describeNow, NEEDS_PEOPLE } from "./now.ts";
 import { renderMissionList, renderMissionRows, type ListRow } from "./render-mission-list.ts";
 import { renderMissionLive, renderMissionPage, type MissionView } from "./render-mission-page.ts";
 import { safeReturnPath } from "./return-path.ts";
+import { citedScreenshots, readScreenshot } from "./screenshots.ts";
 import { createViewRedactor } from "./redact-view.ts";
 
 export interface DashboardDeps {
@@ -214,7 +215,7 @@ export class Dashboard {
       if (!EVIDENCE_PATH.test(`/missions/${mission.id}/evidence/${folder}/x.png`) || !existsSync(directory)) continue;
       const files = (await readdir(directory).catch(() => [] as string[])).filter((name) => /^[A-Za-z0-9_-]{1,80}\.(?:png|jpe?g)$/.test(name)).sort();
       // The screenshots its evidence names; a user-testing verdict that names none is shown beside all its session took.
-      const cited = files.filter((name) => state.evidence!.includes(name));
+      const cited = citedScreenshots(files, state.evidence);
       const shown = cited.length > 0 ? cited : validatorOf(assertion) === "user-testing" ? files : [];
       if (shown.length > 0) found[assertion.id] = shown.map((name) => `/missions/${encodeURIComponent(mission.id)}/evidence/${folder}/${name}`);
     }
@@ -224,7 +225,7 @@ export class Dashboard {
   /** A screenshot, to a person who may read the mission's repository (checked by the caller). */
   async #screenshot(response: ServerResponse, mission: Mission, folder: string, file: string): Promise<void> {
     const root = this.#deps.evidenceRoot;
-    const image = root ? await readFile(join(root, mission.id, folder, file)).catch(() => undefined) : undefined;
+    const image = root ? await readScreenshot(join(root, mission.id, folder, file)) : undefined;
     if (!image) return this.#html(response, 404, "Not found", html`<h1>Not found</h1>`);
     response.writeHead(200, { ...securityHeaders(""), "content-type": file.endsWith(".png") ? "image/png" : "image/jpeg", "cache-control": "private, max-age=300" }).end(image);
   }

@@ -86,6 +86,12 @@ function describePause(mission: Mission, command: (text: string) => Html): Omit<
         headline: `Paused: a service stayed down past the retries${reason}`,
         action: { what: html`Once the service is back, ${command("/mission resume")}`, who: `the operator (check the app's log), or ${WRITERS}` },
       };
+    case "host":
+      return {
+        tone: "operator",
+        headline: `Paused: the app's host lacks what the mission needs${reason}`,
+        action: { what: html`Install or fix it on the app's host as the notice on the issue says (the app's log has the detail), then ${command("/mission resume")}`, who: `the operator, then ${WRITERS}` },
+      };
     case "permission":
       return {
         tone: "operator",

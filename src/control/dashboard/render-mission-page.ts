@@ -107,7 +107,7 @@ ${renderNow(state, now)}
 <div class="cards">
 ${card("Features done", progress(counts.featuresDone, counts.featuresTotal, "features done"), "features")}
 ${card("Assertions passed", progress(counts.assertionsPassed, counts.assertionsTotal, "assertions passed"), "assertions")}
-${card("Spent", html`${money(spent)}${cap !== undefined ? html` <span class="muted small">of ${money(cap)}</span>` : ""}`, "spent")}
+${card("Spent", html`${fineMoney(spent)}${cap !== undefined ? html` <span class="muted small">of ${money(cap)}</span>` : ""}`, "spent")}
 ${card("Elapsed", formatDuration(end - Date.parse(mission.createdAt)))}
 ${card("Tokens", `${tokens(input)} in · ${tokens(output)} out`)}
 ${card("Read from cache", input > 0 ? `${Math.round((cached / input) * 100)}%` : "—")}
@@ -273,7 +273,7 @@ function renderTimeline(view: MissionView): Html {
       continue;
     }
     closeToolRun();
-    const text = describeEvent(event);
+    const text = describeEvent(event, view.repositoryUrl);
     if (text) items.push(item(event.at, text));
   }
   closeToolRun();
@@ -285,7 +285,14 @@ function item(at: string, content: Html): Html {
   return html`<li><time datetime="${at}" title="${utc(at, true)}">${at.slice(11, 19)}</time>${content}</li>`;
 }
 
-function describeEvent(event: MissionEvent): Html | undefined {
+/** The check runs a stopped validation closed, each linked (the event holds their ids). */
+function stoppedRunLinks(ids: unknown, repositoryUrl: string): Html | string {
+  const runs = Array.isArray(ids) ? ids.filter((id): id is number => Number.isSafeInteger(id)) : [];
+  if (runs.length === 0) return "";
+  return html` (${runs.map((id, index) => html`${index > 0 ? ", " : ""}<a href="${`${repositoryUrl}/runs/${id}`}" rel="noreferrer">check run ${id}</a>`)})`;
+}
+
+function describeEvent(event: MissionEvent, repositoryUrl: string): Html | undefined {
   const data = event.data;
   const step = html`<strong>${describeStep(data)}</strong>`;
   switch (event.kind) {
@@ -308,7 +315,7 @@ function describeEvent(event: MissionEvent): Html | undefined {
         ? html`${validatorName(data)} on ${validatorSubject(data)} <span class="verdict-fail">stopped</span>${data.message ? `: ${String(data.message).slice(0, 300)}` : ""}`
         : html`${validatorName(data)} on ${validatorSubject(data)} finished`;
     case "validation-stop":
-      return html`<span class="verdict-fail">validation of ${String(data.milestone ?? "")} stopped</span> (mission ${String(data.status ?? "")}): ${String(data.message ?? data.reason ?? "").slice(0, 300)}; its open check runs were closed`;
+      return html`<span class="verdict-fail">validation of ${String(data.milestone ?? "")} stopped</span> (mission ${String(data.status ?? "")}): ${String(data.message ?? data.reason ?? "").slice(0, 300)}; its open check runs were closed${stoppedRunLinks(data.checkRuns, repositoryUrl)}`;
     case "status-change":
       return html`mission <strong>${String(data.from ?? "")}</strong> → <strong>${String(data.to ?? "")}</strong>${data.cause ? ` (${String(data.cause)})` : ""}`;
     case "agent-run":

@@ -62,8 +62,12 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   const rerun = mission.milestones[milestoneId]?.rerun === true;
   const checks = new ValidationChecks(context, mission, milestoneId);
   try {
+    // What an earlier run of this step left open (cut by a crash) is closed, but for what this run takes up again.
+    await checks.closeOrphans(head, rerun ? [] : [name, userTestingCheckName(milestone)]);
     const checkRunId = await checks.open("scrutiny", { name, headSha: head, title, summary: "Running the repository's commands…", reuse: !rerun });
-    return await validate(checkRunId);
+    const validated = await validate(checkRunId);
+    await checks.closeLeft();
+    return validated;
   } catch (error) {
     // Whatever stopped the validation, no check run it opened stays "in progress".
     await checks.stopAll(error);
@@ -225,6 +229,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     // Reported: a kept review's findings are not reported again by a later validation.
     const reviewed = Object.fromEntries([...toReview, ...keptReviews].map((feature) => [feature.id, { ...recorded.features[feature.id]!, reviewed: true, findings: undefined }]));
     const milestones = { ...recorded.milestones, [milestoneId]: { ...recorded.milestones[milestoneId]!, rerun: undefined, kept: undefined } };
+    // The check runs were completed before the mission's outcome was known: their buttons follow it now.
+    await checks.offerActions(recorded);
     return { ...recorded, milestones, features: { ...recorded.features, ...reviewed } };
   }
 }
@@ -233,6 +239,10 @@ interface UserTestingOutcome {
   checkRunId: number;
   verdicts: Verdict[];
   failures: string[];
+}
+
+function userTestingCheckName(milestone: Milestone): string {
+  return `Mission user testing · ${milestone.title}`.slice(0, 100);
 }
 
 /**
@@ -252,7 +262,7 @@ async function userTest(
   stopBeforeNextCall: AbortSignal,
   shared?: string,
 ): Promise<UserTestingOutcome> {
-  const name = `Mission user testing · ${milestone.title}`.slice(0, 100);
+  const name = userTestingCheckName(milestone);
   const title = `Milestone ${milestone.id}: ${milestone.title}`;
   const checkRunId = await checks.open("user-testing", { name, headSha: head, title, summary: "Starting the app and a browser…", reuse: !rerun });
   return checks.track("user-testing", { checkRunId }, () => testTheApp(checkRunId));

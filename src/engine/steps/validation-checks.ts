@@ -14,6 +14,10 @@ interface OpenCheck {
   title: string;
 }
 
+type CompletedCheck = Omit<CheckRunInput, "status" | "externalId" | "detailsUrl" | "actions"> & { conclusion: NonNullable<CheckRunInput["conclusion"]> };
+
+type SavedCheck = NonNullable<Mission["milestones"][string]["openChecks"]>[number];
+
 /** What a validation that stopped had open on GitHub, for the engine to say how the mission goes on. */
 export interface StoppedValidation {
   milestoneId: string;
@@ -37,6 +41,11 @@ export class ValidationChecks {
   readonly #mission: Mission;
   readonly #milestoneId: string;
   readonly #open = new Map<number, OpenCheck>();
+  /** Check runs an earlier run of this step left open (saved on the milestone) that this run may take up again. */
+  readonly #left = new Map<number, SavedCheck>();
+  #saving: Promise<void> = Promise.resolve();
+  /** What each check run was completed with, for its buttons to follow what became of the mission. */
+  readonly #completed = new Map<number, CompletedCheck>();
 
   constructor(context: StepContext, mission: Mission, milestoneId: string) {
     this.#context = context;
@@ -62,11 +71,13 @@ export class ValidationChecks {
     if (found !== undefined) await this.#context.github.updateCheckRun(repo, found, input);
     const id = found ?? (await this.#context.github.createCheckRun(repo, input));
     this.#open.set(id, { id, validator, name: check.name, headSha: check.headSha, title: check.title });
+    this.#left.delete(id);
+    await this.#save();
     return id;
   }
 
   /** Completes a check run with the validation's result, and the buttons that fit it. */
-  async complete(id: number, input: Omit<CheckRunInput, "status" | "externalId" | "detailsUrl" | "actions"> & { conclusion: NonNullable<CheckRunInput["conclusion"]> }): Promise<void> {
+  async complete(id: number, input: CompletedCheck): Promise<void> {
     await this.#context.github.updateCheckRun(repoRef(this.#mission), id, {
       ...input,
       status: "completed",
@@ -75,6 +86,64 @@ export class ValidationChecks {
       ...this.#details(),
     });
     this.#open.delete(id);
+    this.#completed.set(id, input);
+    await this.#save();
+  }
+
+  /**
+   * The validation ended and the mission is what it led to (blocked after its repair rounds, say):
+   * each completed check run that offers other buttons now gets them — "Re-run validation" on a failed
+   * one once nothing repairs it. Annotations are not sent again (GitHub would add them twice).
+   */
+  async offerActions(after: Mission): Promise<void> {
+    for (const [id, input] of this.#completed) {
+      const actions = finishedCheckActions(after, this.#milestoneId, input.conclusion);
+      if (actions.length === 0) continue;
+      const { annotations: _annotations, ...rest } = input;
+      await this.#context.github
+        .updateCheckRun(repoRef(after), id, { ...rest, status: "completed", externalId: after.id, actions, ...this.#details() })
+        .catch((failure: unknown) => this.#context.log.warn({ err: failure, checkRun: id }, "could not offer a check run's buttons"));
+    }
+  }
+
+  /**
+   * Before this run opens anything: the check runs an earlier run of this step left open (it was cut
+   * by a crash) are cancelled, but for those it takes up again (its own names on the same commit).
+   */
+  async closeOrphans(head: string, reusable: string[]): Promise<void> {
+    const saved = this.#mission.milestones[this.#milestoneId]?.openChecks ?? [];
+    if (saved.length === 0) return;
+    for (const check of saved) {
+      if (check.headSha === head && reusable.includes(check.name)) {
+        this.#left.set(check.id, check);
+        continue;
+      }
+      await this.#cancel(check, stoppedCheckSummary("the app stopped while it ran", "A new validation replaces it."))
+        .catch((failure: unknown) => this.#context.log.warn({ err: failure, checkRun: check.id }, "could not cancel a check run an earlier run left open"));
+    }
+    await this.#save();
+  }
+
+  /** The validation ended: what an earlier run left open and this one did not take up again is cancelled. */
+  async closeLeft(): Promise<void> {
+    const left = [...this.#left.values()];
+    this.#left.clear();
+    for (const check of left) {
+      await this.#cancel(check, stoppedCheckSummary("the app stopped while it ran", "A later validation replaced it.")).catch((failure: unknown) => this.#context.log.warn({ err: failure, checkRun: check.id }, "could not cancel a check run"));
+    }
+    if (left.length > 0) await this.#save();
+  }
+
+  /** The check runs open now, saved on the milestone through the store as they open and close: a crash leaves them recorded. */
+  async #save(): Promise<void> {
+    this.#saving = this.#saving.then(async () => {
+      const open = [...[...this.#open.values()].map(({ id, name, headSha, title }) => ({ id, name, headSha, title })), ...this.#left.values()];
+      const current = await this.#context.store.getMission(this.#mission.id);
+      const state = current?.milestones[this.#milestoneId];
+      if (!current || !state) return;
+      await this.#context.store.saveMission({ ...current, milestones: { ...current.milestones, [this.#milestoneId]: { ...state, openChecks: open.length > 0 ? open : undefined } } });
+    }).catch((error: unknown) => this.#context.log.warn({ err: error }, "could not save the validation's open check runs"));
+    await this.#saving;
   }
 
   /**
@@ -83,11 +152,20 @@ export class ValidationChecks {
    */
   async stopAll(error: unknown): Promise<void> {
     const message = (error as Error)?.message ?? String(error);
-    const checks = [...this.#open.values()];
+    const checks = [...this.#open.values(), ...[...this.#left.values()].map((check) => ({ ...check, validator: "scrutiny" as const }))];
     this.#open.clear();
+    this.#left.clear();
+    // One that could not be cancelled (GitHub failing) stays saved as open: what comes next closes it.
+    const unclosed: OpenCheck[] = [];
     for (const check of checks) {
-      await this.#cancel(check, stoppedCheckSummary(message)).catch((failure: unknown) => this.#context.log.warn({ err: failure, checkRun: check.id }, "could not cancel a check run"));
+      await this.#cancel(check, stoppedCheckSummary(message)).catch((failure: unknown) => {
+        unclosed.push(check);
+        this.#context.log.warn({ err: failure, checkRun: check.id }, "could not cancel a check run");
+      });
     }
+    for (const check of unclosed) this.#open.set(check.id, check);
+    await this.#save();
+    this.#open.clear();
     if (typeof error === "object" && error !== null) stoppedBy.set(error, { milestoneId: this.#milestoneId, checks, message });
   }
 
@@ -111,7 +189,7 @@ export class ValidationChecks {
       .catch((error: unknown) => this.#context.log.warn({ err: error, kind }, "could not record a validation event"));
   }
 
-  async #cancel(check: OpenCheck, summary: string): Promise<void> {
+  async #cancel(check: SavedCheck, summary: string): Promise<void> {
     await this.#context.github.updateCheckRun(repoRef(this.#mission), check.id, {
       name: check.name,
       headSha: check.headSha,

@@ -13,6 +13,11 @@ export class FaultInjector {
     this.#rules.push({ ...rule, remaining: rule.times ?? 1 });
   }
 
+  /** Forgets every rule not used up yet. */
+  clear(): void {
+    this.#rules.length = 0;
+  }
+
   take(method: string, path: string): FaultRule | undefined {
     const rule = this.#rules.find((r) => {
       r.path.lastIndex = 0; // a /g regex is stateful; every request deserves a fresh test

@@ -142,6 +142,7 @@ export async function startFakeGitHub(options: StartOptions = {}): Promise<FakeG
     pulls: (owner, repo) => pullViews(state, state.repo(owner, repo)),
 
     failNext: (rule) => faults.add(rule),
+    clearFaults: () => faults.clear(),
     onRequest: (next) => {
       hook.current = next;
     },

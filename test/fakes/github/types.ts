@@ -253,6 +253,8 @@ export interface FakeGitHub {
   pulls(owner: string, repo: string): Pull[];
   requests: RecordedRequest[];
   failNext(rule: FaultRule): void;
+  /** Forgets the injected faults not used up yet. */
+  clearFaults(): void;
   /** Sets (or with undefined removes) the hook every API and git request passes through. */
   onRequest(hook: RequestHook | undefined): void;
   close(): Promise<void>;
