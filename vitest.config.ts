@@ -3,8 +3,9 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
-    // End-to-end missions spawn git and real servers; a loaded 2-core machine needs room.
-    testTimeout: 60_000,
+    // End-to-end missions spawn git and real servers; a loaded 2-core machine needs room (reviews now
+    // warm the shared prefix with one call before they fan out, so a mission's validation is longer).
+    testTimeout: 150_000,
     hookTimeout: 60_000,
     pool: "forks",
     coverage: {
