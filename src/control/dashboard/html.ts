@@ -158,6 +158,9 @@ svg.chart .input { stroke: var(--accent); fill: none; stroke-width: 2; } svg.cha
   table.stack td[data-label]::before { content: attr(data-label); display: block; color: var(--muted); font-size: .75rem; }
   table.stack td[data-label="Id"]::before, table.stack td[data-label="Repository"]::before, table.stack td[data-label="Issue"]::before { display: none; }
   .shot img { max-width: 100%; }
+  .grid-2 { grid-template-columns: minmax(0, 1fr); }
+  section[data-report] table { table-layout: fixed; width: 100%; }
+  section[data-report] th, section[data-report] td { overflow-wrap: anywhere; }
   form.filters label { flex: 1 1 100%; } form.filters select { width: 100%; }
   svg.chart { max-height: 12rem; }
 }
