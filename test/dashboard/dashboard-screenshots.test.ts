@@ -57,7 +57,8 @@ describe("user-testing screenshots on the dashboard", () => {
     expect(await image.count()).toBe(1);
     const src = (await image.getAttribute("src"))!;
     expect(src).toMatch(new RegExp(`^/missions/${mission!.id}/evidence/M1-[0-9a-f]{12}/screenshot-01\\.png$`));
-    // The browser loaded it (through the session): a real PNG with pixels.
+    // The browser loaded it (through the session) once a person scrolls to it (it loads lazily): a real PNG with pixels.
+    await image.scrollIntoViewIfNeeded();
     await expect.poll(() => page.evaluate(`document.querySelector('tr[data-assertion="VAL-FORM-002"] figure[data-screenshot] img').naturalWidth`), { timeout: 10_000 }).toBeGreaterThan(0);
     // Evidence keeps its formatting: the code span is code, not backticks.
     expect(await row.locator(".evidence code").first().innerText()).toBe("screenshot-01.png");
