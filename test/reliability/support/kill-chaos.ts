@@ -205,9 +205,15 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
       const owed = [...forced].filter((candidate) => !kills.some((kill) => kill.phase === candidate)).length;
       if (kills.length >= options.maxKills - owed || random() >= options.probability) return;
     }
+    // The kill is counted before the victim is looked up: two missions' calls arriving together must
+    // not both pass the checks above while the first waits (with several instances they do).
+    const kill = { phase, at: Date.now(), generation: starts() };
+    kills.push(kill);
     const target = await victim();
-    if (!target) return;
-    kills.push({ phase, at: Date.now(), generation: starts() });
+    if (!target) {
+      kills.splice(kills.indexOf(kill), 1);
+      return;
+    }
     await target.kill();
   };
 
