@@ -70,7 +70,7 @@ describe("the dashboard for a supervisor, in a real browser", () => {
     expect(await now.getAttribute("data-now")).toBe("people");
     const callout = await now.innerText();
     expect(callout).toMatch(/^needs you\n/i);
-    expect(callout).toMatch(/waiting \d+ s \(since \d\d:\d\d UTC\)/);
+    expect(callout).toMatch(/waiting (a moment|\d+ s|\d+ min) \(since \d\d:\d\d UTC\)/);
     expect(callout).toContain("Contract v1 waits for approval");
     expect(callout).toContain("/mission approve");
     expect(callout).toMatch(/write access/);
