@@ -32,28 +32,8 @@ export async function closeOpenChecks(context: StepContext, mission: Mission): P
     const open = state.openChecks ?? [];
     if (open.length === 0) continue;
     changed = true;
-    const { text, actions } = afterStoppedValidation(mission, milestoneId);
     const message = "the app stopped while it ran";
-    const url = dashboardUrl(context, mission);
-    const left: typeof open = [];
-    for (const check of open) {
-      await context.github
-        .updateCheckRun(repoRef(mission), check.id, {
-          name: check.name,
-          headSha: check.headSha,
-          status: "completed",
-          conclusion: "cancelled",
-          title: `${check.title} — stopped`,
-          summary: stoppedCheckSummary(message, text),
-          externalId: mission.id,
-          actions,
-          ...(url ? { detailsUrl: url } : {}),
-        })
-        .catch((failure: unknown) => {
-          left.push(check);
-          context.log.warn({ err: failure, checkRun: check.id }, "could not cancel a check run the mission left open");
-        });
-    }
+    const left = await cancelStoppedChecks(context, mission, milestoneId, open, message, "could not cancel a check run the mission left open");
     milestones[milestoneId] = { ...state, openChecks: left.length > 0 ? left : undefined };
     await context.store
       .appendEvent({
@@ -65,4 +45,41 @@ export async function closeOpenChecks(context: StepContext, mission: Mission): P
       .catch((failure: unknown) => context.log.warn({ err: failure }, "could not record the validation's stop"));
   }
   return changed ? { ...mission, milestones } : mission;
+}
+
+/** A check run to cancel: what GitHub needs to complete it under its own name and commit. */
+export interface StoppedCheck {
+  id: number;
+  name: string;
+  headSha: string;
+  title: string;
+}
+
+/**
+ * Cancels check runs of a validation that stopped, each saying why and what became of the mission
+ * (the command and the button that make it go on). Returns those GitHub refused, to try again later.
+ */
+export async function cancelStoppedChecks<T extends StoppedCheck>(context: StepContext, mission: Mission, milestoneId: string, checks: readonly T[], message: string, failureLog: string): Promise<T[]> {
+  const { text, actions } = afterStoppedValidation(mission, milestoneId);
+  const url = dashboardUrl(context, mission);
+  const refused: T[] = [];
+  for (const check of checks) {
+    await context.github
+      .updateCheckRun(repoRef(mission), check.id, {
+        name: check.name,
+        headSha: check.headSha,
+        status: "completed",
+        conclusion: "cancelled",
+        title: `${check.title} — stopped`,
+        summary: stoppedCheckSummary(message, text),
+        externalId: mission.id,
+        actions,
+        ...(url ? { detailsUrl: url } : {}),
+      })
+      .catch((failure: unknown) => {
+        refused.push(check);
+        context.log.warn({ err: failure, checkRun: check.id }, failureLog);
+      });
+  }
+  return refused;
 }

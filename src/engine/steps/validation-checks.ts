@@ -1,8 +1,9 @@
 import type { CheckRunInput } from "../../github/index.ts";
-import { afterStoppedValidation, finishedCheckActions, stoppedCheckSummary, type Mission } from "../../mission/index.ts";
+import { finishedCheckActions, stoppedCheckSummary, type Mission } from "../../mission/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { dashboardUrl } from "./dashboard-url.ts";
 import { repoRef } from "./remote-access.ts";
+import { cancelStoppedChecks } from "./open-checks.ts";
 
 export type Validator = "scrutiny" | "user-testing" | "reviewer";
 
@@ -217,23 +218,7 @@ export class ValidationChecks {
 export async function reportStoppedValidation(context: StepContext, error: unknown, next: Mission): Promise<void> {
   const stopped = stoppedValidation(error);
   if (!stopped) return;
-  const { text, actions } = afterStoppedValidation(next, stopped.milestoneId);
-  const url = dashboardUrl(context, next);
-  for (const check of stopped.checks) {
-    await context.github
-      .updateCheckRun(repoRef(next), check.id, {
-        name: check.name,
-        headSha: check.headSha,
-        status: "completed",
-        conclusion: "cancelled",
-        title: `${check.title} — stopped`,
-        summary: stoppedCheckSummary(stopped.message, text),
-        externalId: next.id,
-        actions,
-        ...(url ? { detailsUrl: url } : {}),
-      })
-      .catch((failure: unknown) => context.log.warn({ err: failure, checkRun: check.id }, "could not say on a check run how the mission goes on"));
-  }
+  await cancelStoppedChecks(context, next, stopped.milestoneId, stopped.checks, stopped.message, "could not say on a check run how the mission goes on");
   await context.store
     .appendEvent({
       missionId: next.id,
