@@ -234,7 +234,9 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
   const ensureUp = (): Promise<void> => {
     // Several instances: the killed one stays down, the others carry its missions (or it comes back, `restartKilled`).
     if (instances > 1) {
-      if (!options.restartKilled) return Promise.resolve();
+      // Nothing to start: return before the promise below, which would otherwise settle (and clear
+      // `restarting`) synchronously, before `??=` stores it, and then be kept forever.
+      if (!options.restartKilled || apps.every((instance) => instance.running)) return restarting ?? Promise.resolve();
       restarting ??= (async () => {
         try {
           for (const instance of apps) {
