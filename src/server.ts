@@ -141,6 +141,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     redact: redactOutbound,
     // Where the user-testing validator keeps its screenshots (as the validate step writes them).
     evidenceRoot: join(config.workspaceRoot, ".evidence"),
+    ...(queue ? { queued: async () => new Set(await queue!.queuedMissions()) } : {}),
   });
   if (!config.dashboard.token && !config.dashboard.oauth) log.info("dashboard sign-in is off: set MISSIONS_DASHBOARD_TOKEN, or GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET");
   await server.load(async (app, appOptions) => {
@@ -239,6 +240,12 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     // Local missions (`missions run` on the same database) are their CLI's to drive, never the app's.
     for (const mission of await store.listMissions({ active: true })) if (!isLocalMission(mission)) await queue.kick(mission.id);
     await queue.work(engine!, () => intake!.drain());
+    // A mission whose turn waits for a free instance says "queued" on its control comment and live pages.
+    const driving = engine!;
+    queue.watchQueued((missionId, queued) => {
+      feed.publish(missionId);
+      void driving.showQueued(missionId, queued).catch((error: unknown) => log.warn({ err: error, mission: missionId }, "could not show the mission as queued"));
+    });
   } else {
     void intake!.drain();
     await engine!.resumeAll();

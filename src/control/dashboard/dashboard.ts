@@ -36,6 +36,11 @@ export interface DashboardDeps {
    * verdicts they support. Undefined: none are shown.
    */
   evidenceRoot?: string;
+  /**
+   * The missions whose next turn waits in the shared queue for a free instance (PostgreSQL): shown
+   * "Queued" in the Now banner and the list's Now column. Undefined: no queue, none wait.
+   */
+  queued?: () => Promise<ReadonlySet<string>>;
 }
 
 const MISSION_PATH = /^\/missions\/([A-Za-z0-9_-]{1,64})(\/events)?$/;
@@ -169,13 +174,15 @@ export class Dashboard {
     // Missions waiting on people lead the first page wherever their age would have put them; later pages leave them out.
     const waiting = status ? [] : (await Promise.all(NEEDS_PEOPLE.map((needed) => this.#listed({ status: needed, ...scope, limit: PAGE_SIZE, offset: 0 })))).flat();
     const rows = page === 1 ? [...waiting, ...shown.filter((row) => !waiting.some((lead) => lead.id === row.id))] : shown.filter((row) => status !== undefined || !NEEDS_PEOPLE.includes(row.status));
+    const queued = await this.#queued();
     const withNow: ListRow[] = await Promise.all(
       rows.map(async (row): Promise<ListRow> => {
         if (attentionRank(row.status) === 2) return row;
         const mission = await this.#deps.store.getMission(row.id);
         if (!mission) return row;
         const shownMission = await this.#redact(mission);
-        return { ...row, now: describeNow(shownMission, [], `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}/issues/${mission.issue.number}`) };
+        const issueUrl = `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}/issues/${mission.issue.number}`;
+        return { ...row, now: describeNow(shownMission, [], issueUrl, { queued: queued.has(mission.id) }) };
       }),
     );
     withNow.sort((a, b) => attentionRank(a.status) - attentionRank(b.status) || b.updatedAt.localeCompare(a.updatedAt));
@@ -188,10 +195,19 @@ export class Dashboard {
 
   /** What a mission's page shows, every text of it redacted. */
   async #view(mission: Mission): Promise<MissionView> {
-    const [events, usage] = await Promise.all([this.#deps.store.events(mission.id), this.#deps.store.usage(mission.id)]);
+    const [events, usage, queued] = await Promise.all([this.#deps.store.events(mission.id), this.#deps.store.usage(mission.id), this.#queued()]);
     const shown = await this.#redact({ mission, events });
     const screenshots = await this.#screenshots(shown.mission);
-    return { ...shown, usage, repositoryUrl: `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}`, now: this.#now(), screenshots };
+    return { ...shown, usage, repositoryUrl: `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}`, now: this.#now(), screenshots, queued: queued.has(mission.id) };
+  }
+
+  /** The missions waiting for a free instance; none when the queue cannot be read (the page still shows). */
+  async #queued(): Promise<ReadonlySet<string>> {
+    if (!this.#deps.queued) return new Set();
+    return this.#deps.queued().catch((error: unknown) => {
+      this.#deps.log.warn({ err: error }, "could not read which missions are queued");
+      return new Set<string>();
+    });
   }
 
   #now(): Date {
