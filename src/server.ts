@@ -135,6 +135,8 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       githubWebUrl: config.githubWebUrl,
       githubApiUrl: config.githubApiUrl,
       publicUrl: () => config.publicUrl ?? selfUrl,
+      // Sessions and sign-ins begun are the store's: every instance on it knows them.
+      shared: store,
     }),
     metrics,
     metricsAccess: config.metrics,

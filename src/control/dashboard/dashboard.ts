@@ -104,11 +104,11 @@ export class Dashboard {
       return this.#loginPage(response, 200);
     }
     if (path === "/missions/logout" && method === "POST") {
-      response.setHeader("set-cookie", this.#deps.auth.logout(request));
+      response.setHeader("set-cookie", await this.#deps.auth.logout(request));
       return this.#redirect(response, "/missions/login");
     }
     if (path === "/missions/auth/github" && method === "GET" && this.#deps.auth.githubEnabled) {
-      const { location, cookie } = this.#deps.auth.beginGitHub(safeReturnPath(url.searchParams.get("next")));
+      const { location, cookie } = await this.#deps.auth.beginGitHub(safeReturnPath(url.searchParams.get("next")));
       response.setHeader("set-cookie", cookie);
       return this.#redirect(response, location, 302);
     }
@@ -121,7 +121,7 @@ export class Dashboard {
       // and the browser would withhold the new SameSite=Strict cookie from it.
       return this.#html(response, 200, "Signed in", html`<p>Signed in. <a href="${next}">Continue</a>.</p>`, `location.replace(${JSON.stringify(next)});`);
     }
-    const session = this.#deps.auth.session(request);
+    const session = await this.#deps.auth.session(request);
     if (!session) return this.#loginPage(response, 401);
     if (method !== "GET") return this.#html(response, 405, "Not allowed", html`<h1>Method not allowed</h1>`);
     if (path === "/missions") return this.#list(response, session, url.searchParams);
@@ -268,7 +268,7 @@ export class Dashboard {
         const mission = await this.#deps.store.getMission(missionId);
         if (!mission) return undefined;
         // No longer allowed to read the repository: the stream ends.
-        const still = this.#deps.auth.session(request);
+        const still = await this.#deps.auth.session(request);
         if (!still || !(await this.#deps.auth.canRead(still, target.repo.owner, target.repo.name))) return undefined;
         return renderMissionLive(await this.#view(mission));
       },
@@ -279,7 +279,8 @@ export class Dashboard {
   #open(request: IncomingMessage, response: ServerResponse, session: Session, live: { delayMs: number; wants: (missionId: string) => boolean; render: () => Promise<Html | undefined> }): void {
     // The client may have gone while its access was checked: then there is nothing to subscribe.
     if (request.destroyed || response.destroyed || response.writableEnded) return;
-    const mine = [...this.#streams].filter((stream) => this.#sessionOf.get(stream) === session).length;
+    const same = (other: Session | undefined) => other !== undefined && (other === session || (session.id !== undefined && other.id === session.id));
+    const mine = [...this.#streams].filter((stream) => same(this.#sessionOf.get(stream))).length;
     if (this.#streams.size >= MAX_STREAMS || mine >= MAX_STREAMS_PER_SESSION) {
       response.writeHead(429, { ...securityHeaders(""), "content-type": "text/plain; charset=utf-8", "retry-after": "30" });
       response.end("Too many live pages are open.");
@@ -302,7 +303,7 @@ export class Dashboard {
         .then(async () => {
           if (response.writableEnded) return;
           // Signed out or expired: the stream ends.
-          if (!this.#deps.auth.session(request)) return void response.end();
+          if (!(await this.#deps.auth.session(request))) return void response.end();
           const markup = await live.render();
           if (markup === undefined) return void response.end();
           if (!response.writableEnded) response.write(`event: update\ndata: ${JSON.stringify({ html: markup.toString() })}\n\n`);
@@ -312,7 +313,12 @@ export class Dashboard {
     const unsubscribe = this.#deps.feed.subscribe((changed) => {
       if (live.wants(changed) && !timer) timer = setTimeout(send, live.delayMs);
     });
-    const heartbeat = setInterval(() => (this.#deps.auth.session(request) ? response.write(": keep-alive\n\n") : response.end()), 25_000);
+    const heartbeat = setInterval(() => {
+      void this.#deps.auth
+        .session(request)
+        .then((still) => (still ? response.write(": keep-alive\n\n") : response.end()))
+        .catch(() => response.end());
+    }, 25_000);
     heartbeat.unref();
     const cleanup = () => {
       unsubscribe();
@@ -329,7 +335,7 @@ export class Dashboard {
 
   async #login(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const form = await readForm(request);
-    const cookie = form ? this.#deps.auth.login(form.get("token") ?? "") : undefined;
+    const cookie = form ? await this.#deps.auth.login(form.get("token") ?? "") : undefined;
     if (!cookie) return this.#loginPage(response, 401, "That token is not right.");
     response.setHeader("set-cookie", cookie);
     this.#redirect(response, safeReturnPath(form?.get("next")));
