@@ -32,8 +32,9 @@ export interface DashboardDeps {
   /** The sanitiser of text that leaves the app (the GitHub port's): every text of a mission passes it before it is shown. */
   redact?: (text: string) => Promise<string>;
   /**
-   * Where the user-testing validator keeps its screenshots (`<workspaces>/.evidence`): shown beside the
-   * verdicts they support. Undefined: none are shown.
+   * Where the user-testing validator writes its screenshots (`<workspaces>/.evidence`): read when the
+   * store has none for a verdict (taken before screenshots were kept in the store). The store's are
+   * shown first, whichever instance took them.
    */
   evidenceRoot?: string;
   /**
@@ -46,6 +47,7 @@ export interface DashboardDeps {
 const MISSION_PATH = /^\/missions\/([A-Za-z0-9_-]{1,64})(\/events)?$/;
 /** A screenshot the user-testing validator saved: `<milestone>-<commit>/<file>`. */
 const EVIDENCE_PATH = /^\/missions\/([A-Za-z0-9_-]{1,64})\/evidence\/([A-Za-z0-9_.-]{1,80}-[0-9a-f]{7,40})\/([A-Za-z0-9_-]{1,80}\.(?:png|jpe?g))$/;
+const SCREENSHOT_NAME = /^[A-Za-z0-9_-]{1,80}\.(?:png|jpe?g)$/;
 /** The list's live part: how long to gather changes of any mission before one update. */
 const LIST_DELAY_MS = 1_000;
 const MAX_FORM_BYTES = 8 * 1024;
@@ -220,16 +222,19 @@ export class Dashboard {
    */
   async #screenshots(mission: Mission): Promise<Record<string, string[]>> {
     const root = this.#deps.evidenceRoot;
-    if (!root) return {};
     const plan = mission.contracts.find((contract) => contract.version === mission.approvedVersion)?.plan;
     const found: Record<string, string[]> = {};
     for (const assertion of plan?.assertions ?? []) {
       const state = mission.assertions[assertion.id];
       if (!state?.evidence || !state.commitSha) continue;
       const folder = `${assertion.milestoneId}-${state.commitSha.slice(0, 12)}`;
-      const directory = join(root, mission.id, folder);
-      if (!EVIDENCE_PATH.test(`/missions/${mission.id}/evidence/${folder}/x.png`) || !existsSync(directory)) continue;
-      const files = (await readdir(directory).catch(() => [] as string[])).filter((name) => /^[A-Za-z0-9_-]{1,80}\.(?:png|jpe?g)$/.test(name)).sort();
+      if (!EVIDENCE_PATH.test(`/missions/${mission.id}/evidence/${folder}/x.png`)) continue;
+      // The store's (any instance took them); else this host's folder (screenshots taken before they were kept in the store).
+      let files = (await this.#deps.store.listEvidence(mission.id, folder)).filter((name) => SCREENSHOT_NAME.test(name));
+      if (files.length === 0 && root) {
+        const directory = join(root, mission.id, folder);
+        if (existsSync(directory)) files = (await readdir(directory).catch(() => [] as string[])).filter((name) => SCREENSHOT_NAME.test(name)).sort();
+      }
       // The screenshots its evidence names; a user-testing verdict that names none is shown beside all its session took.
       const cited = citedScreenshots(files, state.evidence);
       const shown = cited.length > 0 ? cited : validatorOf(assertion) === "user-testing" ? files : [];
@@ -238,10 +243,10 @@ export class Dashboard {
     return found;
   }
 
-  /** A screenshot, to a person who may read the mission's repository (checked by the caller). */
+  /** A screenshot, to a person who may read the mission's repository (checked by the caller): from the store, else this host's folder. */
   async #screenshot(response: ServerResponse, mission: Mission, folder: string, file: string): Promise<void> {
     const root = this.#deps.evidenceRoot;
-    const image = root ? await readScreenshot(join(root, mission.id, folder, file)) : undefined;
+    const image = (await this.#deps.store.getEvidence(mission.id, folder, file)) ?? (root ? await readScreenshot(join(root, mission.id, folder, file)) : undefined);
     if (!image) return this.#html(response, 404, "Not found", html`<h1>Not found</h1>`);
     response.writeHead(200, { ...securityHeaders(""), "content-type": file.endsWith(".png") ? "image/png" : "image/jpeg", "cache-control": "private, max-age=300" }).end(image);
   }
