@@ -13,7 +13,7 @@ import { ACTIVE_STATUSES } from "./mission/index.ts";
 import { isLocalMission } from "./mission/local-mission.ts";
 import { landingPage, startWebhookRelay } from "./startup/index.ts";
 import type { AddressInfo } from "node:net";
-import { databasePassword, ObservedStore, openStore, PostgresMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
+import { databasePassword, ObservedStore, openStore, PostgresChangeFeed, PostgresMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
 import { StepQueue } from "./engine/step-queue.ts";
 import { dirname, join, resolve } from "node:path";
 import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, removeScratchRoot, SandboxedRunner, SOCKET_DIRECTORIES, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
@@ -80,6 +80,13 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     const shared = queue;
     opened.commitWith({ mission: (client, missionId) => shared.kick(missionId, client), delivery: (client) => shared.scheduleDrain(client) });
   }
+  // PostgreSQL: a change made by another instance nudges this one's live pages too (LISTEN/NOTIFY), and this one's, theirs.
+  let changes: PostgresChangeFeed | undefined;
+  if (opened instanceof PostgresMissionStore && config.databaseUrl) {
+    const told = await PostgresChangeFeed.start(config.databaseUrl, log.child({ concern: "changes" }), (missionId) => feed.publish(missionId));
+    changes = told;
+    listeners.push((change) => told.publish(missionOf(change)));
+  }
   const metrics = new MissionsMetrics(store, queue);
   listeners.push((change) => metrics.observe(change));
   const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
@@ -88,6 +95,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   try {
     commands = commandSetup(config);
   } catch (error) {
+    await changes?.close();
     await queue?.stop();
     await store.close();
     throw error;
@@ -222,6 +230,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   });
   const http = await server.start().catch(async (error: unknown) => {
     // A port in use: nothing is left held for the next attempt.
+    await changes?.close();
     await queue?.stop();
     await store.close();
     removeScratchRoot(commands.runner.scratchRoot);
@@ -282,6 +291,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       await queue?.stop();
       await stopping;
       dashboard.close();
+      await changes?.close();
       await relay?.stop();
       if (runner instanceof SandboxedRunner) await SandboxedRunner.stop();
       removeScratchRoot(commands.runner.scratchRoot);
