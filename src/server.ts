@@ -15,6 +15,7 @@ import { landingPage, startWebhookRelay } from "./startup/index.ts";
 import type { AddressInfo } from "node:net";
 import { databasePassword, ObservedStore, openStore, PostgresChangeFeed, PostgresMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
 import { StepQueue } from "./engine/step-queue.ts";
+import { Slots } from "./engine/slots.ts";
 import { dirname, join, resolve } from "node:path";
 import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, removeScratchRoot, SandboxedRunner, SOCKET_DIRECTORIES, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
 import { boundWebhookBodies } from "./github/bounded-webhooks.ts";
@@ -166,6 +167,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       models,
       prices,
       workspace,
+      browsers: new Slots(config.browsersAtOnce),
       runner,
       log,
       settings: {

@@ -226,8 +226,9 @@ export class Engine {
   async #syncControl(context: StepContext, mission: Mission, force = false, queued = false): Promise<void> {
     const commentId = mission.controlCommentId;
     if (commentId === undefined) return;
-    if (this.#deps.controlState && this.#control.latest(mission.id) === undefined) {
-      // Another instance may have written it last: its body and time, from the store.
+    if (this.#deps.controlState) {
+      // Another instance may have written it since this one did: what the comment shows, and when it was
+      // written, are the store's (the last write of any instance), so the edits are paced across instances.
       const kept = await this.#deps.controlState.read(mission.id).catch(() => undefined);
       if (kept) this.#control.markWritten(mission.id, kept.body, kept.at);
     }

@@ -275,6 +275,25 @@ async function userTest(
     const directory = places.app;
     await copyTree(places.built, directory);
     const confinement = context.runner instanceof SandboxedRunner ? await context.runner.confinement([directory]) : undefined;
+    // A browser and the app under test are heavy: at most MISSIONS_BROWSERS_AT_ONCE sessions run on this instance; more wait.
+    let releaseBrowser: (() => void) | undefined;
+    if (settings && context.browsers) {
+      if (!context.browsers.available) context.log.info({ waiting: context.browsers.waiting + 1 }, "user testing waits for a free browser (MISSIONS_BROWSERS_AT_ONCE)");
+      releaseBrowser = await context.browsers.take(context.signal);
+    }
+    try {
+      return await testWithBrowser(checkRunId, settings, directory, confinement);
+    } finally {
+      releaseBrowser?.();
+    }
+  }
+
+  async function testWithBrowser(
+    checkRunId: number,
+    settings: typeof mission.settings.app,
+    directory: string,
+    confinement: Awaited<ReturnType<SandboxedRunner["confinement"]>> | undefined,
+  ): Promise<UserTestingOutcome> {
     let app: AppUnderTest | undefined;
     let appProblem: string | undefined;
     const folder = `${milestone.id}-${head.slice(0, 12)}`;
