@@ -133,9 +133,10 @@ export interface MissionStore {
 
   /**
    * Short-lived state every instance on the store must see alike (dashboard sessions, sign-ins begun):
-   * a JSON value by kind and key until `expiresAt` (epoch ms). Expired values are never returned.
+   * a JSON value by kind and key until `expiresAt` (epoch ms). Expired values are never returned. With
+   * `keep`, at most that many of the kind are kept: those that expire first make room (anyone can begin a sign-in).
    */
-  putShared(kind: string, key: string, value: unknown, expiresAt: number): Promise<void>;
+  putShared(kind: string, key: string, value: unknown, expiresAt: number, keep?: number): Promise<void>;
   getShared(kind: string, key: string): Promise<unknown>;
   /** Removes the value and returns it if it had not expired: one use, even with two instances asking at once. */
   takeShared(kind: string, key: string): Promise<unknown>;
@@ -143,7 +144,8 @@ export interface MissionStore {
 
   /**
    * A rate limit shared by every instance: records `source` under `key` at `at` (epoch ms) unless it was
-   * recorded already within `windowMs`, or `limit` others were; true when recorded.
+   * recorded already within `windowMs`, or `limit` others were; true when recorded. Marks older than the
+   * window are forgotten, whatever their key: every key is counted over the same window.
    */
   markRate(key: string, source: string, at: number, windowMs: number, limit: number): Promise<boolean>;
 

@@ -106,8 +106,8 @@ export class ObservedStore implements MissionStore {
   close(): Promise<void> {
     return this.#inner.close();
   }
-  putShared(kind: string, key: string, value: unknown, expiresAt: number): Promise<void> {
-    return this.#inner.putShared(kind, key, value, expiresAt);
+  putShared(kind: string, key: string, value: unknown, expiresAt: number, keep?: number): Promise<void> {
+    return this.#inner.putShared(kind, key, value, expiresAt, keep);
   }
   getShared(kind: string, key: string): Promise<unknown> {
     return this.#inner.getShared(kind, key);

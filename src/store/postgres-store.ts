@@ -65,8 +65,9 @@ const MIGRATIONS: string[] = [
   // What was per process with one instance: dashboard sessions and sign-ins begun, the refusal replies' rate limit,
   // the user-testing screenshots (served by any instance's dashboard, not from one host's disk).
   `CREATE TABLE shared_state (kind TEXT NOT NULL, key TEXT NOT NULL, value JSONB NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (kind, key));
-   CREATE INDEX shared_state_expiry ON shared_state (expires_at);
+   CREATE INDEX shared_state_expiry ON shared_state (kind, expires_at);
    CREATE TABLE rate_marks (key TEXT NOT NULL, source TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (key, source));
+   CREATE INDEX rate_marks_at ON rate_marks (at);
    CREATE TABLE evidence (mission_id TEXT NOT NULL, folder TEXT NOT NULL, name TEXT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (mission_id, folder, name));`,
 ];
 
@@ -690,12 +691,16 @@ export class PostgresMissionStore implements MissionStore {
     );
   }
 
-  async putShared(kind: string, key: string, value: unknown, expiresAt: number): Promise<void> {
-    await this.#pool.query("DELETE FROM shared_state WHERE expires_at <= $1", [Date.now()]);
+  async putShared(kind: string, key: string, value: unknown, expiresAt: number, keep?: number): Promise<void> {
+    await this.#pool.query("DELETE FROM shared_state WHERE kind = $1 AND expires_at <= $2", [kind, Date.now()]);
     await this.#pool.query(
       "INSERT INTO shared_state (kind, key, value, expires_at) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
       [kind, key, JSON.stringify(value), expiresAt],
     );
+    // At most `keep` of the kind: those that expire first make room.
+    if (keep !== undefined) {
+      await this.#pool.query("DELETE FROM shared_state WHERE kind = $1 AND key IN (SELECT key FROM shared_state WHERE kind = $1 ORDER BY expires_at DESC OFFSET $2)", [kind, keep]);
+    }
   }
 
   async getShared(kind: string, key: string): Promise<unknown> {
@@ -716,7 +721,8 @@ export class PostgresMissionStore implements MissionStore {
     return this.transaction(async (client) => {
       // One key's marks are counted and added by one instance at a time.
       await client.query("SELECT pg_advisory_xact_lock(hashtext('rate_marks'), hashtext($1))", [key]);
-      await client.query("DELETE FROM rate_marks WHERE key = $1 AND at <= $2", [key, at - windowMs]);
+      // Every key's marks out of the window go (people never seen again too).
+      await client.query("DELETE FROM rate_marks WHERE at <= $1", [at - windowMs]);
       const { rows } = await client.query("SELECT COUNT(*) AS count, COUNT(*) FILTER (WHERE source = $2) AS same FROM rate_marks WHERE key = $1", [key, source]);
       if (Number(rows[0]?.same ?? 0) > 0 || Number(rows[0]?.count ?? 0) >= limit) return false;
       await client.query("INSERT INTO rate_marks (key, source, at) VALUES ($1, $2, $3)", [key, source, at]);

@@ -78,8 +78,9 @@ const MIGRATIONS: string[] = [
    CREATE INDEX missions_repo_created ON missions (owner, repo, created_at);`,
   // State the dashboard and the intake keep beside the missions (shared when the store is PostgreSQL; the same tables here).
   `CREATE TABLE shared_state (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (kind, key));
-   CREATE INDEX shared_state_expiry ON shared_state (expires_at);
+   CREATE INDEX shared_state_expiry ON shared_state (kind, expires_at);
    CREATE TABLE rate_marks (key TEXT NOT NULL, source TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, source));
+   CREATE INDEX rate_marks_at ON rate_marks (at);
    CREATE TABLE evidence (mission_id TEXT NOT NULL, folder TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (mission_id, folder, name));`,
 ];
 
@@ -461,11 +462,17 @@ export class SqliteMissionStore implements MissionStore {
     return rows.map((row) => ({ missionId: row.mission_id, kind: row.kind, at: row.at, data: JSON.parse(row.data) }));
   }
 
-  async putShared(kind: string, key: string, value: unknown, expiresAt: number): Promise<void> {
-    this.#db.prepare("DELETE FROM shared_state WHERE expires_at <= ?").run(Date.now());
-    this.#db
-      .prepare("INSERT INTO shared_state (kind, key, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at")
-      .run(kind, key, JSON.stringify(value), expiresAt);
+  async putShared(kind: string, key: string, value: unknown, expiresAt: number, keep?: number): Promise<void> {
+    this.#transaction(() => {
+      this.#db.prepare("DELETE FROM shared_state WHERE kind = ? AND expires_at <= ?").run(kind, Date.now());
+      this.#db
+        .prepare("INSERT INTO shared_state (kind, key, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at")
+        .run(kind, key, JSON.stringify(value), expiresAt);
+      // At most `keep` of the kind: those that expire first make room.
+      if (keep !== undefined) {
+        this.#db.prepare("DELETE FROM shared_state WHERE kind = ? AND key IN (SELECT key FROM shared_state WHERE kind = ? ORDER BY expires_at DESC LIMIT -1 OFFSET ?)").run(kind, kind, keep);
+      }
+    });
   }
 
   async getShared(kind: string, key: string): Promise<unknown> {
@@ -484,7 +491,8 @@ export class SqliteMissionStore implements MissionStore {
 
   async markRate(key: string, source: string, at: number, windowMs: number, limit: number): Promise<boolean> {
     return this.#transaction(() => {
-      this.#db.prepare("DELETE FROM rate_marks WHERE key = ? AND at <= ?").run(key, at - windowMs);
+      // Every key's marks out of the window go (people never seen again too).
+      this.#db.prepare("DELETE FROM rate_marks WHERE at <= ?").run(at - windowMs);
       if (this.#db.prepare("SELECT 1 FROM rate_marks WHERE key = ? AND source = ?").get(key, source)) return false;
       const { count } = this.#db.prepare("SELECT COUNT(*) AS count FROM rate_marks WHERE key = ?").get(key) as { count: number };
       if (Number(count) >= limit) return false;

@@ -61,6 +61,11 @@ describe.each<StoreKind>([sqliteKind(), postgresKind()])("the $name store", (kin
     expect(takers.filter((taken) => taken !== undefined)).toEqual([{ next: "/missions" }]);
     await again.deleteShared("session", "k1");
     expect(await again.getShared("session", "k1")).toBeUndefined();
+    // At most `keep` of a kind: those that expire first make room; other kinds are untouched.
+    await again.putShared("session", "kept", { n: 0 }, later);
+    for (let index = 1; index <= 4; index++) await again.putShared("oauth-state", `s${index}`, { n: index }, later + index, 3);
+    expect(await Promise.all(["s1", "s2", "s3", "s4"].map((key) => again.getShared("oauth-state", key)))).toEqual([undefined, { n: 2 }, { n: 3 }, { n: 4 }]);
+    expect(await again.getShared("session", "kept")).toEqual({ n: 0 });
   });
 
   test("counts a rate limit's marks within its window, once per source", async () => {

@@ -56,29 +56,32 @@ const MAX_CACHED_SESSIONS = 10_000;
 
 /** Shared state in this process's memory (one instance, or no store given). */
 export class MemorySharedState implements SharedState {
-  readonly #values = new Map<string, { value: unknown; expiresAt: number }>();
-  readonly #limit: number;
-  constructor(limit = MAX_SESSIONS + MAX_STATES) {
-    this.#limit = limit;
+  readonly #kinds = new Map<string, Map<string, { value: unknown; expiresAt: number }>>();
+  #of(kind: string): Map<string, { value: unknown; expiresAt: number }> {
+    let values = this.#kinds.get(kind);
+    if (!values) this.#kinds.set(kind, (values = new Map()));
+    return values;
   }
-  async putShared(kind: string, key: string, value: unknown, expiresAt: number): Promise<void> {
+  async putShared(kind: string, key: string, value: unknown, expiresAt: number, keep = Number.POSITIVE_INFINITY): Promise<void> {
+    const values = this.#of(kind);
     const now = Date.now();
-    for (const [id, kept] of this.#values) if (kept.expiresAt <= now) this.#values.delete(id);
-    // The oldest make room: anyone can begin a sign-in.
-    if (this.#values.size >= this.#limit) this.#values.delete(this.#values.keys().next().value!);
-    this.#values.set(`${kind}\u0000${key}`, { value: structuredClone(value), expiresAt });
+    for (const [id, kept] of values) if (kept.expiresAt <= now) values.delete(id);
+    values.delete(key);
+    // The oldest make room.
+    while (values.size >= keep) values.delete(values.keys().next().value!);
+    values.set(key, { value: structuredClone(value), expiresAt });
   }
   async getShared(kind: string, key: string): Promise<unknown> {
-    const kept = this.#values.get(`${kind}\u0000${key}`);
+    const kept = this.#of(kind).get(key);
     return kept && kept.expiresAt > Date.now() ? structuredClone(kept.value) : undefined;
   }
   async takeShared(kind: string, key: string): Promise<unknown> {
     const value = await this.getShared(kind, key);
-    this.#values.delete(`${kind}\u0000${key}`);
+    this.#of(kind).delete(key);
     return value;
   }
   async deleteShared(kind: string, key: string): Promise<void> {
-    this.#values.delete(`${kind}\u0000${key}`);
+    this.#of(kind).delete(key);
   }
 }
 
@@ -164,7 +167,7 @@ export class DashboardAuth {
     const oauth = this.#options.oauth!;
     const state = randomBytes(24).toString("base64url");
     // Kept by digest: GitHub may send the person back to another instance.
-    await this.#shared.putShared("oauth-state", sessionId(state), { expires: this.#now() + STATE_MS, next }, Date.now() + STATE_MS);
+    await this.#shared.putShared("oauth-state", sessionId(state), { expires: this.#now() + STATE_MS, next }, Date.now() + STATE_MS, MAX_STATES);
     const query = new URLSearchParams({ client_id: oauth.clientId, redirect_uri: this.#callbackUrl(), state, allow_signup: "false" });
     // Lax, not Strict: the browser must send it on GitHub's redirect back, a cross-site navigation.
     const cookie = this.#cookie(STATE_COOKIE, state, { maxAgeSeconds: STATE_MS / 1000, sameSite: "Lax", path: "/missions/auth" });
@@ -230,7 +233,7 @@ export class DashboardAuth {
     const cookie = randomBytes(32).toString("base64url");
     const kept: KeptSession = { ...session, ...(githubToken !== undefined ? { sealedToken: seal(cookie, githubToken) } : {}) };
     // The store forgets it by the wall clock; the session's own expiry (this clock) is checked on each request.
-    await this.#shared.putShared("session", sessionId(cookie), kept, Date.now() + Math.max(0, session.expiresAt - this.#now()));
+    await this.#shared.putShared("session", sessionId(cookie), kept, Date.now() + Math.max(0, session.expiresAt - this.#now()), MAX_SESSIONS);
     return this.#cookie(SESSION_COOKIE, cookie, { maxAgeSeconds: SESSION_MS / 1000, sameSite: "Strict", path: "/" });
   }
 
