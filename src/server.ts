@@ -13,8 +13,9 @@ import { ACTIVE_STATUSES } from "./mission/index.ts";
 import { isLocalMission } from "./mission/local-mission.ts";
 import { landingPage, startWebhookRelay } from "./startup/index.ts";
 import type { AddressInfo } from "node:net";
-import { databasePassword, ObservedStore, openStore, PostgresMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
+import { databasePassword, ObservedStore, openStore, PostgresChangeFeed, PostgresMissionStore, type MissionStore, type StoreChange } from "./store/index.ts";
 import { StepQueue } from "./engine/step-queue.ts";
+import { Slots } from "./engine/slots.ts";
 import { dirname, join, resolve } from "node:path";
 import { commandPath, DEFAULT_ALLOWED_DOMAINS, GitWorkspace, prepareScratchRoot, removeScratchRoot, SandboxedRunner, SOCKET_DIRECTORIES, trustEnvironment, UnconfinedRunner, type CommandRunner } from "./workspace/index.ts";
 import { boundWebhookBodies } from "./github/bounded-webhooks.ts";
@@ -80,6 +81,13 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     const shared = queue;
     opened.commitWith({ mission: (client, missionId) => shared.kick(missionId, client), delivery: (client) => shared.scheduleDrain(client) });
   }
+  // PostgreSQL: a change made by another instance nudges this one's live pages too (LISTEN/NOTIFY), and this one's, theirs.
+  let changes: PostgresChangeFeed | undefined;
+  if (opened instanceof PostgresMissionStore && config.databaseUrl) {
+    const told = await PostgresChangeFeed.start(config.databaseUrl, log.child({ concern: "changes" }), (missionId) => feed.publish(missionId));
+    changes = told;
+    listeners.push((change) => told.publish(missionOf(change)));
+  }
   const metrics = new MissionsMetrics(store, queue);
   listeners.push((change) => metrics.observe(change));
   const models = new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) });
@@ -88,6 +96,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   try {
     commands = commandSetup(config);
   } catch (error) {
+    await changes?.close();
     await queue?.stop();
     await store.close();
     throw error;
@@ -135,12 +144,15 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       githubWebUrl: config.githubWebUrl,
       githubApiUrl: config.githubApiUrl,
       publicUrl: () => config.publicUrl ?? selfUrl,
+      // Sessions and sign-ins begun are the store's: every instance on it knows them.
+      shared: store,
     }),
     metrics,
     metricsAccess: config.metrics,
     redact: redactOutbound,
     // Where the user-testing validator keeps its screenshots (as the validate step writes them).
     evidenceRoot: join(config.workspaceRoot, ".evidence"),
+    ...(queue ? { queued: async () => new Set(await queue!.queuedMissions()) } : {}),
   });
   if (!config.dashboard.token && !config.dashboard.oauth) log.info("dashboard sign-in is off: set MISSIONS_DASHBOARD_TOKEN, or GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET");
   await server.load(async (app, appOptions) => {
@@ -155,6 +167,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       models,
       prices,
       workspace,
+      browsers: new Slots(config.browsersAtOnce),
       runner,
       log,
       settings: {
@@ -219,6 +232,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
   });
   const http = await server.start().catch(async (error: unknown) => {
     // A port in use: nothing is left held for the next attempt.
+    await changes?.close();
     await queue?.stop();
     await store.close();
     removeScratchRoot(commands.runner.scratchRoot);
@@ -239,6 +253,12 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     // Local missions (`missions run` on the same database) are their CLI's to drive, never the app's.
     for (const mission of await store.listMissions({ active: true })) if (!isLocalMission(mission)) await queue.kick(mission.id);
     await queue.work(engine!, () => intake!.drain());
+    // A mission whose turn waits for a free instance says "queued" on its control comment and live pages.
+    const driving = engine!;
+    queue.watchQueued((missionId, queued) => {
+      feed.publish(missionId);
+      void driving.showQueued(missionId, queued).catch((error: unknown) => log.warn({ err: error, mission: missionId }, "could not show the mission as queued"));
+    });
   } else {
     void intake!.drain();
     await engine!.resumeAll();
@@ -273,6 +293,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       await queue?.stop();
       await stopping;
       dashboard.close();
+      await changes?.close();
       await relay?.stop();
       if (runner instanceof SandboxedRunner) await SandboxedRunner.stop();
       removeScratchRoot(commands.runner.scratchRoot);

@@ -4,6 +4,7 @@ import { basename, join, resolve } from "node:path";
 import { pino, type Logger } from "pino";
 import { parseRepositoryConfig, REPOSITORY_CONFIG_PATH, type OperatorConfig } from "../config/index.ts";
 import { Engine } from "../engine/index.ts";
+import { Slots } from "../engine/slots.ts";
 import { createRedactor, defuseClosingKeywords, defuseMentions, type RepoRef } from "../github/index.ts";
 import { newMission, type Intent, type Mission } from "../mission/index.ts";
 import { ModelRegistry, PriceTable } from "../models/index.ts";
@@ -85,6 +86,7 @@ export class LocalMissions {
       workspace: new GitWorkspace(config.workspaceRoot, config.toolPath),
       runner: commands.runner,
       log: this.log,
+      browsers: new Slots(config.browsersAtOnce),
       settings: {
         defaultBudgetUsd: config.budget.defaultUsd,
         commandTimeoutMs: config.commandTimeoutMs,

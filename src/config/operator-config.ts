@@ -97,6 +97,8 @@ export interface OperatorConfig {
    * jobs whose instance went silent are looked for and handed on (`MISSIONS_QUEUE_CHECK_SECONDS`).
    */
   queue: { stepsAtOnce: number; heartbeatSeconds: number; checkSeconds: number };
+  /** Browsers (with the app under test) this instance runs at once for user testing (`MISSIONS_BROWSERS_AT_ONCE`); more sessions wait. */
+  browsersAtOnce: number;
   /** A smee.io channel relaying GitHub's webhooks to this process (`WEBHOOK_PROXY_URL`, local development). */
   webhookProxyUrl?: string;
   /** Whether the setup flow creates a relay channel: not in production, nor with a relay or public URL already set. */
@@ -193,6 +195,7 @@ const EnvSchema = z.object({
   GH_ORG: z.string().optional(),
   MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS: numberVariable(5, (number) => Number.isFinite(number) && number >= 0, "a number of seconds"),
   MISSIONS_STEPS_AT_ONCE: positiveInteger(4),
+  MISSIONS_BROWSERS_AT_ONCE: positiveInteger(2),
   MISSIONS_QUEUE_HEARTBEAT_SECONDS: numberVariable(30, (number) => Number.isInteger(number) && number >= 10, "a whole number of seconds, at least 10"),
   MISSIONS_QUEUE_CHECK_SECONDS: positiveInteger(10),
 });
@@ -319,6 +322,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
     metrics: { token: values.MISSIONS_METRICS_TOKEN, public: values.MISSIONS_METRICS_PUBLIC === "true" },
     controlEditIntervalMs: values.MISSIONS_CONTROL_EDIT_INTERVAL_SECONDS * 1000,
     queue: { stepsAtOnce: values.MISSIONS_STEPS_AT_ONCE, heartbeatSeconds: values.MISSIONS_QUEUE_HEARTBEAT_SECONDS, checkSeconds: values.MISSIONS_QUEUE_CHECK_SECONDS },
+    browsersAtOnce: values.MISSIONS_BROWSERS_AT_ONCE,
     webhookProxyUrl: values.WEBHOOK_PROXY_URL,
     // Probot's rule, and no channel either when GitHub can reach the app at its public URL.
     createWebhookChannel: !values.WEBHOOK_PROXY_URL && !values.MISSIONS_PUBLIC_URL && values.NODE_ENV !== "production" && values.NO_SMEE_SETUP !== "true",

@@ -29,6 +29,8 @@ export interface ControlLinks {
   dashboardUrl?: string;
   /** False when the operator turned the sandbox off: people must know commands run unconfined. */
   sandboxed?: boolean;
+  /** The mission's next turn waits in the shared queue for a free instance (several instances on PostgreSQL). */
+  queued?: boolean;
 }
 
 /** What the mission has used so far, from the ledger. */
@@ -51,9 +53,11 @@ export function renderControl(mission: Mission, now: Date, links: ControlLinks, 
   const done = features.filter((feature) => mission.features[feature.id]?.status === "done").length;
   const assertionIds = plan?.assertions.map((assertion) => assertion.id) ?? [];
   const passed = assertionIds.filter((id) => mission.assertions[id]?.verdict === "pass").length;
-  const rows: Array<[string, string]> = [["Status", STATUS[mission.status] + (mission.reason ? ` — ${escapeCell(mission.reason)}` : "")]];
+  const queued = links.queued === true && (mission.status === "planning" || mission.status === "running");
+  const status = queued ? `${STATUS[mission.status]} · ⏳ queued — waits for a free instance` : STATUS[mission.status];
+  const rows: Array<[string, string]> = [["Status", status + (mission.reason ? ` — ${escapeCell(mission.reason)}` : "")]];
   const activity = describeActivity(mission);
-  if (activity) rows.push(["Now", activity]);
+  if (activity) rows.push(["Now", queued ? `next: ${activity} (queued)` : activity]);
   if (mission.approvedVersion !== undefined) {
     // Skipped work is out of the count, and said so: a person or the orchestrator set it aside.
     const skippedFeatures = features.filter((feature) => mission.features[feature.id]?.status === "skipped").length;

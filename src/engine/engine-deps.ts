@@ -6,6 +6,7 @@ import type { RoleName } from "../config/index.ts";
 import type { MissionStore } from "../store/index.ts";
 import type { CommandRunner, GitWorkspace } from "../workspace/index.ts";
 import type { McpServerConfig } from "../agent/mcp/index.ts";
+import type { Slots } from "./slots.ts";
 
 /** The ports the engine works through, built once in the composition root. */
 export interface EngineDeps {
@@ -58,6 +59,8 @@ export interface EngineDeps {
    * comment nor edits it sooner than the pacing allows.
    */
   controlState?: ControlState;
+  /** Browsers this instance runs at once for user testing (`MISSIONS_BROWSERS_AT_ONCE`); more sessions wait. Undefined: no limit. */
+  browsers?: Slots;
 }
 
 export interface ControlState {

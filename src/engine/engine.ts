@@ -199,6 +199,18 @@ export class Engine {
     }
   }
 
+  /**
+   * The shared queue says the mission's next turn waits for a free instance (`queued`), or no longer
+   * does: its control comment says so (paced like every edit). A turn's own edit says it is not queued.
+   */
+  async showQueued(missionId: string, queued: boolean): Promise<void> {
+    if (this.#stopping) return;
+    const mission = await this.#deps.store.getMission(missionId);
+    if (!mission || (mission.status !== "planning" && mission.status !== "running")) return;
+    const context: StepContext = { ...this.#deps, log: this.#deps.log.child({ mission: missionId }), signal: this.#abort.signal, now: this.#deps.now ?? (() => new Date()) };
+    await this.#syncControl(context, mission, false, queued);
+  }
+
   async #postControl(context: StepContext, mission: Mission): Promise<Mission> {
     const body = renderControl(mission, context.now(), this.#links(mission), await this.#deps.store.usageTotals(mission.id));
     const controlCommentId = await postCommentOnce(context, mission, controlMarker(mission.id), body);
@@ -211,15 +223,16 @@ export class Engine {
    * Edits the control comment when what it shows changed (or when a person asked for `/mission
    * status`), paced by the throttle: at most one edit per interval, the newest state kept for later.
    */
-  async #syncControl(context: StepContext, mission: Mission, force = false): Promise<void> {
+  async #syncControl(context: StepContext, mission: Mission, force = false, queued = false): Promise<void> {
     const commentId = mission.controlCommentId;
     if (commentId === undefined) return;
-    if (this.#deps.controlState && this.#control.latest(mission.id) === undefined) {
-      // Another instance may have written it last: its body and time, from the store.
+    if (this.#deps.controlState) {
+      // Another instance may have written it since this one did: what the comment shows, and when it was
+      // written, are the store's (the last write of any instance), so the edits are paced across instances.
       const kept = await this.#deps.controlState.read(mission.id).catch(() => undefined);
       if (kept) this.#control.markWritten(mission.id, kept.body, kept.at);
     }
-    const body = renderControl(mission, context.now(), this.#links(mission), await this.#deps.store.usageTotals(mission.id));
+    const body = renderControl(mission, context.now(), { ...this.#links(mission), queued }, await this.#deps.store.usageTotals(mission.id));
     const withoutClock = (text: string | undefined) => text?.replace(/\| \*\*Elapsed\*\* \|[^\n]*/, "");
     if (!force && withoutClock(this.#control.latest(mission.id)) === withoutClock(body)) return;
     const write = async (text: string) => {

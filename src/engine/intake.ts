@@ -44,8 +44,6 @@ export class Intake {
   #again = false;
   readonly #attempts = new Map<string, number>();
   readonly #timers = new Set<NodeJS.Timeout>();
-  /** Replies to commands (help, refusals) per person and issue: when, and to which comment. */
-  readonly #replies = new Map<string, Array<{ at: number; source: string }>>();
 
   constructor(deps: IntakeDeps) {
     this.#deps = deps;
@@ -154,7 +152,7 @@ export class Intake {
     const sender = payload.sender.login;
     if (!hasWriteAccess(await this.#deps.github.permission(repo, sender))) {
       log.info({ sender }, "label from someone without write access; refused");
-      if (!this.#mayReply(repo, payload.issue.number, sender, `label:${payload.issue.number}:${payload.label?.name}`, log)) return;
+      if (!(await this.#mayReply(repo, payload.issue.number, sender, `label:${payload.issue.number}:${payload.label?.name}`, log))) return;
       await this.#deps.github.postComment(repo, payload.issue.number, labelRefusal(sender, this.#deps.settings.label));
       return;
     }
@@ -211,7 +209,7 @@ export class Intake {
     }
     const source = `${inline ? "review-comment" : "comment"}:${payload.comment.id}`;
     const replyOnce = () => this.#mayReply(repo, payload.issue.number, author, source, log);
-    if (commands.some((command) => command.verb === "help" || command.verb === "unknown") && replyOnce()) {
+    if (commands.some((command) => command.verb === "help" || command.verb === "unknown") && (await replyOnce())) {
       const unknown = commands.find((command): command is Extract<Command, { verb: "unknown" }> => command.verb === "unknown");
       await this.#deps.github.postComment(repo, payload.issue.number, helpReply(unknown?.given));
     }
@@ -219,12 +217,12 @@ export class Intake {
     if (actionable.length === 0) return;
     if (!(await mayWrite())) {
       log.info({ author }, "command from someone without write access; refused");
-      if (!replyOnce()) return;
+      if (!(await replyOnce())) return;
       await this.#deps.github.postComment(repo, payload.issue.number, commandRefusal(author, actionable[0]!.verb));
       return;
     }
     if (!mission) {
-      if (!replyOnce()) return;
+      if (!(await replyOnce())) return;
       await this.#deps.github.postComment(repo, payload.issue.number, noMissionReply(author, payload.issue.pull_request ? "pull request" : "issue", this.#deps.settings.label));
       return;
     }
@@ -248,18 +246,13 @@ export class Intake {
    * must not answer twice, even when GitHub lost the answer to the first post) and at most
    * REPLIES_PER_HOUR times per person and issue, so nobody can make the app talk on and on.
    */
-  #mayReply(repo: RepoRef, issue: number, login: string, source: string, log: Logger): boolean {
+  async #mayReply(repo: RepoRef, issue: number, login: string, source: string, log: Logger): Promise<boolean> {
     const key = `${repo.owner}/${repo.name}#${issue}@${login}`.toLowerCase();
     const now = (this.#deps.now?.() ?? new Date()).getTime();
-    const recent = (this.#replies.get(key) ?? []).filter((reply) => now - reply.at < 3_600_000);
-    if (recent.some((reply) => reply.source === source)) return false;
-    if (recent.length >= REPLIES_PER_HOUR) {
-      log.info({ login, issue }, "not replying: this person had enough replies on this issue for now");
-      return false;
-    }
-    recent.push({ at: now, source });
-    this.#replies.set(key, recent);
-    return true;
+    // Counted in the store: every instance on it answers from the same count.
+    const recorded = await this.#deps.store.markRate(`reply:${key}`, source, now, 3_600_000, REPLIES_PER_HOUR);
+    if (!recorded) log.info({ login, issue }, "not replying: this comment was answered, or this person had enough replies on this issue for now");
+    return recorded;
   }
 
   async #reviewed(payload: ReviewPayload, log: Logger): Promise<void> {

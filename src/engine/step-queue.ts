@@ -152,6 +152,34 @@ export class StepQueue {
     return rows.map((row) => String(row.singleton_key));
   }
 
+  /**
+   * Looks every `everyMs` at which missions wait for a free instance and calls `onChange` for each that
+   * began (`true`) or stopped (`false`) waiting: their control comments and live pages say "queued".
+   */
+  watchQueued(onChange: (missionId: string, queued: boolean) => void, everyMs = 2_000): void {
+    let previous = new Set<string>();
+    let looking = false;
+    const look = async () => {
+      if (looking || this.#stopped) return;
+      looking = true;
+      try {
+        const now = new Set(await this.queuedMissions());
+        for (const id of now) if (!previous.has(id)) onChange(id, true);
+        for (const id of previous) if (!now.has(id)) onChange(id, false);
+        previous = now;
+      } catch (error) {
+        if (!this.#stopped) this.#log.warn({ err: error }, "could not read which missions are queued");
+      } finally {
+        looking = false;
+      }
+    };
+    clearInterval(this.#watch);
+    this.#watch = setInterval(() => void look(), everyMs);
+    this.#watch.unref();
+  }
+
+  #watch: NodeJS.Timeout | undefined;
+
   /** The queue as `/metrics` and `/health` show it: read from the job table, not a cache. */
   async depth(): Promise<QueueDepth> {
     const { rows } = await this.#boss.getDb().executeSql(
@@ -188,6 +216,7 @@ export class StepQueue {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    clearInterval(this.#watch);
     await this.#boss.stop({ graceful: true, timeout: 30_000, close: true });
   }
 }

@@ -4,3 +4,4 @@ export { StoreLockedError } from "./store-lock.ts";
 export { ObservedStore, type StoreChange } from "./observed-store.ts";
 export { databasePassword, DatabaseInUseError, DatabaseUnavailableError, PostgresMissionStore, redactDatabaseUrl, type PostgresStoreOptions } from "./postgres-store.ts";
 export { openStore } from "./open-store.ts";
+export { CHANGE_CHANNEL, PostgresChangeFeed } from "./change-feed.ts";

@@ -131,5 +131,29 @@ export interface MissionStore {
   appendEvent(event: MissionEvent): Promise<void>;
   events(missionId: string): Promise<MissionEvent[]>;
 
+  /**
+   * Short-lived state every instance on the store must see alike (dashboard sessions, sign-ins begun):
+   * a JSON value by kind and key until `expiresAt` (epoch ms). Expired values are never returned. With
+   * `keep`, at most that many of the kind are kept: those that expire first make room (anyone can begin a sign-in).
+   */
+  putShared(kind: string, key: string, value: unknown, expiresAt: number, keep?: number): Promise<void>;
+  getShared(kind: string, key: string): Promise<unknown>;
+  /** Removes the value and returns it if it had not expired: one use, even with two instances asking at once. */
+  takeShared(kind: string, key: string): Promise<unknown>;
+  deleteShared(kind: string, key: string): Promise<void>;
+
+  /**
+   * A rate limit shared by every instance: records `source` under `key` at `at` (epoch ms) unless it was
+   * recorded already within `windowMs`, or `limit` others were; true when recorded. Marks older than the
+   * window are forgotten, whatever their key: every key is counted over the same window.
+   */
+  markRate(key: string, source: string, at: number, windowMs: number, limit: number): Promise<boolean>;
+
+  /** A user-testing screenshot, kept in the store so any instance's dashboard serves it (`folder`: `<milestone>-<commit>`). */
+  putEvidence(missionId: string, folder: string, name: string, data: Uint8Array): Promise<void>;
+  /** The names of a folder's screenshots, sorted. */
+  listEvidence(missionId: string, folder: string): Promise<string[]>;
+  getEvidence(missionId: string, folder: string, name: string): Promise<Buffer | undefined>;
+
   close(): Promise<void>;
 }

@@ -106,4 +106,28 @@ export class ObservedStore implements MissionStore {
   close(): Promise<void> {
     return this.#inner.close();
   }
+  putShared(kind: string, key: string, value: unknown, expiresAt: number, keep?: number): Promise<void> {
+    return this.#inner.putShared(kind, key, value, expiresAt, keep);
+  }
+  getShared(kind: string, key: string): Promise<unknown> {
+    return this.#inner.getShared(kind, key);
+  }
+  takeShared(kind: string, key: string): Promise<unknown> {
+    return this.#inner.takeShared(kind, key);
+  }
+  deleteShared(kind: string, key: string): Promise<void> {
+    return this.#inner.deleteShared(kind, key);
+  }
+  markRate(key: string, source: string, at: number, windowMs: number, limit: number): Promise<boolean> {
+    return this.#inner.markRate(key, source, at, windowMs, limit);
+  }
+  putEvidence(missionId: string, folder: string, name: string, data: Uint8Array): Promise<void> {
+    return this.#inner.putEvidence(missionId, folder, name, data);
+  }
+  listEvidence(missionId: string, folder: string): Promise<string[]> {
+    return this.#inner.listEvidence(missionId, folder);
+  }
+  getEvidence(missionId: string, folder: string, name: string): Promise<Buffer | undefined> {
+    return this.#inner.getEvidence(missionId, folder, name);
+  }
 }

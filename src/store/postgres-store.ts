@@ -4,7 +4,7 @@ import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, S
 import { summaryOf, toTotals } from "./sqlite-store.ts";
 import { summaryFromRow, usageFromRow } from "./summary-row.ts";
 
-export const POSTGRES_SCHEMA_VERSION = 2;
+export const POSTGRES_SCHEMA_VERSION = 3;
 const ACTIVE = ACTIVE_STATUSES.map((status) => `'${status}'`).join(", ");
 
 /**
@@ -62,6 +62,13 @@ const MIGRATIONS: string[] = [
    CREATE INDEX spend_holds_mission ON spend_holds (mission_id, expires_at);`,
   // What each control comment last showed, and when it was written (epoch ms): shared by the instances.
   `CREATE TABLE control_comments (mission_id TEXT PRIMARY KEY, body TEXT NOT NULL, written_at BIGINT NOT NULL);`,
+  // What was per process with one instance: dashboard sessions and sign-ins begun, the refusal replies' rate limit,
+  // the user-testing screenshots (served by any instance's dashboard, not from one host's disk).
+  `CREATE TABLE shared_state (kind TEXT NOT NULL, key TEXT NOT NULL, value JSONB NOT NULL, expires_at BIGINT NOT NULL, PRIMARY KEY (kind, key));
+   CREATE INDEX shared_state_expiry ON shared_state (kind, expires_at);
+   CREATE TABLE rate_marks (key TEXT NOT NULL, source TEXT NOT NULL, at BIGINT NOT NULL, PRIMARY KEY (key, source));
+   CREATE INDEX rate_marks_at ON rate_marks (at);
+   CREATE TABLE evidence (mission_id TEXT NOT NULL, folder TEXT NOT NULL, name TEXT NOT NULL, data BYTEA NOT NULL, PRIMARY KEY (mission_id, folder, name));`,
 ];
 
 /** The reads a webhook, a health check, a scrape or a model call makes: each has an index (a test reads their plans). */
@@ -682,6 +689,62 @@ export class PostgresMissionStore implements MissionStore {
        ON CONFLICT (mission_id) DO UPDATE SET body = excluded.body, written_at = excluded.written_at WHERE control_comments.written_at <= excluded.written_at`,
       [missionId, body.replaceAll("\u0000", "\uFFFD"), at],
     );
+  }
+
+  async putShared(kind: string, key: string, value: unknown, expiresAt: number, keep?: number): Promise<void> {
+    await this.#pool.query("DELETE FROM shared_state WHERE kind = $1 AND expires_at <= $2", [kind, Date.now()]);
+    await this.#pool.query(
+      "INSERT INTO shared_state (kind, key, value, expires_at) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
+      [kind, key, JSON.stringify(value), expiresAt],
+    );
+    // At most `keep` of the kind: those that expire first make room.
+    if (keep !== undefined) {
+      await this.#pool.query("DELETE FROM shared_state WHERE kind = $1 AND key IN (SELECT key FROM shared_state WHERE kind = $1 ORDER BY expires_at DESC OFFSET $2)", [kind, keep]);
+    }
+  }
+
+  async getShared(kind: string, key: string): Promise<unknown> {
+    const { rows } = await this.#pool.query("SELECT value FROM shared_state WHERE kind = $1 AND key = $2 AND expires_at > $3", [kind, key, Date.now()]);
+    return rows[0]?.value;
+  }
+
+  async takeShared(kind: string, key: string): Promise<unknown> {
+    const { rows } = await this.#pool.query("DELETE FROM shared_state WHERE kind = $1 AND key = $2 RETURNING value, expires_at", [kind, key]);
+    return rows[0] && Number(rows[0].expires_at) > Date.now() ? rows[0].value : undefined;
+  }
+
+  async deleteShared(kind: string, key: string): Promise<void> {
+    await this.#pool.query("DELETE FROM shared_state WHERE kind = $1 AND key = $2", [kind, key]);
+  }
+
+  async markRate(key: string, source: string, at: number, windowMs: number, limit: number): Promise<boolean> {
+    return this.transaction(async (client) => {
+      // One key's marks are counted and added by one instance at a time.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('rate_marks'), hashtext($1))", [key]);
+      // Every key's marks out of the window go (people never seen again too).
+      await client.query("DELETE FROM rate_marks WHERE at <= $1", [at - windowMs]);
+      const { rows } = await client.query("SELECT COUNT(*) AS count, COUNT(*) FILTER (WHERE source = $2) AS same FROM rate_marks WHERE key = $1", [key, source]);
+      if (Number(rows[0]?.same ?? 0) > 0 || Number(rows[0]?.count ?? 0) >= limit) return false;
+      await client.query("INSERT INTO rate_marks (key, source, at) VALUES ($1, $2, $3)", [key, source, at]);
+      return true;
+    });
+  }
+
+  async putEvidence(missionId: string, folder: string, name: string, data: Uint8Array): Promise<void> {
+    await this.#pool.query(
+      "INSERT INTO evidence (mission_id, folder, name, data) VALUES ($1, $2, $3, $4) ON CONFLICT (mission_id, folder, name) DO UPDATE SET data = excluded.data",
+      [missionId, folder, name, Buffer.from(data)],
+    );
+  }
+
+  async listEvidence(missionId: string, folder: string): Promise<string[]> {
+    const { rows } = await this.#pool.query("SELECT name FROM evidence WHERE mission_id = $1 AND folder = $2 ORDER BY name", [missionId, folder]);
+    return rows.map((row) => String(row.name));
+  }
+
+  async getEvidence(missionId: string, folder: string, name: string): Promise<Buffer | undefined> {
+    const { rows } = await this.#pool.query("SELECT data FROM evidence WHERE mission_id = $1 AND folder = $2 AND name = $3", [missionId, folder, name]);
+    return rows[0] ? Buffer.from(rows[0].data as Buffer) : undefined;
   }
 
   async usage(missionId: string): Promise<UsageEntry[]> {

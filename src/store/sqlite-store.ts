@@ -6,7 +6,7 @@ import { lockStore, type StoreLock } from "./store-lock.ts";
 import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 import { summaryFromRow, usageFromRow } from "./summary-row.ts";
 
-const STORE_SCHEMA_VERSION = 6;
+const STORE_SCHEMA_VERSION = 7;
 // Costs are summed as whole micro-dollars (what `costOf` records): a sum of floating-point dollars
 // drifts (0.1 + 0.2 is 0.30000000000000004), and that would show in /metrics and the totals.
 const MICROS_OF_USD = "CAST(ROUND(usd * 1000000) AS INTEGER)";
@@ -76,6 +76,12 @@ const MIGRATIONS: string[] = [
    CREATE INDEX missions_created ON missions (created_at);
    CREATE INDEX missions_status_created ON missions (status, created_at);
    CREATE INDEX missions_repo_created ON missions (owner, repo, created_at);`,
+  // State the dashboard and the intake keep beside the missions (shared when the store is PostgreSQL; the same tables here).
+  `CREATE TABLE shared_state (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, expires_at INTEGER NOT NULL, PRIMARY KEY (kind, key));
+   CREATE INDEX shared_state_expiry ON shared_state (kind, expires_at);
+   CREATE TABLE rate_marks (key TEXT NOT NULL, source TEXT NOT NULL, at INTEGER NOT NULL, PRIMARY KEY (key, source));
+   CREATE INDEX rate_marks_at ON rate_marks (at);
+   CREATE TABLE evidence (mission_id TEXT NOT NULL, folder TEXT NOT NULL, name TEXT NOT NULL, data BLOB NOT NULL, PRIMARY KEY (mission_id, folder, name));`,
 ];
 
 /**
@@ -454,6 +460,59 @@ export class SqliteMissionStore implements MissionStore {
       .prepare("SELECT mission_id, kind, at, data FROM events WHERE mission_id = ? ORDER BY seq")
       .all(missionId) as Array<{ mission_id: string; kind: string; at: string; data: string }>;
     return rows.map((row) => ({ missionId: row.mission_id, kind: row.kind, at: row.at, data: JSON.parse(row.data) }));
+  }
+
+  async putShared(kind: string, key: string, value: unknown, expiresAt: number, keep?: number): Promise<void> {
+    this.#transaction(() => {
+      this.#db.prepare("DELETE FROM shared_state WHERE kind = ? AND expires_at <= ?").run(kind, Date.now());
+      this.#db
+        .prepare("INSERT INTO shared_state (kind, key, value, expires_at) VALUES (?, ?, ?, ?) ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at")
+        .run(kind, key, JSON.stringify(value), expiresAt);
+      // At most `keep` of the kind: those that expire first make room.
+      if (keep !== undefined) {
+        this.#db.prepare("DELETE FROM shared_state WHERE kind = ? AND key IN (SELECT key FROM shared_state WHERE kind = ? ORDER BY expires_at DESC LIMIT -1 OFFSET ?)").run(kind, kind, keep);
+      }
+    });
+  }
+
+  async getShared(kind: string, key: string): Promise<unknown> {
+    const row = this.#db.prepare("SELECT value FROM shared_state WHERE kind = ? AND key = ? AND expires_at > ?").get(kind, key, Date.now()) as { value: string } | undefined;
+    return row ? JSON.parse(row.value) : undefined;
+  }
+
+  async takeShared(kind: string, key: string): Promise<unknown> {
+    const row = this.#db.prepare("DELETE FROM shared_state WHERE kind = ? AND key = ? RETURNING value, expires_at").get(kind, key) as { value: string; expires_at: number } | undefined;
+    return row && Number(row.expires_at) > Date.now() ? JSON.parse(row.value) : undefined;
+  }
+
+  async deleteShared(kind: string, key: string): Promise<void> {
+    this.#db.prepare("DELETE FROM shared_state WHERE kind = ? AND key = ?").run(kind, key);
+  }
+
+  async markRate(key: string, source: string, at: number, windowMs: number, limit: number): Promise<boolean> {
+    return this.#transaction(() => {
+      // Every key's marks out of the window go (people never seen again too).
+      this.#db.prepare("DELETE FROM rate_marks WHERE at <= ?").run(at - windowMs);
+      if (this.#db.prepare("SELECT 1 FROM rate_marks WHERE key = ? AND source = ?").get(key, source)) return false;
+      const { count } = this.#db.prepare("SELECT COUNT(*) AS count FROM rate_marks WHERE key = ?").get(key) as { count: number };
+      if (Number(count) >= limit) return false;
+      this.#db.prepare("INSERT INTO rate_marks (key, source, at) VALUES (?, ?, ?)").run(key, source, at);
+      return true;
+    });
+  }
+
+  async putEvidence(missionId: string, folder: string, name: string, data: Uint8Array): Promise<void> {
+    this.#db.prepare("INSERT INTO evidence (mission_id, folder, name, data) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET data = excluded.data").run(missionId, folder, name, data);
+  }
+
+  async listEvidence(missionId: string, folder: string): Promise<string[]> {
+    const rows = this.#db.prepare("SELECT name FROM evidence WHERE mission_id = ? AND folder = ? ORDER BY name").all(missionId, folder) as Array<{ name: string }>;
+    return rows.map((row) => row.name);
+  }
+
+  async getEvidence(missionId: string, folder: string, name: string): Promise<Buffer | undefined> {
+    const row = this.#db.prepare("SELECT data FROM evidence WHERE mission_id = ? AND folder = ? AND name = ?").get(missionId, folder, name) as { data: Uint8Array } | undefined;
+    return row ? Buffer.from(row.data) : undefined;
   }
 
   async close(): Promise<void> {

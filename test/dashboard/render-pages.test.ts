@@ -84,6 +84,22 @@ describe("Now and Needs you", () => {
     expect(markup).toMatch(/for <time[^>]*>59 min<\/time> \(since 11:01 UTC\)/);
   });
 
+  it("a working mission whose turn waits in the shared queue says Queued, and what it does next; one waiting for people does not", () => {
+    const state = describeNow(runningMission(), [], ISSUE, { queued: true });
+    expect(state).toMatchObject({ tone: "active", queued: true });
+    expect(state.featureId).toBeUndefined();
+    expect(state.headline).toBe("Queued — waits for a free instance; next: Worker on F1 One (milestone M1)");
+    const markup = renderMissionLive(view({ queued: true })).toString();
+    expect(markup).toMatch(/data-now="active" data-queued[^>]*>\s*<div class="now-label">Queued<\/div>/);
+    // Nothing runs while it waits: no feature is "in progress".
+    expect(markup).not.toMatch(/<tr data-feature="F1">.*in progress/);
+    expect(renderMissionLive(view()).toString()).not.toContain("data-queued");
+    expect(describeNow(awaitingApproval(), [], ISSUE, { queued: true }).queued).toBeUndefined();
+    const row = { id: "m1", owner: "acme", repo: "app", issue: 7, title: "t", status: "running", featuresDone: 0, featuresTotal: 2, spentUsd: 0, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() } satisfies MissionSummary;
+    const list = renderMissionRows([{ ...row, now: state }], {}, { page: 1, hasNext: false }, NOW).toString();
+    expect(list).toMatch(/<span class="now-text tone-active" data-queued>Queued — waits for a free instance; next: Worker on F1/);
+  });
+
   it("during validation: which validators run", () => {
     const mission = runningMission({ features: { F1: { status: "done", attempts: 1 }, F2: { status: "done", attempts: 1 } } });
     const state = describeNow(mission, [], ISSUE);

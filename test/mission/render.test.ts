@@ -65,6 +65,11 @@ describe("what people read", () => {
     expect(body).toContain("0/2 passed");
     expect(body).toContain("[#8](https://github.com/acme/app/pull/8) (draft)");
     expect(body).toContain("| M1 First | 1/2 | 🔁 repair round 1 · [check run](https://github.com/acme/app/runs/42) |");
+    // Its next turn waits in the shared queue for a free instance: the status line says it is queued.
+    const queued = renderControl(running, new Date("2026-01-01T12:30:00.000Z"), { repositoryUrl: "https://github.com/acme/app", queued: true });
+    expect(queued).toContain("| **Status** | 🛠️ Running · ⏳ queued — waits for a free instance |");
+    expect(queued).toContain("| **Now** | next: worker on **F2** Two (queued) |");
+    expect(body).not.toContain("queued");
     // With user testing, both check runs are linked, each by its validator's name.
     const both = { ...withCheck, milestones: { M1: { ...withCheck.milestones.M1, userTestingCheckRunId: 43 } } };
     expect(renderControl(both, new Date("2026-01-01T12:30:00.000Z"), { repositoryUrl: "https://github.com/acme/app" })).toContain(

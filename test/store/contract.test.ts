@@ -44,6 +44,58 @@ describe.each<StoreKind>([sqliteKind(), postgresKind()])("the $name store", (kin
     expect((await store.listMissions()).map((m) => m.id)).toEqual(["a", "c"]);
   });
 
+  test("keeps shared state until it expires, hands a one-use value to one taker, and forgets what is deleted", async () => {
+    const { store, open } = await fresh();
+    const later = Date.now() + 60_000;
+    await store.putShared("session", "k1", { viewer: { kind: "operator" }, n: [1, "two"] }, later);
+    await store.putShared("session", "gone", { a: 1 }, Date.now() - 1);
+    await store.putShared("oauth-state", "k1", { next: "/missions" }, later);
+    expect(await store.getShared("session", "k1")).toEqual({ viewer: { kind: "operator" }, n: [1, "two"] });
+    expect(await store.getShared("session", "gone")).toBeUndefined();
+    expect(await store.getShared("session", "missing")).toBeUndefined();
+    // Another instance (here: the store opened again) sees the same.
+    await store.close();
+    const again = await open();
+    expect(await again.getShared("session", "k1")).toEqual({ viewer: { kind: "operator" }, n: [1, "two"] });
+    const takers = await Promise.all([again.takeShared("oauth-state", "k1"), again.takeShared("oauth-state", "k1")]);
+    expect(takers.filter((taken) => taken !== undefined)).toEqual([{ next: "/missions" }]);
+    await again.deleteShared("session", "k1");
+    expect(await again.getShared("session", "k1")).toBeUndefined();
+    // At most `keep` of a kind: those that expire first make room; other kinds are untouched.
+    await again.putShared("session", "kept", { n: 0 }, later);
+    for (let index = 1; index <= 4; index++) await again.putShared("oauth-state", `s${index}`, { n: index }, later + index, 3);
+    expect(await Promise.all(["s1", "s2", "s3", "s4"].map((key) => again.getShared("oauth-state", key)))).toEqual([undefined, { n: 2 }, { n: 3 }, { n: 4 }]);
+    expect(await again.getShared("session", "kept")).toEqual({ n: 0 });
+  });
+
+  test("counts a rate limit's marks within its window, once per source", async () => {
+    const { store } = await fresh();
+    const hour = 3_600_000;
+    expect(await store.markRate("acme/app#7@alice", "c1", 1_000, hour, 2)).toBe(true);
+    expect(await store.markRate("acme/app#7@alice", "c1", 2_000, hour, 2)).toBe(false);
+    expect(await store.markRate("acme/app#7@bob", "c1", 2_000, hour, 2)).toBe(true);
+    expect(await store.markRate("acme/app#7@alice", "c2", 3_000, hour, 2)).toBe(true);
+    expect(await store.markRate("acme/app#7@alice", "c3", 4_000, hour, 2)).toBe(false);
+    // An hour after the first, it has left the window: room for one more.
+    expect(await store.markRate("acme/app#7@alice", "c3", 1_000 + hour, hour, 2)).toBe(true);
+    expect(await store.markRate("acme/app#7@alice", "c4", 1_000 + hour, hour, 2)).toBe(false);
+  });
+
+  test("keeps screenshots byte for byte, by mission and folder", async () => {
+    const { store } = await fresh();
+    const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0xff, 0x00]);
+    await store.putEvidence("m1", "M1-abcdef123456", "shot-2.png", png);
+    await store.putEvidence("m1", "M1-abcdef123456", "shot-1.png", Buffer.from("one"));
+    await store.putEvidence("m2", "M1-abcdef123456", "other.png", Buffer.from("x"));
+    expect(await store.listEvidence("m1", "M1-abcdef123456")).toEqual(["shot-1.png", "shot-2.png"]);
+    expect(await store.getEvidence("m1", "M1-abcdef123456", "shot-2.png")).toEqual(png);
+    expect(await store.getEvidence("m1", "M1-abcdef123456", "other.png")).toBeUndefined();
+    // Recorded again (a retried step): replaced, not doubled.
+    await store.putEvidence("m1", "M1-abcdef123456", "shot-1.png", Buffer.from("one again"));
+    expect((await store.getEvidence("m1", "M1-abcdef123456", "shot-1.png"))?.toString()).toBe("one again");
+    expect(await store.listEvidence("m1", "M1-abcdef123456")).toEqual(["shot-1.png", "shot-2.png"]);
+  });
+
   test("records a delivery once, even after it was processed, and hands back unprocessed ones in order", async () => {
     const { store } = await fresh();
     const delivery = { id: "d1", event: "issues", payload: { a: 1, nested: { list: [1, "two", null] } }, receivedAt: "t" };

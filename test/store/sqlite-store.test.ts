@@ -57,7 +57,7 @@ describe("SqliteMissionStore", () => {
     expect((error as Error).message).toContain("DATABASE_URL=");
     // The store stays readable by other tools (backups, inspection) while it is in use.
     const raw = new DatabaseSync(path, { readOnly: true });
-    expect(raw.prepare("PRAGMA user_version").get()).toEqual({ user_version: 6 });
+    expect(raw.prepare("PRAGMA user_version").get()).toEqual({ user_version: 7 });
     raw.close();
     await store.close();
     const again = new SqliteMissionStore(path);

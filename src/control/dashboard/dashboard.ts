@@ -32,15 +32,22 @@ export interface DashboardDeps {
   /** The sanitiser of text that leaves the app (the GitHub port's): every text of a mission passes it before it is shown. */
   redact?: (text: string) => Promise<string>;
   /**
-   * Where the user-testing validator keeps its screenshots (`<workspaces>/.evidence`): shown beside the
-   * verdicts they support. Undefined: none are shown.
+   * Where the user-testing validator writes its screenshots (`<workspaces>/.evidence`): read when the
+   * store has none for a verdict (taken before screenshots were kept in the store). The store's are
+   * shown first, whichever instance took them.
    */
   evidenceRoot?: string;
+  /**
+   * The missions whose next turn waits in the shared queue for a free instance (PostgreSQL): shown
+   * "Queued" in the Now banner and the list's Now column. Undefined: no queue, none wait.
+   */
+  queued?: () => Promise<ReadonlySet<string>>;
 }
 
 const MISSION_PATH = /^\/missions\/([A-Za-z0-9_-]{1,64})(\/events)?$/;
 /** A screenshot the user-testing validator saved: `<milestone>-<commit>/<file>`. */
 const EVIDENCE_PATH = /^\/missions\/([A-Za-z0-9_-]{1,64})\/evidence\/([A-Za-z0-9_.-]{1,80}-[0-9a-f]{7,40})\/([A-Za-z0-9_-]{1,80}\.(?:png|jpe?g))$/;
+const SCREENSHOT_NAME = /^[A-Za-z0-9_-]{1,80}\.(?:png|jpe?g)$/;
 /** The list's live part: how long to gather changes of any mission before one update. */
 const LIST_DELAY_MS = 1_000;
 const MAX_FORM_BYTES = 8 * 1024;
@@ -99,11 +106,11 @@ export class Dashboard {
       return this.#loginPage(response, 200);
     }
     if (path === "/missions/logout" && method === "POST") {
-      response.setHeader("set-cookie", this.#deps.auth.logout(request));
+      response.setHeader("set-cookie", await this.#deps.auth.logout(request));
       return this.#redirect(response, "/missions/login");
     }
     if (path === "/missions/auth/github" && method === "GET" && this.#deps.auth.githubEnabled) {
-      const { location, cookie } = this.#deps.auth.beginGitHub(safeReturnPath(url.searchParams.get("next")));
+      const { location, cookie } = await this.#deps.auth.beginGitHub(safeReturnPath(url.searchParams.get("next")));
       response.setHeader("set-cookie", cookie);
       return this.#redirect(response, location, 302);
     }
@@ -116,7 +123,7 @@ export class Dashboard {
       // and the browser would withhold the new SameSite=Strict cookie from it.
       return this.#html(response, 200, "Signed in", html`<p>Signed in. <a href="${next}">Continue</a>.</p>`, `location.replace(${JSON.stringify(next)});`);
     }
-    const session = this.#deps.auth.session(request);
+    const session = await this.#deps.auth.session(request);
     if (!session) return this.#loginPage(response, 401);
     if (method !== "GET") return this.#html(response, 405, "Not allowed", html`<h1>Method not allowed</h1>`);
     if (path === "/missions") return this.#list(response, session, url.searchParams);
@@ -169,13 +176,15 @@ export class Dashboard {
     // Missions waiting on people lead the first page wherever their age would have put them; later pages leave them out.
     const waiting = status ? [] : (await Promise.all(NEEDS_PEOPLE.map((needed) => this.#listed({ status: needed, ...scope, limit: PAGE_SIZE, offset: 0 })))).flat();
     const rows = page === 1 ? [...waiting, ...shown.filter((row) => !waiting.some((lead) => lead.id === row.id))] : shown.filter((row) => status !== undefined || !NEEDS_PEOPLE.includes(row.status));
+    const queued = await this.#queued();
     const withNow: ListRow[] = await Promise.all(
       rows.map(async (row): Promise<ListRow> => {
         if (attentionRank(row.status) === 2) return row;
         const mission = await this.#deps.store.getMission(row.id);
         if (!mission) return row;
         const shownMission = await this.#redact(mission);
-        return { ...row, now: describeNow(shownMission, [], `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}/issues/${mission.issue.number}`) };
+        const issueUrl = `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}/issues/${mission.issue.number}`;
+        return { ...row, now: describeNow(shownMission, [], issueUrl, { queued: queued.has(mission.id) }) };
       }),
     );
     withNow.sort((a, b) => attentionRank(a.status) - attentionRank(b.status) || b.updatedAt.localeCompare(a.updatedAt));
@@ -188,10 +197,19 @@ export class Dashboard {
 
   /** What a mission's page shows, every text of it redacted. */
   async #view(mission: Mission): Promise<MissionView> {
-    const [events, usage] = await Promise.all([this.#deps.store.events(mission.id), this.#deps.store.usage(mission.id)]);
+    const [events, usage, queued] = await Promise.all([this.#deps.store.events(mission.id), this.#deps.store.usage(mission.id), this.#queued()]);
     const shown = await this.#redact({ mission, events });
     const screenshots = await this.#screenshots(shown.mission);
-    return { ...shown, usage, repositoryUrl: `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}`, now: this.#now(), screenshots };
+    return { ...shown, usage, repositoryUrl: `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}`, now: this.#now(), screenshots, queued: queued.has(mission.id) };
+  }
+
+  /** The missions waiting for a free instance; none when the queue cannot be read (the page still shows). */
+  async #queued(): Promise<ReadonlySet<string>> {
+    if (!this.#deps.queued) return new Set();
+    return this.#deps.queued().catch((error: unknown) => {
+      this.#deps.log.warn({ err: error }, "could not read which missions are queued");
+      return new Set<string>();
+    });
   }
 
   #now(): Date {
@@ -204,16 +222,19 @@ export class Dashboard {
    */
   async #screenshots(mission: Mission): Promise<Record<string, string[]>> {
     const root = this.#deps.evidenceRoot;
-    if (!root) return {};
     const plan = mission.contracts.find((contract) => contract.version === mission.approvedVersion)?.plan;
     const found: Record<string, string[]> = {};
     for (const assertion of plan?.assertions ?? []) {
       const state = mission.assertions[assertion.id];
       if (!state?.evidence || !state.commitSha) continue;
       const folder = `${assertion.milestoneId}-${state.commitSha.slice(0, 12)}`;
-      const directory = join(root, mission.id, folder);
-      if (!EVIDENCE_PATH.test(`/missions/${mission.id}/evidence/${folder}/x.png`) || !existsSync(directory)) continue;
-      const files = (await readdir(directory).catch(() => [] as string[])).filter((name) => /^[A-Za-z0-9_-]{1,80}\.(?:png|jpe?g)$/.test(name)).sort();
+      if (!EVIDENCE_PATH.test(`/missions/${mission.id}/evidence/${folder}/x.png`)) continue;
+      // The store's (any instance took them); else this host's folder (screenshots taken before they were kept in the store).
+      let files = (await this.#deps.store.listEvidence(mission.id, folder)).filter((name) => SCREENSHOT_NAME.test(name));
+      if (files.length === 0 && root) {
+        const directory = join(root, mission.id, folder);
+        if (existsSync(directory)) files = (await readdir(directory).catch(() => [] as string[])).filter((name) => SCREENSHOT_NAME.test(name)).sort();
+      }
       // The screenshots its evidence names; a user-testing verdict that names none is shown beside all its session took.
       const cited = citedScreenshots(files, state.evidence);
       const shown = cited.length > 0 ? cited : validatorOf(assertion) === "user-testing" ? files : [];
@@ -222,10 +243,10 @@ export class Dashboard {
     return found;
   }
 
-  /** A screenshot, to a person who may read the mission's repository (checked by the caller). */
+  /** A screenshot, to a person who may read the mission's repository (checked by the caller): from the store, else this host's folder. */
   async #screenshot(response: ServerResponse, mission: Mission, folder: string, file: string): Promise<void> {
     const root = this.#deps.evidenceRoot;
-    const image = root ? await readScreenshot(join(root, mission.id, folder, file)) : undefined;
+    const image = (await this.#deps.store.getEvidence(mission.id, folder, file)) ?? (root ? await readScreenshot(join(root, mission.id, folder, file)) : undefined);
     if (!image) return this.#html(response, 404, "Not found", html`<h1>Not found</h1>`);
     response.writeHead(200, { ...securityHeaders(""), "content-type": file.endsWith(".png") ? "image/png" : "image/jpeg", "cache-control": "private, max-age=300" }).end(image);
   }
@@ -252,7 +273,7 @@ export class Dashboard {
         const mission = await this.#deps.store.getMission(missionId);
         if (!mission) return undefined;
         // No longer allowed to read the repository: the stream ends.
-        const still = this.#deps.auth.session(request);
+        const still = await this.#deps.auth.session(request);
         if (!still || !(await this.#deps.auth.canRead(still, target.repo.owner, target.repo.name))) return undefined;
         return renderMissionLive(await this.#view(mission));
       },
@@ -263,7 +284,8 @@ export class Dashboard {
   #open(request: IncomingMessage, response: ServerResponse, session: Session, live: { delayMs: number; wants: (missionId: string) => boolean; render: () => Promise<Html | undefined> }): void {
     // The client may have gone while its access was checked: then there is nothing to subscribe.
     if (request.destroyed || response.destroyed || response.writableEnded) return;
-    const mine = [...this.#streams].filter((stream) => this.#sessionOf.get(stream) === session).length;
+    const same = (other: Session | undefined) => other !== undefined && (other === session || (session.id !== undefined && other.id === session.id));
+    const mine = [...this.#streams].filter((stream) => same(this.#sessionOf.get(stream))).length;
     if (this.#streams.size >= MAX_STREAMS || mine >= MAX_STREAMS_PER_SESSION) {
       response.writeHead(429, { ...securityHeaders(""), "content-type": "text/plain; charset=utf-8", "retry-after": "30" });
       response.end("Too many live pages are open.");
@@ -286,7 +308,7 @@ export class Dashboard {
         .then(async () => {
           if (response.writableEnded) return;
           // Signed out or expired: the stream ends.
-          if (!this.#deps.auth.session(request)) return void response.end();
+          if (!(await this.#deps.auth.session(request))) return void response.end();
           const markup = await live.render();
           if (markup === undefined) return void response.end();
           if (!response.writableEnded) response.write(`event: update\ndata: ${JSON.stringify({ html: markup.toString() })}\n\n`);
@@ -296,7 +318,12 @@ export class Dashboard {
     const unsubscribe = this.#deps.feed.subscribe((changed) => {
       if (live.wants(changed) && !timer) timer = setTimeout(send, live.delayMs);
     });
-    const heartbeat = setInterval(() => (this.#deps.auth.session(request) ? response.write(": keep-alive\n\n") : response.end()), 25_000);
+    const heartbeat = setInterval(() => {
+      void this.#deps.auth
+        .session(request)
+        .then((still) => (still ? response.write(": keep-alive\n\n") : response.end()))
+        .catch(() => response.end());
+    }, 25_000);
     heartbeat.unref();
     const cleanup = () => {
       unsubscribe();
@@ -313,7 +340,7 @@ export class Dashboard {
 
   async #login(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const form = await readForm(request);
-    const cookie = form ? this.#deps.auth.login(form.get("token") ?? "") : undefined;
+    const cookie = form ? await this.#deps.auth.login(form.get("token") ?? "") : undefined;
     if (!cookie) return this.#loginPage(response, 401, "That token is not right.");
     response.setHeader("set-cookie", cookie);
     this.#redirect(response, safeReturnPath(form?.get("next")));

@@ -15,6 +15,8 @@ export interface NowState {
   featureId?: string;
   /** The milestone being validated now. */
   validatingMilestone?: string;
+  /** The next step waits in the shared queue for a free instance. */
+  queued?: boolean;
 }
 
 const WRITERS = "a maintainer (anyone with write access to the repository)";
@@ -28,7 +30,18 @@ export function attentionRank(status: MissionStatus): number {
   return status === "done" || status === "aborted" || status === "failed" ? 2 : 1;
 }
 
-export function describeNow(mission: Mission, events: MissionEvent[], issueUrl: string): NowState {
+/**
+ * `queued`: the mission's next turn waits in the shared queue for a free instance (PostgreSQL with
+ * several instances): a working mission says so, and what it will do once an instance takes it.
+ */
+export function describeNow(mission: Mission, events: MissionEvent[], issueUrl: string, options: { queued?: boolean } = {}): NowState {
+  const state = describeState(mission, events, issueUrl);
+  if (!options.queued || (mission.status !== "planning" && mission.status !== "running")) return state;
+  // Nothing runs while it waits: no feature is "in progress", no milestone "validating".
+  return { tone: "active", queued: true, headline: `Queued — waits for a free instance; next: ${state.headline}`, ...(state.since ? { since: state.since } : {}) };
+}
+
+function describeState(mission: Mission, events: MissionEvent[], issueUrl: string): NowState {
   const command = (text: string) => html`comment <code>${text}</code> on <a href="${issueUrl}" rel="noreferrer">the issue</a>`;
   const waitingSince = lastStatusChange(mission, events);
   switch (mission.status) {

@@ -16,6 +16,8 @@ export interface MissionView {
   /** GitHub's web address for the mission's repository. */
   repositoryUrl: string;
   now: Date;
+  /** The mission's next turn waits in the shared queue for a free instance. */
+  queued?: boolean;
   /** The user-testing screenshots each assertion's evidence cites, as dashboard addresses. */
   screenshots?: Record<string, string[]>;
   /**
@@ -29,7 +31,7 @@ const TIMELINE_LIMIT = 200;
 
 /** The live part of `/missions/<id>`: re-rendered on the server and swapped in when the mission changes. */
 export function renderMissionLive(view: MissionView): Html {
-  const now = describeNow(view.mission, view.events, `${view.repositoryUrl}/issues/${view.mission.issue.number}`);
+  const now = describeNow(view.mission, view.events, `${view.repositoryUrl}/issues/${view.mission.issue.number}`, { queued: view.queued === true });
   return html`${renderSummary(view, now)}
 ${view.report ?? renderMissionReport(view)}
 ${renderCharts(view)}
@@ -71,9 +73,9 @@ function spentOf(usage: UsageEntry[]): number {
 /** The Now / Needs-you banner: what runs and since when, or the exact action, and who may take it. */
 export function renderNow(state: NowState, now: Date): Html {
   const waiting = state.tone === "people" || state.tone === "operator";
-  const label = waiting ? (state.tone === "operator" ? "Needs the operator" : "Needs you") : state.tone === "finished" ? "Finished" : "Now";
+  const label = waiting ? (state.tone === "operator" ? "Needs the operator" : "Needs you") : state.tone === "finished" ? "Finished" : state.queued ? "Queued" : "Now";
   const since = state.since ? html` <span class="since">${sinceText(state, state.since, now)}</span>` : "";
-  return html`<div class="${`now now-${state.tone}`}" data-now="${state.tone}" role="${waiting ? "alert" : "status"}">
+  return html`<div class="${`now now-${state.tone}`}" data-now="${state.tone}"${state.queued ? html` data-queued` : ""} role="${waiting ? "alert" : "status"}">
 <div class="now-label">${label}</div>
 <div class="now-headline">${state.headline}${since}</div>
 ${state.action ? html`<div class="now-action" data-action>${state.action.what}</div><div class="now-who small">Who: ${state.action.who}</div>` : ""}

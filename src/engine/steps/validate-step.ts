@@ -1,4 +1,4 @@
-import { cp, lstat, rm } from "node:fs/promises";
+import { cp, lstat, readdir, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { AppStartError, AppUnderTest, checkBrowser } from "../../browser/index.ts";
 import {
@@ -29,6 +29,7 @@ import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
 import { remoteAccess } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
+import { readScreenshot } from "../../control/dashboard/screenshots.ts";
 import { ValidationChecks } from "./validation-checks.ts";
 
 const COMMAND_ORDER = ["install", "typecheck", "lint", "test"] as const;
@@ -274,8 +275,29 @@ async function userTest(
     const directory = places.app;
     await copyTree(places.built, directory);
     const confinement = context.runner instanceof SandboxedRunner ? await context.runner.confinement([directory]) : undefined;
+    // A browser and the app under test are heavy: at most MISSIONS_BROWSERS_AT_ONCE sessions run on this instance; more wait.
+    let releaseBrowser: (() => void) | undefined;
+    if (settings && context.browsers) {
+      if (!context.browsers.available) context.log.info({ waiting: context.browsers.waiting + 1 }, "user testing waits for a free browser (MISSIONS_BROWSERS_AT_ONCE)");
+      releaseBrowser = await context.browsers.take(context.signal);
+    }
+    try {
+      return await testWithBrowser(checkRunId, settings, directory, confinement);
+    } finally {
+      releaseBrowser?.();
+    }
+  }
+
+  async function testWithBrowser(
+    checkRunId: number,
+    settings: typeof mission.settings.app,
+    directory: string,
+    confinement: Awaited<ReturnType<SandboxedRunner["confinement"]>> | undefined,
+  ): Promise<UserTestingOutcome> {
     let app: AppUnderTest | undefined;
     let appProblem: string | undefined;
+    const folder = `${milestone.id}-${head.slice(0, 12)}`;
+    const evidenceDir = join(places.evidence, mission.id, folder);
     if (settings) {
       try {
         app = await AppUnderTest.start({
@@ -284,7 +306,7 @@ async function userTest(
           // The same confinement as every command: hidden secrets and socket directories, Unix sockets allowed.
           sandbox: confinement ? { hidden: confinement.hidden, readable: confinement.readable, denyWrite: confinement.denyWrite } : undefined,
           scratchRoot: context.runner.scratchRoot,
-          evidenceDir: join(places.evidence, mission.id, `${milestone.id}-${head.slice(0, 12)}`),
+          evidenceDir,
           toolPath: context.settings.toolPath,
           chromiumPath: context.settings.chromiumPath,
         });
@@ -315,6 +337,7 @@ async function userTest(
     } finally {
       await app?.stop();
     }
+    if (app) await keepScreenshots(context, mission.id, folder, evidenceDir);
     // The app's output goes to the repair once, not once per assertion.
     const failures = appProblem ? [`the app did not start for user testing: ${appProblem.slice(0, 4_000)}`] : [];
     const passed = failures.length === 0 && verdicts.every((verdict) => verdict.verdict === "pass");
@@ -326,6 +349,22 @@ async function userTest(
       summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions),
     });
     return { checkRunId, verdicts, failures };
+  }
+}
+
+/** The largest screenshot kept in the store. */
+const MAX_SCREENSHOT_BYTES = 16 * 1024 * 1024;
+
+/**
+ * The session's screenshots, into the store: any instance's dashboard serves them, whichever host took
+ * them (checkouts and their folders are one host's caches). A failure to keep them is logged: the verdicts stand.
+ */
+async function keepScreenshots(context: StepContext, missionId: string, folder: string, directory: string): Promise<void> {
+  const names = (await readdir(directory).catch(() => [] as string[])).filter((name) => /^[A-Za-z0-9_-]{1,80}\.(?:png|jpe?g)$/.test(name));
+  for (const name of names) {
+    const image = await readScreenshot(join(directory, name));
+    if (!image || image.length > MAX_SCREENSHOT_BYTES) continue;
+    await context.store.putEvidence(missionId, folder, name, image).catch((error: unknown) => context.log.warn({ err: error, screenshot: name }, "could not keep a screenshot in the store"));
   }
 }
 

@@ -1,0 +1,83 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
+import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { gate } from "./gate.ts";
+import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
+import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+
+const TOKEN = "dashboard-token-for-queued-missions";
+
+async function until<T>(what: string, look: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await look();
+    if (found !== undefined && found !== false) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+// One instance that runs one step at a time (MISSIONS_STEPS_AT_ONCE=1) on PostgreSQL, two missions:
+// while one's worker runs, the other's next turn waits in the queue, and says so where people look.
+describe.skipIf(POSTGRES_TESTS_OFF)("a mission waiting in the shared queue for a free instance", () => {
+  let cluster: TestPostgres;
+  let harness: Harness | undefined;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 120_000);
+  afterAll(() => cluster?.stop());
+  afterEach(async () => {
+    await harness?.close();
+  });
+
+  it("says 'queued' on its control comment and the dashboard while it waits, and no longer once it runs", async () => {
+    const url = await cluster.createDatabase();
+    harness = await startHarness({
+      files: FIXTURE_FILES,
+      env: { DATABASE_URL: url, MISSIONS_STEPS_AT_ONCE: "1", MISSIONS_DASHBOARD_TOKEN: TOKEN },
+      startOptions: { controlEditIntervalMs: 0 },
+    });
+    const responder = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    // The first two workers on F1 (one per mission) wait at a gate each: the instance's only step is busy meanwhile.
+    const gates = [gate(), gate()];
+    let f1Workers = 0;
+    harness.models.script(async (request: NormalizedRequest): Promise<Reply> => {
+      const first = request.messages[0];
+      if (first?.role === "user" && first.text.includes("# Feature F1:") && request.tools.some((tool) => tool.name === "submit_handoff") && request.messages.length === 1) {
+        const held = gates[f1Workers++];
+        if (held) {
+          held.reached();
+          await held.opened;
+        }
+      }
+      return responder(request);
+    });
+    const first = await harness.startMission("Add greetings");
+    const second = await harness.startMission("Add farewells");
+    const control = (issue: number) => harness!.github.comments(OWNER, REPO, issue).find((comment) => comment.body.includes("<!-- missions:control"))?.body ?? "";
+    // The second mission's worker takes the only step; the first's approval waits, then its worker takes the step in turn.
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue: second, user: MAINTAINER, body: "/mission approve" });
+    await gates[0]!.arrived;
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue: first, user: MAINTAINER, body: "/mission approve" });
+    gates[0]!.open();
+    await gates[1]!.arrived;
+    const queuedIssue = await until("a control comment saying queued", () => [first, second].find((issue) => control(issue).includes("queued")));
+    expect(control(queuedIssue)).toContain("| **Status** | 🛠️ Running · ⏳ queued — waits for a free instance |");
+    const missions = await harness.app.store.listMissions();
+    const waiting = missions.find((mission) => mission.issue.number === queuedIssue)!;
+    const page = await (await fetch(`${harness.app.url}/missions/${waiting.id}`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    expect(page).toMatch(/data-queued[^>]*>\s*<div class="now-label">Queued<\/div>/);
+    const list = await (await fetch(`${harness.app.url}/missions`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    expect(list).toMatch(new RegExp(`<tr data-mission="${waiting.id}"[\\s\\S]*?data-queued>Queued — waits for a free instance`));
+    // The other one runs: never "queued".
+    const runningIssue = queuedIssue === first ? second : first;
+    expect(control(runningIssue)).not.toContain("queued");
+    gates[0]!.open();
+    gates[1]!.open();
+    await harness.settle();
+    for (const issue of [first, second]) {
+      expect(control(issue)).toMatch(/✅ Done/);
+      expect(control(issue)).not.toContain("queued");
+    }
+  }, 300_000);
+});

@@ -1,0 +1,67 @@
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StepQueue } from "../../src/engine/step-queue.ts";
+import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+
+async function until<T>(what: string, look: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await look();
+    if (found !== undefined && found !== false) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe.skipIf(POSTGRES_TESTS_OFF)("missions waiting in the shared queue for a free instance", () => {
+  let cluster: TestPostgres;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 120_000);
+  afterAll(() => cluster?.stop());
+
+  it("are the queued ones: with one step at once, the second mission waits while the first runs, and is told when it starts", async () => {
+    const url = await cluster.createDatabase();
+    const queue = await StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 1, heartbeatSeconds: 10, checkSeconds: 5 });
+    try {
+      const started: string[] = [];
+      const release = new Map<string, () => void>();
+      const engine = {
+        turn: (missionId: string) =>
+          new Promise<"wait">((resolve) => {
+            started.push(missionId);
+            release.set(missionId, () => resolve("wait"));
+          }),
+      };
+      const changes: Array<[string, boolean]> = [];
+      queue.watchQueued((missionId, queued) => changes.push([missionId, queued]), 100);
+      await queue.work(engine, async () => {});
+      await queue.kick("mission-a");
+      await until("mission A to start", () => started.includes("mission-a"));
+      await queue.kick("mission-b");
+      // B waits for this instance's only slot: queued, and said so once.
+      expect(await until("B to be queued", async () => ((await queue.queuedMissions()).includes("mission-b") ? await queue.queuedMissions() : undefined))).toEqual(["mission-b"]);
+      await until("the watch to say B is queued", () => changes.some(([id, queued]) => id === "mission-b" && queued));
+      expect(started).toEqual(["mission-a"]);
+      expect(changes).toEqual([["mission-b", true]]);
+      // A running mission is never "queued", even with its next turn waiting behind it.
+      await queue.kick("mission-a");
+      expect(await queue.queuedMissions()).not.toContain("mission-a");
+      release.get("mission-a")!();
+      await until("B to start", () => started.includes("mission-b"));
+      await until("the watch to say B no longer waits", () => changes.some(([id, queued]) => id === "mission-b" && !queued));
+      // A's second turn (kicked while it ran) now waits behind B, in B's place.
+      expect(await queue.queuedMissions()).toEqual(["mission-a"]);
+      await until("the watch to say A is queued", () => changes.some(([id, queued]) => id === "mission-a" && queued));
+      release.get("mission-b")!();
+      await until("A's second turn", () => started.filter((id) => id === "mission-a").length === 2);
+      release.get("mission-a")!();
+      await until("the queue to empty", () => queue.empty());
+      expect(await queue.queuedMissions()).toEqual([]);
+      await until("the watch to say A no longer waits", () => changes.some(([id, queued]) => id === "mission-a" && !queued));
+      expect(changes.toSorted()).toEqual([["mission-a", false], ["mission-a", true], ["mission-b", false], ["mission-b", true]]);
+    } finally {
+      await queue.stop();
+    }
+  }, 120_000);
+});
