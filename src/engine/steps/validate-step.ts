@@ -22,11 +22,12 @@ import {
 } from "../../mission/index.ts";
 import { missionContext, reviewFeature, scrutinize, testAsUser, type Finding } from "../../roles/index.ts";
 import type { Annotation } from "../../github/index.ts";
-import { BudgetExceededError, warmFirst } from "../../models/index.ts";
+import { BudgetExceededError, warmFirst, type LanguageModel } from "../../models/index.ts";
 import { detectCommands, SandboxedRunner, type CommandResult } from "../../workspace/index.ts";
 import { limitsFor } from "../limits-for.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
+import { stopWhenPeopleAsk, stoppedForPeople, StoppedForPeopleError, stoppingIntent } from "../people-interrupt.ts";
 import { remoteAccess } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
 import { ValidationChecks } from "./validation-checks.ts";
@@ -69,8 +70,10 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     await checks.closeLeft();
     return validated;
   } catch (error) {
-    // Whatever stopped the validation, no check run it opened stays "in progress".
-    await checks.stopAll(error);
+    // Whatever stopped the validation, no check run it opened stays "in progress". Stopped for people
+    // (a pause, an abort): they stay saved as open until the engine has applied what people asked,
+    // and are then cancelled saying what became of the mission and what makes it go on.
+    if (!stoppedForPeople(error)) await checks.stopAll(error);
     throw error;
   } finally {
     await rm(snapshots, { recursive: true, force: true }).catch(() => {});
@@ -122,6 +125,11 @@ export async function validateStep(context: StepContext, mission: Mission, miles
         },
       );
     const stopBeforeNextCall = stop.signal;
+    // A person's pause or abort stops them the same way, at their next model call.
+    const people = stopWhenPeopleAsk(context.store, mission.id, stop);
+    // Asked before any validator starts: the commands may have run a while.
+    const waiting = stoppingIntent(await context.store.pendingIntents(mission.id));
+    if (waiting) throw new StoppedForPeopleError(waiting);
     // What an interrupted run of this step finished on this same head: reused, not paid for again.
     const earlier = keptFor(mission, milestoneId, head);
     const keptScrutiny = covering(earlier?.scrutiny, scrutinyAssertions);
@@ -138,7 +146,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
             ? Promise.resolve(keptScrutiny)
             : checks.track("scrutiny", { checkRunId }, () =>
                 scrutinize({
-                  model: modelFor(context, mission, "scrutiny", undefined, { stopBeforeNextCall }),
+                  model: people(modelFor(context, mission, "scrutiny", undefined, { stopBeforeNextCall })),
                   missionId: mission.id,
                   milestone,
                   assertions: scrutinyAssertions,
@@ -155,7 +163,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           ? Promise.resolve(undefined)
           : keptUserTesting
             ? Promise.resolve(keptUserTesting)
-            : userTest(context, checks, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, stopBeforeNextCall, shared),
+            : userTest(context, checks, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, { stopBeforeNextCall, people }, shared),
       ),
       // Every validator has ended before the step goes on or fails: none goes on running (and paying) in
       // the background, and the snapshot they read is removed only when nobody reads it any more.
@@ -165,7 +173,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
             checks.track("reviewer", { feature: feature.id }, async () => {
               const sha = mission.features[feature.id]!.commitSha!;
               return reviewFeature({
-                model: warm(modelFor(context, mission, "reviewer", feature.id, { stopBeforeNextCall })),
+                model: warm(people(modelFor(context, mission, "reviewer", feature.id, { stopBeforeNextCall }))),
                 missionId: mission.id,
                 // A `Finish:` follow-up's own description quotes the previous worker: the planned one instead.
                 feature: plannedFeature(mission, feature),
@@ -259,7 +267,7 @@ async function userTest(
   places: { review: string; built: string; app: string; evidence: string },
   head: string,
   rerun: boolean,
-  stopBeforeNextCall: AbortSignal,
+  stopping: { stopBeforeNextCall: AbortSignal; people: (model: LanguageModel) => LanguageModel },
   shared?: string,
 ): Promise<UserTestingOutcome> {
   const name = userTestingCheckName(milestone);
@@ -301,7 +309,7 @@ async function userTest(
         ? // Nothing to use: every assertion fails for the same, stated reason, and no model is paid to find that out.
           assertions.map((assertion) => ({ assertionId: assertion.id, verdict: "fail" as const, evidence: `Not tested: ${appProblem!.split("\n")[0]}` }))
         : await testAsUser({
-            model: modelFor(context, mission, "user-testing", undefined, { stopBeforeNextCall }),
+            model: stopping.people(modelFor(context, mission, "user-testing", undefined, { stopBeforeNextCall: stopping.stopBeforeNextCall })),
             missionId: mission.id,
             milestone,
             assertions,
