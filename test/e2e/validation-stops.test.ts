@@ -133,7 +133,7 @@ describe("a mission stopped during validation", () => {
     for (const check of checks) {
       expect([check.name, check.status, check.conclusion]).toEqual([check.name, "completed", "cancelled"]);
       // GitHub would notify the person a check run names: the port defuses the mention (a word joiner after the @).
-      expect(check.output.summary.replaceAll("\u2060", "")).toContain(`Validation stopped before it finished: @${MAINTAINER} commented \`/mission pause\`.`);
+      expect((check.output.summary ?? "").replaceAll("\u2060", "")).toContain(`Validation stopped before it finished: @${MAINTAINER} commented \`/mission pause\`.`);
       expect(check.output.summary).toContain("`/mission resume`");
       expect(check.actions).toEqual([expect.objectContaining({ label: "Resume", identifier: "resume" })]);
       expect(check.details_url).toBe(`https://missions.example.test/missions/${paused!.id}`);
