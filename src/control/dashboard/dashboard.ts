@@ -4,7 +4,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { validatorOf, type Mission } from "../../mission/index.ts";
+import { citedScreenshots, evidenceFolder, SCREENSHOT_NAME, screenshotsOfVerdict, validatorOf, type Mission } from "../../mission/index.ts";
 import type { MissionStore } from "../../store/index.ts";
 import type { DashboardAuth, Session } from "./dashboard-auth.ts";
 import { html, renderPage, type Html } from "./html.ts";
@@ -13,7 +13,7 @@ import { attentionRank, describeNow, NEEDS_PEOPLE } from "./now.ts";
 import { renderMissionList, renderMissionRows, type ListRow } from "./render-mission-list.ts";
 import { renderMissionLive, renderMissionPage, type MissionView } from "./render-mission-page.ts";
 import { EVIDENCE_PATH, safeReturnPath } from "./return-path.ts";
-import { citedScreenshots, readScreenshot } from "./screenshots.ts";
+import { readScreenshot } from "./screenshots.ts";
 import { createViewRedactor } from "./redact-view.ts";
 
 export interface DashboardDeps {
@@ -208,13 +208,12 @@ export class Dashboard {
     for (const assertion of plan?.assertions ?? []) {
       const state = mission.assertions[assertion.id];
       if (!state?.evidence || !state.commitSha) continue;
-      const folder = `${assertion.milestoneId}-${state.commitSha.slice(0, 12)}`;
+      const folder = evidenceFolder(assertion.milestoneId, state.commitSha);
       const directory = join(root, mission.id, folder);
       if (!EVIDENCE_PATH.test(`/missions/${mission.id}/evidence/${folder}/x.png`) || !existsSync(directory)) continue;
-      const files = (await readdir(directory).catch(() => [] as string[])).filter((name) => /^[A-Za-z0-9_-]{1,80}\.(?:png|jpe?g)$/.test(name)).sort();
+      const files = (await readdir(directory).catch(() => [] as string[])).filter((name) => SCREENSHOT_NAME.test(name)).sort();
       // The screenshots its evidence names; a user-testing verdict that names none is shown beside all its session took.
-      const cited = citedScreenshots(files, state.evidence);
-      const shown = cited.length > 0 ? cited : validatorOf(assertion) === "user-testing" ? files : [];
+      const shown = validatorOf(assertion) === "user-testing" ? screenshotsOfVerdict(files, state.evidence) : citedScreenshots(files, state.evidence);
       if (shown.length > 0) found[assertion.id] = shown.map((name) => `/missions/${encodeURIComponent(mission.id)}/evidence/${folder}/${name}`);
     }
     return found;

@@ -1,4 +1,4 @@
-import { cp, lstat, rm } from "node:fs/promises";
+import { cp, lstat, readdir, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { AppStartError, AppUnderTest, checkBrowser } from "../../browser/index.ts";
 import {
@@ -15,7 +15,11 @@ import {
   renderUserTestingSummary,
   scrutinyFailures,
   validatorOf,
+  evidenceFolder,
+  SCREENSHOT_NAME,
+  screenshotsOfVerdict,
   type Assertion,
+  type DashboardScreenshots,
   type Milestone,
   type Mission,
   type Verdict,
@@ -28,6 +32,7 @@ import { limitsFor } from "../limits-for.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
 import { stopWhenPeopleAsk, stoppedForPeople, StoppedForPeopleError, stoppingIntent } from "../people-interrupt.ts";
+import { dashboardUrl } from "./dashboard-url.ts";
 import { remoteAccess } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
 import { ValidationChecks } from "./validation-checks.ts";
@@ -282,6 +287,7 @@ async function userTest(
     const directory = places.app;
     await copyTree(places.built, directory);
     const confinement = context.runner instanceof SandboxedRunner ? await context.runner.confinement([directory]) : undefined;
+    const evidenceDir = join(places.evidence, mission.id, evidenceFolder(milestone.id, head));
     let app: AppUnderTest | undefined;
     let appProblem: string | undefined;
     if (settings) {
@@ -292,7 +298,7 @@ async function userTest(
           // The same confinement as every command: hidden secrets and socket directories, Unix sockets allowed.
           sandbox: confinement ? { hidden: confinement.hidden, readable: confinement.readable, denyWrite: confinement.denyWrite } : undefined,
           scratchRoot: context.runner.scratchRoot,
-          evidenceDir: join(places.evidence, mission.id, `${milestone.id}-${head.slice(0, 12)}`),
+          evidenceDir,
           toolPath: context.settings.toolPath,
           chromiumPath: context.settings.chromiumPath,
         });
@@ -331,10 +337,25 @@ async function userTest(
       headSha: head,
       conclusion: passed ? "success" : "failure",
       title: `${title} — ${passed ? "passed" : "failed"}`,
-      summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions),
+      summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions, await screenshotsOnDashboard(context, mission, evidenceFolder(milestone.id, head), evidenceDir, verdicts)),
     });
     return { checkRunId, verdicts, failures };
   }
+}
+
+/**
+ * Where the check run's reader sees the session's screenshots: the dashboard's addresses of those each
+ * verdict cites (else all the session took), when the operator gave the dashboard an address.
+ */
+async function screenshotsOnDashboard(context: StepContext, mission: Mission, folder: string, directory: string, verdicts: Verdict[]): Promise<DashboardScreenshots | undefined> {
+  const pageUrl = dashboardUrl(context, mission);
+  if (!pageUrl) return undefined;
+  const files = (await readdir(directory).catch(() => [] as string[])).filter((name) => SCREENSHOT_NAME.test(name)).sort();
+  if (files.length === 0) return undefined;
+  const byAssertion = Object.fromEntries(
+    verdicts.map((verdict) => [verdict.assertionId, screenshotsOfVerdict(files, verdict.evidence).map((name) => ({ name, url: `${pageUrl}/evidence/${folder}/${name}` }))]),
+  );
+  return { pageUrl, byAssertion };
 }
 
 /** A copy of a tree: links as links (relative ones still point inside the copy), sockets and pipes left out. */
