@@ -11,6 +11,7 @@ import { postCommentOnce } from "./steps/post-comment-once.ts";
 import { repoRef } from "./steps/remote-access.ts";
 import { reportStoppedValidation } from "./steps/validation-checks.ts";
 import { closeOpenChecks, withSavedOpenChecks } from "./steps/open-checks.ts";
+import { describeStoppingIntent, stoppedForPeople, stoppingIntent } from "./people-interrupt.ts";
 
 interface Drive {
   promise: Promise<void>;
@@ -117,8 +118,10 @@ export class Engine {
         mission = applyIntent(mission, intent, now, { maxBudgetUsd: this.#deps.settings.maxBudgetUsd });
         await this.#deps.store.appendEvent({ missionId, kind: "intent-apply", at: now, data: { verb: intent.verb, author: intent.author } });
       }
-      // Leaving `running` with check runs a crashed validation left open: they are cancelled, with how the mission goes on.
-      mission = await closeOpenChecks(context, { ...mission, updatedAt: now });
+      // Leaving `running` with check runs still open — a validation these intents stopped, or one a crash
+      // cut: they are cancelled, saying why and how the mission goes on.
+      const stopping = stoppingIntent(intents);
+      mission = await closeOpenChecks(context, { ...mission, updatedAt: now }, stopping ? describeStoppingIntent(stopping) : undefined);
       await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), statusChange(before, mission, now));
       log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
       await this.#syncControl(context, mission, intents.some((intent) => intent.verb === "status"));
@@ -161,6 +164,13 @@ export class Engine {
       return { ...next, stepFailures: 0, updatedAt: context.now().toISOString() };
     } catch (error) {
       if (this.#stopping) return undefined;
+      const people = stoppedForPeople(error);
+      if (people) {
+        // Not a failure: people asked the mission to stop. What ended is kept; the next turn applies
+        // their intents, and the check runs left open are cancelled saying what became of the mission.
+        context.log.info({ step: step.kind, verb: people.intent.verb }, "step stopped for people's command");
+        return saved(error instanceof StepProgressError ? error.mission : mission);
+      }
       const next = await saved(await this.#failed(context, mission, step, error));
       // A validation that stopped cancelled its check runs: they say now how the mission goes on.
       await reportStoppedValidation(context, error, next);

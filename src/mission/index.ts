@@ -30,7 +30,8 @@ export { commandRefusal, configProblemsReply, helpReply, labelRefusal, noMission
 export { completeMission } from "./complete-mission.ts";
 export { blockOnWorker } from "./block-on-worker.ts";
 export { recordPlan, type PlanningOutcome } from "./record-plan.ts";
-export { renderCheckSummary, renderUserTestingSummary, scrutinyFailures, stoppedCheckSummary, type CommandRun, type ReviewFinding } from "./render-check-summary.ts";
+export { renderCheckSummary, renderUserTestingSummary, scrutinyFailures, stoppedCheckSummary, type CommandRun, type DashboardScreenshots, type ReviewFinding } from "./render-check-summary.ts";
 export { parseCoverage, type Coverage } from "./parse-coverage.ts";
 export { buildMissionReport, countDiff, isTestPath, type DiffStats, type LedgerRow, type MissionReport, type ReportEvent } from "./mission-report.ts";
 export { afterStoppedValidation, finishedCheckActions, parseRequestedAction, RESUME_ACTION, revalidateAction, type RequestedAction } from "./check-run-actions.ts";
+export { citedScreenshots, evidenceFolder, SCREENSHOT_NAME, screenshotsOfVerdict } from "./evidence-screenshots.ts";

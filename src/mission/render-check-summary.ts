@@ -66,12 +66,23 @@ export function renderCheckSummary(
   return lines.join("\n");
 }
 
-/** The user-testing check run's summary: how the app started (or why not) and a verdict per assertion with what the tester did. */
+/** The screenshots of a user-testing session on the dashboard: the mission's page, and each assertion's screenshots there. */
+export interface DashboardScreenshots {
+  /** The mission's page; `#assertion-<id>` is an assertion's row, its screenshots beside its verdict. */
+  pageUrl: string;
+  byAssertion: Record<string, Array<{ name: string; url: string }>>;
+}
+
+/**
+ * The user-testing check run's summary: how the app started (or why not), a verdict per assertion with
+ * what the tester did, and — when the dashboard has an address — where to see the screenshots.
+ */
 export function renderUserTestingSummary(
   settings: Mission["settings"]["app"],
   appProblem: string | undefined,
   verdicts: Verdict[],
   assertions: Array<{ id: string; statement: string }>,
+  screenshots?: DashboardScreenshots,
 ): string {
   const lines = ["### The app", ""];
   if (!settings) lines.push("No `app:` in `.github/missions.yml`: the product was tested through the shell.");
@@ -80,6 +91,15 @@ export function renderUserTestingSummary(
   for (const assertion of assertions) {
     const verdict = verdicts.find((candidate) => candidate.assertionId === assertion.id);
     lines.push(`| \`${assertion.id}\` ${escapeCell(assertion.statement)} | ${verdict?.verdict === "pass" ? "✅ pass" : "❌ fail"} | ${escapeCell(verdict?.evidence ?? "")} |`);
+  }
+  const shot = (link: { name: string; url: string }) => `[${link.name}](${link.url})`;
+  const shown = assertions.filter((assertion) => (screenshots?.byAssertion[assertion.id] ?? []).length > 0);
+  if (screenshots && shown.length > 0) {
+    // GitHub cannot show them here (the dashboard asks who is looking): linked, on the mission's page.
+    lines.push("", "### Screenshots", "", `On [the mission's page](${screenshots.pageUrl}) of the dashboard, beside their verdicts (sign-in required):`, "");
+    for (const assertion of shown) {
+      lines.push(`- [\`${assertion.id}\`](${screenshots.pageUrl}#assertion-${assertion.id}): ${screenshots.byAssertion[assertion.id]!.map(shot).join(", ")}`);
+    }
   }
   if (appProblem) lines.push("", "### Why the app did not start", "", "```", appProblem.slice(-12_000).replace(/```/g, "ʼʼʼ"), "```");
   return lines.join("\n");

@@ -52,6 +52,14 @@ describe("who sees the dashboard", () => {
     const wrong = await fetch(`${harness.app.url}/missions/login`, { method: "POST", body: new URLSearchParams({ token: "nope" }), redirect: "manual" });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.getSetCookie()).toEqual([]);
+    // A wrong token keeps the page asked for, checked again: the next try returns there, never elsewhere.
+    const form = (next: string, token: string) => fetch(`${harness.app.url}/missions/login`, { method: "POST", body: new URLSearchParams({ token, next }), redirect: "manual" });
+    const retry = await (await form(`/missions/${visibleId}`, "nope")).text();
+    const kept = /<input type="hidden" name="next" value="([^"]*)">/.exec(retry)?.[1];
+    expect(kept).toBe(`/missions/${visibleId}`);
+    const back = await form(kept!, TOKEN);
+    expect([back.status, back.headers.get("location")]).toEqual([303, `/missions/${visibleId}`]);
+    expect(/<input type="hidden" name="next" value="([^"]*)">/.exec(await (await form("https://evil.example/missions", "nope")).text())?.[1]).toBe("/missions");
     const login = await fetch(`${harness.app.url}/missions/login`, { method: "POST", body: new URLSearchParams({ token: TOKEN }), redirect: "manual" });
     expect(login.status).toBe(303);
     expect(login.headers.get("location")).toBe("/missions");
@@ -150,9 +158,11 @@ describe("who sees the dashboard", () => {
     expect((await get(callback.pathname + callback.search, { cookie: cookieOf(start) })).status).toBe(401);
 
     harness.github.authorizeAs(undefined);
-    const declined = await signInWithGitHub();
+    const declined = await signInWithGitHub(`/missions/${visibleId}`);
     expect(declined.response.status).toBe(401);
     expect(declined.cookie).toBeUndefined();
+    // The sign-in page after a refusal still returns to the page asked for, on the next try.
+    expect(await declined.response.text()).toContain(`<div class="login" data-next="/missions/${visibleId}">`);
   });
 
   it("escapes tool names the model made up", async () => {

@@ -57,10 +57,17 @@ describe("the dashboard in a real browser", () => {
       expect(await page.content()).not.toContain(mission.id);
     }
 
-    // Sign in with the operator token: back on the page asked for; the list shows the mission.
+    // A wrong token first: refused, and the form still knows the page asked for.
+    await page.getByLabel("Operator token").fill("not-the-token");
+    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.waitForURL(`${harness.app.url}/missions/login`);
+    expect(await page.getByRole("alert").innerText()).toBe("That token is not right.");
+    expect(await page.content()).not.toContain("greetings");
+    // Then the operator token: back on the page asked for (not the list); the list shows the mission.
     await page.getByLabel("Operator token").fill(TOKEN);
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.waitForURL(`${harness.app.url}/missions/${mission.id}`);
+    expect(await page.locator("h1").first().innerText()).toContain("#1 Add greetings");
     await page.goto(`${harness.app.url}/missions`);
     const row = page.locator(`tr[data-mission="${mission.id}"]`);
     await expect.poll(() => row.innerText(), { timeout: 30_000 }).toContain(`${OWNER}/${REPO}`);

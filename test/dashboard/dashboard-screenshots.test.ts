@@ -5,9 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { missionResponder } from "../e2e/mission-script.ts";
 import { appConfig, BUGGY, FIXED, FORM_PLAN, qa } from "../e2e/user-testing-script.ts";
-import { startHarness, type Harness } from "../e2e/harness.ts";
+import { OWNER, REPO, startHarness, type Harness } from "../e2e/harness.ts";
 
 const TOKEN = "operator-token-0123456789abcdef";
+/** Where the operator says people reach the dashboard: the check runs' links start with it. */
+const PUBLIC_URL = "http://dashboard.example.test";
 const ARTIFACTS = join(import.meta.dirname, "..", "..", "test-artifacts");
 
 /** A QA session as `qa` drives it, whose verdict names the screenshot it took, as a model reading the tool's answer does. */
@@ -23,7 +25,7 @@ describe("user-testing screenshots on the dashboard", () => {
   let harness: Harness;
   let browser: Browser;
   beforeAll(async () => {
-    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() }, env: { MISSIONS_DASHBOARD_TOKEN: TOKEN } });
+    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() }, env: { MISSIONS_DASHBOARD_TOKEN: TOKEN, MISSIONS_PUBLIC_URL: PUBLIC_URL } });
     browser = await chromium.launch({
       executablePath: "/usr/bin/chromium",
       headless: true,
@@ -78,5 +80,28 @@ describe("user-testing screenshots on the dashboard", () => {
       expect((await fetch(`${harness.app.url}${bad}`, { headers: { authorization: `Bearer ${TOKEN}` } })).status, bad).toBe(404);
     }
     await context.close();
+
+    // The pull request's user-testing check run links the screenshot and the verdict it sits beside, on the dashboard.
+    const passed = harness.github.checkRuns(OWNER, REPO).find((check) => check.name === "Mission user testing · Greeting form" && check.conclusion === "success")!;
+    const summary = passed.output.summary ?? "";
+    const missionPage = `${PUBLIC_URL}/missions/${mission!.id}`;
+    expect(summary).toContain(`### Screenshots\n\nOn [the mission's page](${missionPage}) of the dashboard, beside their verdicts (sign-in required):`);
+    expect(summary).toContain(`- [\`VAL-FORM-002\`](${missionPage}#assertion-VAL-FORM-002): [screenshot-01.png](${PUBLIC_URL}${src})`);
+    // A person following either link from GitHub signs in and lands where it points.
+    const reader = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const tab = await reader.newPage();
+    const shotPage = await tab.goto(`${harness.app.url}${src}`);
+    expect(shotPage!.status()).toBe(401);
+    await tab.getByLabel("Operator token").fill(TOKEN);
+    await tab.getByRole("button", { name: "Sign in" }).click();
+    await tab.waitForURL(`${harness.app.url}${src}`);
+    expect(await tab.evaluate("document.images[0]?.naturalWidth")).toBeGreaterThan(0);
+    await reader.clearCookies();
+    await tab.goto(`${harness.app.url}/missions/${mission!.id}#assertion-VAL-FORM-002`);
+    await tab.getByLabel("Operator token").fill(TOKEN);
+    await tab.getByRole("button", { name: "Sign in" }).click();
+    await tab.waitForURL(`${harness.app.url}/missions/${mission!.id}#assertion-VAL-FORM-002`);
+    expect(await tab.locator("#assertion-VAL-FORM-002 [data-verdict]").innerText()).toBe("pass");
+    await reader.close();
   }, 480_000);
 });

@@ -73,7 +73,7 @@ describe("the dashboard for a supervisor, in a real browser", () => {
     expect(callout).toMatch(/waiting (a moment|\d+ s|\d+ min) \(since \d\d:\d\d UTC\)/);
     expect(callout).toContain("Contract v1 waits for approval");
     expect(callout).toContain("/mission approve");
-    expect(callout).toMatch(/write access/);
+    expect(callout).toContain("Who can act: a maintainer with write access to the repository");
     const contract = b.contracts.at(-1)!;
     expect(contract.commentId).toBeDefined();
     expect(await now.locator("[data-contract-link]").getAttribute("href")).toMatch(new RegExp(`/${OWNER}/${REPO}/issues/${second}#issuecomment-${contract.commentId}$`));
@@ -92,6 +92,9 @@ describe("the dashboard for a supervisor, in a real browser", () => {
     // Updated later, but not waiting on anyone: after the mission that is.
     expect(await rowOrder(page)).toEqual([b.id, a.id]);
     expect(await rowB.locator(".now-cell").innerText()).toContain("Needs you");
+    // Who can act, and how, read from the list.
+    expect(await rowB.locator("[data-who]").innerText()).toBe("a maintainer with write access: /mission approve after reading contract v1");
+    expect(await rowA.locator("[data-who]").count()).toBe(0);
     // Distinct pills: waiting for approval is not the colour of running.
     const colour = (selector: string) => page.evaluate(`getComputedStyle(document.querySelector(${JSON.stringify(selector)})).backgroundColor`);
     expect(await colour("tr .status-awaiting-approval")).not.toBe(await colour("tr .status-running"));

@@ -65,8 +65,10 @@ describe("Now and Needs you", () => {
     const action = state.action!.what.toString();
     expect(action).toContain(`href="${ISSUE}#issuecomment-2"`);
     expect(action).toContain("<code>/mission approve</code>");
-    expect(state.action!.who).toContain("write access");
+    expect(state.action!.who).toBe("a maintainer with write access to the repository");
     expect(state.since).toBe("2026-01-01T10:00:00.000Z");
+    const banner = renderMissionLive(view({ mission: awaitingApproval() })).toString().replace(/<[^>]+>/g, "");
+    expect(banner).toContain("Who can act: a maintainer with write access to the repository");
   });
 
   it("for a running worker: its feature, and since when its step runs (its first start, across retries)", () => {
@@ -132,6 +134,20 @@ describe("Now and Needs you", () => {
     expect(text).not.toMatch(/validator start|validation stop|status change|choose-branch/);
   });
 
+  it("dates the timeline's days when a mission's events span more than one UTC day, and only then", () => {
+    const event = (at: string, kind: string): MissionEvent => ({ missionId: "m1", kind: "step-end", at, data: { kind, ms: 1000 } });
+    const twoDays = [event("2026-12-02T23:58:00.000Z", "choose-branch"), event("2026-12-03T00:02:00.000Z", "post-control"), event("2026-12-03T14:02:10.000Z", "curate-bulletin")];
+    const markup = renderMissionLive(view({ events: twoDays, now: new Date("2026-12-03T15:00:00.000Z") })).toString();
+    const timeline = /<ol class="timeline">(.*?)<\/ol>/s.exec(markup)![1]!;
+    const lines = [...timeline.matchAll(/<li[^>]*>(.*?)<\/li>/gs)].map((match) => match[1]!.replace(/<[^>]+>/g, "").trim());
+    // Newest first: each day's heading above its events, with the date in the page's one time zone.
+    expect(lines.map((line) => line.split(/(?<=\d\d:\d\d:\d\d)/)[0])).toEqual(["Thursday 3 December 2026 (UTC)", "14:02:10", "00:02:00", "Wednesday 2 December 2026 (UTC)", "23:58:00"]);
+    expect(timeline).toContain('<li class="day" data-day="2026-12-03">');
+    // One day: times alone, as before.
+    const oneDay = renderMissionLive(view({ events: twoDays.slice(1) })).toString();
+    expect(oneDay).not.toContain('class="day"');
+  });
+
   it("shows a small spend with the digits that tell it apart, not $0.00", () => {
     const markup = renderMissionLive(view({ usage: [usage("2026-01-01T11:00:00.000Z", 0.0042)] })).toString();
     expect(markup).toMatch(/data-card="spent"><div class="label">Spent<\/div><div class="value">\$0\.0042/);
@@ -167,7 +183,21 @@ describe("Now and Needs you", () => {
     const row: MissionSummary = { id: "m1", owner: "acme", repo: "app", issue: 7, title: HOSTILE, status: "awaiting-approval", featuresDone: 0, featuresTotal: 2, spentUsd: 0.1, createdAt: "2026-01-01T10:00:00.000Z", updatedAt: "2026-01-01T10:00:00.000Z" };
     const markup = renderMissionRows([{ ...row, now: describeNow(awaitingApproval(), [], ISSUE) }], {}, { page: 1, hasNext: false }, NOW).toString();
     expect(markup).toContain("<strong>Needs you:</strong> Contract v1 waits for approval");
+    // Who can act, the command, and the contract to read first: all in the row.
+    expect(markup).toContain(`<span class="small now-who" data-who>a maintainer with write access: <code>/mission approve</code> after reading <a href="${ISSUE}#issuecomment-2" rel="noreferrer" data-contract-link>contract v1</a></span>`);
     expect(markup).toContain("waiting 2 h");
+    // Paused for the budget: the command, and the operator's setting that caps it.
+    const budget = runningMission({ status: "paused", pauseCause: "budget", settings: { commands: {}, models: {}, maxRemediationRounds: 3, budgetUsd: 5 } });
+    const paused = renderMissionRows([{ ...row, status: "paused", now: describeNow(budget, [], ISSUE) }], {}, { page: 1, hasNext: false }, NOW).toString().replace(/<[^>]+>/g, "");
+    expect(paused).toContain("a maintainer with write access: /mission budget &lt;usd&gt; (the operator's MISSIONS_BUDGET_MAX_USD caps it)");
+    // A host the operator must fix: said so, in the operator's colour.
+    const host = describeNow(runningMission({ status: "paused", pauseCause: "host", reason: "no browser" }), [], ISSUE);
+    const hostRow = renderMissionRows([{ ...row, status: "paused", now: host }], {}, { page: 1, hasNext: false }, NOW).toString();
+    expect(hostRow).toContain("<strong>Needs the operator:</strong>");
+    expect(hostRow.replace(/<[^>]+>/g, "")).toContain("the operator fixes the app&#39;s host, then a maintainer with write access: /mission resume");
+    // A working mission names nobody.
+    const working = renderMissionRows([{ ...row, status: "running", now: describeNow(runningMission(), [], ISSUE) }], {}, { page: 1, hasNext: false }, NOW).toString();
+    expect(working).not.toContain("data-who");
     expect(markup).toContain('data-label="Status"');
     expect(markup).not.toContain("<img");
   });
@@ -209,7 +239,25 @@ describe("time and sign-in", () => {
   it("returns to a page of the dashboard after sign-in, never elsewhere", () => {
     expect(safeReturnPath("/missions/abc123")).toBe("/missions/abc123");
     expect(safeReturnPath("/missions?status=paused&page=2")).toBe("/missions?status=paused&page=2");
-    for (const bad of ["https://evil.example/", "//evil.example/missions", "/missions/../admin", "/missions/login", "/missions/abc/events", "/missions\\evil", "javascript:alert(1)", null, ""]) {
+    // An assertion on a mission's page, and a screenshot a check run links.
+    expect(safeReturnPath("/missions/abc123#assertion-VAL-FORM-002")).toBe("/missions/abc123#assertion-VAL-FORM-002");
+    expect(safeReturnPath("/missions/abc123/evidence/M1-0123456789ab/screenshot-01.png")).toBe("/missions/abc123/evidence/M1-0123456789ab/screenshot-01.png");
+    for (const bad of [
+      "https://evil.example/",
+      "//evil.example/missions",
+      "/missions/../admin",
+      "/missions/login",
+      "/missions/login#x",
+      "/missions/abc/events",
+      "/missions\\evil",
+      "javascript:alert(1)",
+      "/missions/abc#<script>",
+      "/missions/abc#a#b",
+      "/missions/abc/evidence/../../../etc/passwd",
+      "/missions/abc/evidence/M1-0123456789ab/screenshot-01.png?x=1",
+      null,
+      "",
+    ]) {
       expect(safeReturnPath(bad)).toBe("/missions");
     }
   });

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { missionResponder } from "./mission-script.ts";
 import { appConfig, BUGGY, FORM_PLAN, isUserTesting, qa, text } from "./user-testing-script.ts";
-import { OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+import { gate } from "./gate.ts";
+import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
 /** Output tokens are the only thing priced: $10 a million. */
 const PRICES = { "anthropic/claude-sonnet-5-5": { input: 0, output: 10, cacheRead: 0, cacheWrite: 0, cacheWriteLong: 0 } };
@@ -91,5 +92,71 @@ describe("a mission stopped during validation", () => {
     } finally {
       await rm(bin, { recursive: true, force: true });
     }
+  }, 240_000);
+
+  it("stops the validation in flight when a person pauses, cancels every open check run saying who and how it goes on, and validates again on resume", async () => {
+    harness = await startHarness({
+      files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() },
+      env: { MISSIONS_PUBLIC_URL: "https://missions.example.test" },
+    });
+    const normal = missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: qa });
+    // The QA agent waits in its second call (it has opened the page) while a person pauses the mission.
+    const midSession = gate();
+    let gated = false;
+    harness.models.script(async (request): Promise<Reply> => {
+      if (!gated && isUserTesting(request) && request.messages.filter((message) => message.role === "assistant").length === 1) {
+        gated = true;
+        midSession.reached();
+        await midSession.opened;
+      }
+      return normal(request);
+    });
+    const issue = await harness.startMission();
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission approve" });
+    await midSession.arrived;
+    const open = harness.github.checkRuns(OWNER, REPO);
+    expect(open.map((check) => [check.name, check.status]).sort()).toEqual([
+      ["Mission scrutiny · Greeting form", "in_progress"],
+      ["Mission user testing · Greeting form", "in_progress"],
+    ]);
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission pause" });
+    midSession.open();
+    await harness.settle();
+
+    const [paused] = await harness.app.store.listMissions();
+    expect(paused).toMatchObject({ status: "paused", pauseCause: "person", reason: `paused by @${MAINTAINER}` });
+    // The QA agent stopped at its next call: the session the pause cut was not played to its end (five calls).
+    const qaCalls = harness.models.calls.filter((call) => isUserTesting(call.request));
+    expect(qaCalls).toHaveLength(2);
+    const checks = harness.github.checkRuns(OWNER, REPO);
+    expect(checks.map((check) => check.id).sort()).toEqual(open.map((check) => check.id).sort());
+    for (const check of checks) {
+      expect([check.name, check.status, check.conclusion]).toEqual([check.name, "completed", "cancelled"]);
+      // GitHub would notify the person a check run names: the port defuses the mention (a word joiner after the @).
+      expect((check.output.summary ?? "").replaceAll("\u2060", "")).toContain(`Validation stopped before it finished: @${MAINTAINER} commented \`/mission pause\`.`);
+      expect(check.output.summary).toContain("`/mission resume`");
+      expect(check.actions).toEqual([expect.objectContaining({ label: "Resume", identifier: "resume" })]);
+      expect(check.details_url).toBe(`https://missions.example.test/missions/${paused!.id}`);
+    }
+    expect(paused!.milestones.M1?.openChecks).toBeUndefined();
+
+    // The timeline: the validator stopped, the command, the validation's stop with its check runs, the pause.
+    const events = await harness.app.store.events(paused!.id);
+    expect(events.find((event) => event.kind === "validator-end" && event.data.validator === "user-testing")?.data).toMatchObject({ outcome: "stopped", message: `@${MAINTAINER} commented \`/mission pause\`` });
+    const stop = events.find((event) => event.kind === "validation-stop");
+    expect(stop?.data).toMatchObject({ milestone: "M1", status: "paused", reason: `paused by @${MAINTAINER}`, checkRuns: expect.arrayContaining(checks.map((check) => check.id)) });
+    expect(events.findIndex((event) => event.kind === "intent-apply" && event.data.verb === "pause")).toBeLessThan(events.indexOf(stop!));
+    // Not a failure of the step: nothing to retry, no failure counted.
+    expect(events.filter((event) => event.kind === "step-fail")).toEqual([]);
+    expect(paused!.stepFailures).toBe(0);
+
+    // Resumed: the validation runs again and ends; no check run is left in progress.
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission resume" });
+    await harness.settle();
+    const [after] = await harness.app.store.listMissions();
+    expect(after!.status).not.toBe("paused");
+    expect(harness.github.checkRuns(OWNER, REPO).filter((check) => check.status !== "completed")).toEqual([]);
+    const lastEnd = (await harness.app.store.events(after!.id)).findLast((event) => event.kind === "validator-end" && event.data.validator === "user-testing");
+    expect(lastEnd?.data.outcome).toBe("ended");
   }, 240_000);
 });

@@ -56,6 +56,18 @@ describe("renderUserTestingSummary", () => {
     expect(summary).toContain("| `VAL-A-001` one \\| works | ✅ pass | clicked, saw it |");
   });
 
+  it("links the screenshots on the dashboard, each assertion's beside its verdict, only when there are some", () => {
+    const pageUrl = "https://missions.example.test/missions/m1";
+    const url = (name: string) => `${pageUrl}/evidence/M1-0123456789ab/${name}`;
+    const summary = renderUserTestingSummary(app, undefined, [{ assertionId: "VAL-A-001", verdict: "pass", evidence: "saw it" }], assertions.slice(0, 1), {
+      pageUrl,
+      byAssertion: { "VAL-A-001": [{ name: "screenshot-01.png", url: url("screenshot-01.png") }, { name: "screenshot-02.png", url: url("screenshot-02.png") }] },
+    });
+    expect(summary).toContain(`### Screenshots\n\nOn [the mission's page](${pageUrl}) of the dashboard, beside their verdicts (sign-in required):\n\n- [\`VAL-A-001\`](${pageUrl}#assertion-VAL-A-001): [screenshot-01.png](${url("screenshot-01.png")}), [screenshot-02.png](${url("screenshot-02.png")})`);
+    expect(renderUserTestingSummary(app, undefined, [], assertions, { pageUrl, byAssertion: {} })).not.toContain("### Screenshots");
+    expect(renderUserTestingSummary(app, undefined, [], assertions)).not.toContain("### Screenshots");
+  });
+
   it("says why the app did not start, or that there was no app to start", () => {
     expect(renderUserTestingSummary(app, "port in use", [], assertions)).toContain("### Why the app did not start\n\n```\nport in use\n```");
     expect(renderUserTestingSummary(undefined, undefined, [], assertions)).toContain("No `app:` in `.github/missions.yml`");

@@ -175,24 +175,26 @@ export class DashboardAuth {
   }
 
   /** GitHub's redirect back: checks the state, trades the code for the person's token, starts a session. */
-  async finishGitHub(request: IncomingMessage, query: URLSearchParams): Promise<{ cookies: string[]; next: string } | { error: string }> {
+  async finishGitHub(request: IncomingMessage, query: URLSearchParams): Promise<{ cookies: string[]; next: string } | { error: string; next?: string }> {
     const oauth = this.#options.oauth!;
     const state = query.get("state") ?? "";
     const expected = readCookie(request, STATE_COOKIE);
     const issued = state ? ((await this.#shared.takeShared("oauth-state", sessionId(state))) as { expires: number; next: string } | undefined) : undefined;
     const clearState = this.#cookie(STATE_COOKIE, "", { maxAgeSeconds: 0, sameSite: "Lax", path: "/missions/auth" });
     if (!expected || !issued || issued.expires < this.#now() || !this.isOperatorToken(state, expected)) return { error: "The sign-in expired or did not start here. Try again." };
+    // Refused past this point, the sign-in page still returns to the page the person asked for.
+    const fail = (error: string) => ({ error, next: issued.next });
     const code = query.get("code");
-    if (!code) return { error: "GitHub did not grant access." };
+    if (!code) return fail("GitHub did not grant access.");
     const exchange = await this.#fetch(`${this.#options.githubWebUrl}/login/oauth/access_token`, {
       method: "POST",
       headers: { accept: "application/json", "content-type": "application/json" },
       body: JSON.stringify({ client_id: oauth.clientId, client_secret: oauth.clientSecret, code, redirect_uri: this.#callbackUrl() }),
     });
     const granted = (await exchange.json().catch(() => ({}))) as { access_token?: string; expires_in?: number };
-    if (!exchange.ok || !granted.access_token) return { error: "GitHub refused the sign-in code." };
+    if (!exchange.ok || !granted.access_token) return fail("GitHub refused the sign-in code.");
     const user = await this.#github(granted.access_token, "/user");
-    if (!user.ok) return { error: "GitHub did not say who you are." };
+    if (!user.ok) return fail("GitHub did not say who you are.");
     const { login } = (await user.json()) as { login: string };
     // A GitHub App's user token expires (8 hours by default): the session ends with it.
     const lifetime = typeof granted.expires_in === "number" && granted.expires_in > 0 ? Math.min(SESSION_MS, granted.expires_in * 1000) : SESSION_MS;

@@ -4,7 +4,7 @@ import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
-import { validatorOf, type Mission } from "../../mission/index.ts";
+import { citedScreenshots, evidenceFolder, SCREENSHOT_NAME, screenshotsOfVerdict, validatorOf, type Mission } from "../../mission/index.ts";
 import type { MissionStore } from "../../store/index.ts";
 import type { DashboardAuth, Session } from "./dashboard-auth.ts";
 import { html, renderPage, type Html } from "./html.ts";
@@ -12,8 +12,8 @@ import type { MissionFeed } from "./mission-feed.ts";
 import { attentionRank, describeNow, NEEDS_PEOPLE } from "./now.ts";
 import { renderMissionList, renderMissionRows, type ListRow } from "./render-mission-list.ts";
 import { renderMissionLive, renderMissionPage, type MissionView } from "./render-mission-page.ts";
-import { safeReturnPath } from "./return-path.ts";
-import { citedScreenshots, readScreenshot } from "./screenshots.ts";
+import { EVIDENCE_PATH, safeReturnPath } from "./return-path.ts";
+import { readScreenshot } from "./screenshots.ts";
 import { createViewRedactor } from "./redact-view.ts";
 
 export interface DashboardDeps {
@@ -45,9 +45,6 @@ export interface DashboardDeps {
 }
 
 const MISSION_PATH = /^\/missions\/([A-Za-z0-9_-]{1,64})(\/events)?$/;
-/** A screenshot the user-testing validator saved: `<milestone>-<commit>/<file>`. */
-const EVIDENCE_PATH = /^\/missions\/([A-Za-z0-9_-]{1,64})\/evidence\/([A-Za-z0-9_.-]{1,80}-[0-9a-f]{7,40})\/([A-Za-z0-9_-]{1,80}\.(?:png|jpe?g))$/;
-const SCREENSHOT_NAME = /^[A-Za-z0-9_-]{1,80}\.(?:png|jpe?g)$/;
 /** The list's live part: how long to gather changes of any mission before one update. */
 const LIST_DELAY_MS = 1_000;
 const MAX_FORM_BYTES = 8 * 1024;
@@ -103,7 +100,7 @@ export class Dashboard {
     const path = url.pathname.replace(/\/+$/, "") || "/";
     if (path === "/missions/login") {
       if (method === "POST") return this.#login(request, response);
-      return this.#loginPage(response, 200);
+      return this.#loginPage(response, 200, undefined, safeReturnPath(url.searchParams.get("next")));
     }
     if (path === "/missions/logout" && method === "POST") {
       response.setHeader("set-cookie", await this.#deps.auth.logout(request));
@@ -116,7 +113,7 @@ export class Dashboard {
     }
     if (path === "/missions/auth/callback" && method === "GET" && this.#deps.auth.githubEnabled) {
       const result = await this.#deps.auth.finishGitHub(request, url.searchParams);
-      if ("error" in result) return this.#loginPage(response, 401, result.error);
+      if ("error" in result) return this.#loginPage(response, 401, result.error, safeReturnPath(result.next));
       response.setHeader("set-cookie", result.cookies);
       const next = safeReturnPath(result.next);
       // A page, not a redirect: a redirect would still be part of GitHub's cross-site navigation,
@@ -227,7 +224,7 @@ export class Dashboard {
     for (const assertion of plan?.assertions ?? []) {
       const state = mission.assertions[assertion.id];
       if (!state?.evidence || !state.commitSha) continue;
-      const folder = `${assertion.milestoneId}-${state.commitSha.slice(0, 12)}`;
+      const folder = evidenceFolder(assertion.milestoneId, state.commitSha);
       if (!EVIDENCE_PATH.test(`/missions/${mission.id}/evidence/${folder}/x.png`)) continue;
       // The store's (any instance took them); else this host's folder (screenshots taken before they were kept in the store).
       let files = (await this.#deps.store.listEvidence(mission.id, folder)).filter((name) => SCREENSHOT_NAME.test(name));
@@ -236,8 +233,7 @@ export class Dashboard {
         if (existsSync(directory)) files = (await readdir(directory).catch(() => [] as string[])).filter((name) => SCREENSHOT_NAME.test(name)).sort();
       }
       // The screenshots its evidence names; a user-testing verdict that names none is shown beside all its session took.
-      const cited = citedScreenshots(files, state.evidence);
-      const shown = cited.length > 0 ? cited : validatorOf(assertion) === "user-testing" ? files : [];
+      const shown = validatorOf(assertion) === "user-testing" ? screenshotsOfVerdict(files, state.evidence) : citedScreenshots(files, state.evidence);
       if (shown.length > 0) found[assertion.id] = shown.map((name) => `/missions/${encodeURIComponent(mission.id)}/evidence/${folder}/${name}`);
     }
     return found;
@@ -341,22 +337,26 @@ export class Dashboard {
   async #login(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const form = await readForm(request);
     const cookie = form ? await this.#deps.auth.login(form.get("token") ?? "") : undefined;
-    if (!cookie) return this.#loginPage(response, 401, "That token is not right.");
+    const next = safeReturnPath(form?.get("next"));
+    // A wrong token: the page asked for is kept (the form sent it), so the next try still returns there.
+    if (!cookie) return this.#loginPage(response, 401, "That token is not right.", next);
     response.setHeader("set-cookie", cookie);
-    this.#redirect(response, safeReturnPath(form?.get("next")));
+    this.#redirect(response, next);
   }
 
   /**
    * The sign-in page, answered in place of the page asked for. It returns there after signing in: its
    * script reads the address the browser shows (the server echoes nothing of it: a 401 reveals nothing).
+   * On the sign-in's own addresses (a wrong token, a refused GitHub sign-in) the address shows nothing
+   * of that page: `next` is the one the person's own request named, checked again.
    */
-  #loginPage(response: ServerResponse, status: number, problem?: string): void {
+  #loginPage(response: ServerResponse, status: number, problem?: string, next = "/missions"): void {
     const { auth } = this.#deps;
-    const body = html`<div class="login">
+    const body = html`<div class="login" data-next="${next}">
 <h1>Sign in</h1>
 ${problem ? html`<p class="verdict-fail" role="alert">${problem}</p>` : ""}
 ${auth.githubEnabled ? html`<a class="button" href="/missions/auth/github" data-github>Sign in with GitHub</a>` : ""}
-${auth.tokenEnabled ? html`<form method="post" action="/missions/login" class="login"><input type="hidden" name="next" value="/missions"><label>Operator token <input type="password" name="token" autocomplete="current-password" required></label><button type="submit">Sign in</button></form>` : ""}
+${auth.tokenEnabled ? html`<form method="post" action="/missions/login" class="login"><input type="hidden" name="next" value="${next}"><label>Operator token <input type="password" name="token" autocomplete="current-password" required></label><button type="submit">Sign in</button></form>` : ""}
 ${!auth.githubEnabled && !auth.tokenEnabled ? html`<p class="muted">The operator has not enabled the dashboard: set MISSIONS_DASHBOARD_TOKEN, or GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.</p>` : ""}
 </div>`;
     this.#html(response, status, "Sign in", body, RETURN_SCRIPT);
@@ -392,7 +392,8 @@ ${!auth.githubEnabled && !auth.tokenEnabled ? html`<p class="muted">The operator
 // Where to return after signing in: the page whose address the browser shows (the server checks it again).
 const RETURN_SCRIPT = `
 (() => {
-  const next = location.pathname.startsWith("/missions/login") || location.pathname.startsWith("/missions/auth") ? "/missions" : location.pathname + location.search;
+  const own = location.pathname.startsWith("/missions/login") || location.pathname.startsWith("/missions/auth");
+  const next = own ? document.querySelector("div.login")?.dataset.next || "/missions" : location.pathname + location.search + location.hash;
   // Set as the person signs in, not before: the page at rest holds nothing of the address.
   for (const form of document.querySelectorAll("form.login")) form.addEventListener("submit", () => { form.querySelector('input[name="next"]').value = next; });
   for (const link of document.querySelectorAll("a[data-github]")) link.addEventListener("click", () => { link.href = "/missions/auth/github?next=" + encodeURIComponent(next); });

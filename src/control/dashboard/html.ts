@@ -121,7 +121,7 @@ th { color: var(--muted); font-weight: 600; }
 .now-people { border-left-color: var(--people); background: var(--people-bg); } .now-people .now-label { color: var(--people); }
 .now-operator { border-left-color: var(--warn); background: var(--warn-bg); } .now-operator .now-label { color: var(--warn); }
 .now-finished { border-left-color: var(--ok); } .now-finished .now-label { color: var(--ok); }
-.tone-people, .tone-operator { color: var(--fg); } .now-cell strong { color: var(--people); } .now-cell .small { display: block; }
+.tone-people, .tone-operator { color: var(--fg); } .now-cell strong { color: var(--people); } .now-cell .tone-operator strong { color: var(--warn); } .now-cell .small { display: block; }
 code.id, .id { white-space: nowrap; word-break: keep-all; }
 .prose > :first-child { margin-top: 0; } .prose > :last-child { margin-bottom: 0; } .prose p { margin: .3rem 0; }
 .prose pre { overflow-x: auto; background: var(--card); padding: .4rem; border-radius: 6px; white-space: pre-wrap; }
@@ -133,6 +133,7 @@ svg.chart .cap-label { fill: var(--bad); }
 .muted { color: var(--muted); } .small { font-size: .85rem; }
 ol.timeline { list-style: none; padding: 0; margin: 0; } ol.timeline li { padding: .3rem 0; border-bottom: 1px solid var(--line); }
 ol.timeline time { color: var(--muted); font-variant-numeric: tabular-nums; margin-right: .5rem; }
+ol.timeline li.day { border-bottom: 0; padding: .7rem 0 .1rem; font-weight: 700; font-size: .9rem; }
 form.filters { display: flex; flex-wrap: wrap; gap: .5rem; margin-bottom: .8rem; }
 input, select, button { font: inherit; padding: .35rem .6rem; border: 1px solid var(--line); border-radius: 6px; background: var(--bg); color: var(--fg); }
 button { cursor: pointer; background: var(--card); }

@@ -9,8 +9,11 @@ export interface NowState {
   headline: string;
   /** Since when (ISO): the step's start, or when the mission began to wait. */
   since?: string;
-  /** The exact action that moves the mission on, and who may take it. */
-  action?: { what: Html; who: string };
+  /**
+   * The exact action that moves the mission on, and who may take it; `brief`: both in one line for
+   * the list's Now column ("a maintainer with write access: comment /mission approve").
+   */
+  action?: { what: Html; who: string; brief: Html };
   /** The feature whose worker runs now (shown "in progress" in the features table). */
   featureId?: string;
   /** The milestone being validated now. */
@@ -19,7 +22,9 @@ export interface NowState {
   queued?: boolean;
 }
 
-const WRITERS = "a maintainer (anyone with write access to the repository)";
+/** Who the app obeys on GitHub: commands, answers and check-run buttons from anyone else are refused. */
+const WRITERS = "a maintainer with write access to the repository";
+const MAINTAINER = "a maintainer with write access";
 
 /** The statuses that wait on people, most urgent first: the list shows these missions before the others. */
 export const NEEDS_PEOPLE: readonly MissionStatus[] = ["awaiting-approval", "questions", "blocked", "paused"];
@@ -43,6 +48,7 @@ export function describeNow(mission: Mission, events: MissionEvent[], issueUrl: 
 
 function describeState(mission: Mission, events: MissionEvent[], issueUrl: string): NowState {
   const command = (text: string) => html`comment <code>${text}</code> on <a href="${issueUrl}" rel="noreferrer">the issue</a>`;
+  const brief = (who: string, text: string, extra: Html | string = "") => html`${who}: <code>${text}</code>${extra}`;
   const waitingSince = lastStatusChange(mission, events);
   switch (mission.status) {
     case "planning":
@@ -53,27 +59,41 @@ function describeState(mission: Mission, events: MissionEvent[], issueUrl: strin
         tone: "people",
         headline: `The orchestrator asked ${mission.questions?.items.length ?? 0} question(s) before it plans`,
         since: waitingSince,
-        action: { what: html`Answer: ${command("/mission answer <text>")} or reply to the questions${link}`, who: "anyone on the issue; commands are obeyed from " + WRITERS },
+        action: {
+          what: html`Answer: ${command("/mission answer <text>")} or reply to the questions${link}`,
+          // A reply is taken as an answer only from a person the app obeys.
+          who: `${WRITERS} (replies from others are not taken as answers)`,
+          brief: brief(MAINTAINER, "/mission answer <text>"),
+        },
       };
     }
     case "awaiting-approval": {
       const contract = latestContract(mission);
-      const link = contract?.commentId !== undefined ? html`<a href="${`${issueUrl}#issuecomment-${contract.commentId}`}" rel="noreferrer" data-contract-link>Read contract v${contract.version}</a>, then ` : "";
+      const href = contract?.commentId !== undefined ? `${issueUrl}#issuecomment-${contract.commentId}` : undefined;
+      const link = href ? html`<a href="${href}" rel="noreferrer" data-contract-link>Read contract v${contract!.version}</a>, then ` : "";
       return {
         tone: "people",
         headline: `Contract v${contract?.version ?? "?"} waits for approval`,
         since: contract?.createdAt ?? waitingSince,
-        action: { what: html`${link}${command("/mission approve")} to start the work, or <code>/mission revise &lt;feedback&gt;</code> to change it`, who: WRITERS },
+        action: {
+          what: html`${link}${command("/mission approve")} to start the work, or <code>/mission revise &lt;feedback&gt;</code> to change it`,
+          who: WRITERS,
+          brief: brief(MAINTAINER, "/mission approve", href ? html` after reading <a href="${href}" rel="noreferrer" data-contract-link>contract v${contract!.version}</a>` : ""),
+        },
       };
     }
     case "paused":
-      return { ...describePause(mission, command), since: waitingSince };
+      return { ...describePause(mission, command, brief), since: waitingSince };
     case "blocked":
       return {
         tone: "people",
         headline: `Blocked${mission.reason ? `: ${mission.reason}` : ""}`,
         since: waitingSince,
-        action: { what: html`Read the notice on the issue, then ${command("/mission retry")} to run the step again, <code>/mission resume &lt;guidance&gt;</code> to go on with guidance, or <code>/mission skip &lt;id&gt; &lt;reason&gt;</code>`, who: WRITERS },
+        action: {
+          what: html`Read the notice on the issue, then ${command("/mission retry")} to run the step again, <code>/mission resume &lt;guidance&gt;</code> to go on with guidance, or <code>/mission skip &lt;id&gt; &lt;reason&gt;</code>`,
+          who: WRITERS,
+          brief: brief(MAINTAINER, "/mission retry", " (or resume with guidance)"),
+        },
       };
     case "running":
       return describeRunning(mission, events);
@@ -84,35 +104,55 @@ function describeState(mission: Mission, events: MissionEvent[], issueUrl: strin
   }
 }
 
-function describePause(mission: Mission, command: (text: string) => Html): Omit<NowState, "since"> {
+function describePause(mission: Mission, command: (text: string) => Html, brief: (who: string, text: string, extra?: Html | string) => Html): Omit<NowState, "since"> {
   const reason = mission.reason ? `: ${mission.reason}` : "";
   switch (mission.pauseCause) {
     case "budget":
       return {
         tone: "people",
         headline: `Paused: the budget of $${(mission.settings.budgetUsd ?? 0).toFixed(2)} is spent`,
-        action: { what: html`${command("/mission budget <usd>")} with a higher budget (up to the operator's maximum, <code>MISSIONS_BUDGET_MAX_USD</code>); the work goes on from where it stopped`, who: `${WRITERS}; above the maximum, the operator` },
+        action: {
+          what: html`${command("/mission budget <usd>")} with a higher budget (up to the operator's maximum, <code>MISSIONS_BUDGET_MAX_USD</code>); the work goes on from where it stopped`,
+          who: `${WRITERS}, up to the operator's maximum; beyond it, the operator, who raises MISSIONS_BUDGET_MAX_USD`,
+          brief: brief(MAINTAINER, "/mission budget <usd>", html` (the operator's <code>MISSIONS_BUDGET_MAX_USD</code> caps it)`),
+        },
       };
     case "outage":
       return {
         tone: "operator",
         headline: `Paused: a service stayed down past the retries${reason}`,
-        action: { what: html`Once the service is back, ${command("/mission resume")}`, who: `the operator (check the app's log), or ${WRITERS}` },
+        action: {
+          what: html`Once the service is back, ${command("/mission resume")}`,
+          who: `the operator (the app's log names the service and its answer), or ${WRITERS} once it is back`,
+          brief: brief(`the operator (the app's log), then ${MAINTAINER}`, "/mission resume"),
+        },
       };
     case "host":
       return {
         tone: "operator",
         headline: `Paused: the app's host lacks what the mission needs${reason}`,
-        action: { what: html`Install or fix it on the app's host as the notice on the issue says (the app's log has the detail), then ${command("/mission resume")}`, who: `the operator, then ${WRITERS}` },
+        action: {
+          what: html`Install or fix it on the app's host as the notice on the issue says (the app's log has the detail), then ${command("/mission resume")}`,
+          who: `the operator, then ${WRITERS}`,
+          brief: brief(`the operator fixes the app's host, then ${MAINTAINER}`, "/mission resume"),
+        },
       };
     case "permission":
       return {
         tone: "operator",
         headline: `Paused: the app lacks a permission on GitHub${reason}`,
-        action: { what: html`Accept the new permission in the installation's settings on GitHub, then ${command("/mission resume")}`, who: "the owner of the app's installation, then " + WRITERS },
+        action: {
+          what: html`Accept the new permission in the installation's settings on GitHub, then ${command("/mission resume")}`,
+          who: `the owner of the app's installation on GitHub, then ${WRITERS}`,
+          brief: brief(`the installation's owner accepts the permission, then ${MAINTAINER}`, "/mission resume"),
+        },
       };
     default:
-      return { tone: "people", headline: `Paused${reason}`, action: { what: html`${command("/mission resume")} to continue (nothing is lost)`, who: WRITERS } };
+      return {
+        tone: "people",
+        headline: `Paused${reason}`,
+        action: { what: html`${command("/mission resume")} to continue (nothing is lost)`, who: WRITERS, brief: brief(MAINTAINER, "/mission resume") },
+      };
   }
 }
 

@@ -63,7 +63,11 @@ ${pager.length > 0 ? html`<p class="small pager">page ${page.page} · ${pager.ma
 
 function renderNowCell(state: NowState, now: Date): Html {
   const since = state.since ? ` · ${state.tone === "active" ? "for" : "waiting"} ${relative(now.getTime() - Date.parse(state.since))}` : "";
-  return html`<span class="${`now-text tone-${state.tone}`}"${state.queued ? html` data-queued` : ""}>${state.tone === "people" || state.tone === "operator" ? html`<strong>Needs you:</strong> ` : ""}${state.headline}</span><span class="muted small">${since}</span>`;
+  const waiting = state.tone === "people" || state.tone === "operator";
+  const label = state.tone === "operator" ? "Needs the operator:" : "Needs you:";
+  // Who can act and the command, in one line: a supervisor knows from the list whom to ask.
+  const who = waiting && state.action ? html`<span class="small now-who" data-who>${state.action.brief}</span>` : "";
+  return html`<span class="${`now-text tone-${state.tone}`}"${state.queued ? html` data-queued` : ""}>${waiting ? html`<strong>${label}</strong> ` : ""}${state.headline}</span>${who}<span class="muted small">${since}</span>`;
 }
 
 /** A mission's status as a pill whose colour says whether it works, waits for people, or is over. */

@@ -78,7 +78,7 @@ export function renderNow(state: NowState, now: Date): Html {
   return html`<div class="${`now now-${state.tone}`}" data-now="${state.tone}"${state.queued ? html` data-queued` : ""} role="${waiting ? "alert" : "status"}">
 <div class="now-label">${label}</div>
 <div class="now-headline">${state.headline}${since}</div>
-${state.action ? html`<div class="now-action" data-action>${state.action.what}</div><div class="now-who small">Who: ${state.action.who}</div>` : ""}
+${state.action ? html`<div class="now-action" data-action>${state.action.what}</div><div class="now-who small" data-who>Who can act: ${state.action.who}</div>` : ""}
 </div>`;
 }
 
@@ -225,7 +225,7 @@ function renderAssertions(view: MissionView): Html | "" {
     const gallery = shots.map(
       (src) => html`<figure class="shot" data-screenshot><a href="${src}"><img src="${src}" alt="${`Screenshot for ${assertion.id}: ${src.split("/").at(-1) ?? ""}`}" loading="lazy"></a><figcaption class="small muted">${src.split("/").at(-1)}</figcaption></figure>`,
     );
-    return html`<tr data-assertion="${assertion.id}"><td data-label="Id"><code class="id">${assertion.id}</code><div class="muted small">${validatorOf(assertion) === "user-testing" ? "user testing" : "scrutiny"}</div></td><td data-label="Statement">${assertion.statement}<div class="muted small">${assertion.verification}</div></td><td data-label="Verdict" class="${`verdict-${verdict}`}" data-verdict="${verdict}">${verdict}</td><td data-label="Evidence" class="evidence">${state?.evidence ? renderText(state.evidence) : ""}${shots.length > 0 ? html`<div class="shots">${gallery}</div>` : ""}</td></tr>`;
+    return html`<tr data-assertion="${assertion.id}" id="${`assertion-${assertion.id}`}"><td data-label="Id"><code class="id">${assertion.id}</code><div class="muted small">${validatorOf(assertion) === "user-testing" ? "user testing" : "scrutiny"}</div></td><td data-label="Statement">${assertion.statement}<div class="muted small">${assertion.verification}</div></td><td data-label="Verdict" class="${`verdict-${verdict}`}" data-verdict="${verdict}">${verdict}</td><td data-label="Evidence" class="evidence">${state?.evidence ? renderText(state.evidence) : ""}${shots.length > 0 ? html`<div class="shots">${gallery}</div>` : ""}</td></tr>`;
   });
   return html`<section><h2>Assertions</h2><div class="table-wrap"><table class="stack"><thead><tr><th>Id</th><th>Statement</th><th>Verdict</th><th>Evidence</th></tr></thead><tbody>${rows}</tbody></table></div></section>`;
 }
@@ -251,7 +251,7 @@ function renderFindings(view: MissionView, state: NowState): Html {
 }
 
 function renderTimeline(view: MissionView): Html {
-  const items: Html[] = [];
+  const items: Array<{ at: string; content: Html }> = [];
   let toolRun: { feature: string; at: string; tools: Map<string, number>; errors: number } | undefined;
   const closeToolRun = () => {
     if (!toolRun) return;
@@ -280,11 +280,32 @@ function renderTimeline(view: MissionView): Html {
   }
   closeToolRun();
   const shown = items.slice(-TIMELINE_LIMIT).reverse();
-  return html`<section><h2>Timeline <span class="muted small">(times in UTC)</span></h2>${shown.length > 0 ? html`<ol class="timeline">${shown}</ol>` : html`<p class="muted">Nothing yet.</p>`}${items.length > TIMELINE_LIMIT ? html`<p class="muted small">Older events are not shown.</p>` : ""}</section>`;
+  // A mission over more than one day (UTC): each day's events under a heading with its date.
+  const multiDay = new Set(shown.map((entry) => entry.at.slice(0, 10))).size > 1;
+  const rows: Html[] = [];
+  let day: string | undefined;
+  for (const entry of shown) {
+    if (multiDay && entry.at.slice(0, 10) !== day) {
+      day = entry.at.slice(0, 10);
+      rows.push(html`<li class="day" data-day="${day}"><time datetime="${day}">${dayName(day)}</time></li>`);
+    }
+    rows.push(html`<li><time datetime="${entry.at}" title="${utc(entry.at, true)}">${entry.at.slice(11, 19)}</time>${entry.content}</li>`);
+  }
+  return html`<section><h2>Timeline <span class="muted small">(times in UTC)</span></h2>${rows.length > 0 ? html`<ol class="timeline">${rows}</ol>` : html`<p class="muted">Nothing yet.</p>`}${items.length > TIMELINE_LIMIT ? html`<p class="muted small">Older events are not shown.</p>` : ""}</section>`;
 }
 
-function item(at: string, content: Html): Html {
-  return html`<li><time datetime="${at}" title="${utc(at, true)}">${at.slice(11, 19)}</time>${content}</li>`;
+function item(at: string, content: Html): { at: string; content: Html } {
+  return { at, content };
+}
+
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+/** "Thursday 3 December 2026 (UTC)": a day of the timeline, in the page's one time zone. */
+function dayName(day: string): string {
+  const date = new Date(`${day}T00:00:00.000Z`);
+  if (Number.isNaN(date.getTime())) return day;
+  return `${WEEKDAYS[date.getUTCDay()]} ${date.getUTCDate()} ${MONTHS[date.getUTCMonth()]} ${date.getUTCFullYear()} (UTC)`;
 }
 
 /** The check runs a stopped validation closed, each linked (the event holds their ids). */

@@ -20,11 +20,12 @@ export function withSavedOpenChecks(next: Mission, saved: Mission | undefined): 
 
 /**
  * The mission left `running` (paused, blocked, aborted, done) with check runs still open — a
- * validation cut by a crash: each is cancelled with the reason and the command that makes the mission
+ * validation a person's pause or abort stopped (`message` says who), or one cut by a crash: each is
+ * cancelled with the reason and the command that makes the mission
  * go on, the timeline records the stop, and the mission no longer lists them (those GitHub refused
  * to close stay listed, for the next time).
  */
-export async function closeOpenChecks(context: StepContext, mission: Mission): Promise<Mission> {
+export async function closeOpenChecks(context: StepContext, mission: Mission, message = "the app stopped while it ran"): Promise<Mission> {
   if (mission.status === "running") return mission;
   const milestones = { ...mission.milestones };
   let changed = false;
@@ -32,7 +33,6 @@ export async function closeOpenChecks(context: StepContext, mission: Mission): P
     const open = state.openChecks ?? [];
     if (open.length === 0) continue;
     changed = true;
-    const message = "the app stopped while it ran";
     const left = await cancelStoppedChecks(context, mission, milestoneId, open, message, "could not cancel a check run the mission left open");
     milestones[milestoneId] = { ...state, openChecks: left.length > 0 ? left : undefined };
     await context.store

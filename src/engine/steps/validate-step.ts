@@ -15,18 +15,24 @@ import {
   renderUserTestingSummary,
   scrutinyFailures,
   validatorOf,
+  evidenceFolder,
+  SCREENSHOT_NAME,
+  screenshotsOfVerdict,
   type Assertion,
+  type DashboardScreenshots,
   type Milestone,
   type Mission,
   type Verdict,
 } from "../../mission/index.ts";
 import { missionContext, reviewFeature, scrutinize, testAsUser, type Finding } from "../../roles/index.ts";
 import type { Annotation } from "../../github/index.ts";
-import { BudgetExceededError, warmFirst } from "../../models/index.ts";
+import { BudgetExceededError, warmFirst, type LanguageModel } from "../../models/index.ts";
 import { detectCommands, SandboxedRunner, type CommandResult } from "../../workspace/index.ts";
 import { limitsFor } from "../limits-for.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
+import { stopWhenPeopleAsk, stoppedForPeople, StoppedForPeopleError, stoppingIntent } from "../people-interrupt.ts";
+import { dashboardUrl } from "./dashboard-url.ts";
 import { remoteAccess } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
 import { readScreenshot } from "../../control/dashboard/screenshots.ts";
@@ -70,8 +76,10 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     await checks.closeLeft();
     return validated;
   } catch (error) {
-    // Whatever stopped the validation, no check run it opened stays "in progress".
-    await checks.stopAll(error);
+    // Whatever stopped the validation, no check run it opened stays "in progress". Stopped for people
+    // (a pause, an abort): they stay saved as open until the engine has applied what people asked,
+    // and are then cancelled saying what became of the mission and what makes it go on.
+    if (!stoppedForPeople(error)) await checks.stopAll(error);
     throw error;
   } finally {
     await rm(snapshots, { recursive: true, force: true }).catch(() => {});
@@ -123,6 +131,11 @@ export async function validateStep(context: StepContext, mission: Mission, miles
         },
       );
     const stopBeforeNextCall = stop.signal;
+    // A person's pause or abort stops them the same way, at their next model call.
+    const people = stopWhenPeopleAsk(context.store, mission.id, stop);
+    // Asked before any validator starts: the commands may have run a while.
+    const waiting = stoppingIntent(await context.store.pendingIntents(mission.id));
+    if (waiting) throw new StoppedForPeopleError(waiting);
     // What an interrupted run of this step finished on this same head: reused, not paid for again.
     const earlier = keptFor(mission, milestoneId, head);
     const keptScrutiny = covering(earlier?.scrutiny, scrutinyAssertions);
@@ -139,7 +152,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
             ? Promise.resolve(keptScrutiny)
             : checks.track("scrutiny", { checkRunId }, () =>
                 scrutinize({
-                  model: modelFor(context, mission, "scrutiny", undefined, { stopBeforeNextCall }),
+                  model: people(modelFor(context, mission, "scrutiny", undefined, { stopBeforeNextCall })),
                   missionId: mission.id,
                   milestone,
                   assertions: scrutinyAssertions,
@@ -156,7 +169,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           ? Promise.resolve(undefined)
           : keptUserTesting
             ? Promise.resolve(keptUserTesting)
-            : userTest(context, checks, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, stopBeforeNextCall, shared),
+            : userTest(context, checks, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, { stopBeforeNextCall, people }, shared),
       ),
       // Every validator has ended before the step goes on or fails: none goes on running (and paying) in
       // the background, and the snapshot they read is removed only when nobody reads it any more.
@@ -166,7 +179,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
             checks.track("reviewer", { feature: feature.id }, async () => {
               const sha = mission.features[feature.id]!.commitSha!;
               return reviewFeature({
-                model: warm(modelFor(context, mission, "reviewer", feature.id, { stopBeforeNextCall })),
+                model: warm(people(modelFor(context, mission, "reviewer", feature.id, { stopBeforeNextCall }))),
                 missionId: mission.id,
                 // A `Finish:` follow-up's own description quotes the previous worker: the planned one instead.
                 feature: plannedFeature(mission, feature),
@@ -260,7 +273,7 @@ async function userTest(
   places: { review: string; built: string; app: string; evidence: string },
   head: string,
   rerun: boolean,
-  stopBeforeNextCall: AbortSignal,
+  stopping: { stopBeforeNextCall: AbortSignal; people: (model: LanguageModel) => LanguageModel },
   shared?: string,
 ): Promise<UserTestingOutcome> {
   const name = userTestingCheckName(milestone);
@@ -296,7 +309,7 @@ async function userTest(
   ): Promise<UserTestingOutcome> {
     let app: AppUnderTest | undefined;
     let appProblem: string | undefined;
-    const folder = `${milestone.id}-${head.slice(0, 12)}`;
+    const folder = evidenceFolder(milestone.id, head);
     const evidenceDir = join(places.evidence, mission.id, folder);
     if (settings) {
       try {
@@ -323,7 +336,7 @@ async function userTest(
         ? // Nothing to use: every assertion fails for the same, stated reason, and no model is paid to find that out.
           assertions.map((assertion) => ({ assertionId: assertion.id, verdict: "fail" as const, evidence: `Not tested: ${appProblem!.split("\n")[0]}` }))
         : await testAsUser({
-            model: modelFor(context, mission, "user-testing", undefined, { stopBeforeNextCall }),
+            model: stopping.people(modelFor(context, mission, "user-testing", undefined, { stopBeforeNextCall: stopping.stopBeforeNextCall })),
             missionId: mission.id,
             milestone,
             assertions,
@@ -346,7 +359,7 @@ async function userTest(
       headSha: head,
       conclusion: passed ? "success" : "failure",
       title: `${title} — ${passed ? "passed" : "failed"}`,
-      summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions),
+      summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions, await screenshotsOnDashboard(context, mission, evidenceFolder(milestone.id, head), evidenceDir, verdicts)),
     });
     return { checkRunId, verdicts, failures };
   }
@@ -360,12 +373,27 @@ const MAX_SCREENSHOT_BYTES = 16 * 1024 * 1024;
  * them (checkouts and their folders are one host's caches). A failure to keep them is logged: the verdicts stand.
  */
 async function keepScreenshots(context: StepContext, missionId: string, folder: string, directory: string): Promise<void> {
-  const names = (await readdir(directory).catch(() => [] as string[])).filter((name) => /^[A-Za-z0-9_-]{1,80}\.(?:png|jpe?g)$/.test(name));
+  const names = (await readdir(directory).catch(() => [] as string[])).filter((name) => SCREENSHOT_NAME.test(name));
   for (const name of names) {
     const image = await readScreenshot(join(directory, name));
     if (!image || image.length > MAX_SCREENSHOT_BYTES) continue;
     await context.store.putEvidence(missionId, folder, name, image).catch((error: unknown) => context.log.warn({ err: error, screenshot: name }, "could not keep a screenshot in the store"));
   }
+}
+
+/**
+ * Where the check run's reader sees the session's screenshots: the dashboard's addresses of those each
+ * verdict cites (else all the session took), when the operator gave the dashboard an address.
+ */
+async function screenshotsOnDashboard(context: StepContext, mission: Mission, folder: string, directory: string, verdicts: Verdict[]): Promise<DashboardScreenshots | undefined> {
+  const pageUrl = dashboardUrl(context, mission);
+  if (!pageUrl) return undefined;
+  const files = (await readdir(directory).catch(() => [] as string[])).filter((name) => SCREENSHOT_NAME.test(name)).sort();
+  if (files.length === 0) return undefined;
+  const byAssertion = Object.fromEntries(
+    verdicts.map((verdict) => [verdict.assertionId, screenshotsOfVerdict(files, verdict.evidence).map((name) => ({ name, url: `${pageUrl}/evidence/${folder}/${name}` }))]),
+  );
+  return { pageUrl, byAssertion };
 }
 
 /** A copy of a tree: links as links (relative ones still point inside the copy), sockets and pipes left out. */
