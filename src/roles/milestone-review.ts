@@ -12,7 +12,7 @@ import {
   type MilestoneReview,
   type Mission,
 } from "../mission/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { loadSkills } from "./skills.ts";
 import { assertionLines } from "./prompt-sections.ts";
 import { untrusted } from "./untrusted.ts";
@@ -113,7 +113,7 @@ export async function reviewMilestone(input: MilestoneReviewInput): Promise<Mile
     tools: READ_ONLY_TOOLS,
     final: {
       name: "submit_milestone_review",
-      description: "Submit the milestone review: the curated bulletin, notes, added or dropped features, questions. Call once.",
+      description: finalToolDescription("submit_milestone_review"),
       parameters: ReviewSchema,
       check: (review) => checkMilestoneReview(mission, milestoneId, review),
     },
@@ -145,7 +145,7 @@ export async function curateBulletin(input: CurateInput): Promise<string[]> {
     tools: [],
     final: {
       name: "submit_bulletin",
-      description: "Submit the curated bulletin. Call once.",
+      description: finalToolDescription("submit_bulletin"),
       parameters: z.object({ bulletin: BulletinSchema }),
     },
     context: { root: ".", readFiles: new Set(), signal: input.signal },

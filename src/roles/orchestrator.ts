@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type AgentRun, type AgentTool, READ_ONLY_TOOLS, renderTurn, runAgent } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { checkPlan, checkRevision, currentPlan, PlanSchema, type Mission, type PlanningOutcome } from "../mission/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { researchFor, type ResearchOptions } from "./researcher.ts";
 import { repositoryOverview } from "./repository-overview.ts";
 import { loadSkills } from "./skills.ts";
@@ -55,7 +55,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
     ...(input.onToolCall ? { onToolCall: input.onToolCall } : {}),
     final: {
       name: "submit_plan",
-      description: "Submit either clarifying questions or the plan with its validation contract. Call once.",
+      description: finalToolDescription("submit_plan"),
       parameters: SubmitPlanSchema,
       check: (submitted) => {
         if (!!submitted.plan === !!submitted.questions?.length) return ["give exactly one of `questions` (non-empty) or `plan`"];

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { READ_ONLY_TOOLS, runAgent, renderTurn } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import type { Assertion, Feature } from "../mission/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { assertionLines, diffText } from "./prompt-sections.ts";
 
 export const FindingSchema = z.object({
@@ -44,7 +44,7 @@ export async function reviewFeature(input: ReviewInput): Promise<Finding[]> {
     tools: READ_ONLY_TOOLS,
     final: {
       name: "submit_review",
-      description: "Submit your findings (possibly none). Call once.",
+      description: finalToolDescription("submit_review"),
       parameters: z.object({ findings: z.array(FindingSchema).max(50).describe("The findings; an empty list when there are none") }),
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal },

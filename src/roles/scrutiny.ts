@@ -3,7 +3,7 @@ import { type AgentRun, READ_ONLY_TOOLS, runAgent, truncateOutput, renderTurn } 
 import type { LanguageModel } from "../models/index.ts";
 import { VerdictSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import type { CommandResult } from "../workspace/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { assertionLines, diffText, verdictProblems } from "./prompt-sections.ts";
 
 export interface ScrutinyInput {
@@ -44,7 +44,7 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
     tools: READ_ONLY_TOOLS,
     final: {
       name: "submit_verdicts",
-      description: "Submit one verdict per assertion, with evidence. Call once.",
+      description: finalToolDescription("submit_verdicts"),
       parameters: z.object({ verdicts: z.array(VerdictSchema).describe("One verdict per assertion") }),
       check: ({ verdicts }) => verdictProblems(verdicts.map((verdict) => verdict.assertionId), wanted),
     },

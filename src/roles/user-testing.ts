@@ -2,7 +2,7 @@ import { z } from "zod";
 import { type AppDriver, bashTool, BROWSER_TOOLS, READ_ONLY_TOOLS, runAgent, type ToolContext, renderTurn } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { AssertionIdSchema, type Assertion, type Verdict } from "../mission/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { assertionLines, verdictProblems } from "./prompt-sections.ts";
 
 const UserVerdictSchema = z.object({
@@ -54,7 +54,7 @@ export async function testAsUser(input: UserTestingInput): Promise<Verdict[]> {
     tools: [...READ_ONLY_TOOLS, ...(input.shell ? [bashTool] : []), ...(input.app ? BROWSER_TOOLS : [])],
     final: {
       name: "submit_verdicts",
-      description: "Submit one verdict per assertion, with the steps you took and what you observed. Call once.",
+      description: finalToolDescription("submit_verdicts.user-testing"),
       parameters: z.object({ verdicts: z.array(UserVerdictSchema).describe("One verdict per assertion") }),
       check: ({ verdicts }) => verdictProblems(verdicts.map((verdict) => verdict.assertionId), wanted, "a user-testing assertion"),
     },

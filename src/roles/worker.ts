@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { AgentLimitError, bashTool, editFileTool, READ_ONLY_TOOLS, renderTurn, runAgent, writeFileTool, type AgentRun, type AgentTool, type ToolContext } from "../agent/index.ts";
 import { BudgetExceededError, type LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, SubmittedHandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { researchFor, type ResearchOptions } from "./researcher.ts";
 import { missionContext } from "./mission-context.ts";
 import { assertionLines } from "./prompt-sections.ts";
@@ -56,7 +56,7 @@ export async function implementFeature(input: WorkerInput): Promise<WorkerOutcom
     tools: [...READ_ONLY_TOOLS, writeFileTool, editFileTool, ...(input.shell ? [bashTool] : []), ...(input.research ? [researchFor(input.research)] : []), ...(input.extraTools ?? [])],
     final: {
       name: "submit_handoff",
-      description: "Finish the feature with an honest, structured handoff. Call once, last.",
+      description: finalToolDescription("submit_handoff"),
       parameters: SubmittedHandoffSchema,
       check: async (handoff) => (handoff.status === "done" && !handoff.noChangeReason?.trim() && (await input.unchanged?.()) ? [NO_CHANGE] : []),
     },
