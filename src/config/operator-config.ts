@@ -5,7 +5,8 @@ import { findModelProblems, type ConfigProblem } from "./model-problems.ts";
 import { DEFAULT_BRANCH_PREFIX, type MissionLimits } from "../mission/index.ts";
 import { parseMcpServers, type McpServerConfig } from "../agent/mcp/mcp-servers-config.ts";
 
-export const ROLE_NAMES = ["orchestrator", "worker", "researcher", "scrutiny", "reviewer", "user-testing"] as const;
+/** One name per role everywhere: config, prompts, the ledger. `repair-planner` plans the follow-up features of a milestone that failed validation. */
+export const ROLE_NAMES = ["orchestrator", "repair-planner", "worker", "researcher", "scrutiny", "reviewer", "user-testing"] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 export interface ProviderSettings {
@@ -340,7 +341,8 @@ function chooseEfforts(env: Record<string, string | undefined>): Partial<Record<
   const all = read("MISSIONS_EFFORT");
   const chosen: Partial<Record<RoleName, Effort>> = {};
   for (const role of ROLE_NAMES) {
-    const effort = read(`MISSIONS_EFFORT_${role.toUpperCase().replace("-", "_")}`) ?? all;
+    // The repair planner is the orchestrator's kind of work: it thinks as hard unless set apart.
+    const effort = read(`MISSIONS_EFFORT_${role.toUpperCase().replace("-", "_")}`) ?? (role === "repair-planner" ? chosen.orchestrator : undefined) ?? all;
     if (effort) chosen[role] = effort;
   }
   return chosen;
@@ -414,6 +416,8 @@ function chooseModels(env: Record<string, string | undefined>, providers: Record
   const first = withDefault[0];
   const fallback = env.MISSIONS_MODEL || (first ? `${first[0]}/${first[1].defaultModel}` : "anthropic/claude-sonnet-5-5");
   const models = Object.fromEntries(ROLE_NAMES.map((role) => [role, explicit(role) || fallback])) as Record<RoleName, string>;
+  // The repair planner runs on the orchestrator's model unless the operator sets one for it.
+  if (!explicit("repair-planner")) models["repair-planner"] = models.orchestrator;
   const workerProvider = models.worker.split("/")[0];
   const other = withDefault.find(([name]) => name !== workerProvider);
   if (other) {
