@@ -27,6 +27,8 @@ import { detectCommands, SandboxedRunner, type CommandResult } from "../../works
 import { limitsFor } from "../limits-for.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
+import { recordToolCalls } from "../research-for.ts";
+import { withMcpTools } from "./mcp-tools-for.ts";
 import { remoteAccess } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
 import { ValidationChecks } from "./validation-checks.ts";
@@ -137,7 +139,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           : keptScrutiny
             ? Promise.resolve(keptScrutiny)
             : checks.track("scrutiny", { checkRunId }, () =>
-                scrutinize({
+                withMcpTools(context, mission, "scrutiny", directory, (mcpTools) => scrutinize({
                   model: modelFor(context, mission, "scrutiny", undefined, { stopBeforeNextCall }),
                   missionId: mission.id,
                   milestone,
@@ -147,7 +149,9 @@ export async function validateStep(context: StepContext, mission: Mission, miles
                   directory,
                   context: shared,
                   signal: context.signal,
-                }),
+                  extraTools: mcpTools,
+                  onToolCall: mcpCalls(context, mission, { role: "scrutiny" }),
+                })),
               ),
       ),
       stopOnBudget(
@@ -164,17 +168,20 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           stopOnBudget(
             checks.track("reviewer", { feature: feature.id }, async () => {
               const sha = mission.features[feature.id]!.commitSha!;
-              return reviewFeature({
+              const diff = await context.workspace.diff(checkout, workStart(feature.id), sha).catch(() => "");
+              return withMcpTools(context, mission, "reviewer", directory, (mcpTools) => reviewFeature({
                 model: warm(modelFor(context, mission, "reviewer", feature.id, { stopBeforeNextCall })),
                 missionId: mission.id,
                 // A `Finish:` follow-up's own description quotes the previous worker: the planned one instead.
                 feature: plannedFeature(mission, feature),
                 assertions: plan.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)),
-                diff: await context.workspace.diff(checkout, workStart(feature.id), sha).catch(() => ""),
+                diff,
                 directory,
                 context: shared,
                 signal: context.signal,
-              });
+                extraTools: mcpTools,
+                onToolCall: mcpCalls(context, mission, { role: "reviewer", feature: feature.id }),
+              }));
             }),
           ),
         ),
@@ -300,7 +307,7 @@ async function userTest(
       verdicts = appProblem
         ? // Nothing to use: every assertion fails for the same, stated reason, and no model is paid to find that out.
           assertions.map((assertion) => ({ assertionId: assertion.id, verdict: "fail" as const, evidence: `Not tested: ${appProblem!.split("\n")[0]}` }))
-        : await testAsUser({
+        : await withMcpTools(context, mission, "user-testing", directory, (mcpTools) => testAsUser({
             model: modelFor(context, mission, "user-testing", undefined, { stopBeforeNextCall }),
             missionId: mission.id,
             milestone,
@@ -311,7 +318,9 @@ async function userTest(
             app,
             shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limitsFor(context, mission).commandTimeoutSeconds * 1000 },
             signal: context.signal,
-          });
+            extraTools: mcpTools,
+            onToolCall: mcpCalls(context, mission, { role: "user-testing" }),
+          }));
     } finally {
       await app?.stop();
     }
@@ -373,4 +382,12 @@ type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 function valueOf<T>(outcome: Settled<T>): T {
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
+}
+
+/** A validator's MCP tool calls, on the mission's timeline like the worker's (its built-in reading is not recorded). */
+function mcpCalls(context: StepContext, mission: Mission, fields: Record<string, string>) {
+  const record = recordToolCalls(context, mission, fields);
+  return async (call: { name: string; input: unknown; output: string; isError: boolean }) => {
+    if (call.name.startsWith("mcp__")) await record(call);
+  };
 }
