@@ -88,7 +88,8 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
   const assertions = plan?.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)) ?? [];
   const earlier = handoffDigest(mission);
   const bulletin = bulletinDigest(mission.bulletin);
-  const chosen = new Set(feature.skills ?? []);
+  // The plan's skills for the feature, and those the orchestrator assigned it at a milestone boundary.
+  const chosen = new Set([...(feature.skills ?? []), ...(mission.features[feature.id]?.skills ?? [])]);
   const skills = chosen.size > 0 ? (await loadSkills(directory)).filter((skill) => chosen.has(skill.name)) : [];
   // The same for every feature of the mission: first, so it is read from the provider's cache.
   const context = await missionContext(mission, directory);
