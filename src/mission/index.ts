@@ -5,7 +5,7 @@ export * from "./commands.ts";
 export type { Intent } from "./intent.ts";
 export { applyIntent, type IntentLimits } from "./apply-intent.ts";
 export { nextStep, type Step } from "./next-step.ts";
-export { checkPlan } from "./check-plan.ts";
+export { appReadinessProblems, checkPlan } from "./check-plan.ts";
 export { branchName, DEFAULT_BRANCH_PREFIX } from "./branch-name.ts";
 export { freshRepairRounds, keepFinishedValidation, keptFindings, keptFor, recordValidation, type FinishedValidation, type ValidationResult } from "./record-validation.ts";
 export { BULLETIN_ENTRY, BULLETIN_LIMIT, boundedEntry, recordHandoff, type FeatureCommit } from "./record-handoff.ts";
@@ -34,3 +34,4 @@ export { renderCheckSummary, renderUserTestingSummary, scrutinyFailures, stopped
 export { parseCoverage, type Coverage } from "./parse-coverage.ts";
 export { buildMissionReport, countDiff, isTestPath, type DiffStats, type LedgerRow, type MissionReport, type ReportEvent } from "./mission-report.ts";
 export { afterStoppedValidation, finishedCheckActions, parseRequestedAction, RESUME_ACTION, revalidateAction, type RequestedAction } from "./check-run-actions.ts";
+export { appUnderTest } from "./app-under-test.ts";

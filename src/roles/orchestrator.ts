@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type AgentRun, type AgentTool, READ_ONLY_TOOLS, renderTurn, runAgent } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
-import { checkPlan, checkRevision, currentPlan, PlanSchema, type Mission, type PlanningOutcome } from "../mission/index.ts";
+import { appReadinessProblems, checkPlan, checkRevision, currentPlan, PlanSchema, type Mission, type PlanningOutcome } from "../mission/index.ts";
 import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { researchFor, type ResearchOptions } from "./researcher.ts";
 import { repositoryOverview } from "./repository-overview.ts";
@@ -66,7 +66,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
         );
         // A contract not yet approved gives every assertion one owner; once work is under way, follow-ups share them.
         const oneOwner = mission.approvedVersion === undefined;
-        return [...checkPlan(submitted.plan, { oneOwner }), ...checkRevision(mission, submitted.plan), ...unknownSkills];
+        return [...checkPlan(submitted.plan, { oneOwner }), ...checkRevision(mission, submitted.plan), ...unknownSkills, ...appReadinessProblems(submitted.plan, !!mission.settings.app)];
       },
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal },

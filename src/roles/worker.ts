@@ -99,6 +99,8 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
     description: feature.description,
     notes: orchestratorNotes(mission, feature),
     assertions: assertionLines(assertions).join("\n"),
+    // The repository could not start its app by a script: the first feature makes it so, as the approved plan says.
+    startsApp: !mission.settings.app && plan?.app && plan.features[0]?.id === feature.id ? plan.app : undefined,
     skills: skills.map((skill) => ({ name: skill.name, body: skill.source === "repository" ? untrusted(`skill ${skill.name} from the repository`, skill.body) : skill.body, files: skill.files ?? [] })),
     // Workers' and the orchestrator's words, from what the repository showed them: data, not instructions.
     bulletin: bulletin.length > 0 ? untrusted("bulletin", bulletin.join("\n")) : "",

@@ -2,6 +2,7 @@ import { cp, lstat, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { AppStartError, AppUnderTest, checkBrowser } from "../../browser/index.ts";
 import {
+  appUnderTest,
   approvedPlan,
   featuresOf,
   plannedFeature,
@@ -50,7 +51,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   const userAssertions = assertions.filter((assertion) => validatorOf(assertion) === "user-testing");
   // Before any work: a host without a sandbox or a browser pauses the mission for the operator, not half-way through.
   await context.runner.ready();
-  if (userAssertions.length > 0 && mission.settings.app) await checkBrowser(context.settings.chromiumPath);
+  if (userAssertions.length > 0 && appUnderTest(mission)) await checkBrowser(context.settings.chromiumPath);
   const remote = await remoteAccess(context, mission);
   // The checkout at the pushed head, for the diff only: every worker step has ended (one step of a mission runs at a time).
   // Its dependency folders stay for the next worker: validators install in their own snapshot.
@@ -275,7 +276,7 @@ async function userTest(
   return checks.track("user-testing", { checkRunId }, () => testTheApp(checkRunId));
 
   async function testTheApp(checkRunId: number): Promise<UserTestingOutcome> {
-    const settings = mission.settings.app;
+    const settings = appUnderTest(mission);
     // The app and the QA agent's shell write where they run: a copy of their own (with what the commands
     // built), never the snapshot the other validators read.
     const directory = places.app;
