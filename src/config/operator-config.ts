@@ -228,11 +228,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
   const prices = parseOperatorPrices(values.MISSIONS_PRICES);
   const modelProblems = findModelProblems({
     providers,
-    choices: ROLE_NAMES.map((role) => ({
-      role,
-      model: models[role],
-      variable: env[roleVariable(role)] ? roleVariable(role) : env.MISSIONS_MODEL && models[role] === env.MISSIONS_MODEL ? "MISSIONS_MODEL" : undefined,
-    })),
+    choices: ROLE_NAMES.map((role) => ({ role, model: models[role], variable: choosingVariable(env, models, role) })),
     prices: new PriceTable(prices),
   });
   if (values.APP_ID && !values.WEBHOOK_SECRET) {
@@ -346,6 +342,13 @@ function chooseEfforts(env: Record<string, string | undefined>): Partial<Record<
     if (effort) chosen[role] = effort;
   }
   return chosen;
+}
+
+/** The variable that chose a role's model, if one did: the repair planner's is the orchestrator's unless it has its own. */
+function choosingVariable(env: Record<string, string | undefined>, models: Record<RoleName, string>, role: RoleName): string | undefined {
+  if (env[roleVariable(role)]) return roleVariable(role);
+  if (role === "repair-planner") return choosingVariable(env, models, "orchestrator");
+  return env.MISSIONS_MODEL && models[role] === env.MISSIONS_MODEL ? "MISSIONS_MODEL" : undefined;
 }
 
 /** `user-testing` → `MISSIONS_MODEL_USER_TESTING`. */
