@@ -20,7 +20,11 @@ export type TurnName =
   | "reviewer"
   | "user-testing"
   | "research"
-  | "research-wrap-up";
+  | "research-wrap-up"
+  | "no-such-tool"
+  | "invalid-json"
+  | "invalid-input"
+  | "not-accepted";
 
 /**
  * A message to a model from its template in `prompts/turns/<name>.md`, with named slots

@@ -163,27 +163,27 @@ async function checkFinal<Schema extends z.ZodType>(final: FinalTool<Schema>, in
   | { ok: false; error: string }
 > {
   if (typeof input === "string") {
-    return { ok: false, error: `The arguments were not valid JSON. Call ${final.name} again with a JSON object.` };
+    return { ok: false, error: renderTurn("invalid-json", { name: final.name }) };
   }
   const parsed = final.parameters.safeParse(input);
   if (!parsed.success) {
-    return { ok: false, error: `Rewrite the input so it satisfies the schema:\n${describeIssues(parsed.error)}` };
+    return { ok: false, error: renderTurn("invalid-input", { issues: describeIssues(parsed.error) }) };
   }
   const problems = (await final.check?.(parsed.data)) ?? [];
   if (problems.length > 0) {
-    return { ok: false, error: `Not accepted. Fix these and call ${final.name} again:\n- ${problems.join("\n- ")}` };
+    return { ok: false, error: renderTurn("not-accepted", { name: final.name, problems: problems.map((problem) => `- ${problem}`).join("\n") }) };
   }
   return { ok: true, value: parsed.data };
 }
 
 async function runTool(tool: AgentTool | undefined, call: ToolCall, context: ToolContext): Promise<{ output: string; isError: boolean }> {
-  if (!tool) return { output: `There is no tool named "${call.name}".`, isError: true };
+  if (!tool) return { output: renderTurn("no-such-tool", { name: call.name }), isError: true };
   if (typeof call.input === "string") {
-    return { output: `The arguments were not valid JSON. Call ${call.name} again with a JSON object.`, isError: true };
+    return { output: renderTurn("invalid-json", { name: call.name }), isError: true };
   }
   const parsed = tool.parameters.safeParse(call.input ?? {});
   if (!parsed.success) {
-    return { output: `Rewrite the input so it satisfies the schema:\n${describeIssues(parsed.error)}`, isError: true };
+    return { output: renderTurn("invalid-input", { issues: describeIssues(parsed.error) }), isError: true };
   }
   try {
     return { output: truncateOutput(await tool.execute(parsed.data, context)), isError: false };

@@ -160,7 +160,7 @@ function describeStep(mission: Mission, data: Record<string, unknown>): string |
   }
   if (data.kind === "validate") return `validators on ${String(data.milestoneId)}`;
   if (data.kind === "plan") return "orchestrator planning";
-  if (data.kind === "plan-repair") return `orchestrator planning the repair of ${String(data.milestoneId)}`;
+  if (data.kind === "plan-repair") return `repair planner planning the fix of ${String(data.milestoneId)}`;
   if (data.kind === "review-milestone" || data.kind === "curate-bulletin") return "orchestrator reviewing";
   if (data.kind === "finish") return "writing the summary";
   // Posting comments and notices: bookkeeping, not a role at work.

@@ -5,7 +5,8 @@ import { findModelProblems, type ConfigProblem } from "./model-problems.ts";
 import { DEFAULT_BRANCH_PREFIX, type MissionLimits } from "../mission/index.ts";
 import { parseMcpServers, type McpServerConfig } from "../agent/mcp/mcp-servers-config.ts";
 
-export const ROLE_NAMES = ["orchestrator", "worker", "researcher", "scrutiny", "reviewer", "user-testing"] as const;
+/** One name per role everywhere: config, prompts, the ledger. `repair-planner` plans the follow-up features of a milestone that failed validation. */
+export const ROLE_NAMES = ["orchestrator", "repair-planner", "worker", "researcher", "scrutiny", "reviewer", "user-testing"] as const;
 export type RoleName = (typeof ROLE_NAMES)[number];
 
 export interface ProviderSettings {
@@ -230,11 +231,7 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
   const prices = parseOperatorPrices(values.MISSIONS_PRICES);
   const modelProblems = findModelProblems({
     providers,
-    choices: ROLE_NAMES.map((role) => ({
-      role,
-      model: models[role],
-      variable: env[roleVariable(role)] ? roleVariable(role) : env.MISSIONS_MODEL && models[role] === env.MISSIONS_MODEL ? "MISSIONS_MODEL" : undefined,
-    })),
+    choices: ROLE_NAMES.map((role) => ({ role, model: models[role], variable: choosingVariable(env, models, role) })),
     prices: new PriceTable(prices),
   });
   if (values.APP_ID && !values.WEBHOOK_SECRET) {
@@ -344,10 +341,18 @@ function chooseEfforts(env: Record<string, string | undefined>): Partial<Record<
   const all = read("MISSIONS_EFFORT");
   const chosen: Partial<Record<RoleName, Effort>> = {};
   for (const role of ROLE_NAMES) {
-    const effort = read(`MISSIONS_EFFORT_${role.toUpperCase().replace("-", "_")}`) ?? all;
+    // The repair planner is the orchestrator's kind of work: it thinks as hard unless set apart.
+    const effort = read(`MISSIONS_EFFORT_${role.toUpperCase().replace("-", "_")}`) ?? (role === "repair-planner" ? chosen.orchestrator : undefined) ?? all;
     if (effort) chosen[role] = effort;
   }
   return chosen;
+}
+
+/** The variable that chose a role's model, if one did: the repair planner's is the orchestrator's unless it has its own. */
+function choosingVariable(env: Record<string, string | undefined>, models: Record<RoleName, string>, role: RoleName): string | undefined {
+  if (env[roleVariable(role)]) return roleVariable(role);
+  if (role === "repair-planner") return choosingVariable(env, models, "orchestrator");
+  return env.MISSIONS_MODEL && models[role] === env.MISSIONS_MODEL ? "MISSIONS_MODEL" : undefined;
 }
 
 /** `user-testing` → `MISSIONS_MODEL_USER_TESTING`. */
@@ -418,6 +423,8 @@ function chooseModels(env: Record<string, string | undefined>, providers: Record
   const first = withDefault[0];
   const fallback = env.MISSIONS_MODEL || (first ? `${first[0]}/${first[1].defaultModel}` : "anthropic/claude-sonnet-5-5");
   const models = Object.fromEntries(ROLE_NAMES.map((role) => [role, explicit(role) || fallback])) as Record<RoleName, string>;
+  // The repair planner runs on the orchestrator's model unless the operator sets one for it.
+  if (!explicit("repair-planner")) models["repair-planner"] = models.orchestrator;
   const workerProvider = models.worker.split("/")[0];
   const other = withDefault.find(([name]) => name !== workerProvider);
   if (other) {

@@ -4,7 +4,7 @@ import type { MissionLimits, MissionSettings } from "../mission/index.ts";
 
 export const REPOSITORY_CONFIG_PATH = ".github/missions.yml";
 
-const ROLES = ["orchestrator", "worker", "researcher", "scrutiny", "reviewer", "user-testing"] as const;
+const ROLES = ["orchestrator", "repair-planner", "worker", "researcher", "scrutiny", "reviewer", "user-testing"] as const;
 const ModelNameSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]*\/\S+$/i, "name models as provider/model, e.g. anthropic/claude-sonnet-4-5");

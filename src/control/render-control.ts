@@ -156,7 +156,7 @@ function describeActivity(mission: Mission): string | undefined {
     case "validate":
       return `validators on milestone **${step.milestoneId}** (scrutiny, code reviews${hasUserTesting(mission, step.milestoneId) ? ", user testing" : ""})`;
     case "plan-repair":
-      return `orchestrator is planning the repair of milestone **${step.milestoneId}**`;
+      return `repair planner is planning the fix of milestone **${step.milestoneId}**`;
     case "review-milestone":
       return `orchestrator is reviewing milestone **${step.milestoneId}** before the next one`;
     case "curate-bulletin":

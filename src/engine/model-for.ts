@@ -22,6 +22,7 @@ export class UnpricedModelError extends Error {
  */
 export const ROLE_OUTPUT_TOKENS: Record<RoleName, number> = {
   orchestrator: 16_000,
+  "repair-planner": 8_000,
   worker: 8_000,
   researcher: 4_000,
   scrutiny: 8_000,
@@ -71,6 +72,8 @@ export function modelFor(context: StepContext, mission: Mission, role: RoleName,
 }
 
 function effortOf(context: StepContext, mission: Mission, role: RoleName): { effort?: Effort } {
-  const effort = (mission.settings.effort?.[role] as Effort | undefined) ?? context.settings.effort?.[role];
+  const chosen = mission.settings.effort as Record<string, Effort | undefined> | undefined;
+  // A repository that sets the orchestrator's effort sets its repair planner's too, unless it sets that apart.
+  const effort = chosen?.[role] ?? (role === "repair-planner" ? chosen?.orchestrator : undefined) ?? context.settings.effort?.[role];
   return effort ? { effort } : {};
 }

@@ -45,6 +45,23 @@ export function checkPlan(plan: Plan, options: { oneOwner?: boolean } = {}): str
   return problems;
 }
 
+/**
+ * Readiness for user testing. When the repository configures no app (`appConfigured` false) and the
+ * plan says how the app will start (`app`), the first feature makes it start so, and proves it: it
+ * serves a user-testing assertion of the first milestone, which user testing checks by starting the
+ * app. A repository that configures its app keeps its own: the plan gives none.
+ */
+export function appReadinessProblems(plan: Plan, appConfigured: boolean): string[] {
+  if (!plan.app) return [];
+  if (appConfigured) return ["the repository configures its app (`app:` in .github/missions.yml): leave `app` out of the plan; user testing starts it as configured"];
+  const first = plan.features[0];
+  const checked = plan.assertions.filter((assertion) => assertion.validator === "user-testing" && first?.assertionIds.includes(assertion.id) && assertion.milestoneId === first.milestoneId);
+  if (!first || checked.length > 0) return [];
+  return [
+    `the app cannot be started by a script yet, so the first feature (${first.id}) makes \`${plan.app.start}\` start it at ${plan.app.url}: give ${first.id} a user-testing assertion of its milestone that checks the app starts and answers there`,
+  ];
+}
+
 function ownerProblems(plan: Plan): string[] {
   const problems: string[] = [];
   for (const assertion of plan.assertions) {

@@ -16,18 +16,26 @@ export interface MilestoneReview {
   bulletin: string[];
   /** What a later feature's worker must know (a discovery, a changed assumption). */
   notes: Array<{ featureId: string; note: string }>;
-  /** Work the discoveries call for, within the approved assertions. */
-  add: Array<{ milestoneId: string; title: string; description: string; assertionIds: string[] }>;
+  /** Work the discoveries call for, within the approved assertions (with the skills its worker gets). */
+  add: Array<{ milestoneId: string; title: string; description: string; assertionIds: string[]; skills?: string[] }>;
   /** Pending features that are no longer needed (already done by others, made moot). */
   drop: Array<{ featureId: string; reason: string }>;
   /** What only people can decide; the work waits for the answer. */
   questions: string[];
   /** Skills written or improved (from the workers' `skillFeedback`), committed on the branch. */
   skills?: SkillDraft[];
+  /** Skills for features still to do — one written here, or one offered — by name: their workers load them. */
+  assign?: Array<{ featureId: string; skills: string[] }>;
 }
 
-/** What is wrong with a review, as sentences the orchestrator can act on. */
-export function checkMilestoneReview(mission: Mission, milestoneId: string, review: MilestoneReview): string[] {
+/** The most skills one feature's worker is given (as the plan's `skills`). */
+const SKILLS_PER_FEATURE = 5;
+
+/**
+ * What is wrong with a review, as sentences the orchestrator can act on. `offered`: the skills there
+ * are to assign (built-in and the repository's); the ones the review writes count too.
+ */
+export function checkMilestoneReview(mission: Mission, milestoneId: string, review: MilestoneReview, offered?: ReadonlySet<string>): string[] {
   const plan = approvedPlan(mission);
   if (!plan) return [];
   const problems: string[] = [];
@@ -63,6 +71,20 @@ export function checkMilestoneReview(mission: Mission, milestoneId: string, revi
   // One SKILL.md per name: two drafts of one skill would have the second overwrite the first.
   const names = (review.skills ?? []).map((skill) => skill.name);
   for (const name of new Set(names.filter((name, at) => names.indexOf(name) !== at))) problems.push(`the skill \`${name}\` is written twice; write each skill once, whole`);
+  // A skill is assigned to work still to do, by a name there is a skill for.
+  const known = offered ? new Set([...offered, ...names]) : undefined;
+  const unknown = (skills: readonly string[]) => (known ? skills.filter((name) => !known.has(name)) : []);
+  for (const { featureId, skills } of review.assign ?? []) {
+    if (!pendingLater.has(featureId) || dropped.has(featureId)) problems.push(`skills for ${featureId}: skills go to features of later milestones that are still to do (${[...pendingLater].filter((id) => !dropped.has(id)).join(", ") || "none"})`);
+    const state = mission.features[featureId];
+    const feature = features.find((candidate) => candidate.id === featureId);
+    const all = new Set([...(feature?.skills ?? []), ...(state?.skills ?? []), ...skills]);
+    if (all.size > SKILLS_PER_FEATURE) problems.push(`${featureId} would have ${all.size} skills; give a feature at most ${SKILLS_PER_FEATURE}`);
+    for (const name of unknown(skills)) problems.push(`skills for ${featureId}: there is no skill \`${name}\`; write it in \`skills\`, or name one offered`);
+  }
+  for (const feature of review.add) {
+    for (const name of unknown(feature.skills ?? [])) problems.push(`"${feature.title}" names skill \`${name}\`, which there is not; write it in \`skills\`, or name one offered`);
+  }
   return problems;
 }
 
@@ -72,6 +94,10 @@ export function applyMilestoneReview(mission: Mission, milestoneId: string, revi
   for (const { featureId, note } of review.notes) {
     const state = next.features[featureId]!;
     next.features[featureId] = { ...state, notes: [...(state.notes ?? []), `After ${milestoneId}: ${note}`.slice(0, 1000)] };
+  }
+  for (const { featureId, skills } of review.assign ?? []) {
+    const state = next.features[featureId]!;
+    next.features[featureId] = { ...state, skills: [...new Set([...(state.skills ?? []), ...skills])] };
   }
   for (const { featureId, reason } of review.drop) {
     next.features[featureId] = { ...next.features[featureId]!, status: "skipped", skipped: { author: "the orchestrator", by: "orchestrator", reason: reason.slice(0, 500), at: now } };

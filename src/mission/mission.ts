@@ -51,6 +51,8 @@ const FeatureStateSchema = z.object({
   skipped: SkipSchema.optional(),
   /** What the orchestrator learned for this feature at a milestone boundary; the worker reads it. */
   notes: z.array(z.string()).optional(),
+  /** Skills the orchestrator assigned at a milestone boundary (often one it wrote there), beside the plan's own: the worker loads both. */
+  skills: z.array(z.string()).optional(),
   commitSha: z.string().optional(),
   handoff: HandoffSchema.optional(),
   /** Whether a code review has looked at this feature's commit. */

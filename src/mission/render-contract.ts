@@ -47,6 +47,10 @@ export function renderContract(missionId: string, contract: Contract, issueTitle
       lines.push(`1. ${doneMark(feature.id)}**${feature.id} — ${escapeCell(feature.title)}** (${feature.assertionIds.map((id) => `\`${id}\``).join(", ")})`);
     }
   }
+  if (plan.app) {
+    // The repository configures no app: the first feature makes it start by this script, and user testing starts it so.
+    lines.push("", `The app cannot be started by a script yet: **${plan.features[0]?.id ?? "the first feature"}** makes \`${escapeCell(plan.app.start.replace(/`/g, "'"))}\` start it at ${plan.app.url}, and user testing starts it so.`);
+  }
   if (plan.newSkills?.length) {
     // Written by the orchestrator, committed on the branch before the first feature: people see them here and in the pull request.
     lines.push("", "Skills the mission writes (committed under `.github/missions/skills/`):", "");

@@ -45,6 +45,15 @@ export const SkillDraftSchema = z.object({
   body: z.string().trim().min(1).max(12_000).describe("The skill's instructions, in Markdown: the procedure, the conventions, the pitfalls, the commands"),
 });
 
+/** How the app will start once the first feature makes it so, when the repository configures none: approved with the contract. */
+export const PlannedAppSchema = z.object({
+  start: z.string().min(1).max(300).describe("The command that starts the app from the repository root, e.g. `npm start` (a script the first feature writes)"),
+  url: z
+    .url({ protocol: /^https?$/, hostname: /^(localhost|127\.0\.0\.1)$/ })
+    .refine((url) => new URL(url).port !== "", "give the port the app listens on, e.g. http://localhost:3000")
+    .describe("Where the started app listens, e.g. http://localhost:3000"),
+});
+
 export const PlanSchema = z.object({
   summary: z.string().min(1).max(2000).describe("What the mission delivers, two or three sentences"),
   milestones: z.array(MilestoneSchema).min(1).max(12),
@@ -55,6 +64,9 @@ export const PlanSchema = z.object({
     .max(5)
     .optional()
     .describe("Skills to write for this mission's kinds of work, committed on the mission branch before the first feature; assign them to features by name in `skills`"),
+  app: PlannedAppSchema.optional().describe(
+    "Only when the repository configures no app (`app:` in .github/missions.yml) and user testing needs the running app (a browser, HTTP): the script that will start it and where it listens. The first feature makes it start so, and serves a user-testing assertion that checks it; user testing starts the app with it",
+  ),
 });
 
 export const HandoffSchema = z.object({

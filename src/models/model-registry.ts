@@ -37,6 +37,8 @@ export class ModelRegistry {
   modelName(role: RoleName, repositoryChoices: Record<string, string> = {}): string {
     const chosen = repositoryChoices[role];
     if (chosen) return chosen;
+    // The repair planner follows the orchestrator (the repository's choice for it too) unless it was chosen itself.
+    if (role === "repair-planner" && !this.#options.pinned?.has(role)) return this.modelName("orchestrator", repositoryChoices);
     const fallback = this.#defaults[role];
     if (!VALIDATORS.has(role) || this.#options.pinned?.has(role)) return fallback;
     const workerProvider = providerOf(this.modelName("worker", repositoryChoices));

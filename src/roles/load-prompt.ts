@@ -16,3 +16,17 @@ export function loadPrompt(name: "orchestrator" | "repair-planner" | "worker" | 
   }
   return prompt;
 }
+
+/**
+ * The description of a role's final tool (`submit_*`), from `tools/<file>.md` beside the roles: text
+ * the model reads, kept as text like the built-in tools' (`toolDescription`). A tool two roles share
+ * under one name with different wording has a file per role: `submit_verdicts.user-testing.md`.
+ */
+export function finalToolDescription(file: `submit_${string}`): string {
+  let text = cache.get(`tools/${file}`);
+  if (text === undefined) {
+    text = readFileSync(new URL(`./tools/${file}.md`, import.meta.url), "utf8").trim();
+    cache.set(`tools/${file}`, text);
+  }
+  return text;
+}

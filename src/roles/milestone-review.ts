@@ -12,7 +12,7 @@ import {
   type MilestoneReview,
   type Mission,
 } from "../mission/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { loadSkills } from "./skills.ts";
 import { assertionLines } from "./prompt-sections.ts";
 import { untrusted } from "./untrusted.ts";
@@ -32,6 +32,7 @@ const ReviewSchema = z.object({
         title: z.string().min(1).max(100),
         description: z.string().min(1).max(4000),
         assertionIds: z.array(z.string()).min(1),
+        skills: z.array(z.string()).max(5).optional().describe("Skills its worker gets, by name: offered ones or ones written in `skills`"),
       }),
     )
     .max(4)
@@ -44,6 +45,11 @@ const ReviewSchema = z.object({
     .max(3)
     .default([])
     .describe("Skills to write for the work ahead, or to improve where workers reported them wrong or lacking: each whole, as its SKILL.md should read (an improved one keeps its name)"),
+  assign: z
+    .array(z.object({ featureId: z.string(), skills: z.array(z.string()).min(1).max(5) }))
+    .max(20)
+    .default([])
+    .describe("Skills for features of later milestones still to do, by name — one written in `skills` or one offered — beside those they have: their workers load them"),
 });
 
 export interface MilestoneReviewInput {
@@ -83,7 +89,9 @@ export async function reviewMilestone(input: MilestoneReviewInput): Promise<Mile
     (mission.features[feature.id]?.handoff?.skillFeedback ?? []).map((entry) => ({ feature: feature.id, skill: entry.skill, feedback: entry.feedback })),
   );
   const reported = new Set(feedback.map((entry) => entry.skill));
-  const skills = reported.size > 0 ? (await loadSkills(input.directory)).filter((skill) => reported.has(skill.name)) : [];
+  // Every skill there is, to assign to the work ahead; the reported ones shown whole.
+  const offered = await loadSkills(input.directory);
+  const skills = offered.filter((skill) => reported.has(skill.name));
   const remaining = allFeatures(mission).filter((feature) => later.some((next) => next.id === feature.milestoneId) && mission.features[feature.id]?.status === "pending");
   const prompt = renderTurn("milestone-review", {
     id: milestone.id,
@@ -103,9 +111,14 @@ export async function reviewMilestone(input: MilestoneReviewInput): Promise<Mile
       assertions: assertionLines(plan.assertions.filter((assertion) => assertion.milestoneId === next.id)),
       features: remaining
         .filter((feature) => feature.milestoneId === next.id)
-        .map((feature) => ({ id: feature.id, title: feature.title, assertionIds: feature.assertionIds.join(", "), description: feature.description.slice(0, 400) })),
+        .map((feature) => {
+          const assigned = [...new Set([...(feature.skills ?? []), ...(mission.features[feature.id]?.skills ?? [])])];
+          return { id: feature.id, title: feature.title, assertionIds: feature.assertionIds.join(", "), description: feature.description.slice(0, 400), skills: assigned.length > 0 ? assigned.join(", ") : undefined };
+        }),
     })),
+    offered: offered.map((skill) => ({ name: skill.name, description: skill.description })),
   });
+  const offeredNames = new Set(offered.map((skill) => skill.name));
   const { value } = await runAgent({
     model: input.model,
     system: loadPrompt("orchestrator"),
@@ -113,9 +126,9 @@ export async function reviewMilestone(input: MilestoneReviewInput): Promise<Mile
     tools: READ_ONLY_TOOLS,
     final: {
       name: "submit_milestone_review",
-      description: "Submit the milestone review: the curated bulletin, notes, added or dropped features, questions. Call once.",
+      description: finalToolDescription("submit_milestone_review"),
       parameters: ReviewSchema,
-      check: (review) => checkMilestoneReview(mission, milestoneId, review),
+      check: (review) => checkMilestoneReview(mission, milestoneId, review, offeredNames),
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal },
     maxTurns: 12,
@@ -145,7 +158,7 @@ export async function curateBulletin(input: CurateInput): Promise<string[]> {
     tools: [],
     final: {
       name: "submit_bulletin",
-      description: "Submit the curated bulletin. Call once.",
+      description: finalToolDescription("submit_bulletin"),
       parameters: z.object({ bulletin: BulletinSchema }),
     },
     context: { root: ".", readFiles: new Set(), signal: input.signal },

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { type AgentRun, type AgentTool, READ_ONLY_TOOLS, renderTurn, runAgent } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
-import { checkPlan, checkRevision, currentPlan, PlanSchema, type Mission, type PlanningOutcome } from "../mission/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { appReadinessProblems, checkPlan, checkRevision, currentPlan, PlanSchema, type Mission, type PlanningOutcome } from "../mission/index.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { researchFor, type ResearchOptions } from "./researcher.ts";
 import { repositoryOverview } from "./repository-overview.ts";
 import { loadSkills } from "./skills.ts";
@@ -55,7 +55,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
     ...(input.onToolCall ? { onToolCall: input.onToolCall } : {}),
     final: {
       name: "submit_plan",
-      description: "Submit either clarifying questions or the plan with its validation contract. Call once.",
+      description: finalToolDescription("submit_plan"),
       parameters: SubmitPlanSchema,
       check: (submitted) => {
         if (!!submitted.plan === !!submitted.questions?.length) return ["give exactly one of `questions` (non-empty) or `plan`"];
@@ -66,7 +66,7 @@ export async function planMission(input: PlanInput): Promise<PlanningOutcome> {
         );
         // A contract not yet approved gives every assertion one owner; once work is under way, follow-ups share them.
         const oneOwner = mission.approvedVersion === undefined;
-        return [...checkPlan(submitted.plan, { oneOwner }), ...checkRevision(mission, submitted.plan), ...unknownSkills];
+        return [...checkPlan(submitted.plan, { oneOwner }), ...checkRevision(mission, submitted.plan), ...unknownSkills, ...appReadinessProblems(submitted.plan, !!mission.settings.app)];
       },
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal },

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { READ_ONLY_TOOLS, runAgent, renderTurn } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import type { Assertion, Feature, RepairFeature } from "../mission/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { assertionLines } from "./prompt-sections.ts";
 import { untrusted } from "./untrusted.ts";
 
@@ -47,7 +47,7 @@ export async function planRepair(input: RepairInput): Promise<RepairFeature[]> {
     tools: READ_ONLY_TOOLS,
     final: {
       name: "submit_repair",
-      description: "Submit one to four targeted follow-up features that repair the milestone. Call once.",
+      description: finalToolDescription("submit_repair"),
       parameters: z.object({ features: z.array(RepairFeatureSchema).min(1).max(4) }),
       check: ({ features }) =>
         features.flatMap((feature) => feature.assertionIds.filter((id) => !known.has(id)).map((id) => `"${feature.title}" names ${id}, which is not an assertion of this milestone`)),

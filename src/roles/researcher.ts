@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { AgentError, READ_ONLY_TOOLS, renderTurn, researchTool, runAgent, ToolError, type AgentRun, type AgentTool, type ToolContext } from "../agent/index.ts";
 import type { LanguageModel, ModelRequest, ModelResponse } from "../models/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 
 /** How a worker (or the orchestrator while planning) starts read-only research subagents. */
 export interface ResearchOptions {
@@ -40,7 +40,7 @@ export async function research(options: ResearchOptions, question: string, conte
       system: loadPrompt("researcher"),
       prompt: renderTurn("research", { question }),
       tools: READ_ONLY_TOOLS,
-      final: { name: "submit_report", description: "Finish the research with a short report. Call once, last.", parameters: ReportSchema },
+      final: { name: "submit_report", description: finalToolDescription("submit_report"), parameters: ReportSchema },
       // Its own record of files read: nothing of the asking run's state.
       context: { root: context.root, readFiles: new Set(), signal: context.signal },
       maxTurns: turns,

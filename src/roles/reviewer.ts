@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { READ_ONLY_TOOLS, runAgent, renderTurn } from "../agent/index.ts";
+import { type AgentRun, type AgentTool, READ_ONLY_TOOLS, runAgent, renderTurn } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import type { Assertion, Feature } from "../mission/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { assertionLines, diffText } from "./prompt-sections.ts";
 
 export const FindingSchema = z.object({
@@ -26,6 +26,10 @@ export interface ReviewInput {
    * marked for caching, so parallel and later runs read it from the provider's cache.
    */
   context?: string;
+  /** The operator's MCP tools for the role, where it declared them for validators: beside the read-only tools. */
+  extraTools?: AgentTool[];
+  /** Each tool call, as it ends (the engine records the MCP ones on the timeline). */
+  onToolCall?: AgentRun<z.ZodType>["onToolCall"];
 }
 
 /** One read-only review of one feature's diff; it never sees the worker's handoff or reasoning. */
@@ -41,15 +45,16 @@ export async function reviewFeature(input: ReviewInput): Promise<Finding[]> {
     model: input.model,
     system: loadPrompt("reviewer"),
     prompt: input.context ? { context: input.context, task: prompt } : prompt,
-    tools: READ_ONLY_TOOLS,
+    tools: [...READ_ONLY_TOOLS, ...(input.extraTools ?? [])],
     final: {
       name: "submit_review",
-      description: "Submit your findings (possibly none). Call once.",
+      description: finalToolDescription("submit_review"),
       parameters: z.object({ findings: z.array(FindingSchema).max(50).describe("The findings; an empty list when there are none") }),
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal },
     maxTurns: 30,
     cacheKey: `${input.missionId}:reviewer`,
+    ...(input.onToolCall ? { onToolCall: input.onToolCall } : {}),
   });
   return value.findings.map((finding) => ({ ...finding, featureId: input.feature.id }));
 }

@@ -1,9 +1,9 @@
 import { z } from "zod";
-import { type AgentRun, READ_ONLY_TOOLS, runAgent, truncateOutput, renderTurn } from "../agent/index.ts";
+import { type AgentRun, type AgentTool, READ_ONLY_TOOLS, runAgent, truncateOutput, renderTurn } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { VerdictSchema, type Assertion, type Verdict } from "../mission/index.ts";
 import type { CommandResult } from "../workspace/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { assertionLines, diffText, verdictProblems } from "./prompt-sections.ts";
 
 export interface ScrutinyInput {
@@ -22,6 +22,10 @@ export interface ScrutinyInput {
    */
   context?: string;
   onModelCall?: AgentRun<z.ZodType>["onModelCall"];
+  /** The operator's MCP tools for the role, where it declared them for validators: beside the read-only tools. */
+  extraTools?: AgentTool[];
+  /** Each tool call, as it ends (the engine records the MCP ones on the timeline). */
+  onToolCall?: AgentRun<z.ZodType>["onToolCall"];
 }
 
 /**
@@ -41,10 +45,10 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
     model: input.model,
     system: loadPrompt("scrutiny"),
     prompt: input.context ? { context: input.context, task: prompt } : prompt,
-    tools: READ_ONLY_TOOLS,
+    tools: [...READ_ONLY_TOOLS, ...(input.extraTools ?? [])],
     final: {
       name: "submit_verdicts",
-      description: "Submit one verdict per assertion, with evidence. Call once.",
+      description: finalToolDescription("submit_verdicts"),
       parameters: z.object({ verdicts: z.array(VerdictSchema).describe("One verdict per assertion") }),
       check: ({ verdicts }) => verdictProblems(verdicts.map((verdict) => verdict.assertionId), wanted),
     },
@@ -52,6 +56,7 @@ export async function scrutinize(input: ScrutinyInput): Promise<Verdict[]> {
     maxTurns: 30,
     cacheKey: `${input.missionId}:scrutiny`,
     onModelCall: input.onModelCall,
+    ...(input.onToolCall ? { onToolCall: input.onToolCall } : {}),
   });
   return value.verdicts;
 }

@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { type AppDriver, bashTool, BROWSER_TOOLS, READ_ONLY_TOOLS, runAgent, type ToolContext, renderTurn } from "../agent/index.ts";
+import { type AgentRun, type AgentTool, type AppDriver, bashTool, BROWSER_TOOLS, READ_ONLY_TOOLS, runAgent, type ToolContext, renderTurn } from "../agent/index.ts";
 import type { LanguageModel } from "../models/index.ts";
 import { AssertionIdSchema, type Assertion, type Verdict } from "../mission/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { assertionLines, verdictProblems } from "./prompt-sections.ts";
 
 const UserVerdictSchema = z.object({
@@ -31,6 +31,10 @@ export interface UserTestingInput {
    * marked for caching, so parallel and later runs read it from the provider's cache.
    */
   context?: string;
+  /** The operator's MCP tools for the role, where it declared them for validators: beside the read-only tools. */
+  extraTools?: AgentTool[];
+  /** Each tool call, as it ends (the engine records the MCP ones on the timeline). */
+  onToolCall?: AgentRun<z.ZodType>["onToolCall"];
 }
 
 /**
@@ -51,16 +55,17 @@ export async function testAsUser(input: UserTestingInput): Promise<Verdict[]> {
     model: input.model,
     system: loadPrompt("user-testing"),
     prompt: input.context ? { context: input.context, task: prompt } : prompt,
-    tools: [...READ_ONLY_TOOLS, ...(input.shell ? [bashTool] : []), ...(input.app ? BROWSER_TOOLS : [])],
+    tools: [...READ_ONLY_TOOLS, ...(input.shell ? [bashTool] : []), ...(input.app ? BROWSER_TOOLS : []), ...(input.extraTools ?? [])],
     final: {
       name: "submit_verdicts",
-      description: "Submit one verdict per assertion, with the steps you took and what you observed. Call once.",
+      description: finalToolDescription("submit_verdicts.user-testing"),
       parameters: z.object({ verdicts: z.array(UserVerdictSchema).describe("One verdict per assertion") }),
       check: ({ verdicts }) => verdictProblems(verdicts.map((verdict) => verdict.assertionId), wanted, "a user-testing assertion"),
     },
     context: { root: input.directory, readFiles: new Set(), signal: input.signal, ...(input.shell ? { shell: { ...input.shell, ran: [] } } : {}), ...(input.app ? { app: input.app } : {}) },
     maxTurns: 60,
     cacheKey: `${input.missionId}:user-testing`,
+    ...(input.onToolCall ? { onToolCall: input.onToolCall } : {}),
   });
   return value.verdicts.map((verdict) => ({
     assertionId: verdict.assertionId,

@@ -2,7 +2,7 @@ import type { z } from "zod";
 import { AgentLimitError, bashTool, editFileTool, READ_ONLY_TOOLS, renderTurn, runAgent, writeFileTool, type AgentRun, type AgentTool, type ToolContext } from "../agent/index.ts";
 import { BudgetExceededError, type LanguageModel } from "../models/index.ts";
 import { allFeatures, approvedPlan, SubmittedHandoffSchema, type Feature, type Handoff, type Mission } from "../mission/index.ts";
-import { loadPrompt } from "./load-prompt.ts";
+import { finalToolDescription, loadPrompt } from "./load-prompt.ts";
 import { researchFor, type ResearchOptions } from "./researcher.ts";
 import { missionContext } from "./mission-context.ts";
 import { assertionLines } from "./prompt-sections.ts";
@@ -56,7 +56,7 @@ export async function implementFeature(input: WorkerInput): Promise<WorkerOutcom
     tools: [...READ_ONLY_TOOLS, writeFileTool, editFileTool, ...(input.shell ? [bashTool] : []), ...(input.research ? [researchFor(input.research)] : []), ...(input.extraTools ?? [])],
     final: {
       name: "submit_handoff",
-      description: "Finish the feature with an honest, structured handoff. Call once, last.",
+      description: finalToolDescription("submit_handoff"),
       parameters: SubmittedHandoffSchema,
       check: async (handoff) => (handoff.status === "done" && !handoff.noChangeReason?.trim() && (await input.unchanged?.()) ? [NO_CHANGE] : []),
     },
@@ -88,7 +88,8 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
   const assertions = plan?.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)) ?? [];
   const earlier = handoffDigest(mission);
   const bulletin = bulletinDigest(mission.bulletin);
-  const chosen = new Set(feature.skills ?? []);
+  // The plan's skills for the feature, and those the orchestrator assigned it at a milestone boundary.
+  const chosen = new Set([...(feature.skills ?? []), ...(mission.features[feature.id]?.skills ?? [])]);
   const skills = chosen.size > 0 ? (await loadSkills(directory)).filter((skill) => chosen.has(skill.name)) : [];
   // The same for every feature of the mission: first, so it is read from the provider's cache.
   const context = await missionContext(mission, directory);
@@ -98,6 +99,8 @@ export async function workerPrompt(mission: Mission, feature: Feature, directory
     description: feature.description,
     notes: orchestratorNotes(mission, feature),
     assertions: assertionLines(assertions).join("\n"),
+    // The repository could not start its app by a script: the first feature makes it so, as the approved plan says.
+    startsApp: !mission.settings.app && plan?.app && plan.features[0]?.id === feature.id ? plan.app : undefined,
     skills: skills.map((skill) => ({ name: skill.name, body: skill.source === "repository" ? untrusted(`skill ${skill.name} from the repository`, skill.body) : skill.body, files: skill.files ?? [] })),
     // Workers' and the orchestrator's words, from what the repository showed them: data, not instructions.
     bulletin: bulletin.length > 0 ? untrusted("bulletin", bulletin.join("\n")) : "",

@@ -31,6 +31,10 @@ describe("the operator's MCP servers (MISSIONS_MCP_SERVERS)", () => {
     expect(serversFor(servers, "worker").map((server) => server.name)).toEqual(["tracker"]);
     expect(serversFor(servers, "worker", ["docs"]).map((server) => server.name)).toEqual(["docs", "tracker"]);
     expect(serversFor(servers, "scrutiny", ["docs"])).toEqual([]);
+    // Validators get a server only where the operator names them.
+    const forValidators = parseMcpServers('{"checks": {"command": "x", "roles": ["scrutiny", "reviewer", "user-testing"], "enabled": true}}');
+    for (const role of ["scrutiny", "reviewer", "user-testing"]) expect(serversFor(forValidators, role).map((server) => server.name)).toEqual(["checks"]);
+    expect(serversFor(forValidators, "worker")).toEqual([]);
     // Every env and header value long enough is a secret; a short setting is not.
     expect(mcpSecrets(servers)).toEqual(["t0ken-value", "Bearer abcdef"]);
   });
@@ -62,8 +66,8 @@ describe("the operator's MCP servers (MISSIONS_MCP_SERVERS)", () => {
     expect(() => parseMcpServers('{"docs": {"command": "x", "url": "https://a.example"}}')).toThrow(/docs: Unrecognized key/);
     expect(() => parseMcpServers('{"docs": {"url": "ftp://a.example"}}')).toThrow(/docs\.url/);
     expect(() => parseMcpServers('{"docs": {"command": "x", "roles": ["janitor"]}}')).toThrow(/docs\.roles\.0/);
-    // Validators judge with what the repository has: no MCP tools for them.
-    expect(() => parseMcpServers('{"docs": {"command": "x", "roles": ["worker", "scrutiny"]}}')).toThrow(/docs\.roles\.1/);
+    // The researcher and the repair planner get none: a role the operator cannot name is a mistake.
+    expect(() => parseMcpServers('{"docs": {"command": "x", "roles": ["worker", "researcher"]}}')).toThrow(/docs\.roles\.1/);
   });
 
   it("keep their secrets out of every text the app sends", () => {

@@ -114,6 +114,24 @@ describe("providers and models per role", () => {
     const one = readOperatorConfig({ ANTHROPIC_API_KEY: "a" });
     expect(one.models.scrutiny).toBe(one.models.worker);
   });
+
+  it("runs the repair planner as its own role, on the orchestrator's model and effort unless set apart", async () => {
+    const { ModelRegistry } = await import("../../src/models/index.ts");
+    const follows = readOperatorConfig({ ANTHROPIC_API_KEY: "a", MISSIONS_MODEL_ORCHESTRATOR: "anthropic/claude-opus-4-5", MISSIONS_EFFORT_ORCHESTRATOR: "high" });
+    expect(follows.models["repair-planner"]).toBe("anthropic/claude-opus-4-5");
+    expect(follows.effort["repair-planner"]).toBe("high");
+    const apart = readOperatorConfig({ ANTHROPIC_API_KEY: "a", MISSIONS_MODEL_ORCHESTRATOR: "anthropic/claude-opus-4-5", MISSIONS_MODEL_REPAIR_PLANNER: "anthropic/claude-haiku-4-5", MISSIONS_EFFORT_REPAIR_PLANNER: "low" });
+    expect(apart.models["repair-planner"]).toBe("anthropic/claude-haiku-4-5");
+    expect(apart.effort["repair-planner"]).toBe("low");
+    // A mistake in the orchestrator's model is named once, by its own variable.
+    expect(readOperatorConfig({ ANTHROPIC_API_KEY: "a", MISSIONS_MODEL_ORCHESTRATOR: "claude" }).modelProblems).toEqual([
+      { variables: ["MISSIONS_MODEL_ORCHESTRATOR"], message: expect.stringContaining("MISSIONS_MODEL_ORCHESTRATOR=claude is not provider/model") },
+    ]);
+    // A repository that moves its orchestrator moves the repair planner with it, unless it pins that too.
+    const registry = new ModelRegistry(follows.providers, follows.models, { pinned: new Set(follows.pinnedRoles) });
+    expect(registry.modelName("repair-planner", { orchestrator: "anthropic/claude-sonnet-5-5" })).toBe("anthropic/claude-sonnet-5-5");
+    expect(registry.modelName("repair-planner", { orchestrator: "anthropic/claude-sonnet-5-5", "repair-planner": "anthropic/x" })).toBe("anthropic/x");
+  });
 });
 
 describe("readOperatorConfig and limits", () => {

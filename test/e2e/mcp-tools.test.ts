@@ -113,3 +113,56 @@ describe("an operator's MCP server, enabled by the repository", () => {
     expect(JSON.stringify(events)).not.toContain(TOKEN);
   }, 240_000);
 });
+
+describe("an operator's MCP server declared for the validators", () => {
+  let harness: Harness;
+  afterEach(async () => {
+    await harness.close();
+  });
+
+  it("gives its tools to scrutiny and the reviewers, and to no one the operator left out; the call is recorded under the validator's role", async () => {
+    harness = await startHarness({
+      files: FIXTURE_FILES,
+      env: {
+        MISSIONS_MCP_SERVERS: JSON.stringify({
+          checks: { command: process.execPath, args: [join(SERVER_DIR, "inspect-server.mjs")], roles: ["scrutiny", "reviewer"], enabled: true, readable: [SERVER_DIR] },
+        }),
+      },
+    });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    const seen: Array<{ tools: string[]; results: Array<{ content: string; isError: boolean }> }> = [];
+    harness.models.script((request: NormalizedRequest): Reply => {
+      const tools = request.tools.map((tool) => tool.name);
+      const last = request.messages.at(-1);
+      seen.push({ tools, results: last?.role === "user" ? last.toolResults : [] });
+      // Scrutiny looks something up with the operator's server before it gives its verdicts.
+      if (tools.includes("submit_verdicts") && !request.messages.some((message) => message.role === "assistant")) {
+        return { toolCalls: [{ name: "mcp__checks__inspect", arguments: { word: "verdict" } }] };
+      }
+      // Then its verdicts, as if the call had not happened.
+      return normal(tools.includes("submit_verdicts") ? { ...request, messages: request.messages.slice(0, 1) } : request);
+    });
+    const issue = await harness.startMission();
+    await harness.say(issue);
+
+    expect(commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2"]);
+    const withMcp = (tools: string[]) => tools.filter((name) => name.startsWith("mcp__")).sort();
+    const scrutiny = seen.filter((request) => request.tools.includes("submit_verdicts"));
+    const reviews = seen.filter((request) => request.tools.includes("submit_review"));
+    expect(scrutiny.length).toBeGreaterThan(1);
+    expect(reviews.length).toBeGreaterThan(0);
+    for (const request of [...scrutiny, ...reviews]) expect(withMcp(request.tools)).toEqual(["mcp__checks__fail", "mcp__checks__inspect"]);
+    // Beside the read-only tools, never instead of them, and never a tool that writes.
+    for (const request of scrutiny) expect(request.tools).toEqual(expect.arrayContaining(["read_file", "grep", "glob", "list_files"]));
+    for (const request of scrutiny) expect(request.tools).not.toContain("write_file");
+    for (const request of seen.filter((request) => request.tools.includes("submit_plan") || request.tools.includes("submit_handoff"))) expect(withMcp(request.tools)).toEqual([]);
+    // The server's answer reached scrutiny's next turn.
+    const answered = scrutiny.flatMap((request) => request.results);
+    expect(answered).toEqual([expect.objectContaining({ isError: false, content: expect.stringContaining("word=verdict: a greeting, says the MCP server") })]);
+    // Recorded like any tool: on the mission's timeline, under the validator's role.
+    const [mission] = await harness.app.store.listMissions();
+    const events = await harness.app.store.events(mission!.id);
+    const calls = events.filter((event) => event.kind === "tool-call" && String((event.data as { tool?: string }).tool).startsWith("mcp__"));
+    expect(calls.map((event) => event.data)).toEqual([expect.objectContaining({ role: "scrutiny", tool: "mcp__checks__inspect", isError: false })]);
+  }, 240_000);
+});

@@ -7,6 +7,8 @@ export interface ScriptedPlan {
   features: Array<{ id: string; milestoneId: string; title: string; description: string; assertionIds: string[]; skills?: string[] }>;
   assertions: Array<{ id: string; milestoneId: string; statement: string; verification: string; validator?: "scrutiny" | "user-testing" }>;
   newSkills?: Array<{ name: string; description: string; body: string }>;
+  /** How the app will start when the repository configures none (the first feature makes it so). */
+  app?: { start: string; url: string };
 }
 
 export interface MissionScript {

@@ -85,7 +85,14 @@ describe("providers and repair rounds", () => {
     // The report counts the repair round, and the runs it took: the repair plan, its worker and review, scrutiny again.
     const body = harness.github.pulls(OWNER, REPO)[0]!.body!;
     expect(body).toContain("| Repair rounds | M1: 1 |");
-    expect(body).toContain("| Agent runs | 10 (estimated 6–10): orchestrator 2, worker 3, reviewer 3, scrutiny 2 |");
+    expect(body).toContain("| Agent runs | 10 (estimated 6–10): orchestrator 1, worker 3, reviewer 3, scrutiny 2, repair-planner 1 |");
+    // The repair planner is billed under its own role: every call that could submit a repair, and nothing else.
+    const [mission] = await harness.app.store.listMissions();
+    const ledger = await harness.app.store.usage(mission!.id);
+    const repairCalls = harness.models.calls.filter((call) => call.request.tools.some((tool) => tool.name === "submit_repair"));
+    expect(repairCalls.length).toBeGreaterThan(0);
+    expect(ledger.filter((entry) => entry.role === "repair-planner")).toHaveLength(repairCalls.length);
+    expect(ledger.filter((entry) => entry.role === "orchestrator")).toHaveLength(harness.models.calls.filter((call) => call.request.tools.some((tool) => tool.name === "submit_plan" || tool.name === "submit_milestone_review" || tool.name === "submit_bulletin")).length);
   });
 
   it("blocks with one comment saying what fails once the repair rounds are spent; /mission retry, as the comment says, grants fresh rounds and the mission finishes", async () => {

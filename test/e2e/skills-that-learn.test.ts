@@ -89,6 +89,46 @@ describe("skills that learn", () => {
     expect(mission!.features.F1!.handoff!.skillFeedback).toEqual([{ skill: "house-style", feedback: "It does not say the contents must be lowercase, which test.sh needs." }]);
   }, 180_000);
 
+  it("a skill written at a milestone boundary is assigned to a feature still to do, committed, and loaded by that feature's worker; a skill there is not cannot be assigned", async () => {
+    const test = "#!/bin/sh\nset -e\ngrep -q hello greeting.txt\n[ ! -e farewell.txt ] || grep -q goodbye farewell.txt\necho all good\n";
+    harness = await startHarness({ files: { ...FIXTURE_FILES, "test.sh": test } });
+    const plan: ScriptedPlan = { ...PLAN, features: PLAN.features.map(({ skills: _none, ...feature }) => feature), newSkills: [] };
+    const farewell = { name: "farewell-files", description: "How farewell files are written here: one lowercase word.", body: "Write `goodbye` in lowercase, then a newline: test.sh greps for it." };
+    const reviews: NormalizedRequest[] = [];
+    const normal = missionResponder({
+      plans: [plan],
+      files: GREETING_FILES,
+      milestoneReview: (_milestone, request) => {
+        reviews.push(request);
+        const last = request.messages.at(-1);
+        const rejected = last?.role === "user" && last.toolResults.some((result) => result.isError);
+        // First a name there is no skill for; then the skill it writes in the same review.
+        return rejected ? { bulletin: [], skills: [farewell], assign: [{ featureId: "F2", skills: ["farewell-files"] }] } : { bulletin: [], assign: [{ featureId: "F2", skills: ["farewell-files"] }] };
+      },
+    });
+    harness.models.script(normal);
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.status).toBe("done");
+
+    // The orchestrator was offered the skills there are, and told why its first answer was refused.
+    expect(firstText(reviews[0]!)).toContain("## Skills you can assign to the features still to do (by name, in `assign`)");
+    expect(reviews).toHaveLength(2);
+    const refusal = reviews[1]!.messages.at(-1)!;
+    expect(refusal.role === "user" ? refusal.toolResults[0]!.content : "").toContain("skills for F2: there is no skill `farewell-files`");
+    // Written at the boundary, on the branch before the feature it serves.
+    const commits = commitsOn(harness.gitDir, BRANCH, "main");
+    expect(commits.map((commit) => commit.subject)).toEqual(["Add the greeting file", "Skills: farewell-files", "Add the farewell file"]);
+    expect(commits[1]!.trailers).toMatchObject({ Skills: "farewell-files", "Skills-Written-At": "milestone M1" });
+    expect(mission!.features.F2!.skills).toEqual(["farewell-files"]);
+    // The worker on F2 loaded it; the one on F1, before it existed, did not.
+    const workerFirst = (feature: string) => harness.models.calls.find((call) => call.request.tools.some((tool) => tool.name === "submit_handoff") && firstText(call.request).includes(`# Feature ${feature}:`))!;
+    expect(firstText(workerFirst("F2").request)).toContain("## Skill: farewell-files");
+    expect(firstText(workerFirst("F2").request)).toContain("Write `goodbye` in lowercase, then a newline: test.sh greps for it.");
+    expect(firstText(workerFirst("F1").request)).not.toContain("farewell-files");
+  }, 180_000);
+
   it("skill feedback in the last milestone (here the only one) is acted on before the finish: the improved SKILL.md is on the branch, once", async () => {
     harness = await startHarness({ files: { ...FIXTURE_FILES, ".github/missions/skills/house-style/SKILL.md": HOUSE_STYLE } });
     const reviews: NormalizedRequest[] = [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkPlan, type Plan } from "../../src/mission/index.ts";
+import { appReadinessProblems, checkPlan, PlanSchema, type Plan } from "../../src/mission/index.ts";
 import { PLAN } from "./fixtures.ts";
 
 describe("checkPlan", () => {
@@ -59,5 +59,28 @@ describe("a contract before approval gives every assertion one owner", () => {
   it("lets follow-up features share owned assertions once the work is under way", () => {
     expect(checkPlan(shared)).toEqual([]);
     expect(checkPlan(PLAN, { oneOwner: true })).toEqual([]);
+  });
+});
+
+describe("readiness for user testing", () => {
+  const app = { start: "npm start", url: "http://localhost:3000" };
+  const userTested = (plan: Plan, id: string): Plan => ({ ...plan, assertions: plan.assertions.map((assertion) => (assertion.id === id ? { ...assertion, validator: "user-testing" as const } : assertion)) });
+
+  it("asks the first feature to prove the start script it makes work, when the repository configures no app", () => {
+    expect(appReadinessProblems(PLAN, false)).toEqual([]);
+    expect(appReadinessProblems({ ...userTested(PLAN, "VAL-A-002"), app }, false)).toEqual([
+      "the app cannot be started by a script yet, so the first feature (F1) makes `npm start` start it at http://localhost:3000: give F1 a user-testing assertion of its milestone that checks the app starts and answers there",
+    ]);
+    expect(appReadinessProblems({ ...userTested(PLAN, "VAL-A-001"), app }, false)).toEqual([]);
+  });
+
+  it("leaves a repository's own app as configured", () => {
+    expect(appReadinessProblems({ ...userTested(PLAN, "VAL-A-001"), app }, true)).toEqual([expect.stringContaining("leave `app` out of the plan")]);
+  });
+
+  it("takes only a local address with a port", () => {
+    expect(PlanSchema.safeParse({ ...PLAN, app }).success).toBe(true);
+    expect(PlanSchema.safeParse({ ...PLAN, app: { start: "npm start", url: "http://localhost" } }).success).toBe(false);
+    expect(PlanSchema.safeParse({ ...PLAN, app: { start: "npm start", url: "http://example.com:80" } }).success).toBe(false);
   });
 });

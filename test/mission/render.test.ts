@@ -59,7 +59,7 @@ describe("what people read", () => {
     const body = renderControl(withCheck, new Date("2026-01-01T12:30:00.000Z"), { repositoryUrl: "https://github.com/acme/app", dashboardUrl: "https://missions.example.com/missions/m1" }, usage);
     expect(body).toContain("<!-- missions:control m=m1 -->");
     expect(body).toContain("🛠️ Running");
-    expect(body).toContain("orchestrator is planning the repair of milestone **M1**");
+    expect(body).toContain("repair planner is planning the fix of milestone **M1**");
     expect(renderControl(running, new Date("2026-01-01T12:30:00.000Z"), { repositoryUrl: "https://github.com/acme/app" })).toContain("worker on **F2** Two");
     expect(body).toContain("▰▰▰▰▰▱▱▱▱▱ 1/2");
     expect(body).toContain("0/2 passed");

@@ -288,6 +288,21 @@ describe("the milestone boundary", () => {
     expect(renderPullBody(next)).toContain("skipped by the orchestrator: F3 covers it");
   });
 
+  it("gives skills to features still to do — one written in the review or one offered — and the worker's feature keeps them", () => {
+    const mission = underWay();
+    const offered = new Set(["house-style"]);
+    const skill = { name: "lexer-tests", description: "How the lexer is tested.", body: "Test with tabs." };
+    expect(checkMilestoneReview(mission, "M1", review({ skills: [skill], assign: [{ featureId: "F3", skills: ["lexer-tests", "house-style"] }] }), offered)).toEqual([]);
+    expect(checkMilestoneReview(mission, "M1", review({ assign: [{ featureId: "F3", skills: ["lexer-tests"] }] }), offered)).toEqual([expect.stringContaining("there is no skill `lexer-tests`")]);
+    expect(checkMilestoneReview(mission, "M1", review({ assign: [{ featureId: "F1", skills: ["house-style"] }] }), offered)[0]).toContain("skills for F1: skills go to features of later milestones that are still to do (F3, F4)");
+    expect(checkMilestoneReview(mission, "M1", review({ drop: [{ featureId: "F4", reason: "x" }], add: [{ milestoneId: "M2", title: "T", description: "d", assertionIds: ["VAL-B-002"], skills: ["nope"] }] }), offered)).toEqual([expect.stringContaining('"T" names skill `nope`')]);
+    const six = ["a", "b", "c", "d", "e", "f"];
+    expect(checkMilestoneReview(mission, "M1", review({ assign: [{ featureId: "F3", skills: six }] }), new Set(six))).toEqual([expect.stringContaining("F3 would have 6 skills")]);
+    const next = applyMilestoneReview(mission, "M1", review({ skills: [skill], assign: [{ featureId: "F3", skills: ["lexer-tests"] }, { featureId: "F3", skills: ["lexer-tests", "house-style"] }] }), NOW);
+    expect(next.features.F3!.skills).toEqual(["lexer-tests", "house-style"]);
+    expect(next.features.F4!.skills).toBeUndefined();
+  });
+
   it("refuses a review that reaches outside the approved contract or leaves an assertion unserved", () => {
     const mission = underWay();
     expect(checkMilestoneReview(mission, "M1", review())).toEqual([]);

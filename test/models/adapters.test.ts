@@ -110,7 +110,7 @@ describe("model adapters against the fake servers, through the real SDKs", () =>
   it("resolves provider/model names among the operator's providers only", () => {
     const registry = new ModelRegistry(
       { anthropic: { protocol: "anthropic", apiKey: "k" }, ollama: { protocol: "openai", apiKey: "none", baseUrl: "http://127.0.0.1:11434/v1" } },
-      { orchestrator: "anthropic/a", worker: "ollama/qwen3-coder", researcher: "anthropic/a", scrutiny: "anthropic/a", reviewer: "anthropic/a", "user-testing": "anthropic/a" },
+      { orchestrator: "anthropic/a", "repair-planner": "anthropic/a", worker: "ollama/qwen3-coder", researcher: "anthropic/a", scrutiny: "anthropic/a", reviewer: "anthropic/a", "user-testing": "anthropic/a" },
     );
     expect(registry.forRole("worker").id).toBe("ollama/qwen3-coder");
     expect(registry.forRole("worker", { worker: "anthropic/b" }).id).toBe("anthropic/b");

@@ -34,6 +34,7 @@ describe("OpenAI through the Responses API, with the real SDK against the fake s
   it("runs a tool loop across turns: function calls and their outputs, reasoning carried back encrypted, nothing stored, the effort and cache key sent, usage metered", async () => {
     const registry = new ModelRegistry({ openai: { protocol: "openai", apiKey: "sk-test", baseUrl: fake.openaiBaseUrl, api: "responses" } }, {
       orchestrator: "openai/gpt-5.5",
+      "repair-planner": "openai/gpt-5.5",
       researcher: "openai/gpt-5.5",
       worker: "openai/gpt-5.5",
       scrutiny: "openai/gpt-5.5",
@@ -137,6 +138,7 @@ describe("OpenAI through the Responses API, with the real SDK against the fake s
   it("Chat Completions stays for OpenAI-compatible servers (api: chat) and ignores OpenAI reasoning items", async () => {
     const registry = new ModelRegistry({ local: { protocol: "openai", apiKey: "sk-test", baseUrl: fake.openaiBaseUrl, api: "chat" } }, {
       orchestrator: "local/m",
+      "repair-planner": "local/m",
       researcher: "local/m",
       worker: "local/m",
       scrutiny: "local/m",

@@ -88,6 +88,23 @@ describe("the prompts and the tools", () => {
     }
   });
 
+  it("every final tool's description is the text beside the roles, and every such text is sent", () => {
+    const folder = join(import.meta.dirname, "../../src/roles/tools");
+    const files = readdirSync(folder).filter((file) => file.endsWith(".md"));
+    const used = new Set<string>();
+    for (const request of Object.values(requests)) {
+      const finals = request.tools.filter((spec) => spec.name.startsWith("submit_"));
+      expect(finals.length, "every run has a final tool").toBeGreaterThan(0);
+      for (const tool of finals) {
+        // `submit_verdicts.md`, or a role's own wording of a shared name: `submit_verdicts.user-testing.md`.
+        const file = files.find((name) => name.split(".")[0] === tool.name && readFileSync(join(folder, name), "utf8").trim() === tool.description);
+        expect(file, `${tool.name}'s description is a file in src/roles/tools`).toBeDefined();
+        used.add(file!);
+      }
+    }
+    expect([...used].sort()).toEqual(files.sort());
+  });
+
   // What each role's model sees of its tools. A change here changes the model's behaviour: review the
   // snapshot's diff, then update it with `vitest -u` on purpose.
   it.each(Object.keys(RUNS))("the tools of the %s run", (name) => {
@@ -103,7 +120,7 @@ describe("the messages the app writes to models", () => {
     expect(text).toContain("An issue said {{title}} and {{#x}}y{{/x}}.");
     expect(text.endsWith("```")).toBe(true);
     const files = readdirSync(join(PROMPTS, "turns")).filter((file) => file.endsWith(".md"));
-    expect(files.length).toBeGreaterThanOrEqual(13);
+    expect(files.length).toBeGreaterThanOrEqual(19);
   });
 });
 

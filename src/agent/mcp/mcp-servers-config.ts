@@ -1,8 +1,11 @@
 import { parse } from "yaml";
 import { z } from "zod";
 
-/** The roles that can get MCP tools: the planner and the worker (validators judge with what the repository has). */
-const ROLES = ["orchestrator", "worker"] as const;
+/**
+ * The roles that can get MCP tools, as the operator declares: the planner, the worker and the validators.
+ * A validator reads: an MCP server may read the checkout it works on, never write it.
+ */
+const ROLES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;
 
 /** What every MCP server declaration shares: which roles get its tools, and where it is on. */
 const Common = {

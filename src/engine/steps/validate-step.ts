@@ -2,6 +2,7 @@ import { cp, lstat, readdir, rm } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { AppStartError, AppUnderTest, checkBrowser } from "../../browser/index.ts";
 import {
+  appUnderTest,
   approvedPlan,
   featuresOf,
   plannedFeature,
@@ -33,6 +34,8 @@ import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
 import { stopWhenPeopleAsk, stoppedForPeople, StoppedForPeopleError, stoppingIntent } from "../people-interrupt.ts";
 import { dashboardUrl } from "./dashboard-url.ts";
+import { recordToolCalls } from "../research-for.ts";
+import { withMcpTools } from "./mcp-tools-for.ts";
 import { remoteAccess } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
 import { readScreenshot } from "../../control/dashboard/screenshots.ts";
@@ -55,7 +58,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
   const userAssertions = assertions.filter((assertion) => validatorOf(assertion) === "user-testing");
   // Before any work: a host without a sandbox or a browser pauses the mission for the operator, not half-way through.
   await context.runner.ready();
-  if (userAssertions.length > 0 && mission.settings.app) await checkBrowser(context.settings.chromiumPath);
+  if (userAssertions.length > 0 && appUnderTest(mission)) await checkBrowser(context.settings.chromiumPath);
   const remote = await remoteAccess(context, mission);
   // The checkout at the pushed head, for the diff only: every worker step has ended (one step of a mission runs at a time).
   // Its dependency folders stay for the next worker: validators install in their own snapshot.
@@ -151,7 +154,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           : keptScrutiny
             ? Promise.resolve(keptScrutiny)
             : checks.track("scrutiny", { checkRunId }, () =>
-                scrutinize({
+                withMcpTools(context, mission, "scrutiny", directory, (mcpTools) => scrutinize({
                   model: people(modelFor(context, mission, "scrutiny", undefined, { stopBeforeNextCall })),
                   missionId: mission.id,
                   milestone,
@@ -161,7 +164,9 @@ export async function validateStep(context: StepContext, mission: Mission, miles
                   directory,
                   context: shared,
                   signal: context.signal,
-                }),
+                  extraTools: mcpTools,
+                  onToolCall: mcpCalls(context, mission, { role: "scrutiny" }),
+                })),
               ),
       ),
       stopOnBudget(
@@ -178,17 +183,20 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           stopOnBudget(
             checks.track("reviewer", { feature: feature.id }, async () => {
               const sha = mission.features[feature.id]!.commitSha!;
-              return reviewFeature({
+              const diff = await context.workspace.diff(checkout, workStart(feature.id), sha).catch(() => "");
+              return withMcpTools(context, mission, "reviewer", directory, (mcpTools) => reviewFeature({
                 model: warm(people(modelFor(context, mission, "reviewer", feature.id, { stopBeforeNextCall }))),
                 missionId: mission.id,
                 // A `Finish:` follow-up's own description quotes the previous worker: the planned one instead.
                 feature: plannedFeature(mission, feature),
                 assertions: plan.assertions.filter((assertion) => feature.assertionIds.includes(assertion.id)),
-                diff: await context.workspace.diff(checkout, workStart(feature.id), sha).catch(() => ""),
+                diff,
                 directory,
                 context: shared,
                 signal: context.signal,
-              });
+                extraTools: mcpTools,
+                onToolCall: mcpCalls(context, mission, { role: "reviewer", feature: feature.id }),
+              }));
             }),
           ),
         ),
@@ -282,7 +290,7 @@ async function userTest(
   return checks.track("user-testing", { checkRunId }, () => testTheApp(checkRunId));
 
   async function testTheApp(checkRunId: number): Promise<UserTestingOutcome> {
-    const settings = mission.settings.app;
+    const settings = appUnderTest(mission);
     // The app and the QA agent's shell write where they run: a copy of their own (with what the commands
     // built), never the snapshot the other validators read.
     const directory = places.app;
@@ -335,7 +343,7 @@ async function userTest(
       verdicts = appProblem
         ? // Nothing to use: every assertion fails for the same, stated reason, and no model is paid to find that out.
           assertions.map((assertion) => ({ assertionId: assertion.id, verdict: "fail" as const, evidence: `Not tested: ${appProblem!.split("\n")[0]}` }))
-        : await testAsUser({
+        : await withMcpTools(context, mission, "user-testing", directory, (mcpTools) => testAsUser({
             model: stopping.people(modelFor(context, mission, "user-testing", undefined, { stopBeforeNextCall: stopping.stopBeforeNextCall })),
             missionId: mission.id,
             milestone,
@@ -346,7 +354,9 @@ async function userTest(
             app,
             shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limitsFor(context, mission).commandTimeoutSeconds * 1000 },
             signal: context.signal,
-          });
+            extraTools: mcpTools,
+            onToolCall: mcpCalls(context, mission, { role: "user-testing" }),
+          }));
     } finally {
       await app?.stop();
     }
@@ -440,4 +450,12 @@ type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 function valueOf<T>(outcome: Settled<T>): T {
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
+}
+
+/** A validator's MCP tool calls, on the mission's timeline like the worker's (its built-in reading is not recorded). */
+function mcpCalls(context: StepContext, mission: Mission, fields: Record<string, string>) {
+  const record = recordToolCalls(context, mission, fields);
+  return async (call: { name: string; input: unknown; output: string; isError: boolean }) => {
+    if (call.name.startsWith("mcp__")) await record(call);
+  };
 }
