@@ -49,7 +49,7 @@ export async function missionCaching(): Promise<Record<string, number>> {
   const harness = await startHarness({
     files: repositoryFiles(),
     models: { now: () => clock, cacheMinimumTokens: () => 4096 },
-    env: (models) => ({ OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: models.openaiBaseUrl, MISSIONS_BUDGET_USD: "100" }),
+    env: (models) => ({ OPENAI_API_KEY: OPENAI_KEY, OPENAI_BASE_URL: models.openaiBaseUrl, MISSIONS_BUDGET_USD: "100", ...(process.env.MISSIONS_SANDBOX ? { MISSIONS_SANDBOX: process.env.MISSIONS_SANDBOX } : {}) }),
   });
   try {
     harness.models.script((request) => {
@@ -70,12 +70,17 @@ export async function missionCaching(): Promise<Record<string, number>> {
     await harness.settle();
     await harness.github.comment({ owner: OWNER, repo: REPO, issue: number, user: MAINTAINER, body: "/mission approve" });
     await harness.settle();
+    if (process.env.DEBUG_BENCH) for (const c of harness.github.comments(OWNER, REPO, number)) console.error("COMMENT", c.user, c.body.slice(0, 1500));
     const calls = harness.models.calls.filter((call) => call.usage.inputTokens > 0);
     const roles = new Set(calls.map((call) => roleOf(call.request)));
     for (const role of ["orchestrator", "worker", "repair", "scrutiny", "reviewer", "user-testing"] as const) {
       if (!roles.has(role)) throw new Error(`the mission ran no ${role}: ${[...roles].join(", ")}`);
     }
     if (!failedOnce) throw new Error("no repair round ran");
+    if (process.env.MISSION_CACHING_DUMP) {
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(process.env.MISSION_CACHING_DUMP, calls.map((call) => JSON.stringify({ role: roleOf(call.request), protocol: call.request.protocol, model: call.request.model, first: call.request.messages[0]?.text.slice(0, 80), msgs: call.request.messages.length, assistant: call.request.messages.filter((m) => m.role === "assistant").length, tools: call.request.tools.map((t) => t.name).join(","), systemLen: call.request.system.length, key: call.request.body?.prompt_cache_key, ...call.usage })).join("\n"));
+    }
     return figures(calls, plan.features.length);
   } finally {
     await harness.close();

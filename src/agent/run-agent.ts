@@ -198,26 +198,45 @@ async function runTool(tool: AgentTool | undefined, call: ToolCall, context: Too
 }
 
 const KEEP_RECENT_RESULTS = 8;
+type ToolResultPart = Extract<UserPart, { type: "tool-result" }>;
 const PRUNED = "[output pruned to keep the context small; run the tool again if you need it]";
 
 /**
  * Keeps the history under a budget by replacing the outputs of older tool calls — the newest
- * few stay whole, and the first message (the run's whole context) is never touched. Once over the
- * budget it prunes in one batch down to about half of it (`targetChars`), not just below it: each
- * pruning changes the history early on, and the provider must then write everything after the
- * change to its cache again; pruning a little every turn would rewrite ~the whole budget on every
- * turn, pruning by half rewrites it once every few turns.
+ * few stay whole, and the first message (the run's whole context) is never touched. Each pruning
+ * changes the history early on, and the provider must then write everything after the change to its
+ * cache again, so it is done rarely and deeply: once over the budget, every older output goes at once
+ * (down to `targetChars`, by default nothing but the newest few), not just enough to fit — pruning a
+ * little every turn would rewrite ~the whole budget on every turn, pruning by half rewrites half of
+ * it every few turns (measured in bench/README.md).
+ *
+ * The last pruned result is marked (`cache`) as the end of the pruned history: nothing before it
+ * changes until the next pruning, which then reads it from the cache and rewrites only what it
+ * prunes anew. On the turn of a pruning the previous mark stays too (that call reads up to it);
+ * on the next turn only the newest remains.
  */
-export function pruneToolOutputs(messages: ModelMessage[], budgetChars: number, targetChars = Math.floor(budgetChars / 2)): void {
+export function pruneToolOutputs(messages: ModelMessage[], budgetChars: number, targetChars = 0): void {
   const size = () => messages.reduce((sum, message) => sum + JSON.stringify(message.content).length, 0);
-  if (size() <= budgetChars) return;
-  const results = messages
-    .slice(1)
-    .flatMap((message) => (message.role === "user" ? message.content.filter((part) => part.type === "tool-result") : []));
-  for (const result of results.slice(0, Math.max(0, results.length - KEEP_RECENT_RESULTS))) {
-    if (result.type === "tool-result" && result.output !== PRUNED) result.output = PRUNED;
-    if (size() <= targetChars) return;
+  const results = () =>
+    messages
+      .slice(1)
+      .flatMap((message) => (message.role === "user" ? message.content.filter((part): part is ToolResultPart => part.type === "tool-result") : []));
+  if (size() <= budgetChars) {
+    const marked = results().filter((result) => result.cache);
+    for (const result of marked.slice(0, -1)) delete result.cache;
+    return;
   }
+  const all = results();
+  let boundary: (typeof all)[number] | undefined;
+  for (const result of all.slice(0, Math.max(0, all.length - KEEP_RECENT_RESULTS))) {
+    if (result.output !== PRUNED) {
+      result.output = PRUNED;
+      boundary = result;
+    }
+    if (targetChars > 0 && size() <= targetChars) break;
+  }
+  if (boundary) boundary.cache = true;
+  if (targetChars > 0 && size() <= targetChars) return;
   // Still too big: the long arguments of older calls (whole files given to write_file, say).
   const calls = messages.slice(1).flatMap((message) => (message.role === "assistant" ? message.content.filter((part) => part.type === "tool-call") : []));
   for (const call of calls.slice(0, Math.max(0, calls.length - KEEP_RECENT_RESULTS))) {
@@ -225,6 +244,6 @@ export function pruneToolOutputs(messages: ModelMessage[], budgetChars: number, 
     call.input = Object.fromEntries(
       Object.entries(call.input as Record<string, unknown>).map(([key, value]) => [key, typeof value === "string" && value.length > 500 ? PRUNED : value]),
     );
-    if (size() <= targetChars) return;
+    if (targetChars > 0 && size() <= targetChars) return;
   }
 }

@@ -8,7 +8,18 @@ export interface ToolSpec {
 
 export type UserPart =
   | { type: "text"; text: string; cache?: boolean }
-  | { type: "tool-result"; toolCallId: string; toolName: string; output: string; isError: boolean };
+  | {
+      type: "tool-result";
+      toolCallId: string;
+      toolName: string;
+      output: string;
+      isError: boolean;
+      /**
+       * The end of the pruned history (`pruneToolOutputs`): what comes before it stays as it is until
+       * the next pruning, so providers that cache at marked points (Anthropic) keep a breakpoint here.
+       */
+      cache?: boolean;
+    };
 export type AssistantPart = { type: "text"; text: string } | ToolCall | Reasoning;
 /**
  * A model's reasoning as its provider returns it (Anthropic's thinking blocks, signed; a redacted one

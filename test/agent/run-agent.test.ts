@@ -464,30 +464,50 @@ describe("pruneToolOutputs", () => {
     expect(inputs.at(-1)).toEqual({ path: "f9", content: big });
   });
 
-  it("prunes in batches down to about half the budget, so the early history changes once every few turns, not on every turn", async () => {
+  it("prunes every older output at once when over the budget, so the early history changes once every many turns, and marks where the pruned history ends", async () => {
     const { pruneToolOutputs } = await import("../../src/agent/index.ts");
-    const output = "y".repeat(4_000);
+    type Result = Extract<import("../../src/models/index.ts").UserPart, { type: "tool-result" }>;
+    const output = "y".repeat(2_000);
     const messages: import("../../src/models/index.ts").ModelMessage[] = [{ role: "user", content: [{ type: "text", text: "task" }] }];
-    let rewrites = 0;
-    let firstRewrite = -1;
+    const results = () => messages.flatMap((message) => (message.role === "user" ? message.content.filter((part): part is Result => part.type === "tool-result") : []));
+    // What the provider is sent, block by block, apart from cache marks.
+    const sent = () => messages.flatMap((message) => message.content.map((part) => JSON.stringify(part, (key, value: unknown) => (key === "cache" ? undefined : value))));
+    const prunings: number[] = [];
     for (let turn = 0; turn < 60; turn++) {
-      const before = messages.map((message) => JSON.stringify(message));
+      const before = sent();
+      const markedBefore = results().filter((result) => result.cache);
       pruneToolOutputs(messages, 100_000);
-      if (messages.some((message, index) => JSON.stringify(message) !== before[index])) {
-        rewrites++;
-        if (firstRewrite < 0) firstRewrite = turn;
+      const after = sent();
+      const marked = results().filter((result) => result.cache);
+      if (after.some((message, index) => message !== before[index])) {
+        prunings.push(turn);
+        // Nothing before the previous mark changed: the provider reads up to it.
+        if (markedBefore.length > 0) {
+          const previous = messages.flatMap((message): object[] => message.content).indexOf(markedBefore.at(-1)!);
+          expect(previous).toBeGreaterThan(0);
+          expect(after.slice(0, previous + 1)).toEqual(before.slice(0, previous + 1));
+          expect(marked).toEqual([markedBefore.at(-1), expect.anything()]);
+        } else {
+          expect(marked).toHaveLength(1);
+        }
+        // The newest mark is the last pruned output, and only the newest 8 outputs stay whole.
+        expect(marked.at(-1)!.output).toContain("pruned");
+        expect(results().filter((result) => result.output === output)).toHaveLength(8);
+      } else {
+        expect(marked.length).toBeLessThanOrEqual(1);
       }
       // A turn of three parallel reads.
       const ids = [0, 1, 2].map((call) => `c${turn}-${call}`);
       messages.push({ role: "assistant", content: ids.map((id) => ({ type: "tool-call" as const, id, name: "read_file", input: { path: id } })) });
       messages.push({ role: "user", content: ids.map((id) => ({ type: "tool-result" as const, toolCallId: id, toolName: "read_file", output, isError: false })) });
     }
-    // Pruning just below the budget would change the history on every turn once past it.
-    expect(firstRewrite).toBeGreaterThan(0);
-    expect(firstRewrite).toBeLessThan(15);
-    expect(rewrites).toBeGreaterThan(1);
-    expect(rewrites).toBeLessThanOrEqual((60 - firstRewrite) / 3);
+    // Pruning just below the budget would change the history on every turn once past it; by half, every few turns.
+    expect(prunings[0]).toBeGreaterThan(0);
+    expect(prunings[0]).toBeLessThan(20);
+    expect(prunings.length).toBeGreaterThan(2);
+    for (const [index, turn] of prunings.slice(1).entries()) expect(turn - prunings[index]!).toBeGreaterThanOrEqual(6);
     const size = messages.reduce((sum, message) => sum + JSON.stringify(message.content).length, 0);
     expect(size).toBeLessThan(130_000);
   });
+
 });

@@ -17,6 +17,10 @@ type ContentBlock = Anthropic.Messages.ContentBlockParam;
  * prefix and write the whole conversation again; the half-way breakpoint finds it (up to ~38 new
  * blocks). Only the static prefix and the marked context are written to the 1-hour cache: the
  * budget's worst case (`worstCaseUsd`) counts on it.
+ *
+ * Once a run has pruned old tool output, the end of the pruned history is marked too (5 minutes,
+ * refreshed by every call): the next pruning reads the history up to it instead of writing it all
+ * again. The system prompt then gives up its breakpoint — within a mission the context's covers it.
  */
 export function convertToAnthropicRequest(request: ModelRequest) {
   const tools: Anthropic.Messages.Tool[] = request.tools.map((tool) => ({
@@ -24,11 +28,11 @@ export function convertToAnthropicRequest(request: ModelRequest) {
     description: tool.description,
     input_schema: tool.parameters as Anthropic.Messages.Tool.InputSchema,
   }));
-  const system: Anthropic.Messages.TextBlockParam[] = [
-    { type: "text", text: request.system, cache_control: { type: "ephemeral", ttl: "1h" } },
-  ];
   const messages = request.messages.map(convertMessage);
-  markBreakpoints(messages, request.messages);
+  const systemBreakpoint = markBreakpoints(messages, request.messages);
+  const system: Anthropic.Messages.TextBlockParam[] = [
+    { type: "text", text: request.system, ...(systemBreakpoint ? { cache_control: { type: "ephemeral" as const, ttl: "1h" as const } } : {}) },
+  ];
   return { system, tools, messages };
 }
 
@@ -58,28 +62,42 @@ function convertMessage(message: ModelMessage): MessageParam {
   };
 }
 
-/** The message blocks' breakpoints: the marked context (1 hour), half-way through the newest turn, and the newest block. */
-function markBreakpoints(messages: MessageParam[], source: ModelMessage[]): void {
+/**
+ * The message blocks' breakpoints, at most four with the system prompt's, by priority: the newest
+ * block; the marked context (1 hour); the marked ends of the pruned history (`pruneToolOutputs`: one,
+ * or on the turn of a pruning the previous and the new one — the call reads up to the previous);
+ * half-way through the newest turn; and last the system prompt's, which the context's covers within
+ * a mission. Returns whether the system prompt keeps its breakpoint.
+ */
+function markBreakpoints(messages: MessageParam[], source: ModelMessage[]): boolean {
   const blocks = messages.flatMap((message, messageIndex) => (message.content as ContentBlock[]).map((_, blockIndex) => ({ messageIndex, blockIndex })));
+  const indexOf = (messageIndex: number, partIndex: number) => blocks.findIndex((block) => block.messageIndex === messageIndex && block.blockIndex === partIndex);
   let context = -1;
-  outer: for (const [messageIndex, message] of source.entries()) {
+  const boundaries: number[] = [];
+  for (const [messageIndex, message] of source.entries()) {
     if (message.role !== "user") continue;
     for (const [partIndex, part] of message.content.entries()) {
-      if (part.type === "text" && part.cache) {
-        context = blocks.findIndex((block) => block.messageIndex === messageIndex && block.blockIndex === partIndex);
-        break outer;
-      }
+      if (part.type === "text" && part.cache && context < 0) context = indexOf(messageIndex, partIndex);
+      if (part.type === "tool-result" && part.cache) boundaries.push(indexOf(messageIndex, partIndex));
     }
   }
-  if (context >= 0) setBreakpoint(messages, blocks[context]!, "1h");
   const last = blocks.length - 1;
-  if (last < 0) return;
+  if (last < 0) {
+    return true;
+  }
+  const marks: Array<{ at: number; ttl: "5m" | "1h" }> = [];
+  if (last !== context) marks.push({ at: last, ttl: "5m" });
+  if (context >= 0) marks.push({ at: context, ttl: "1h" });
+  for (const at of boundaries.slice(-2).reverse()) if (at > context && at < last) marks.push({ at, ttl: "5m" });
   // The previous call ended with the user message before the newest assistant turn.
   const previousUser = source.findLastIndex((message, index) => message.role === "user" && index < source.length - 2);
   const previousEnd = previousUser < 0 ? -1 : blocks.findLastIndex((block) => block.messageIndex === previousUser);
   const middle = previousEnd + Math.ceil((last - previousEnd) / 2);
-  if (previousEnd >= 0 && middle > context && middle < last) setBreakpoint(messages, nearestMarkable(messages, blocks, middle, context), "5m");
-  if (last !== context) setBreakpoint(messages, blocks[last]!, "5m");
+  const floor = Math.max(context, ...boundaries);
+  if (previousEnd >= 0 && middle > floor && middle < last) marks.push({ at: blocks.indexOf(nearestMarkable(messages, blocks, middle, floor)), ttl: "5m" });
+  const kept = marks.slice(0, 4);
+  for (const { at, ttl } of kept) setBreakpoint(messages, blocks[at]!, ttl);
+  return kept.length < 4;
 }
 
 /** The block at `index` or the nearest one before it (after `floor`) that may carry a breakpoint: not thinking. */
