@@ -692,15 +692,18 @@ export class PostgresMissionStore implements MissionStore {
   }
 
   async putShared(kind: string, key: string, value: unknown, expiresAt: number, keep?: number): Promise<void> {
-    await this.#pool.query("DELETE FROM shared_state WHERE kind = $1 AND expires_at <= $2", [kind, Date.now()]);
-    await this.#pool.query(
-      "INSERT INTO shared_state (kind, key, value, expires_at) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
-      [kind, key, JSON.stringify(value), expiresAt],
-    );
-    // At most `keep` of the kind: those that expire first make room.
-    if (keep !== undefined) {
-      await this.#pool.query("DELETE FROM shared_state WHERE kind = $1 AND key IN (SELECT key FROM shared_state WHERE kind = $1 ORDER BY expires_at DESC OFFSET $2)", [kind, keep]);
-    }
+    // One transaction, as on SQLite: the expired swept, the value written and the kind capped together.
+    await this.transaction(async (client) => {
+      await client.query("DELETE FROM shared_state WHERE kind = $1 AND expires_at <= $2", [kind, Date.now()]);
+      await client.query(
+        "INSERT INTO shared_state (kind, key, value, expires_at) VALUES ($1, $2, $3, $4) ON CONFLICT (kind, key) DO UPDATE SET value = excluded.value, expires_at = excluded.expires_at",
+        [kind, key, JSON.stringify(value), expiresAt],
+      );
+      // At most `keep` of the kind: those that expire first make room.
+      if (keep !== undefined) {
+        await client.query("DELETE FROM shared_state WHERE kind = $1 AND key IN (SELECT key FROM shared_state WHERE kind = $1 ORDER BY expires_at DESC OFFSET $2)", [kind, keep]);
+      }
+    });
   }
 
   async getShared(kind: string, key: string): Promise<unknown> {
