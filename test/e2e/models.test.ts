@@ -67,21 +67,21 @@ describe("models: providers per role, the ledger, budgets and faults", () => {
   });
 
   it("pauses at the budget with a comment, resumes on /mission budget, and the ledger adds up to the calls", async () => {
-    // Priced so that planning fits the $1.20 but the worker's first call, held at its worst case (every
+    // Priced so that planning fits the $1.50 but the worker's first call, held at its worst case (every
     // byte of its prompt a token at the 1-hour cache-write rate, and its 8,000 output tokens), does not.
     const prices = { "anthropic/claude-sonnet-5-5": { input: 37.5, output: 0.5, cacheRead: 3.75, cacheWrite: 46.875, cacheWriteLong: 75 } };
-    harness = await startHarness({ files: FIXTURE_FILES, env: { MISSIONS_BUDGET_USD: "1.2", MISSIONS_PRICES: JSON.stringify(prices) } });
+    harness = await startHarness({ files: FIXTURE_FILES, env: { MISSIONS_BUDGET_USD: "1.5", MISSIONS_PRICES: JSON.stringify(prices) } });
     harness.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
     const issue = await label();
     await say(issue, "/mission approve");
     const [paused] = await harness.app.store.listMissions();
     expect(paused).toMatchObject({ status: "paused", pauseCause: "budget", pausedFrom: "running" });
     const notice = botComments(issue).find((comment) => comment.body.includes("Mission paused: budget reached"));
-    expect(notice?.body).toMatch(/\$0\.\d\d of the \$1\.20 budget is spent/);
+    expect(notice?.body).toMatch(/\$0\.\d\d of the \$1\.50 budget is spent/);
     expect(notice?.body).toContain("/mission budget <usd>");
     expect(botComments(issue)[0]!.body).toMatch(/Paused — budget reached/);
     const spentAtPause = (await harness.app.store.usageTotals(paused!.id)).usd;
-    expect(spentAtPause).toBeLessThanOrEqual(1.2);
+    expect(spentAtPause).toBeLessThanOrEqual(1.5);
     expect(commitsOn(harness.gitDir, BRANCH, "main").length).toBeLessThan(2);
 
     await say(issue, "/mission budget 5");
