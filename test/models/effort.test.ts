@@ -74,6 +74,8 @@ describe("reasoning effort in the configuration", () => {
     expect(readOperatorConfig({ ...base }).effort).toEqual({});
     expect(readOperatorConfig({ ...base, MISSIONS_EFFORT: "low", MISSIONS_EFFORT_WORKER: "High", MISSIONS_EFFORT_USER_TESTING: "medium" }).effort).toEqual({
       orchestrator: "low",
+      // The repair planner follows the orchestrator's effort unless set apart.
+      "repair-planner": "low",
       worker: "high",
       researcher: "low",
       scrutiny: "low",
