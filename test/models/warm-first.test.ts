@@ -49,4 +49,23 @@ describe("warming a shared prefix before a fan-out, on the strict fake", () => {
     expect(outcomes.every((outcome) => outcome.status === "rejected")).toBe(true);
     expect(fake.calls).toHaveLength(3);
   });
+
+  it("with a named leader, a follower that reaches its call first still waits for the leader's answer", async () => {
+    const warm = warmFirst();
+    const follower = warm(model, false).generate(review(2));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fake.calls).toHaveLength(0);
+    const leader = warm(model, true).generate(review(1));
+    const [first, second] = await Promise.all([leader, follower]);
+    expect(first.usage.cacheWriteTokens).toBeGreaterThan(2048);
+    expect(second.usage.cacheReadTokens).toBeGreaterThan(2048);
+  });
+
+  it("lets the followers go when the leader ends without a call", async () => {
+    const warm = warmFirst();
+    const follower = warm(model, false).generate(review(2));
+    warm.release();
+    await follower;
+    expect(fake.calls).toHaveLength(1);
+  });
 });

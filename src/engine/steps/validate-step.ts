@@ -179,13 +179,14 @@ export async function validateStep(context: StepContext, mission: Mission, miles
       // Every validator has ended before the step goes on or fails: none goes on running (and paying) in
       // the background, and the snapshot they read is removed only when nobody reads it any more.
       Promise.all(
-        toReview.map((feature) =>
+        toReview.map((feature, index) =>
           stopOnBudget(
             checks.track("reviewer", { feature: feature.id }, async () => {
               const sha = mission.features[feature.id]!.commitSha!;
               const diff = await context.workspace.diff(checkout, workStart(feature.id), sha).catch(() => "");
               return withMcpTools(context, mission, "reviewer", directory, (mcpTools) => reviewFeature({
-                model: warm(people(modelFor(context, mission, "reviewer", feature.id, { stopBeforeNextCall }))),
+                // The first feature's reviewer leads: the order does not hang on which reached its call first.
+                model: warm(people(modelFor(context, mission, "reviewer", feature.id, { stopBeforeNextCall })), index === 0),
                 missionId: mission.id,
                 // A `Finish:` follow-up's own description quotes the previous worker: the planned one instead.
                 feature: plannedFeature(mission, feature),
@@ -197,7 +198,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
                 extraTools: mcpTools,
                 onToolCall: mcpCalls(context, mission, { role: "reviewer", feature: feature.id }),
               }));
-            }),
+              // A leader that ended without a call (its diff or its tools failed) lets the others go.
+            }).finally(() => index === 0 && warm.release()),
           ),
         ),
       ),
