@@ -29,6 +29,19 @@ describe("the missions package: what npm pack ships and which code bin/missions.
     expect(files.filter((path) => /^(src|test|bench)\//.test(path) || path.endsWith(".map"))).toEqual([]);
   });
 
+  it("answers npm exec missions (npx missions) in the clone, and npm exec --prefix <clone> missions from another repository, as the README says", () => {
+    const exec = (cwd: string, args: string[]) => spawnSync("npm", ["exec", ...args, "missions", "--", "--help"], { cwd, encoding: "utf8" });
+    const inClone = exec(PROJECT, []);
+    expect(inClone.status).toBe(0);
+    expect(inClone.stdout).toContain("Usage: missions [options] [command]");
+    const repository = join(root, "my-repo");
+    mkdirSync(repository);
+    execFileSync("git", ["init", "--quiet"], { cwd: repository });
+    const elsewhere = exec(repository, ["--prefix", PROJECT]);
+    expect(elsewhere.status).toBe(0);
+    expect(elsewhere.stdout).toMatch(/run \[options\] <brief>/);
+  });
+
   /** A copy of bin/missions.js in `folder`, beside stand-ins for the built and the source entry points. */
   function layout(folder: string, parts: { built: boolean; source: boolean }): string {
     mkdirSync(join(folder, "bin"), { recursive: true });
