@@ -37,7 +37,7 @@ function runInTerminal(cli: CliHarness, args: string[], steps: Array<[RegExp, st
 }
 
 // Whole missions as child processes: on a loaded 2-core machine longer than the default minute.
-describe("missions run at a terminal: questions, approval and revision at the prompt", { timeout: 180_000 }, () => {
+describe("missions run at a terminal: questions, approval, revision or abort at the prompt", { timeout: 180_000 }, () => {
   let cli: CliHarness;
   beforeEach(async () => {
     cli = await startCliHarness(FIXTURE_FILES);
@@ -72,5 +72,17 @@ describe("missions run at a terminal: questions, approval and revision at the pr
     expect(last.role === "user" && last.text).toContain("Yes, in English");
     expect(last.role === "user" && last.text).toContain("Say goodbye politely");
     expect(commitsOn(join(cli.repo, ".git"), "mission/1-add-greetings", "main")).toHaveLength(2);
+  });
+
+  it("aborts at the prompt: exit 1, no worker runs, the mission is aborted", async () => {
+    cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    const { code, screen } = await runInTerminal(cli, ["run", "BRIEF.md"], [[/Contract v1: what now\?/, `${DOWN}${DOWN}\r`]]);
+    expect(code).toBe(1);
+    expect(stripVTControlCharacters(screen)).toContain("The mission is aborted");
+    expect(cli.models.calls.some((call) => call.request.tools.some((tool) => tool.name === "submit_handoff"))).toBe(false);
+    expect(commitsOn(join(cli.repo, ".git"), "mission/1-add-greetings", "main")).toEqual([]);
+    const [missionId] = cli.missionIds();
+    const status = await cli.run(["status", missionId!, "--json"]);
+    expect(JSON.parse(status.stdout)).toMatchObject({ status: "aborted", featuresDone: 0 });
   });
 });
