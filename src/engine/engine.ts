@@ -240,7 +240,7 @@ export class Engine {
       // Another instance may have written it since this one did: what the comment shows, and when it was
       // written, are the store's (the last write of any instance), so the edits are paced across instances.
       const kept = await this.#deps.controlState.read(mission.id).catch(() => undefined);
-      if (kept) this.#control.markWritten(mission.id, kept.body, kept.at);
+      if (kept) this.#control.adopt(mission.id, kept.body, kept.at);
     }
     const body = renderControl(mission, context.now(), { ...this.#links(mission), queued }, await this.#deps.store.usageTotals(mission.id));
     const withoutClock = (text: string | undefined) => text?.replace(/\| \*\*Elapsed\*\* \|[^\n]*/, "");
