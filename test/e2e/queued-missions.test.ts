@@ -80,4 +80,43 @@ describe.skipIf(POSTGRES_TESTS_OFF)("a mission waiting in the shared queue for a
       expect(control(issue)).not.toContain("queued");
     }
   }, 300_000);
+
+  it("a mission whose turn has begun is not made to say 'queued' by a late word from the queue, nor is one about to be taken", async () => {
+    const url = await cluster.createDatabase();
+    harness = await startHarness({
+      files: FIXTURE_FILES,
+      env: { DATABASE_URL: url },
+      startOptions: { controlEditIntervalMs: 0 },
+    });
+    const responder = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    const held = gate();
+    harness.models.script(async (request: NormalizedRequest): Promise<Reply> => {
+      const first = request.messages[0];
+      if (first?.role === "user" && first.text.includes("# Feature F1:") && request.tools.some((tool) => tool.name === "submit_handoff") && request.messages.length === 1) {
+        held.reached();
+        await held.opened;
+      }
+      return responder(request);
+    });
+    const issue = await harness.startMission("Add greetings");
+    const control = () => harness!.github.comments(OWNER, REPO, issue).find((comment) => comment.body.includes("<!-- missions:control"))?.body ?? "";
+    // Every body the control comment was given, read as each write is answered.
+    const bodies: string[] = [control()];
+    harness.github.onRequest((request, when) => {
+      if (when === "after" && request.method === "PATCH" && /\/issues\/comments\/\d+$/.test(request.path) && control() !== bodies.at(-1)) bodies.push(control());
+    });
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission approve" });
+    await held.arrived;
+    const [mission] = await harness.app.store.listMissions();
+    // The queue saw the mission's turn waiting a moment ago; the turn has begun since (its worker is running).
+    await harness.app.engine.showQueued(mission!.id, true);
+    expect(control()).toContain("🛠️ Running");
+    expect(control()).not.toContain("queued");
+    held.open();
+    await harness.settle();
+    expect(control()).toMatch(/✅ Done/);
+    // On this idle instance every step was taken as it was sent: the comment never once said "queued".
+    expect(bodies.length).toBeGreaterThan(2);
+    expect(bodies.filter((body) => body.includes("queued"))).toEqual([]);
+  }, 300_000);
 });
