@@ -69,6 +69,18 @@ describe.skipIf(POSTGRES_TESTS_OFF)("a mission waiting in the shared queue for a
     expect(page).toMatch(/data-queued[^>]*>\s*<div class="now-label">Queued<\/div>/);
     const list = await (await fetch(`${harness.app.url}/missions`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
     expect(list).toMatch(new RegExp(`<tr data-mission="${waiting.id}"[\\s\\S]*?data-queued>Queued — waits for a free instance`));
+    // An operator watching the queue sees the waiting step, how long it has waited, and the one running here.
+    const metrics = await (await fetch(`${harness.app.url}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } })).text();
+    const gauge = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(metrics)?.[1]);
+    expect(gauge("missions_queue_waiting_steps")).toBeGreaterThanOrEqual(1);
+    expect(gauge("missions_queue_oldest_waiting_seconds")).toBeGreaterThanOrEqual(3);
+    expect(gauge("missions_queue_running_steps")).toBe(1);
+    expect(gauge("missions_queue_running_here_steps")).toBe(1);
+    const health = (await (await fetch(`${harness.app.url}/health`)).json()) as { store: string; queue: { waiting: number; running: number; runningHere: number; oldestWaitingMs: number } };
+    expect(health.store).toBe("postgres");
+    expect(health.queue).toMatchObject({ running: 1, runningHere: 1 });
+    expect(health.queue.waiting).toBeGreaterThanOrEqual(1);
+    expect(health.queue.oldestWaitingMs).toBeGreaterThanOrEqual(3_000);
     // The other one runs: never "queued".
     const runningIssue = queuedIssue === first ? second : first;
     expect(control(runningIssue)).not.toContain("queued");
