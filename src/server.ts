@@ -162,6 +162,7 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     engine = new Engine({
       store,
       github,
+      ...(queue ? { stillQueued: (missionId: string) => queue!.isQueued(missionId) } : {}),
       ...(shared ? { controlState: { read: (missionId: string) => shared.readControl(missionId), written: (missionId: string, body: string, at: number) => shared.writeControl(missionId, body, at) } } : {}),
       redact,
       models,

@@ -48,11 +48,24 @@ export class ControlThrottle {
     return slot?.pending?.body ?? slot?.written;
   }
 
-  /** Records a body written by other means (the comment's creation, or another instance: `at` its time). */
-  markWritten(key: string, body: string, at?: number): void {
+  /** Records a body written by other means (the comment's creation), now. */
+  markWritten(key: string, body: string): void {
     const slot = this.#slot(key);
     slot.written = body;
-    slot.writtenAt = at ?? this.#options.now();
+    slot.writtenAt = this.#options.now();
+  }
+
+  /**
+   * Takes what another instance says it wrote at `at` (the shared store's last write) as what the
+   * comment shows — only when it is newer than this throttle's own last write and nothing waits here
+   * to be written: an older record (this instance's own write not yet recorded, or a record that
+   * failed) must neither bring an edit forward nor hide the newer body.
+   */
+  adopt(key: string, body: string, at: number): void {
+    const slot = this.#slot(key);
+    if (slot.pending || at <= slot.writtenAt) return;
+    slot.written = body;
+    slot.writtenAt = at;
   }
 
   /** Writes now when the interval allows (or `urgent`), else keeps the body for the end of the interval. */

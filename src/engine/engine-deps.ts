@@ -59,6 +59,11 @@ export interface EngineDeps {
    * comment nor edits it sooner than the pacing allows.
    */
   controlState?: ControlState;
+  /**
+   * Whether the mission's next turn still waits in the shared queue for a free instance (PostgreSQL):
+   * read again before its control comment is made to say "queued".
+   */
+  stillQueued?: (missionId: string) => Promise<boolean>;
   /** Browsers this instance runs at once for user testing (`MISSIONS_BROWSERS_AT_ONCE`); more sessions wait. Undefined: no limit. */
   browsers?: Slots;
 }

@@ -28,6 +28,8 @@ export class Engine {
   readonly #drives = new Map<string, Drive>();
   /** Turns in flight, from the loop or from the shared queue's jobs. */
   readonly #turns = new Set<Promise<unknown>>();
+  /** Missions with a turn running here, and how many (the loop's, or a queue job's). */
+  readonly #turning = new Map<string, number>();
   readonly #control: ControlThrottle;
   readonly #abort = new AbortController();
   readonly #steps = stepTable((context, mission) => this.#postControl(context, mission));
@@ -95,12 +97,16 @@ export class Engine {
    * turns until "wait"; the shared queue (step-queue.ts) runs one turn per job.
    */
   async turn(missionId: string): Promise<"again" | "wait" | "stopped"> {
+    this.#turning.set(missionId, (this.#turning.get(missionId) ?? 0) + 1);
     const turn = this.#turn(missionId);
     this.#turns.add(turn);
     try {
       return await turn;
     } finally {
       this.#turns.delete(turn);
+      const left = (this.#turning.get(missionId) ?? 1) - 1;
+      if (left > 0) this.#turning.set(missionId, left);
+      else this.#turning.delete(missionId);
     }
   }
 
@@ -212,11 +218,14 @@ export class Engine {
   /**
    * The shared queue says the mission's next turn waits for a free instance (`queued`), or no longer
    * does: its control comment says so (paced like every edit). A turn's own edit says it is not queued.
+   * What the queue said may be stale by now: a mission whose turn has meanwhile begun, here or on
+   * another instance, is not made to say "queued".
    */
   async showQueued(missionId: string, queued: boolean): Promise<void> {
     if (this.#stopping) return;
     const mission = await this.#deps.store.getMission(missionId);
     if (!mission || (mission.status !== "planning" && mission.status !== "running")) return;
+    if (queued && (this.#turning.has(missionId) || (this.#deps.stillQueued && !(await this.#deps.stillQueued(missionId))))) return;
     const context: StepContext = { ...this.#deps, log: this.#deps.log.child({ mission: missionId }), signal: this.#abort.signal, now: this.#deps.now ?? (() => new Date()) };
     await this.#syncControl(context, mission, false, queued);
   }
@@ -240,7 +249,7 @@ export class Engine {
       // Another instance may have written it since this one did: what the comment shows, and when it was
       // written, are the store's (the last write of any instance), so the edits are paced across instances.
       const kept = await this.#deps.controlState.read(mission.id).catch(() => undefined);
-      if (kept) this.#control.markWritten(mission.id, kept.body, kept.at);
+      if (kept) this.#control.adopt(mission.id, kept.body, kept.at);
     }
     const body = renderControl(mission, context.now(), { ...this.#links(mission), queued }, await this.#deps.store.usageTotals(mission.id));
     const withoutClock = (text: string | undefined) => text?.replace(/\| \*\*Elapsed\*\* \|[^\n]*/, "");

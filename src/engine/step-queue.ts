@@ -20,6 +20,11 @@ export interface StepQueueOptions {
   heartbeatSeconds: number;
   /** How often jobs whose instance went silent are looked for. */
   checkSeconds: number;
+  /**
+   * How long a step must have waited before its mission counts as queued (default 3 s): on an idle
+   * system a step is taken within milliseconds, and its mission must not flash "queued" meanwhile.
+   */
+  queuedAfterMs?: number;
 }
 
 export interface QueueDepth {
@@ -142,12 +147,26 @@ export class StepQueue {
     }
   }
 
-  /** Missions whose turn waits in the queue for a free instance ("queued" on the dashboard). */
+  /**
+   * Missions whose turn waits in the queue for a free instance ("queued" on the dashboard): a step
+   * due for at least `queuedAfterMs` that no instance has taken, and no step of the mission running.
+   */
   async queuedMissions(): Promise<string[]> {
+    return this.#queued();
+  }
+
+  /** Whether the mission's turn waits for a free instance now (read again just before a comment says so). */
+  async isQueued(missionId: string): Promise<boolean> {
+    return (await this.#queued(missionId)).length > 0;
+  }
+
+  async #queued(missionId?: string): Promise<string[]> {
     const { rows } = await this.#boss.getDb().executeSql(
-      `SELECT DISTINCT singleton_key FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('created', 'retry') AND start_after <= now()
+      `SELECT DISTINCT singleton_key FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('created', 'retry')
+       AND GREATEST(created_on, start_after) <= now() - make_interval(secs => $2::double precision / 1000)
+       AND ($3::text IS NULL OR singleton_key = $3::text)
        AND singleton_key NOT IN (SELECT singleton_key FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state = 'active' AND singleton_key IS NOT NULL)`,
-      [STEP_QUEUE],
+      [STEP_QUEUE, this.#options.queuedAfterMs ?? 3_000, missionId ?? null],
     );
     return rows.map((row) => String(row.singleton_key));
   }

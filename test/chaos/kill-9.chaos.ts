@@ -3,6 +3,7 @@ import { FAST_ENTRY, MAIN_ENTRY } from "../reliability/support/app-process.ts";
 import { chaosProblems, chaosSummary } from "../reliability/support/chaos-checks.ts";
 import { runKillChaos, type ChaosResult, type KillPhase } from "../reliability/support/kill-chaos.ts";
 import { POSTGRES_TESTS_OFF, startPostgres } from "../helpers/postgres.ts";
+import { overlappingSteps } from "../reliability/support/chaos-checks.ts";
 
 // CHAOS_SEED replays a run; CHAOS_KILLS raises or lowers the number of kills.
 const SEED = Number(process.env.CHAOS_SEED ?? 20_261_107);
@@ -91,4 +92,36 @@ describe("kill -9 chaos", () => {
       cluster.stop();
     }
   }, 700_000);
+
+  it.skipIf(POSTGRES_TESTS_OFF)("two instances on one PostgreSQL database, deliveries spread over both: ten missions done, each feature one commit, one control comment and one contract each, nothing driven twice", async () => {
+    const cluster = await startPostgres();
+    try {
+      result = await runKillChaos({
+        entry: FAST_ENTRY,
+        seed: SEED + 3,
+        maxKills: 0,
+        probability: 0,
+        forced: [],
+        missions: 10,
+        milestones: 1,
+        featuresPerMilestone: 2,
+        timeoutMs: 660_000,
+        instances: 2,
+        databaseUrl: await cluster.createDatabase(),
+        // Four steps at once on each: ten missions are more than both take, so some wait in the queue.
+        env: { MISSIONS_QUEUE_HEARTBEAT_SECONDS: "10", MISSIONS_QUEUE_CHECK_SECONDS: "1", MISSIONS_STEPS_AT_ONCE: "4" },
+      });
+      console.log(chaosSummary(result));
+      expect(result.missions).toHaveLength(10);
+      // Every feature one commit, every marker comment (the control comment, the contract) once, every handoff once.
+      expect(chaosProblems(result)).toEqual([]);
+      // No mission had two steps running at once, on one instance or across both.
+      expect(overlappingSteps(result)).toEqual([]);
+      // Both instances ran steps.
+      const steppers = new Set(result.logs.split("\n").filter((line) => line.includes('"msg":"step finished"')).map((line) => /"pid":(\d+)/.exec(line)?.[1]));
+      expect(steppers.size).toBe(2);
+    } finally {
+      cluster.stop();
+    }
+  }, 720_000);
 });

@@ -97,4 +97,43 @@ describe("control comment throttle", () => {
     expect(throttle.latest("m1")).toBeUndefined();
     await throttle.flush("m1");
   });
+
+  it("takes another instance's write only when it is newer than its own: an older record neither brings an edit forward nor hides the newer body", async () => {
+    const time = manualTime();
+    const written: string[] = [];
+    const write = async (body: string) => void written.push(body);
+    const throttle = new ControlThrottle({ intervalMs: 5_000, now: time.now, schedule: time.schedule });
+
+    // A mission taken over: what the store says was written, and when, is the comment (nothing written here yet).
+    await time.advance(10_000);
+    throttle.adopt("m1", "written elsewhere", 9_000);
+    expect(throttle.latest("m1")).toBe("written elsewhere");
+    await throttle.offer("m1", "first here", write);
+    expect(written).toEqual([]);
+    await time.advance(4_000);
+    expect(written).toEqual(["first here"]);
+
+    // The store still holds the older write (this one's is not recorded yet): taken, it would let the next edit through at once.
+    throttle.adopt("m1", "written elsewhere", 9_000);
+    expect(throttle.latest("m1")).toBe("first here");
+    await throttle.offer("m1", "second here", write);
+    expect(written).toEqual(["first here"]);
+
+    // Something waits to be written here: a newer record does not replace it, nor its moment.
+    throttle.adopt("m1", "another instance's", 14_500);
+    expect(throttle.latest("m1")).toBe("second here");
+    await time.advance(5_000);
+    expect(written).toEqual(["first here", "second here"]);
+
+    // A newer write by another instance, nothing waiting: it is what the comment shows, and the pacing counts from it.
+    throttle.adopt("m1", "another instance's", 20_000);
+    expect(throttle.latest("m1")).toBe("another instance's");
+    await time.advance(1_000);
+    await throttle.offer("m1", "third here", write);
+    expect(written).toEqual(["first here", "second here"]);
+    await time.advance(4_999);
+    expect(written).toEqual(["first here", "second here"]);
+    await time.advance(1);
+    expect(written).toEqual(["first here", "second here", "third here"]);
+  });
 });

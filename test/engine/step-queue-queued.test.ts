@@ -22,7 +22,8 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions waiting in the shared queue for a 
 
   it("are the queued ones: with one step at once, the second mission waits while the first runs, and is told when it starts", async () => {
     const url = await cluster.createDatabase();
-    const queue = await StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 1, heartbeatSeconds: 10, checkSeconds: 5 });
+    // Counted as queued as soon as a step waits (the least wait is the next test's).
+    const queue = await StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 1, heartbeatSeconds: 10, checkSeconds: 5, queuedAfterMs: 0 });
     try {
       const started: string[] = [];
       const release = new Map<string, () => void>();
@@ -60,6 +61,55 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions waiting in the shared queue for a 
       expect(await queue.queuedMissions()).toEqual([]);
       await until("the watch to say A no longer waits", () => changes.some(([id, queued]) => id === "mission-a" && !queued));
       expect(changes.toSorted()).toEqual([["mission-a", false], ["mission-a", true], ["mission-b", false], ["mission-b", true]]);
+    } finally {
+      await queue.stop();
+    }
+  }, 120_000);
+
+  it("are not a step about to be taken: a mission counts as queued only once its step has waited a while, and never while a step of it runs", async () => {
+    const url = await cluster.createDatabase();
+    const queue = await StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 1, heartbeatSeconds: 10, checkSeconds: 5, queuedAfterMs: 1_500 });
+    try {
+      const started: string[] = [];
+      const release = new Map<string, () => void>();
+      const engine = {
+        turn: (missionId: string) =>
+          new Promise<"wait">((resolve) => {
+            started.push(missionId);
+            release.set(missionId, () => resolve("wait"));
+          }),
+      };
+      // No instance takes steps yet: a step just sent is one about to be taken, not a queued mission.
+      await queue.kick("mission-a");
+      const sent = Date.now();
+      expect(await queue.queuedMissions()).toEqual([]);
+      expect(await queue.isQueued("mission-a")).toBe(false);
+      // Still untaken after the least wait: now it is queued.
+      await until("A to count as queued", async () => (await queue.isQueued("mission-a")) || undefined);
+      expect(Date.now() - sent).toBeGreaterThanOrEqual(1_400);
+      expect(await queue.queuedMissions()).toEqual(["mission-a"]);
+      await queue.work(engine, async () => {});
+      await until("A to start", () => started.includes("mission-a"));
+      // Running, with its next turn waiting behind it for longer than the least wait: not queued.
+      await queue.kick("mission-a");
+      await new Promise((resolve) => setTimeout(resolve, 2_000));
+      expect(await queue.isQueued("mission-a")).toBe(false);
+      // B waits for the only slot: queued once it has waited the least wait, the other missions never.
+      await queue.kick("mission-b");
+      expect(await queue.isQueued("mission-b")).toBe(false);
+      await until("B to count as queued", async () => (await queue.isQueued("mission-b")) || undefined);
+      expect(await queue.queuedMissions()).toEqual(["mission-b"]);
+      expect(await queue.isQueued("mission-c")).toBe(false);
+      // A's second turn, sent before B, goes first; B still waits.
+      release.get("mission-a")!();
+      await until("A's second turn", () => started.filter((id) => id === "mission-a").length === 2);
+      expect(await queue.isQueued("mission-a")).toBe(false);
+      expect(await queue.isQueued("mission-b")).toBe(true);
+      release.get("mission-a")!();
+      await until("B to start", () => started.includes("mission-b"));
+      expect(await queue.isQueued("mission-b")).toBe(false);
+      release.get("mission-b")!();
+      await until("the queue to empty", () => queue.empty());
     } finally {
       await queue.stop();
     }

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
 import { FAST_ENTRY, type AppProcess } from "./support/app-process.ts";
-import { chaosProblems, chaosSummary } from "./support/chaos-checks.ts";
+import { chaosProblems, chaosSummary, overlappingSteps } from "./support/chaos-checks.ts";
 import { runKillChaos, type ChaosResult } from "./support/kill-chaos.ts";
 
 /** The queue's timings for a test: a silent job is handed on after 10 s (pg-boss's least), looked for every second. */
@@ -43,6 +43,8 @@ describe.skipIf(POSTGRES_TESTS_OFF)("several instances on one PostgreSQL databas
     });
     console.log(chaosSummary(result));
     expect(chaosProblems(result)).toEqual([]);
+    // No mission had two steps running at once, on one instance or across both.
+    expect(overlappingSteps(result)).toEqual([]);
     // Both instances took steps.
     expect(steppers(result.logs).size).toBe(2);
   }, 600_000);

@@ -122,6 +122,25 @@ function ledgerProblems(result: ChaosResult): string[] {
   return problems;
 }
 
+/**
+ * Missions driven twice: a step that began while the mission's previous step had neither ended nor
+ * failed, as the store's timeline records them (in order). Only meaningful without kills, since a
+ * killed step leaves its start without an end.
+ */
+export function overlappingSteps(result: ChaosResult): string[] {
+  const problems: string[] = [];
+  for (const mission of result.missions) {
+    let open: unknown;
+    for (const event of result.events.filter((candidate) => candidate.missionId === mission.id)) {
+      if (event.kind === "step-start") {
+        if (open) problems.push(`mission on #${mission.issue.number}: ${String(event.data.kind)} began while ${String(open)} ran`);
+        open = event.data.kind;
+      } else if (event.kind === "step-end" || event.kind === "step-fail") open = undefined;
+    }
+  }
+  return problems;
+}
+
 /** One line for the test output. */
 export function chaosSummary(result: ChaosResult): string {
   const byPhase = new Map<string, number>();

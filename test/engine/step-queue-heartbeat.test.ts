@@ -1,0 +1,62 @@
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { StepQueue } from "../../src/engine/step-queue.ts";
+import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+
+async function until<T>(what: string, look: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = await look();
+    if (found !== undefined && found !== false) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+// Two instances' queues on one database, a job silent for 10 s handed on, looked for every second:
+// a step that runs far longer than that keeps its job, because its instance keeps saying it is alive.
+describe.skipIf(POSTGRES_TESTS_OFF)("a long step on the shared queue", () => {
+  let cluster: TestPostgres;
+  beforeAll(async () => {
+    cluster = await startPostgres();
+  }, 120_000);
+  afterAll(() => cluster?.stop());
+
+  it("runs once, on one instance, though it outlasts the heartbeat window twice over; the mission's next turn runs after it", async () => {
+    const url = await cluster.createDatabase();
+    const open = () => StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 2, heartbeatSeconds: 10, checkSeconds: 1 });
+    const [first, second] = [await open(), await open()];
+    try {
+      const started: Array<{ instance: string; at: number }> = [];
+      const ended: number[] = [];
+      const engine = (instance: string) => ({
+        turn: async () => {
+          started.push({ instance, at: Date.now() });
+          if (started.length === 1) {
+            // The long step: 25 s, more than twice the 10 s after which a silent job is handed on.
+            await new Promise((resolve) => setTimeout(resolve, 25_000));
+            ended.push(Date.now());
+            return "again" as const;
+          }
+          ended.push(Date.now());
+          return "wait" as const;
+        },
+      });
+      await first.work(engine("first"), async () => {});
+      await second.work(engine("second"), async () => {});
+      await first.kick("mission-long");
+      await until("the step to start", () => started.length === 1);
+      // While it runs its next turn is sent too (as the store does with the turn's result): it waits behind it.
+      await first.kick("mission-long");
+      await until("the long step to end", () => ended.length === 1, 60_000);
+      expect(started).toHaveLength(1);
+      await until("the next turn", () => started.length === 2);
+      // The next turn began only after the long one ended: never two at once.
+      expect(started[1]!.at).toBeGreaterThanOrEqual(ended[0]!);
+      await until("the queue to empty", () => first.empty());
+      expect(started).toHaveLength(2);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  }, 120_000);
+});
