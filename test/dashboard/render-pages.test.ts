@@ -109,6 +109,14 @@ describe("Now and Needs you", () => {
     expect(renderMissionLive(view({ mission })).toString()).toContain('data-validating>Validating milestone M1: scrutiny running.');
   });
 
+  it("while a failed milestone's repair is planned: names the repair planner, the role that does it", () => {
+    const mission = runningMission({
+      features: { F1: { status: "done", attempts: 1 }, F2: { status: "done", attempts: 1 } },
+      milestones: { M1: { status: "pending", round: 1, repair: { failedAssertions: ["VAL-A-001"], problems: [] } } },
+    });
+    expect(describeNow(mission, [], ISSUE).headline).toBe("The repair planner is planning the repair of milestone M1");
+  });
+
   it("puts validators on the timeline in words for people, and a validation that stopped with what became of its check runs", () => {
     const at = (minute: number) => new Date(NOW.getTime() - (10 - minute) * 60_000).toISOString();
     const events = [
