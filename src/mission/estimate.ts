@@ -1,7 +1,7 @@
 import { validatorOf, type Plan } from "./schemas.ts";
 
 /** The roles whose agent runs a mission pays for, in the order people read them. */
-export const AGENT_ROLES = ["orchestrator", "worker", "reviewer", "scrutiny", "user-testing", "repair-planner"] as const;
+export const AGENT_ROLES = ["orchestrator", "worker", "reviewer", "scrutiny", "user-testing", "repair-planner", "researcher"] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
 
 /** USD per million tokens (as `ModelPrice`; only what an estimate needs). */
@@ -48,6 +48,11 @@ export interface MissionEstimate {
   maxRemediationRounds: number;
   /** From the configured models' prices and typical token use per run; undefined when a role's model has no price. */
   cost?: Range;
+  /**
+   * What one research subagent costs at most (its token budget, at the researcher's model): none is in
+   * the runs above, since how many a worker or the orchestrator starts is theirs to decide.
+   */
+  researchRunUsd?: number;
   models: Record<AgentRole, string>;
   unpriced: string[];
   /** From this repository's finished missions, when it has any. */
@@ -67,6 +72,8 @@ export const TYPICAL_RUN: Record<AgentRole, { input: Range; output: Range }> = {
   "user-testing": { input: { low: 80_000, high: 600_000 }, output: { low: 3_000, high: 15_000 } },
   // Reads the failed assertions, the validators' findings and the code they name; writes a few features.
   "repair-planner": { input: { low: 15_000, high: 80_000 }, output: { low: 2_000, high: 8_000 } },
+  // Up to its budget: 150,000 tokens in all (see `research` in src/roles/researcher.ts), a short report.
+  researcher: { input: { low: 10_000, high: 146_000 }, output: { low: 500, high: 4_000 } },
 };
 /** Of the input, read from the prompt cache and written to it (a run's later turns re-read its earlier ones). */
 const CACHE_READ_SHARE = 0.85;
@@ -88,6 +95,8 @@ export function expectedRuns(plan: Plan): Record<AgentRole, number> {
     "user-testing": validated("user-testing"),
     // Only a failed validation starts the repair planner: see `repairRuns`.
     "repair-planner": 0,
+    // Research subagents are started as a worker or the orchestrator decides: none is expected.
+    researcher: 0,
   };
 }
 
@@ -102,7 +111,7 @@ export function expectedRunRange(plan: Plan): { runs: Record<AgentRole, number>;
 export function repairRuns(plan: Plan): Record<AgentRole, number> {
   const runs = expectedRuns(plan);
   const milestones = plan.milestones.length;
-  return { orchestrator: 0, "repair-planner": milestones, worker: milestones, reviewer: milestones, scrutiny: runs.scrutiny, "user-testing": runs["user-testing"] };
+  return { orchestrator: 0, researcher: 0, "repair-planner": milestones, worker: milestones, reviewer: milestones, scrutiny: runs.scrutiny, "user-testing": runs["user-testing"] };
 }
 
 function total(runs: Record<AgentRole, number>): number {
@@ -134,6 +143,8 @@ export function estimateMission(input: EstimateInput): MissionEstimate {
     const high = cost(runs, "high") + cost(repairs, "high");
     estimate.cost = { low: cents(low), high: cents(high) };
   }
+  const researcherPrice = input.price(input.models.researcher);
+  if (researcherPrice) estimate.researchRunUsd = cents(runCost(researcherPrice, "high", "researcher"));
   const past = (input.history ?? []).filter((mission) => mission.featuresDone > 0 && mission.usd > 0);
   if (past.length > 0) {
     const perFeature = past.map((mission) => mission.usd / mission.featuresDone);

@@ -28,6 +28,9 @@ export function renderEstimate(estimate: MissionEstimate): string[] {
       ? `- **Cost:** ${usdRange(estimate.cost)} at the configured models' prices (${modelText}) and typical token use per run.`
       : `- **Cost:** not estimated: ${estimate.unpriced.map((model) => `\`${escapeCell(model)}\``).join(", ")} has no price.`,
   );
+  if (estimate.researchRunUsd !== undefined) {
+    lines.push(`- **Research subagents** (read-only, started by a worker or the orchestrator as it sees fit) are extra: up to about ${usd(estimate.researchRunUsd)} each.`);
+  }
   if (estimate.history) {
     const { history } = estimate;
     const perRun = history.perRun !== undefined ? `, ${usd(history.perRun)} per agent run` : "";

@@ -5,7 +5,7 @@ import { PriceTable } from "../../src/models/index.ts";
 import { PLAN } from "./fixtures.ts";
 
 const SONNET = "anthropic/claude-sonnet-5-5";
-const everyRole = (model: string) => ({ orchestrator: model, worker: model, reviewer: model, scrutiny: model, "user-testing": model, "repair-planner": model }) satisfies Record<AgentRole, string>;
+const everyRole = (model: string) => ({ orchestrator: model, worker: model, reviewer: model, scrutiny: model, "user-testing": model, "repair-planner": model, researcher: model }) satisfies Record<AgentRole, string>;
 const prices = new PriceTable();
 const price = (model: string): TokenPrice | undefined => prices.lookup(model);
 
@@ -29,14 +29,14 @@ const TWO_MILESTONES: Plan = {
 
 describe("the estimate before approval", () => {
   it("counts a worker and a review per feature, the validators per milestone and the orchestrator at each boundary", () => {
-    expect(expectedRuns(PLAN)).toEqual({ orchestrator: 1, worker: 2, reviewer: 2, scrutiny: 1, "user-testing": 0, "repair-planner": 0 });
-    expect(expectedRuns(TWO_MILESTONES)).toEqual({ orchestrator: 2, worker: 3, reviewer: 3, scrutiny: 1, "user-testing": 1, "repair-planner": 0 });
+    expect(expectedRuns(PLAN)).toEqual({ orchestrator: 1, worker: 2, reviewer: 2, scrutiny: 1, "user-testing": 0, "repair-planner": 0, researcher: 0 });
+    expect(expectedRuns(TWO_MILESTONES)).toEqual({ orchestrator: 2, worker: 3, reviewer: 3, scrutiny: 1, "user-testing": 1, "repair-planner": 0, researcher: 0 });
   });
 
   it("gives runs as a range over repair rounds, and the worst case at the configured number of rounds", () => {
     const estimate = estimateMission({ plan: PLAN, models: everyRole(SONNET), price, budgetUsd: 25, maxRemediationRounds: 3 });
     // One repair round of M1: the repair planner's plan, a worker, its review, scrutiny again.
-    expect(estimate.repairRuns).toEqual({ orchestrator: 0, "repair-planner": 1, worker: 1, reviewer: 1, scrutiny: 1, "user-testing": 0 });
+    expect(estimate.repairRuns).toEqual({ orchestrator: 0, "repair-planner": 1, worker: 1, reviewer: 1, scrutiny: 1, "user-testing": 0, researcher: 0 });
     expect(estimate.totalRuns).toEqual({ low: 6, high: 10 });
     expect(estimate.mostRuns).toBe(6 + 4 * 3);
   });
@@ -101,6 +101,13 @@ describe("the estimate before approval", () => {
     expect(body).toContain("$2.00 per feature over 1 finished mission, $0.50 per agent run: about $4.00 for this plan");
     expect(body).toContain("**Budget cap:** $0.50");
     expect(body).toContain("above the cap");
+    // Research subagents are not in the runs: what one costs at most, at the researcher's model, is said apart.
+    const research = Math.round(runCost(price(SONNET)!, "high", "researcher") * 100) / 100;
+    expect(research).toBeGreaterThan(0);
+    expect(body).toContain(`- **Research subagents** (read-only, started by a worker or the orchestrator as it sees fit) are extra: up to about $${research.toFixed(2)} each.`);
+    const unpricedResearch = estimateMission({ plan: PLAN, models: { ...everyRole(SONNET), researcher: "ollama/llama" }, price, budgetUsd: 25, maxRemediationRounds: 3 });
+    expect(unpricedResearch.cost).toBeDefined();
+    expect(unpricedResearch.researchRunUsd).toBeUndefined();
     // The estimate comes before the approval line and the machine copy.
     expect(body.indexOf("### Estimate")).toBeLessThan(body.indexOf("/mission approve"));
   });
