@@ -38,6 +38,16 @@ export function renderTurn(name: TurnName, view: object = {}): string {
     template = readFileSync(new URL(`${name}.md`, TURNS), "utf8").replace(/\n$/, "");
     cache.set(name, template);
   }
+  // A slot the template always shows and the caller left out is a bug, not an empty line: a renamed
+  // slot would otherwise drop its text from the message without a word.
+  const missing = alwaysShown(template).filter((slot) => (view as Record<string, unknown>)[slot] === undefined);
+  if (missing.length > 0) throw new Error(`prompts/turns/${name}.md: no value for ${missing.map((slot) => `{{${slot}}}`).join(", ")}`);
   // A section closing on the last line leaves its line break behind: a message never ends in one.
   return Mustache.render(template, view, {}, { escape: (value: unknown) => String(value) }).replace(/\n+$/, "");
+}
+
+/** The slots a template shows outside any section: each must have a value. */
+function alwaysShown(template: string): string[] {
+  const tokens = Mustache.parse(template) as unknown as Array<[string, string]>;
+  return [...new Set(tokens.filter(([type]) => type === "name" || type === "&").map(([, value]) => value.split(".")[0]!))];
 }

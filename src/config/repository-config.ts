@@ -4,6 +4,8 @@ import type { MissionLimits, MissionSettings } from "../mission/index.ts";
 
 export const REPOSITORY_CONFIG_PATH = ".github/missions.yml";
 
+/** What `mcp:` says to a repository that tries to declare a server: a command or URL is the operator's to give. */
+const ENABLE_ONLY = "list by name the MCP servers this installation's operator declared, e.g. `mcp: [docs]`; a repository enables servers, it cannot declare them (a command or URL is the operator's to give)";
 const ROLES = ["orchestrator", "repair-planner", "worker", "researcher", "scrutiny", "reviewer", "user-testing"] as const;
 const ModelNameSchema = z
   .string()
@@ -40,7 +42,7 @@ export const RepositoryConfigSchema = z
       .optional(),
     skills: z.array(z.string().min(1)).optional(),
     /** MCP servers the operator declared, enabled for this repository by name: never declared here. */
-    mcp: z.array(z.string().regex(/^[a-z0-9-]+$/, "name an MCP server the operator declared")).optional(),
+    mcp: z.array(z.string({ error: ENABLE_ONLY }).regex(/^[a-z0-9-]+$/, "name an MCP server the operator declared"), { error: ENABLE_ONLY }).optional(),
     limits: z
       .strictObject({
         worker: z

@@ -13,7 +13,7 @@ export function commentLocation(comment: { path: string; line?: number | null })
 
 /**
  * A review's feedback as one text: its body, then each inline comment with the file and line it is on —
- * without them the orchestrator is told "this is wrong" and not where. Bounded: each comment, their
+ * without them the repair planner is told "this is wrong" and not where. Bounded: each comment, their
  * number and the whole; what is left out is said to be left out.
  */
 export function reviewFeedback(body: string, comments: ReviewComment[]): string {

@@ -211,7 +211,7 @@ function fix(mission: Mission, intent: Intent, reply: (text: string) => Mission)
     plan.milestones.at(-1)!;
   const state = mission.milestones[target.id] ?? { status: "pending" as const, round: 0 };
   const previous = state.repair ?? { failedAssertions: [], problems: [] };
-  // Review feedback is repaired like a validator's finding: the orchestrator plans it, the milestone is
+  // Review feedback is repaired like a validator's finding: the repair planner plans it, the milestone is
   // validated again — with fresh repair rounds when it was blocked past them (a person asked anew).
   const blocked = mission.status === "blocked";
   // While a revision is written or waits, questions are open, or a person paused it, the feedback is

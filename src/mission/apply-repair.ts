@@ -4,7 +4,7 @@ import type { Feature } from "./schemas.ts";
 
 export type RepairFeature = Pick<Feature, "title" | "description" | "assertionIds" | "skills">;
 
-/** The orchestrator's repair plan joins the milestone as follow-up features; the repair is done. */
+/** The repair planner's plan joins the milestone as follow-up features; the repair is done. */
 export function applyRepair(mission: Mission, milestoneId: string, features: RepairFeature[]): Mission {
   let next: Mission = mission;
   for (const feature of features) {

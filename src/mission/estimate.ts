@@ -1,7 +1,7 @@
 import { validatorOf, type Plan } from "./schemas.ts";
 
 /** The roles whose agent runs a mission pays for, in the order people read them. */
-export const AGENT_ROLES = ["orchestrator", "worker", "reviewer", "scrutiny", "user-testing"] as const;
+export const AGENT_ROLES = ["orchestrator", "worker", "reviewer", "scrutiny", "user-testing", "repair-planner", "researcher"] as const;
 export type AgentRole = (typeof AGENT_ROLES)[number];
 
 /** USD per million tokens (as `ModelPrice`; only what an estimate needs). */
@@ -39,6 +39,8 @@ export interface Range {
 export interface MissionEstimate {
   /** Agent runs per role with no repair round. */
   runs: Record<AgentRole, number>;
+  /** Agent runs per role that one repair round of every milestone adds (the repair planner's among them). */
+  repairRuns: Record<AgentRole, number>;
   /** All runs: none repaired (low), one repair round per milestone (high). */
   totalRuns: Range;
   /** Every milestone using all its repair rounds. */
@@ -46,6 +48,11 @@ export interface MissionEstimate {
   maxRemediationRounds: number;
   /** From the configured models' prices and typical token use per run; undefined when a role's model has no price. */
   cost?: Range;
+  /**
+   * What one research subagent costs at most (its token budget, at the researcher's model): none is in
+   * the runs above, since how many a worker or the orchestrator starts is theirs to decide.
+   */
+  researchRunUsd?: number;
   models: Record<AgentRole, string>;
   unpriced: string[];
   /** From this repository's finished missions, when it has any. */
@@ -63,6 +70,10 @@ export const TYPICAL_RUN: Record<AgentRole, { input: Range; output: Range }> = {
   reviewer: { input: { low: 15_000, high: 100_000 }, output: { low: 1_000, high: 4_000 } },
   scrutiny: { input: { low: 40_000, high: 400_000 }, output: { low: 2_000, high: 12_000 } },
   "user-testing": { input: { low: 80_000, high: 600_000 }, output: { low: 3_000, high: 15_000 } },
+  // Reads the failed assertions, the validators' findings and the code they name; writes a few features.
+  "repair-planner": { input: { low: 15_000, high: 80_000 }, output: { low: 2_000, high: 8_000 } },
+  // Up to its budget: 150,000 tokens in all (see `research` in src/roles/researcher.ts), a short report.
+  researcher: { input: { low: 10_000, high: 146_000 }, output: { low: 500, high: 4_000 } },
 };
 /** Of the input, read from the prompt cache and written to it (a run's later turns re-read its earlier ones). */
 const CACHE_READ_SHARE = 0.85;
@@ -82,6 +93,10 @@ export function expectedRuns(plan: Plan): Record<AgentRole, number> {
     reviewer: plan.features.length,
     scrutiny: validated("scrutiny"),
     "user-testing": validated("user-testing"),
+    // Only a failed validation starts the repair planner: see `repairRuns`.
+    "repair-planner": 0,
+    // Research subagents are started as a worker or the orchestrator decides: none is expected.
+    researcher: 0,
   };
 }
 
@@ -89,23 +104,30 @@ export function expectedRuns(plan: Plan): Record<AgentRole, number> {
 export function expectedRunRange(plan: Plan): { runs: Record<AgentRole, number>; total: Range } {
   const runs = expectedRuns(plan);
   const base = AGENT_ROLES.reduce((sum, role) => sum + runs[role], 0);
-  return { runs, total: { low: base, high: base + repairRoundRuns(plan) } };
+  return { runs, total: { low: base, high: base + total(repairRuns(plan)) } };
 }
 
-/** Runs one repair round of each milestone adds: the orchestrator's repair plan, a worker and its review, and the validators again. */
-function repairRoundRuns(plan: Plan): number {
+/** Runs one repair round of each milestone adds: the repair planner's plan, a worker and its review, and the milestone's validators again. */
+export function repairRuns(plan: Plan): Record<AgentRole, number> {
   const runs = expectedRuns(plan);
-  return plan.milestones.length * 3 + runs.scrutiny + runs["user-testing"];
+  const milestones = plan.milestones.length;
+  return { orchestrator: 0, researcher: 0, "repair-planner": milestones, worker: milestones, reviewer: milestones, scrutiny: runs.scrutiny, "user-testing": runs["user-testing"] };
+}
+
+function total(runs: Record<AgentRole, number>): number {
+  return AGENT_ROLES.reduce((sum, role) => sum + runs[role], 0);
 }
 
 export function estimateMission(input: EstimateInput): MissionEstimate {
   const { plan } = input;
   const runs = expectedRuns(plan);
-  const base = AGENT_ROLES.reduce((sum, role) => sum + runs[role], 0);
-  const repair = repairRoundRuns(plan);
-  const unpriced = [...new Set(AGENT_ROLES.filter((role) => runs[role] > 0 && !input.price(input.models[role])).map((role) => input.models[role]))];
+  const repairs = repairRuns(plan);
+  const base = total(runs);
+  const repair = total(repairs);
+  const unpriced = [...new Set(AGENT_ROLES.filter((role) => runs[role] + repairs[role] > 0 && !input.price(input.models[role])).map((role) => input.models[role]))];
   const estimate: MissionEstimate = {
     runs,
+    repairRuns: repairs,
     totalRuns: { low: base, high: base + repair },
     mostRuns: base + repair * input.maxRemediationRounds,
     maxRemediationRounds: input.maxRemediationRounds,
@@ -114,12 +136,15 @@ export function estimateMission(input: EstimateInput): MissionEstimate {
     budgetUsd: input.budgetUsd,
   };
   if (unpriced.length === 0) {
-    // One repair round per milestone at the high end: its runs priced like the roles they are (the orchestrator's plan, a worker, a review, the validators).
-    const repairShare = base > 0 ? (base + repair) / base : 1;
-    const low = AGENT_ROLES.reduce((sum, role) => sum + runs[role] * runCost(input.price(input.models[role])!, "low", role), 0);
-    const high = AGENT_ROLES.reduce((sum, role) => sum + runs[role] * runCost(input.price(input.models[role])!, "high", role), 0) * repairShare;
+    // One repair round per milestone at the high end, its runs priced as the roles they are: the
+    // repair planner's plan at the repair planner's model, a worker, a review, the validators.
+    const cost = (counts: Record<AgentRole, number>, end: keyof Range) => AGENT_ROLES.reduce((sum, role) => sum + (counts[role] > 0 ? counts[role] * runCost(input.price(input.models[role])!, end, role) : 0), 0);
+    const low = cost(runs, "low");
+    const high = cost(runs, "high") + cost(repairs, "high");
     estimate.cost = { low: cents(low), high: cents(high) };
   }
+  const researcherPrice = input.price(input.models.researcher);
+  if (researcherPrice) estimate.researchRunUsd = cents(runCost(researcherPrice, "high", "researcher"));
   const past = (input.history ?? []).filter((mission) => mission.featuresDone > 0 && mission.usd > 0);
   if (past.length > 0) {
     const perFeature = past.map((mission) => mission.usd / mission.featuresDone);

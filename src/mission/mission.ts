@@ -113,7 +113,7 @@ const MilestoneStateSchema = z.object({
       userTesting: z.object({ checkRunId: z.number().int(), verdicts: z.array(VerdictSchema), failures: z.array(z.string()) }).optional(),
     })
     .optional(),
-  /** What must be repaired before the next validation: the orchestrator turns it into features. */
+  /** What must be repaired before the next validation: the repair planner turns it into features. */
   repair: z.object({ failedAssertions: z.array(z.string()), problems: z.array(z.string()) }).optional(),
 });
 

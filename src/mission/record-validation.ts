@@ -15,7 +15,7 @@ export interface ValidationResult {
 }
 
 /**
- * Records a milestone's validation. A failure becomes a repair for the orchestrator to plan, up to
+ * Records a milestone's validation. A failure becomes a repair for the repair planner to plan, up to
  * the configured number of rounds; past it the mission is blocked and asks the humans.
  */
 export function recordValidation(mission: Mission, result: ValidationResult, now: string): Mission {
@@ -64,7 +64,7 @@ export function recordValidation(mission: Mission, result: ValidationResult, now
       updatedAt: now,
     };
   }
-  // The orchestrator turns this into targeted follow-up features (nextStep: plan-repair).
+  // The repair planner turns this into targeted follow-up features (nextStep: plan-repair).
   const problems = [...failed.map((v) => `${v.assertionId}: ${v.evidence}`), ...result.failures];
   return {
     ...mission,

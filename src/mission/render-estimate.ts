@@ -11,14 +11,15 @@ function usdRange(range: { low: number; high: number }): string {
 
 /** The estimate in the contract comment: runs, cost and the cap, before anyone approves. */
 export function renderEstimate(estimate: MissionEstimate): string[] {
-  const byRole = AGENT_ROLES.filter((role) => estimate.runs[role] > 0)
-    .map((role) => `${role} ${estimate.runs[role]}`)
-    .join(", ");
+  const byRole = (runs: Record<string, number>) =>
+    AGENT_ROLES.filter((role) => runs[role]! > 0)
+      .map((role) => `${role} ${runs[role]}`)
+      .join(", ");
   const { low, high } = estimate.totalRuns;
   const lines = [
     "### Estimate",
     "",
-    `- **Agent runs:** about ${low} (${byRole}); ${low}–${high} with one repair round per milestone, at most ${estimate.mostRuns} if every milestone needs all ${estimate.maxRemediationRounds} repair rounds.`,
+    `- **Agent runs:** about ${low} (${byRole(estimate.runs)}); ${low}–${high} with one repair round per milestone (${byRole(estimate.repairRuns)}), at most ${estimate.mostRuns} if every milestone needs all ${estimate.maxRemediationRounds} repair rounds.`,
   ];
   const models = [...new Set(AGENT_ROLES.map((role) => estimate.models[role]))];
   const modelText = models.length === 1 ? `\`${escapeCell(models[0]!)}\` for every role` : AGENT_ROLES.map((role) => `${role} \`${escapeCell(estimate.models[role])}\``).join(", ");
@@ -27,6 +28,9 @@ export function renderEstimate(estimate: MissionEstimate): string[] {
       ? `- **Cost:** ${usdRange(estimate.cost)} at the configured models' prices (${modelText}) and typical token use per run.`
       : `- **Cost:** not estimated: ${estimate.unpriced.map((model) => `\`${escapeCell(model)}\``).join(", ")} has no price.`,
   );
+  if (estimate.researchRunUsd !== undefined) {
+    lines.push(`- **Research subagents** (read-only, started by a worker or the orchestrator as it sees fit) are extra: up to about ${usd(estimate.researchRunUsd)} each.`);
+  }
   if (estimate.history) {
     const { history } = estimate;
     const perRun = history.perRun !== undefined ? `, ${usd(history.perRun)} per agent run` : "";

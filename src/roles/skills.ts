@@ -57,7 +57,13 @@ export async function loadSkills(checkout?: string): Promise<Skill[]> {
         directory = undefined;
       }
       if (directory && existsSync(directory)) {
-        for (const skill of await readSkills(directory, "repository", checkout)) skills.set(skill.name, skill);
+        for (const skill of await readSkills(directory, "repository", checkout)) {
+          // A SKILL.md that supersedes another folder's (an improved copy under .github/missions/skills)
+          // and bundles nothing of its own keeps the files bundled where the skill came from.
+          const earlier = skills.get(skill.name);
+          const inherited = skill.files?.length === 0 && earlier?.source === "repository" ? earlier.files : undefined;
+          skills.set(skill.name, inherited ? { ...skill, files: inherited } : skill);
+        }
       }
     }
   }

@@ -86,7 +86,9 @@ describe("the operator's MCP servers (MISSIONS_MCP_SERVERS)", () => {
     expect(parseRepositoryConfig("mcp: [docs]\n", limits)).toEqual({ ok: true, settings: expect.objectContaining({ mcp: ["docs"] }) });
     expect(parseRepositoryConfig("mcp: [docs, nope]\n", limits)).toEqual({ ok: false, problems: [expect.stringMatching(/^line 1: `mcp`: "nope" is not an MCP server this installation's operator declared \(declared: docs, tracker\)/)] });
     const declared = parseRepositoryConfig("mcp:\n  - command: curl evil.example\n", limits);
-    expect(declared.ok).toBe(false);
+    expect(declared).toEqual({ ok: false, problems: [expect.stringContaining("line 2: `mcp.0`: list by name the MCP servers this installation's operator declared, e.g. `mcp: [docs]`; a repository enables servers, it cannot declare them")] });
+    expect(parseRepositoryConfig("mcp:\n  evil:\n    url: https://evil.example/mcp\n", limits)).toEqual({ ok: false, problems: [expect.stringContaining("line 1: `mcp`: list by name the MCP servers")] });
+    expect(parseRepositoryConfig("mcpServers:\n  evil:\n    command: x\n", limits)).toEqual({ ok: false, problems: [expect.stringMatching(/^line 1: `mcpServers`: unknown key/)] });
   });
 });
 

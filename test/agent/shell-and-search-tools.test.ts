@@ -38,6 +38,14 @@ describe("glob, grep and bash", () => {
   it("glob finds files by pattern, skipping node_modules and links out of the repository", async () => {
     expect(await globTool.execute({ pattern: "**/*.ts" }, context)).toBe("src/a.ts\nsrc/nested/b.ts");
     expect(await globTool.execute({ pattern: "*.md" }, context)).toBe("(no matches)");
+    // A pattern that starts inside a dependency folder asked for it: an installed library is read there.
+    expect(await globTool.execute({ pattern: "node_modules/dep/**" }, context)).toBe("node_modules/dep\nnode_modules/dep/index.ts");
+    expect(await globTool.execute({ pattern: "node_modules/dep/index.ts" }, context)).toBe("node_modules/dep/index.ts");
+    expect(await globTool.execute({ pattern: ".venv/**/*.ts" }, context)).toBe(".venv/lib/site.ts");
+    mkdirSync(join(root, ".git"));
+    writeFileSync(join(root, ".git/config"), "[core]\n");
+    expect(await globTool.execute({ pattern: ".git/**" }, context)).toBe("(no matches)");
+    expect(await globTool.execute({ pattern: "**/config" }, context)).toBe("(no matches)");
     await expect(globTool.execute({ pattern: "../**" }, context)).rejects.toBeInstanceOf(ToolError);
   });
 

@@ -109,6 +109,14 @@ describe("Now and Needs you", () => {
     expect(renderMissionLive(view({ mission })).toString()).toContain('data-validating>Validating milestone M1: scrutiny running.');
   });
 
+  it("while a failed milestone's repair is planned: names the repair planner, the role that does it", () => {
+    const mission = runningMission({
+      features: { F1: { status: "done", attempts: 1 }, F2: { status: "done", attempts: 1 } },
+      milestones: { M1: { status: "pending", round: 1, repair: { failedAssertions: ["VAL-A-001"], problems: [] } } },
+    });
+    expect(describeNow(mission, [], ISSUE).headline).toBe("The repair planner is planning the repair of milestone M1");
+  });
+
   it("puts validators on the timeline in words for people, and a validation that stopped with what became of its check runs", () => {
     const at = (minute: number) => new Date(NOW.getTime() - (10 - minute) * 60_000).toISOString();
     const events = [
@@ -132,6 +140,34 @@ describe("Now and Needs you", () => {
     expect(markup).toContain('<a href="https://github.example/acme/app/runs/72" rel="noreferrer">check run 72</a>');
     expect(text).toContain("mission running → paused (sandbox)");
     expect(text).not.toMatch(/validator start|validation stop|status change|choose-branch/);
+  });
+
+  it("names who made each run of tool calls: the worker, the researchers it started (counted apart though their calls interleave), the orchestrator, a validator", () => {
+    const at = (second: number) => new Date(NOW.getTime() - (60 - second) * 1000).toISOString();
+    const call = (second: number, data: Record<string, unknown>) => ({ missionId: "m1", kind: "tool-call", at: at(second), data });
+    const events = [
+      call(1, { role: "orchestrator", tool: "research" }),
+      call(2, { role: "researcher", tool: "grep" }),
+      { missionId: "m1", kind: "step-end", at: at(3), data: { kind: "plan", ms: 1000 } },
+      call(4, { feature: "F1", tool: "research" }),
+      call(5, { feature: "F1", role: "researcher", tool: "grep" }),
+      call(6, { feature: "F1", tool: "research" }),
+      call(7, { feature: "F1", role: "researcher", tool: "read_file", isError: true }),
+      call(8, { feature: "F1", tool: "write_file" }),
+      { missionId: "m1", kind: "handoff-submit", at: at(9), data: { feature: "F1", status: "done", summary: "s" } },
+      call(10, { role: "scrutiny", milestone: "M1", tool: "mcp__checks__inspect" }),
+      call(11, { role: "reviewer", feature: "F1", tool: "mcp__checks__inspect" }),
+      call(12, { role: HOSTILE, tool: "x" }),
+    ] as MissionEvent[];
+    const markup = renderMissionLive(view({ events })).toString();
+    const text = markup.replace(/<[^>]+>/g, "");
+    expect(text).toContain("orchestrator: 1 tool calls (research ×1)");
+    expect(text).toContain("researchers for the orchestrator: 1 tool calls (grep ×1)");
+    expect(text).toContain("worker on F1: 3 tool calls (research ×2, write_file ×1)");
+    expect(text).toContain("researchers for F1: 2 tool calls (grep ×1, read_file ×1), 1 failed");
+    expect(text).toContain("scrutiny on milestone M1: 1 tool calls (mcp__checks__inspect ×1)");
+    expect(text).toContain("code review on F1: 1 tool calls (mcp__checks__inspect ×1)");
+    expect(markup).not.toContain("<img");
   });
 
   it("dates the timeline's days when a mission's events span more than one UTC day, and only then", () => {

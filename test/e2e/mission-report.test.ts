@@ -54,7 +54,7 @@ describe("the estimate before approval and the report at the end", () => {
     // Before approval: the estimate, with no history in a repository that never had a mission.
     const contract = contractOf(issue);
     expect(contract).toContain("### Estimate");
-    expect(contract).toContain("**Agent runs:** about 6 (orchestrator 1, worker 2, reviewer 2, scrutiny 1); 6–10 with one repair round per milestone, at most 18 if every milestone needs all 3 repair rounds.");
+    expect(contract).toContain("**Agent runs:** about 6 (orchestrator 1, worker 2, reviewer 2, scrutiny 1); 6–10 with one repair round per milestone (worker 1, reviewer 1, scrutiny 1, repair-planner 1), at most 18 if every milestone needs all 3 repair rounds.");
     const cost = /\*\*Cost:\*\* \$(\d+\.\d\d)–\$(\d+\.\d\d) at the configured models' prices \(`anthropic\/claude-sonnet-5-5` for every role\)/.exec(contract);
     expect(cost).not.toBeNull();
     expect(Number(cost![1])).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { costOf, PriceTable, parseOperatorPrices } from "../../src/models/index.ts";
+import { costOf, PriceTable, parseOperatorPrices, THINKING_TOKENS } from "../../src/models/index.ts";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn } from "../helpers/git.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
@@ -32,6 +32,37 @@ describe("models: providers per role, the ledger, budgets and faults", () => {
     const [mission] = await harness.app.store.listMissions();
     const worker = (await harness.app.store.usage(mission!.id)).filter((entry) => entry.role === "worker");
     expect(worker.some((entry) => entry.cacheReadTokens > 0)).toBe(true);
+  });
+
+  it("sends each role's reasoning effort to Anthropic as an extended-thinking budget: the operator's for all and per role, the repository's for its roles", async () => {
+    harness = await startHarness({
+      files: { ...FIXTURE_FILES, ".github/missions.yml": "commands:\n  test: sh test.sh\neffort:\n  worker: high\n" },
+      env: { MISSIONS_EFFORT: "low", MISSIONS_EFFORT_REVIEWER: "medium" },
+    });
+    const normal = missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES });
+    // With thinking on, the model thinks before it answers (the fake refuses a tool loop that loses it).
+    harness.models.script((request) => {
+      const reply = normal(request);
+      return request.body.thinking && "toolCalls" in reply ? { ...reply, thinking: `Thinking as the ${roleOf(request)}.` } : reply;
+    });
+    const issue = await label();
+    await say(issue, "/mission approve");
+    expect(commitsOn(harness.gitDir, BRANCH, "main")).toHaveLength(2);
+    const budgets = new Map<string, Set<string>>();
+    for (const call of harness.models.calls) {
+      const role = roleOf(call.request);
+      budgets.set(role, (budgets.get(role) ?? new Set()).add(JSON.stringify(call.request.body.thinking)));
+    }
+    expect(Object.fromEntries([...budgets].map(([role, sent]) => [role, [...sent].map((text) => JSON.parse(text) as unknown)]))).toEqual({
+      orchestrator: [{ type: "enabled", budget_tokens: THINKING_TOKENS.low }],
+      worker: [{ type: "enabled", budget_tokens: THINKING_TOKENS.high }],
+      reviewer: [{ type: "enabled", budget_tokens: THINKING_TOKENS.medium }],
+      scrutiny: [{ type: "enabled", budget_tokens: THINKING_TOKENS.low }],
+    });
+    // The worker's thinking went back to the model within its tool loop.
+    const worker = harness.models.calls.filter((call) => roleOf(call.request) === "worker" && call.request.body.messages.length > 1);
+    expect(worker.length).toBeGreaterThan(0);
+    expect(worker[0]!.request.body.messages[1].content[0]).toMatchObject({ type: "thinking", thinking: "Thinking as the worker." });
   });
 
   it("runs a mission on a mix of providers, one of them an operator-declared OpenAI-compatible server", async () => {

@@ -122,6 +122,14 @@ describe("the messages the app writes to models", () => {
     const files = readdirSync(join(PROMPTS, "turns")).filter((file) => file.endsWith(".md"));
     expect(files.length).toBeGreaterThanOrEqual(19);
   });
+
+  it("refuse to render without a value for a slot the template always shows: a renamed slot cannot silently drop its text", async () => {
+    const { renderTurn } = await import("../../src/agent/index.ts");
+    expect(() => renderTurn("reviewer", { id: "F1", title: "t", description: "d", assertions: "- a" })).toThrow("prompts/turns/reviewer.md: no value for {{diff}}");
+    expect(() => renderTurn("research", {})).toThrow("prompts/turns/research.md: no value for {{question}}");
+    // A slot inside a section is there only sometimes: leaving it out is how a caller says so.
+    expect(renderTurn("nudge", { final: "submit_handoff", empty: true })).toBe("Your reply was empty. Use the tools, and finish by calling submit_handoff.");
+  });
 });
 
 describe("the mission's context, shared by every agent of the mission", () => {

@@ -98,5 +98,15 @@ describe("skills", () => {
     });
     skill(".github/missions/skills/deploy", "name: deploy\ndescription: ours");
     expect((await loadSkills(root)).find((entry) => entry.name === "deploy")!.description).toBe("ours");
+    // An improved copy of a skill under .github/missions/skills, with no files of its own, keeps the files bundled where it came from.
+    skill(".github/missions/skills/release-notes", "name: release-notes\ndescription: improved");
+    expect((await loadSkills(root)).find((entry) => entry.name === "release-notes")).toMatchObject({
+      description: "improved",
+      path: ".github/missions/skills/release-notes",
+      files: [".agents/skills/release-notes/references/style.md", ".agents/skills/release-notes/scripts/format.sh"],
+    });
+    // One that bundles files of its own lists those alone.
+    skill(".github/missions/skills/release-notes", "name: release-notes\ndescription: improved", { "scripts/new.sh": "echo" });
+    expect((await loadSkills(root)).find((entry) => entry.name === "release-notes")!.files).toEqual([".github/missions/skills/release-notes/scripts/new.sh"]);
   });
 });

@@ -8,6 +8,7 @@ import { resolveInRoot } from "./resolve-in-root.ts";
 const MAX_MATCHES = 500;
 // The checkout's own git data, and the dependency folders kept between steps (see DEPENDENCY_FOLDERS).
 const SKIPPED = /(^|\/)(\.git|node_modules)(\/|$)|^(\.venv|vendor\/bundle|target)(\/|$)/;
+const GIT = /(^|\/)\.git(\/|$)/;
 const MAGIC = /[*?[\]{}()!+@\\]/;
 
 export const globTool = defineTool({
@@ -33,9 +34,13 @@ export const globTool = defineTool({
       if (error instanceof ToolError) return "(no matches)";
       throw error;
     }
+    // A pattern that starts inside a dependency folder (`node_modules/zod/**`) asked for it: an
+    // installed library's source and docs are read there. Git's own data never is.
+    const asked = SKIPPED.test(prefix.join("/"));
+    const skipped = (path: string) => GIT.test(path) || (!asked && SKIPPED.test(path));
     const found: string[] = [];
     // `src/**` names `src` itself too.
-    if (prefix.length > 0 && !SKIPPED.test(prefix.join("/")) && matchesGlob(`${prefix.join("/")}/`, wanted)) found.push(prefix.join("/"));
+    if (prefix.length > 0 && !skipped(prefix.join("/")) && matchesGlob(`${prefix.join("/")}/`, wanted)) found.push(prefix.join("/"));
     // Every directory is opened from its parent's descriptor without following links, and read
     // through its own: a directory swapped for a link mid-walk is skipped, never read.
     const walk = async (directory: FileHandle, at: string, level: number): Promise<void> => {
@@ -43,7 +48,7 @@ export const globTool = defineTool({
       for (const entry of entries) {
         if (found.length >= MAX_MATCHES) return;
         const path = at === "" ? entry.name : `${at}/${entry.name}`;
-        if (SKIPPED.test(path)) continue;
+        if (skipped(path)) continue;
         const isDirectory = entry.isDirectory();
         if (matchesGlob(path, wanted) || (isDirectory && matchesGlob(`${path}/`, wanted))) {
           // A link that leads out of the repository is not shown.

@@ -182,7 +182,7 @@ function describeRunning(mission: Mission, events: MissionEvent[]): NowState {
       };
     }
     case "plan-repair":
-      return { tone: "active", headline: `The orchestrator is planning the repair of milestone ${step.milestoneId}`, since: stepSince(events, "plan-repair", step.milestoneId) ?? mission.updatedAt };
+      return { tone: "active", headline: `The repair planner is planning the repair of milestone ${step.milestoneId}`, since: stepSince(events, "plan-repair", step.milestoneId) ?? mission.updatedAt };
     case "review-milestone":
       return { tone: "active", headline: `The orchestrator is reviewing milestone ${step.milestoneId} before the next one`, since: stepSince(events, "review-milestone", step.milestoneId) ?? mission.updatedAt };
     case "curate-bulletin":

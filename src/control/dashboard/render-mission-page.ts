@@ -252,13 +252,16 @@ function renderFindings(view: MissionView, state: NowState): Html {
 
 function renderTimeline(view: MissionView): Html {
   const items: Array<{ at: string; content: Html }> = [];
-  let toolRun: { feature: string; at: string; tools: Map<string, number>; errors: number } | undefined;
-  const closeToolRun = () => {
-    if (!toolRun) return;
-    // Tool names come from the model (it may call tools that do not exist): escaped like any text.
-    const tools = [...toolRun.tools].map(([name, count]) => `${name.slice(0, 64)} ×${count}`).join(", ");
-    items.push(item(toolRun.at, html`worker on ${toolRun.feature}: ${[...toolRun.tools.values()].reduce((a, b) => a + b, 0)} tool calls (${tools})${toolRun.errors ? `, ${toolRun.errors} failed` : ""}`));
-    toolRun = undefined;
+  // Tool calls between two other events, one line per caller: a worker's calls and those of the
+  // researchers it started interleave, and each is counted apart.
+  const toolRuns = new Map<string, { at: string; tools: Map<string, number>; errors: number }>();
+  const closeToolRuns = () => {
+    for (const [who, run] of toolRuns) {
+      // Tool names come from the model (it may call tools that do not exist): escaped like any text.
+      const tools = [...run.tools].map(([name, count]) => `${name.slice(0, 64)} ×${count}`).join(", ");
+      items.push(item(run.at, html`${who}: ${[...run.tools.values()].reduce((a, b) => a + b, 0)} tool calls (${tools})${run.errors ? `, ${run.errors} failed` : ""}`));
+    }
+    toolRuns.clear();
   };
   // A finished step is one line ("finished X in 2s"); only the step in flight shows its start.
   const lastEnd = view.events.findLastIndex((event) => event.kind === "step-end" || event.kind === "step-fail");
@@ -266,19 +269,19 @@ function renderTimeline(view: MissionView): Html {
     const data = event.data;
     if (event.kind === "step-start" && index < lastEnd) continue;
     if (event.kind === "tool-call") {
-      const feature = String(data.feature ?? "?");
-      if (toolRun?.feature !== feature) closeToolRun();
-      toolRun ??= { feature, at: event.at, tools: new Map(), errors: 0 };
+      const who = toolCaller(data);
+      const run = toolRuns.get(who) ?? { at: event.at, tools: new Map<string, number>(), errors: 0 };
+      toolRuns.set(who, run);
       const tool = String(data.tool ?? "tool");
-      toolRun.tools.set(tool, (toolRun.tools.get(tool) ?? 0) + 1);
-      if (data.isError) toolRun.errors++;
+      run.tools.set(tool, (run.tools.get(tool) ?? 0) + 1);
+      if (data.isError) run.errors++;
       continue;
     }
-    closeToolRun();
+    closeToolRuns();
     const text = describeEvent(event, view.repositoryUrl);
     if (text) items.push(item(event.at, text));
   }
-  closeToolRun();
+  closeToolRuns();
   const shown = items.slice(-TIMELINE_LIMIT).reverse();
   // A mission over more than one day (UTC): each day's events under a heading with its date.
   const multiDay = new Set(shown.map((entry) => entry.at.slice(0, 10))).size > 1;
@@ -292,6 +295,19 @@ function renderTimeline(view: MissionView): Html {
     rows.push(html`<li><time datetime="${entry.at}" title="${utc(entry.at, true)}">${entry.at.slice(11, 19)}</time>${entry.content}</li>`);
   }
   return html`<section><h2>Timeline <span class="muted small">(times in UTC)</span></h2>${rows.length > 0 ? html`<ol class="timeline">${rows}</ol>` : html`<p class="muted">Nothing yet.</p>`}${items.length > TIMELINE_LIMIT ? html`<p class="muted small">Older events are not shown.</p>` : ""}</section>`;
+}
+
+/**
+ * Who made a run of tool calls, as the timeline names it: the worker on a feature (its events carry no
+ * role), the researchers a worker or the planning orchestrator started, the orchestrator, a validator.
+ */
+function toolCaller(data: Record<string, unknown>): string {
+  const role = typeof data.role === "string" ? data.role : "worker";
+  const on = typeof data.feature === "string" ? data.feature : typeof data.milestone === "string" ? `milestone ${data.milestone}` : undefined;
+  if (role === "researcher") return `researchers for ${on ?? "the orchestrator"}`;
+  if (role === "orchestrator") return "orchestrator";
+  const name = VALIDATOR_NAMES[role] ?? role;
+  return on ? `${name} on ${on}` : name;
 }
 
 function item(at: string, content: Html): { at: string; content: Html } {

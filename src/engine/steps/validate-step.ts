@@ -165,7 +165,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
                   context: shared,
                   signal: context.signal,
                   extraTools: mcpTools,
-                  onToolCall: mcpCalls(context, mission, { role: "scrutiny" }),
+                  onToolCall: mcpCalls(context, mission, { role: "scrutiny", milestone: milestone.id }),
                 })),
               ),
       ),
@@ -357,7 +357,7 @@ async function userTest(
             shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limitsFor(context, mission).commandTimeoutSeconds * 1000 },
             signal: context.signal,
             extraTools: mcpTools,
-            onToolCall: mcpCalls(context, mission, { role: "user-testing" }),
+            onToolCall: mcpCalls(context, mission, { role: "user-testing", milestone: milestone.id }),
           }));
     } finally {
       await app?.stop();
