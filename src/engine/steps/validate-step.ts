@@ -32,7 +32,7 @@ import { detectCommands, SandboxedRunner, type CommandResult } from "../../works
 import { limitsFor } from "../limits-for.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
-import { stopWhenPeopleAsk, stoppedForPeople, StoppedForPeopleError, stoppingIntent } from "../people-interrupt.ts";
+import { stopWhenPeopleAsk, stoppedForPeople, StoppedForPeopleError, stoppingIntent, watchForPeople } from "../people-interrupt.ts";
 import { dashboardUrl } from "./dashboard-url.ts";
 import { recordToolCalls } from "../research-for.ts";
 import { withMcpTools } from "./mcp-tools-for.ts";
@@ -174,7 +174,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           ? Promise.resolve(undefined)
           : keptUserTesting
             ? Promise.resolve(keptUserTesting)
-            : userTest(context, checks, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, { stopBeforeNextCall, people }, shared),
+            : userTest(context, checks, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, { stopBeforeNextCall, people, watch: () => watchForPeople(context.store, mission.id, stop) }, shared),
       ),
       // Every validator has ended before the step goes on or fails: none goes on running (and paying) in
       // the background, and the snapshot they read is removed only when nobody reads it any more.
@@ -283,7 +283,7 @@ async function userTest(
   places: { review: string; built: string; app: string; evidence: string },
   head: string,
   rerun: boolean,
-  stopping: { stopBeforeNextCall: AbortSignal; people: (model: LanguageModel) => LanguageModel },
+  stopping: { stopBeforeNextCall: AbortSignal; people: (model: LanguageModel) => LanguageModel; watch: () => () => void },
   shared?: string,
 ): Promise<UserTestingOutcome> {
   const name = userTestingCheckName(milestone);
@@ -301,8 +301,18 @@ async function userTest(
     // A browser and the app under test are heavy: at most MISSIONS_BROWSERS_AT_ONCE sessions run on this instance; more wait.
     let releaseBrowser: (() => void) | undefined;
     if (settings && context.browsers) {
-      if (!context.browsers.available) context.log.info({ waiting: context.browsers.waiting + 1 }, "user testing waits for a free browser (MISSIONS_BROWSERS_AT_ONCE)");
-      releaseBrowser = await context.browsers.take(context.signal);
+      if (context.browsers.available) releaseBrowser = await context.browsers.take(context.signal);
+      else {
+        context.log.info({ waiting: context.browsers.waiting + 1 }, "user testing waits for a free browser (MISSIONS_BROWSERS_AT_ONCE)");
+        // No model is called while it waits, so nothing else would notice a person's pause or abort: the
+        // store is watched, and the wait ends as the other validators do, before their next call.
+        const unwatch = stopping.watch();
+        try {
+          releaseBrowser = await context.browsers.take(AbortSignal.any([context.signal, stopping.stopBeforeNextCall]));
+        } finally {
+          unwatch();
+        }
+      }
     }
     try {
       return await testWithBrowser(checkRunId, settings, directory, confinement);
