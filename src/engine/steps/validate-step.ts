@@ -332,6 +332,10 @@ async function userTest(
     const folder = evidenceFolder(milestone.id, head);
     const evidenceDir = join(places.evidence, mission.id, folder);
     if (settings) {
+      // A session on a commit tested before starts its folder again: its check run and the dashboard
+      // show what this session took, never an earlier one's leftovers.
+      await rm(evidenceDir, { recursive: true, force: true });
+      await context.store.deleteEvidence(mission.id, folder);
       try {
         app = await AppUnderTest.start({
           cwd: directory,
@@ -381,7 +385,7 @@ async function userTest(
       headSha: head,
       conclusion: passed ? "success" : "failure",
       title: `${title} — ${passed ? "passed" : "failed"}`,
-      summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions, await screenshotsOnDashboard(context, mission, evidenceFolder(milestone.id, head), evidenceDir, verdicts)),
+      summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions, await screenshotsOnDashboard(context, mission, folder, verdicts)),
     });
     return { checkRunId, verdicts, failures };
   }
@@ -399,18 +403,23 @@ async function keepScreenshots(context: StepContext, missionId: string, folder: 
   for (const name of names) {
     const image = await readScreenshot(join(directory, name));
     if (!image || image.length > MAX_SCREENSHOT_BYTES) continue;
-    await context.store.putEvidence(missionId, folder, name, image).catch((error: unknown) => context.log.warn({ err: error, screenshot: name }, "could not keep a screenshot in the store"));
+    const kept = await context.store.putEvidence(missionId, folder, name, image).catch((error: unknown) => {
+      context.log.warn({ err: error, screenshot: name }, "could not keep a screenshot in the store");
+      return true;
+    });
+    if (!kept) context.log.warn({ screenshot: name }, "a screenshot was not kept: the mission has as many screenshots in the store as it keeps");
   }
 }
 
 /**
  * Where the check run's reader sees the session's screenshots: the dashboard's addresses of those each
- * verdict cites (else all the session took), when the operator gave the dashboard an address.
+ * verdict cites (else all the session took), when the operator gave the dashboard an address. Only
+ * what the store holds for the run: what the dashboard serves, from any instance.
  */
-async function screenshotsOnDashboard(context: StepContext, mission: Mission, folder: string, directory: string, verdicts: Verdict[]): Promise<DashboardScreenshots | undefined> {
+async function screenshotsOnDashboard(context: StepContext, mission: Mission, folder: string, verdicts: Verdict[]): Promise<DashboardScreenshots | undefined> {
   const pageUrl = dashboardUrl(context, mission);
   if (!pageUrl) return undefined;
-  const files = (await readdir(directory).catch(() => [] as string[])).filter((name) => SCREENSHOT_NAME.test(name)).sort();
+  const files = (await context.store.listEvidence(mission.id, folder).catch(() => [] as string[])).filter((name) => SCREENSHOT_NAME.test(name));
   if (files.length === 0) return undefined;
   const byAssertion = Object.fromEntries(
     verdicts.map((verdict) => [verdict.assertionId, screenshotsOfVerdict(files, verdict.evidence).map((name) => ({ name, url: `${pageUrl}/evidence/${folder}/${name}` }))]),
