@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { missionResponder } from "./mission-script.ts";
 import { appConfig, BUGGY, FORM_PLAN, isUserTesting, qa, text } from "./user-testing-script.ts";
@@ -120,6 +120,10 @@ describe("a mission stopped during validation", () => {
       ["Mission user testing · Greeting form", "in_progress"],
     ]);
     await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission pause" });
+    // The webhook is answered before its command is recorded (the intake drains deliveries after the
+    // acknowledgement): the QA agent goes on only once the pause waits in the store, or its next call could come first.
+    const [validating] = await harness.app.store.listMissions();
+    await vi.waitFor(async () => expect((await harness.app.store.pendingIntents(validating!.id)).map((intent) => intent.verb)).toContain("pause"), { timeout: 30_000, interval: 50 });
     midSession.open();
     await harness.settle();
 
