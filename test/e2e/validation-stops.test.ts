@@ -163,4 +163,46 @@ describe("a mission stopped during validation", () => {
     const lastEnd = (await harness.app.store.events(after!.id)).findLast((event) => event.kind === "validator-end" && event.data.validator === "user-testing");
     expect(lastEnd?.data.outcome).toBe("ended");
   }, 240_000);
+
+  it("cancels every open check run when a person aborts during validation, saying it does not run again and offering no button", async () => {
+    harness = await startHarness({
+      files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() },
+      env: { MISSIONS_PUBLIC_URL: "https://missions.example.test" },
+    });
+    const normal = missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: qa });
+    const midSession = gate();
+    let gated = false;
+    harness.models.script(async (request): Promise<Reply> => {
+      if (!gated && isUserTesting(request) && request.messages.filter((message) => message.role === "assistant").length === 1) {
+        gated = true;
+        midSession.reached();
+        await midSession.opened;
+      }
+      return normal(request);
+    });
+    const issue = await harness.startMission();
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission approve" });
+    await midSession.arrived;
+    const open = harness.github.checkRuns(OWNER, REPO);
+    expect(open.map((check) => check.status)).toEqual(["in_progress", "in_progress"]);
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission abort" });
+    const [validating] = await harness.app.store.listMissions();
+    await vi.waitFor(async () => expect((await harness.app.store.pendingIntents(validating!.id)).map((intent) => intent.verb)).toContain("abort"), { timeout: 30_000, interval: 50 });
+    midSession.open();
+    await harness.settle();
+
+    const [aborted] = await harness.app.store.listMissions();
+    expect(aborted!.status).toBe("aborted");
+    const checks = harness.github.checkRuns(OWNER, REPO);
+    expect(checks.map((check) => check.id).sort()).toEqual(open.map((check) => check.id).sort());
+    for (const check of checks) {
+      expect([check.name, check.status, check.conclusion]).toEqual([check.name, "completed", "cancelled"]);
+      const summary = (check.output.summary ?? "").replaceAll("\u2060", "");
+      expect(summary).toContain(`Validation stopped before it finished: @${MAINTAINER} commented \`/mission abort\`.`);
+      expect(summary).toContain("this validation does not run again");
+      expect(check.actions ?? []).toEqual([]);
+    }
+    const stop = (await harness.app.store.events(aborted!.id)).find((event) => event.kind === "validation-stop");
+    expect(stop?.data).toMatchObject({ milestone: "M1", status: "aborted", checkRuns: expect.arrayContaining(checks.map((check) => check.id)) });
+  }, 240_000);
 });
