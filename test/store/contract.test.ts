@@ -94,6 +94,15 @@ describe.each<StoreKind>([sqliteKind(), postgresKind()])("the $name store", (kin
     await store.putEvidence("m1", "M1-abcdef123456", "shot-1.png", Buffer.from("one again"));
     expect((await store.getEvidence("m1", "M1-abcdef123456", "shot-1.png"))?.toString()).toBe("one again");
     expect(await store.listEvidence("m1", "M1-abcdef123456")).toEqual(["shot-1.png", "shot-2.png"]);
+    // A folder forgotten (a session on the same commit starts again); then all of a mission's.
+    await store.putEvidence("m1", "M2-abcdef123456", "shot-1.png", Buffer.from("two"));
+    await store.deleteEvidence("m1", "M1-abcdef123456");
+    expect(await store.listEvidence("m1", "M1-abcdef123456")).toEqual([]);
+    expect(await store.listEvidence("m1", "M2-abcdef123456")).toEqual(["shot-1.png"]);
+    expect(await store.listEvidence("m2", "M1-abcdef123456")).toEqual(["other.png"]);
+    await store.deleteEvidence("m1");
+    expect(await store.listEvidence("m1", "M2-abcdef123456")).toEqual([]);
+    expect(await store.listEvidence("m2", "M1-abcdef123456")).toEqual(["other.png"]);
   });
 
   test("keeps at most so many screenshots a mission: earlier runs of the milestone make room first, and what cannot fit is not kept", async () => {
