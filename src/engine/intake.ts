@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 import { parseRepositoryConfig, REPOSITORY_CONFIG_PATH } from "../config/index.ts";
 import { hasWriteAccess, type GitHubPort, type RepoRef } from "../github/index.ts";
 import { approvedPlan, commandRefusal, configProblemsReply, helpReply, labelRefusal, newMission, noMissionReply, parseCommands, parseRequestedAction, type Command, type Mission, type MissionLimits } from "../mission/index.ts";
-import type { Delivery, MissionStore } from "../store/index.ts";
+import { RATE_WINDOW_MS, type Delivery, type MissionStore } from "../store/index.ts";
 import type { Engine } from "./engine.ts";
 import { isRetryable } from "./is-retryable.ts";
 import { delayBeforeRetry, deliveryRetryPolicy } from "./retry-policy.ts";
@@ -250,7 +250,7 @@ export class Intake {
     const key = `${repo.owner}/${repo.name}#${issue}@${login}`.toLowerCase();
     const now = (this.#deps.now?.() ?? new Date()).getTime();
     // Counted in the store: every instance on it answers from the same count.
-    const recorded = await this.#deps.store.markRate(`reply:${key}`, source, now, 3_600_000, REPLIES_PER_HOUR);
+    const recorded = await this.#deps.store.markRate(`reply:${key}`, source, now, RATE_WINDOW_MS, REPLIES_PER_HOUR);
     if (!recorded) log.info({ login, issue }, "not replying: this comment was answered, or this person had enough replies on this issue for now");
     return recorded;
   }

@@ -56,3 +56,31 @@ export function stopWhenPeopleAsk(store: Pick<MissionStore, "pendingIntents">, m
     },
   });
 }
+
+/** How often a validator that waits without calling a model (for a free browser) asks the store whether people stopped the mission. */
+export const PEOPLE_WATCH_MS = 1_000;
+
+/**
+ * For a wait no model call ends (a user-testing session waiting for a free browser): the store is
+ * asked every `everyMs` for a waiting pause, abort or closed pull request, and `stop` is aborted with
+ * a `StoppedForPeopleError` as a validator's next call would. The returned function ends the watch.
+ */
+export function watchForPeople(store: Pick<MissionStore, "pendingIntents">, missionId: string, stop: AbortController, everyMs = PEOPLE_WATCH_MS): () => void {
+  let looking = false;
+  const look = async () => {
+    if (looking || stop.signal.aborted) return;
+    looking = true;
+    try {
+      const intent = stoppingIntent(await store.pendingIntents(missionId));
+      if (intent && !stop.signal.aborted) stop.abort(new StoppedForPeopleError(intent));
+    } catch {
+      // The store did not answer this time: asked again at the next tick.
+    } finally {
+      looking = false;
+    }
+  };
+  const timer = setInterval(() => void look(), everyMs);
+  timer.unref();
+  void look();
+  return () => clearInterval(timer);
+}

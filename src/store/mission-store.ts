@@ -145,15 +145,58 @@ export interface MissionStore {
   /**
    * A rate limit shared by every instance: records `source` under `key` at `at` (epoch ms) unless it was
    * recorded already within `windowMs`, or `limit` others were; true when recorded. Marks older than the
-   * window are forgotten, whatever their key: every key is counted over the same window.
+   * window are forgotten, whatever their key: every key is counted over the same window, `RATE_WINDOW_MS`.
    */
   markRate(key: string, source: string, at: number, windowMs: number, limit: number): Promise<boolean>;
 
-  /** A user-testing screenshot, kept in the store so any instance's dashboard serves it (`folder`: `<milestone>-<commit>`). */
-  putEvidence(missionId: string, folder: string, name: string, data: Uint8Array): Promise<void>;
+  /**
+   * A user-testing screenshot, kept in the store so any instance's dashboard serves it (`folder`:
+   * `<milestone>-<commit>`). A mission keeps at most `cap` (files and bytes): other folders make room,
+   * earlier runs of the same milestone first; false when even then it does not fit (it is not kept).
+   */
+  putEvidence(missionId: string, folder: string, name: string, data: Uint8Array, cap?: EvidenceCap): Promise<boolean>;
   /** The names of a folder's screenshots, sorted. */
   listEvidence(missionId: string, folder: string): Promise<string[]>;
   getEvidence(missionId: string, folder: string, name: string): Promise<Buffer | undefined>;
+  /** Forgets a folder's screenshots (a session on the same commit starts again), or all of a mission's. */
+  deleteEvidence(missionId: string, folder?: string): Promise<void>;
 
   close(): Promise<void>;
+}
+
+/** The one window every `markRate` caller counts over: marks older than it are forgotten for every key. */
+export const RATE_WINDOW_MS = 60 * 60 * 1000;
+
+/** How many screenshots, and how many bytes of them, one mission keeps in the store. */
+export interface EvidenceCap {
+  files: number;
+  bytes: number;
+}
+
+export const EVIDENCE_CAP: EvidenceCap = { files: 200, bytes: 64 * 1024 * 1024 };
+
+/**
+ * Which of a mission's other evidence folders go so that `adding` more fits under `cap` (given what
+ * each folder holds now, the one being written apart): earlier runs of the same milestone first, then
+ * the others by name. Undefined when it cannot fit even with all of them gone.
+ */
+export function evidenceToDrop(folders: ReadonlyArray<{ folder: string; files: number; bytes: number }>, writing: string, adding: { files: number; bytes: number }, cap: EvidenceCap): string[] | undefined {
+  const milestone = (folder: string) => folder.slice(0, Math.max(0, folder.lastIndexOf("-")));
+  let files = adding.files;
+  let bytes = adding.bytes;
+  for (const kept of folders) {
+    files += kept.files;
+    bytes += kept.bytes;
+  }
+  const others = folders
+    .filter((kept) => kept.folder !== writing)
+    .sort((a, b) => Number(milestone(b.folder) === milestone(writing)) - Number(milestone(a.folder) === milestone(writing)) || (a.folder < b.folder ? -1 : a.folder > b.folder ? 1 : 0));
+  const drop: string[] = [];
+  for (const other of others) {
+    if (files <= cap.files && bytes <= cap.bytes) break;
+    drop.push(other.folder);
+    files -= other.files;
+    bytes -= other.bytes;
+  }
+  return files <= cap.files && bytes <= cap.bytes ? drop : undefined;
 }

@@ -1,5 +1,5 @@
 import type { Intent, Mission } from "../mission/index.ts";
-import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
+import type { Delivery, EvidenceCap, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 
 /** A write the store accepted: what the dashboard's live pages and the metrics listen to. */
 export type StoreChange =
@@ -121,8 +121,11 @@ export class ObservedStore implements MissionStore {
   markRate(key: string, source: string, at: number, windowMs: number, limit: number): Promise<boolean> {
     return this.#inner.markRate(key, source, at, windowMs, limit);
   }
-  putEvidence(missionId: string, folder: string, name: string, data: Uint8Array): Promise<void> {
-    return this.#inner.putEvidence(missionId, folder, name, data);
+  putEvidence(missionId: string, folder: string, name: string, data: Uint8Array, cap?: EvidenceCap): Promise<boolean> {
+    return this.#inner.putEvidence(missionId, folder, name, data, cap);
+  }
+  deleteEvidence(missionId: string, folder?: string): Promise<void> {
+    return this.#inner.deleteEvidence(missionId, folder);
   }
   listEvidence(missionId: string, folder: string): Promise<string[]> {
     return this.#inner.listEvidence(missionId, folder);

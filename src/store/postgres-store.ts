@@ -1,6 +1,6 @@
 import pg from "pg";
 import { ACTIVE_STATUSES, loadMission, type Intent, type Mission } from "../mission/index.ts";
-import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
+import { EVIDENCE_CAP, evidenceToDrop, type Delivery, type EvidenceCap, type MissionEvent, type MissionStore, type MissionSummary, type SpendHold, type SummaryQuery, type UsageEntry, type UsageSummary, type UsageTotals } from "./mission-store.ts";
 import { summaryOf, toTotals } from "./sqlite-store.ts";
 import { summaryFromRow, usageFromRow } from "./summary-row.ts";
 
@@ -733,16 +733,34 @@ export class PostgresMissionStore implements MissionStore {
     });
   }
 
-  async putEvidence(missionId: string, folder: string, name: string, data: Uint8Array): Promise<void> {
-    await this.#pool.query(
-      "INSERT INTO evidence (mission_id, folder, name, data) VALUES ($1, $2, $3, $4) ON CONFLICT (mission_id, folder, name) DO UPDATE SET data = excluded.data",
-      [missionId, folder, name, Buffer.from(data)],
-    );
+  async putEvidence(missionId: string, folder: string, name: string, data: Uint8Array, cap: EvidenceCap = EVIDENCE_CAP): Promise<boolean> {
+    return this.transaction(async (client) => {
+      // One mission's screenshots are counted and added by one instance at a time.
+      await client.query("SELECT pg_advisory_xact_lock(hashtext('evidence'), hashtext($1))", [missionId]);
+      const { rows } = await client.query(
+        "SELECT folder, COUNT(*) AS files, SUM(octet_length(data)) AS bytes FROM evidence WHERE mission_id = $1 AND NOT (folder = $2 AND name = $3) GROUP BY folder",
+        [missionId, folder, name],
+      );
+      const folders = rows.map((row) => ({ folder: String(row.folder), files: Number(row.files), bytes: Number(row.bytes) }));
+      const drop = evidenceToDrop(folders, folder, { files: 1, bytes: data.length }, cap);
+      if (!drop) return false;
+      if (drop.length > 0) await client.query("DELETE FROM evidence WHERE mission_id = $1 AND folder = ANY($2::text[])", [missionId, drop]);
+      await client.query(
+        "INSERT INTO evidence (mission_id, folder, name, data) VALUES ($1, $2, $3, $4) ON CONFLICT (mission_id, folder, name) DO UPDATE SET data = excluded.data",
+        [missionId, folder, name, Buffer.from(data)],
+      );
+      return true;
+    });
   }
 
   async listEvidence(missionId: string, folder: string): Promise<string[]> {
     const { rows } = await this.#pool.query("SELECT name FROM evidence WHERE mission_id = $1 AND folder = $2 ORDER BY name", [missionId, folder]);
     return rows.map((row) => String(row.name));
+  }
+
+  async deleteEvidence(missionId: string, folder?: string): Promise<void> {
+    if (folder === undefined) await this.#pool.query("DELETE FROM evidence WHERE mission_id = $1", [missionId]);
+    else await this.#pool.query("DELETE FROM evidence WHERE mission_id = $1 AND folder = $2", [missionId, folder]);
   }
 
   async getEvidence(missionId: string, folder: string, name: string): Promise<Buffer | undefined> {

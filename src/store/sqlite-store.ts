@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { DatabaseSync } from "node:sqlite";
 import { ACTIVE_STATUSES, loadMission, missionProgress, type Intent, type Mission } from "../mission/index.ts";
 import { lockStore, type StoreLock } from "./store-lock.ts";
-import type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
+import { EVIDENCE_CAP, evidenceToDrop, type Delivery, type EvidenceCap, type MissionEvent, type MissionStore, type MissionSummary, type SpendHold, type SummaryQuery, type UsageEntry, type UsageSummary, type UsageTotals } from "./mission-store.ts";
 import { summaryFromRow, usageFromRow } from "./summary-row.ts";
 
 const STORE_SCHEMA_VERSION = 7;
@@ -501,13 +501,30 @@ export class SqliteMissionStore implements MissionStore {
     });
   }
 
-  async putEvidence(missionId: string, folder: string, name: string, data: Uint8Array): Promise<void> {
-    this.#db.prepare("INSERT INTO evidence (mission_id, folder, name, data) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET data = excluded.data").run(missionId, folder, name, data);
+  async putEvidence(missionId: string, folder: string, name: string, data: Uint8Array, cap: EvidenceCap = EVIDENCE_CAP): Promise<boolean> {
+    return this.#transaction(() => {
+      // What the mission keeps now, the file being replaced apart.
+      const folders = (
+        this.#db
+          .prepare("SELECT folder, COUNT(*) AS files, SUM(LENGTH(data)) AS bytes FROM evidence WHERE mission_id = ? AND NOT (folder = ? AND name = ?) GROUP BY folder")
+          .all(missionId, folder, name) as Array<{ folder: string; files: number; bytes: number }>
+      ).map((row) => ({ folder: row.folder, files: Number(row.files), bytes: Number(row.bytes) }));
+      const drop = evidenceToDrop(folders, folder, { files: 1, bytes: data.length }, cap);
+      if (!drop) return false;
+      for (const other of drop) this.#db.prepare("DELETE FROM evidence WHERE mission_id = ? AND folder = ?").run(missionId, other);
+      this.#db.prepare("INSERT INTO evidence (mission_id, folder, name, data) VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET data = excluded.data").run(missionId, folder, name, data);
+      return true;
+    });
   }
 
   async listEvidence(missionId: string, folder: string): Promise<string[]> {
     const rows = this.#db.prepare("SELECT name FROM evidence WHERE mission_id = ? AND folder = ? ORDER BY name").all(missionId, folder) as Array<{ name: string }>;
     return rows.map((row) => row.name);
+  }
+
+  async deleteEvidence(missionId: string, folder?: string): Promise<void> {
+    if (folder === undefined) this.#db.prepare("DELETE FROM evidence WHERE mission_id = ?").run(missionId);
+    else this.#db.prepare("DELETE FROM evidence WHERE mission_id = ? AND folder = ?").run(missionId, folder);
   }
 
   async getEvidence(missionId: string, folder: string, name: string): Promise<Buffer | undefined> {

@@ -1,3 +1,5 @@
+import { join } from "node:path";
+import { DatabaseSync } from "node:sqlite";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
 import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "../e2e/harness.ts";
@@ -208,5 +210,62 @@ describe("who sees the dashboard", () => {
     // Only what was sent before the sign-out: the stream ended instead of the next update.
     expect(text).not.toContain("note");
     await vi.waitFor(() => expect(harness.app.liveStreams()).toBe(0), { timeout: 10_000, interval: 20 });
+  });
+
+  it("keeps a GitHub session's token in the store only sealed: neither its row nor the database file holds it", async () => {
+    harness.github.authorizeAs("bob");
+    const { cookie } = await signInWithGitHub();
+    expect(cookie).toBeDefined();
+    const database = new DatabaseSync(join(harness.dataDir, "missions.db"), { readOnly: true });
+    try {
+      const rows = database.prepare("SELECT value FROM shared_state WHERE kind = 'session'").all() as Array<{ value: string }>;
+      const sessions = rows.map((row) => JSON.parse(row.value) as { viewer?: { login?: string }; sealedToken?: string });
+      const bobs = sessions.filter((session) => session.viewer?.login === "bob");
+      expect(bobs.length).toBeGreaterThan(0);
+      for (const session of bobs) {
+        expect(session.sealedToken).toMatch(/^[\w-]{40,}$/);
+        // Not an encoding of the token either: decoded, no GitHub user token is in it.
+        expect(Buffer.from(session.sealedToken!, "base64url").toString("latin1")).not.toMatch(/gh[uop]_/);
+      }
+      // Nowhere in the store: no row of any table holds a user token (nor does the cookie's digest-keyed row hold the cookie).
+      for (const { name } of database.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>) {
+        const dump = JSON.stringify(database.prepare(`SELECT * FROM "${name}"`).all(), (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString("latin1") : value));
+        expect(dump, name).not.toMatch(/ghu_[A-Za-z0-9]{8,}/);
+        expect(dump, name).not.toContain(cookie!.split("=")[1]!);
+      }
+    } finally {
+      database.close();
+    }
+    // The sealed token still works for the cookie that holds its key: bob sees the missions he can read.
+    expect(await (await get("/missions", { cookie: cookie! })).text()).toContain(`/missions/${visibleId}`);
+  });
+
+  // Last: it uses up this address's sign-ins for the hour.
+  it("lets one address begin only so many GitHub sign-ins an hour, so nobody can fill the store with them", async () => {
+    const states = async () => {
+      const database = new DatabaseSync(join(harness.dataDir, "missions.db"), { readOnly: true });
+      try {
+        return (database.prepare("SELECT COUNT(*) AS count FROM shared_state WHERE kind = 'oauth-state'").get() as { count: number }).count;
+      } finally {
+        database.close();
+      }
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push((await get("/missions/auth/github")).status);
+    // Earlier tests began some from this address: all begun are counted, the rest refused.
+    expect(statuses).toContain(302);
+    const refusedFrom = statuses.indexOf(429);
+    expect(refusedFrom).toBeGreaterThan(0);
+    expect(statuses.slice(refusedFrom).every((status) => status === 429)).toBe(true);
+    const before = await states();
+    const refused = await get("/missions/auth/github");
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("3600");
+    expect(refused.headers.getSetCookie()).toEqual([]);
+    expect(await refused.text()).toContain("Too many GitHub sign-ins");
+    // A refused one keeps nothing: the store holds no more states than before it.
+    expect(await states()).toBe(before);
+    // Signed-in people are not affected: the operator's token still opens the list.
+    expect((await get("/missions", { authorization: `Bearer ${TOKEN}` })).status).toBe(200);
   });
 });

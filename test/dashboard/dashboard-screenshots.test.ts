@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { missionResponder } from "../e2e/mission-script.ts";
 import { appConfig, BUGGY, FIXED, FORM_PLAN, qa } from "../e2e/user-testing-script.ts";
-import { OWNER, REPO, startHarness, type Harness } from "../e2e/harness.ts";
+import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "../e2e/harness.ts";
 
 const TOKEN = "operator-token-0123456789abcdef";
 /** Where the operator says people reach the dashboard: the check runs' links start with it. */
@@ -103,5 +103,48 @@ describe("user-testing screenshots on the dashboard", () => {
     await tab.waitForURL(`${harness.app.url}/missions/${mission!.id}#assertion-VAL-FORM-002`);
     expect(await tab.locator("#assertion-VAL-FORM-002 [data-verdict]").innerText()).toBe("pass");
     await reader.close();
+  }, 480_000);
+
+  it("links in a re-run's check run only the screenshots that run took, as the store holds them, not an earlier run's on the same commit", async () => {
+    await harness.close();
+    harness = await startHarness({
+      files: { "README.md": "# Greeter\n", ".github/missions.yml": `${await appConfig()}remediation:\n  rounds: 0\n` },
+      env: { MISSIONS_DASHBOARD_TOKEN: TOKEN, MISSIONS_PUBLIC_URL: PUBLIC_URL },
+    });
+    // The first session takes two screenshots, the re-run one.
+    let sessions = 0;
+    const shooting = (request: NormalizedRequest): Reply => {
+      const turn = request.messages.filter((message) => message.role === "assistant").length;
+      if (turn === 0) sessions++;
+      const shots = sessions === 1 ? 2 : 1;
+      if (turn >= 3 && turn < 3 + shots) return { toolCalls: [{ name: "browser_screenshot", arguments: {} }] };
+      return qa(request);
+    };
+    harness.models.script(missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: shooting }));
+    const issue = await harness.startMission();
+    await harness.say(issue);
+    const [blocked] = await harness.app.store.listMissions();
+    expect(blocked!.status).toBe("blocked");
+    const userTestingRuns = () => harness.github.checkRuns(OWNER, REPO).filter((check) => check.name === "Mission user testing · Greeting form");
+    const [first] = userTestingRuns();
+    const folder = /\/evidence\/(M1-[0-9a-f]{12})\//.exec(first!.output.summary ?? "")?.[1];
+    expect(folder).toBeDefined();
+    expect(first!.output.summary).toContain("screenshot-02.png");
+    expect(await harness.app.store.listEvidence(blocked!.id, folder!)).toEqual(["screenshot-01.png", "screenshot-02.png"]);
+
+    // Validated again on the same commit: the check run and the store hold only the new session's screenshot.
+    await harness.github.pressCheckRunButton({ owner: OWNER, repo: REPO, checkRunId: first!.id, identifier: "revalidate:M1", user: MAINTAINER });
+    await harness.settle();
+    expect(sessions).toBe(2);
+    const again = userTestingRuns().at(-1)!;
+    expect(again.id).not.toBe(first!.id);
+    expect(again.head_sha).toBe(first!.head_sha);
+    const summary = again.output.summary ?? "";
+    expect(summary).toContain(`[screenshot-01.png](${PUBLIC_URL}/missions/${blocked!.id}/evidence/${folder}/screenshot-01.png)`);
+    expect(summary).not.toContain("screenshot-02.png");
+    expect(await harness.app.store.listEvidence(blocked!.id, folder!)).toEqual(["screenshot-01.png"]);
+    // And the dashboard no longer serves the earlier run's second screenshot.
+    const gone = await fetch(`${harness.app.url}/missions/${blocked!.id}/evidence/${folder}/screenshot-02.png`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(gone.status).toBe(404);
   }, 480_000);
 });

@@ -265,6 +265,17 @@ describe("the budget chart", () => {
     expect(markup).toContain('<tr data-role="worker">');
     expect(markup).toContain('<tr data-role="scrutiny">');
   });
+
+  it("splits the spend by role: each role's dollars and share, the largest first", () => {
+    const spent = [usage("2026-01-01T10:00:00.000Z", 0.75), usage("2026-01-01T10:30:00.000Z", 0.75), usage("2026-01-01T11:00:00.000Z", 0.5, "scrutiny"), usage("2026-01-01T11:10:00.000Z", 0.014, "reviewer")];
+    const markup = renderMissionLive(view({ usage: spent })).toString();
+    const rows = [...markup.matchAll(/<tr data-role="([^"]+)">([\s\S]*?)<\/tr>/g)].map(([, role, cells]) => [role, [...cells!.matchAll(/<td class="num[^"]*">([^<]*)<\/td>/g)].map((cell) => cell[1])]);
+    expect(rows).toEqual([
+      ["worker", ["$1.50", "74%"]],
+      ["scrutiny", ["$0.50", "25%"]],
+      ["reviewer", ["$0.014", "1%"]],
+    ]);
+  });
 });
 
 describe("time and sign-in", () => {

@@ -5,10 +5,10 @@ import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.t
 import { missionResponder } from "./mission-script.ts";
 import { appConfig, FIXED, FORM_PLAN, isUserTesting, qa } from "./user-testing-script.ts";
 
-async function until<T>(what: string, look: () => T | undefined, timeoutMs = 180_000): Promise<T> {
+async function until<T>(what: string, look: () => T | undefined | Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const found = look();
+    const found = await look();
     if (found !== undefined && found !== false) return found;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -50,5 +50,55 @@ describe("the per-instance browser limit", () => {
     const missions = await harness.app.store.listMissions();
     expect(missions.map((mission) => mission.status)).toEqual(["done", "done"]);
     for (const mission of missions) expect(mission.assertions["VAL-FORM-002"]).toMatchObject({ verdict: "pass" });
+  }, 400_000);
+
+  it("ends the wait for a browser when a person pauses the waiting mission: its check runs are cancelled, none left in progress", async () => {
+    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() }, env: { MISSIONS_BROWSERS_AT_ONCE: "1" } });
+    const responder = missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": FIXED } }, userTest: qa });
+    const held = gate();
+    let gated = false;
+    let qaCalls = 0;
+    harness.models.script(async (request: NormalizedRequest): Promise<Reply> => {
+      if (isUserTesting(request)) qaCalls++;
+      if (isUserTesting(request) && !gated) {
+        gated = true;
+        held.reached();
+        await held.opened;
+      }
+      return responder(request);
+    });
+    const issues = [await harness.startMission("Add a greeting form"), await harness.startMission("Add another greeting form")];
+    for (const issue of issues) await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission approve" });
+    await held.arrived;
+    const line = await until("the second session to wait for the browser", () => harness.logs.find((line) => line.includes("user testing waits for a free browser")));
+    const waitingId = (JSON.parse(line) as { mission: string }).mission;
+    const missions = await harness.app.store.listMissions();
+    const waiting = missions.find((mission) => mission.id === waitingId)!;
+    const holding = missions.find((mission) => mission.id !== waitingId)!;
+
+    // The waiting mission is paused while the other still holds the only browser (its QA agent is mid-call).
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue: waiting.issue.number, user: MAINTAINER, body: "/mission pause" });
+    const paused = await until("the waiting mission to pause", async () => {
+      const mission = await harness.app.store.getMission(waitingId);
+      return mission?.status === "paused" ? mission : undefined;
+    });
+    expect(paused).toMatchObject({ pauseCause: "person", reason: `paused by @${MAINTAINER}` });
+    // Its check runs (scrutiny's ended; user testing's waited) are completed, the user-testing one cancelled with who stopped it.
+    const stop = await until("the validation's stop on the timeline", async () => (await harness.app.store.events(waitingId)).find((event) => event.kind === "validation-stop"));
+    const stopped = harness.github.checkRuns(OWNER, REPO).filter((check) => (stop.data.checkRuns as number[]).includes(check.id));
+    const userTesting = stopped.find((check) => check.name === "Mission user testing · Greeting form");
+    expect(userTesting).toMatchObject({ status: "completed", conclusion: "cancelled" });
+    expect((userTesting!.output.summary ?? "").replaceAll("\u2060", "")).toContain(`Validation stopped before it finished: @${MAINTAINER} commented \`/mission pause\`.`);
+    expect(harness.github.checkRuns(OWNER, REPO).filter((check) => check.head_sha === userTesting!.head_sha && check.status !== "completed")).toEqual([]);
+    const end = (await harness.app.store.events(waitingId)).find((event) => event.kind === "validator-end" && event.data.validator === "user-testing");
+    expect(end?.data).toMatchObject({ outcome: "stopped", message: `@${MAINTAINER} commented \`/mission pause\`` });
+    // It never had the browser: only the holding session's first call was made.
+    expect(qaCalls).toBe(1);
+
+    held.open();
+    await harness.settle();
+    expect((await harness.app.store.getMission(holding.id))!.status).toBe("done");
+    expect((await harness.app.store.getMission(waitingId))!.status).toBe("paused");
+    expect(harness.github.checkRuns(OWNER, REPO).filter((check) => check.status !== "completed")).toEqual([]);
   }, 400_000);
 });

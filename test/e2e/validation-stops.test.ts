@@ -1,7 +1,7 @@
 import { chmod, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { missionResponder } from "./mission-script.ts";
 import { appConfig, BUGGY, FORM_PLAN, isUserTesting, qa, text } from "./user-testing-script.ts";
@@ -120,6 +120,10 @@ describe("a mission stopped during validation", () => {
       ["Mission user testing · Greeting form", "in_progress"],
     ]);
     await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission pause" });
+    // The webhook is answered before its command is recorded (the intake drains deliveries after the
+    // acknowledgement): the QA agent goes on only once the pause waits in the store, or its next call could come first.
+    const [validating] = await harness.app.store.listMissions();
+    await vi.waitFor(async () => expect((await harness.app.store.pendingIntents(validating!.id)).map((intent) => intent.verb)).toContain("pause"), { timeout: 30_000, interval: 50 });
     midSession.open();
     await harness.settle();
 
@@ -158,5 +162,47 @@ describe("a mission stopped during validation", () => {
     expect(harness.github.checkRuns(OWNER, REPO).filter((check) => check.status !== "completed")).toEqual([]);
     const lastEnd = (await harness.app.store.events(after!.id)).findLast((event) => event.kind === "validator-end" && event.data.validator === "user-testing");
     expect(lastEnd?.data.outcome).toBe("ended");
+  }, 240_000);
+
+  it("cancels every open check run when a person aborts during validation, saying it does not run again and offering no button", async () => {
+    harness = await startHarness({
+      files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() },
+      env: { MISSIONS_PUBLIC_URL: "https://missions.example.test" },
+    });
+    const normal = missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: qa });
+    const midSession = gate();
+    let gated = false;
+    harness.models.script(async (request): Promise<Reply> => {
+      if (!gated && isUserTesting(request) && request.messages.filter((message) => message.role === "assistant").length === 1) {
+        gated = true;
+        midSession.reached();
+        await midSession.opened;
+      }
+      return normal(request);
+    });
+    const issue = await harness.startMission();
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission approve" });
+    await midSession.arrived;
+    const open = harness.github.checkRuns(OWNER, REPO);
+    expect(open.map((check) => check.status)).toEqual(["in_progress", "in_progress"]);
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission abort" });
+    const [validating] = await harness.app.store.listMissions();
+    await vi.waitFor(async () => expect((await harness.app.store.pendingIntents(validating!.id)).map((intent) => intent.verb)).toContain("abort"), { timeout: 30_000, interval: 50 });
+    midSession.open();
+    await harness.settle();
+
+    const [aborted] = await harness.app.store.listMissions();
+    expect(aborted!.status).toBe("aborted");
+    const checks = harness.github.checkRuns(OWNER, REPO);
+    expect(checks.map((check) => check.id).sort()).toEqual(open.map((check) => check.id).sort());
+    for (const check of checks) {
+      expect([check.name, check.status, check.conclusion]).toEqual([check.name, "completed", "cancelled"]);
+      const summary = (check.output.summary ?? "").replaceAll("\u2060", "");
+      expect(summary).toContain(`Validation stopped before it finished: @${MAINTAINER} commented \`/mission abort\`.`);
+      expect(summary).toContain("this validation does not run again");
+      expect(check.actions ?? []).toEqual([]);
+    }
+    const stop = (await harness.app.store.events(aborted!.id)).find((event) => event.kind === "validation-stop");
+    expect(stop?.data).toMatchObject({ milestone: "M1", status: "aborted", checkRuns: expect.arrayContaining(checks.map((check) => check.id)) });
   }, 240_000);
 });

@@ -1,5 +1,6 @@
-import { describe, expect, it } from "vitest";
-import { describeStoppingIntent, stoppedForPeople, StoppedForPeopleError, stopWhenPeopleAsk } from "../../src/engine/people-interrupt.ts";
+import { describe, expect, it, vi } from "vitest";
+import { describeStoppingIntent, stoppedForPeople, StoppedForPeopleError, stopWhenPeopleAsk, watchForPeople } from "../../src/engine/people-interrupt.ts";
+import { Slots } from "../../src/engine/slots.ts";
 import { StepProgressError, type Intent } from "../../src/mission/index.ts";
 import type { LanguageModel, ModelRequest } from "../../src/models/index.ts";
 import { runningMission } from "../mission/fixtures.ts";
@@ -34,5 +35,55 @@ describe("a person's stop during a step", () => {
     const error = new StoppedForPeopleError(intent("pause"));
     expect(stoppedForPeople(new StepProgressError(error, runningMission(), "kept"))).toBe(error);
     expect(stoppedForPeople(new Error("other"))).toBeUndefined();
+  });
+
+  it("ends a wait no model call ends (for a free browser) once a person stops the mission, and asks no more once unwatched", async () => {
+    let pending: Intent[] = [intent("status")];
+    let asked = 0;
+    let failOnce = true;
+    const store = {
+      pendingIntents: async () => {
+        asked++;
+        if (failOnce) {
+          failOnce = false;
+          throw new Error("store busy");
+        }
+        return pending;
+      },
+    };
+    const browsers = new Slots(1);
+    const held = await browsers.take();
+    const stop = new AbortController();
+    const unwatch = watchForPeople(store, "m1", stop, 10);
+    const waiting = browsers.take(stop.signal).then(
+      () => "got the browser",
+      (error: unknown) => error,
+    );
+    // Asked again after the store failed once; nothing stops it yet.
+    await vi.waitFor(() => expect(asked).toBeGreaterThanOrEqual(3), { timeout: 2_000, interval: 5 });
+    expect(stop.signal.aborted).toBe(false);
+    pending = [...pending, intent("abort")];
+    const ended = await waiting;
+    expect(ended).toBeInstanceOf(StoppedForPeopleError);
+    expect((ended as Error).message).toBe("@alice commented `/mission abort`");
+    expect(browsers.waiting).toBe(0);
+    unwatch();
+    const after = asked;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked).toBe(after);
+    held();
+    expect(browsers.available).toBe(true);
+  });
+
+  it("stops watching when unwatched before anyone stopped the mission", async () => {
+    let asked = 0;
+    const stop = new AbortController();
+    const unwatch = watchForPeople({ pendingIntents: async () => (asked++, []) }, "m1", stop, 10);
+    await vi.waitFor(() => expect(asked).toBeGreaterThanOrEqual(2), { timeout: 2_000, interval: 5 });
+    unwatch();
+    const after = asked;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(asked).toBeLessThanOrEqual(after + 1);
+    expect(stop.signal.aborted).toBe(false);
   });
 });

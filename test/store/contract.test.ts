@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { loadMission, type Mission } from "../../src/mission/index.ts";
-import type { MissionStore, UsageEntry } from "../../src/store/index.ts";
+import { EVIDENCE_CAP, type MissionStore, type UsageEntry } from "../../src/store/index.ts";
 import { mission } from "../mission/fixtures.ts";
 import { postgresKind, sqliteKind, type StoreKind } from "./store-kinds.ts";
 
@@ -94,6 +94,53 @@ describe.each<StoreKind>([sqliteKind(), postgresKind()])("the $name store", (kin
     await store.putEvidence("m1", "M1-abcdef123456", "shot-1.png", Buffer.from("one again"));
     expect((await store.getEvidence("m1", "M1-abcdef123456", "shot-1.png"))?.toString()).toBe("one again");
     expect(await store.listEvidence("m1", "M1-abcdef123456")).toEqual(["shot-1.png", "shot-2.png"]);
+    // A folder forgotten (a session on the same commit starts again); then all of a mission's.
+    await store.putEvidence("m1", "M2-abcdef123456", "shot-1.png", Buffer.from("two"));
+    await store.deleteEvidence("m1", "M1-abcdef123456");
+    expect(await store.listEvidence("m1", "M1-abcdef123456")).toEqual([]);
+    expect(await store.listEvidence("m1", "M2-abcdef123456")).toEqual(["shot-1.png"]);
+    expect(await store.listEvidence("m2", "M1-abcdef123456")).toEqual(["other.png"]);
+    await store.deleteEvidence("m1");
+    expect(await store.listEvidence("m1", "M2-abcdef123456")).toEqual([]);
+    expect(await store.listEvidence("m2", "M1-abcdef123456")).toEqual(["other.png"]);
+  });
+
+  test("keeps at most so many screenshots a mission: earlier runs of the milestone make room first, and what cannot fit is not kept", async () => {
+    const { store } = await fresh();
+    const cap = { files: 3, bytes: 100 };
+    const ten = Buffer.alloc(10, 1);
+    expect(await store.putEvidence("m1", "M1-aaaaaaaaaaaa", "shot-1.png", ten, cap)).toBe(true);
+    expect(await store.putEvidence("m1", "M1-aaaaaaaaaaaa", "shot-2.png", ten, cap)).toBe(true);
+    expect(await store.putEvidence("m1", "M2-bbbbbbbbbbbb", "shot-1.png", ten, cap)).toBe(true);
+    // Another mission's screenshots count for it alone.
+    expect(await store.putEvidence("m2", "M1-aaaaaaaaaaaa", "shot-1.png", ten, cap)).toBe(true);
+    // A fourth: the milestone's earlier run goes, the other milestone's stays.
+    expect(await store.putEvidence("m1", "M1-cccccccccccc", "shot-1.png", ten, cap)).toBe(true);
+    expect(await store.listEvidence("m1", "M1-aaaaaaaaaaaa")).toEqual([]);
+    expect(await store.getEvidence("m1", "M1-aaaaaaaaaaaa", "shot-1.png")).toBeUndefined();
+    expect(await store.listEvidence("m1", "M2-bbbbbbbbbbbb")).toEqual(["shot-1.png"]);
+    expect(await store.listEvidence("m1", "M1-cccccccccccc")).toEqual(["shot-1.png"]);
+    expect(await store.listEvidence("m2", "M1-aaaaaaaaaaaa")).toEqual(["shot-1.png"]);
+    // Replaced, not counted twice.
+    expect(await store.putEvidence("m1", "M1-cccccccccccc", "shot-1.png", Buffer.alloc(20, 2), cap)).toBe(true);
+    expect(await store.listEvidence("m1", "M2-bbbbbbbbbbbb")).toEqual(["shot-1.png"]);
+    // Too big even alone: not kept, and nothing else dropped for it.
+    expect(await store.putEvidence("m1", "M1-cccccccccccc", "huge.png", Buffer.alloc(101), cap)).toBe(false);
+    expect(await store.getEvidence("m1", "M1-cccccccccccc", "huge.png")).toBeUndefined();
+    expect(await store.listEvidence("m1", "M2-bbbbbbbbbbbb")).toEqual(["shot-1.png"]);
+    // The run being written keeps its own: other folders go, then the one file too many is refused.
+    expect(await store.putEvidence("m1", "M1-cccccccccccc", "shot-2.png", ten, cap)).toBe(true);
+    expect(await store.putEvidence("m1", "M1-cccccccccccc", "shot-3.png", ten, cap)).toBe(true);
+    expect(await store.listEvidence("m1", "M2-bbbbbbbbbbbb")).toEqual([]);
+    expect(await store.putEvidence("m1", "M1-cccccccccccc", "shot-4.png", ten, cap)).toBe(false);
+    expect(await store.listEvidence("m1", "M1-cccccccccccc")).toEqual(["shot-1.png", "shot-2.png", "shot-3.png"]);
+    // Bytes count too: shot-3 replaced beside 20 + 10 bytes, 71 would pass 100.
+    expect(await store.putEvidence("m1", "M1-cccccccccccc", "shot-3.png", Buffer.alloc(71), cap)).toBe(false);
+    expect((await store.getEvidence("m1", "M1-cccccccccccc", "shot-3.png"))?.length).toBe(10);
+    expect(await store.putEvidence("m1", "M1-cccccccccccc", "shot-3.png", Buffer.alloc(70), cap)).toBe(true);
+    // Without a cap given, the store's own applies.
+    expect(EVIDENCE_CAP.files).toBeGreaterThanOrEqual(50);
+    expect(await store.putEvidence("m3", "M1-dddddddddddd", "shot-1.png", ten)).toBe(true);
   });
 
   test("records a delivery once, even after it was processed, and hands back unprocessed ones in order", async () => {

@@ -1,11 +1,11 @@
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { existsSync } from "node:fs";
 import { readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Logger } from "pino";
 import { citedScreenshots, evidenceFolder, SCREENSHOT_NAME, screenshotsOfVerdict, validatorOf, type Mission } from "../../mission/index.ts";
-import type { MissionStore } from "../../store/index.ts";
+import { RATE_WINDOW_MS, type MissionStore } from "../../store/index.ts";
 import type { DashboardAuth, Session } from "./dashboard-auth.ts";
 import { html, renderPage, type Html } from "./html.ts";
 import type { MissionFeed } from "./mission-feed.ts";
@@ -53,6 +53,8 @@ const PAGE_SIZE = 50;
 /** Live pages open at once: each holds a connection and re-renders on every change of its mission. */
 const MAX_STREAMS = 500;
 const MAX_STREAMS_PER_SESSION = 10;
+/** GitHub sign-ins one client address may begin per hour: each keeps a state in the store until it ends or expires. */
+const SIGN_INS_PER_HOUR = 30;
 
 /** The dashboard's routes, served beside Probot's webhook endpoint through `addHandler`. */
 export class Dashboard {
@@ -107,6 +109,12 @@ export class Dashboard {
       return this.#redirect(response, "/missions/login");
     }
     if (path === "/missions/auth/github" && method === "GET" && this.#deps.auth.githubEnabled) {
+      // Anyone may begin one, and each is kept in the store: counted per client address, on every instance alike.
+      const address = request.socket.remoteAddress ?? "unknown";
+      if (!(await this.#deps.store.markRate(`sign-in:${address}`, randomUUID(), Date.now(), RATE_WINDOW_MS, SIGN_INS_PER_HOUR))) {
+        response.setHeader("retry-after", String(RATE_WINDOW_MS / 1000));
+        return this.#html(response, 429, "Too many sign-ins", html`<h1>Too many sign-ins</h1><p>Too many GitHub sign-ins were begun from this address. Try again later.</p>`);
+      }
       const { location, cookie } = await this.#deps.auth.beginGitHub(safeReturnPath(url.searchParams.get("next")));
       response.setHeader("set-cookie", cookie);
       return this.#redirect(response, location, 302);

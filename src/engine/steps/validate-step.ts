@@ -32,7 +32,7 @@ import { detectCommands, SandboxedRunner, type CommandResult } from "../../works
 import { limitsFor } from "../limits-for.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { modelFor } from "../model-for.ts";
-import { stopWhenPeopleAsk, stoppedForPeople, StoppedForPeopleError, stoppingIntent } from "../people-interrupt.ts";
+import { stopWhenPeopleAsk, stoppedForPeople, StoppedForPeopleError, stoppingIntent, watchForPeople } from "../people-interrupt.ts";
 import { dashboardUrl } from "./dashboard-url.ts";
 import { recordToolCalls } from "../research-for.ts";
 import { withMcpTools } from "./mcp-tools-for.ts";
@@ -174,7 +174,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
           ? Promise.resolve(undefined)
           : keptUserTesting
             ? Promise.resolve(keptUserTesting)
-            : userTest(context, checks, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, { stopBeforeNextCall, people }, shared),
+            : userTest(context, checks, mission, milestone, userAssertions, { review: directory, built, app: join(snapshots, "app"), evidence: join(checkout, "..", ".evidence") }, head, rerun, { stopBeforeNextCall, people, watch: () => watchForPeople(context.store, mission.id, stop) }, shared),
       ),
       // Every validator has ended before the step goes on or fails: none goes on running (and paying) in
       // the background, and the snapshot they read is removed only when nobody reads it any more.
@@ -283,7 +283,7 @@ async function userTest(
   places: { review: string; built: string; app: string; evidence: string },
   head: string,
   rerun: boolean,
-  stopping: { stopBeforeNextCall: AbortSignal; people: (model: LanguageModel) => LanguageModel },
+  stopping: { stopBeforeNextCall: AbortSignal; people: (model: LanguageModel) => LanguageModel; watch: () => () => void },
   shared?: string,
 ): Promise<UserTestingOutcome> {
   const name = userTestingCheckName(milestone);
@@ -301,8 +301,18 @@ async function userTest(
     // A browser and the app under test are heavy: at most MISSIONS_BROWSERS_AT_ONCE sessions run on this instance; more wait.
     let releaseBrowser: (() => void) | undefined;
     if (settings && context.browsers) {
-      if (!context.browsers.available) context.log.info({ waiting: context.browsers.waiting + 1 }, "user testing waits for a free browser (MISSIONS_BROWSERS_AT_ONCE)");
-      releaseBrowser = await context.browsers.take(context.signal);
+      if (context.browsers.available) releaseBrowser = await context.browsers.take(context.signal);
+      else {
+        context.log.info({ waiting: context.browsers.waiting + 1 }, "user testing waits for a free browser (MISSIONS_BROWSERS_AT_ONCE)");
+        // No model is called while it waits, so nothing else would notice a person's pause or abort: the
+        // store is watched, and the wait ends as the other validators do, before their next call.
+        const unwatch = stopping.watch();
+        try {
+          releaseBrowser = await context.browsers.take(AbortSignal.any([context.signal, stopping.stopBeforeNextCall]));
+        } finally {
+          unwatch();
+        }
+      }
     }
     try {
       return await testWithBrowser(checkRunId, settings, directory, confinement);
@@ -322,6 +332,10 @@ async function userTest(
     const folder = evidenceFolder(milestone.id, head);
     const evidenceDir = join(places.evidence, mission.id, folder);
     if (settings) {
+      // A session on a commit tested before starts its folder again: its check run and the dashboard
+      // show what this session took, never an earlier one's leftovers.
+      await rm(evidenceDir, { recursive: true, force: true });
+      await context.store.deleteEvidence(mission.id, folder);
       try {
         app = await AppUnderTest.start({
           cwd: directory,
@@ -371,7 +385,7 @@ async function userTest(
       headSha: head,
       conclusion: passed ? "success" : "failure",
       title: `${title} — ${passed ? "passed" : "failed"}`,
-      summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions, await screenshotsOnDashboard(context, mission, evidenceFolder(milestone.id, head), evidenceDir, verdicts)),
+      summary: renderUserTestingSummary(settings, appProblem, verdicts, assertions, await screenshotsOnDashboard(context, mission, folder, verdicts)),
     });
     return { checkRunId, verdicts, failures };
   }
@@ -389,18 +403,23 @@ async function keepScreenshots(context: StepContext, missionId: string, folder: 
   for (const name of names) {
     const image = await readScreenshot(join(directory, name));
     if (!image || image.length > MAX_SCREENSHOT_BYTES) continue;
-    await context.store.putEvidence(missionId, folder, name, image).catch((error: unknown) => context.log.warn({ err: error, screenshot: name }, "could not keep a screenshot in the store"));
+    const kept = await context.store.putEvidence(missionId, folder, name, image).catch((error: unknown) => {
+      context.log.warn({ err: error, screenshot: name }, "could not keep a screenshot in the store");
+      return true;
+    });
+    if (!kept) context.log.warn({ screenshot: name }, "a screenshot was not kept: the mission has as many screenshots in the store as it keeps");
   }
 }
 
 /**
  * Where the check run's reader sees the session's screenshots: the dashboard's addresses of those each
- * verdict cites (else all the session took), when the operator gave the dashboard an address.
+ * verdict cites (else all the session took), when the operator gave the dashboard an address. Only
+ * what the store holds for the run: what the dashboard serves, from any instance.
  */
-async function screenshotsOnDashboard(context: StepContext, mission: Mission, folder: string, directory: string, verdicts: Verdict[]): Promise<DashboardScreenshots | undefined> {
+async function screenshotsOnDashboard(context: StepContext, mission: Mission, folder: string, verdicts: Verdict[]): Promise<DashboardScreenshots | undefined> {
   const pageUrl = dashboardUrl(context, mission);
   if (!pageUrl) return undefined;
-  const files = (await readdir(directory).catch(() => [] as string[])).filter((name) => SCREENSHOT_NAME.test(name)).sort();
+  const files = (await context.store.listEvidence(mission.id, folder).catch(() => [] as string[])).filter((name) => SCREENSHOT_NAME.test(name));
   if (files.length === 0) return undefined;
   const byAssertion = Object.fromEntries(
     verdicts.map((verdict) => [verdict.assertionId, screenshotsOfVerdict(files, verdict.evidence).map((name) => ({ name, url: `${pageUrl}/evidence/${folder}/${name}` }))]),
