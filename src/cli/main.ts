@@ -45,8 +45,9 @@ withRunFlags(program.command("run").argument("<brief>", "a Markdown file: the ti
   .action((brief: string, flags: RunFlags) => exitWith(run(brief, flags)));
 
 withRunFlags(program.command("resume").argument("[id]", "the mission (default: the latest unfinished one)"))
-  .description("continue a mission stopped by Ctrl-C, a crash, questions or approval")
-  .action((id: string | undefined, flags: RunFlags) => exitWith(resume(id, flags)));
+  .option("--guidance <text>", "what the workers need to know, for a paused or blocked mission (as `/mission resume <guidance>` on GitHub)")
+  .description("continue a mission stopped by Ctrl-C, a crash, questions, approval, its budget or a blocked worker")
+  .action((id: string | undefined, flags: RunFlags & { guidance?: string }) => exitWith(resume(id, flags)));
 
 program
   .command("status")
@@ -89,14 +90,24 @@ async function run(briefPath: string, flags: RunFlags): Promise<number> {
   });
 }
 
-async function resume(id: string | undefined, flags: RunFlags): Promise<number> {
+async function resume(id: string | undefined, flags: RunFlags & { guidance?: string }): Promise<number> {
   const setup = prepare(flags, { models: true });
   checkAnswersFile(flags.answers);
+  const guidance = flags.guidance?.trim() ?? "";
+  if (flags.guidance !== undefined && !guidance) throw new UsageProblem("--guidance is empty: write what the workers need to know, e.g. --guidance \"the tests need no network\".");
+  if (flags.budget !== undefined && flags.budget > setup.config.budget.maxUsd) {
+    throw new UsageProblem(`--budget ${flags.budget} is above the maximum of $${setup.config.budget.maxUsd}: give at most ${setup.config.budget.maxUsd}, or raise MISSIONS_BUDGET_MAX_USD to allow it.`);
+  }
   return withLocalMissions(setup, flags, async (local, output) => {
     const mission = id ? await local.store.getMission(id) : await latest(local, setup.root);
     if (!mission || !isLocal(mission, setup.root)) throw new UsageProblem(id ? `No mission ${id} in this repository (missions list shows them).` : "No unfinished mission in this repository.");
+    const resumable = mission.status === "paused" || mission.status === "blocked";
+    if (guidance && !resumable) throw new UsageProblem(`Mission ${mission.id} is ${mission.status}: --guidance is for a paused or blocked mission. Continue with: missions resume ${mission.id}`);
+    // A new budget is what a mission paused for money waits for: it continues on that alone, and a
+    // resume after it would find nothing to resume. Guidance goes first then, with the resume.
+    const budgetResumes = flags.budget !== undefined && mission.status === "paused" && mission.pauseCause === "budget";
+    if (resumable && (!budgetResumes || guidance)) await local.intend(mission.id, "resume", guidance, setup.author);
     if (flags.budget !== undefined) await local.intend(mission.id, "budget", String(flags.budget), setup.author);
-    if (mission.status === "paused" || mission.status === "blocked") await local.intend(mission.id, "resume", "", setup.author);
     output.emit({ event: "resumed", missionId: mission.id, status: mission.status }, `Resuming mission ${mission.id} · "${mission.issue.title}" (${mission.status})`);
     return mission.id;
   }, "resume");
