@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { approvedPlan, latestContract, type Mission } from "../mission/index.ts";
+import { approvedPlan, isTerminal, latestContract, type Mission } from "../mission/index.ts";
 import { EXIT } from "./exit-codes.ts";
 import type { LocalMissions } from "./local-missions.ts";
 import { stripMarkers } from "./progress-reporter.ts";
@@ -100,15 +100,24 @@ function finished(mission: Mission, directory: string, options: DriveOptions, ou
   const summary = existsSync(summaryPath) ? relative(options.repositoryPath, summaryPath) : undefined;
   output.pause();
   if (summary) output.say(`\n${stripMarkers(readFileSync(summaryPath, "utf8"))}\n`);
-  const next =
-    mission.status === "done"
-      ? `Branch to merge: ${mission.branch}`
-      : mission.status === "paused" || mission.status === "blocked"
-        ? `The mission is ${mission.status}${mission.reason ? `: ${mission.reason}` : ""}. Continue with: missions resume ${mission.id}${mission.pauseCause === "budget" ? " --budget <usd>" : ""}`
-        : `The mission is ${mission.status}${mission.reason ? `: ${mission.reason}` : ""}.`;
-  output.say(next);
+  output.say(nextStep(mission));
   output.emit({ event: "finished", missionId: mission.id, status: mission.status, reason: mission.reason, exitCode, branch: mission.branch, summary, verdicts });
   return exitCode;
+}
+
+/** What the person reads last: the branch to merge, or the command that continues the mission in the state it is in. */
+export function nextStep(mission: Pick<Mission, "id" | "status" | "reason" | "branch" | "pauseCause">): string {
+  const state = `The mission is ${mission.status}${mission.reason ? `: ${mission.reason}` : ""}.`;
+  if (mission.status === "done") return `Branch to merge: ${mission.branch}`;
+  if (isTerminal(mission.status)) return state;
+  const log = "The log is in .missions/missions.log.";
+  if (mission.status === "paused" && mission.pauseCause === "budget") return `${state} Continue with: missions resume ${mission.id} --budget <usd>\n${log}`;
+  if (mission.status === "blocked" || (mission.status === "paused" && mission.pauseCause === "permission")) {
+    return `${state} Continue with: missions resume ${mission.id} --guidance "<what the workers need to know>" (or without --guidance to try again as it is), or end it with: missions abort ${mission.id}\n${log}`;
+  }
+  if (mission.status === "paused") return `${state} Continue with: missions resume ${mission.id}\n${log}`;
+  // The engine stopped with the mission unfinished (an unexpected error in its loop): the log says why.
+  return `Missions stopped before the mission finished (it is ${mission.status}${mission.reason ? `: ${mission.reason}` : ""}); the log in .missions/missions.log says why. Continue with: missions resume ${mission.id}`;
 }
 
 function questionsFile(mission: Mission, questions: string[]): string {

@@ -13,7 +13,6 @@ export class ProgressReporter {
   #store: MissionStore | undefined;
   readonly #output: TerminalOutput;
   readonly #repositoryPath: string;
-  readonly #started = Date.now();
   #queue: Promise<void> = Promise.resolve();
   #active = "";
   #handoff: string | undefined;
@@ -58,7 +57,7 @@ export class ProgressReporter {
           this.#handoff = `${String(data.feature)} ${String(data.status)}${summary ? `: ${summary}` : ""}`;
           this.#output.emit(
             { event: "feature-committed", missionId: mission.id, feature: data.feature, title: feature?.title, commit, branch: mission.branch, handoff: data.status, summary: data.summary },
-            `✔ ${String(data.feature)} ${feature?.title ?? ""} — ${commit?.slice(0, 7) ?? "no commit"} on ${mission.branch} (${String(data.status)})${summary ? `\n  handoff: ${summary}` : ""}`,
+            `${data.status === "blocked" ? "⛔" : "✔"} ${String(data.feature)} ${feature?.title ?? ""} — ${commit?.slice(0, 7) ?? "no commit"} on ${mission.branch} (${String(data.status)})${summary ? `\n  handoff: ${summary}` : ""}`,
           );
           break;
         }
@@ -77,7 +76,7 @@ export class ProgressReporter {
         case "step-end": {
           const totals = await this.#store!.usageTotals(mission.id);
           const cacheShare = totals.inputTokens > 0 ? totals.cacheReadTokens / totals.inputTokens : 0;
-          this.#output.emit({ event: "spend", missionId: mission.id, usd: round(totals.usd), budgetUsd: mission.settings.budgetUsd, cacheShare: round(cacheShare), calls: totals.calls, elapsedMs: Date.now() - this.#started });
+          this.#output.emit({ event: "spend", missionId: mission.id, usd: round(totals.usd), budgetUsd: mission.settings.budgetUsd, cacheShare: round(cacheShare), calls: totals.calls, elapsedMs: Date.now() - startedAt(mission) });
           this.#usd = totals.usd;
           this.#cacheShare = cacheShare;
           break;
@@ -140,7 +139,7 @@ export class ProgressReporter {
       usd: this.#usd,
       budgetUsd: mission.settings.budgetUsd,
       cacheShare: this.#cacheShare,
-      startedAt: this.#started,
+      startedAt: startedAt(mission),
     };
   }
 
@@ -151,6 +150,12 @@ export class ProgressReporter {
   #path(path: string): string {
     return relative(this.#repositoryPath, path) || path;
   }
+}
+
+/** When the mission was created: elapsed time counts from there, also after `missions resume`. */
+function startedAt(mission: Mission): number {
+  const created = Date.parse(mission.createdAt);
+  return Number.isFinite(created) ? created : Date.now();
 }
 
 function describeStep(mission: Mission, data: Record<string, unknown>): string | undefined {
