@@ -122,7 +122,7 @@ async function status(id: string | undefined, flags: { json?: boolean }): Promis
     if (!mission) throw new UsageProblem(id ? `No mission ${id} in this repository.` : "No mission in this repository yet: missions run BRIEF.md starts one.");
     const totals = await store.usageTotals(mission.id);
     const row = describe(mission, totals.usd);
-    print(flags, row, `${row.id} · #${row.number} ${row.title}\n  status: ${row.status}${row.reason ? ` (${row.reason})` : ""}\n  features: ${row.featuresDone}/${row.featuresTotal} · assertions passed: ${row.assertionsPassed}/${row.assertionsTotal}\n  spent: $${row.spentUsd.toFixed(2)} of $${row.budgetUsd ?? "?"}\n  branch: ${row.branch ?? "(not yet)"}\n  files: .missions/${row.id}/`);
+    print(setup, flags, row, `${row.id} · #${row.number} ${row.title}\n  status: ${row.status}${row.reason ? ` (${row.reason})` : ""}\n  features: ${row.featuresDone}/${row.featuresTotal} · assertions passed: ${row.assertionsPassed}/${row.assertionsTotal}\n  spent: $${row.spentUsd.toFixed(2)} of $${row.budgetUsd ?? "?"}\n  branch: ${row.branch ?? "(not yet)"}\n  files: .missions/${row.id}/`);
     return EXIT.passed;
   } finally {
     await store.close();
@@ -134,10 +134,10 @@ async function list(flags: { json?: boolean }): Promise<number> {
   const store = await openReadStore(setup.config);
   try {
     const missions = (await store.listMissions()).filter((mission) => isLocal(mission, setup.root)).sort(byCreation);
-    if (missions.length === 0 && !flags.json) console.log("No missions in this repository yet: missions run BRIEF.md starts one.");
+    if (missions.length === 0 && !flags.json) setup.output.say("No missions in this repository yet: missions run BRIEF.md starts one.");
     for (const mission of missions) {
       const row = describe(mission, (await store.usageTotals(mission.id)).usd);
-      print(flags, row, `${row.id}  ${row.status.padEnd(17)} ${row.featuresDone}/${row.featuresTotal} features  $${row.spentUsd.toFixed(2)}  ${row.title}`);
+      print(setup, flags, row, `${row.id}  ${row.status.padEnd(17)} ${row.featuresDone}/${row.featuresTotal} features  $${row.spentUsd.toFixed(2)}  ${row.title}`);
     }
     return EXIT.passed;
   } finally {
@@ -212,7 +212,9 @@ function prepare(flags: { json?: boolean }, options: { models?: boolean } = {}):
       { appDirectory: PACKAGE_ROOT, envFile },
     );
   } catch (error) {
-    throw new UsageProblem((error as Error).message);
+    // The store's address is MISSIONS_DATABASE_URL here (the project's own DATABASE_URL is left alone): the message names it.
+    const message = (error as Error).message;
+    throw new UsageProblem(process.env.MISSIONS_DATABASE_URL ? message.replace(/\bDATABASE_URL\b/g, "MISSIONS_DATABASE_URL") : message);
   }
   const output = new TerminalOutput({ json: !!flags.json, redact: createRedactor(operatorSecrets(config)), interactive: !!process.stdout.isTTY });
   if (options.models && config.modelProblems.length > 0) {
@@ -293,8 +295,10 @@ function describe(mission: Mission, spentUsd: number) {
   };
 }
 
-function print(flags: { json?: boolean }, row: object, human: string): void {
-  console.log(flags.json ? JSON.stringify(row) : human);
+/** What the store holds (titles from briefs, reasons in workers' words), through the redactor as everything else the CLI writes. */
+function print(setup: Setup, flags: { json?: boolean }, row: object, human: string): void {
+  const redact = createRedactor(operatorSecrets(setup.config));
+  console.log(redact(flags.json ? JSON.stringify(row) : human));
 }
 
 /** `.missions/` is ignored through `.git/info/exclude`: no tracked file of the repository changes. */

@@ -176,6 +176,15 @@ describe("missions run in CI: --json, repairs, questions, exit codes", { timeout
     const badBudget = await cli.run(["run", "BRIEF.md", "--budget", "lots"]);
     expect(badBudget.code).toBe(2);
     expect(badBudget.stderr).toContain("positive number of US dollars");
+    // The store's address is MISSIONS_DATABASE_URL: a problem with it names that variable, not the project's DATABASE_URL.
+    for (const url of ["mysql://db/missions", "postgres://user:pw@host:notaport/db"]) {
+      const badStore = await cli.run(["status"], { env: { MISSIONS_DATABASE_URL: url } });
+      expect(badStore.code).toBe(2);
+      expect(badStore.stderr).toContain("MISSIONS_DATABASE_URL");
+      expect(badStore.stderr.replaceAll("MISSIONS_DATABASE_URL", "")).not.toContain("DATABASE_URL");
+    }
+    const resumeHelp = await cli.run(["resume", "--help"]);
+    expect(resumeHelp.stdout).toContain("--guidance <text>");
     for (const command of ["run", "resume", "status", "list", "abort"]) {
       const help = await cli.run([command, "--help"]);
       expect(help.code).toBe(0);

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "../e2e/mission-script.ts";
@@ -62,5 +62,17 @@ describe("local missions keep secrets out of .missions/ and the terminal", { tim
     expect(reports).toContain("the key is [redacted]");
     expect(filesHolding(missions, ANTHROPIC_KEY)).toEqual([]);
     expect(cli.git("log", "--all", "--format=%B").includes(ANTHROPIC_KEY)).toBe(false);
+  });
+
+  it("status and list redact what the store holds (a title or a reason may carry a key)", async () => {
+    cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    writeFileSync(join(cli.repo, "KEYED.md"), `# Use the key ${ANTHROPIC_KEY}\n\nAdd a greeting and a farewell file.\n`);
+    expect((await cli.run(["run", "KEYED.md"])).code).toBe(3);
+    for (const args of [["status"], ["status", "--json"], ["list"], ["list", "--json"]]) {
+      const result = await cli.run(args);
+      expect(result.code, args.join(" ")).toBe(0);
+      expect(result.stdout, args.join(" ")).toContain("Use the key [redacted]");
+      expect(result.stdout.includes(ANTHROPIC_KEY), args.join(" ")).toBe(false);
+    }
   });
 });
