@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import type { AppIdentity, CheckRunInput, GitHubPort, Permission, PullRequest, RepoRef, ReviewComment } from "../github/index.ts";
 import { contractMarker, controlMarker, questionsMarker } from "../mission/index.ts";
-import { localizeCheckLinks, localizeText } from "./localize-text.ts";
+import { localizeCheckLinks, localizeRepositoryLinks, localizeText } from "./localize-text.ts";
 import { renderCheckReport } from "./render-check-report.ts";
 
 const exec = promisify(execFile);
@@ -251,10 +251,11 @@ export class LocalGitHub implements GitHubPort {
   }
 
   #localize(body: string): string {
-    return localizeCheckLinks(localizeText(body), (id) => {
+    const checks = localizeCheckLinks(localizeText(body), (id) => {
       const run = this.#state.checkRuns[id];
       return run ? `checks/${run.file}.md` : undefined;
     });
+    return localizeRepositoryLinks(checks);
   }
 
   async #missionOfBranch(branch: string): Promise<string> {

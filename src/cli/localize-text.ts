@@ -19,3 +19,14 @@ export function localizeCheckLinks(body: string, reportOf: (checkRunId: number) 
     return report ? `](${report})` : link;
   });
 }
+
+/**
+ * The app's links into the repository on GitHub (`…/local/<repo>/tree/<branch>`, `/commit/<sha>`,
+ * `/pull/<n>`): there is no such page for a local mission. A branch or commit keeps its name (the
+ * link's text: the branch, the short sha); the pull request is the mission's `summary.md`.
+ */
+export function localizeRepositoryLinks(body: string): string {
+  return body.replace(/\[([^\]\n]*)\]\(https?:\/\/[^)\s]*?\/local\/[^)\s/]+\/(tree|commit|pull|blob|compare|issues)\/[^)\s]*\)/g, (_link, text: string, kind: string) =>
+    kind === "pull" ? `[${text}](summary.md)` : text,
+  );
+}

@@ -35,6 +35,11 @@ describe("missions run: a brief becomes a contract, commits on a local branch an
 
     const [missionId] = cli.missionIds();
     const directory = join(cli.repo, ".missions", missionId!);
+    // The status file links nowhere on GitHub: the branch and commits by name, the pull request as the summary.
+    const status = readFileSync(join(directory, "status.md"), "utf8");
+    expect(status).not.toMatch(/https?:\/\/[^)\s]*\/local\//);
+    expect(status).toContain("`mission/1-add-greetings`");
+    expect(status).toContain("](summary.md)");
     const contract = readFileSync(join(directory, "contract.md"), "utf8");
     expect(contract).toContain("Validation contract v1");
     expect(contract).toContain("`VAL-GREET-001`");
