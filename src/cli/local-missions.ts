@@ -72,7 +72,7 @@ export class LocalMissions {
       // As at the GitHub port: the app's own marks (on the people it addresses, on its closing
       // reference) are taken off, and model-written mentions and closing keywords stay inert.
       redact: (text) => defuseMentions(defuseClosingKeywords(this.redact(text))),
-      missionIdFor: async (issue) => (await this.store.findLatestMission(LOCAL_OWNER, this.repo.name, issue))?.id,
+      missionIdFor: async (issue) => (await this.#ownSummaries()).filter((summary) => summary.issue === issue).sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0]?.id,
       onComment: options.onComment,
       onCheckRun: options.onCheckRun,
     });
@@ -119,8 +119,7 @@ export class LocalMissions {
     if (options.budgetUsd !== undefined && options.budgetUsd > this.#config.budget.maxUsd) {
       throw new BadInputError(`--budget ${options.budgetUsd} is above the maximum of $${this.#config.budget.maxUsd}: raise MISSIONS_BUDGET_MAX_USD to allow it.`);
     }
-    const existing = await this.store.listMissionSummaries({ limit: 1_000_000, offset: 0 });
-    const number = existing.filter((summary) => summary.owner === LOCAL_OWNER && summary.repo === this.repo.name).reduce((max, summary) => Math.max(max, summary.issue), 0) + 1;
+    const number = (await this.#ownSummaries()).reduce((max, summary) => Math.max(max, summary.issue), 0) + 1;
     const mission = newMission({
       id: randomBytes(6).toString("hex"),
       repo: { ...this.repo, defaultBranch: options.baseBranch },
@@ -134,6 +133,16 @@ export class LocalMissions {
     writeFileSync(join(directory, "brief.md"), this.redact(brief.body));
     if (!(await this.store.createMission(mission))) throw new Error("could not create the mission");
     return mission;
+  }
+
+  /**
+   * This repository's missions. The SQLite store under `.missions/` is the repository's alone and
+   * moves with it: every local mission in it is this repository's, also after the folder was moved
+   * or renamed. A shared PostgreSQL store holds other repositories' missions: there, by folder name.
+   */
+  async #ownSummaries() {
+    const summaries = (await this.store.listMissionSummaries({ limit: 1_000_000, offset: 0 })).filter((summary) => summary.owner === LOCAL_OWNER);
+    return this.#config.databaseUrl ? summaries.filter((summary) => summary.repo === this.repo.name) : summaries;
   }
 
   /**

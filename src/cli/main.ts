@@ -11,7 +11,7 @@ import { ACTIVE_STATUSES, missionProgress, type Mission } from "../mission/index
 import { operatorSecrets } from "../server.ts";
 import { PostgresMissionStore, SqliteMissionStore, StoreLockedError, type MissionStore } from "../store/index.ts";
 import { EXIT } from "./exit-codes.ts";
-import { isLocalMissionOf } from "../mission/local-mission.ts";
+import { isLocalMission, isLocalMissionOf } from "../mission/local-mission.ts";
 import { BadInputError, LocalMissions, missionsDirectoryOf } from "./local-missions.ts";
 import { readBrief } from "./read-brief.ts";
 import { TerminalOutput } from "./terminal-output.ts";
@@ -99,8 +99,8 @@ async function resume(id: string | undefined, flags: RunFlags & { guidance?: str
     throw new UsageProblem(`--budget ${flags.budget} is above the maximum of $${setup.config.budget.maxUsd}: give at most ${setup.config.budget.maxUsd}, or raise MISSIONS_BUDGET_MAX_USD to allow it.`);
   }
   return withLocalMissions(setup, flags, async (local, output) => {
-    const mission = id ? await local.store.getMission(id) : await latest(local, setup.root);
-    if (!mission || !isLocal(mission, setup.root)) throw new UsageProblem(id ? `No mission ${id} in this repository (missions list shows them).` : "No unfinished mission in this repository.");
+    const mission = id ? await local.store.getMission(id) : await latest(local, setup);
+    if (!mission || !isLocal(mission, setup.root, setup.config)) throw new UsageProblem(id ? `No mission ${id} in this repository (missions list shows them).` : "No unfinished mission in this repository.");
     const resumable = mission.status === "paused" || mission.status === "blocked";
     if (guidance && !resumable) throw new UsageProblem(`Mission ${mission.id} is ${mission.status}: --guidance is for a paused or blocked mission. Continue with: missions resume ${mission.id}`);
     // A new budget is what a mission paused for money waits for: it continues on that alone, and a
@@ -117,7 +117,7 @@ async function status(id: string | undefined, flags: { json?: boolean }): Promis
   const setup = prepare(flags);
   const store = await openReadStore(setup.config);
   try {
-    const missions = (await store.listMissions()).filter((mission) => isLocal(mission, setup.root));
+    const missions = (await store.listMissions()).filter((mission) => isLocal(mission, setup.root, setup.config));
     const mission = id ? missions.find((candidate) => candidate.id === id) : missions.sort(byCreation).at(-1);
     if (!mission) throw new UsageProblem(id ? `No mission ${id} in this repository.` : "No mission in this repository yet: missions run BRIEF.md starts one.");
     const totals = await store.usageTotals(mission.id);
@@ -133,7 +133,7 @@ async function list(flags: { json?: boolean }): Promise<number> {
   const setup = prepare(flags);
   const store = await openReadStore(setup.config);
   try {
-    const missions = (await store.listMissions()).filter((mission) => isLocal(mission, setup.root)).sort(byCreation);
+    const missions = (await store.listMissions()).filter((mission) => isLocal(mission, setup.root, setup.config)).sort(byCreation);
     if (missions.length === 0 && !flags.json) setup.output.say("No missions in this repository yet: missions run BRIEF.md starts one.");
     for (const mission of missions) {
       const row = describe(mission, (await store.usageTotals(mission.id)).usd);
@@ -149,7 +149,7 @@ async function abort(id: string, flags: { json?: boolean }): Promise<number> {
   const setup = prepare(flags);
   return withLocalMissions(setup, { json: flags.json }, async (local) => {
     const mission = await local.store.getMission(id);
-    if (!mission || !isLocal(mission, setup.root)) throw new UsageProblem(`No mission ${id} in this repository (missions list shows them).`);
+    if (!mission || !isLocal(mission, setup.root, setup.config)) throw new UsageProblem(`No mission ${id} in this repository (missions list shows them).`);
     await local.intend(mission.id, "abort", "", setup.author);
     return mission.id;
   }, "abort");
@@ -265,14 +265,18 @@ async function openReadStore(config: OperatorConfig): Promise<MissionStore> {
 }
 
 /** The latest unfinished mission of this repository. */
-async function latest(local: LocalMissions, root: string): Promise<Mission | undefined> {
-  const missions = (await local.store.listMissions({ active: true })).filter((mission) => isLocal(mission, root));
+async function latest(local: LocalMissions, setup: Setup): Promise<Mission | undefined> {
+  const missions = (await local.store.listMissions({ active: true })).filter((mission) => isLocal(mission, setup.root, setup.config));
   return missions.sort(byCreation).at(-1);
 }
 
-/** A local mission of this repository (a PostgreSQL store may hold other repositories' missions, and the app's). */
-function isLocal(mission: Mission, root: string): boolean {
-  return isLocalMissionOf(mission, root, basename(root));
+/**
+ * A local mission of this repository. A PostgreSQL store may hold other repositories' missions, and
+ * the app's: by the repository's path. The SQLite store lives in the repository's `.missions/` and
+ * moves with it: every local mission in it is this repository's, also after a move or a rename.
+ */
+function isLocal(mission: Mission, root: string, config: OperatorConfig): boolean {
+  return config.databaseUrl ? isLocalMissionOf(mission, root, basename(root)) : isLocalMission(mission);
 }
 
 function byCreation(a: Mission, b: Mission): number {

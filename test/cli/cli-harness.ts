@@ -28,6 +28,8 @@ export interface CliHarness {
     args: string[],
     options?: {
       env?: Record<string, string | undefined>;
+      /** Where to run it (default: the repository). */
+      cwd?: string;
       /** `kill` signals the process; `killGroup` its whole process group, as a terminal's Ctrl-C does. */
       whileRunning?: (child: { pid: number; kill: (signal: NodeJS.Signals) => void; killGroup: (signal: NodeJS.Signals) => void }) => void;
     },
@@ -80,7 +82,7 @@ export async function startCliHarness(files: Record<string, string>, options: { 
     run(args, options = {}) {
       return new Promise((done, fail) => {
         // Its own process group: a signal to the group reaches the CLI and every command it started.
-        const child = spawn(process.execPath, [bin, ...args], { cwd: repo, env: withoutUnset({ ...env, ...options.env }), stdio: ["ignore", "pipe", "pipe"], detached: true });
+        const child = spawn(process.execPath, [bin, ...args], { cwd: options.cwd ?? repo, env: withoutUnset({ ...env, ...options.env }), stdio: ["ignore", "pipe", "pipe"], detached: true });
         let stdout = "";
         let stderr = "";
         child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

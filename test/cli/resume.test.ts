@@ -1,4 +1,5 @@
-import { join } from "node:path";
+import { renameSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn } from "../helpers/git.ts";
@@ -110,6 +111,25 @@ describe("Ctrl-C stops at the step in flight and missions resume continues", { t
       expect(aborted.stderr).not.toContain("missions resume");
     } finally {
       await running.close();
+    }
+  });
+
+  it("a repository moved or renamed keeps its missions: list shows them and resume finishes one", async () => {
+    cli.models.script(missionResponder({ plans: [GREETING_PLAN], files: GREETING_FILES }));
+    expect((await cli.run(["run", "BRIEF.md"])).code).toBe(3);
+    const [missionId] = cli.missionIds();
+    const moved = join(dirname(cli.repo), "renamed");
+    renameSync(cli.repo, moved);
+    try {
+      const listed = await cli.run(["list"], { cwd: moved });
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(new RegExp(`${missionId}\\s+awaiting-approval`));
+      const resumed = await cli.run(["resume", "--yes"], { cwd: moved });
+      expect(resumed.stderr).toBe("");
+      expect(resumed.code).toBe(0);
+      expect(commitsOn(join(moved, ".git"), "mission/1-add-greetings", "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2"]);
+    } finally {
+      renameSync(moved, cli.repo);
     }
   });
 });
