@@ -1,12 +1,12 @@
 import { randomBytes, randomUUID } from "node:crypto";
-import { createWriteStream, mkdirSync, writeFileSync } from "node:fs";
+import { createWriteStream, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { pino, type Logger } from "pino";
 import { parseRepositoryConfig, REPOSITORY_CONFIG_PATH, type OperatorConfig } from "../config/index.ts";
 import { Engine } from "../engine/index.ts";
 import { Slots } from "../engine/slots.ts";
 import { createRedactor, defuseClosingKeywords, defuseMentions, type RepoRef } from "../github/index.ts";
-import { newMission, type Intent, type Mission } from "../mission/index.ts";
+import { isTerminal, newMission, type Intent, type Mission } from "../mission/index.ts";
 import { ModelRegistry, PriceTable } from "../models/index.ts";
 import { commandSetup, loggerOptions, operatorSecrets } from "../server.ts";
 import { ObservedStore, type MissionStore, type StoreChange } from "../store/index.ts";
@@ -50,6 +50,7 @@ export class LocalMissions {
   readonly #config: OperatorConfig;
   readonly #scratchRoot: string;
   readonly #sandboxed: boolean;
+  readonly #workspace: GitWorkspace;
 
   constructor(options: LocalMissionsOptions) {
     const { config } = options;
@@ -76,6 +77,7 @@ export class LocalMissions {
       onComment: options.onComment,
       onCheckRun: options.onCheckRun,
     });
+    this.#workspace = new GitWorkspace(config.workspaceRoot, config.toolPath);
     const prices = new PriceTable(config.prices);
     this.engine = new Engine({
       store: this.store,
@@ -83,7 +85,7 @@ export class LocalMissions {
       redact: this.redact,
       models: new ModelRegistry(config.providers, config.models, { timeoutMs: config.modelTimeoutMs, pinned: new Set(config.pinnedRoles) }),
       prices,
-      workspace: new GitWorkspace(config.workspaceRoot, config.toolPath),
+      workspace: this.#workspace,
       runner: commands.runner,
       log: this.log,
       browsers: new Slots(config.browsersAtOnce),
@@ -151,6 +153,21 @@ export class LocalMissions {
    */
   async intend(missionId: string, verb: Intent["verb"], text: string, author: string): Promise<void> {
     await this.store.addIntent(missionId, { verb, text, author, at: new Date().toISOString(), source: `terminal:${randomUUID()}` });
+  }
+
+  /**
+   * Deletes a finished or aborted mission's checkout (its branch is in the repository): left in the
+   * person's work tree it would be scanned by their own test runners and linters. A paused or blocked
+   * mission keeps it, so that resuming is fast.
+   */
+  async removeCheckoutIfOver(missionId: string): Promise<void> {
+    const mission = await this.store.getMission(missionId);
+    if (!mission || !isTerminal(mission.status)) return;
+    try {
+      rmSync(this.#workspace.directory(missionId), { recursive: true, force: true });
+    } catch (error) {
+      this.log.warn({ missionId, err: error }, "could not remove the mission's checkout");
+    }
   }
 
   /** Stops at the step in flight (it re-runs on `missions resume`), then lets go of the store and the scratch folder. */

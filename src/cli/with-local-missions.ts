@@ -100,6 +100,7 @@ export async function withLocalMissions(setup: LocalSetup, flags: RunFlags, pick
     }
     const code = await driveMission(local, missionId, { yes: !!flags.yes, answersFile: flags.answers, interactive: !!setup.interactive && !flags.json, author: setup.author, repositoryPath: root, interrupted: () => interrupted, settled: () => reporter.flushed() }, output);
     await reporter.flushed();
+    await local.removeCheckoutIfOver(missionId);
     if (code === EXIT.interrupted) {
       output.emit({ event: "stopped", missionId, exitCode: stoppedWith }, `Stopped. Continue with: missions resume ${missionId}`);
       return stoppedWith;

@@ -1,3 +1,4 @@
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
@@ -36,6 +37,10 @@ describe("missions resume takes guidance and a new budget", { timeout: 360_000 }
     expect(blocked.stdout).toMatch(/⛔ F1 Add the greeting file — no commit .*\(blocked\)/);
     expect(blocked.stdout).not.toMatch(/✔ F1/);
 
+    // A blocked mission keeps its checkout (resuming is fast); a finished one's is deleted.
+    const checkout = join(cli.repo, ".missions", "workspaces", missionId!);
+    expect(existsSync(join(checkout, ".git"))).toBe(true);
+
     const empty = await cli.run(["resume", missionId!, "--guidance", " "]);
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain("--guidance is empty");
@@ -44,6 +49,8 @@ describe("missions resume takes guidance and a new budget", { timeout: 360_000 }
     expect(resumed.stderr).toBe("");
     expect(resumed.code).toBe(0);
     expect(commitsOn(join(cli.repo, ".git"), "mission/1-add-greetings", "main").map((commit) => commit.trailers.Feature)).toEqual(["F1", "F2"]);
+    expect(existsSync(checkout)).toBe(false);
+    expect(existsSync(join(cli.repo, ".missions", missionId!, "summary.md"))).toBe(true);
   });
 
   it("a mission out of its budget continues with resume --budget, without a spurious notice; a budget above the maximum is refused up front", async () => {

@@ -1,4 +1,4 @@
-import { renameSync } from "node:fs";
+import { existsSync, renameSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
@@ -88,6 +88,7 @@ describe("Ctrl-C stops at the step in flight and missions resume continues", { t
     expect(aborted.code).toBe(1);
     expect(aborted.stdout).toContain("aborted");
     expect(JSON.parse((await cli.run(["status", missionId!, "--json"])).stdout)).toMatchObject({ status: "aborted" });
+    expect(existsSync(join(cli.repo, ".missions", "workspaces", missionId!))).toBe(false);
   });
 
   it("status and list read the store while another process has it, without model keys; abort there says to stop that process first", async () => {
