@@ -191,10 +191,12 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       },
     });
     const sharedQueue = queue;
+    const local = engine;
     intake = new Intake({
       store,
       github,
-      engine: sharedQueue ? { kick: (missionId) => sharedQueue.kick(missionId) } : engine,
+      // The queue's kick resolves once the job is sent; the loop's once the mission waits, so it is not awaited.
+      engine: sharedQueue ? { kick: (missionId) => sharedQueue.kick(missionId) } : { kick: async (missionId) => void local.kick(missionId) },
       ...(sharedQueue
         ? { scheduleDrain: (delayMs: number) => void sharedQueue.scheduleDrain(undefined, delayMs).catch((error: unknown) => log.error({ err: error }, "could not schedule the deliveries' drain")) }
         : {}),
