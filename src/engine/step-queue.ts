@@ -199,13 +199,22 @@ export class StepQueue {
 
   #watch: NodeJS.Timeout | undefined;
 
-  /** The queue as `/metrics` and `/health` show it: read from the job table, not a cache. */
+  /**
+   * The queue as `/metrics` and `/health` show it: read from the job table, not a cache. A step waits
+   * as `#queued` reads it: due (a retry from when it became due again, not from its first sending),
+   * and not the next turn of a mission whose step runs (that one waits for its own mission, not for
+   * an instance).
+   */
   async depth(): Promise<QueueDepth> {
     const { rows } = await this.#boss.getDb().executeSql(
-      `SELECT COUNT(*) FILTER (WHERE state IN ('created', 'retry') AND start_after <= now()) AS waiting,
+      `WITH jobs AS (
+         SELECT state, GREATEST(created_on, start_after) AS due,
+           singleton_key IN (SELECT singleton_key FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state = 'active' AND singleton_key IS NOT NULL) AS behind
+         FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('created', 'retry', 'active'))
+       SELECT COUNT(*) FILTER (WHERE state IN ('created', 'retry') AND due <= now() AND behind IS NOT TRUE) AS waiting,
          COUNT(*) FILTER (WHERE state = 'active') AS running,
-         COALESCE(EXTRACT(EPOCH FROM now() - MIN(created_on) FILTER (WHERE state IN ('created', 'retry') AND start_after <= now())) * 1000, 0) AS oldest
-       FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
+         COALESCE(EXTRACT(EPOCH FROM now() - MIN(due) FILTER (WHERE state IN ('created', 'retry') AND due <= now() AND behind IS NOT TRUE)) * 1000, 0) AS oldest
+       FROM jobs`,
       [STEP_QUEUE],
     );
     const row = rows[0] ?? {};

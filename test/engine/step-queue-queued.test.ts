@@ -1,3 +1,4 @@
+import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StepQueue } from "../../src/engine/step-queue.ts";
@@ -111,6 +112,46 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions waiting in the shared queue for a 
       release.get("mission-b")!();
       await until("the queue to empty", () => queue.empty());
     } finally {
+      await queue.stop();
+    }
+  }, 120_000);
+  it("are the waiting steps /metrics counts: not a running mission's next turn, and a retry from when it became due again", async () => {
+    const url = await cluster.createDatabase();
+    const queue = await StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 1, heartbeatSeconds: 10, checkSeconds: 5, queuedAfterMs: 0 });
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const started: string[] = [];
+      const release = new Map<string, () => void>();
+      const engine = {
+        turn: (missionId: string) =>
+          new Promise<"wait">((resolve) => {
+            started.push(missionId);
+            release.set(missionId, () => resolve("wait"));
+          }),
+      };
+      await queue.work(engine, async () => {});
+      await queue.kick("mission-a");
+      await until("A to start", () => started.includes("mission-a"));
+      // A's next turn waits behind A's own running step, not for an instance.
+      await queue.kick("mission-a");
+      await until("A's next turn to be sent", async () => (await db.query("SELECT 1 FROM pgboss.job WHERE singleton_key = 'mission-a' AND state = 'created'")).rowCount === 1);
+      expect(await queue.depth()).toEqual({ waiting: 0, running: 1, oldestWaitingMs: 0 });
+      // B waits for the only slot; a job first sent an hour ago but due again just now (a retry) has not waited an hour.
+      await queue.kick("mission-b");
+      await db.query("UPDATE pgboss.job SET created_on = now() - interval '1 hour', start_after = now() WHERE singleton_key = 'mission-b' AND state = 'created'");
+      const depth = await queue.depth();
+      expect(depth.waiting).toBe(1);
+      expect(depth.running).toBe(1);
+      expect(depth.oldestWaitingMs).toBeLessThan(10 * 60_000);
+      // Every turn let go as it starts, until none is left.
+      await until("the queue to empty", async () => {
+        for (const done of release.values()) done();
+        return queue.empty();
+      });
+      expect(started.toSorted()).toEqual(["mission-a", "mission-a", "mission-b"]);
+    } finally {
+      await db.end();
       await queue.stop();
     }
   }, 120_000);
