@@ -92,11 +92,20 @@ export class StepQueue {
       retryDelayMax: 60,
       deleteAfterSeconds: 24 * 3600,
     };
+    const { policy: _policy, ...changeable } = common;
     for (const name of [STEP_QUEUE, INTAKE_QUEUE]) {
-      if (!(await boss.getQueue(name))) await boss.createQueue(name, common).catch(async (error: unknown) => {
-        // Another instance created it meanwhile.
-        if (!(await boss.getQueue(name))) throw error;
-      });
+      const existing = await boss.getQueue(name);
+      if (!existing) {
+        const created = await boss.createQueue(name, common).then(() => true, async (error: unknown) => {
+          // Another instance created it meanwhile.
+          if (!(await boss.getQueue(name))) throw error;
+          return false;
+        });
+        if (created) continue;
+      }
+      // A queue created before keeps the options it was created with: this instance's settings
+      // (`MISSIONS_QUEUE_HEARTBEAT_SECONDS`) apply from now on, to the jobs sent from now on.
+      await boss.updateQueue(name, changeable);
     }
     return queue;
   }

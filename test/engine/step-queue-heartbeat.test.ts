@@ -1,3 +1,4 @@
+import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StepQueue } from "../../src/engine/step-queue.ts";
@@ -58,4 +59,22 @@ describe.skipIf(POSTGRES_TESTS_OFF)("a long step on the shared queue", () => {
       await Promise.all([first.stop(), second.stop()]);
     }
   }, 180_000);
+  it("takes the heartbeat an instance opens with, though the queue was created before with another", async () => {
+    const url = await cluster.createDatabase();
+    const open = (heartbeatSeconds: number) => StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 1, heartbeatSeconds, checkSeconds: 5 });
+    const stored = async () => {
+      const db = new pg.Client({ connectionString: url });
+      await db.connect();
+      try {
+        const { rows } = await db.query("SELECT name, heartbeat_seconds FROM pgboss.queue WHERE name IN ('mission-step', 'mission-intake') ORDER BY name");
+        return rows.map((row) => [row.name, Number(row.heartbeat_seconds)]);
+      } finally {
+        await db.end();
+      }
+    };
+    await (await open(10)).stop();
+    expect(await stored()).toEqual([["mission-intake", 10], ["mission-step", 10]]);
+    await (await open(20)).stop();
+    expect(await stored()).toEqual([["mission-intake", 20], ["mission-step", 20]]);
+  }, 120_000);
 });
