@@ -146,9 +146,19 @@ export class StepQueue {
     this.#running.set(missionId, (this.#running.get(missionId) ?? 0) + 1);
     try {
       if (job.retryCount > 0) this.#log.info({ mission: missionId, attempt: job.retryCount + 1 }, "taking over a mission's turn (its instance stopped or failed)");
-      const outcome = await this.#engine!.turn(missionId);
+      // The job's signal aborts when its claim is gone (its heartbeat could not be written in time and
+      // another instance took the mission's turn over): the step in flight is cut short and saves nothing.
+      const lost = () => this.#log.warn({ mission: missionId, job: job.id }, "this instance lost the mission's turn to another instance; the step in flight is cut short");
+      job.signal.addEventListener("abort", lost, { once: true });
+      let outcome: Awaited<ReturnType<Engine["turn"]>>;
+      try {
+        outcome = await this.#engine!.turn(missionId, job.signal);
+      } finally {
+        job.signal.removeEventListener("abort", lost);
+      }
       // Stopping: the turn was cut short and is left for another instance (or this one's next start).
-      if (outcome === "stopped") await this.kick(missionId);
+      // A turn whose claim was lost is already another instance's: it is not sent again.
+      if (outcome === "stopped" && !job.signal.aborted) await this.kick(missionId);
     } finally {
       const left = (this.#running.get(missionId) ?? 1) - 1;
       if (left > 0) this.#running.set(missionId, left);
