@@ -41,6 +41,8 @@ export class Engine {
       intervalMs: deps.settings.controlEditIntervalMs ?? 5_000,
       // The control comment is a view; failing to refresh it must never stop the mission.
       onError: (error, missionId) => deps.log.warn({ err: error, mission: missionId }, "could not update the control comment"),
+      // Several instances: an edit kept here for later must not land after another instance's newer one.
+      ...(deps.controlState ? { recorded: (missionId: string) => deps.controlState!.read(missionId) } : {}),
     });
   }
 
