@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import pg from "pg";
 import { PgBoss, type Db, type Job } from "pg-boss";
 import type { Queryable } from "../store/postgres-store.ts";
 import type { Engine } from "./engine.ts";
@@ -8,6 +9,8 @@ export const STEP_QUEUE = "mission-step";
 /** The queue of webhook drains: one at a time across instances, so commands keep their order. */
 export const INTAKE_QUEUE = "mission-intake";
 const INTAKE_KEY = "deliveries";
+/** The advisory lock of the queued missions' watch (one instance edits their comments). */
+const QUEUED_WATCH_LOCK = "missions:queued-watch";
 /** pg-boss's tables live in a schema of their own beside the store's. */
 export const QUEUE_SCHEMA = "pgboss";
 
@@ -193,8 +196,10 @@ export class StepQueue {
   /**
    * Looks every `everyMs` at which missions wait for a free instance and calls `onChange` for each that
    * began (`true`) or stopped (`false`) waiting: their control comments and live pages say "queued".
+   * `leads`: this instance is the one (of all on the database) that edits the control comments for it;
+   * the others only refresh their own live pages.
    */
-  watchQueued(onChange: (missionId: string, queued: boolean) => void, everyMs = 2_000): void {
+  watchQueued(onChange: (missionId: string, queued: boolean, leads: boolean) => void, everyMs = 2_000): void {
     let previous = new Set<string>();
     let looking = false;
     const look = async () => {
@@ -202,8 +207,10 @@ export class StepQueue {
       looking = true;
       try {
         const now = new Set(await this.queuedMissions());
-        for (const id of now) if (!previous.has(id)) onChange(id, true);
-        for (const id of previous) if (!now.has(id)) onChange(id, false);
+        const changed = [...now].some((id) => !previous.has(id)) || [...previous].some((id) => !now.has(id));
+        const leads = changed ? await this.#leads() : false;
+        for (const id of now) if (!previous.has(id)) onChange(id, true, leads);
+        for (const id of previous) if (!now.has(id)) onChange(id, false, leads);
         previous = now;
       } catch (error) {
         if (!this.#stopped) this.#log.warn({ err: error }, "could not read which missions are queued");
@@ -217,6 +224,46 @@ export class StepQueue {
   }
 
   #watch: NodeJS.Timeout | undefined;
+  /** The connection holding the watch's lock: the instance holding it edits the "queued" comments. */
+  #leader: Promise<pg.Client | undefined> | undefined;
+  #held: pg.Client | undefined;
+
+  /**
+   * Whether this instance holds the lock of the queued missions' watch: a PostgreSQL advisory lock on a
+   * connection of its own, held while the connection lives, so another instance takes it over when this
+   * one stops or dies.
+   */
+  async #leads(): Promise<boolean> {
+    if (this.#stopped) return false;
+    this.#leader ??= (async () => {
+      const client = new pg.Client({ connectionString: this.#options.databaseUrl, application_name: "missions-queued-watch" });
+      client.on("error", (error) => {
+        this.#log.warn({ err: error }, "the queued missions' watch lost its connection");
+        this.#leader = undefined;
+        void client.end().catch(() => {});
+      });
+      try {
+        await client.connect();
+        return client;
+      } catch (error) {
+        this.#leader = undefined;
+        throw error;
+      }
+    })();
+    const client = await this.#leader;
+    if (!client) return false;
+    // Held once, held while the connection lives (asked again, the lock would only be counted again).
+    if (this.#held === client) return true;
+    try {
+      const { rows } = await client.query("SELECT pg_try_advisory_lock(hashtext($1)) AS held", [QUEUED_WATCH_LOCK]);
+      if (rows[0]?.held === true) this.#held = client;
+      return this.#held === client;
+    } catch (error) {
+      this.#leader = undefined;
+      void client.end().catch(() => {});
+      throw error;
+    }
+  }
 
   /**
    * The queue as `/metrics` and `/health` show it: read from the job table, not a cache. A step waits
@@ -264,6 +311,9 @@ export class StepQueue {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#watch);
+    const leader = this.#leader;
+    this.#leader = undefined;
+    await leader?.then((client) => client?.end()).catch(() => {});
     await this.#boss.stop({ graceful: true, timeout: 30_000, close: true });
   }
 }

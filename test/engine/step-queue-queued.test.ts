@@ -155,4 +155,28 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions waiting in the shared queue for a 
       await queue.stop();
     }
   }, 120_000);
+  it("are announced by every instance, but only one (the watch's lock holder) is told to edit their comments; another takes over when it stops", async () => {
+    const url = await cluster.createDatabase();
+    const open = () => StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 1, heartbeatSeconds: 10, checkSeconds: 5, queuedAfterMs: 0 });
+    const queues = [await open(), await open()];
+    const stopped = new Set<number>();
+    try {
+      // Nobody takes steps: every mission kicked waits.
+      const seen: Array<Array<[string, boolean, boolean]>> = [[], []];
+      queues.forEach((queue, index) => queue.watchQueued((missionId, queued, leads) => seen[index]!.push([missionId, queued, leads]), 100));
+      await queues[0]!.kick("mission-a");
+      await until("both instances to see A queued", () => seen.every((changes) => changes.some(([id]) => id === "mission-a")));
+      const leaders = seen.map((changes) => changes.find(([id]) => id === "mission-a")![2]);
+      expect(leaders.toSorted()).toEqual([false, true]);
+      const leader = leaders.indexOf(true);
+      const other = 1 - leader;
+      await queues[leader]!.stop();
+      stopped.add(leader);
+      await queues[other]!.kick("mission-b");
+      await until("the other instance to see B queued", () => seen[other]!.some(([id]) => id === "mission-b"));
+      expect(seen[other]!.find(([id]) => id === "mission-b")).toEqual(["mission-b", true, true]);
+    } finally {
+      await Promise.all(queues.map((queue, index) => (stopped.has(index) ? undefined : queue.stop())));
+    }
+  }, 120_000);
 });
