@@ -135,7 +135,8 @@ export class Engine {
       // cut: they are cancelled, saying why and how the mission goes on.
       const stopping = stoppingIntent(intents);
       mission = await closeOpenChecks(context, { ...mission, updatedAt: now }, stopping ? describeStoppingIntent(stopping) : undefined);
-      if (signal.aborted) return "stopped";
+      // The turn is no longer this instance's: the new owner applies these intents (they stay pending).
+      if (owned?.aborted) return "stopped";
       await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), statusChange(before, mission, now));
       log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
       await this.#syncControl(context, mission, intents.some((intent) => intent.verb === "status"));
@@ -157,7 +158,8 @@ export class Engine {
     }
     const events: MissionEvent[] = [];
     const next = await this.#attempt(context, mission, step, events);
-    if (next === undefined || signal.aborted) return "stopped";
+    // A step that finished as the engine stops is saved; one whose turn is no longer this instance's is not.
+    if (next === undefined || owned?.aborted) return "stopped";
     await this.#deps.store.saveMission(next, [], [...events, ...statusChange(mission, next, context.now().toISOString())]);
     await this.#syncControl(context, next);
     return "again";
