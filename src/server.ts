@@ -191,10 +191,12 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       },
     });
     const sharedQueue = queue;
+    const local = engine;
     intake = new Intake({
       store,
       github,
-      engine: sharedQueue ? { kick: (missionId) => sharedQueue.kick(missionId) } : engine,
+      // The queue's kick resolves once the job is sent; the loop's once the mission waits, so it is not awaited.
+      engine: sharedQueue ? { kick: (missionId) => sharedQueue.kick(missionId) } : { kick: async (missionId) => void local.kick(missionId) },
       ...(sharedQueue
         ? { scheduleDrain: (delayMs: number) => void sharedQueue.scheduleDrain(undefined, delayMs).catch((error: unknown) => log.error({ err: error }, "could not schedule the deliveries' drain")) }
         : {}),
@@ -256,9 +258,10 @@ export async function startMissions(config: OperatorConfig, options: StartOption
     await queue.work(engine!, () => intake!.drain());
     // A mission whose turn waits for a free instance says "queued" on its control comment and live pages.
     const driving = engine!;
-    queue.watchQueued((missionId, queued) => {
+    queue.watchQueued((missionId, queued, leads) => {
       feed.publish(missionId);
-      void driving.showQueued(missionId, queued).catch((error: unknown) => log.warn({ err: error, mission: missionId }, "could not show the mission as queued"));
+      // One instance edits the comments (every instance sees the same queue); each refreshes its own live pages.
+      if (leads) void driving.showQueued(missionId, queued).catch((error: unknown) => log.warn({ err: error, mission: missionId }, "could not show the mission as queued"));
     });
   } else {
     void intake!.drain();

@@ -8,6 +8,12 @@ export interface ControlThrottleOptions {
   schedule?: Schedule;
   /** A write that failed: the comment is a view, so it is reported and the mission goes on. */
   onError?: (error: unknown, key: string) => void;
+  /**
+   * What the shared store says was last written to the comment, and when, by any instance (several
+   * instances on PostgreSQL). A body kept here for later is not written when another instance wrote
+   * the comment after the body was offered: that write shows a newer state, and this one would undo it.
+   */
+  recorded?: (key: string) => Promise<{ body: string; at: number } | undefined>;
 }
 
 type Write = (body: string) => Promise<void>;
@@ -15,7 +21,9 @@ type Write = (body: string) => Promise<void>;
 interface Slot {
   written?: string;
   writtenAt: number;
-  pending?: { body: string; write: Write };
+  pending?: { body: string; write: Write; at: number };
+  /** The body this throttle last wrote (a record of it is this instance's own, not another's). */
+  landed?: string;
   cancel?: () => void;
   /** Writes of one comment happen one after another, so an older body never lands last. */
   chain: Promise<void>;
@@ -27,7 +35,7 @@ interface Slot {
  * once on `flush` — so the final state is always written, however busy the mission.
  */
 export class ControlThrottle {
-  readonly #options: Required<Omit<ControlThrottleOptions, "onError">> & Pick<ControlThrottleOptions, "onError">;
+  readonly #options: Required<Omit<ControlThrottleOptions, "onError" | "recorded">> & Pick<ControlThrottleOptions, "onError" | "recorded">;
   readonly #slots = new Map<string, Slot>();
 
   constructor(options: ControlThrottleOptions) {
@@ -52,6 +60,7 @@ export class ControlThrottle {
   markWritten(key: string, body: string): void {
     const slot = this.#slot(key);
     slot.written = body;
+    slot.landed = body;
     slot.writtenAt = this.#options.now();
   }
 
@@ -71,7 +80,7 @@ export class ControlThrottle {
   /** Writes now when the interval allows (or `urgent`), else keeps the body for the end of the interval. */
   offer(key: string, body: string, write: Write, options: { urgent?: boolean } = {}): Promise<void> {
     const slot = this.#slot(key);
-    slot.pending = { body, write };
+    slot.pending = { body, write, at: this.#options.now() };
     const wait = slot.writtenAt + this.#options.intervalMs - this.#options.now();
     if (options.urgent || wait <= 0) return this.flush(key);
     slot.cancel ??= this.#options.schedule(() => {
@@ -94,7 +103,14 @@ export class ControlThrottle {
       slot.written = pending.body;
       slot.chain = slot.chain.then(async () => {
         try {
+          const record = this.#options.recorded ? await this.#options.recorded(key).catch(() => undefined) : undefined;
+          if (record && record.at > pending.at && record.body !== slot.landed) {
+            // Another instance wrote the comment since this body was offered: it stays as it is.
+            if (slot.written === pending.body) slot.written = record.body;
+            return;
+          }
           await pending.write(pending.body);
+          slot.landed = pending.body;
         } catch (error) {
           // Unknown: whatever comes next must be written, even the same body.
           if (slot.written === pending.body) slot.written = undefined;

@@ -41,6 +41,8 @@ export class Engine {
       intervalMs: deps.settings.controlEditIntervalMs ?? 5_000,
       // The control comment is a view; failing to refresh it must never stop the mission.
       onError: (error, missionId) => deps.log.warn({ err: error, mission: missionId }, "could not update the control comment"),
+      // Several instances: an edit kept here for later must not land after another instance's newer one.
+      ...(deps.controlState ? { recorded: (missionId: string) => deps.controlState!.read(missionId) } : {}),
     });
   }
 
@@ -95,10 +97,14 @@ export class Engine {
    * mission has more to do now; "wait": it waits for people or ended; "stopped": the engine is
    * stopping and the turn is left for the next start (or another instance). The in-process loop
    * turns until "wait"; the shared queue (step-queue.ts) runs one turn per job.
+   *
+   * `signal`: the turn is no longer this instance's (the queue's job lost its claim: another instance
+   * took the mission over). The step in flight is cut short, as when the engine stops, and nothing of
+   * it is saved: the mission is the new owner's now. The turn then ends "stopped".
    */
-  async turn(missionId: string): Promise<"again" | "wait" | "stopped"> {
+  async turn(missionId: string, signal?: AbortSignal): Promise<"again" | "wait" | "stopped"> {
     this.#turning.set(missionId, (this.#turning.get(missionId) ?? 0) + 1);
-    const turn = this.#turn(missionId);
+    const turn = this.#turn(missionId, signal);
     this.#turns.add(turn);
     try {
       return await turn;
@@ -110,10 +116,11 @@ export class Engine {
     }
   }
 
-  async #turn(missionId: string): Promise<"again" | "wait" | "stopped"> {
+  async #turn(missionId: string, owned?: AbortSignal): Promise<"again" | "wait" | "stopped"> {
     const log = this.#deps.log.child({ mission: missionId });
-    const context: StepContext = { ...this.#deps, log, signal: this.#abort.signal, now: this.#deps.now ?? (() => new Date()) };
-    if (this.#stopping) return "stopped";
+    const signal = owned ? AbortSignal.any([this.#abort.signal, owned]) : this.#abort.signal;
+    const context: StepContext = { ...this.#deps, log, signal, now: this.#deps.now ?? (() => new Date()) };
+    if (this.#stopping || signal.aborted) return "stopped";
     let mission = await this.#deps.store.getMission(missionId);
     if (!mission) return "wait";
     const intents = await this.#deps.store.pendingIntents(missionId);
@@ -128,6 +135,8 @@ export class Engine {
       // cut: they are cancelled, saying why and how the mission goes on.
       const stopping = stoppingIntent(intents);
       mission = await closeOpenChecks(context, { ...mission, updatedAt: now }, stopping ? describeStoppingIntent(stopping) : undefined);
+      // The turn is no longer this instance's: the new owner applies these intents (they stay pending).
+      if (owned?.aborted) return "stopped";
       await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), statusChange(before, mission, now));
       log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
       await this.#syncControl(context, mission, intents.some((intent) => intent.verb === "status"));
@@ -140,7 +149,7 @@ export class Engine {
       await this.#control.flush(missionId);
       // A write that failed leaves nothing "written": the final word is tried again, a few times, before the comment is let go.
       for (let attempt = 1; attempt <= 3 && mission.controlCommentId !== undefined && this.#control.latest(missionId) === undefined && !this.#stopping; attempt++) {
-        await sleep(this.#deps.settings.retryDelayMs * attempt, this.#abort.signal).catch(() => {});
+        await sleep(this.#deps.settings.retryDelayMs * attempt, signal).catch(() => {});
         await this.#syncControl(context, mission, true);
         await this.#control.flush(missionId);
       }
@@ -149,7 +158,8 @@ export class Engine {
     }
     const events: MissionEvent[] = [];
     const next = await this.#attempt(context, mission, step, events);
-    if (next === undefined) return "stopped";
+    // A step that finished as the engine stops is saved; one whose turn is no longer this instance's is not.
+    if (next === undefined || owned?.aborted) return "stopped";
     await this.#deps.store.saveMission(next, [], [...events, ...statusChange(mission, next, context.now().toISOString())]);
     await this.#syncControl(context, next);
     return "again";
@@ -169,7 +179,8 @@ export class Engine {
       context.log.info({ step: step.kind, ms: context.now().getTime() - started.getTime() }, "step finished");
       return { ...next, stepFailures: 0, updatedAt: context.now().toISOString() };
     } catch (error) {
-      if (this.#stopping) return undefined;
+      // The engine stops, or the turn is no longer this instance's: the step re-runs on the next start or its new owner.
+      if (this.#stopping || context.signal.aborted) return undefined;
       const people = stoppedForPeople(error);
       if (people) {
         // Not a failure: people asked the mission to stop. What ended is kept; the next turn applies
@@ -206,7 +217,7 @@ export class Engine {
     await failed(disposition.message, retryable);
     switch (disposition.kind) {
       case "retry":
-        await sleep(disposition.delayMs, this.#abort.signal);
+        await sleep(disposition.delayMs, context.signal);
         return { ...mission, stepFailures: failures };
       case "pause-operator":
         return pauseForOutage(mission, { step, message: disposition.message, retries: disposition.retries });

@@ -4,7 +4,6 @@ import { parseRepositoryConfig, REPOSITORY_CONFIG_PATH } from "../config/index.t
 import { hasWriteAccess, type GitHubPort, type RepoRef } from "../github/index.ts";
 import { approvedPlan, commandRefusal, configProblemsReply, helpReply, labelRefusal, newMission, noMissionReply, parseCommands, parseRequestedAction, type Command, type Mission, type MissionLimits } from "../mission/index.ts";
 import { RATE_WINDOW_MS, type Delivery, type MissionStore } from "../store/index.ts";
-import type { Engine } from "./engine.ts";
 import { isRetryable } from "./is-retryable.ts";
 import { delayBeforeRetry, deliveryRetryPolicy } from "./retry-policy.ts";
 import { commentLocation, reviewFeedback } from "./review-feedback.ts";
@@ -13,8 +12,12 @@ import { WebhookPayloadSchemas } from "./webhook-payloads.ts";
 export interface IntakeDeps {
   store: MissionStore;
   github: GitHubPort;
-  /** What drives missions: the engine's in-process loop, or the shared queue (several instances on PostgreSQL). */
-  engine: Pick<Engine, "kick">;
+  /**
+   * What drives missions: the engine's in-process loop, or the shared queue (several instances on
+   * PostgreSQL). `kick` resolves once the mission is sure to get a turn (its job is in the queue), not
+   * when the turn ends; a rejection fails the delivery, which is tried again.
+   */
+  engine: { kick(missionId: string): Promise<void> };
   log: Logger;
   /**
    * Deliveries are drained by a job of the shared queue (one drain at a time across instances): the
@@ -156,7 +159,13 @@ export class Intake {
       await this.#deps.github.postComment(repo, payload.issue.number, labelRefusal(sender, this.#deps.settings.label));
       return;
     }
-    if (await this.#deps.store.findActiveMission(repo.owner, repo.name, payload.issue.number)) return;
+    const active = await this.#deps.store.findActiveMission(repo.owner, repo.name, payload.issue.number);
+    if (active) {
+      // The label again, or this delivery retried after its mission was created but could not be
+      // scheduled: the mission is made sure of a turn (one more turn of a mission is harmless).
+      await this.#kick(active.id);
+      return;
+    }
     const config = parseRepositoryConfig(await this.#deps.github.readFile(repo, REPOSITORY_CONFIG_PATH), {
       providers: this.#deps.settings.providers(),
       maxBudgetUsd: this.#deps.settings.maxBudgetUsd,
@@ -179,7 +188,7 @@ export class Intake {
     });
     if (await this.#deps.store.createMission(mission)) {
       log.info({ mission: mission.id }, "mission created");
-      void this.#deps.engine.kick(mission.id);
+      await this.#kick(mission.id);
     }
   }
 
@@ -238,7 +247,7 @@ export class Intake {
       });
     }
     await this.#deps.github.react(repo, payload.comment.id, "eyes", inline ? "review" : "issue").catch((error) => log.warn({ err: error }, "could not react"));
-    void this.#deps.engine.kick(mission.id);
+    await this.#kick(mission.id);
   }
 
   /**
@@ -279,7 +288,7 @@ export class Intake {
       source: `review:${payload.review.id}`,
     });
     log.info({ mission: mission.id }, "review requesting changes recorded");
-    void this.#deps.engine.kick(mission.id);
+    await this.#kick(mission.id);
   }
 
   /**
@@ -324,7 +333,7 @@ export class Intake {
       source: `pull:${payload.pull_request.number}:closed`,
     });
     log.info({ mission: mission.id, merged }, "the mission's pull request was closed");
-    void this.#deps.engine.kick(mission.id);
+    await this.#kick(mission.id);
   }
 
   /**
@@ -352,7 +361,7 @@ export class Intake {
       // Keyed on the delivery: the same delivery processed again (after a crash) queues no second validation.
       source: `check-run:${payload.check_run.id}:${deliveryId}`,
     });
-    void this.#deps.engine.kick(found.mission.id);
+    await this.#kick(found.mission.id);
   }
 
   /**
@@ -378,7 +387,7 @@ export class Intake {
       source: `check-run-action:${payload.check_run.id}:${deliveryId}`,
     });
     log.info({ mission: mission.id, action: requested.verb }, "check run button obeyed");
-    void this.#deps.engine.kick(mission.id);
+    await this.#kick(mission.id);
   }
 
   /** "Re-run all" on the app's checks of a commit: the milestone validated on that commit is validated again, as Re-run does. */
@@ -402,7 +411,7 @@ export class Intake {
       at: new Date().toISOString(),
       source: `check-suite:${payload.check_suite.id}:${deliveryId}`,
     });
-    void this.#deps.engine.kick(mission.id);
+    await this.#kick(mission.id);
   }
 
   /** The mission a check run belongs to: the app names it in the check run's `external_id`; else the recorded check runs. */
@@ -410,6 +419,20 @@ export class Intake {
     const named = checkRun.external_id ? await this.#deps.store.getMission(checkRun.external_id) : undefined;
     if (named && named.repo.owner.toLowerCase() === repo.owner.toLowerCase() && named.repo.name.toLowerCase() === repo.name.toLowerCase()) return named;
     return (await this.#deps.store.findMissionByCheckRun(repo.owner, repo.name, checkRun.id))?.mission;
+  }
+
+  /**
+   * Makes sure the mission gets a turn, before the delivery is marked done. On the shared queue this
+   * sends a job, which can fail (the database away for a moment): the delivery then fails for a
+   * passing reason and is tried again, and what it recorded (intents, keyed on their source) is not
+   * recorded twice.
+   */
+  async #kick(missionId: string): Promise<void> {
+    try {
+      await this.#deps.engine.kick(missionId);
+    } catch (error) {
+      throw Object.assign(new Error(`could not schedule mission ${missionId}'s turn: ${(error as Error).message ?? String(error)}`, { cause: error }), { isRetryable: true });
+    }
   }
 
   #missionForPull(repo: RepoRef, number: number): Promise<Mission | undefined> {

@@ -1,4 +1,5 @@
 import type { Logger } from "pino";
+import pg from "pg";
 import { PgBoss, type Db, type Job } from "pg-boss";
 import type { Queryable } from "../store/postgres-store.ts";
 import type { Engine } from "./engine.ts";
@@ -8,6 +9,8 @@ export const STEP_QUEUE = "mission-step";
 /** The queue of webhook drains: one at a time across instances, so commands keep their order. */
 export const INTAKE_QUEUE = "mission-intake";
 const INTAKE_KEY = "deliveries";
+/** The advisory lock of the queued missions' watch (one instance edits their comments). */
+const QUEUED_WATCH_LOCK = "missions:queued-watch";
 /** pg-boss's tables live in a schema of their own beside the store's. */
 export const QUEUE_SCHEMA = "pgboss";
 
@@ -92,11 +95,20 @@ export class StepQueue {
       retryDelayMax: 60,
       deleteAfterSeconds: 24 * 3600,
     };
+    const { policy: _policy, ...changeable } = common;
     for (const name of [STEP_QUEUE, INTAKE_QUEUE]) {
-      if (!(await boss.getQueue(name))) await boss.createQueue(name, common).catch(async (error: unknown) => {
-        // Another instance created it meanwhile.
-        if (!(await boss.getQueue(name))) throw error;
-      });
+      const existing = await boss.getQueue(name);
+      if (!existing) {
+        const created = await boss.createQueue(name, common).then(() => true, async (error: unknown) => {
+          // Another instance created it meanwhile.
+          if (!(await boss.getQueue(name))) throw error;
+          return false;
+        });
+        if (created) continue;
+      }
+      // A queue created before keeps the options it was created with: this instance's settings
+      // (`MISSIONS_QUEUE_HEARTBEAT_SECONDS`) apply from now on, to the jobs sent from now on.
+      await boss.updateQueue(name, changeable);
     }
     return queue;
   }
@@ -137,9 +149,19 @@ export class StepQueue {
     this.#running.set(missionId, (this.#running.get(missionId) ?? 0) + 1);
     try {
       if (job.retryCount > 0) this.#log.info({ mission: missionId, attempt: job.retryCount + 1 }, "taking over a mission's turn (its instance stopped or failed)");
-      const outcome = await this.#engine!.turn(missionId);
+      // The job's signal aborts when its claim is gone (its heartbeat could not be written in time and
+      // another instance took the mission's turn over): the step in flight is cut short and saves nothing.
+      const lost = () => this.#log.warn({ mission: missionId, job: job.id }, "this instance lost the mission's turn to another instance; the step in flight is cut short");
+      job.signal.addEventListener("abort", lost, { once: true });
+      let outcome: Awaited<ReturnType<Engine["turn"]>>;
+      try {
+        outcome = await this.#engine!.turn(missionId, job.signal);
+      } finally {
+        job.signal.removeEventListener("abort", lost);
+      }
       // Stopping: the turn was cut short and is left for another instance (or this one's next start).
-      if (outcome === "stopped") await this.kick(missionId);
+      // A turn whose claim was lost is already another instance's: it is not sent again.
+      if (outcome === "stopped" && !job.signal.aborted) await this.kick(missionId);
     } finally {
       const left = (this.#running.get(missionId) ?? 1) - 1;
       if (left > 0) this.#running.set(missionId, left);
@@ -174,8 +196,10 @@ export class StepQueue {
   /**
    * Looks every `everyMs` at which missions wait for a free instance and calls `onChange` for each that
    * began (`true`) or stopped (`false`) waiting: their control comments and live pages say "queued".
+   * `leads`: this instance is the one (of all on the database) that edits the control comments for it;
+   * the others only refresh their own live pages.
    */
-  watchQueued(onChange: (missionId: string, queued: boolean) => void, everyMs = 2_000): void {
+  watchQueued(onChange: (missionId: string, queued: boolean, leads: boolean) => void, everyMs = 2_000): void {
     let previous = new Set<string>();
     let looking = false;
     const look = async () => {
@@ -183,8 +207,10 @@ export class StepQueue {
       looking = true;
       try {
         const now = new Set(await this.queuedMissions());
-        for (const id of now) if (!previous.has(id)) onChange(id, true);
-        for (const id of previous) if (!now.has(id)) onChange(id, false);
+        const changed = [...now].some((id) => !previous.has(id)) || [...previous].some((id) => !now.has(id));
+        const leads = changed ? await this.#leads() : false;
+        for (const id of now) if (!previous.has(id)) onChange(id, true, leads);
+        for (const id of previous) if (!now.has(id)) onChange(id, false, leads);
         previous = now;
       } catch (error) {
         if (!this.#stopped) this.#log.warn({ err: error }, "could not read which missions are queued");
@@ -198,14 +224,63 @@ export class StepQueue {
   }
 
   #watch: NodeJS.Timeout | undefined;
+  /** The connection holding the watch's lock: the instance holding it edits the "queued" comments. */
+  #leader: Promise<pg.Client | undefined> | undefined;
+  #held: pg.Client | undefined;
 
-  /** The queue as `/metrics` and `/health` show it: read from the job table, not a cache. */
+  /**
+   * Whether this instance holds the lock of the queued missions' watch: a PostgreSQL advisory lock on a
+   * connection of its own, held while the connection lives, so another instance takes it over when this
+   * one stops or dies.
+   */
+  async #leads(): Promise<boolean> {
+    if (this.#stopped) return false;
+    this.#leader ??= (async () => {
+      const client = new pg.Client({ connectionString: this.#options.databaseUrl, application_name: "missions-queued-watch" });
+      client.on("error", (error) => {
+        this.#log.warn({ err: error }, "the queued missions' watch lost its connection");
+        this.#leader = undefined;
+        void client.end().catch(() => {});
+      });
+      try {
+        await client.connect();
+        return client;
+      } catch (error) {
+        this.#leader = undefined;
+        throw error;
+      }
+    })();
+    const client = await this.#leader;
+    if (!client) return false;
+    // Held once, held while the connection lives (asked again, the lock would only be counted again).
+    if (this.#held === client) return true;
+    try {
+      const { rows } = await client.query("SELECT pg_try_advisory_lock(hashtext($1)) AS held", [QUEUED_WATCH_LOCK]);
+      if (rows[0]?.held === true) this.#held = client;
+      return this.#held === client;
+    } catch (error) {
+      this.#leader = undefined;
+      void client.end().catch(() => {});
+      throw error;
+    }
+  }
+
+  /**
+   * The queue as `/metrics` and `/health` show it: read from the job table, not a cache. A step waits
+   * as `#queued` reads it: due (a retry from when it became due again, not from its first sending),
+   * and not the next turn of a mission whose step runs (that one waits for its own mission, not for
+   * an instance).
+   */
   async depth(): Promise<QueueDepth> {
     const { rows } = await this.#boss.getDb().executeSql(
-      `SELECT COUNT(*) FILTER (WHERE state IN ('created', 'retry') AND start_after <= now()) AS waiting,
+      `WITH jobs AS (
+         SELECT state, GREATEST(created_on, start_after) AS due,
+           singleton_key IN (SELECT singleton_key FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state = 'active' AND singleton_key IS NOT NULL) AS behind
+         FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('created', 'retry', 'active'))
+       SELECT COUNT(*) FILTER (WHERE state IN ('created', 'retry') AND due <= now() AND behind IS NOT TRUE) AS waiting,
          COUNT(*) FILTER (WHERE state = 'active') AS running,
-         COALESCE(EXTRACT(EPOCH FROM now() - MIN(created_on) FILTER (WHERE state IN ('created', 'retry') AND start_after <= now())) * 1000, 0) AS oldest
-       FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND state IN ('created', 'retry', 'active')`,
+         COALESCE(EXTRACT(EPOCH FROM now() - MIN(due) FILTER (WHERE state IN ('created', 'retry') AND due <= now() AND behind IS NOT TRUE)) * 1000, 0) AS oldest
+       FROM jobs`,
       [STEP_QUEUE],
     );
     const row = rows[0] ?? {};
@@ -236,6 +311,9 @@ export class StepQueue {
     if (this.#stopped) return;
     this.#stopped = true;
     clearInterval(this.#watch);
+    const leader = this.#leader;
+    this.#leader = undefined;
+    await leader?.then((client) => client?.end()).catch(() => {});
     await this.#boss.stop({ graceful: true, timeout: 30_000, close: true });
   }
 }

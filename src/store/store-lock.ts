@@ -10,8 +10,9 @@ export class StoreLockedError extends Error {
   constructor(storePath: string, cause?: unknown) {
     super(
       `Another Missions process is using the store ${resolve(storePath)}: two instances on one store would drive the same missions twice. ` +
-        "Stop the other process first. A second instance must be a GitHub App of its own (its own .env) with its own store (DATABASE_URL=sqlite:path/to/another.db): " +
-        "two instances of one app would both receive its webhooks and start the same missions.",
+        "Stop the other process first. To run several instances of one app, put them all on one PostgreSQL database " +
+        "(DATABASE_URL=postgres://user:password@host:5432/missions in every instance's .env; see \"Several instances\" in the README): " +
+        "they then share the missions and their webhooks. A SQLite store serves one instance only.",
       { cause },
     );
     this.storePath = storePath;

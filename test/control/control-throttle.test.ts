@@ -136,4 +136,35 @@ describe("control comment throttle", () => {
     await time.advance(1);
     expect(written).toEqual(["first here", "second here", "third here"]);
   });
+  it("does not write a body kept for later when another instance wrote the comment after it was offered (several instances)", async () => {
+    const time = manualTime();
+    const written: string[] = [];
+    let record: { body: string; at: number } | undefined;
+    // This instance's writes are recorded once the edit is through: a moment after it began.
+    const write = async (body: string) => {
+      written.push(body);
+      record = { body, at: time.now() + 500 };
+    };
+    const throttle = new ControlThrottle({ intervalMs: 5_000, now: time.now, schedule: time.schedule, recorded: async () => record });
+
+    await throttle.offer("m1", "one", write);
+    // Offered before its own write was recorded: the record is this instance's, and the body is written.
+    await throttle.offer("m1", "two", write);
+    await time.advance(5_000);
+    expect(written).toEqual(["one", "two"]);
+
+    // Kept for later; meanwhile another instance (which took the mission's next turn) writes a newer state.
+    await time.advance(1_000);
+    await throttle.offer("m1", "three", write);
+    await time.advance(1_000);
+    record = { body: "another instance's", at: time.now() };
+    await time.advance(5_000);
+    expect(written).toEqual(["one", "two"]);
+    expect(throttle.latest("m1")).toBe("another instance's");
+
+    // Offered after that write: written, in its turn.
+    await throttle.offer("m1", "four", write);
+    await time.advance(5_000);
+    expect(written).toEqual(["one", "two", "four"]);
+  });
 });

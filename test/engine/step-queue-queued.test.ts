@@ -1,3 +1,4 @@
+import pg from "pg";
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { StepQueue } from "../../src/engine/step-queue.ts";
@@ -35,10 +36,11 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions waiting in the shared queue for a 
           }),
       };
       const changes: Array<[string, boolean]> = [];
-      queue.watchQueued((missionId, queued) => changes.push([missionId, queued]), 100);
       await queue.work(engine, async () => {});
       await queue.kick("mission-a");
       await until("mission A to start", () => started.includes("mission-a"));
+      // Watched from when A runs: on a busy machine A's own first moments in the queue could be seen.
+      queue.watchQueued((missionId, queued) => changes.push([missionId, queued]), 100);
       await queue.kick("mission-b");
       // B waits for this instance's only slot: queued, and said so once.
       expect(await until("B to be queued", async () => ((await queue.queuedMissions()).includes("mission-b") ? await queue.queuedMissions() : undefined))).toEqual(["mission-b"]);
@@ -112,6 +114,70 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions waiting in the shared queue for a 
       await until("the queue to empty", () => queue.empty());
     } finally {
       await queue.stop();
+    }
+  }, 120_000);
+  it("are the waiting steps /metrics counts: not a running mission's next turn, and a retry from when it became due again", async () => {
+    const url = await cluster.createDatabase();
+    const queue = await StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 1, heartbeatSeconds: 10, checkSeconds: 5, queuedAfterMs: 0 });
+    const db = new pg.Client({ connectionString: url });
+    await db.connect();
+    try {
+      const started: string[] = [];
+      const release = new Map<string, () => void>();
+      const engine = {
+        turn: (missionId: string) =>
+          new Promise<"wait">((resolve) => {
+            started.push(missionId);
+            release.set(missionId, () => resolve("wait"));
+          }),
+      };
+      await queue.work(engine, async () => {});
+      await queue.kick("mission-a");
+      await until("A to start", () => started.includes("mission-a"));
+      // A's next turn waits behind A's own running step, not for an instance.
+      await queue.kick("mission-a");
+      await until("A's next turn to be sent", async () => (await db.query("SELECT 1 FROM pgboss.job WHERE singleton_key = 'mission-a' AND state = 'created'")).rowCount === 1);
+      expect(await queue.depth()).toEqual({ waiting: 0, running: 1, oldestWaitingMs: 0 });
+      // B waits for the only slot; a job first sent an hour ago but due again just now (a retry) has not waited an hour.
+      await queue.kick("mission-b");
+      await db.query("UPDATE pgboss.job SET created_on = now() - interval '1 hour', start_after = now() WHERE singleton_key = 'mission-b' AND state = 'created'");
+      const depth = await queue.depth();
+      expect(depth.waiting).toBe(1);
+      expect(depth.running).toBe(1);
+      expect(depth.oldestWaitingMs).toBeLessThan(10 * 60_000);
+      // Every turn let go as it starts, until none is left.
+      await until("the queue to empty", async () => {
+        for (const done of release.values()) done();
+        return queue.empty();
+      });
+      expect(started.toSorted()).toEqual(["mission-a", "mission-a", "mission-b"]);
+    } finally {
+      await db.end();
+      await queue.stop();
+    }
+  }, 120_000);
+  it("are announced by every instance, but only one (the watch's lock holder) is told to edit their comments; another takes over when it stops", async () => {
+    const url = await cluster.createDatabase();
+    const open = () => StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 1, heartbeatSeconds: 10, checkSeconds: 5, queuedAfterMs: 0 });
+    const queues = [await open(), await open()];
+    const stopped = new Set<number>();
+    try {
+      // Nobody takes steps: every mission kicked waits.
+      const seen: Array<Array<[string, boolean, boolean]>> = [[], []];
+      queues.forEach((queue, index) => queue.watchQueued((missionId, queued, leads) => seen[index]!.push([missionId, queued, leads]), 100));
+      await queues[0]!.kick("mission-a");
+      await until("both instances to see A queued", () => seen.every((changes) => changes.some(([id]) => id === "mission-a")));
+      const leaders = seen.map((changes) => changes.find(([id]) => id === "mission-a")![2]);
+      expect(leaders.toSorted()).toEqual([false, true]);
+      const leader = leaders.indexOf(true);
+      const other = 1 - leader;
+      await queues[leader]!.stop();
+      stopped.add(leader);
+      await queues[other]!.kick("mission-b");
+      await until("the other instance to see B queued", () => seen[other]!.some(([id]) => id === "mission-b"));
+      expect(seen[other]!.find(([id]) => id === "mission-b")).toEqual(["mission-b", true, true]);
+    } finally {
+      await Promise.all(queues.map((queue, index) => (stopped.has(index) ? undefined : queue.stop())));
     }
   }, 120_000);
 });

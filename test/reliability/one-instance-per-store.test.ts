@@ -45,7 +45,8 @@ describe("one app process per store", () => {
     await expect(second.start()).rejects.toThrow(/exited while starting \(code 1,/);
     const said = await readFile(join(root, "second.log"), "utf8");
     expect(said).toContain(`Another Missions process is using the store ${store}`);
-    expect(said).toContain("A second instance must be a GitHub App of its own (its own .env) with its own store (DATABASE_URL=sqlite:");
+    expect(said).toContain("To run several instances of one app, put them all on one PostgreSQL database (DATABASE_URL=postgres://");
+    expect(said).not.toContain("GitHub App of its own");
     expect(said).not.toMatch(/^\s+at /m); // a message, not a stack trace
     expect(await healthy(first)).toBe(true);
 
