@@ -196,13 +196,14 @@ async function runTool(tool: AgentTool | undefined, call: ToolCall, context: Too
     // the step ends, and nothing of it is committed.
     if ((error as { hostFault?: unknown }).hostFault === true) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    return { output: `${call.name} failed${code ? ` (${code})` : ""}: ${(error as Error).message}`, isError: true };
+    return { output: renderTurn("tool-failed", { name: call.name, ...(code ? { code } : {}), message: (error as Error).message ?? String(error) }), isError: true };
   }
 }
 
 const KEEP_RECENT_RESULTS = 8;
 type ToolResultPart = Extract<UserPart, { type: "tool-result" }>;
-const PRUNED = "[output pruned to keep the context small; run the tool again if you need it]";
+/** What stands in for a pruned tool output or long argument (prompts/turns/pruned.md). */
+const PRUNED = renderTurn("pruned");
 
 /**
  * Keeps the history under a budget by replacing the outputs of older tool calls — the newest

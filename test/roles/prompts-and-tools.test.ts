@@ -159,7 +159,29 @@ describe("the messages the app writes to models", () => {
     expect(text).toContain("An issue said {{title}} and {{#x}}y{{/x}}.");
     expect(text.endsWith("```")).toBe(true);
     const files = readdirSync(join(PROMPTS, "turns")).filter((file) => file.endsWith(".md"));
-    expect(files.length).toBeGreaterThanOrEqual(19);
+    expect(files.length).toBeGreaterThanOrEqual(21);
+  });
+
+  it("are never TypeScript strings in the agent loop: every sentence in run-agent.ts is an error for people, the rest templates", async () => {
+    const ts = (await import("typescript")).default;
+    const path = join(import.meta.dirname, "../../src/agent/run-agent.ts");
+    const source = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
+    const sentences: string[] = [];
+    const visit = (node: import("typescript").Node, inThrow: boolean): void => {
+      const thrown = inThrow || ts.isThrowStatement(node);
+      let text: string | undefined;
+      if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) text = node.text;
+      else if (ts.isTemplateExpression(node)) text = [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join("${…}");
+      // Words beside spaces: prose, not a type tag or a key.
+      if (text !== undefined && !thrown && /[a-z]{3,}\s|\s[a-z]{3,}/i.test(text)) sentences.push(text);
+      ts.forEachChild(node, (child) => visit(child, thrown));
+    };
+    visit(source, false);
+    expect(sentences).toEqual([]);
+    const { renderTurn } = await import("../../src/agent/index.ts");
+    expect(renderTurn("pruned")).toBe("[output pruned to keep the context small; run the tool again if you need it]");
+    expect(renderTurn("tool-failed", { name: "bash", code: "EACCES", message: "denied" })).toBe("bash failed (EACCES): denied");
+    expect(renderTurn("tool-failed", { name: "bash", message: "denied" })).toBe("bash failed: denied");
   });
 
   it("refuse to render without a value for a slot the template always shows: a renamed slot cannot silently drop its text", async () => {
