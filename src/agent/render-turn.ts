@@ -24,7 +24,9 @@ export type TurnName =
   | "no-such-tool"
   | "invalid-json"
   | "invalid-input"
-  | "not-accepted";
+  | "not-accepted"
+  | "pruned"
+  | "tool-failed";
 
 /**
  * A message to a model from its template in `prompts/turns/<name>.md`, with named slots

@@ -22,10 +22,11 @@ export interface AgentRun<Schema extends z.ZodType> {
   /** The clock, in milliseconds (default `Date.now`); tests pass their own. */
   now?: () => number;
   /**
-   * Told to the model once, with the tool results, when few turns or little time are left: hand off
-   * now, while it still can. Without it the run just ends at its limit.
+   * Told to the model once, with the tool results, when few turns or little time are left, or when
+   * `due` says so (another budget nearly spent): hand off now, while it still can. Without it the
+   * run just ends at its limit.
    */
-  wrapUp?: { message: string; turnsLeft: number; msLeft: number };
+  wrapUp?: { message: string; turnsLeft: number; msLeft: number; due?: () => boolean };
   /** Past this many characters of history, old tool outputs are pruned (default 400,000, ~100k tokens). */
   contextBudgetChars?: number;
   maxOutputTokens?: number;
@@ -148,7 +149,9 @@ export async function runAgent<Schema extends z.ZodType>(run: AgentRun<Schema>):
     }
     if (run.wrapUp && !wrappedUp) {
       const timeLeft = run.maxWallMs === undefined ? Infinity : run.maxWallMs - (now() - started);
-      if (maxTurns - turn <= run.wrapUp.turnsLeft || timeLeft <= run.wrapUp.msLeft) {
+      // `due` is asked first, every turn until the wrap-up is sent: it may note that it was.
+      const due = run.wrapUp.due?.() === true;
+      if (due || maxTurns - turn <= run.wrapUp.turnsLeft || timeLeft <= run.wrapUp.msLeft) {
         wrappedUp = true;
         results.push({ type: "text", text: run.wrapUp.message });
       }
@@ -193,13 +196,14 @@ async function runTool(tool: AgentTool | undefined, call: ToolCall, context: Too
     // the step ends, and nothing of it is committed.
     if ((error as { hostFault?: unknown }).hostFault === true) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    return { output: `${call.name} failed${code ? ` (${code})` : ""}: ${(error as Error).message}`, isError: true };
+    return { output: renderTurn("tool-failed", { name: call.name, ...(code ? { code } : {}), message: (error as Error).message ?? String(error) }), isError: true };
   }
 }
 
 const KEEP_RECENT_RESULTS = 8;
 type ToolResultPart = Extract<UserPart, { type: "tool-result" }>;
-const PRUNED = "[output pruned to keep the context small; run the tool again if you need it]";
+/** What stands in for a pruned tool output or long argument (prompts/turns/pruned.md). */
+const PRUNED = renderTurn("pruned");
 
 /**
  * Keeps the history under a budget by replacing the outputs of older tool calls — the newest

@@ -1,3 +1,4 @@
+import { modelLimits } from "../models/model-limits.ts";
 import type { PriceTable } from "../models/prices.ts";
 import type { ProviderSettings, RoleName } from "./operator-config.ts";
 
@@ -14,6 +15,8 @@ export interface ModelChoice {
   role: RoleName;
   model: string;
   variable?: string;
+  /** The role's effort and the variable that chose it, if one did. */
+  effort?: { value: string; variable: string };
 }
 
 const BUILT_IN_KEYS: Record<string, string> = { anthropic: "ANTHROPIC_API_KEY", openai: "OPENAI_API_KEY" };
@@ -21,7 +24,8 @@ const BUILT_IN_KEYS: Record<string, string> = { anthropic: "ANTHROPIC_API_KEY", 
 /**
  * Every reason the roles' models could not be called, found at start rather than when the first
  * mission runs: no provider, a `provider/model` that is malformed or names a provider the operator
- * has not configured, a named provider without the model roles would use, a model without a price.
+ * has not configured, a named provider without the model roles would use, a model without a price, an effort for a
+ * model that does not think.
  */
 export function findModelProblems(input: { providers: Record<string, ProviderSettings>; choices: ModelChoice[]; prices: PriceTable }): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
@@ -57,6 +61,19 @@ export function findModelProblems(input: { providers: Record<string, ProviderSet
     } else if (!input.prices.find(model)) {
       unpriced.add(model);
     }
+  }
+  // An effort for a model that does not think: the provider would refuse every call of the role.
+  const refused = new Set<string>();
+  for (const { role, model, variable, effort } of input.choices) {
+    if (!effort || modelLimits(model).thinks !== false) continue;
+    const key = `${effort.variable}=${model}`;
+    if (refused.has(key)) continue;
+    refused.add(key);
+    const modelVariable = variable ?? "MISSIONS_MODEL";
+    problems.push({
+      variables: [effort.variable, modelVariable],
+      message: `${effort.variable}=${effort.value} sets how hard the ${role}'s model thinks, but ${model} does not think (no extended thinking or reasoning effort): unset ${effort.variable}, or choose a model that does with ${modelVariable}.`,
+    });
   }
   for (const model of unpriced) {
     problems.push({

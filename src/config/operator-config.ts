@@ -231,7 +231,10 @@ export function readOperatorConfig(env: Record<string, string | undefined>, opti
   const prices = parseOperatorPrices(values.MISSIONS_PRICES);
   const modelProblems = findModelProblems({
     providers,
-    choices: ROLE_NAMES.map((role) => ({ role, model: models[role], variable: choosingVariable(env, models, role) })),
+    choices: ROLE_NAMES.map((role) => {
+      const effort = effortVariable(env, role);
+      return { role, model: models[role], variable: choosingVariable(env, models, role), ...(effort ? { effort: { value: env[effort]!.trim(), variable: effort } } : {}) };
+    }),
     prices: new PriceTable(prices),
   });
   if (values.APP_ID && !values.WEBHOOK_SECRET) {
@@ -346,6 +349,17 @@ function chooseEfforts(env: Record<string, string | undefined>): Partial<Record<
     if (effort) chosen[role] = effort;
   }
   return chosen;
+}
+
+/** The variable that chose a role's effort, if one did (as `chooseEfforts` reads them). */
+function effortVariable(env: Record<string, string | undefined>, role: RoleName): string | undefined {
+  const own = `MISSIONS_EFFORT_${role.toUpperCase().replace("-", "_")}`;
+  if (env[own]?.trim()) return own;
+  if (role === "repair-planner") {
+    const orchestrator = effortVariable(env, "orchestrator");
+    if (orchestrator) return orchestrator;
+  }
+  return env.MISSIONS_EFFORT?.trim() ? "MISSIONS_EFFORT" : undefined;
 }
 
 /** The variable that chose a role's model, if one did: the repair planner's is the orchestrator's unless it has its own. */

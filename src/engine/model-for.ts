@@ -1,6 +1,6 @@
 import type { RoleName } from "../config/index.ts";
 import type { Mission } from "../mission/index.ts";
-import { MeteredModel, type Effort, type LanguageModel } from "../models/index.ts";
+import { MeteredModel, modelLimits, type Effort, type LanguageModel } from "../models/index.ts";
 import type { StepContext } from "./engine-deps.ts";
 
 /** A model nobody has priced: running it would spend money the ledger cannot count. */
@@ -47,6 +47,7 @@ export function modelFor(context: StepContext, mission: Mission, role: RoleName,
     reserve: (usd, signal) => context.store.reserveSpend(mission.id, usd, mission.settings.budgetUsd ?? context.settings.defaultBudgetUsd, signal),
     ...(options.stopBeforeNextCall ? { stopBeforeNextCall: options.stopBeforeNextCall } : {}),
     maxOutputTokens: ROLE_OUTPUT_TOKENS[role],
+    limits: modelLimits(inner.id),
     // The repository's choice for the role, else the operator's, else the provider's default.
     ...effortOf(context, mission, role),
     record: async (call) => {

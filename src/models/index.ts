@@ -8,3 +8,4 @@ export { OpenAIResponsesModel } from "./openai/openai-responses-model.ts";
 export { MeteredModel, BudgetExceededError, worstCaseUsd, inputTokenBound, extendedInputBound, promptOf, PROVIDER_OVERHEAD_TOKENS, retryDelay, type BudgetHold, type CallRecord, type MeterOptions, type PreviousCall, type Prompt } from "./metered-model.ts";
 export { PriceTable, parseOperatorPrices, costOf, type ModelPrice, type PriceLookup } from "./prices.ts";
 export { warmFirst } from "./warm-first.ts";
+export { modelLimits, REASONING_MODEL, NON_REASONING_MODEL, type ModelLimits } from "./model-limits.ts";

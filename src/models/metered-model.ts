@@ -1,5 +1,6 @@
 import { THINKING_TOKENS, type Effort, type LanguageModel, type ModelMessage, type ModelRequest, type ModelResponse, type Usage } from "./language-model.ts";
 import { ModelError, toModelError } from "./model-error.ts";
+import type { ModelLimits } from "./model-limits.ts";
 import { costOf, type ModelPrice } from "./prices.ts";
 
 /** The mission's money ran out for the next call; the mission pauses, before the call, until a person raises the budget. */
@@ -49,6 +50,12 @@ export interface MeterOptions {
   maxOutputTokens?: number;
   /** How hard the role's model thinks (see `ModelRequest.effort`); the provider's default when absent. */
   effort?: Effort;
+  /**
+   * What the model itself allows (`modelLimits`): a request never asks more output than its limit,
+   * and an effort is not sent to a model that does not think (the provider would refuse either with
+   * a 400, which is not retried).
+   */
+  limits?: ModelLimits;
   maxRetries?: number;
   retryBaseMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -79,9 +86,16 @@ export class MeteredModel implements LanguageModel {
     const limit = this.#options.maxOutputTokens;
     const bounded = limit !== undefined && asked.maxOutputTokens > limit ? { ...asked, maxOutputTokens: limit } : asked;
     // Thinking is output too: the role's effort adds its budget to what the call may produce (and
-    // so to the worst case held against the budget), leaving the role's answer its own room.
-    const effort = this.#options.effort;
-    const request = effort ? { ...bounded, effort, maxOutputTokens: bounded.maxOutputTokens + THINKING_TOKENS[effort] } : bounded;
+    // so to the worst case held against the budget), leaving the role's answer its own room — within
+    // the model's own output limit. A model that does not think is sent no effort (a repository may
+    // have chosen one for the role; the operator's choice is checked at start).
+    const limits = this.#options.limits ?? {};
+    const effort = limits.thinks === false ? undefined : this.#options.effort;
+    const wanted = effort ? bounded.maxOutputTokens + THINKING_TOKENS[effort] : bounded.maxOutputTokens;
+    const maxOutputTokens = Math.min(wanted, limits.maxOutputTokens ?? Infinity);
+    const { effort: askedEffort, ...rest } = bounded;
+    const sentEffort = limits.thinks === false ? undefined : (effort ?? askedEffort);
+    const request: ModelRequest = { ...rest, ...(sentEffort ? { effort: sentEffort } : {}), maxOutputTokens };
     const prompt = promptOf(request);
     const worst = worstCaseUsd(request, this.#options.price, extendedInputBound(this.#last, prompt));
     let hold = await this.#hold(worst, request.signal);

@@ -10,8 +10,13 @@ export interface ResearchOptions {
    * role (its calls are in the ledger apart from the role that asked).
    */
   model: () => LanguageModel;
-  /** Each researcher's budget: turns and tokens (input and output, every call), default 12 and 150,000. */
-  limits?: { turns?: number; tokens?: number };
+  /**
+   * Each researcher's budget: turns, tokens (input and output, every call) and wall-clock time,
+   * default 12, 150,000 and 10 minutes; never more time than the asking run has left.
+   */
+  limits?: { turns?: number; tokens?: number; wallMs?: number };
+  /** The clock, in milliseconds (default `Date.now`); tests pass their own. */
+  now?: () => number;
   cacheKey?: string;
   /** Every tool a researcher calls, for the timeline. */
   onToolCall?: AgentRun<z.ZodType>["onToolCall"];
@@ -28,11 +33,14 @@ export function researchFor(options: ResearchOptions): AgentTool {
 
 /**
  * One research subagent: a fresh context holding only the question, the read-only tools, a bounded
- * budget of turns and tokens, and its report as the result. A researcher that ends without a report
+ * budget of turns, tokens and time, and its report as the result. A researcher that ends without a report
  * is an error the asking model reads, not the end of its run.
  */
 export async function research(options: ResearchOptions, question: string, context: ToolContext): Promise<string> {
   const turns = options.limits?.turns ?? 12;
+  // No longer than the asking run has left: its own limit would end it with the researcher still at work.
+  const wallMs = Math.min(options.limits?.wallMs ?? 10 * 60_000, context.timeLeftMs?.() ?? Infinity);
+  if (wallMs <= 0) throw new ToolError("No research starts now: your time is up. Hand off what you have.");
   const model = new TokenBudget(options.model(), options.limits?.tokens ?? 150_000);
   try {
     const { value } = await runAgent({
@@ -44,7 +52,10 @@ export async function research(options: ResearchOptions, question: string, conte
       // Its own record of files read: nothing of the asking run's state.
       context: { root: context.root, readFiles: new Set(), signal: context.signal },
       maxTurns: turns,
-      wrapUp: { message: renderTurn("research-wrap-up"), turnsLeft: Math.min(2, turns - 1), msLeft: 0 },
+      maxWallMs: wallMs,
+      ...(options.now ? { now: options.now } : {}),
+      // Told to wrap up with two turns, a fifth of its time or 30% of its tokens left: what it found is then reported, not lost.
+      wrapUp: { message: renderTurn("research-wrap-up"), turnsLeft: Math.min(2, turns - 1), msLeft: wallMs / 5, due: () => model.nearlySpent() },
       maxOutputTokens: 4_000,
       ...(options.cacheKey ? { cacheKey: options.cacheKey } : {}),
       ...(options.onToolCall ? { onToolCall: options.onToolCall } : {}),
@@ -61,10 +72,20 @@ class ResearchBudgetError extends Error {
   override name = "ResearchBudgetError";
 }
 
-/** A model that refuses the next call once the calls so far used up `tokens` (input and output). */
+/** The share of its tokens after which a researcher is told to wrap up. */
+const WRAP_UP_SHARE = 0.7;
+
+/**
+ * A model that refuses the next call once the calls so far used up `tokens` (input and output) —
+ * except the one call right after the researcher was told to wrap up, when a single call took it
+ * from under 70% of its tokens to past them all: that call is its chance to report.
+ */
 class TokenBudget implements LanguageModel {
   readonly id: string;
   #used = 0;
+  #calls = 0;
+  /** The number of calls made when the wrap-up was found due. */
+  #warnedAt: number | undefined;
   readonly #inner: LanguageModel;
   readonly #tokens: number;
   constructor(inner: LanguageModel, tokens: number) {
@@ -72,8 +93,16 @@ class TokenBudget implements LanguageModel {
     this.#tokens = tokens;
     this.id = inner.id;
   }
+  /** 70% of the tokens used: the researcher is told to wrap up (asked by the loop until it is). */
+  nearlySpent(): boolean {
+    if (this.#used < this.#tokens * WRAP_UP_SHARE) return false;
+    this.#warnedAt ??= this.#calls;
+    return true;
+  }
   async generate(request: ModelRequest): Promise<ModelResponse> {
-    if (this.#used >= this.#tokens) throw new ResearchBudgetError(`it used its budget of ${this.#tokens.toLocaleString("en")} tokens`);
+    const lastChance = this.#warnedAt === this.#calls;
+    if (this.#used >= this.#tokens && !lastChance) throw new ResearchBudgetError(`it used its budget of ${this.#tokens.toLocaleString("en")} tokens`);
+    this.#calls++;
     const response = await this.#inner.generate(request);
     this.#used += response.usage.inputTokens + response.usage.outputTokens;
     return response;

@@ -16,7 +16,11 @@ export interface Skill {
   path?: string;
   /** The files bundled with a repository's skill (scripts, references, assets), relative to the checkout. */
   files?: string[];
+  /** The optional Agent Skills fields, kept so an improved copy of the skill carries them over (see `renderSkill`). */
+  license?: string;
   compatibility?: string;
+  metadata?: Record<string, unknown>;
+  allowedTools?: string;
 }
 
 const BUILT_IN = fileURLToPath(new URL("../../skills/", import.meta.url));
@@ -113,8 +117,18 @@ export function parseSkill(text: string, source: Skill["source"]): Skill | undef
   }
   const parsed = FrontMatterSchema.safeParse(front);
   if (!parsed.success) return undefined;
-  const { name, description, compatibility } = parsed.data;
-  return { name, description, body: match[2]!.trim().slice(0, MAX_BODY), source, ...(compatibility ? { compatibility } : {}) };
+  const { name, description, license, compatibility, metadata } = parsed.data;
+  const allowedTools = parsed.data["allowed-tools"];
+  return {
+    name,
+    description,
+    body: match[2]!.trim().slice(0, MAX_BODY),
+    source,
+    ...(license ? { license } : {}),
+    ...(compatibility ? { compatibility } : {}),
+    ...(metadata ? { metadata } : {}),
+    ...(allowedTools ? { allowedTools } : {}),
+  };
 }
 
 async function readInside(root: string, path: string): Promise<string | undefined> {
@@ -132,9 +146,21 @@ export function skillFile(name: string): string {
 
 /**
  * A skill the orchestrator wrote, as its `SKILL.md`: the Agent Skills front matter (`name`,
- * `description`, quoted as YAML needs) and the Markdown body. It reads back as the same skill.
+ * `description`, quoted as YAML needs) and the Markdown body. It reads back as the same skill. When
+ * it improves a skill of the same name (`superseded`), that skill's optional fields — `license`,
+ * `compatibility`, `metadata`, `allowed-tools` — are carried over: the orchestrator writes only the
+ * name, description and body, and an improvement must not drop what the skill's authors set.
  */
-export function renderSkill(draft: { name: string; description: string; body: string }): string {
-  const front = stringify({ name: draft.name, description: draft.description.trim() }, { lineWidth: 0 }).trimEnd();
+export function renderSkill(draft: { name: string; description: string; body: string }, superseded?: Skill): string {
+  const kept = superseded?.name === draft.name ? superseded : undefined;
+  const fields = {
+    name: draft.name,
+    description: draft.description.trim(),
+    ...(kept?.license ? { license: kept.license } : {}),
+    ...(kept?.compatibility ? { compatibility: kept.compatibility } : {}),
+    ...(kept?.metadata ? { metadata: kept.metadata } : {}),
+    ...(kept?.allowedTools ? { "allowed-tools": kept.allowedTools } : {}),
+  };
+  const front = stringify(fields, { lineWidth: 0 }).trimEnd();
   return `---\n${front}\n---\n\n${draft.body.trim()}\n`;
 }

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from "vitest";
 import { parseSkill } from "../../src/roles/index.ts";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn, git } from "../helpers/git.ts";
+import { gate } from "./gate.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder, type ScriptedPlan } from "./mission-script.ts";
-import { OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 
 const BRANCH = "mission/1-add-greetings";
 const firstText = (request: NormalizedRequest) => (request.messages[0]?.role === "user" ? request.messages[0].text : "");
@@ -164,4 +165,68 @@ describe("skills that learn", () => {
     expect(improved!.body).toContain("Write file contents in lowercase.");
     expect(mission!.milestones.M1!.reviewed).toBe(true);
   }, 180_000);
+
+  it("a plan revised after a milestone boundary is offered the skills improved on the branch, and its new skills never overwrite them", async () => {
+    const test = "#!/bin/sh\nset -e\ngrep -q hello greeting.txt\n[ ! -e farewell.txt ] || grep -q goodbye farewell.txt\n[ ! -e welcome.txt ] || grep -q welcome welcome.txt\necho all good\n";
+    harness = await startHarness({ files: { ...FIXTURE_FILES, "test.sh": test } });
+    const greetingFiles = PLAN.newSkills![0]!;
+    const improvedSkill = { name: "greeting-files", description: "Greeting files, as improved at M1: one lowercase word, newline-terminated.", body: "Write one lowercase word per file, then a newline (improved at M1)." };
+    const v1: ScriptedPlan = {
+      ...PLAN,
+      features: [
+        { ...PLAN.features[0]!, skills: ["greeting-files"] },
+        { ...PLAN.features[1]!, skills: [] },
+        { id: "F3", milestoneId: "M2", title: "Add the welcome file", description: "Create welcome.txt containing welcome.", assertionIds: ["VAL-GREET-003"] },
+      ],
+      assertions: [...PLAN.assertions, { id: "VAL-GREET-003", milestoneId: "M2", statement: "welcome.txt says welcome", verification: "sh test.sh passes" }],
+    };
+    // The revision assigns the skill to the feature still to do, and lists it as new again, as written at planning.
+    const v2: ScriptedPlan = { ...v1, features: v1.features.map((feature) => (feature.id === "F3" ? { ...feature, skills: ["greeting-files"] } : feature)), newSkills: [greetingFiles] };
+    const normal = missionResponder({
+      plans: [v1, v2],
+      files: { ...GREETING_FILES, F3: { "welcome.txt": "welcome\n" } },
+      milestoneReview: () => ({ bulletin: [], skills: [improvedSkill] }),
+    });
+    const atF2 = gate();
+    let held = false;
+    harness.models.script(async (request): Promise<Reply> => {
+      const worker = request.tools.some((tool) => tool.name === "submit_handoff");
+      if (worker && firstText(request).includes("# Feature F2:") && !held) {
+        held = true;
+        atF2.reached();
+        await atF2.opened;
+      }
+      const reply = normal(request);
+      const call = "toolCalls" in reply ? reply.toolCalls?.[0] : undefined;
+      if (call?.name === "submit_handoff" && firstText(request).includes("# Feature F1:")) {
+        return { toolCalls: [{ name: "submit_handoff", arguments: { ...(call.arguments as object), skillFeedback: [{ skill: "greeting-files", feedback: "It does not say the word must be lowercase." }] } }] };
+      }
+      return reply;
+    });
+    const issue = await harness.startMission();
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission approve" });
+    await atF2.arrived;
+    // Past the boundary (the skill improved on the branch), while F2's worker runs: a revision.
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission revise Use the greeting skill for the welcome file too." });
+    atF2.open();
+    await harness.settle();
+    const v2Comment = harness.github.comments(OWNER, REPO, issue).find((comment) => comment.body.includes("Validation contract v2"))!;
+    expect(v2Comment).toBeDefined();
+    await harness.say(issue, /`(\/mission approve)`/.exec(v2Comment.body)![1]!);
+    const [mission] = await harness.app.store.listMissions();
+    expect(mission!.status).toBe("done");
+    expect(mission!.approvedVersion).toBe(2);
+
+    // The revision was offered the skill as improved on the branch.
+    const plannings = harness.models.calls.map((call) => call.request).filter((request) => request.tools.some((tool) => tool.name === "submit_plan"));
+    expect(firstText(plannings.at(-1)!)).toContain(`\`greeting-files\`: ${improvedSkill.description}`);
+    // The improved skill stayed: the revision's new skills wrote nothing over it.
+    const skill = parseSkill(git(harness.gitDir, "show", `${BRANCH}:.github/missions/skills/greeting-files/SKILL.md`), "repository");
+    expect(skill).toMatchObject({ description: improvedSkill.description, body: improvedSkill.body });
+    const subjects = commitsOn(harness.gitDir, BRANCH, "main").map((commit) => commit.subject);
+    expect(subjects.filter((subject) => subject.startsWith("Skills:"))).toEqual(["Skills: greeting-files", "Skills: greeting-files"]);
+    // F3's worker read the improved skill.
+    const f3 = harness.models.calls.find((call) => call.request.tools.some((tool) => tool.name === "submit_handoff") && firstText(call.request).includes("# Feature F3:"))!;
+    expect(firstText(f3.request)).toContain(improvedSkill.body);
+  }, 240_000);
 });

@@ -40,4 +40,26 @@ describe("a step's MCP servers", () => {
     expect(seen).toEqual(["mcp__docs__inspect", "mcp__docs__fail"]);
     expect((await readdir(scratchRoot)).filter((entry) => entry.startsWith("mcp-"))).toEqual([]);
   });
+
+  it("that does not start is on the mission's timeline, redacted, and the run goes on without it", async () => {
+    const events: Array<{ kind: string; data: Record<string, unknown> }> = [];
+    const context = {
+      settings: {
+        toolPath: process.env.PATH ?? "",
+        mcpServers: parseMcpServers(JSON.stringify({ broken: { command: process.execPath, args: ["-e", "console.error('token s3cret-value'); process.exit(3)"], enabled: true } })),
+      },
+      runner: new UnconfinedRunner({ scratchRoot: join(root, "scratch-broken") }),
+      log: pino({ level: "silent" }),
+      now: () => new Date("2026-01-01T00:00:00Z"),
+      redact: (text: string) => text.replaceAll("s3cret-value", "[redacted]"),
+      store: { appendEvent: async (event: { kind: string; data: Record<string, unknown> }) => void events.push(event) },
+    } as unknown as StepContext;
+    const mission = { id: "m1", settings: {} } as unknown as Mission;
+    const seen = await withMcpTools(context, mission, "worker", root, async (tools) => tools.map((tool) => tool.name));
+    expect(seen).toEqual([]);
+    expect(events).toEqual([{ missionId: "m1", kind: "mcp-problem", at: "2026-01-01T00:00:00.000Z", data: { server: "broken", role: "worker", problem: expect.any(String) } }]);
+    const problem = String(events[0]!.data.problem);
+    expect(problem).not.toContain("s3cret-value");
+    expect(problem).toContain("token [redacted]");
+  });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readOperatorConfig } from "../../src/config/index.ts";
 import { parseRepositoryConfig } from "../../src/config/repository-config.ts";
-import { AnthropicLanguageModel, MeteredModel, OpenAILanguageModel, THINKING_TOKENS, type ModelRequest } from "../../src/models/index.ts";
+import { AnthropicLanguageModel, MeteredModel, modelLimits, OpenAILanguageModel, OpenAIResponsesModel, THINKING_TOKENS, type ModelRequest } from "../../src/models/index.ts";
 import { startFakeModels, type FakeModels } from "../fakes/models/index.ts";
 
 const ask: ModelRequest = {
@@ -57,6 +57,47 @@ describe("reasoning effort, through the real SDKs against the fake servers", () 
     expect(fake.calls.at(-1)!.request.body.thinking).toBeUndefined();
   });
 
+  it("anthropic: the effort's budget stays within the model's own output limit (Opus 4.1 takes 32,000)", async () => {
+    const inner = new AnthropicLanguageModel("claude-opus-4-1", { apiKey: "k", baseUrl: fake.anthropicBaseUrl, maxRetries: 0 });
+    const price = { input: 15, output: 75, cacheRead: 1.5, cacheWrite: 18.75, cacheWriteLong: 30 };
+    // The orchestrator's 16,000 tokens of answer and a high effort: 40,576 asked, beyond the model's limit.
+    const model = new MeteredModel(inner, { price, reserve: async () => ({ granted: true, release() {} }), record: async () => {}, maxOutputTokens: 16_000, effort: "high", limits: modelLimits(inner.id), maxRetries: 0 });
+    fake.script(() => ({ thinking: "Plan.", text: "ok" }));
+    await expect(model.generate({ ...ask, maxOutputTokens: 16_000 })).resolves.toMatchObject({ stopReason: "end" });
+    const sent = fake.calls.at(-1)!.request.body;
+    expect(sent.max_tokens).toBe(32_000);
+    expect(sent.thinking).toEqual({ type: "enabled", budget_tokens: THINKING_TOKENS.high });
+  });
+
+  it("anthropic: a model without extended thinking (claude-3-5-haiku) is sent no effort, and no more output than its 8,192 tokens", async () => {
+    const inner = new AnthropicLanguageModel("claude-3-5-haiku-20241022", { apiKey: "k", baseUrl: fake.anthropicBaseUrl, maxRetries: 0 });
+    const price = { input: 0.8, output: 4, cacheRead: 0.08, cacheWrite: 1, cacheWriteLong: 1.6 };
+    const model = new MeteredModel(inner, { price, reserve: async () => ({ granted: true, release() {} }), record: async () => {}, maxOutputTokens: 16_000, effort: "low", limits: modelLimits(inner.id), maxRetries: 0 });
+    fake.script(() => ({ text: "ok" }));
+    await expect(model.generate({ ...ask, maxOutputTokens: 16_000 })).resolves.toMatchObject({ stopReason: "end" });
+    const sent = fake.calls.at(-1)!.request.body;
+    expect(sent.max_tokens).toBe(8_192);
+    expect(sent.thinking).toBeUndefined();
+  });
+
+  it("openai: an effort is not sent to a model that does not reason (gpt-4o, gpt-4.1), through either API", async () => {
+    fake.script(() => ({ text: "ok" }));
+    const chat = new OpenAILanguageModel("gpt-4o", { provider: "openai", apiKey: "k", baseUrl: fake.openaiBaseUrl, maxRetries: 0 });
+    await expect(chat.generate({ ...ask, effort: "high" })).resolves.toMatchObject({ stopReason: "end" });
+    expect(fake.calls.at(-1)!.request.body.reasoning_effort).toBeUndefined();
+    const responses = new OpenAIResponsesModel("gpt-4.1", { provider: "openai", apiKey: "k", baseUrl: fake.openaiBaseUrl, maxRetries: 0 });
+    const before = fake.calls.length;
+    await expect(responses.generate({ ...ask, effort: "high" })).resolves.toMatchObject({ stopReason: "end" });
+    // One call, asking neither reasoning nor its encrypted content.
+    expect(fake.calls.length - before).toBe(1);
+    expect(fake.calls.at(-1)!.request.body.reasoning).toBeUndefined();
+    expect(fake.calls.at(-1)!.request.body.include).toBeUndefined();
+    // A reasoning model still gets it.
+    const o4 = new OpenAIResponsesModel("o4-mini", { provider: "openai", apiKey: "k", baseUrl: fake.openaiBaseUrl, maxRetries: 0 });
+    await o4.generate({ ...ask, effort: "high" });
+    expect(fake.calls.at(-1)!.request.body.reasoning).toEqual({ effort: "high" });
+  });
+
   it("openai: reasoning_effort as chosen, absent otherwise", async () => {
     const model = new OpenAILanguageModel("gpt-test", { provider: "openai", apiKey: "k", baseUrl: fake.openaiBaseUrl, maxRetries: 0 });
     fake.script(() => ({ text: "ok" }));
@@ -83,6 +124,22 @@ describe("reasoning effort in the configuration", () => {
       "user-testing": "medium",
     });
     expect(() => readOperatorConfig({ ...base, MISSIONS_EFFORT_REVIEWER: "max" })).toThrow('MISSIONS_EFFORT_REVIEWER: expected low, medium or high, got "max"');
+  });
+
+  it("is refused at start for a model that does not think, naming the variables to change", () => {
+    const problems = (env: Record<string, string>) => readOperatorConfig({ ...base, ...env }).modelProblems;
+    expect(problems({ MISSIONS_MODEL: "anthropic/claude-3-5-haiku", MISSIONS_EFFORT: "low" })).toEqual([
+      {
+        variables: ["MISSIONS_EFFORT", "MISSIONS_MODEL"],
+        message: expect.stringMatching(/^MISSIONS_EFFORT=low sets how hard the orchestrator's model thinks, but anthropic\/claude-3-5-haiku does not think .*unset MISSIONS_EFFORT, or choose a model that does with MISSIONS_MODEL\.$/),
+      },
+    ]);
+    expect(problems({ OPENAI_API_KEY: "o", MISSIONS_MODEL_WORKER: "openai/gpt-4.1", MISSIONS_EFFORT_WORKER: "high" })).toEqual([
+      { variables: ["MISSIONS_EFFORT_WORKER", "MISSIONS_MODEL_WORKER"], message: expect.stringContaining("openai/gpt-4.1 does not think") },
+    ]);
+    // Models that think, and an effort set only for roles whose model thinks, are fine.
+    expect(problems({ MISSIONS_MODEL: "anthropic/claude-opus-4-1", MISSIONS_EFFORT: "high" })).toEqual([]);
+    expect(problems({ OPENAI_API_KEY: "o", MISSIONS_MODEL_WORKER: "openai/gpt-4.1", MISSIONS_EFFORT_ORCHESTRATOR: "high" })).toEqual([]);
   });
 
   it("can be chosen per role by a repository, and a wrong one is named", () => {

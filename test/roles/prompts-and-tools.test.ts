@@ -61,7 +61,46 @@ function toolsNamedIn(text: string): Set<string> {
   return new Set([...text.matchAll(/`([a-z_]+)`/g)].map((match) => match[1]!).filter((name) => ALL_TOOLS.has(name)));
 }
 
+/**
+ * A backticked name that reads as a tool's: a `*_file(s)` or `*_request` or `*_logs`, or `browser_*`,
+ * `submit_*`, `mcp__*`, `read_*`, `write_*`, `edit_*`, `list_*`, `app_*`, `http_*`. Such a name that
+ * no run is given is a tool removed or renamed under a prompt still naming it.
+ */
+const TOOL_LIKE = /^(?:[a-z0-9_]+_(?:files?|request|logs)|(?:browser|submit|read|write|edit|list|app|http)_[a-z0-9_]+|mcp__[a-z0-9_<>-]+)$/;
+/** Tool-like names that are not tools, and may be named: none yet. Add one here with the reason. */
+const NOT_TOOLS = new Set<string>([]);
+
+/** Every text the models read as instructions: role prompts, turn templates, tool descriptions, shipped skills. */
+function instructionFiles(): string[] {
+  const root = join(import.meta.dirname, "../..");
+  const inFolder = (folder: string) =>
+    readdirSync(join(root, folder), { recursive: true, encoding: "utf8" })
+      .filter((file) => file.endsWith(".md"))
+      .map((file) => join(folder, file));
+  return ["prompts", "src/roles/tools", "src/agent/tools", "skills"].flatMap(inFolder);
+}
+
+/** The backticked names in `text` that read as tools but are not (see `TOOL_LIKE`). */
+function unknownToolNames(text: string): string[] {
+  return [...text.matchAll(/`([a-z][a-z0-9_<>-]*)`/g)].map((match) => match[1]!).filter((name) => TOOL_LIKE.test(name) && !ALL_TOOLS.has(name) && !NOT_TOOLS.has(name));
+}
+
 describe("the prompts and the tools", () => {
+  it("no prompt, template, tool description or skill names a tool that no run is given (a removed or renamed tool)", () => {
+    const files = instructionFiles();
+    expect(files.length).toBeGreaterThan(30);
+    const unknown = files.flatMap((file) => unknownToolNames(readFileSync(join(import.meta.dirname, "../..", file), "utf8")).map((name) => `${file}: \`${name}\``));
+    expect(unknown).toEqual([]);
+    // What the check catches: names of tools that are gone, or never were.
+    expect(unknownToolNames("Call `read_files`, then `delete_file`, `browser_scroll`, `submit_result` or `mcp__docs__search`; `read_file` and `grep` exist.")).toEqual([
+      "read_files",
+      "delete_file",
+      "browser_scroll",
+      "submit_result",
+      "mcp__docs__search",
+    ]);
+  });
+
   it("each system prompt names exactly the tools its runs are given — none missing, none they lack", () => {
     const bySystem = new Map<string, Set<string>>();
     for (const request of Object.values(requests)) {
@@ -120,7 +159,29 @@ describe("the messages the app writes to models", () => {
     expect(text).toContain("An issue said {{title}} and {{#x}}y{{/x}}.");
     expect(text.endsWith("```")).toBe(true);
     const files = readdirSync(join(PROMPTS, "turns")).filter((file) => file.endsWith(".md"));
-    expect(files.length).toBeGreaterThanOrEqual(19);
+    expect(files.length).toBeGreaterThanOrEqual(21);
+  });
+
+  it("are never TypeScript strings in the agent loop: every sentence in run-agent.ts is an error for people, the rest templates", async () => {
+    const ts = (await import("typescript")).default;
+    const path = join(import.meta.dirname, "../../src/agent/run-agent.ts");
+    const source = ts.createSourceFile(path, readFileSync(path, "utf8"), ts.ScriptTarget.Latest, true);
+    const sentences: string[] = [];
+    const visit = (node: import("typescript").Node, inThrow: boolean): void => {
+      const thrown = inThrow || ts.isThrowStatement(node);
+      let text: string | undefined;
+      if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node)) text = node.text;
+      else if (ts.isTemplateExpression(node)) text = [node.head.text, ...node.templateSpans.map((span) => span.literal.text)].join("${…}");
+      // Words beside spaces: prose, not a type tag or a key.
+      if (text !== undefined && !thrown && /[a-z]{3,}\s|\s[a-z]{3,}/i.test(text)) sentences.push(text);
+      ts.forEachChild(node, (child) => visit(child, thrown));
+    };
+    visit(source, false);
+    expect(sentences).toEqual([]);
+    const { renderTurn } = await import("../../src/agent/index.ts");
+    expect(renderTurn("pruned")).toBe("[output pruned to keep the context small; run the tool again if you need it]");
+    expect(renderTurn("tool-failed", { name: "bash", code: "EACCES", message: "denied" })).toBe("bash failed (EACCES): denied");
+    expect(renderTurn("tool-failed", { name: "bash", message: "denied" })).toBe("bash failed: denied");
   });
 
   it("refuse to render without a value for a slot the template always shows: a renamed slot cannot silently drop its text", async () => {

@@ -1,8 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { SkillDraftSchema } from "../../src/mission/index.ts";
+import type { StepContext } from "../../src/engine/engine-deps.ts";
+import { commitSkills } from "../../src/engine/steps/commit-skills.ts";
+import { SkillDraftSchema, type Mission } from "../../src/mission/index.ts";
 import { loadSkills, parseSkill, renderSkill, skillFile } from "../../src/roles/index.ts";
 
 describe("skills", () => {
@@ -108,5 +110,31 @@ describe("skills", () => {
     // One that bundles files of its own lists those alone.
     skill(".github/missions/skills/release-notes", "name: release-notes\ndescription: improved", { "scripts/new.sh": "echo" });
     expect((await loadSkills(root)).find((entry) => entry.name === "release-notes")!.files).toEqual([".github/missions/skills/release-notes/scripts/new.sh"]);
+  });
+
+  it("an improved skill keeps the optional front matter of the skill it supersedes (license, compatibility, metadata, allowed-tools)", async () => {
+    const root = checkout();
+    mkdirSync(join(root, ".agents/skills/deploy"), { recursive: true });
+    writeFileSync(
+      join(root, ".agents/skills/deploy/SKILL.md"),
+      "---\nname: deploy\ndescription: Deploy the app.\nlicense: Apache-2.0\ncompatibility: Needs docker\nmetadata:\n  author: ops\n  version: '2'\nallowed-tools: Bash(docker:*) Read\n---\n\nRun `make deploy`.\n",
+    );
+    const improved = { name: "deploy", description: "Deploy the app, after the smoke test.", body: "Run `make smoke`, then `make deploy`." };
+    // Nothing to commit (the fake git reports a clean tree): what matters is the file written.
+    const context = { workspace: { git: async () => ({ stdout: "" }) }, log: { info() {} } } as unknown as StepContext;
+    await commitSkills(context, {} as Mission, root, [improved], "milestone M1");
+    const written = parseSkill(readFileSync(join(root, skillFile("deploy")), "utf8"), "repository");
+    expect(written).toEqual({
+      name: "deploy",
+      description: improved.description,
+      body: improved.body,
+      source: "repository",
+      license: "Apache-2.0",
+      compatibility: "Needs docker",
+      metadata: { author: "ops", version: "2" },
+      allowedTools: "Bash(docker:*) Read",
+    });
+    // A new skill, or one of another name, has none.
+    expect(renderSkill({ name: "other", description: "d", body: "b" }, (await loadSkills(root)).find((skill) => skill.name === "deploy"))).not.toContain("license");
   });
 });

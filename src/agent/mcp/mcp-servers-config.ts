@@ -2,7 +2,7 @@ import { parse } from "yaml";
 import { z } from "zod";
 
 /**
- * The roles that can get MCP tools, as the operator declares: the planner, the worker and the validators.
+ * The roles that can get MCP tools, as the operator declares: the orchestrator, the worker and the validators.
  * A validator reads: an MCP server may read the checkout it works on, never write it.
  */
 const ROLES = ["orchestrator", "worker", "scrutiny", "reviewer", "user-testing"] as const;

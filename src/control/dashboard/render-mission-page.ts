@@ -359,6 +359,8 @@ function describeEvent(event: MissionEvent, repositoryUrl: string): Html | undef
       return html`mission <strong>${String(data.from ?? "")}</strong> → <strong>${String(data.to ?? "")}</strong>${data.cause ? ` (${String(data.cause)})` : ""}`;
     case "agent-run":
       return html`${String(data.role ?? "agent")} run${data.feature ? ` for ${String(data.feature)}` : ""} on ${String(data.model ?? "")}`;
+    case "mcp-problem":
+      return html`<span class="verdict-fail">the MCP server <code>${String(data.server ?? "")}</code> did not start, or left a tool out</span> (${String(data.role ?? "")}): ${String(data.problem ?? "").slice(0, 300)}`;
     case "coverage-report":
       return html`coverage reported by the test command: ${String(data.percent ?? "?")}% of ${String(data.measure ?? "lines")}`;
     case "diff-stats":

@@ -1,7 +1,7 @@
 import { dirname } from "node:path";
 import { writeFileTool } from "../../agent/index.ts";
 import type { Mission, SkillDraft } from "../../mission/index.ts";
-import { renderSkill, skillFile } from "../../roles/index.ts";
+import { loadSkills, renderSkill, skillFile } from "../../roles/index.ts";
 import type { StepContext } from "../engine-deps.ts";
 import { publishCommit } from "./publish-commit.ts";
 import { repoRef } from "./remote-access.ts";
@@ -16,11 +16,23 @@ export const SKILLS_TRAILER = "Skills-Written-At";
  * and later missions in the repository use them. Nothing is committed when the files already say
  * the same. Returns the commit, or undefined.
  */
-export async function commitSkills(context: StepContext, mission: Mission, directory: string, skills: SkillDraft[], writtenAt: string): Promise<string | undefined> {
+export async function commitSkills(
+  context: StepContext,
+  mission: Mission,
+  directory: string,
+  drafts: SkillDraft[],
+  writtenAt: string,
+  options: { keepWritten?: boolean } = {},
+): Promise<string | undefined> {
+  // The skills these supersede, read before any is written: an improvement keeps their optional front matter.
+  const earlier = new Map((await loadSkills(directory)).map((skill) => [skill.name, skill]));
+  // `keepWritten`: a revised contract's new skills never replace a skill already on the branch under
+  // `.github/missions/skills/` — it may have been improved at a milestone boundary since.
+  const skills = options.keepWritten ? drafts.filter((draft) => earlier.get(draft.name)?.path !== dirname(skillFile(draft.name))) : drafts;
   if (skills.length === 0) return undefined;
   for (const skill of skills) {
     // Through the file tool's guard: a link in the checkout cannot send the write outside it, or into `.git`.
-    await writeFileTool.execute({ path: skillFile(skill.name), content: clean(context, renderSkill(skill)) }, { root: directory, readFiles: new Set() });
+    await writeFileTool.execute({ path: skillFile(skill.name), content: clean(context, renderSkill(skill, earlier.get(skill.name))) }, { root: directory, readFiles: new Set() });
   }
   // The skills' folders alone: whatever else the checkout holds is no part of this commit.
   const paths = skills.map((skill) => dirname(skillFile(skill.name)));

@@ -82,7 +82,8 @@ export async function implementStep(context: StepContext, mission: Mission, feat
     const newSkills = approvedPlan(mission)?.newSkills ?? [];
     const writtenAt = `contract v${mission.approvedVersion}`;
     if (newSkills.length > 0 && !(await skillsCommitted(context, directory, `origin/${base}..HEAD`, writtenAt))) {
-      await commitSkills(context, mission, directory, newSkills, writtenAt);
+      // A revised contract's (v2 on) never replaces a skill the branch has: it may have been improved since.
+      await commitSkills(context, mission, directory, newSkills, writtenAt, { keepWritten: (mission.approvedVersion ?? 1) > 1 });
     }
     // Opened last, and ended however the run ends (the model may not be chosen: no price).
     const outcome = await withMcpTools(context, mission, "worker", directory, (mcpTools) => implementFeature({

@@ -7,13 +7,18 @@ import { safeEnvironment } from "./safe-environment.ts";
 
 /**
  * A role's MCP tools for one run in `directory`: the operator's servers for the role, on everywhere
- * or enabled by the mission's repository. A server that does not start is logged and left out.
+ * or enabled by the mission's repository. A server that does not start is logged, recorded on the
+ * mission's timeline (`mcp-problem`) and left out.
  */
 export async function mcpToolsFor(context: StepContext, mission: Mission, role: RoleName, directory: string): Promise<McpTools> {
   const servers = serversFor(context.settings.mcpServers ?? [], role, mission.settings.mcp);
   if (servers.length === 0) return { tools: [], problems: [], close: async () => {} };
   const opened = await openMcpTools({ servers, runner: context.runner, cwd: directory, env: safeEnvironment(context.settings.toolPath), redact: context.redact });
-  for (const { server, problem } of opened.problems) context.log.warn({ server, role, problem }, "an MCP server did not start, or left a tool out; the run goes without them");
+  for (const { server, problem } of opened.problems) {
+    context.log.warn({ server, role, problem }, "an MCP server did not start, or left a tool out; the run goes without them");
+    // On the mission's timeline too, where people look for why a tool was missing (the problem is redacted).
+    await context.store.appendEvent({ missionId: mission.id, kind: "mcp-problem", at: context.now().toISOString(), data: { server, role, problem: problem.slice(0, 1_000) } });
+  }
   return opened;
 }
 

@@ -6,11 +6,17 @@ import { withMcpTools } from "./mcp-tools-for.ts";
 import { recordToolCalls, researchOptions } from "../research-for.ts";
 import { remoteAccess, repoRef } from "./remote-access.ts";
 
-/** The orchestrator reads the issue and a fresh checkout of the default branch. */
+/**
+ * The orchestrator reads the issue and a fresh checkout of the default branch — or, revising a plan
+ * whose work is under way, of the mission's branch: the work done so far, and the skills written and
+ * improved on it (a revision planned on the default branch would not be offered them).
+ */
 export async function planStep(context: StepContext, mission: Mission): Promise<Mission> {
   const remote = await remoteAccess(context, mission);
   const base = mission.repo.defaultBranch;
-  const { directory } = await context.workspace.prepare(mission.id, remote, base, base);
+  // The branch when it was pushed; before that `prepare` starts it from the default branch.
+  const branch = mission.approvedVersion !== undefined && mission.branch ? mission.branch : base;
+  const { directory } = await context.workspace.prepare(mission.id, remote, branch, base);
   // The issue as it was when the label was added: later edits are no instructions (see `issue.body`).
   const issue = boundedIssue(mission.issue.body !== undefined ? { title: mission.issue.title, body: mission.issue.body } : await context.github.issueBody(repoRef(mission), mission.issue.number));
   const outcome = await withMcpTools(context, mission, "orchestrator", directory, (mcpTools) =>

@@ -1,6 +1,7 @@
 import type OpenAI from "openai";
 import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse } from "../language-model.ts";
 import { toModelError } from "../model-error.ts";
+import { NON_REASONING_MODEL } from "../model-limits.ts";
 import { convertToOpenAIMessages, convertToOpenAITools } from "./convert-to-openai-messages.ts";
 import { mapOpenAIStopReason } from "./map-openai-stop-reason.ts";
 import { openAiClient } from "./openai-client.ts";
@@ -47,7 +48,8 @@ export class OpenAILanguageModel implements LanguageModel {
             : { max_tokens: request.maxOutputTokens }),
           // Sent only when the operator or the repository chose an effort for the role: reasoning
           // models take it, and a server that knows no such field is then the operator's to fix.
-          ...(request.effort ? { reasoning_effort: request.effort } : {}),
+          // OpenAI's models that do not reason (gpt-4o, gpt-4.1) refuse it: they are sent none.
+          ...(request.effort && !(this.#isOpenAI && NON_REASONING_MODEL.test(this.#model)) ? { reasoning_effort: request.effort } : {}),
         },
         { signal: request.signal },
       );

@@ -1,6 +1,7 @@
 import type OpenAI from "openai";
 import type { AssistantPart, LanguageModel, ModelRequest, ModelResponse, StopReason } from "../language-model.ts";
 import { toModelError } from "../model-error.ts";
+import { NON_REASONING_MODEL, REASONING_MODEL } from "../model-limits.ts";
 import { convertToResponsesInput, convertToResponsesTools } from "./convert-to-responses-input.ts";
 import { openAiClient } from "./openai-client.ts";
 import { parseArguments, type OpenAIModelOptions } from "./openai-language-model.ts";
@@ -28,6 +29,8 @@ export class OpenAIResponsesModel implements LanguageModel {
 
   async generate(request: ModelRequest): Promise<ModelResponse> {
     try {
+      // A model known not to reason refuses an effort (HTTP 400): it is sent none.
+      if (NON_REASONING_MODEL.test(this.#model) && request.effort) request = withoutEffort(request);
       // Asked for only when reasoning is in play: models that do not reason refuse it (HTTP 400).
       const encrypted = !this.#encryptedRefused && (request.effort !== undefined || REASONING_MODEL.test(this.#model));
       try {
@@ -68,8 +71,11 @@ export class OpenAIResponsesModel implements LanguageModel {
   }
 }
 
-/** OpenAI's reasoning model families (o1, o3, o4-mini, gpt-5 and its variants, codex): they return reasoning items. */
-const REASONING_MODEL = /^(?:o\d|gpt-5|codex)/i;
+/** The request without its effort. */
+export function withoutEffort(request: ModelRequest): ModelRequest {
+  const { effort: _effort, ...rest } = request;
+  return rest;
+}
 
 /** The 400 a model that does not reason answers `include: ["reasoning.encrypted_content"]` with. */
 function refusesEncryptedContent(error: unknown): boolean {

@@ -1,14 +1,26 @@
 import { asArray, asObject, asString, type JsonObject } from "./json-access.ts";
 import { thinkingSignature } from "./resolve-reply.ts";
 
+/** The real models' output limits and extended thinking (their documentation), for the few models tests name. */
+const OUTPUT_LIMITS: [RegExp, { max: number; thinks: boolean }][] = [
+  [/^claude-3-5-haiku/, { max: 8_192, thinks: false }],
+  [/^claude-opus-4-(?:0|1)|^claude-opus-4-\d{8}/, { max: 32_000, thinks: true }],
+  [/^claude-(?:sonnet|haiku)-4/, { max: 64_000, thinks: true }],
+];
+
 /**
  * The first thing the real Messages API would reject with a 400, among the mistakes a client is
- * likely to make: missing fields, tool_use / tool_result blocks that do not pair up, empty text
+ * likely to make: missing fields, more output than the model allows (or thinking for a model without it), tool_use / tool_result blocks that do not pair up, empty text
  * blocks or turns, more than four cache breakpoints, a 1-hour breakpoint after a 5-minute one.
  */
 export function anthropicRequestProblem(body: JsonObject): string | undefined {
   if (typeof body.model !== "string" || body.model === "") return "model: Field required";
   if (typeof body.max_tokens !== "number" || body.max_tokens < 1) return "max_tokens: Field required";
+  const limit = OUTPUT_LIMITS.find(([pattern]) => pattern.test(asString(body.model)))?.[1];
+  if (limit && body.max_tokens > limit.max) {
+    return `max_tokens: ${body.max_tokens} > ${limit.max}, which is the maximum allowed number of output tokens for ${asString(body.model)}`;
+  }
+  if (limit && !limit.thinks && body.thinking !== undefined) return `thinking: ${asString(body.model)} does not support thinking`;
   const messages = asArray(body.messages).map(asObject);
   if (messages.length === 0) return "messages: at least one message is required";
   for (const [index, message] of messages.entries()) {

@@ -7,6 +7,8 @@ import { asArray, asObject, asString, type JsonObject } from "./json-access.ts";
  */
 export function openaiRequestProblem(body: JsonObject): string | undefined {
   if (typeof body.model !== "string" || body.model === "") return "you must provide a model parameter";
+  // Models that do not reason (gpt-4o, gpt-4.1, …) refuse an effort, as the real API does.
+  if (/^(?:gpt-4|gpt-3\.5|chatgpt-)/.test(body.model) && body.reasoning_effort !== undefined) return "Unsupported parameter: 'reasoning_effort' is not supported with this model.";
   const messages = asArray(body.messages).map(asObject);
   if (messages.length === 0) return "[] is too short - 'messages'";
   let awaiting: string[] = [];

@@ -5,7 +5,7 @@ import { decryptReasoning } from "./openai-reasoning-content.ts";
  * What the real Responses API would refuse with a 400 among a client's likely mistakes: a missing
  * model or input, a chained `previous_response_id` (this fake stores nothing), reasoning items sent
  * back without their encrypted content under `store: false` or with that content changed,
- * encrypted reasoning asked of a model that does not reason, and function calls without their
+ * encrypted reasoning or an effort asked of a model that does not reason, and function calls without their
  * outputs (or the reverse).
  */
 export function openaiResponsesRequestProblem(body: JsonObject): string | undefined {
@@ -14,6 +14,7 @@ export function openaiResponsesRequestProblem(body: JsonObject): string | undefi
   if (typeof body.previous_response_id === "string") return `Previous response with id '${body.previous_response_id}' not found.`;
   // Models that do not reason (gpt-4o, gpt-4.1, …) refuse to return reasoning, as the real API does.
   if (/^(?:gpt-4|gpt-3\.5|chatgpt-)/.test(body.model) && asArray(body.include).includes("reasoning.encrypted_content")) return "Encrypted content is not supported with this model.";
+  if (/^(?:gpt-4|gpt-3\.5|chatgpt-)/.test(body.model) && body.reasoning !== undefined) return "Unsupported parameter: 'reasoning.effort' is not supported with this model.";
   const items = asArray(body.input).map(asObject);
   const calls = new Set<string>();
   const answered = new Set<string>();
