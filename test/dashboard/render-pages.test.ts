@@ -109,6 +109,22 @@ describe("Now and Needs you", () => {
     expect(renderMissionLive(view({ mission })).toString()).toContain('data-validating>Validating milestone M1: scrutiny running.');
   });
 
+  it("links both validators' check runs: the recorded ones when validation finished, the open ones while it runs", () => {
+    const features = { F1: { status: "done", attempts: 1 }, F2: { status: "done", attempts: 1 } } as const;
+    const running = runningMission({
+      features,
+      milestones: { M1: { status: "pending", round: 0, openChecks: [{ id: 81, name: "Mission scrutiny · One", headSha: "abc", title: "t" }, { id: 82, name: "Mission user testing · One", headSha: "abc", title: "t" }] } },
+    });
+    const open = renderMissionLive(view({ mission: running })).toString();
+    expect(open).toContain('<a href="https://github.example/acme/app/runs/81" rel="noreferrer">scrutiny (running) check run</a>');
+    expect(open).toContain('<a href="https://github.example/acme/app/runs/82" rel="noreferrer">user testing (running) check run</a>');
+    const finished = runningMission({ features, milestones: { M1: { status: "passed", round: 0, checkRunId: 91, userTestingCheckRunId: 92 } } });
+    const done = renderMissionLive(view({ mission: finished })).toString();
+    expect(done).toContain('<a href="https://github.example/acme/app/runs/91" rel="noreferrer">scrutiny check run</a>');
+    expect(done).toContain('<a href="https://github.example/acme/app/runs/92" rel="noreferrer">user testing check run</a>');
+    expect(done).not.toContain("(running)");
+  });
+
   it("while a failed milestone's repair is planned: names the repair planner, the role that does it", () => {
     const mission = runningMission({
       features: { F1: { status: "done", attempts: 1 }, F2: { status: "done", attempts: 1 } },
