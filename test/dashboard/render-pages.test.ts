@@ -205,6 +205,12 @@ describe("Now and Needs you", () => {
     expect(markup).toMatch(/data-card="spent"><div class="label">Spent<\/div><div class="value">\$0\.0042/);
   });
 
+  it("shows a small spend in the list as on the page: $0.0040, not $0.00", () => {
+    const row: MissionSummary = { id: "m1", owner: "acme", repo: "app", issue: 7, title: "t", status: "running", featuresDone: 0, featuresTotal: 2, spentUsd: 0.004, budgetUsd: 5, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() };
+    const markup = renderMissionRows([row], {}, { page: 1, hasNext: false }, NOW).toString();
+    expect(markup).toContain('<td data-label="Spend">$0.0040 <span class="muted">of $5.00</span></td>');
+  });
+
   it("for a pause: the fix that fits its cause, and who can apply it", () => {
     const budget = describeNow(runningMission({ status: "paused", pauseCause: "budget", settings: { commands: {}, models: {}, maxRemediationRounds: 3, budgetUsd: 5 } }), [], ISSUE);
     expect(budget.headline).toBe("Paused: the budget of $5.00 is spent");
@@ -226,7 +232,10 @@ describe("Now and Needs you", () => {
   });
 
   it("orders missions that need people before working ones, and finished ones last", () => {
-    expect(["done", "running", "paused", "awaiting-approval", "planning", "failed"].sort((a, b) => attentionRank(a as never) - attentionRank(b as never))).toEqual(["paused", "awaiting-approval", "done", "running", "planning", "failed"].sort((a, b) => attentionRank(a as never) - attentionRank(b as never)));
+    // A stable sort by rank: those that need people, then working ones, then finished ones, each group in its given order.
+    expect(["done", "running", "paused", "awaiting-approval", "planning", "failed", "questions", "blocked", "aborted"].sort((a, b) => attentionRank(a as never) - attentionRank(b as never))).toEqual([
+      "paused", "awaiting-approval", "questions", "blocked", "running", "planning", "done", "failed", "aborted",
+    ]);
     expect(attentionRank("awaiting-approval")).toBeLessThan(attentionRank("running"));
     expect(attentionRank("running")).toBeLessThan(attentionRank("done"));
   });
