@@ -125,6 +125,13 @@ describe("Now and Needs you", () => {
     expect(done).not.toContain("(running)");
   });
 
+  it("during validation: names the code reviewers running beside scrutiny, with how many features they review", () => {
+    const mission = runningMission({ features: { F1: { status: "done", attempts: 1, commitSha: "a1" }, F2: { status: "done", attempts: 1, commitSha: "b2" } } });
+    expect(describeNow(mission, [], ISSUE).headline).toBe("Validating milestone M1: scrutiny and code review of 2 features running");
+    const oneLeft = runningMission({ features: { F1: { status: "done", attempts: 1, commitSha: "a1", reviewed: true }, F2: { status: "done", attempts: 1, commitSha: "b2" } } });
+    expect(describeNow(oneLeft, [], ISSUE).headline).toBe("Validating milestone M1: scrutiny and code review of 1 feature running");
+  });
+
   it("while a failed milestone's repair is planned: names the repair planner, the role that does it", () => {
     const mission = runningMission({
       features: { F1: { status: "done", attempts: 1 }, F2: { status: "done", attempts: 1 } },
