@@ -238,6 +238,15 @@ describe("Now and Needs you", () => {
     expect(permission.action!.what.toString()).toContain("Accept the new permission");
   });
 
+  it("says a pause's reason once on the first screen: in the Now banner, not again beside the status", () => {
+    const paused = renderMissionLive(view({ mission: runningMission({ status: "paused", pauseCause: "person", reason: "paused by @alice" }) })).toString();
+    expect(paused.split("paused by @alice")).toHaveLength(2);
+    expect(paused).toMatch(/<p class="status-line"><span[^>]*>paused<\/span><\/p>/);
+    // A reason the banner does not say (a budget pause names the budget instead) stays beside the status.
+    const budget = renderMissionLive(view({ mission: runningMission({ status: "paused", pauseCause: "budget", reason: "the budget is spent", settings: { commands: {}, models: {}, maxRemediationRounds: 3, budgetUsd: 5 } }) })).toString();
+    expect(budget).toContain('<span class="muted">the budget is spent</span></p>');
+  });
+
   it("orders missions that need people before working ones, and finished ones last", () => {
     // A stable sort by rank: those that need people, then working ones, then finished ones, each group in its given order.
     expect(["done", "running", "paused", "awaiting-approval", "planning", "failed", "questions", "blocked", "aborted"].sort((a, b) => attentionRank(a as never) - attentionRank(b as never))).toEqual([

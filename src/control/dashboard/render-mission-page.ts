@@ -104,7 +104,7 @@ function renderSummary(view: MissionView, state: NowState): Html {
   ].filter((link) => link !== "");
   const card = (label: string, value: Html | string, name?: string) => html`<div class="card" ${name ? html`data-card="${name}"` : ""}><div class="label">${label}</div><div class="value">${value}</div></div>`;
   return html`<section aria-label="summary" class="summary">
-<p class="status-line">${statusPill(mission.status, true)}${mission.reason ? html` <span class="muted">${mission.reason}</span>` : ""}</p>
+<p class="status-line">${statusPill(mission.status, true)}${mission.reason && !state.headline.includes(mission.reason) ? html` <span class="muted">${mission.reason}</span>` : ""}</p>
 ${renderNow(state, now)}
 <div class="cards">
 ${card("Features done", progress(counts.featuresDone, counts.featuresTotal, "features done"), "features")}
