@@ -50,6 +50,9 @@ const LIST_DELAY_MS = 1_000;
 const MAX_FORM_BYTES = 8 * 1024;
 /** Missions on one page of the list. */
 const PAGE_SIZE = 50;
+/** The events the Now column reads to say since when (a step's start, the start of a wait), and how many of the latest. */
+const NOW_EVENT_KINDS = ["step-start", "step-end", "step-fail", "intent-apply"] as const;
+const NOW_EVENTS = 20;
 /** Live pages open at once: each holds a connection and re-renders on every change of its mission. */
 const MAX_STREAMS = 500;
 const MAX_STREAMS_PER_SESSION = 10;
@@ -189,7 +192,9 @@ export class Dashboard {
         if (!mission) return row;
         const shownMission = await this.#redact(mission);
         const issueUrl = `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}/issues/${mission.issue.number}`;
-        return { ...row, now: describeNow(shownMission, [], issueUrl, { queued: queued.has(mission.id) }) };
+        // Since when, as the mission's page says it: the step's start, or when the wait began (a few rows, never the whole timeline).
+        const events = await this.#deps.store.recentEvents(mission.id, NOW_EVENT_KINDS, NOW_EVENTS);
+        return { ...row, now: describeNow(shownMission, events, issueUrl, { queued: queued.has(mission.id) }) };
       }),
     );
     withNow.sort((a, b) => attentionRank(a.status) - attentionRank(b.status) || b.updatedAt.localeCompare(a.updatedAt));
