@@ -64,4 +64,24 @@ describe("the mission list", () => {
     expect(page).toContain("Worker on F1 One (milestone M1) for 30 min");
     expect(list).toContain("Worker on F1 One (milestone M1) · for 30 min");
   });
+
+  it("pages one sequence: the missions that need people first, then the others, each mission on exactly one page", async () => {
+    // 120 missions, one a minute: every tenth waits for people (12 of them), the others are done.
+    for (let index = 0; index < 120; index++) {
+      const at = minutesAgo(1000 - index);
+      await save(runningMission({ id: `m${index}`, issue: { number: index + 1, title: `Mission ${index}` }, status: index % 10 === 0 ? "paused" : "done", createdAt: at, updatedAt: at }));
+    }
+    const ids = async (page: number) => {
+      const markup = await (await fetch(`${url}/missions?page=${page}`)).text();
+      return { ids: [...markup.matchAll(/href="\/missions\/(m\d+)"/g)].map((match) => match[1]!), next: markup.includes(`page=${page + 1}`) };
+    };
+    const pages = [await ids(1), await ids(2), await ids(3)];
+    expect(pages.map((page) => page.ids.length)).toEqual([50, 50, 20]);
+    expect(pages.map((page) => page.next)).toEqual([true, true, false]);
+    const waiting = Array.from({ length: 12 }, (_, index) => `m${110 - index * 10}`);
+    const others = Array.from({ length: 120 }, (_, index) => 119 - index).filter((index) => index % 10 !== 0).map((index) => `m${index}`);
+    // The waiting ones lead the first page; then the others, newest first, across the pages with none twice and none left out.
+    expect(pages[0]!.ids.slice(0, 12)).toEqual(waiting);
+    expect(pages.flatMap((page) => page.ids)).toEqual([...waiting, ...others]);
+  });
 });
