@@ -189,6 +189,9 @@ export class LocalGitHub implements GitHubPort {
     return id;
   }
 
+  /** A local check run is a file: it has no buttons to take away. */
+  async clearCheckRunActions(): Promise<void> {}
+
   async updateCheckRun(_repo: RepoRef, id: number, input: CheckRunInput): Promise<void> {
     this.#writeCheckRun(id, input);
   }

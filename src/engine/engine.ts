@@ -10,7 +10,7 @@ import { runStep, stepTable, type WorkStep } from "./step-table.ts";
 import { postCommentOnce } from "./steps/post-comment-once.ts";
 import { repoRef } from "./steps/remote-access.ts";
 import { reportStoppedValidation } from "./steps/validation-checks.ts";
-import { closeOpenChecks, withSavedOpenChecks } from "./steps/open-checks.ts";
+import { clearStaleButtons, closeOpenChecks, withSavedOpenChecks } from "./steps/open-checks.ts";
 import { describeStoppingIntent, stoppedForPeople, stoppingIntent } from "./people-interrupt.ts";
 
 interface Drive {
@@ -137,6 +137,8 @@ export class Engine {
       mission = await closeOpenChecks(context, { ...mission, updatedAt: now }, stopping ? describeStoppingIntent(stopping) : undefined);
       // The turn is no longer this instance's: the new owner applies these intents (they stay pending).
       if (owned?.aborted) return "stopped";
+      // Buttons that no longer fit (Resume on a mission a comment resumed, Re-run on a closed pull request) are taken away.
+      await clearStaleButtons(context, before, mission);
       await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), statusChange(before, mission, now));
       log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
       await this.#syncControl(context, mission, intents.some((intent) => intent.verb === "status"));

@@ -108,4 +108,6 @@ export interface GitHubPort {
   findCheckRun(repo: RepoRef, headSha: string, name: string): Promise<number | undefined>;
   createCheckRun(repo: RepoRef, input: CheckRunInput): Promise<number>;
   updateCheckRun(repo: RepoRef, id: number, input: CheckRunInput): Promise<void>;
+  /** Takes a check run's buttons away, leaving the rest of it as it is. */
+  clearCheckRunActions(repo: RepoRef, id: number): Promise<void>;
 }

@@ -302,6 +302,11 @@ export class OctokitGitHub implements GitHubPort {
     return data.id;
   }
 
+  async clearCheckRunActions(repo: RepoRef, id: number): Promise<void> {
+    const octokit = await this.#octokit(repo);
+    await octokit.rest.checks.update({ owner: repo.owner, repo: repo.name, check_run_id: id, actions: [] });
+  }
+
   async updateCheckRun(repo: RepoRef, id: number, input: CheckRunInput): Promise<void> {
     const octokit = await this.#octokit(repo);
     for (const request of toCheckRunRequests(await this.#outCheckRun(input))) {

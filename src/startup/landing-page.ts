@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { escapeHtml } from "../control/index.ts";
+import { html } from "../control/dashboard/html.ts";
 import { sendStartupPage } from "./startup-page.ts";
 
 export interface LandingPageOptions {
@@ -24,15 +24,15 @@ export function landingPage(options: LandingPageOptions): (request: IncomingMess
     const installUrl = await known;
     if (!installUrl) known = undefined;
     const install = installUrl
-      ? `<a href="${escapeHtml(installUrl)}">Install the app</a> on the repositories it may work on.`
-      : `Install the app on the repositories it may work on, from its page in <a href="${escapeHtml(`${options.githubWebUrl}/settings/apps`)}">your GitHub App settings</a> (<i>Install App</i>).`;
+      ? html`<a href="${installUrl}">Install the app</a> on the repositories it may work on.`
+      : html`Install the app on the repositories it may work on, from its page in <a href="${`${options.githubWebUrl}/settings/apps`}">your GitHub App settings</a> (<i>Install App</i>).`;
     sendStartupPage(response, 200, {
       title: "Running",
-      body: `<h1>Missions is running</h1>
+      body: html`<h1>Missions is running</h1>
 <p>It listens for GitHub's webhooks. Next:</p>
 <ol>
 <li>${install}</li>
-<li>Open an issue that describes the work and label it <code>${escapeHtml(options.label)}</code>. The app answers on the issue with questions or a validation contract to approve.</li>
+<li>Open an issue that describes the work and label it <code>${options.label}</code>. The app answers on the issue with questions or a validation contract to approve.</li>
 <li>Follow the missions on the dashboard at <a href="/missions">/missions</a> (sign in with the operator's token or with GitHub).</li>
 </ol>
 <p class="muted">Machines: <code>/health</code>.</p>`,

@@ -1,6 +1,6 @@
 import { envFileLabel } from "./env-file.ts";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { escapeHtml } from "../control/index.ts";
+import { html, trusted } from "../control/dashboard/html.ts";
 import type { ConfigProblem } from "../config/index.ts";
 import { RESTART_STEP } from "./render-setup-pages.ts";
 import { sendJson, sendStartupPage } from "./startup-page.ts";
@@ -39,10 +39,11 @@ export class NeedsConfigurationApp {
     if (path !== "/") return false;
     sendStartupPage(response, 200, {
       title: "Needs configuration",
-      body: `<h1>Missions needs configuration</h1>
+      body: html`<h1>Missions needs configuration</h1>
 <p>The app is registered on GitHub and running, but it cannot run missions yet:</p>
-${this.#options.problems.map((problem) => `<p class="problem">${escapeHtml(problem.message)}</p>`).join("\n")}
-<p>Make the change in <code>${escapeHtml(envFileLabel(this.#options.envFile))}</code> (or in the app's environment). ${RESTART_STEP}</p>
+${this.#options.problems.map((problem) => html`<p class="problem">${problem.message}</p>
+`)}
+<p>Make the change in <code>${envFileLabel(this.#options.envFile)}</code> (or in the app's environment). ${trusted(RESTART_STEP)}</p>
 <p class="muted">Until then GitHub's webhooks are refused (503), and show as failed deliveries in the app's settings on GitHub (Advanced → Recent Deliveries), where they can be redelivered. Through a relay channel (WEBHOOK_PROXY_URL) GitHub sees them delivered: redeliver the ones you need from the same page once the app runs.</p>`,
     });
     return true;

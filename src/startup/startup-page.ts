@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { renderPage } from "../control/index.ts";
+import type { Html } from "../control/dashboard/html.ts";
 
 export interface StartupPage {
   title: string;
-  /** Already-escaped HTML. */
-  body: string;
+  /** Markup from the dashboard's `html` tag (it escapes every value put in), or HTML a page escaped itself. */
+  body: Html | string;
   /** Where the page's one form may post besides this app (the GitHub host, for registration). */
   formAction?: string;
 }

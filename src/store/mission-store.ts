@@ -130,6 +130,8 @@ export interface MissionStore {
 
   appendEvent(event: MissionEvent): Promise<void>;
   events(missionId: string): Promise<MissionEvent[]>;
+  /** The mission's last `limit` events of these kinds, oldest first: read by index from the end, however long the timeline. */
+  recentEvents(missionId: string, kinds: readonly string[], limit: number): Promise<MissionEvent[]>;
 
   /**
    * Short-lived state every instance on the store must see alike (dashboard sessions, sign-ins begun):

@@ -103,6 +103,9 @@ export class ObservedStore implements MissionStore {
   events(missionId: string): Promise<MissionEvent[]> {
     return this.#inner.events(missionId);
   }
+  recentEvents(missionId: string, kinds: readonly string[], limit: number): Promise<MissionEvent[]> {
+    return this.#inner.recentEvents(missionId, kinds, limit);
+  }
   close(): Promise<void> {
     return this.#inner.close();
   }

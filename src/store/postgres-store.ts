@@ -792,6 +792,11 @@ export class PostgresMissionStore implements MissionStore {
     return rows.map((row) => ({ missionId: row.mission_id, kind: row.kind, at: row.at, data: row.data }));
   }
 
+  async recentEvents(missionId: string, kinds: readonly string[], limit: number): Promise<MissionEvent[]> {
+    const { rows } = await this.#pool.query("SELECT mission_id, kind, at, data FROM events WHERE mission_id = $1 AND kind = ANY($2::text[]) ORDER BY seq DESC LIMIT $3", [missionId, [...kinds], Math.max(0, Math.floor(limit))]);
+    return rows.reverse().map((row) => ({ missionId: row.mission_id, kind: row.kind, at: row.at, data: row.data }));
+  }
+
   /** Lets go of the pool, the listener and the one-instance lock; this instance's holds go with it (its calls are over). */
   async close(): Promise<void> {
     if (this.#closed) return;

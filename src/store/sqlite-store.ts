@@ -462,6 +462,13 @@ export class SqliteMissionStore implements MissionStore {
     return rows.map((row) => ({ missionId: row.mission_id, kind: row.kind, at: row.at, data: JSON.parse(row.data) }));
   }
 
+  async recentEvents(missionId: string, kinds: readonly string[], limit: number): Promise<MissionEvent[]> {
+    const rows = this.#db
+      .prepare("SELECT mission_id, kind, at, data FROM events WHERE mission_id = ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY seq DESC LIMIT ?")
+      .all(missionId, JSON.stringify(kinds), Math.max(0, Math.floor(limit))) as Array<{ mission_id: string; kind: string; at: string; data: string }>;
+    return rows.reverse().map((row) => ({ missionId: row.mission_id, kind: row.kind, at: row.at, data: JSON.parse(row.data) }));
+  }
+
   async putShared(kind: string, key: string, value: unknown, expiresAt: number, keep?: number): Promise<void> {
     this.#transaction(() => {
       this.#db.prepare("DELETE FROM shared_state WHERE kind = ? AND expires_at <= ?").run(kind, Date.now());

@@ -109,6 +109,29 @@ describe("Now and Needs you", () => {
     expect(renderMissionLive(view({ mission })).toString()).toContain('data-validating>Validating milestone M1: scrutiny running.');
   });
 
+  it("links both validators' check runs: the recorded ones when validation finished, the open ones while it runs", () => {
+    const features = { F1: { status: "done", attempts: 1 }, F2: { status: "done", attempts: 1 } } as const;
+    const running = runningMission({
+      features,
+      milestones: { M1: { status: "pending", round: 0, openChecks: [{ id: 81, name: "Mission scrutiny · One", headSha: "abc", title: "t" }, { id: 82, name: "Mission user testing · One", headSha: "abc", title: "t" }] } },
+    });
+    const open = renderMissionLive(view({ mission: running })).toString();
+    expect(open).toContain('<a href="https://github.example/acme/app/runs/81" rel="noreferrer">scrutiny (running) check run</a>');
+    expect(open).toContain('<a href="https://github.example/acme/app/runs/82" rel="noreferrer">user testing (running) check run</a>');
+    const finished = runningMission({ features, milestones: { M1: { status: "passed", round: 0, checkRunId: 91, userTestingCheckRunId: 92 } } });
+    const done = renderMissionLive(view({ mission: finished })).toString();
+    expect(done).toContain('<a href="https://github.example/acme/app/runs/91" rel="noreferrer">scrutiny check run</a>');
+    expect(done).toContain('<a href="https://github.example/acme/app/runs/92" rel="noreferrer">user testing check run</a>');
+    expect(done).not.toContain("(running)");
+  });
+
+  it("during validation: names the code reviewers running beside scrutiny, with how many features they review", () => {
+    const mission = runningMission({ features: { F1: { status: "done", attempts: 1, commitSha: "a1" }, F2: { status: "done", attempts: 1, commitSha: "b2" } } });
+    expect(describeNow(mission, [], ISSUE).headline).toBe("Validating milestone M1: scrutiny and code review of 2 features running");
+    const oneLeft = runningMission({ features: { F1: { status: "done", attempts: 1, commitSha: "a1", reviewed: true }, F2: { status: "done", attempts: 1, commitSha: "b2" } } });
+    expect(describeNow(oneLeft, [], ISSUE).headline).toBe("Validating milestone M1: scrutiny and code review of 1 feature running");
+  });
+
   it("while a failed milestone's repair is planned: names the repair planner, the role that does it", () => {
     const mission = runningMission({
       features: { F1: { status: "done", attempts: 1 }, F2: { status: "done", attempts: 1 } },
@@ -189,6 +212,12 @@ describe("Now and Needs you", () => {
     expect(markup).toMatch(/data-card="spent"><div class="label">Spent<\/div><div class="value">\$0\.0042/);
   });
 
+  it("shows a small spend in the list as on the page: $0.0040, not $0.00", () => {
+    const row: MissionSummary = { id: "m1", owner: "acme", repo: "app", issue: 7, title: "t", status: "running", featuresDone: 0, featuresTotal: 2, spentUsd: 0.004, budgetUsd: 5, createdAt: NOW.toISOString(), updatedAt: NOW.toISOString() };
+    const markup = renderMissionRows([row], {}, { page: 1, hasNext: false }, NOW).toString();
+    expect(markup).toContain('<td data-label="Spend">$0.0040 <span class="muted">of $5.00</span></td>');
+  });
+
   it("for a pause: the fix that fits its cause, and who can apply it", () => {
     const budget = describeNow(runningMission({ status: "paused", pauseCause: "budget", settings: { commands: {}, models: {}, maxRemediationRounds: 3, budgetUsd: 5 } }), [], ISSUE);
     expect(budget.headline).toBe("Paused: the budget of $5.00 is spent");
@@ -209,8 +238,20 @@ describe("Now and Needs you", () => {
     expect(permission.action!.what.toString()).toContain("Accept the new permission");
   });
 
+  it("says a pause's reason once on the first screen: in the Now banner, not again beside the status", () => {
+    const paused = renderMissionLive(view({ mission: runningMission({ status: "paused", pauseCause: "person", reason: "paused by @alice" }) })).toString();
+    expect(paused.split("paused by @alice")).toHaveLength(2);
+    expect(paused).toMatch(/<p class="status-line"><span[^>]*>paused<\/span><\/p>/);
+    // A reason the banner does not say (a budget pause names the budget instead) stays beside the status.
+    const budget = renderMissionLive(view({ mission: runningMission({ status: "paused", pauseCause: "budget", reason: "the budget is spent", settings: { commands: {}, models: {}, maxRemediationRounds: 3, budgetUsd: 5 } }) })).toString();
+    expect(budget).toContain('<span class="muted">the budget is spent</span></p>');
+  });
+
   it("orders missions that need people before working ones, and finished ones last", () => {
-    expect(["done", "running", "paused", "awaiting-approval", "planning", "failed"].sort((a, b) => attentionRank(a as never) - attentionRank(b as never))).toEqual(["paused", "awaiting-approval", "done", "running", "planning", "failed"].sort((a, b) => attentionRank(a as never) - attentionRank(b as never)));
+    // A stable sort by rank: those that need people, then working ones, then finished ones, each group in its given order.
+    expect(["done", "running", "paused", "awaiting-approval", "planning", "failed", "questions", "blocked", "aborted"].sort((a, b) => attentionRank(a as never) - attentionRank(b as never))).toEqual([
+      "paused", "awaiting-approval", "questions", "blocked", "running", "planning", "done", "failed", "aborted",
+    ]);
     expect(attentionRank("awaiting-approval")).toBeLessThan(attentionRank("running"));
     expect(attentionRank("running")).toBeLessThan(attentionRank("done"));
   });

@@ -112,5 +112,13 @@ describe("buttons on the check runs", () => {
     // Still failing: blocked again, and the new check run offers the button in its turn.
     expect(checks[1]).toMatchObject({ name: failed!.name, conclusion: "failure", actions: [{ identifier: "revalidate:M1" }] });
     expect((await harness.app.store.getMission(blocked!.id))!.status).toBe("blocked");
+    // The first failed run's button went when the mission left `blocked`: pressing it would validate again, unasked.
+    expect(checks[0]).toMatchObject({ id: failed!.id, conclusion: "failure", actions: [] });
+
+    // The pull request closed: no button on any of the mission's check runs is left to press.
+    const [pull] = harness.github.pulls(OWNER, REPO);
+    await harness.github.closePull({ owner: OWNER, repo: REPO, number: pull!.number, user: MAINTAINER, merge: false });
+    await harness.settle();
+    expect(harness.github.checkRuns(OWNER, REPO).map((check) => check.actions)).toEqual([[], []]);
   }, 300_000);
 });

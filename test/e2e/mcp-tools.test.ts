@@ -137,7 +137,7 @@ describe("an operator's MCP server declared for the validators", () => {
       seen.push({ tools, results: last?.role === "user" ? last.toolResults : [] });
       // Scrutiny looks something up with the operator's server before it gives its verdicts.
       if (tools.includes("submit_verdicts") && !request.messages.some((message) => message.role === "assistant")) {
-        return { toolCalls: [{ name: "mcp__checks__inspect", arguments: { word: "verdict" } }] };
+        return { toolCalls: [{ name: "read_file", arguments: { path: "README.md" } }, { name: "mcp__checks__inspect", arguments: { word: "verdict" } }] };
       }
       // Then its verdicts, as if the call had not happened.
       return normal(tools.includes("submit_verdicts") ? { ...request, messages: request.messages.slice(0, 1) } : request);
@@ -158,11 +158,14 @@ describe("an operator's MCP server declared for the validators", () => {
     for (const request of seen.filter((request) => request.tools.includes("submit_plan") || request.tools.includes("submit_handoff"))) expect(withMcp(request.tools)).toEqual([]);
     // The server's answer reached scrutiny's next turn.
     const answered = scrutiny.flatMap((request) => request.results);
-    expect(answered).toEqual([expect.objectContaining({ isError: false, content: expect.stringContaining("word=verdict: a greeting, says the MCP server") })]);
+    expect(answered).toEqual([expect.objectContaining({ isError: false, content: expect.stringContaining("A tiny fixture repository") }), expect.objectContaining({ isError: false, content: expect.stringContaining("word=verdict: a greeting, says the MCP server") })]);
     // Recorded like any tool: on the mission's timeline, under the validator's role.
     const [mission] = await harness.app.store.listMissions();
     const events = await harness.app.store.events(mission!.id);
     const calls = events.filter((event) => event.kind === "tool-call" && String((event.data as { tool?: string }).tool).startsWith("mcp__"));
     expect(calls.map((event) => event.data)).toEqual([expect.objectContaining({ role: "scrutiny", tool: "mcp__checks__inspect", isError: false })]);
+    // Its built-in tools too, like a worker's: every validator call is on the timeline.
+    const scrutinyCalls = events.filter((event) => event.kind === "tool-call" && (event.data as { role?: string }).role === "scrutiny");
+    expect(scrutinyCalls.map((event) => (event.data as { tool: string }).tool)).toEqual(["read_file", "mcp__checks__inspect"]);
   }, 240_000);
 });

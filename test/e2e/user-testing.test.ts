@@ -45,6 +45,10 @@ describe("user testing in a real browser", () => {
     expect(scrutinyPrompt).not.toContain("VAL-FORM-002");
 
     expect(mission!.assertions["VAL-FORM-002"]).toMatchObject({ verdict: "pass", commitSha: commits[1]!.sha });
+    // The QA agent's every tool call is on the mission's timeline, like a worker's.
+    const events = await harness.app.store.events(mission!.id);
+    const qaTools = events.filter((event) => event.kind === "tool-call" && (event.data as { role?: string }).role === "user-testing").map((event) => (event.data as { tool: string }).tool);
+    expect(qaTools.slice(0, 4)).toEqual(["browser_navigate", "browser_fill", "browser_click", "browser_screenshot"]);
     // The PR links each verdict to the check run that gave it.
     expect(harness.github.pulls("acme", "greeter")[0]!.body).toMatch(new RegExp(`\\| \`VAL-FORM-002\`[^\\n]*The page shows: Hello, Ada![^\\n]*/acme/greeter/runs/${userTesting[1]!.id}\\)`));
 

@@ -177,6 +177,16 @@ describe.each<StoreKind>([sqliteKind(), postgresKind()])("the $name store", (kin
       { missionId: "a", kind: "step-start", at: "t3", data: { kind: "work", n: 1 } },
     ]);
     expect(await store.events("b")).toEqual([]);
+    // The latest of some kinds, oldest first, as many as asked for.
+    expect(await store.recentEvents("a", ["step-start", "step-end"], 5)).toEqual([
+      { missionId: "a", kind: "step-end", at: "t1", data: { kind: "plan" } },
+      { missionId: "a", kind: "step-start", at: "t3", data: { kind: "work", n: 1 } },
+    ]);
+    expect(await store.recentEvents("a", ["step-start", "step-end", "paused"], 2)).toEqual([
+      { missionId: "a", kind: "paused", at: "t2", data: {} },
+      { missionId: "a", kind: "step-start", at: "t3", data: { kind: "work", n: 1 } },
+    ]);
+    expect(await store.recentEvents("b", ["step-start"], 5)).toEqual([]);
   });
 
   test("saves a mission, its applied intents and its events in one transaction: a failed save keeps none of them", async () => {

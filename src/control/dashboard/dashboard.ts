@@ -50,6 +50,9 @@ const LIST_DELAY_MS = 1_000;
 const MAX_FORM_BYTES = 8 * 1024;
 /** Missions on one page of the list. */
 const PAGE_SIZE = 50;
+/** The events the Now column reads to say since when (a step's start, the start of a wait), and how many of the latest. */
+const NOW_EVENT_KINDS = ["step-start", "step-end", "step-fail", "intent-apply"] as const;
+const NOW_EVENTS = 20;
 /** Live pages open at once: each holds a connection and re-renders on every change of its mission. */
 const MAX_STREAMS = 500;
 const MAX_STREAMS_PER_SESSION = 10;
@@ -156,8 +159,8 @@ export class Dashboard {
   }
 
   /**
-   * The rows of a page of the list: missions that need people first (on the first page, every such
-   * mission the viewer may see, up to a page's worth), then the others newest first.
+   * The rows of a page of the list: missions that need people first, then the others, newest first in
+   * each part, paged as one sequence (a status filter pages that status alone).
    */
   async #listRows(session: Session, query: URLSearchParams) {
     const status = query.get("status") || undefined;
@@ -175,12 +178,7 @@ export class Dashboard {
     // above, so a mission in a repository that appeared since then is never listed unchecked.
     const everything = !repository && session.viewer.kind !== "github";
     const scope = everything ? {} : { repositories: wanted };
-    // One more than a page: whether an older page exists, without counting every mission.
-    const found = await this.#listed({ ...(status ? { status } : {}), ...scope, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
-    const shown = found.slice(0, PAGE_SIZE);
-    // Missions waiting on people lead the first page wherever their age would have put them; later pages leave them out.
-    const waiting = status ? [] : (await Promise.all(NEEDS_PEOPLE.map((needed) => this.#listed({ status: needed, ...scope, limit: PAGE_SIZE, offset: 0 })))).flat();
-    const rows = page === 1 ? [...waiting, ...shown.filter((row) => !waiting.some((lead) => lead.id === row.id))] : shown.filter((row) => status !== undefined || !NEEDS_PEOPLE.includes(row.status));
+    const { rows, hasNext } = status ? await this.#page({ status, ...scope }, page) : await this.#waitingFirst(scope, page);
     const queued = await this.#queued();
     const withNow: ListRow[] = await Promise.all(
       rows.map(async (row): Promise<ListRow> => {
@@ -189,11 +187,47 @@ export class Dashboard {
         if (!mission) return row;
         const shownMission = await this.#redact(mission);
         const issueUrl = `${this.#deps.githubWebUrl}/${mission.repo.owner}/${mission.repo.name}/issues/${mission.issue.number}`;
-        return { ...row, now: describeNow(shownMission, [], issueUrl, { queued: queued.has(mission.id) }) };
+        // Since when, as the mission's page says it: the step's start, or when the wait began (a few rows, never the whole timeline).
+        const events = await this.#deps.store.recentEvents(mission.id, NOW_EVENT_KINDS, NOW_EVENTS);
+        return { ...row, now: describeNow(shownMission, events, issueUrl, { queued: queued.has(mission.id) }) };
       }),
     );
     withNow.sort((a, b) => attentionRank(a.status) - attentionRank(b.status) || b.updatedAt.localeCompare(a.updatedAt));
-    return { rows: withNow, filter: { status, repository }, repositories, page: { page, hasNext: found.length > PAGE_SIZE } };
+    return { rows: withNow, filter: { status, repository }, repositories, page: { page, hasNext } };
+  }
+
+  /** A page of missions newest first, and whether an older page exists (one more row read, nothing counted). */
+  async #page(filter: Omit<Parameters<MissionStore["listMissionSummaries"]>[0], "limit" | "offset">, page: number) {
+    const found = await this.#listed({ ...filter, limit: PAGE_SIZE + 1, offset: (page - 1) * PAGE_SIZE });
+    return { rows: found.slice(0, PAGE_SIZE), hasNext: found.length > PAGE_SIZE };
+  }
+
+  /**
+   * A page of one sequence, paged like any: the missions that need people (newest first), then the
+   * others (newest first). Each mission is on exactly one page. The others are read from the store's
+   * newest-first pages with the waiting ones (few) left out.
+   */
+  async #waitingFirst(scope: { repositories?: string[] }, page: number) {
+    const start = (page - 1) * PAGE_SIZE;
+    const newestFirst = (a: { createdAt: string; id: string }, b: { createdAt: string; id: string }) => b.createdAt.localeCompare(a.createdAt) || b.id.localeCompare(a.id);
+    const waiting = (await Promise.all(NEEDS_PEOPLE.map((needed) => this.#listed({ status: needed, ...scope, limit: start + PAGE_SIZE + 1, offset: 0 })))).flat().sort(newestFirst);
+    const leading = waiting.slice(start, start + PAGE_SIZE);
+    const rest = await this.#othersFrom(scope, waiting, Math.max(0, start - waiting.length), PAGE_SIZE - leading.length + 1);
+    if (leading.length === PAGE_SIZE) return { rows: leading, hasNext: waiting.length > start + PAGE_SIZE || rest.length > 0 };
+    // Fewer waiting than reach past this page's start: `waiting` is all of them.
+    return { rows: [...leading, ...rest.slice(0, PAGE_SIZE - leading.length)], hasNext: rest.length > PAGE_SIZE - leading.length };
+  }
+
+  /** `count` missions that do not wait on people, from the `from`-th of them (newest first); `waiting` is every one that does. */
+  async #othersFrom(scope: { repositories?: string[] }, waiting: Array<{ id: string; createdAt: string }>, from: number, count: number) {
+    const waitingIds = new Set(waiting.map((row) => row.id));
+    // The store's rows from `from` on hold the wanted ones, after the waiting missions among them.
+    const window = await this.#listed({ ...scope, limit: count + waiting.length, offset: from });
+    const first = window[0];
+    if (!first) return [];
+    // Waiting missions before the window pushed the others back: that many of the others in it were on earlier pages.
+    const before = waiting.filter((row) => row.createdAt > first.createdAt).length;
+    return window.filter((row) => !waitingIds.has(row.id)).slice(before, before + count);
   }
 
   async #listed(query: Parameters<MissionStore["listMissionSummaries"]>[0]) {

@@ -172,7 +172,10 @@ function describeRunning(mission: Mission, events: MissionEvent[]): NowState {
     case "validate": {
       const plan = approvedPlan(mission);
       const validators = new Set((plan?.assertions ?? []).filter((assertion) => assertion.milestoneId === step.milestoneId && mission.assertions[assertion.id]?.verdict !== "skipped").map(validatorOf));
-      const who = [validators.has("scrutiny") || validators.size === 0 ? "scrutiny" : "", validators.has("user-testing") ? "user testing" : ""].filter(Boolean).join(" and ");
+      // The code reviewers run beside them, one per feature of the milestone not reviewed yet.
+      const reviews = allFeatures(mission).filter((feature) => feature.milestoneId === step.milestoneId && mission.features[feature.id]?.commitSha && !mission.features[feature.id]?.reviewed).length;
+      const parts = [validators.has("scrutiny") || validators.size === 0 ? "scrutiny" : "", validators.has("user-testing") ? "user testing" : "", reviews > 0 ? `code review of ${reviews} feature${reviews === 1 ? "" : "s"}` : ""].filter(Boolean);
+      const who = parts.length > 1 ? `${parts.slice(0, -1).join(", ")} and ${parts.at(-1)}` : parts.join("");
       const round = mission.milestones[step.milestoneId]?.round ?? 0;
       return {
         tone: "active",

@@ -1,6 +1,6 @@
 import { MissionStatusSchema } from "../../mission/index.ts";
 import type { MissionSummary } from "../../store/index.ts";
-import { html, money, progress, type Html } from "./html.ts";
+import { fineMoney, html, money, progress, type Html } from "./html.ts";
 import type { NowState } from "./now.ts";
 import { ago, relative } from "./time.ts";
 
@@ -45,7 +45,7 @@ export function renderMissionRows(rows: ListRow[], filter: ListFilter, page: Lis
 <td data-label="Status">${statusPill(row.status)}</td>
 <td data-label="Now" class="now-cell">${row.now ? renderNowCell(row.now, now) : html`<span class="muted">—</span>`}</td>
 <td data-label="Features">${progress(row.featuresDone, row.featuresTotal, "features done")}</td>
-<td data-label="Spend">${money(row.spentUsd)}${budget}</td>
+<td data-label="Spend">${fineMoney(row.spentUsd)}${budget}</td>
 <td data-label="Last activity">${ago(row.updatedAt, now)}</td>
 </tr>`;
   });

@@ -104,7 +104,7 @@ function renderSummary(view: MissionView, state: NowState): Html {
   ].filter((link) => link !== "");
   const card = (label: string, value: Html | string, name?: string) => html`<div class="card" ${name ? html`data-card="${name}"` : ""}><div class="label">${label}</div><div class="value">${value}</div></div>`;
   return html`<section aria-label="summary" class="summary">
-<p class="status-line">${statusPill(mission.status, true)}${mission.reason ? html` <span class="muted">${mission.reason}</span>` : ""}</p>
+<p class="status-line">${statusPill(mission.status, true)}${mission.reason && !state.headline.includes(mission.reason) ? html` <span class="muted">${mission.reason}</span>` : ""}</p>
 ${renderNow(state, now)}
 <div class="cards">
 ${card("Features done", progress(counts.featuresDone, counts.featuresTotal, "features done"), "features")}
@@ -243,7 +243,10 @@ function renderFindings(view: MissionView, state: NowState): Html {
   const runs: Html[] = [];
   for (const [id, own] of Object.entries(mission.milestones)) {
     const link = (runId: number | undefined, name: string) => (runId !== undefined ? html` · <a href="${`${view.repositoryUrl}/runs/${runId}`}" rel="noreferrer">${name} check run</a>` : "");
-    if (own.checkRunId !== undefined || own.userTestingCheckRunId !== undefined) runs.push(html`<li class="muted">${id}: ${own.status}${link(own.checkRunId, "scrutiny")}${link(own.userTestingCheckRunId, "user-testing")}</li>`);
+    // A validation under way (or cut by a crash, not closed yet) links the check runs it has open, as the control comment does.
+    const open = (own.openChecks ?? []).filter((check) => check.id !== own.checkRunId && check.id !== own.userTestingCheckRunId);
+    const opened = open.map((check) => link(check.id, `${/user testing/i.test(check.name) ? "user testing" : "scrutiny"} (running)`));
+    if (own.checkRunId !== undefined || own.userTestingCheckRunId !== undefined || opened.length > 0) runs.push(html`<li class="muted">${id}: ${own.status}${link(own.checkRunId, "scrutiny")}${link(own.userTestingCheckRunId, "user testing")}${opened}</li>`);
   }
   const running = state.validatingMilestone ? html`<p class="now-inline" data-validating>${state.headline}.</p>` : "";
   const nothing = mission.status === "paused" || mission.status === "blocked" ? "No finding recorded; validation did not finish." : "Nothing found so far.";

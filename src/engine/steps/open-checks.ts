@@ -83,3 +83,28 @@ export async function cancelStoppedChecks<T extends StoppedCheck>(context: StepC
   }
   return refused;
 }
+
+/** The statuses whose check runs offer buttons (Resume, Re-run validation): the mission waits for a person to press one. */
+const WAITING_FOR_A_PRESS = new Set(["paused", "blocked"]);
+
+/**
+ * The mission left `paused` or `blocked` (a comment resumed or retried it), or its pull request was
+ * merged or closed: the buttons its stopped and failed check runs offer are out of date — pressing
+ * one would resume or validate again unasked — so they are taken away. Those are the milestones'
+ * recorded check runs and the ones the latest validation stops cancelled (on the timeline).
+ */
+export async function clearStaleButtons(context: StepContext, before: Mission, after: Mission): Promise<void> {
+  const left = WAITING_FOR_A_PRESS.has(before.status) && !WAITING_FOR_A_PRESS.has(after.status);
+  const closed = after.pr?.closedAs !== undefined && before.pr?.closedAs === undefined;
+  if (!left && !closed) return;
+  const ids = new Set<number>();
+  for (const state of Object.values(after.milestones)) {
+    if (state.checkRunId !== undefined) ids.add(state.checkRunId);
+    if (state.userTestingCheckRunId !== undefined) ids.add(state.userTestingCheckRunId);
+  }
+  const stops = await context.store.recentEvents(after.id, ["validation-stop"], 20).catch(() => []);
+  for (const stop of stops) for (const id of Array.isArray(stop.data.checkRuns) ? stop.data.checkRuns : []) if (typeof id === "number") ids.add(id);
+  for (const id of ids) {
+    await context.github.clearCheckRunActions(repoRef(after), id).catch((failure: unknown) => context.log.warn({ err: failure, checkRun: id }, "could not take a check run's buttons away"));
+  }
+}

@@ -165,7 +165,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
                   context: shared,
                   signal: context.signal,
                   extraTools: mcpTools,
-                  onToolCall: mcpCalls(context, mission, { role: "scrutiny", milestone: milestone.id }),
+                  onToolCall: recordToolCalls(context, mission, { role: "scrutiny", milestone: milestone.id }),
                 })),
               ),
       ),
@@ -196,7 +196,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
                 context: shared,
                 signal: context.signal,
                 extraTools: mcpTools,
-                onToolCall: mcpCalls(context, mission, { role: "reviewer", feature: feature.id }),
+                onToolCall: recordToolCalls(context, mission, { role: "reviewer", feature: feature.id }),
               }));
               // A leader that ended without a call (its diff or its tools failed) lets the others go.
             }).finally(() => index === 0 && warm.release()),
@@ -371,7 +371,7 @@ async function userTest(
             shell: { runner: context.runner, env: safeEnvironment(context.settings.toolPath), maxTimeoutMs: limitsFor(context, mission).commandTimeoutSeconds * 1000 },
             signal: context.signal,
             extraTools: mcpTools,
-            onToolCall: mcpCalls(context, mission, { role: "user-testing", milestone: milestone.id }),
+            onToolCall: recordToolCalls(context, mission, { role: "user-testing", milestone: milestone.id }),
           }));
     } finally {
       await app?.stop();
@@ -471,12 +471,4 @@ type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 function valueOf<T>(outcome: Settled<T>): T {
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
-}
-
-/** A validator's MCP tool calls, on the mission's timeline like the worker's (its built-in reading is not recorded). */
-function mcpCalls(context: StepContext, mission: Mission, fields: Record<string, string>) {
-  const record = recordToolCalls(context, mission, fields);
-  return async (call: { name: string; input: unknown; output: string; isError: boolean }) => {
-    if (call.name.startsWith("mcp__")) await record(call);
-  };
 }
