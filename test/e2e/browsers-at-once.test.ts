@@ -4,16 +4,9 @@ import { gate } from "./gate.ts";
 import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
 import { missionResponder } from "./mission-script.ts";
 import { appConfig, FIXED, FORM_PLAN, isUserTesting, qa } from "./user-testing-script.ts";
+import { untilWithin } from "../helpers/until.ts";
 
-async function until<T>(what: string, look: () => T | undefined | Promise<T | undefined>, timeoutMs = 180_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await look();
-    if (found !== undefined && found !== false) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = untilWithin(180_000, 100);
 
 // MISSIONS_BROWSERS_AT_ONCE=1, two missions validating at once: the second's user testing waits for
 // the browser the first holds, and runs once it is free.

@@ -1,8 +1,8 @@
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
 import { commitsOn } from "../helpers/git.ts";
-import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { POSTGRES_TESTS_OFF, postgresForSuite } from "../helpers/postgres.ts";
 import { gate } from "./gate.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
 import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
@@ -12,12 +12,8 @@ const BRANCH = "mission/1-add-greetings";
 // The app on DATABASE_URL=postgres://…: a whole mission, stopped in the middle and finished by a new
 // instance on the same database, as on SQLite.
 describe.skipIf(POSTGRES_TESTS_OFF)("a mission on the PostgreSQL store", () => {
-  let cluster: TestPostgres;
   let harness: Harness | undefined;
-  beforeAll(async () => {
-    cluster = await startPostgres();
-  }, 120_000);
-  afterAll(() => cluster?.stop());
+  const cluster = postgresForSuite();
   afterEach(async () => {
     await harness?.close();
   });

@@ -1,31 +1,20 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import type { NormalizedRequest, Reply } from "../fakes/models/index.ts";
-import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { POSTGRES_TESTS_OFF, postgresForSuite } from "../helpers/postgres.ts";
 import { gate } from "./gate.ts";
 import { FIXTURE_FILES, GREETING_FILES, GREETING_PLAN, missionResponder } from "./mission-script.ts";
 import { MAINTAINER, OWNER, REPO, startHarness, type Harness } from "./harness.ts";
+import { untilWithin } from "../helpers/until.ts";
 
 const TOKEN = "dashboard-token-for-queued-missions";
 
-async function until<T>(what: string, look: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await look();
-    if (found !== undefined && found !== false) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+const until = untilWithin(120_000, 100);
 
 // One instance that runs one step at a time (MISSIONS_STEPS_AT_ONCE=1) on PostgreSQL, two missions:
 // while one's worker runs, the other's next turn waits in the queue, and says so where people look.
 describe.skipIf(POSTGRES_TESTS_OFF)("a mission waiting in the shared queue for a free instance", () => {
-  let cluster: TestPostgres;
   let harness: Harness | undefined;
-  beforeAll(async () => {
-    cluster = await startPostgres();
-  }, 120_000);
-  afterAll(() => cluster?.stop());
+  const cluster = postgresForSuite();
   afterEach(async () => {
     await harness?.close();
   });

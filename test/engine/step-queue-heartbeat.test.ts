@@ -1,27 +1,16 @@
 import pg from "pg";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { StepQueue } from "../../src/engine/step-queue.ts";
-import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { POSTGRES_TESTS_OFF, postgresForSuite } from "../helpers/postgres.ts";
+import { untilWithin } from "../helpers/until.ts";
 
-async function until<T>(what: string, look: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await look();
-    if (found !== undefined && found !== false) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = untilWithin(60_000);
 
 // Two instances' queues on one database, a job silent for 10 s handed on, looked for every second:
 // a step that runs far longer than that keeps its job, because its instance keeps saying it is alive.
 describe.skipIf(POSTGRES_TESTS_OFF)("a long step on the shared queue", () => {
-  let cluster: TestPostgres;
-  beforeAll(async () => {
-    cluster = await startPostgres();
-  }, 120_000);
-  afterAll(() => cluster?.stop());
+  const cluster = postgresForSuite();
 
   it("runs once, on one instance, though it outlasts the heartbeat window twice over; the mission's next turn runs after it", async () => {
     const url = await cluster.createDatabase();

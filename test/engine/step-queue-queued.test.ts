@@ -1,25 +1,14 @@
 import pg from "pg";
 import { pino } from "pino";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { StepQueue } from "../../src/engine/step-queue.ts";
-import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { POSTGRES_TESTS_OFF, postgresForSuite } from "../helpers/postgres.ts";
+import { untilWithin } from "../helpers/until.ts";
 
-async function until<T>(what: string, look: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await look();
-    if (found !== undefined && found !== false) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = untilWithin(60_000);
 
 describe.skipIf(POSTGRES_TESTS_OFF)("missions waiting in the shared queue for a free instance", () => {
-  let cluster: TestPostgres;
-  beforeAll(async () => {
-    cluster = await startPostgres();
-  }, 120_000);
-  afterAll(() => cluster?.stop());
+  const cluster = postgresForSuite();
 
   it("are the queued ones: with one step at once, the second mission waits while the first runs, and is told when it starts", async () => {
     const url = await cluster.createDatabase();

@@ -4,6 +4,7 @@ import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from "node:os";
 import { delimiter, join } from "node:path";
 import pg from "pg";
+import { afterAll, beforeAll } from "vitest";
 import { freePort } from "./free-port.ts";
 
 /**
@@ -127,4 +128,27 @@ function postgresUser(): { uid: number; gid: number } {
     throw new Error("The tests run as root, and initdb refuses root: they run PostgreSQL as the user `postgres`, which does not exist here (Debian's postgresql package creates it).");
   }
   return { uid: Number(found.stdout.trim()), gid: Number(group.stdout.trim()) };
+}
+
+/**
+ * One cluster for the describe block it is called in: started before its tests (initdb takes a while on a
+ * loaded machine, hence the long hook timeout) and stopped after them. Each test takes a database of its own.
+ */
+export function postgresForSuite(search: SearchPlaces = {}): TestPostgres {
+  let cluster: TestPostgres | undefined;
+  beforeAll(async () => {
+    cluster = await startPostgres(search);
+  }, 120_000);
+  afterAll(() => cluster?.stop());
+  const started = (): TestPostgres => {
+    if (!cluster) throw new Error("the PostgreSQL cluster is not started: use it inside a test");
+    return cluster;
+  };
+  return {
+    get url() { return started().url; },
+    get port() { return started().port; },
+    get password() { return started().password; },
+    createDatabase: () => started().createDatabase(),
+    stop: () => cluster?.stop(),
+  };
 }

@@ -1,11 +1,12 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { pino } from "pino";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { Dashboard, DashboardAuth, MissionFeed } from "../../src/control/index.ts";
 import { ObservedStore, PostgresChangeFeed, PostgresMissionStore, type StoreChange } from "../../src/store/index.ts";
-import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { POSTGRES_TESTS_OFF, postgresForSuite } from "../helpers/postgres.ts";
 import { runningMission } from "../mission/fixtures.ts";
+import { untilWithin } from "../helpers/until.ts";
 
 const TOKEN = "operator-token-for-two-instances";
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8ffff3f0005fe02fea7d6a4d20000000049454e44ae426082", "hex");
@@ -18,23 +19,11 @@ interface Instance {
   close(): Promise<void>;
 }
 
-async function until<T>(what: string, look: () => Promise<T | undefined> | T | undefined, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await look();
-    if (found !== undefined && found !== false) return found;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+const until = untilWithin(30_000);
 
 describe.skipIf(POSTGRES_TESTS_OFF)("two instances on one PostgreSQL database share what one process used to keep", () => {
-  let cluster: TestPostgres;
   const running: Instance[] = [];
-  beforeAll(async () => {
-    cluster = await startPostgres();
-  }, 120_000);
-  afterAll(() => cluster?.stop());
+  const cluster = postgresForSuite();
   afterEach(async () => {
     for (const instance of running.splice(0)) await instance.close();
   });

@@ -1,5 +1,5 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { afterEach, describe, expect, it } from "vitest";
+import { POSTGRES_TESTS_OFF, postgresForSuite } from "../helpers/postgres.ts";
 import { FAST_ENTRY, type AppProcess } from "./support/app-process.ts";
 import { chaosProblems, chaosSummary, overlappingSteps } from "./support/chaos-checks.ts";
 import { runKillChaos, type ChaosResult } from "./support/kill-chaos.ts";
@@ -12,12 +12,8 @@ const QUEUE_ENV = { MISSIONS_QUEUE_HEARTBEAT_SECONDS: "10", MISSIONS_QUEUE_CHECK
 // comment and check run once, nothing driven twice — with deliveries spread over the instances,
 // with the instance running a worker step SIGKILLed, and through a rolling restart.
 describe.skipIf(POSTGRES_TESTS_OFF)("several instances on one PostgreSQL database", () => {
-  let cluster: TestPostgres;
   let result: ChaosResult | undefined;
-  beforeAll(async () => {
-    cluster = await startPostgres();
-  }, 120_000);
-  afterAll(() => cluster?.stop());
+  const cluster = postgresForSuite();
   afterEach(async () => {
     await result?.close();
     result = undefined;

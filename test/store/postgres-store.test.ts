@@ -1,22 +1,18 @@
 import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { DatabaseInUseError, DatabaseUnavailableError, PostgresMissionStore, type PostgresStoreOptions, type SpendHold } from "../../src/store/index.ts";
 import { POSTGRES_LIST_QUERIES, POSTGRES_LOOKUPS, POSTGRES_SCHEMA_VERSION } from "../../src/store/postgres-store.ts";
 import { freePort } from "../helpers/free-port.ts";
-import { POSTGRES_TESTS_OFF, startPostgres, type TestPostgres } from "../helpers/postgres.ts";
+import { POSTGRES_TESTS_OFF, postgresForSuite } from "../helpers/postgres.ts";
 import { mission } from "../mission/fixtures.ts";
 
 const usage = { role: "worker", model: "anthropic/x", inputTokens: 1, outputTokens: 1, cacheReadTokens: 0, cacheWriteTokens: 0, latencyMs: 1, retries: 0, at: "t" };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.skipIf(POSTGRES_TESTS_OFF)("PostgresMissionStore", () => {
-  let cluster: TestPostgres;
   const opened: PostgresMissionStore[] = [];
   const clients: pg.Client[] = [];
-  beforeAll(async () => {
-    cluster = await startPostgres();
-  }, 120_000);
-  afterAll(() => cluster?.stop());
+  const cluster = postgresForSuite();
   afterEach(async () => {
     for (const store of opened.splice(0)) await store.close();
     for (const client of clients.splice(0)) await client.end().catch(() => {});
