@@ -48,6 +48,7 @@ export class LocalMissions {
   readonly log: Logger;
   readonly repo: RepoRef;
   readonly #config: OperatorConfig;
+  readonly #missionsDirectory: string;
   readonly #scratchRoot: string;
   readonly #sandboxed: boolean;
   readonly #workspace: GitWorkspace;
@@ -55,6 +56,7 @@ export class LocalMissions {
   constructor(options: LocalMissionsOptions) {
     const { config } = options;
     this.#config = config;
+    this.#missionsDirectory = options.missionsDirectory;
     mkdirSync(options.missionsDirectory, { recursive: true });
     this.redact = createRedactor(operatorSecrets(config));
     // Logs go to a file beside the missions, through the same redaction as the app's: the terminal shows progress.
@@ -140,11 +142,11 @@ export class LocalMissions {
   /**
    * This repository's missions. The SQLite store under `.missions/` is the repository's alone and
    * moves with it: every local mission in it is this repository's, also after the folder was moved
-   * or renamed. A shared PostgreSQL store holds other repositories' missions: there, by folder name.
+   * or renamed. A store named by MISSIONS_DATABASE_URL may hold other repositories' missions: there, by folder name.
    */
   async #ownSummaries() {
     const summaries = (await this.store.listMissionSummaries({ limit: 1_000_000, offset: 0 })).filter((summary) => summary.owner === LOCAL_OWNER);
-    return this.#config.databaseUrl ? summaries.filter((summary) => summary.repo === this.repo.name) : summaries;
+    return storeIsTheRepositorys(this.#config, this.#missionsDirectory) ? summaries : summaries.filter((summary) => summary.repo === this.repo.name);
   }
 
   /**
@@ -178,6 +180,15 @@ export class LocalMissions {
     await this.store.close();
     await new Promise<void>((done) => this.log.flush(() => done()));
   }
+}
+
+/**
+ * Whether the store is the repository's own: the default SQLite file under its `.missions/`, which
+ * moves with it. A store named by MISSIONS_DATABASE_URL (PostgreSQL, or a SQLite file elsewhere) may
+ * hold other repositories' missions.
+ */
+export function storeIsTheRepositorys(config: OperatorConfig, missionsDirectory: string): boolean {
+  return !config.databaseUrl && resolve(config.databasePath) === resolve(missionsDirectory, "missions.db");
 }
 
 /** `.missions/` of a repository. */

@@ -12,7 +12,7 @@ import { operatorSecrets } from "../server.ts";
 import { PostgresMissionStore, SqliteMissionStore, StoreLockedError, type MissionStore } from "../store/index.ts";
 import { EXIT } from "./exit-codes.ts";
 import { isLocalMission, isLocalMissionOf } from "../mission/local-mission.ts";
-import { BadInputError, LocalMissions, missionsDirectoryOf } from "./local-missions.ts";
+import { BadInputError, LocalMissions, missionsDirectoryOf, storeIsTheRepositorys } from "./local-missions.ts";
 import { readBrief } from "./read-brief.ts";
 import { TerminalOutput } from "./terminal-output.ts";
 import { UsageProblem, withLocalMissions, type LocalSetup as Setup, type RunFlags } from "./with-local-missions.ts";
@@ -271,12 +271,12 @@ async function latest(local: LocalMissions, setup: Setup): Promise<Mission | und
 }
 
 /**
- * A local mission of this repository. A PostgreSQL store may hold other repositories' missions, and
- * the app's: by the repository's path. The SQLite store lives in the repository's `.missions/` and
+ * A local mission of this repository. A store named by MISSIONS_DATABASE_URL (PostgreSQL, or a SQLite
+ * file elsewhere) may hold other repositories' missions, and the app's: by the repository's path. The SQLite store lives in the repository's `.missions/` and
  * moves with it: every local mission in it is this repository's, also after a move or a rename.
  */
 function isLocal(mission: Mission, root: string, config: OperatorConfig): boolean {
-  return config.databaseUrl ? isLocalMissionOf(mission, root, basename(root)) : isLocalMission(mission);
+  return storeIsTheRepositorys(config, missionsDirectoryOf(root)) ? isLocalMission(mission) : isLocalMissionOf(mission, root, basename(root));
 }
 
 function byCreation(a: Mission, b: Mission): number {
@@ -302,7 +302,8 @@ function describe(mission: Mission, spentUsd: number) {
 /** What the store holds (titles from briefs, reasons in workers' words), through the redactor as everything else the CLI writes. */
 function print(setup: Setup, flags: { json?: boolean }, row: object, human: string): void {
   const redact = createRedactor(operatorSecrets(setup.config));
-  console.log(redact(flags.json ? JSON.stringify(row) : human));
+  // JSON is redacted value by value: a secret with a quote or a backslash is escaped in the JSON text, and would not match there.
+  console.log(flags.json ? JSON.stringify(row, (_key, value: unknown) => (typeof value === "string" ? redact(value) : value)) : redact(human));
 }
 
 /** `.missions/` is ignored through `.git/info/exclude`: no tracked file of the repository changes. */

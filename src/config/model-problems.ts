@@ -62,10 +62,15 @@ export function findModelProblems(input: { providers: Record<string, ProviderSet
       unpriced.add(model);
     }
   }
-  // An effort for a model that does not think: the provider would refuse every call of the role.
+  // An effort for a model that does not think: the provider would refuse every call of the role. An
+  // effort for every role (MISSIONS_EFFORT) is left off the roles whose model does not think (the
+  // model adapter sends none there); it is refused only when no role's model thinks, so it sets nothing.
   const refused = new Set<string>();
+  const forAll = input.choices.filter((choice) => choice.effort?.variable === "MISSIONS_EFFORT");
+  const forAllSetsSomething = forAll.some((choice) => modelLimits(choice.model).thinks !== false);
   for (const { role, model, variable, effort } of input.choices) {
     if (!effort || modelLimits(model).thinks !== false) continue;
+    if (effort.variable === "MISSIONS_EFFORT" && forAllSetsSomething) continue;
     const key = `${effort.variable}=${model}`;
     if (refused.has(key)) continue;
     refused.add(key);

@@ -125,6 +125,8 @@ export class Engine {
     if (!mission) return "wait";
     const intents = await this.#deps.store.pendingIntents(missionId);
     if (intents.length > 0) {
+      // The turn is no longer this instance's: the new owner applies these intents (they stay pending).
+      if (owned?.aborted) return "stopped";
       const now = context.now().toISOString();
       const before = mission;
       for (const intent of intents) {
@@ -135,12 +137,12 @@ export class Engine {
       // cut: they are cancelled, saying why and how the mission goes on.
       const stopping = stoppingIntent(intents);
       mission = await closeOpenChecks(context, { ...mission, updatedAt: now }, stopping ? describeStoppingIntent(stopping) : undefined);
-      // The turn is no longer this instance's: the new owner applies these intents (they stay pending).
       if (owned?.aborted) return "stopped";
-      // Buttons that no longer fit (Resume on a mission a comment resumed, Re-run on a closed pull request) are taken away.
-      await clearStaleButtons(context, before, mission);
       await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), statusChange(before, mission, now));
       log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
+      // Buttons that no longer fit (Resume on a mission a comment resumed, Re-run on a closed pull request)
+      // are taken away once the change is saved: a failed save leaves them where they still work.
+      await clearStaleButtons(context, before, mission);
       await this.#syncControl(context, mission, intents.some((intent) => intent.verb === "status"));
       return "again";
     }

@@ -236,7 +236,7 @@ export class StepQueue {
   async #leads(): Promise<boolean> {
     if (this.#stopped) return false;
     this.#leader ??= (async () => {
-      const client = new pg.Client({ connectionString: this.#options.databaseUrl, application_name: "missions-queued-watch" });
+      const client = new pg.Client({ connectionString: this.#options.databaseUrl, application_name: "missions-queued-watch", connectionTimeoutMillis: 10_000, query_timeout: 10_000 });
       client.on("error", (error) => {
         this.#log.warn({ err: error }, "the queued missions' watch lost its connection");
         this.#leader = undefined;

@@ -304,7 +304,16 @@ export class OctokitGitHub implements GitHubPort {
 
   async clearCheckRunActions(repo: RepoRef, id: number): Promise<void> {
     const octokit = await this.#octokit(repo);
-    await octokit.rest.checks.update({ owner: repo.owner, repo: repo.name, check_run_id: id, actions: [] });
+    // The summary may tell a person to press the button being taken away: it then says the button is gone.
+    const { data } = await octokit.rest.checks.get({ owner: repo.owner, repo: repo.name, check_run_id: id });
+    const summary = staleButtonSummary(data.output?.summary ?? undefined);
+    await octokit.rest.checks.update({
+      owner: repo.owner,
+      repo: repo.name,
+      check_run_id: id,
+      actions: [],
+      ...(summary !== undefined ? { output: { title: data.output?.title ?? data.name, summary } } : {}),
+    });
   }
 
   async updateCheckRun(repo: RepoRef, id: number, input: CheckRunInput): Promise<void> {
@@ -313,4 +322,15 @@ export class OctokitGitHub implements GitHubPort {
       await octokit.rest.checks.update({ owner: repo.owner, repo: repo.name, check_run_id: id, ...request });
     }
   }
+}
+
+/** GitHub's limit on a check run's summary. */
+const SUMMARY_LIMIT = 65_535;
+export const BUTTON_GONE_NOTE = "_The mission has gone on since: the button named above is gone. The mission's control comment on the issue says what happens now._";
+
+/** A summary that names a button (press **Resume** / **Re-run validation** above), with a note that it is gone; undefined when it names none or has the note. */
+export function staleButtonSummary(summary: string | undefined): string | undefined {
+  if (!summary || !/\*\*(Resume|Re-run validation)\*\* above/.test(summary) || summary.includes(BUTTON_GONE_NOTE)) return undefined;
+  const note = `\n\n${BUTTON_GONE_NOTE}`;
+  return summary.length + note.length <= SUMMARY_LIMIT ? `${summary}${note}` : `${summary.slice(0, SUMMARY_LIMIT - note.length)}${note}`;
 }

@@ -3,6 +3,7 @@ import type { StepContext } from "../../src/engine/engine-deps.ts";
 import { clearStaleButtons } from "../../src/engine/steps/open-checks.ts";
 import type { Mission } from "../../src/mission/index.ts";
 import type { MissionEvent } from "../../src/store/index.ts";
+import { BUTTON_GONE_NOTE, staleButtonSummary } from "../../src/github/octokit-github.ts";
 import { runningMission } from "../mission/fixtures.ts";
 
 /** A context whose store has these validation stops and whose GitHub notes which check runs lost their buttons. */
@@ -39,5 +40,27 @@ describe("buttons on check runs that outlive their state", () => {
     await clearStaleButtons(still.context, runningMission({ status: "paused", pauseCause: "person" }), runningMission({ status: "paused", pauseCause: "budget" }));
     await clearStaleButtons(still.context, runningMission(), runningMission({ status: "blocked" }));
     expect(still.cleared).toEqual([]);
+  });
+
+  it("stay while a revision of a paused mission is planned or its old contract is kept, and go once the new contract takes over", async () => {
+    const { context, cleared } = contextWith([stop]);
+    const paused = runningMission({ status: "paused", pauseCause: "person" });
+    const revising = runningMission({ status: "planning", revisingFrom: { status: "paused", pauseCause: "person" } });
+    await clearStaleButtons(context, paused, revising);
+    // `/mission approve v1`: back to paused, as before the revise.
+    await clearStaleButtons(context, revising, paused);
+    expect(cleared).toEqual([]);
+    // The new contract approved: the mission runs, and the old Resume would resume nothing.
+    await clearStaleButtons(context, revising, runningMission());
+    expect(cleared.sort()).toEqual([71, 72]);
+  });
+
+  it("leave a summary that told a person to press one saying it is gone, once", () => {
+    const summary = "Validation stopped. The mission is paused. Comment `/mission resume` on the issue, or press **Resume** above, and the validation runs again.";
+    const noted = staleButtonSummary(summary);
+    expect(noted).toBe(`${summary}\n\n${BUTTON_GONE_NOTE}`);
+    expect(staleButtonSummary(noted)).toBeUndefined();
+    expect(staleButtonSummary("All assertions passed.")).toBeUndefined();
+    expect(staleButtonSummary(`${"x".repeat(65_535)} Press **Re-run validation** above.`)!.length).toBe(65_535);
   });
 });

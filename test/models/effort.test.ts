@@ -140,6 +140,8 @@ describe("reasoning effort in the configuration", () => {
     // Models that think, and an effort set only for roles whose model thinks, are fine.
     expect(problems({ MISSIONS_MODEL: "anthropic/claude-opus-4-1", MISSIONS_EFFORT: "high" })).toEqual([]);
     expect(problems({ OPENAI_API_KEY: "o", MISSIONS_MODEL_WORKER: "openai/gpt-4.1", MISSIONS_EFFORT_ORCHESTRATOR: "high" })).toEqual([]);
+    // An effort for all roles skips a role whose model does not think (a cheap researcher), when another's does.
+    expect(problems({ MISSIONS_MODEL: "anthropic/claude-opus-4-1", MISSIONS_MODEL_RESEARCHER: "anthropic/claude-3-5-haiku", MISSIONS_EFFORT: "high" })).toEqual([]);
   });
 
   it("can be chosen per role by a repository, and a wrong one is named", () => {

@@ -17,7 +17,10 @@ export async function mcpToolsFor(context: StepContext, mission: Mission, role: 
   for (const { server, problem } of opened.problems) {
     context.log.warn({ server, role, problem }, "an MCP server did not start, or left a tool out; the run goes without them");
     // On the mission's timeline too, where people look for why a tool was missing (the problem is redacted).
-    await context.store.appendEvent({ missionId: mission.id, kind: "mcp-problem", at: context.now().toISOString(), data: { server, role, problem: problem.slice(0, 1_000) } });
+    await context.store
+      .appendEvent({ missionId: mission.id, kind: "mcp-problem", at: context.now().toISOString(), data: { server, role, problem: problem.slice(0, 1_000) } })
+      // The servers that did start are still ended by the caller: a store that fails here must not orphan them.
+      .catch((error: unknown) => context.log.warn({ err: error, server }, "could not record an MCP server's problem on the timeline"));
   }
   return opened;
 }

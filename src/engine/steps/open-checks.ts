@@ -88,13 +88,16 @@ export async function cancelStoppedChecks<T extends StoppedCheck>(context: StepC
 const WAITING_FOR_A_PRESS = new Set(["paused", "blocked"]);
 
 /**
- * The mission left `paused` or `blocked` (a comment resumed or retried it), or its pull request was
+ * The mission left `paused` or `blocked` (a comment resumed or retried it; a revision counts only once
+ * its new contract is approved), or its pull request was
  * merged or closed: the buttons its stopped and failed check runs offer are out of date — pressing
  * one would resume or validate again unasked — so they are taken away. Those are the milestones'
  * recorded check runs and the ones the latest validation stops cancelled (on the timeline).
  */
 export async function clearStaleButtons(context: StepContext, before: Mission, after: Mission): Promise<void> {
-  const left = WAITING_FOR_A_PRESS.has(before.status) && !WAITING_FOR_A_PRESS.has(after.status);
+  // A revision in progress keeps the status it came from (approving the old contract goes back to it).
+  const settled = (mission: Mission) => mission.revisingFrom?.status ?? mission.status;
+  const left = WAITING_FOR_A_PRESS.has(settled(before)) && !WAITING_FOR_A_PRESS.has(settled(after));
   const closed = after.pr?.closedAs !== undefined && before.pr?.closedAs === undefined;
   if (!left && !closed) return;
   const ids = new Set<number>();
