@@ -45,7 +45,8 @@ export async function startFakeModels(options: FakeModelsOptions = {}): Promise<
 
   const route = async (request: IncomingMessage, response: ServerResponse) => {
     const path = new URL(request.url ?? "/", "http://fake").pathname;
-    const match = /^\/(anthropic|openai)\/v1(\/.*)$/.exec(path);
+    // An optional `/caller-<name>` before the API's path tells callers apart (several app instances on one fake): it stays in the request's path.
+    const match = /^(?:\/caller-[\w-]+)?\/(anthropic|openai)\/v1(\/.*)$/.exec(path);
     if (!match) {
       sendJson(response, 404, { error: { message: `No fake model API at ${path}` } });
       return;

@@ -96,11 +96,13 @@ function ledgerProblems(result: ChaosResult): string[] {
   const exposed = (call: (typeof answered)[number]) => {
     const sender = result.callSenders.get(call.request);
     if (!sender || !sender.alive) return true;
-    return result.kills.some(
-      (kill) =>
-        (kill.generation === sender.generation && kill.at <= call.endedAt + KILL_WINDOW_MS) ||
-        (kill.generation === sender.generation - 1 && kill.at >= call.startedAt - KILL_WINDOW_MS),
-    );
+    return result.kills.some((kill) => {
+      // With several instances a kill of one cannot lose another's rows: generations are counted per instance.
+      const known = kill.instance !== undefined && sender.instance !== undefined;
+      if (known && kill.instance !== sender.instance) return false;
+      const [killed, sent] = known ? [kill.instanceGeneration!, sender.instanceGeneration!] : [kill.generation, sender.generation];
+      return (killed === sent && kill.at <= call.endedAt + KILL_WINDOW_MS) || (killed === sent - 1 && kill.at >= call.startedAt - KILL_WINDOW_MS);
+    });
   };
   const calls = new Map<string, { all: number; safe: number }>();
   for (const call of answered) {

@@ -65,11 +65,32 @@ export interface ChaosOptions {
   modelLatencyMs?: number;
 }
 
+/**
+ * A kill: `generation` counts the starts of all instances when it landed. With several instances,
+ * `instance` (an index) and `instanceGeneration` (that instance's starts) say which one died; a kill
+ * without them (a graceful stop in a rolling restart) may have cut any instance's calls.
+ */
+export interface ChaosKill {
+  phase: KillPhase;
+  at: number;
+  generation: number;
+  instance?: number;
+  instanceGeneration?: number;
+}
+
+/** Who sent a model call: the generation then, whether any app was up, and with several instances which one (from its base URL). */
+export interface CallSender {
+  generation: number;
+  alive: boolean;
+  instance?: number;
+  instanceGeneration?: number;
+}
+
 export interface ChaosResult {
   seed: number;
-  kills: Array<{ phase: KillPhase; at: number; generation: number }>;
+  kills: ChaosKill[];
   /** For each model call: which start of the app was running when it was answered, and whether it was alive. */
-  callSenders: WeakMap<NormalizedRequest, { generation: number; alive: boolean }>;
+  callSenders: WeakMap<NormalizedRequest, CallSender>;
   starts: number;
   seconds: number;
   issues: number[];
@@ -172,8 +193,10 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
       ...options.env,
     },
   );
+  // With several instances each calls the fake models under a path of its own, so a call names its sender.
+  const instanceEnv = (index: number) => (instances === 1 ? env : { ...env, ANTHROPIC_BASE_URL: callerBaseUrl(models.anthropicBaseUrl, index) });
   const apps = Array.from({ length: instances }, (_, index) =>
-    new AppProcess({ entry: options.entry, env, cwd: appDir, logFile: instances === 1 ? logFile : join(root, `app-${index + 1}.log`), onUp: (url) => github.setWebhookTarget(url) }),
+    new AppProcess({ entry: options.entry, env: instanceEnv(index), cwd: appDir, logFile: instances === 1 ? logFile : join(root, `app-${index + 1}.log`), onUp: (url) => github.setWebhookTarget(url) }),
   );
   const [app] = apps as [AppProcess];
   // People's actions go to the instances in turn (GitHub delivers to one address; a load balancer spreads them).
@@ -183,9 +206,14 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
     if (instances > 1 && up.length > 0) github.setWebhookTarget(`${up[nextTarget++ % up.length]!.url}/api/github/webhooks`);
   };
   const starts = () => apps.reduce((sum, candidate) => sum + candidate.starts, 0);
-  /** The instance a kill lands on: with one, the app; with several, the one running a step now. */
-  const victim = async (): Promise<AppProcess | undefined> => {
+  /**
+   * The instance a kill lands on: with one, the app; with several, the one that sent the model call the
+   * kill happens in (it runs the step), else — a GitHub request's kill — one running a step now.
+   */
+  const victim = async (request?: NormalizedRequest): Promise<AppProcess | undefined> => {
     if (instances === 1) return app.running ? app : undefined;
+    const sender = request ? senderOf(request) : undefined;
+    if (sender !== undefined) return apps[sender]?.running ? apps[sender] : undefined;
     for (const candidate of apps.filter((running) => running.running)) {
       const health = (await fetch(`${candidate.url}/health`).then((response) => response.json(), () => undefined)) as { queue?: { runningHere?: number } } | undefined;
       if ((health?.queue?.runningHere ?? 0) > 0) return candidate;
@@ -193,11 +221,11 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
     return undefined;
   };
 
-  const kills: Array<{ phase: KillPhase; at: number; generation: number }> = [];
-  const callSenders = new WeakMap<NormalizedRequest, { generation: number; alive: boolean }>();
+  const kills: ChaosKill[] = [];
+  const callSenders = new WeakMap<NormalizedRequest, CallSender>();
   const forced = new Set<KillPhase>(options.forced ?? ["planning", "worker-start", "worker-tool-loop", "review", "scrutiny", "between-commit-and-push", "check-run-update", "check-run-update-answered", "comment-posted", "pull-opened", "control-comment-edit"]);
   let calm = false;
-  const killAt = async (phase: KillPhase): Promise<void> => {
+  const killAt = async (phase: KillPhase, request?: NormalizedRequest): Promise<void> => {
     if (calm || kills.length >= options.maxKills) return;
     const first = !kills.some((kill) => kill.phase === phase);
     if (!(first && forced.has(phase))) {
@@ -207,21 +235,27 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
     }
     // The kill is counted before the victim is looked up: two missions' calls arriving together must
     // not both pass the checks above while the first waits (with several instances they do).
-    const kill = { phase, at: Date.now(), generation: starts() };
+    const kill: ChaosKill = { phase, at: Date.now(), generation: starts() };
     kills.push(kill);
-    const target = await victim();
+    const target = await victim(request);
     if (!target) {
       kills.splice(kills.indexOf(kill), 1);
       return;
     }
+    if (instances > 1) Object.assign(kill, { instance: apps.indexOf(target), instanceGeneration: target.starts });
     await target.kill();
   };
 
   const responder = missionResponder({ plans: [plan], files });
   models.script(async (request) => {
-    callSenders.set(request, { generation: starts(), alive: apps.some((candidate) => candidate.running) });
+    const instance = instances > 1 ? senderOf(request) : undefined;
+    callSenders.set(request, {
+      generation: starts(),
+      alive: apps.some((candidate) => candidate.running),
+      ...(instance !== undefined ? { instance, instanceGeneration: apps[instance]!.starts } : {}),
+    });
     const phase = modelPhase(request);
-    if (phase) await killAt(phase);
+    if (phase) await killAt(phase, request);
     const reply = await responder(request);
     return options.modelLatencyMs ? { ...reply, delayMs: options.modelLatencyMs } : reply;
   });
@@ -364,4 +398,15 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
 /** The hidden markers of the app's own comments: each must appear on exactly one comment. */
 export function markersOf(body: string): string[] {
   return [...body.matchAll(/<!-- missions:(\w+)([^{>]*?)(?:-->|\{)/g)].map((match) => `${match[1]}${match[2]!.trimEnd()}`);
+}
+
+/** The fake models' base URL for the instance at `index`: `/caller-<n>` before the API's path. */
+function callerBaseUrl(baseUrl: string, index: number): string {
+  return baseUrl.replace(/\/anthropic$/, `/caller-${index + 1}/anthropic`);
+}
+
+/** The index of the instance that sent a model call, from its path; undefined for one without a caller. */
+function senderOf(request: NormalizedRequest): number | undefined {
+  const caller = /^\/caller-(\d+)\//.exec(request.path)?.[1];
+  return caller ? Number(caller) - 1 : undefined;
 }
