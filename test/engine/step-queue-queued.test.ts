@@ -7,6 +7,20 @@ import { untilWithin } from "../helpers/until.ts";
 
 const until = untilWithin(60_000);
 
+/** An engine whose turns start and then wait until the test releases them, by mission. */
+function heldEngine() {
+  const started: string[] = [];
+  const release = new Map<string, () => void>();
+  const engine = {
+    turn: (missionId: string) =>
+      new Promise<"wait">((resolve) => {
+        started.push(missionId);
+        release.set(missionId, () => resolve("wait"));
+      }),
+  };
+  return { engine, started, release };
+}
+
 describe.skipIf(POSTGRES_TESTS_OFF)("missions waiting in the shared queue for a free instance", () => {
   const cluster = postgresForSuite();
 
@@ -15,15 +29,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions waiting in the shared queue for a 
     // Counted as queued as soon as a step waits (the least wait is the next test's).
     const queue = await StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 1, heartbeatSeconds: 10, checkSeconds: 5, queuedAfterMs: 0 });
     try {
-      const started: string[] = [];
-      const release = new Map<string, () => void>();
-      const engine = {
-        turn: (missionId: string) =>
-          new Promise<"wait">((resolve) => {
-            started.push(missionId);
-            release.set(missionId, () => resolve("wait"));
-          }),
-      };
+      const { engine, started, release } = heldEngine();
       const changes: Array<[string, boolean]> = [];
       await queue.work(engine, async () => {});
       await queue.kick("mission-a");
@@ -61,15 +67,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions waiting in the shared queue for a 
     const url = await cluster.createDatabase();
     const queue = await StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 1, heartbeatSeconds: 10, checkSeconds: 5, queuedAfterMs: 1_500 });
     try {
-      const started: string[] = [];
-      const release = new Map<string, () => void>();
-      const engine = {
-        turn: (missionId: string) =>
-          new Promise<"wait">((resolve) => {
-            started.push(missionId);
-            release.set(missionId, () => resolve("wait"));
-          }),
-      };
+      const { engine, started, release } = heldEngine();
       // No instance takes steps yet: a step just sent is one about to be taken, not a queued mission.
       await queue.kick("mission-a");
       const sent = Date.now();
@@ -111,15 +109,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("missions waiting in the shared queue for a 
     const db = new pg.Client({ connectionString: url });
     await db.connect();
     try {
-      const started: string[] = [];
-      const release = new Map<string, () => void>();
-      const engine = {
-        turn: (missionId: string) =>
-          new Promise<"wait">((resolve) => {
-            started.push(missionId);
-            release.set(missionId, () => resolve("wait"));
-          }),
-      };
+      const { engine, started, release } = heldEngine();
       await queue.work(engine, async () => {});
       await queue.kick("mission-a");
       await until("A to start", () => started.includes("mission-a"));
