@@ -111,8 +111,12 @@ describe("the host's Unix sockets outside the hidden directories", () => {
   beforeAll(async () => {
     // A daemon's socket where no hidden directory covers it (as a database's under /var/lib would be):
     // the first writable place outside the directories every sandbox hides (the checkout may be under /tmp).
-    const base = [join(process.cwd(), "test-artifacts"), "/var/lib", "/srv", "/opt", homedir()].find((candidate) => !SOCKET_DIRECTORIES.some((hidden) => candidate === hidden || candidate.startsWith(`${hidden}/`)) && writable(candidate));
-    if (!base) throw new Error("no writable directory outside /tmp, /var/tmp and /run for the test's socket");
+    // A socket's path holds at most 107 bytes: a checkout in a long path cannot have one under it.
+    const fits = (candidate: string) => Buffer.byteLength(join(candidate, "missions-sockets-XXXXXX", "daemon.sock")) < 100;
+    const base = [join(process.cwd(), "test-artifacts"), "/var/lib", "/srv", "/opt", homedir()].find(
+      (candidate) => fits(candidate) && !SOCKET_DIRECTORIES.some((hidden) => candidate === hidden || candidate.startsWith(`${hidden}/`)) && writable(candidate),
+    );
+    if (!base) throw new Error("no writable directory outside /tmp, /var/tmp and /run, in a path short enough for a socket, for the test's socket");
     work = mkdtempSync(join(base, "missions-sockets-"));
     socketPath = join(work, "daemon.sock");
     writeFileSync(join(work, "notes.txt"), "readable\n");
@@ -125,10 +129,10 @@ describe("the host's Unix sockets outside the hidden directories", () => {
   });
   afterAll(async () => {
     await SandboxedRunner.stop();
-    removeScratchRoot(runner.scratchRoot);
-    daemon.close();
-    rmSync(work, { recursive: true, force: true });
-    rmSync(checkout, { recursive: true, force: true });
+    if (runner) removeScratchRoot(runner.scratchRoot);
+    daemon?.close();
+    if (work) rmSync(work, { recursive: true, force: true });
+    if (checkout) rmSync(checkout, { recursive: true, force: true });
   });
 
   it("are out of reach, while the directory around them and the command's own sockets are not", async () => {
