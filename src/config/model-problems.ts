@@ -63,14 +63,16 @@ export function findModelProblems(input: { providers: Record<string, ProviderSet
     }
   }
   // An effort for a model that does not think: the provider would refuse every call of the role. An
-  // effort for every role (MISSIONS_EFFORT) is left off the roles whose model does not think (the
-  // model adapter sends none there); it is refused only when no role's model thinks, so it sets nothing.
+  // effort a role only inherits (MISSIONS_EFFORT for all, or the orchestrator's for the repair planner)
+  // is left off a role whose model does not think (the model adapter sends none there); it is refused
+  // only when no role it reaches has a model that thinks, so it sets nothing.
   const refused = new Set<string>();
-  const forAll = input.choices.filter((choice) => choice.effort?.variable === "MISSIONS_EFFORT");
-  const forAllSetsSomething = forAll.some((choice) => modelLimits(choice.model).thinks !== false);
+  const setsSomething = (effortVariable: string) =>
+    input.choices.some((choice) => choice.effort?.variable === effortVariable && modelLimits(choice.model).thinks !== false);
   for (const { role, model, variable, effort } of input.choices) {
     if (!effort || modelLimits(model).thinks !== false) continue;
-    if (effort.variable === "MISSIONS_EFFORT" && forAllSetsSomething) continue;
+    const own = effort.variable === `MISSIONS_EFFORT_${role.toUpperCase().replace("-", "_")}`;
+    if (!own && setsSomething(effort.variable)) continue;
     const key = `${effort.variable}=${model}`;
     if (refused.has(key)) continue;
     refused.add(key);

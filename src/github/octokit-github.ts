@@ -305,14 +305,15 @@ export class OctokitGitHub implements GitHubPort {
   async clearCheckRunActions(repo: RepoRef, id: number): Promise<void> {
     const octokit = await this.#octokit(repo);
     // The summary may tell a person to press the button being taken away: it then says the button is gone.
-    const { data } = await octokit.rest.checks.get({ owner: repo.owner, repo: repo.name, check_run_id: id });
-    const summary = staleButtonSummary(data.output?.summary ?? undefined);
+    // Read failing, the buttons still go: the note is the lesser part.
+    const run = await octokit.rest.checks.get({ owner: repo.owner, repo: repo.name, check_run_id: id }).then(({ data }) => data, () => undefined);
+    const summary = staleButtonSummary(run?.output?.summary ?? undefined);
     await octokit.rest.checks.update({
       owner: repo.owner,
       repo: repo.name,
       check_run_id: id,
       actions: [],
-      ...(summary !== undefined ? { output: { title: data.output?.title ?? data.name, summary } } : {}),
+      ...(run && summary !== undefined ? { output: { title: run.output?.title ?? run.name, summary } } : {}),
     });
   }
 

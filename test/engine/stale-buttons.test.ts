@@ -53,6 +53,10 @@ describe("buttons on check runs that outlive their state", () => {
     // The new contract approved: the mission runs, and the old Resume would resume nothing.
     await clearStaleButtons(context, revising, runningMission());
     expect(cleared.sort()).toEqual([71, 72]);
+    // Aborted while the revision was planned: the old Resume would resume nothing either.
+    const aborted = contextWith([stop]);
+    await clearStaleButtons(aborted.context, revising, { ...revising, status: "aborted" });
+    expect(aborted.cleared.sort()).toEqual([71, 72]);
   });
 
   it("leave a summary that told a person to press one saying it is gone, once", () => {

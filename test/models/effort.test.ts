@@ -142,6 +142,12 @@ describe("reasoning effort in the configuration", () => {
     expect(problems({ OPENAI_API_KEY: "o", MISSIONS_MODEL_WORKER: "openai/gpt-4.1", MISSIONS_EFFORT_ORCHESTRATOR: "high" })).toEqual([]);
     // An effort for all roles skips a role whose model does not think (a cheap researcher), when another's does.
     expect(problems({ MISSIONS_MODEL: "anthropic/claude-opus-4-1", MISSIONS_MODEL_RESEARCHER: "anthropic/claude-3-5-haiku", MISSIONS_EFFORT: "high" })).toEqual([]);
+    // The repair planner inherits the orchestrator's effort: skipped there when the orchestrator's model thinks.
+    expect(problems({ MISSIONS_MODEL: "anthropic/claude-opus-4-1", MISSIONS_MODEL_REPAIR_PLANNER: "anthropic/claude-3-5-haiku", MISSIONS_EFFORT_ORCHESTRATOR: "high" })).toEqual([]);
+    // Its own effort for such a model is refused.
+    expect(problems({ MISSIONS_MODEL: "anthropic/claude-opus-4-1", MISSIONS_MODEL_REPAIR_PLANNER: "anthropic/claude-3-5-haiku", MISSIONS_EFFORT_REPAIR_PLANNER: "high" })).toEqual([
+      { variables: ["MISSIONS_EFFORT_REPAIR_PLANNER", "MISSIONS_MODEL_REPAIR_PLANNER"], message: expect.stringContaining("does not think") },
+    ]);
   });
 
   it("can be chosen per role by a repository, and a wrong one is named", () => {

@@ -63,7 +63,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("several instances on one PostgreSQL databas
     console.log(chaosSummary(result));
     expect(result.kills.map((kill) => kill.phase)).toEqual(["worker-tool-loop"]);
     // The instance killed is the one whose worker made the call the kill happened in (named by its base URL).
-    expect(result.kills[0]).toMatchObject({ instance: expect.any(Number), instanceGeneration: 1 });
+    expect(result.kills[0]).toMatchObject({ chosenBy: "call", instance: expect.any(Number), instanceGeneration: 1 });
     expect(chaosProblems(result)).toEqual([]);
     // The survivor took the killed instance's job over.
     expect(result.logs).toContain("taking over a mission's turn");

@@ -86,6 +86,8 @@ export async function cancelStoppedChecks<T extends StoppedCheck>(context: StepC
 
 /** The statuses whose check runs offer buttons (Resume, Re-run validation): the mission waits for a person to press one. */
 const WAITING_FOR_A_PRESS = new Set(["paused", "blocked"]);
+/** The statuses of a revision being planned and approved. */
+const REVISING = new Set(["planning", "questions", "awaiting-approval"]);
 
 /**
  * The mission left `paused` or `blocked` (a comment resumed or retried it; a revision counts only once
@@ -95,8 +97,9 @@ const WAITING_FOR_A_PRESS = new Set(["paused", "blocked"]);
  * recorded check runs and the ones the latest validation stops cancelled (on the timeline).
  */
 export async function clearStaleButtons(context: StepContext, before: Mission, after: Mission): Promise<void> {
-  // A revision in progress keeps the status it came from (approving the old contract goes back to it).
-  const settled = (mission: Mission) => mission.revisingFrom?.status ?? mission.status;
+  // A revision in progress keeps the status it came from (approving the old contract goes back to it);
+  // once it ends otherwise (aborted, or running again) the status is what counts.
+  const settled = (mission: Mission) => (REVISING.has(mission.status) ? (mission.revisingFrom?.status ?? mission.status) : mission.status);
   const left = WAITING_FOR_A_PRESS.has(settled(before)) && !WAITING_FOR_A_PRESS.has(settled(after));
   const closed = after.pr?.closedAs !== undefined && before.pr?.closedAs === undefined;
   if (!left && !closed) return;

@@ -76,6 +76,8 @@ export interface ChaosKill {
   generation: number;
   instance?: number;
   instanceGeneration?: number;
+  /** How the victim was chosen: the sender of the model call the kill happened in, or one running a step (`/health`). */
+  chosenBy?: "call" | "health";
 }
 
 /** Who sent a model call: the generation then, whether any app was up, and with several instances which one (from its base URL). */
@@ -242,7 +244,10 @@ export async function runKillChaos(options: ChaosOptions): Promise<ChaosResult> 
       kills.splice(kills.indexOf(kill), 1);
       return;
     }
-    if (instances > 1) Object.assign(kill, { instance: apps.indexOf(target), instanceGeneration: target.starts });
+    if (instances > 1) {
+      const sender = request ? senderOf(request) : undefined;
+      Object.assign(kill, { instance: apps.indexOf(target), instanceGeneration: target.starts, chosenBy: sender === apps.indexOf(target) ? "call" : "health" });
+    }
     await target.kill();
   };
 
