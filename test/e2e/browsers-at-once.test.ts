@@ -16,14 +16,18 @@ describe("the per-instance browser limit", () => {
     await harness.close();
   });
 
-  it("keeps a second user-testing session waiting while the only browser is in use, then runs it", async () => {
+  /**
+   * An app with one browser, two missions' worth of model answers, and the first user-testing session
+   * held at its first model call (`held`) while it has the browser; `qaCalls` counts the sessions' calls.
+   */
+  async function oneBrowser() {
     harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() }, env: { MISSIONS_BROWSERS_AT_ONCE: "1" } });
     const responder = missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": FIXED } }, userTest: qa });
     const held = gate();
     let gated = false;
-    let qaCalls = 0;
+    let calls = 0;
     harness.models.script(async (request: NormalizedRequest): Promise<Reply> => {
-      if (isUserTesting(request)) qaCalls++;
+      if (isUserTesting(request)) calls++;
       if (isUserTesting(request) && !gated) {
         gated = true;
         held.reached();
@@ -31,13 +35,18 @@ describe("the per-instance browser limit", () => {
       }
       return responder(request);
     });
+    return { held, qaCalls: () => calls };
+  }
+
+  it("keeps a second user-testing session waiting while the only browser is in use, then runs it", async () => {
+    const { held, qaCalls } = await oneBrowser();
     const first = await harness.startMission("Add a greeting form");
     const second = await harness.startMission("Add another greeting form");
     for (const issue of [first, second]) await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission approve" });
     await held.arrived;
     await until("the second session to wait for the browser", () => harness.logs.some((line) => line.includes("user testing waits for a free browser")));
     // The browser is held by the first session (stopped at its first model call): the second has made none.
-    expect(qaCalls).toBe(1);
+    expect(qaCalls()).toBe(1);
     held.open();
     await harness.settle();
     const missions = await harness.app.store.listMissions();
@@ -46,20 +55,7 @@ describe("the per-instance browser limit", () => {
   }, 400_000);
 
   it("ends the wait for a browser when a person pauses the waiting mission: its check runs are cancelled, none left in progress", async () => {
-    harness = await startHarness({ files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() }, env: { MISSIONS_BROWSERS_AT_ONCE: "1" } });
-    const responder = missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": FIXED } }, userTest: qa });
-    const held = gate();
-    let gated = false;
-    let qaCalls = 0;
-    harness.models.script(async (request: NormalizedRequest): Promise<Reply> => {
-      if (isUserTesting(request)) qaCalls++;
-      if (isUserTesting(request) && !gated) {
-        gated = true;
-        held.reached();
-        await held.opened;
-      }
-      return responder(request);
-    });
+    const { held, qaCalls } = await oneBrowser();
     const issues = [await harness.startMission("Add a greeting form"), await harness.startMission("Add another greeting form")];
     for (const issue of issues) await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission approve" });
     await held.arrived;
@@ -86,7 +82,7 @@ describe("the per-instance browser limit", () => {
     const end = (await harness.app.store.events(waitingId)).find((event) => event.kind === "validator-end" && event.data.validator === "user-testing");
     expect(end?.data).toMatchObject({ outcome: "stopped", message: `@${MAINTAINER} commented \`/mission pause\`` });
     // It never had the browser: only the holding session's first call was made.
-    expect(qaCalls).toBe(1);
+    expect(qaCalls()).toBe(1);
 
     held.open();
     await harness.settle();

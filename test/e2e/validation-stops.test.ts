@@ -19,6 +19,32 @@ describe("a mission stopped during validation", () => {
     await harness.close();
   });
 
+  /**
+   * An approved mission whose validation runs, with the QA agent held in its second call (it has opened
+   * the page) at `midSession`: a person's command comes while both check runs are in progress.
+   */
+  async function validatingWithTheQaAgentHeld() {
+    harness = await startHarness({
+      files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() },
+      env: { MISSIONS_PUBLIC_URL: "https://missions.example.test" },
+    });
+    const normal = missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: qa });
+    const midSession = gate();
+    let gated = false;
+    harness.models.script(async (request): Promise<Reply> => {
+      if (!gated && isUserTesting(request) && request.messages.filter((message) => message.role === "assistant").length === 1) {
+        gated = true;
+        midSession.reached();
+        await midSession.opened;
+      }
+      return normal(request);
+    });
+    const issue = await harness.startMission();
+    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission approve" });
+    await midSession.arrived;
+    return { issue, midSession };
+  }
+
   it("leaves no check run in progress when the budget pauses it, says why and how it goes on, and records the validators on the timeline", async () => {
     harness = await startHarness({
       files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() },
@@ -95,25 +121,7 @@ describe("a mission stopped during validation", () => {
   }, 240_000);
 
   it("stops the validation in flight when a person pauses, cancels every open check run saying who and how it goes on, and validates again on resume", async () => {
-    harness = await startHarness({
-      files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() },
-      env: { MISSIONS_PUBLIC_URL: "https://missions.example.test" },
-    });
-    const normal = missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: qa });
-    // The QA agent waits in its second call (it has opened the page) while a person pauses the mission.
-    const midSession = gate();
-    let gated = false;
-    harness.models.script(async (request): Promise<Reply> => {
-      if (!gated && isUserTesting(request) && request.messages.filter((message) => message.role === "assistant").length === 1) {
-        gated = true;
-        midSession.reached();
-        await midSession.opened;
-      }
-      return normal(request);
-    });
-    const issue = await harness.startMission();
-    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission approve" });
-    await midSession.arrived;
+    const { issue, midSession } = await validatingWithTheQaAgentHeld();
     const open = harness.github.checkRuns(OWNER, REPO);
     expect(open.map((check) => [check.name, check.status]).sort()).toEqual([
       ["Mission scrutiny · Greeting form", "in_progress"],
@@ -165,24 +173,7 @@ describe("a mission stopped during validation", () => {
   }, 240_000);
 
   it("cancels every open check run when a person aborts during validation, saying it does not run again and offering no button", async () => {
-    harness = await startHarness({
-      files: { "README.md": "# Greeter\n", ".github/missions.yml": await appConfig() },
-      env: { MISSIONS_PUBLIC_URL: "https://missions.example.test" },
-    });
-    const normal = missionResponder({ plans: [FORM_PLAN], files: { F1: { "server.js": BUGGY } }, userTest: qa });
-    const midSession = gate();
-    let gated = false;
-    harness.models.script(async (request): Promise<Reply> => {
-      if (!gated && isUserTesting(request) && request.messages.filter((message) => message.role === "assistant").length === 1) {
-        gated = true;
-        midSession.reached();
-        await midSession.opened;
-      }
-      return normal(request);
-    });
-    const issue = await harness.startMission();
-    await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission approve" });
-    await midSession.arrived;
+    const { issue, midSession } = await validatingWithTheQaAgentHeld();
     const open = harness.github.checkRuns(OWNER, REPO);
     expect(open.map((check) => check.status)).toEqual(["in_progress", "in_progress"]);
     await harness.github.comment({ owner: OWNER, repo: REPO, issue, user: MAINTAINER, body: "/mission abort" });
