@@ -152,13 +152,15 @@ export class GitWorkspace {
     options: { keepDependencies?: boolean } = {},
   ): Promise<{ directory: string; head: string; branchExists: boolean }> {
     const directory = this.directory(missionId);
-    if (!existsSync(join(directory, ".git"))) {
+    if (existsSync(join(directory, ".git"))) await removeStaleLocks(join(directory, ".git"));
+    // A kill during `git init` (or while a checkout was being removed) leaves a .git that git does not
+    // recognise: made again, or every step after would fail on it.
+    if (!(await this.#isCheckout(directory))) {
       await rm(directory, { recursive: true, force: true });
       await mkdir(directory, { recursive: true });
       await this.git(directory, ["init", "--quiet", "--initial-branch", base]);
       await this.git(directory, ["remote", "add", "origin", remote.url]);
     }
-    await removeStaleLocks(join(directory, ".git"));
     // What the folders were installed against: the lockfiles as the previous step left them (it may have
     // changed one and installed without committing, then crashed), and as recorded when it started.
     const leftBehind = await this.lockfileDigest(directory);
@@ -370,11 +372,24 @@ export class GitWorkspace {
     }
   }
 
+  /** Whether `directory` is a checkout git recognises, by its own .git alone. */
+  async #isCheckout(directory: string): Promise<boolean> {
+    if (!existsSync(join(directory, ".git"))) return false;
+    const found = await this.git(directory, ["rev-parse", "--absolute-git-dir"]).then(
+      ({ stdout }) => stdout.trim(),
+      () => undefined,
+    );
+    return found !== undefined && resolve(found) === resolve(directory, ".git");
+  }
+
   #env(directory: string, remote?: RemoteAccess, identity?: GitIdentity): Record<string, string> {
     const who = identity ?? { name: "Missions", email: "missions@localhost" };
     const env: Record<string, string> = {
       PATH: this.#toolPath,
       HOME: directory,
+      // git never looks above the folder it is run in: a checkout whose .git is broken must not make it
+      // act on an enclosing repository (local missions keep their checkouts inside the person's own).
+      GIT_CEILING_DIRECTORIES: dirname(resolve(directory)),
       LANG: "C.UTF-8",
       GIT_TERMINAL_PROMPT: "0",
       GIT_CONFIG_NOSYSTEM: "1",

@@ -243,6 +243,36 @@ describe("GitWorkspace.prepare", () => {
     expect(existsSync(join(directory, "junk.txt"))).toBe(false);
   });
 
+  it("recreates a checkout whose .git a kill left half made (during git init), instead of failing every step after", async () => {
+    const directory = workspace.directory("m1");
+    // What `git init` leaves when killed before it writes HEAD: a .git folder git does not recognise.
+    await mkdir(join(directory, ".git", "objects"), { recursive: true });
+    await writeFile(join(directory, "left.txt"), "x");
+    const prepared = await workspace.prepare("m1", remote, "feature", "main");
+    expect(prepared.head).toBe(base);
+    expect(existsSync(join(directory, "left.txt"))).toBe(false);
+  });
+
+  it("never lets git reach a repository above a broken checkout: the enclosing repository is left untouched", async () => {
+    // The workspace root inside a person's own repository, as local missions keep it (under .missions/).
+    const enclosing = join(scratch, "person");
+    git(scratch, "clone", "--quiet", bare, enclosing);
+    await writeFile(join(enclosing, "work-in-progress.txt"), "not committed yet\n");
+    await writeFile(join(enclosing, "README.md"), "# Greeter, edited\n");
+    const inside = new GitWorkspace(join(enclosing, ".missions", "checkouts"));
+    const directory = inside.directory("m1");
+    await mkdir(join(directory, ".git"), { recursive: true });
+    const prepared = await inside.prepare("m1", remote, "feature", "main");
+    expect(prepared.head).toBe(base);
+    expect(await readFile(join(enclosing, "work-in-progress.txt"), "utf8")).toBe("not committed yet\n");
+    expect(await readFile(join(enclosing, "README.md"), "utf8")).toBe("# Greeter, edited\n");
+    expect(git(enclosing, "rev-parse", "--abbrev-ref", "HEAD").trim()).toBe("main");
+    // And a git command in a folder that is not a checkout fails, rather than acting on the enclosing repository.
+    await mkdir(join(enclosing, ".missions", "checkouts", "plain"), { recursive: true });
+    const error = await rejection(inside.git(join(enclosing, ".missions", "checkouts", "plain"), ["status", "--porcelain"]));
+    expect(error.message).toMatch(/not a git repository/);
+  });
+
   it("fails with a git error for a base branch that does not exist", async () => {
     const error = await rejection(workspace.prepare("m1", remote, "feature", "no-such-base"));
     expect(error.message).toMatch(/^git fetch failed: /);
