@@ -79,7 +79,11 @@ export async function startMissions(config: OperatorConfig, options: StartOption
       throw error;
     }
     const shared = queue;
-    opened.commitWith({ mission: (client, missionId) => shared.kick(missionId, client), delivery: (client) => shared.scheduleDrain(client) });
+    opened.commitWith({
+      mission: (client, missionId) => shared.kick(missionId, client),
+      delivery: (client) => shared.scheduleDrain(client),
+      claim: (client, claim) => shared.holds(client, claim),
+    });
   }
   // PostgreSQL: a change made by another instance nudges this one's live pages too (LISTEN/NOTIFY), and this one's, theirs.
   let changes: PostgresChangeFeed | undefined;

@@ -3,7 +3,7 @@ import type { GitHubPort } from "../github/index.ts";
 import type { MissionLimits } from "../mission/index.ts";
 import type { Effort, ModelRegistry, PriceTable } from "../models/index.ts";
 import type { RoleName } from "../config/index.ts";
-import type { MissionStore } from "../store/index.ts";
+import type { MissionStore, TurnClaim } from "../store/index.ts";
 import type { CommandRunner, GitWorkspace } from "../workspace/index.ts";
 import type { McpServerConfig } from "../agent/mcp/index.ts";
 import type { Slots } from "./slots.ts";
@@ -75,6 +75,8 @@ export interface ControlState {
 
 export interface StepContext extends EngineDeps {
   signal: AbortSignal;
+  /** The shared queue's claim on this turn: what the turn saves is saved only while it holds (see `MissionStore.saveMission`). */
+  claim?: TurnClaim;
   log: Logger;
   now: () => Date;
 }

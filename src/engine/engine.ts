@@ -1,6 +1,6 @@
 import { ControlThrottle, renderControl } from "../control/index.ts";
 import { applyIntent, blockOnStep, controlMarker, isTerminal, nextStep, pauseForBudget, pauseForHost, pauseForOutage, StepProgressError, type Mission } from "../mission/index.ts";
-import type { MissionEvent } from "../store/index.ts";
+import { ClaimLostError, type MissionEvent, type TurnClaim } from "../store/index.ts";
 import type { EngineDeps, StepContext } from "./engine-deps.ts";
 import { stepRetryPolicy } from "./retry-policy.ts";
 import { stepDisposition } from "./step-disposition.ts";
@@ -101,10 +101,17 @@ export class Engine {
    * `signal`: the turn is no longer this instance's (the queue's job lost its claim: another instance
    * took the mission over). The step in flight is cut short, as when the engine stops, and nothing of
    * it is saved: the mission is the new owner's now. The turn then ends "stopped".
+   *
+   * `claim`: the queue's claim on the turn, checked by the store in the transaction that saves: the
+   * signal can come too late (a pause between its last look and the save). A save refused for it ends the turn "lost".
    */
-  async turn(missionId: string, signal?: AbortSignal): Promise<"again" | "wait" | "stopped"> {
+  async turn(missionId: string, signal?: AbortSignal, claim?: TurnClaim): Promise<"again" | "wait" | "stopped" | "lost"> {
     this.#turning.set(missionId, (this.#turning.get(missionId) ?? 0) + 1);
-    const turn = this.#turn(missionId, signal);
+    const turn = this.#turn(missionId, signal, claim).catch((error: unknown) => {
+      if (!(error instanceof ClaimLostError)) throw error;
+      this.#deps.log.warn({ mission: missionId }, error.message);
+      return "lost" as const;
+    });
     this.#turns.add(turn);
     try {
       return await turn;
@@ -116,10 +123,10 @@ export class Engine {
     }
   }
 
-  async #turn(missionId: string, owned?: AbortSignal): Promise<"again" | "wait" | "stopped"> {
+  async #turn(missionId: string, owned?: AbortSignal, claim?: TurnClaim): Promise<"again" | "wait" | "stopped"> {
     const log = this.#deps.log.child({ mission: missionId });
     const signal = owned ? AbortSignal.any([this.#abort.signal, owned]) : this.#abort.signal;
-    const context: StepContext = { ...this.#deps, log, signal, now: this.#deps.now ?? (() => new Date()) };
+    const context: StepContext = { ...this.#deps, log, signal, now: this.#deps.now ?? (() => new Date()), ...(claim ? { claim } : {}) };
     if (this.#stopping || signal.aborted) return "stopped";
     let mission = await this.#deps.store.getMission(missionId);
     if (!mission) return "wait";
@@ -138,7 +145,7 @@ export class Engine {
       const stopping = stoppingIntent(intents);
       mission = await closeOpenChecks(context, { ...mission, updatedAt: now }, stopping ? describeStoppingIntent(stopping) : undefined);
       if (owned?.aborted) return "stopped";
-      await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), statusChange(before, mission, now));
+      await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), statusChange(before, mission, now), claim);
       log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
       // Buttons that no longer fit (Resume on a mission a comment resumed, Re-run on a closed pull request)
       // are taken away once the change is saved: a failed save leaves them where they still work.
@@ -164,7 +171,7 @@ export class Engine {
     const next = await this.#attempt(context, mission, step, events);
     // A step that finished as the engine stops is saved; one whose turn is no longer this instance's is not.
     if (next === undefined || owned?.aborted) return "stopped";
-    await this.#deps.store.saveMission(next, [], [...events, ...statusChange(mission, next, context.now().toISOString())]);
+    await this.#deps.store.saveMission(next, [], [...events, ...statusChange(mission, next, context.now().toISOString())], claim);
     await this.#syncControl(context, next);
     return "again";
   }
@@ -185,6 +192,8 @@ export class Engine {
     } catch (error) {
       // The engine stops, or the turn is no longer this instance's: the step re-runs on the next start or its new owner.
       if (this.#stopping || context.signal.aborted) return undefined;
+      // A save inside the step (a validation's open check runs) found the claim gone: nothing more of the turn is saved.
+      if (error instanceof ClaimLostError) throw error;
       const people = stoppedForPeople(error);
       if (people) {
         // Not a failure: people asked the mission to stop. What ended is kept; the next turn applies

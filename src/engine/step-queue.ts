@@ -1,6 +1,7 @@
 import type { Logger } from "pino";
 import pg from "pg";
 import { PgBoss, type Db, type Job } from "pg-boss";
+import type { TurnClaim } from "../store/mission-store.ts";
 import type { Queryable } from "../store/postgres-store.ts";
 import type { Engine } from "./engine.ts";
 
@@ -122,6 +123,19 @@ export class StepQueue {
     });
   }
 
+  /**
+   * Whether `claim` (a turn's job, at the attempt it was taken at) still holds, read inside the
+   * caller's transaction with the job's row locked till it commits: pg-boss's supervision cannot hand
+   * the job to another instance between this answer and the caller's writes.
+   */
+  async holds(client: Queryable, claim: TurnClaim): Promise<boolean> {
+    const { rows } = await client.query(
+      `SELECT 1 FROM ${QUEUE_SCHEMA}.job WHERE name = $1 AND id = $2::uuid AND retry_count = $3 AND state = 'active' FOR UPDATE`,
+      [STEP_QUEUE, claim.job, claim.attempt],
+    );
+    return rows.length > 0;
+  }
+
   /** The job that drains recorded deliveries, inside the caller's transaction when given one. */
   async scheduleDrain(client?: Queryable, delayMs = 0): Promise<void> {
     await this.#boss.send(INTAKE_QUEUE, {}, {
@@ -155,13 +169,14 @@ export class StepQueue {
       job.signal.addEventListener("abort", lost, { once: true });
       let outcome: Awaited<ReturnType<Engine["turn"]>>;
       try {
-        outcome = await this.#engine!.turn(missionId, job.signal);
+        outcome = await this.#engine!.turn(missionId, job.signal, { job: job.id, attempt: job.retryCount });
       } finally {
         job.signal.removeEventListener("abort", lost);
       }
       // Stopping: the turn was cut short and is left for another instance (or this one's next start).
       // A turn whose claim was lost is already another instance's: it is not sent again.
       if (outcome === "stopped" && !job.signal.aborted) await this.kick(missionId);
+      if (outcome === "lost") this.#log.warn({ mission: missionId, job: job.id }, "this instance lost the mission's turn to another instance before it could save; nothing of the step was saved");
     } finally {
       const left = (this.#running.get(missionId) ?? 1) - 1;
       if (left > 0) this.#running.set(missionId, left);

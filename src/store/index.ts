@@ -1,4 +1,4 @@
-export { EVIDENCE_CAP, RATE_WINDOW_MS, type EvidenceCap } from "./mission-store.ts";
+export { ClaimLostError, EVIDENCE_CAP, RATE_WINDOW_MS, type EvidenceCap, type TurnClaim } from "./mission-store.ts";
 export type { Delivery, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
 export { SqliteMissionStore } from "./sqlite-store.ts";
 export { StoreLockedError } from "./store-lock.ts";

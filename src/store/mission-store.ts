@@ -112,7 +112,12 @@ export interface MissionStore {
   pendingIntents(missionId: string): Promise<Intent[]>;
   /** Saves the mission and marks the intents it absorbed, atomically. */
   /** …and records what the step did in the timeline, in the same transaction: a crash keeps both or neither. */
-  saveMission(mission: Mission, appliedIntents?: number[], events?: MissionEvent[]): Promise<void>;
+  /**
+   * `claim`: the shared queue's claim on the turn that saves. A store shared by instances saves only
+   * while the claim holds, checked in the saving transaction (else `ClaimLostError`, nothing saved):
+   * a turn another instance took over never overwrites its new owner's saves.
+   */
+  saveMission(mission: Mission, appliedIntents?: number[], events?: MissionEvent[], claim?: TurnClaim): Promise<void>;
 
   recordUsage(entry: UsageEntry): Promise<void>;
   /**
@@ -201,4 +206,18 @@ export function evidenceToDrop(folders: ReadonlyArray<{ folder: string; files: n
     bytes -= other.bytes;
   }
   return files <= cap.files && bytes <= cap.bytes ? drop : undefined;
+}
+
+/** A turn's claim on the shared queue: its job, and which attempt of it (a job taken over runs again under its id). */
+export interface TurnClaim {
+  job: string;
+  attempt: number;
+}
+
+/** The turn's claim is gone (another instance took the mission over): nothing of it was saved. */
+export class ClaimLostError extends Error {
+  override name = "ClaimLostError";
+  constructor(missionId: string) {
+    super(`mission ${missionId}: this instance no longer holds the mission's turn (another instance took it over); nothing was saved`);
+  }
 }

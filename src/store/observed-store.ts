@@ -1,5 +1,5 @@
 import type { Intent, Mission } from "../mission/index.ts";
-import type { Delivery, EvidenceCap, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, UsageTotals } from "./mission-store.ts";
+import type { Delivery, EvidenceCap, MissionEvent, MissionStore, MissionSummary, SpendHold, SummaryQuery, UsageEntry, UsageSummary, TurnClaim, UsageTotals } from "./mission-store.ts";
 
 /** A write the store accepted: what the dashboard's live pages and the metrics listen to. */
 export type StoreChange =
@@ -75,8 +75,8 @@ export class ObservedStore implements MissionStore {
   pendingIntents(missionId: string): Promise<Intent[]> {
     return this.#inner.pendingIntents(missionId);
   }
-  async saveMission(mission: Mission, appliedIntents?: number[], events?: MissionEvent[]): Promise<void> {
-    await this.#inner.saveMission(mission, appliedIntents, events);
+  async saveMission(mission: Mission, appliedIntents?: number[], events?: MissionEvent[], claim?: TurnClaim): Promise<void> {
+    await this.#inner.saveMission(mission, appliedIntents, events, claim);
     for (const event of events ?? []) this.#tell({ kind: "event", event });
     this.#tell({ kind: "mission", missionId: mission.id });
   }

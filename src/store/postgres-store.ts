@@ -1,6 +1,6 @@
 import pg from "pg";
 import { loadMission, type Intent, type Mission } from "../mission/index.ts";
-import { EVIDENCE_CAP, evidenceToDrop, type Delivery, type EvidenceCap, type MissionEvent, type MissionStore, type MissionSummary, type SpendHold, type SummaryQuery, type UsageEntry, type UsageSummary, type UsageTotals } from "./mission-store.ts";
+import { ClaimLostError, EVIDENCE_CAP, evidenceToDrop, type TurnClaim, type Delivery, type EvidenceCap, type MissionEvent, type MissionStore, type MissionSummary, type SpendHold, type SummaryQuery, type UsageEntry, type UsageSummary, type UsageTotals } from "./mission-store.ts";
 import { summaryOf, toTotals } from "./sqlite-store.ts";
 import { summaryFromRow, usageFromRow } from "./summary-row.ts";
 import { ACTIVE, ADD_TO_TOTALS, migrate, POSTGRES_LOOKUPS, SPEND_CHANNEL, SPEND_LOCK_SPACE, summaryQuery, takeInstanceLock } from "./postgres-schema.ts";
@@ -47,6 +47,8 @@ export type Queryable = Pick<pg.ClientBase, "query">;
 /** See `PostgresMissionStore.commitWith`. */
 export interface CommitWrites {
   mission?: (client: Queryable, missionId: string) => Promise<void>;
+  /** Whether the turn's claim still holds, asked first in the transaction that saves its mission (and locking it till commit). */
+  claim?: (client: Queryable, claim: TurnClaim) => Promise<boolean>;
   delivery?: (client: Queryable) => Promise<void>;
 }
 
@@ -290,8 +292,9 @@ export class PostgresMissionStore implements MissionStore {
     return rows.map((row) => ({ ...row.data, seq: Number(row.seq) }));
   }
 
-  async saveMission(mission: Mission, appliedIntents: number[] = [], events: MissionEvent[] = []): Promise<void> {
+  async saveMission(mission: Mission, appliedIntents: number[] = [], events: MissionEvent[] = [], claim?: TurnClaim): Promise<void> {
     await this.transaction(async (client) => {
+      if (claim && this.#writes.claim && !(await this.#writes.claim(client, claim))) throw new ClaimLostError(mission.id);
       await this.saveMissionIn(client, mission, appliedIntents, events);
       await this.#writes.mission?.(client, mission.id);
     });

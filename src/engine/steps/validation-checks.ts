@@ -142,7 +142,7 @@ export class ValidationChecks {
       const current = await this.#context.store.getMission(this.#mission.id);
       const state = current?.milestones[this.#milestoneId];
       if (!current || !state) return;
-      await this.#context.store.saveMission({ ...current, milestones: { ...current.milestones, [this.#milestoneId]: { ...state, openChecks: open.length > 0 ? open : undefined } } });
+      await this.#context.store.saveMission({ ...current, milestones: { ...current.milestones, [this.#milestoneId]: { ...state, openChecks: open.length > 0 ? open : undefined } } }, [], [], this.#context.claim);
     }).catch((error: unknown) => this.#context.log.warn({ err: error }, "could not save the validation's open check runs"));
     await this.#saving;
   }
