@@ -14,7 +14,7 @@ const until = untilWithin(60_000);
 describe.skipIf(POSTGRES_TESTS_OFF)("a turn's save on the shared queue, fenced by its claim", () => {
   const cluster = postgresForSuite();
 
-  it("saves while the turn's job is its own, and refuses the save (nothing written, no next turn sent) once another instance took it over", async () => {
+  it("saves while the turn's job is its own, and refuses the save (nothing written) once another instance took it over", async () => {
     const url = await cluster.createDatabase();
     const store = await PostgresMissionStore.open(url);
     const queue = await StepQueue.open({ databaseUrl: url, log: pino({ level: "silent" }), stepsAtOnce: 1, heartbeatSeconds: 30, checkSeconds: 60 });
@@ -24,9 +24,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("a turn's save on the shared queue, fenced b
     const mission = awaitingApproval();
     await store.createMission(mission);
     try {
-      const outcomes: Array<{ claim: TurnClaim | undefined; error?: unknown; aborted?: boolean; waitingBefore?: number; waitingAfter?: number }> = [];
-      const waiting = async (missionId: string) =>
-        Number((await db.query("SELECT count(*) AS n FROM pgboss.job WHERE name = 'mission-step' AND singleton_key = $1 AND state = 'created'", [missionId])).rows[0].n);
+      const outcomes: Array<{ claim: TurnClaim | undefined; error?: unknown; aborted?: boolean}> = [];
       let turns = 0;
       await queue.work({
         turn: async (missionId: string, signal?: AbortSignal, claim?: TurnClaim) => {
@@ -39,9 +37,8 @@ describe.skipIf(POSTGRES_TESTS_OFF)("a turn's save on the shared queue, fenced b
           // What pg-boss's supervision does to a job whose heartbeat went stale: its claim is gone, the
           // mission another instance's. This instance's heartbeat has not told it yet.
           await db.query("UPDATE pgboss.job SET state = 'failed', completed_on = now() WHERE name = 'mission-step' AND singleton_key = $1 AND state = 'active'", [missionId]);
-          const waitingBefore = await waiting(missionId);
           const error = await store.saveMission({ ...current, updatedAt: "2026-03-03T00:00:00.000Z" }, [], [], claim).then(() => undefined, (caught: unknown) => caught);
-          outcomes.push({ claim, error, aborted: signal?.aborted, waitingBefore, waitingAfter: await waiting(missionId) });
+          outcomes.push({ claim, error, aborted: signal?.aborted });
           return "lost" as const;
         },
       }, async () => {});
@@ -53,9 +50,9 @@ describe.skipIf(POSTGRES_TESTS_OFF)("a turn's save on the shared queue, fenced b
       expect(refused.error).toBeInstanceOf(ClaimLostError);
       expect((refused.error as Error).message).toContain("another instance took it over");
       expect((await store.getMission(mission.id))?.updatedAt).toBe("2026-02-02T00:00:00.000Z");
-      // The refused save sent no next turn: the one its owner's save sent is still the only one.
-      expect([refused.waitingBefore, refused.waitingAfter]).toEqual([1, 1]);
       // Another attempt of the job (as pg-boss runs a job taken over: the same id, its retry count one up) is another claim.
+      // (Once the next turn the owner's save sent has run: one job of a mission is active at a time.)
+      await until("the next turn to run", () => turns >= 2 && queue.empty(), 30_000);
       const pool = new pg.Pool({ connectionString: url, max: 1 });
       try {
         await db.query("UPDATE pgboss.job SET state = 'active', retry_count = 1 WHERE id = $1", [outcomes[0]!.claim!.job]);
