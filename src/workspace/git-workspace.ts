@@ -372,14 +372,18 @@ export class GitWorkspace {
     }
   }
 
-  /** Whether `directory` is a checkout git recognises, by its own .git alone. */
+  /**
+   * Whether `directory` is a checkout git recognises, by its own .git alone: git names it ".git" from
+   * the checkout's top (relative, so a root reached through a link compares as well), "." when the
+   * folder itself looks like a bare repository to it (the repository's files, with .git broken).
+   */
   async #isCheckout(directory: string): Promise<boolean> {
     if (!existsSync(join(directory, ".git"))) return false;
-    const found = await this.git(directory, ["rev-parse", "--absolute-git-dir"]).then(
+    const found = await this.git(directory, ["rev-parse", "--git-dir"]).then(
       ({ stdout }) => stdout.trim(),
       () => undefined,
     );
-    return found !== undefined && resolve(found) === resolve(directory, ".git");
+    return found === ".git";
   }
 
   #env(directory: string, remote?: RemoteAccess, identity?: GitIdentity): Record<string, string> {

@@ -2,7 +2,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { chmod, lstat, mkdir, mkdtemp, readFile, readdir, readlink, realpath, rm, symlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { inspect } from "node:util";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { GitWorkspace, WorkflowPermissionError } from "../../src/workspace/index.ts";
@@ -251,6 +251,19 @@ describe("GitWorkspace.prepare", () => {
     const prepared = await workspace.prepare("m1", remote, "feature", "main");
     expect(prepared.head).toBe(base);
     expect(existsSync(join(directory, "left.txt"))).toBe(false);
+  });
+
+  it("keeps a sound checkout whose root is reached through a link: nothing in .git is lost between steps", async () => {
+    await symlink(scratch, join(scratch, "..", `${basename(scratch)}-link`));
+    const linked = new GitWorkspace(join(scratch, "..", `${basename(scratch)}-link`, "workspaces"));
+    try {
+      const { directory } = await linked.prepare("m1", remote, "feature", "main");
+      await writeFile(join(directory, ".git", "kept-by-the-checkout"), "x");
+      await linked.prepare("m1", remote, "feature", "main");
+      expect(existsSync(join(directory, ".git", "kept-by-the-checkout"))).toBe(true);
+    } finally {
+      await rm(join(scratch, "..", `${basename(scratch)}-link`), { force: true });
+    }
   });
 
   it("never lets git reach a repository above a broken checkout: the enclosing repository is left untouched", async () => {
