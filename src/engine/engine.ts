@@ -102,8 +102,10 @@ export class Engine {
    * took the mission over). The step in flight is cut short, as when the engine stops, and nothing of
    * it is saved: the mission is the new owner's now. The turn then ends "stopped".
    *
-   * `claim`: the queue's claim on the turn, checked by the store in the transaction that saves: the
-   * signal can come too late (a pause between its last look and the save). A save refused for it ends the turn "lost".
+   * `claim`: the queue's claim on the turn, checked by the store in each transaction that saves the
+   * mission: the signal can come too late (a pause between its last look and the save). A save refused
+   * for it ends the turn "lost", with nothing of it saved but what a step records as it goes (its
+   * timeline events, evidence, the ledger: what was spent stays counted).
    */
   async turn(missionId: string, signal?: AbortSignal, claim?: TurnClaim): Promise<"again" | "wait" | "stopped" | "lost"> {
     this.#turning.set(missionId, (this.#turning.get(missionId) ?? 0) + 1);
@@ -136,16 +138,18 @@ export class Engine {
       if (owned?.aborted) return "stopped";
       const now = context.now().toISOString();
       const before = mission;
+      // Saved with the mission, in one transaction: a save refused for a lost claim records none of them.
+      const applied: MissionEvent[] = [];
       for (const intent of intents) {
         mission = applyIntent(mission, intent, now, { maxBudgetUsd: this.#deps.settings.maxBudgetUsd });
-        await this.#deps.store.appendEvent({ missionId, kind: "intent-apply", at: now, data: { verb: intent.verb, author: intent.author } });
+        applied.push({ missionId, kind: "intent-apply", at: now, data: { verb: intent.verb, author: intent.author } });
       }
       // Leaving `running` with check runs still open — a validation these intents stopped, or one a crash
       // cut: they are cancelled, saying why and how the mission goes on.
       const stopping = stoppingIntent(intents);
       mission = await closeOpenChecks(context, { ...mission, updatedAt: now }, stopping ? describeStoppingIntent(stopping) : undefined);
       if (owned?.aborted) return "stopped";
-      await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), statusChange(before, mission, now), claim);
+      await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), [...applied, ...statusChange(before, mission, now)], claim);
       log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
       // Buttons that no longer fit (Resume on a mission a comment resumed, Re-run on a closed pull request)
       // are taken away once the change is saved: a failed save leaves them where they still work.

@@ -159,12 +159,13 @@ export class GitWorkspace {
       await rm(directory, { recursive: true, force: true });
       await mkdir(directory, { recursive: true });
       await this.git(directory, ["init", "--quiet", "--initial-branch", base]);
-      await this.git(directory, ["remote", "add", "origin", remote.url]);
     }
     // What the folders were installed against: the lockfiles as the previous step left them (it may have
     // changed one and installed without committing, then crashed), and as recorded when it started.
     const leftBehind = await this.lockfileDigest(directory);
-    await this.git(directory, ["remote", "set-url", "origin", remote.url]);
+    // Added when missing: a kill between `git init` and adding it leaves a checkout without one.
+    const remotes = (await this.git(directory, ["remote"])).stdout.split("\n");
+    await this.git(directory, ["remote", remotes.includes("origin") ? "set-url" : "add", "origin", remote.url]);
     await this.git(directory, ["fetch", "--quiet", "--prune", "origin", `+refs/heads/${base}:refs/remotes/origin/${base}`], remote);
     const branchExists = await this.remoteBranchExists(directory, remote, branch);
     if (branchExists) {
@@ -381,7 +382,12 @@ export class GitWorkspace {
     if (!existsSync(join(directory, ".git"))) return false;
     const found = await this.git(directory, ["rev-parse", "--git-dir"]).then(
       ({ stdout }) => stdout.trim(),
-      () => undefined,
+      (error: unknown) => {
+        // Only git's own word that this is no repository makes the checkout go: a failure to run git at
+        // all (a loaded host out of processes) must not delete what the checkout keeps between steps.
+        if (/not a git repository|invalid gitfile/i.test((error as Error).message)) return undefined;
+        throw error;
+      },
     );
     return found === ".git";
   }

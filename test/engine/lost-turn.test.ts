@@ -19,13 +19,13 @@ describe("a turn that is no longer this instance's (its queue job lost its claim
     dirs.push(dir);
     const inner = new SqliteMissionStore(join(dir, "missions.db"));
     const claim = new AbortController();
-    // The claim is lost while the turn applies the commands (another instance took the mission over).
+    // The claim is lost while the turn reads the commands (another instance took the mission over).
     const store = new Proxy(inner, {
       get(target, property, receiver) {
-        if (property === "appendEvent") {
-          return async (...args: Parameters<MissionStore["appendEvent"]>) => {
+        if (property === "pendingIntents") {
+          return async (...args: Parameters<MissionStore["pendingIntents"]>) => {
             claim.abort(new Error("job is no longer active under this worker's claim"));
-            return target.appendEvent(...args);
+            return target.pendingIntents(...args);
           };
         }
         const value = Reflect.get(target, property, receiver);
@@ -85,6 +85,8 @@ describe("a turn that is no longer this instance's (its queue job lost its claim
       expect(claims).toEqual([claim]);
       expect((await inner.getMission(mission.id))?.status).toBe("awaiting-approval");
       expect((await inner.pendingIntents(mission.id)).map((intent) => intent.verb)).toEqual(["pause"]);
+      // Nor is the commands' application on the timeline: its new owner records it when it applies them.
+      expect((await inner.events(mission.id)).filter((event) => event.kind === "intent-apply")).toEqual([]);
     } finally {
       await engine.stop();
       await inner.close?.();

@@ -55,7 +55,7 @@ describe.skipIf(POSTGRES_TESTS_OFF)("a turn's save on the shared queue, fenced b
       await until("the next turn to run", () => turns >= 2 && queue.empty(), 30_000);
       const pool = new pg.Pool({ connectionString: url, max: 1 });
       try {
-        await db.query("UPDATE pgboss.job SET state = 'active', retry_count = 1 WHERE id = $1", [outcomes[0]!.claim!.job]);
+        await db.query("UPDATE pgboss.job SET state = 'active', retry_count = 1, heartbeat_on = now() WHERE id = $1", [outcomes[0]!.claim!.job]);
         expect(await queue.holds(pool, { job: outcomes[0]!.claim!.job, attempt: 0 })).toBe(false);
         expect(await queue.holds(pool, { job: outcomes[0]!.claim!.job, attempt: 1 })).toBe(true);
       } finally {

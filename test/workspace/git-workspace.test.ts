@@ -253,6 +253,23 @@ describe("GitWorkspace.prepare", () => {
     expect(existsSync(join(directory, "left.txt"))).toBe(false);
   });
 
+  it("adds the remote to a checkout a kill left between git init and adding it", async () => {
+    const directory = workspace.directory("m1");
+    await mkdir(directory, { recursive: true });
+    git(directory, "init", "--quiet", "--initial-branch=main");
+    const prepared = await workspace.prepare("m1", remote, "feature", "main");
+    expect(prepared.head).toBe(base);
+    expect(git(directory, "remote", "get-url", "origin").trim()).toBe(bare);
+  });
+
+  it("keeps the checkout when git cannot be run at all, rather than taking it for a broken one", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await writeFile(join(directory, ".git", "kept-by-the-checkout"), "x");
+    const withoutGit = new GitWorkspace(join(scratch, "workspaces"), join(scratch, "no-tools-here"));
+    await expect(withoutGit.prepare("m1", remote, "feature", "main")).rejects.toThrow(/^git rev-parse failed/);
+    expect(existsSync(join(directory, ".git", "kept-by-the-checkout"))).toBe(true);
+  });
+
   it("keeps a sound checkout whose root is reached through a link: nothing in .git is lost between steps", async () => {
     await symlink(scratch, join(scratch, "..", `${basename(scratch)}-link`));
     const linked = new GitWorkspace(join(scratch, "..", `${basename(scratch)}-link`, "workspaces"));

@@ -40,6 +40,7 @@ import { remoteAccess } from "./remote-access.ts";
 import { safeEnvironment } from "./safe-environment.ts";
 import { readScreenshot } from "../../control/dashboard/screenshots.ts";
 import { ValidationChecks } from "./validation-checks.ts";
+import { ClaimLostError } from "../../store/index.ts";
 
 const COMMAND_ORDER = ["install", "typecheck", "lint", "test"] as const;
 
@@ -82,7 +83,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     // Whatever stopped the validation, no check run it opened stays "in progress". Stopped for people
     // (a pause, an abort): they stay saved as open until the engine has applied what people asked,
     // and are then cancelled saying what became of the mission and what makes it go on.
-    if (!stoppedForPeople(error)) await checks.stopAll(error);
+    // A turn another instance took over leaves them alone: its new owner takes them up again.
+    if (!stoppedForPeople(error) && !(error instanceof ClaimLostError)) await checks.stopAll(error);
     throw error;
   } finally {
     await rm(snapshots, { recursive: true, force: true }).catch(() => {});

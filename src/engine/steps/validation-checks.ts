@@ -1,6 +1,7 @@
 import type { CheckRunInput } from "../../github/index.ts";
 import { finishedCheckActions, stoppedCheckSummary, type Mission } from "../../mission/index.ts";
 import type { StepContext } from "../engine-deps.ts";
+import { ClaimLostError } from "../../store/index.ts";
 import { dashboardUrl } from "./dashboard-url.ts";
 import { repoRef } from "./remote-access.ts";
 import { cancelStoppedChecks } from "./open-checks.ts";
@@ -143,7 +144,11 @@ export class ValidationChecks {
       const state = current?.milestones[this.#milestoneId];
       if (!current || !state) return;
       await this.#context.store.saveMission({ ...current, milestones: { ...current.milestones, [this.#milestoneId]: { ...state, openChecks: open.length > 0 ? open : undefined } } }, [], [], this.#context.claim);
-    }).catch((error: unknown) => this.#context.log.warn({ err: error }, "could not save the validation's open check runs"));
+    }).catch((error: unknown) => {
+      // The turn is another instance's now: the validation stops here, saving and spending nothing more.
+      if (error instanceof ClaimLostError) throw error;
+      this.#context.log.warn({ err: error }, "could not save the validation's open check runs");
+    });
     await this.#saving;
   }
 
