@@ -147,7 +147,7 @@ export class Engine {
       // Leaving `running` with check runs still open — a validation these intents stopped, or one a crash
       // cut: they are cancelled, saying why and how the mission goes on.
       const stopping = stoppingIntent(intents);
-      mission = await closeOpenChecks(context, { ...mission, updatedAt: now }, stopping ? describeStoppingIntent(stopping) : undefined);
+      mission = await closeOpenChecks(context, { ...mission, updatedAt: now }, applied, stopping ? describeStoppingIntent(stopping) : undefined);
       if (owned?.aborted) return "stopped";
       await this.#deps.store.saveMission(mission, intents.map((intent) => intent.seq), [...applied, ...statusChange(before, mission, now)], claim);
       log.info({ intents: intents.map((intent) => intent.verb), status: mission.status }, "intents applied");
@@ -209,7 +209,7 @@ export class Engine {
       // A validation that stopped cancelled its check runs: they say now how the mission goes on.
       await reportStoppedValidation(context, error, next);
       // Any it could not cancel, or an earlier crashed run left, are closed when the mission stops running.
-      return closeOpenChecks(context, next);
+      return closeOpenChecks(context, next, events);
     }
   }
 

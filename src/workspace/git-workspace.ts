@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { constants as fsConstants, existsSync } from "node:fs";
-import { mkdir, open, readFile, readdir, rm, writeFile } from "node:fs/promises";
+import { lstat, mkdir, open, readFile, readdir, rm, writeFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { promisify } from "node:util";
 
@@ -152,7 +152,7 @@ export class GitWorkspace {
     options: { keepDependencies?: boolean } = {},
   ): Promise<{ directory: string; head: string; branchExists: boolean }> {
     const directory = this.directory(missionId);
-    if (existsSync(join(directory, ".git"))) await removeStaleLocks(join(directory, ".git"));
+    if ((await lstat(join(directory, ".git")).catch(() => undefined))?.isDirectory()) await removeStaleLocks(join(directory, ".git"));
     // A kill during `git init` (or while a checkout was being removed) leaves a .git that git does not
     // recognise: made again, or every step after would fail on it.
     if (!(await this.#isCheckout(directory))) {
@@ -383,9 +383,10 @@ export class GitWorkspace {
     const found = await this.git(directory, ["rev-parse", "--git-dir"]).then(
       ({ stdout }) => stdout.trim(),
       (error: unknown) => {
-        // Only git's own word that this is no repository makes the checkout go: a failure to run git at
-        // all (a loaded host out of processes) must not delete what the checkout keeps between steps.
-        if (/not a git repository|invalid gitfile/i.test((error as Error).message)) return undefined;
+        // Only git's own word that it cannot use this repository (not one, a bad gitfile or config, an
+        // owner it does not trust) makes the checkout go: a failure to run git at all (a loaded host out
+        // of processes, which leaves no word of git's) must not delete what the checkout keeps between steps.
+        if (/\bfatal: /.test((error as Error).message)) return undefined;
         throw error;
       },
     );

@@ -12,7 +12,7 @@ describe("a turn that is no longer this instance's (its queue job lost its claim
   const dirs: string[] = [];
   const ends: Array<() => Promise<void>> = [];
   afterEach(async () => {
-    for (const end of ends.splice(0)) await end();
+    for (const end of ends.splice(0)) await end().catch(() => {});
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 

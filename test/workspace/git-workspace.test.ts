@@ -243,10 +243,20 @@ describe("GitWorkspace.prepare", () => {
     expect(existsSync(join(directory, "junk.txt"))).toBe(false);
   });
 
-  it("recreates a checkout whose .git a kill left half made (during git init), instead of failing every step after", async () => {
-    const directory = workspace.directory("m1");
+  it.each([
     // What `git init` leaves when killed before it writes HEAD: a .git folder git does not recognise.
-    await mkdir(join(directory, ".git", "objects"), { recursive: true });
+    ["a .git folder with no HEAD (git init killed)", async (git: string) => mkdir(join(git, "objects"), { recursive: true })],
+    ["an empty .git file", async (git: string) => writeFile(git, "")],
+    ["a .git whose config git cannot read", async (git: string) => {
+      await mkdir(join(git, "objects"), { recursive: true });
+      await mkdir(join(git, "refs"), { recursive: true });
+      await writeFile(join(git, "HEAD"), "ref: refs/heads/main\n");
+      await writeFile(join(git, "config"), "[core\nnot a config line\n");
+    }],
+  ])("recreates a checkout left broken as %s, instead of failing every step after", async (_state, breakIt) => {
+    const directory = workspace.directory("m1");
+    await mkdir(directory, { recursive: true });
+    await breakIt(join(directory, ".git"));
     await writeFile(join(directory, "left.txt"), "x");
     const prepared = await workspace.prepare("m1", remote, "feature", "main");
     expect(prepared.head).toBe(base);

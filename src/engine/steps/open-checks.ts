@@ -1,5 +1,6 @@
 import { afterStoppedValidation, stoppedCheckSummary, type Mission } from "../../mission/index.ts";
 import type { StepContext } from "../engine-deps.ts";
+import type { MissionEvent } from "../../store/index.ts";
 import { dashboardUrl } from "./dashboard-url.ts";
 import { repoRef } from "./remote-access.ts";
 
@@ -23,9 +24,10 @@ export function withSavedOpenChecks(next: Mission, saved: Mission | undefined): 
  * validation a person's pause or abort stopped (`message` says who), or one cut by a crash: each is
  * cancelled with the reason and the command that makes the mission
  * go on, the timeline records the stop, and the mission no longer lists them (those GitHub refused
- * to close stay listed, for the next time).
+ * to close stay listed, for the next time). The stops' events go into `events`, which the caller
+ * saves with the mission (after what came before them on the timeline, in one transaction).
  */
-export async function closeOpenChecks(context: StepContext, mission: Mission, message = "the app stopped while it ran"): Promise<Mission> {
+export async function closeOpenChecks(context: StepContext, mission: Mission, events: MissionEvent[], message = "the app stopped while it ran"): Promise<Mission> {
   if (mission.status === "running") return mission;
   const milestones = { ...mission.milestones };
   let changed = false;
@@ -35,14 +37,12 @@ export async function closeOpenChecks(context: StepContext, mission: Mission, me
     changed = true;
     const left = await cancelStoppedChecks(context, mission, milestoneId, open, message, "could not cancel a check run the mission left open");
     milestones[milestoneId] = { ...state, openChecks: left.length > 0 ? left : undefined };
-    await context.store
-      .appendEvent({
-        missionId: mission.id,
-        kind: "validation-stop",
-        at: context.now().toISOString(),
-        data: { milestone: milestoneId, status: mission.status, reason: mission.reason, message: message.slice(0, 300), checkRuns: open.filter((check) => !left.includes(check)).map((check) => check.id) },
-      })
-      .catch((failure: unknown) => context.log.warn({ err: failure }, "could not record the validation's stop"));
+    events.push({
+      missionId: mission.id,
+      kind: "validation-stop",
+      at: context.now().toISOString(),
+      data: { milestone: milestoneId, status: mission.status, reason: mission.reason, message: message.slice(0, 300), checkRuns: open.filter((check) => !left.includes(check)).map((check) => check.id) },
+    });
   }
   return changed ? { ...mission, milestones } : mission;
 }

@@ -84,7 +84,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     // (a pause, an abort): they stay saved as open until the engine has applied what people asked,
     // and are then cancelled saying what became of the mission and what makes it go on.
     // A turn another instance took over leaves them alone: its new owner takes them up again.
-    if (!stoppedForPeople(error) && !(error instanceof ClaimLostError)) await checks.stopAll(error);
+    if (!stoppedForPeople(error) && !claimLost(error)) await checks.stopAll(error);
     throw error;
   } finally {
     await rm(snapshots, { recursive: true, force: true }).catch(() => {});
@@ -131,7 +131,8 @@ export async function validateStep(context: StepContext, mission: Mission, miles
       work.then(
         (value) => ({ ok: true as const, value }),
         (error: unknown) => {
-          if (error instanceof BudgetExceededError && !stop.signal.aborted) stop.abort(error);
+          // A lost claim stops them too: the turn is another instance's, and nothing more of it is saved.
+          if ((error instanceof BudgetExceededError || error instanceof ClaimLostError) && !stop.signal.aborted) stop.abort(error);
           return { ok: false as const, error };
         },
       );
@@ -206,7 +207,10 @@ export async function validateStep(context: StepContext, mission: Mission, miles
         ),
       ),
     ]);
-    const failed = [scrutinyOutcome, userOutcome, ...reviewOutcomes].find((outcome) => !outcome.ok);
+    const outcomes = [scrutinyOutcome, userOutcome, ...reviewOutcomes];
+    const lost = outcomes.find((outcome) => !outcome.ok && outcome.error instanceof ClaimLostError);
+    if (lost && !lost.ok) throw lost.error;
+    const failed = outcomes.find((outcome) => !outcome.ok);
     if (failed && !failed.ok) {
       // What ended is kept with the mission, whatever stopped the rest.
       const reviews = toReview.flatMap((feature, index) => {
@@ -473,4 +477,9 @@ type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 function valueOf<T>(outcome: Settled<T>): T {
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
+}
+
+/** The turn's claim was lost, as the error itself or as what stopped a validation that kept some of its work. */
+function claimLost(error: unknown): boolean {
+  return (error instanceof StepProgressError ? error.cause : error) instanceof ClaimLostError;
 }
