@@ -120,6 +120,9 @@ export const LOCKFILES = [
   "Gemfile.lock",
 ];
 
+/** What git says of a repository that is itself broken (see `#isCheckout`). */
+const BROKEN_REPOSITORY = /not a git repository|invalid gitfile|bad config line|unknown repository extension|expected git repo version/i;
+
 /** Where the lockfiles' digest the kept folders were installed against is recorded: inside .git, which no clean touches. */
 const LOCKFILE_RECORD = "missions-lockfiles";
 
@@ -383,10 +386,11 @@ export class GitWorkspace {
     const found = await this.git(directory, ["rev-parse", "--git-dir"]).then(
       ({ stdout }) => stdout.trim(),
       (error: unknown) => {
-        // Only git's own word that it cannot use this repository (not one, a bad gitfile or config, an
-        // owner it does not trust) makes the checkout go: a failure to run git at all (a loaded host out
-        // of processes, which leaves no word of git's) must not delete what the checkout keeps between steps.
-        if (/\bfatal: /.test((error as Error).message)) return undefined;
+        // Only git's word that the repository itself is broken (not one, a bad gitfile or config line, a
+        // format it does not know) makes the checkout go. Anything else (git not run at all on a loaded
+        // host, a file it could not read, an owner it does not trust) is the host's to fix, and must not
+        // delete what the checkout keeps between steps: its dependency folders, a commit awaiting a permission.
+        if (BROKEN_REPOSITORY.test((error as Error).message)) return undefined;
         throw error;
       },
     );

@@ -12,7 +12,7 @@ describe("a turn that is no longer this instance's (its queue job lost its claim
   const dirs: string[] = [];
   const ends: Array<() => Promise<void>> = [];
   afterEach(async () => {
-    for (const end of ends.splice(0)) await end().catch(() => {});
+    for (const end of ends.splice(0)) await end();
     for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -42,8 +42,11 @@ describe("a turn that is no longer this instance's (its queue job lost its claim
       settings: { retryDelayMs: 1, maxStepRetries: 1, maxBudgetUsd: 100, defaultBudgetUsd: 10, commandTimeoutMs: 1_000, toolPath: "", chromiumPath: "" },
     } as unknown as EngineDeps);
     ends.push(async () => {
-      await engine.stop();
-      await inner.close?.();
+      try {
+        await engine.stop();
+      } finally {
+        await inner.close?.();
+      }
     });
     return { inner, engine, mission };
   }

@@ -10,6 +10,7 @@ describe("a validation whose turn another instance took over", () => {
     const warnings: unknown[] = [];
     const claims: Array<TurnClaim | undefined> = [];
     const claim = { job: "5b7e9a52-0000-4000-8000-000000000002", attempt: 1 };
+    const updated: number[] = [];
     const context = {
       claim,
       store: {
@@ -19,7 +20,7 @@ describe("a validation whose turn another instance took over", () => {
           throw new ClaimLostError(saved.id);
         },
       },
-      github: { findCheckRun: async () => undefined, createCheckRun: async () => 41 },
+      github: { findCheckRun: async () => undefined, createCheckRun: async () => 41, updateCheckRun: async (_repo: unknown, id: number) => void updated.push(id) },
       settings: {},
       log: { warn: (...args: unknown[]) => void warnings.push(args) },
     } as unknown as StepContext;
@@ -28,5 +29,9 @@ describe("a validation whose turn another instance took over", () => {
     // The save carried the turn's claim, and the refusal was not taken for a passing failure to note and go past.
     expect(claims).toEqual([claim]);
     expect(warnings).toEqual([]);
+    // Nor is anything more written to GitHub: a validator that ends after it does not complete its check run.
+    await expect(checks.complete(41, { conclusion: "success", title: "Passed", summary: "All assertions passed." } as never)).rejects.toBeInstanceOf(ClaimLostError);
+    await expect(checks.stopAll(new Error("stopping"))).rejects.toBeInstanceOf(ClaimLostError);
+    expect(updated).toEqual([]);
   });
 });

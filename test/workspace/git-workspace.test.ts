@@ -280,6 +280,15 @@ describe("GitWorkspace.prepare", () => {
     expect(existsSync(join(directory, ".git", "kept-by-the-checkout"))).toBe(true);
   });
 
+  it("keeps a checkout git could not read for a reason of the host's (here its config, a link loop), and says git's word", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await writeFile(join(directory, ".git", "kept-by-the-checkout"), "x");
+    await rm(join(directory, ".git", "config"));
+    await symlink("config", join(directory, ".git", "config"));
+    await expect(workspace.prepare("m1", remote, "feature", "main")).rejects.toThrow(/unable to access/);
+    expect(existsSync(join(directory, ".git", "kept-by-the-checkout"))).toBe(true);
+  });
+
   it("keeps a sound checkout whose root is reached through a link: nothing in .git is lost between steps", async () => {
     await symlink(scratch, join(scratch, "..", `${basename(scratch)}-link`));
     const linked = new GitWorkspace(join(scratch, "..", `${basename(scratch)}-link`, "workspaces"));

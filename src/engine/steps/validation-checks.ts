@@ -46,6 +46,8 @@ export class ValidationChecks {
   /** Check runs an earlier run of this step left open (saved on the milestone) that this run may take up again. */
   readonly #left = new Map<number, SavedCheck>();
   #saving: Promise<void> = Promise.resolve();
+  /** Set once a save is refused for the turn's lost claim: from then on nothing more is written to GitHub either. */
+  #lost: ClaimLostError | undefined;
   /** What each check run was completed with, for its buttons to follow what became of the mission. */
   readonly #completed = new Map<number, CompletedCheck>();
 
@@ -57,6 +59,7 @@ export class ValidationChecks {
 
   /** Opens the check run (or takes up the app's own of that name on that commit), in progress. */
   async open(validator: Validator, check: { name: string; headSha: string; title: string; summary: string; reuse: boolean }): Promise<number> {
+    this.#stillOwned();
     const repo = repoRef(this.#mission);
     const input: CheckRunInput = {
       name: check.name,
@@ -80,6 +83,7 @@ export class ValidationChecks {
 
   /** Completes a check run with the validation's result, and the buttons that fit it. */
   async complete(id: number, input: CompletedCheck): Promise<void> {
+    this.#stillOwned();
     await this.#context.github.updateCheckRun(repoRef(this.#mission), id, {
       ...input,
       status: "completed",
@@ -98,6 +102,7 @@ export class ValidationChecks {
    * one once nothing repairs it. Annotations are not sent again (GitHub would add them twice).
    */
   async offerActions(after: Mission): Promise<void> {
+    this.#stillOwned();
     for (const [id, input] of this.#completed) {
       const actions = finishedCheckActions(after, this.#milestoneId, input.conclusion);
       if (actions.length === 0) continue;
@@ -146,7 +151,7 @@ export class ValidationChecks {
       await this.#context.store.saveMission({ ...current, milestones: { ...current.milestones, [this.#milestoneId]: { ...state, openChecks: open.length > 0 ? open : undefined } } }, [], [], this.#context.claim);
     }).catch((error: unknown) => {
       // The turn is another instance's now: the validation stops here, saving and spending nothing more.
-      if (error instanceof ClaimLostError) throw error;
+      if (error instanceof ClaimLostError) throw (this.#lost = error);
       this.#context.log.warn({ err: error }, "could not save the validation's open check runs");
     });
     await this.#saving;
@@ -195,7 +200,13 @@ export class ValidationChecks {
       .catch((error: unknown) => this.#context.log.warn({ err: error, kind }, "could not record a validation event"));
   }
 
+  /** The turn is another instance's now: its check runs are the new owner's to take up. */
+  #stillOwned(): void {
+    if (this.#lost) throw this.#lost;
+  }
+
   async #cancel(check: SavedCheck, summary: string): Promise<void> {
+    this.#stillOwned();
     await this.#context.github.updateCheckRun(repoRef(this.#mission), check.id, {
       name: check.name,
       headSha: check.headSha,
