@@ -391,6 +391,13 @@ export class GitWorkspace {
         // host, a file it could not read, an owner it does not trust) is the host's to fix, and must not
         // delete what the checkout keeps between steps: its dependency folders, a commit awaiting a permission.
         if (BROKEN_REPOSITORY.test((error as Error).message)) return undefined;
+        // git's own advice (a global safe.directory) cannot apply: the app gives git no global config.
+        if (/dubious ownership/i.test((error as Error).message)) {
+          throw new Error(
+            // No path: this message may reach a comment. The operator finds the folder under MISSIONS_WORKSPACES by the mission's id.
+            "git refuses the mission's checkout: it belongs to another user than the one the app runs as. Give the mission's folder under MISSIONS_WORKSPACES to the app's user (chown -R), or delete it (the app clones it again), then retry the mission.",
+          );
+        }
         throw error;
       },
     );

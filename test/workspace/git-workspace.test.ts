@@ -289,6 +289,18 @@ describe("GitWorkspace.prepare", () => {
     expect(existsSync(join(directory, ".git", "kept-by-the-checkout"))).toBe(true);
   });
 
+  it.runIf(process.getuid?.() === 0)("keeps a checkout owned by another user, and says what to do rather than git's advice that cannot apply", async () => {
+    const { directory } = await workspace.prepare("m1", remote, "feature", "main");
+    await writeFile(join(directory, ".git", "kept-by-the-checkout"), "x");
+    execFileSync("chown", ["-R", "1234:1234", directory]);
+    const error = await rejection(workspace.prepare("m1", remote, "feature", "main"));
+    expect(error.message).toContain("belongs to another user than the one the app runs as");
+    expect(error.message).toContain("chown -R");
+    expect(error.message).not.toContain("safe.directory");
+    expect(error.message).not.toContain(scratch);
+    expect(existsSync(join(directory, ".git", "kept-by-the-checkout"))).toBe(true);
+  });
+
   it("keeps a sound checkout whose root is reached through a link: nothing in .git is lost between steps", async () => {
     await symlink(scratch, join(scratch, "..", `${basename(scratch)}-link`));
     const linked = new GitWorkspace(join(scratch, "..", `${basename(scratch)}-link`, "workspaces"));
