@@ -109,10 +109,10 @@ export class Engine {
    */
   async turn(missionId: string, signal?: AbortSignal, claim?: TurnClaim): Promise<"again" | "wait" | "stopped" | "lost"> {
     this.#turning.set(missionId, (this.#turning.get(missionId) ?? 0) + 1);
+    // The queue that gave the claim says so in its log.
     const turn = this.#turn(missionId, signal, claim).catch((error: unknown) => {
-      if (!(error instanceof ClaimLostError)) throw error;
-      this.#deps.log.warn({ mission: missionId }, error.message);
-      return "lost" as const;
+      if (error instanceof ClaimLostError) return "lost" as const;
+      throw error;
     });
     this.#turns.add(turn);
     try {

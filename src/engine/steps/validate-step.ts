@@ -84,7 +84,7 @@ export async function validateStep(context: StepContext, mission: Mission, miles
     // (a pause, an abort): they stay saved as open until the engine has applied what people asked,
     // and are then cancelled saying what became of the mission and what makes it go on.
     // A turn another instance took over leaves them alone: its new owner takes them up again.
-    if (!stoppedForPeople(error) && !claimLost(error)) await checks.stopAll(error);
+    if (!stoppedForPeople(error) && !(error instanceof ClaimLostError)) await checks.stopAll(error);
     throw error;
   } finally {
     await rm(snapshots, { recursive: true, force: true }).catch(() => {});
@@ -477,9 +477,4 @@ type Settled<T> = { ok: true; value: T } | { ok: false; error: unknown };
 function valueOf<T>(outcome: Settled<T>): T {
   if (!outcome.ok) throw outcome.error;
   return outcome.value;
-}
-
-/** The turn's claim was lost, as the error itself or as what stopped a validation that kept some of its work. */
-function claimLost(error: unknown): boolean {
-  return (error instanceof StepProgressError ? error.cause : error) instanceof ClaimLostError;
 }
